@@ -1,0 +1,6 @@
+"""Allow ``python -m cxcs``."""
+
+from cxcs.cli import main
+
+if __name__ == "__main__":
+    main()

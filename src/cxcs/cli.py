@@ -1,0 +1,310 @@
+"""The ``cxcs`` command line: a thin Typer layer over the library.
+
+Parses arguments, loads the knowledge base, calls the engine, hands the result to a
+renderer, and maps errors to exit codes (0 ok, 1 domain error, 2 usage error, 130
+interrupted). Heavy modules are imported inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from cxcs import __version__
+from cxcs.errors import EXIT_INTERRUPTED, EXIT_USAGE, CxcsError, UsageError
+
+if TYPE_CHECKING:
+    from cxcs.models.knowledge import Knowledge
+    from cxcs.render.view import Report
+
+app = typer.Typer(
+    name="cxcs",
+    help="Compare customer-facing functions (CX, customer success, customer service, customer "
+    "support, UX) and classify job postings by what their duties describe.",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format", "-f", metavar="FORMAT",
+        help="table, markdown, json, csv or html. Default: table on a terminal, markdown "
+        "when piped, or guessed from --output's extension.",
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."),
+]
+KbOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--kb", metavar="DIR",
+        help="Overlay directory with your own functions/metrics/signals YAML (repeatable; "
+        "default: $CXCS_KB).",
+    ),
+]
+
+
+def say(message: str) -> None:
+    """A one-line message on stderr."""
+    sys.stderr.write(f"cxcs: {message}\n")
+    sys.stderr.flush()
+
+
+def load(kb_dirs: list[Path] | None) -> Knowledge:
+    """The knowledge base with any overlays."""
+    from cxcs.knowledge.load import kb_dirs_from_env, load_knowledge
+
+    return load_knowledge(kb_dirs_from_env(kb_dirs or ()))
+
+
+def resolve(kb: Knowledge, name: str) -> str:
+    """A function id for ``name``, printing the ambiguity note for 'cs'."""
+    from cxcs.knowledge.resolve import resolve_function
+
+    resolved = resolve_function(kb, name)
+    if resolved.note:
+        say(resolved.note)
+    return resolved.function_id
+
+
+def show(report: Report, fmt: str | None, output: Path | None) -> None:
+    """Render and emit a report in the chosen format."""
+    from cxcs.output import check_output_path, emit, resolve_format
+
+    chosen = resolve_format(fmt, output)
+    check_output_path(output)
+    emit(report, chosen, output)
+    if output is not None:
+        say(f"wrote {output} ({chosen})")
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"cxcs {__version__}")
+        try:
+            kb = load(None)
+        except CxcsError as exc:
+            typer.echo(f"knowledge: unavailable ({exc.message})")
+        else:
+            typer.echo(f"knowledge {kb.origin.version} (sha256 {kb.origin.sha256})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version_callback, is_eager=True,
+                     help="Show the tool and knowledge versions and exit."),
+    ] = False,
+) -> None:
+    """Compare customer-facing functions and classify job postings."""
+
+
+@app.command("list")
+def list_functions(
+    fmt: FormatOption = None, output: OutputOption = None, kb: KbOption = None
+) -> None:
+    """List the functions cxcs knows, with their aliases."""
+    from cxcs.render.reports import list_report
+
+    show(list_report(load(kb)), fmt, output)
+
+
+@app.command("show")
+def show_function(
+    function: Annotated[str, typer.Argument(help="Function id or alias, e.g. cx, success, csm.")],
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    kb: KbOption = None,
+) -> None:
+    """Show one function on every axis, with sources and disputed claims."""
+    from cxcs.render.reports import show_report
+
+    knowledge = load(kb)
+    show(show_report(knowledge, resolve(knowledge, function)), fmt, output)
+
+
+@app.command("compare")
+def compare_functions(
+    functions: Annotated[
+        list[str], typer.Argument(help="Two or more function ids or aliases, e.g. cx cs ux.")
+    ],
+    axes: Annotated[
+        str | None,
+        typer.Option("--axes", "-a", metavar="AXIS,...", help="Only these axes (see 'cxcs axes')."),
+    ] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    kb: KbOption = None,
+) -> None:
+    """Compare functions axis by axis (two: verdicts and similarity; three or more: a matrix)."""
+    from cxcs.engine.compare import compare_many, compare_pair, select_axes
+    from cxcs.render.reports import compare_report
+
+    if len(functions) < 2:
+        raise UsageError("compare needs at least two functions, e.g. 'cxcs compare cx cs'")
+    knowledge = load(kb)
+    ids = [resolve(knowledge, f) for f in functions]
+    for index, fid in enumerate(ids):
+        if fid in ids[:index]:
+            first = functions[ids.index(fid)]
+            raise UsageError(
+                f"'{functions[index]}' and '{first}' name the same function ({fid}); "
+                "give each function once"
+            )
+    axis_ids = [a.strip() for a in axes.split(",") if a.strip()] if axes else None
+    select_axes(knowledge, axis_ids)
+    if len(ids) == 2:
+        result: Any = compare_pair(knowledge, ids[0], ids[1], axis_ids)
+    else:
+        result = compare_many(knowledge, ids, axis_ids)
+    show(compare_report(knowledge, result), fmt, output)
+
+
+@app.command("axes")
+def list_axes(fmt: FormatOption = None, output: OutputOption = None, kb: KbOption = None) -> None:
+    """List the comparison axes, their kind and scale."""
+    from cxcs.render.reports import axes_report
+
+    show(axes_report(load(kb)), fmt, output)
+
+
+@app.command("metrics")
+def list_metrics(
+    function: Annotated[
+        str | None, typer.Argument(help="Only metrics owned by this function.")
+    ] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    kb: KbOption = None,
+) -> None:
+    """List metrics, or those owned by one function."""
+    from cxcs.render.reports import metrics_report
+
+    knowledge = load(kb)
+    fid = resolve(knowledge, function) if function else None
+    show(metrics_report(knowledge, fid), fmt, output)
+
+
+@app.command("metric")
+def show_metric(
+    metric_id: Annotated[str, typer.Argument(metavar="ID", help="Metric id or abbreviation, e.g. nps.")],
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    kb: KbOption = None,
+) -> None:
+    """Show one metric: definition, formula, unit, direction, owners and sources."""
+    import difflib
+
+    from cxcs.render.reports import metric_report
+
+    knowledge = load(kb)
+    wanted = metric_id.strip().lower()
+    metric = knowledge.metrics.get(wanted) or next(
+        (m for m in knowledge.metrics.values() if m.abbreviation.lower() == wanted), None
+    )
+    if metric is None:
+        close = difflib.get_close_matches(wanted, list(knowledge.metrics), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else "; see 'cxcs metrics'"
+        raise UsageError(f"unknown metric '{metric_id}'{hint}")
+    show(metric_report(knowledge, metric), fmt, output)
+
+
+@app.command("validate")
+def validate(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(metavar="[DIR]", help="A knowledge directory or an overlay (default: shipped)."),
+    ] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Validate knowledge files; report every problem as file:line."""
+    from cxcs.errors import KnowledgeError
+    from cxcs.knowledge.load import load_knowledge, validate_dir
+    from cxcs.render.reports import validate_report
+
+    try:
+        knowledge = validate_dir(directory) if directory else load_knowledge()
+    except KnowledgeError as exc:
+        for line in exc.details.get("more", []):
+            say(line)
+        raise
+    show(validate_report(knowledge), fmt, output)
+
+
+def _json_requested(argv: list[str]) -> bool:
+    for index, arg in enumerate(argv):
+        if arg in {"--format", "-f"} and index + 1 < len(argv):
+            return argv[index + 1].lower() == "json"
+        if arg.startswith("--format="):
+            return arg.split("=", 1)[1].lower() == "json"
+    return False
+
+
+def _fail(error: dict[str, Any], message: str, exit_code: int, argv: list[str]) -> NoReturn:
+    say(f"error: {message}")
+    if _json_requested(argv):
+        from cxcs.render.json import error_document
+
+        sys.stdout.write(error_document(error, __version__))
+        sys.stdout.flush()
+    raise SystemExit(exit_code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the app and turn every failure into a clean exit."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=args, prog_name="cxcs", standalone_mode=False)
+        sys.stdout.flush()
+        raise SystemExit(code if isinstance(code, int) else 0)
+    except CxcsError as exc:
+        _fail(exc.to_dict(), exc.message, exc.exit_code, args)
+    except KeyboardInterrupt:
+        say("interrupted")
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    except SystemExit:
+        raise
+    except Exception as exc:
+        format_message = getattr(exc, "format_message", None)
+        exit_code = getattr(exc, "exit_code", None)
+        if callable(format_message) and isinstance(exit_code, int):
+            if type(exc).__name__ == "Abort":
+                say("interrupted")
+                raise SystemExit(EXIT_INTERRUPTED) from None
+            message = str(format_message())
+            _fail({"code": "usage", "message": message}, message, exit_code or EXIT_USAGE, args)
+        if os.environ.get("CXCS_DEBUG"):
+            raise
+        _fail(
+            {"code": "internal", "message": f"{type(exc).__name__}: {exc}"},
+            f"internal error ({type(exc).__name__}: {exc}); set CXCS_DEBUG=1 for a traceback "
+            "and please report it",
+            1,
+            args,
+        )
+
+
+def _quiet_broken_pipe() -> NoReturn:
+    """The reader went away (e.g. ``| head``): exit quietly without a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+    raise SystemExit(0)

@@ -1,0 +1,1 @@
+"""Pure functions over the knowledge models: comparison and classification."""

@@ -1,0 +1,58 @@
+"""Errors a user can cause, each with a stable code and the exit status it maps to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+EXIT_OK = 0
+EXIT_DOMAIN = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class CxcsError(Exception):
+    """A problem the user can fix; rendered as one line, never as a traceback."""
+
+    code = "error"
+    exit_code = EXIT_DOMAIN
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``error`` member of a JSON error document."""
+        return {"code": self.code, "message": self.message, **self.details}
+
+
+class UsageError(CxcsError):
+    """Bad arguments: unknown function, axis or format, missing input (exit 2)."""
+
+    code = "usage"
+    exit_code = EXIT_USAGE
+
+
+class InputError(CxcsError):
+    """Input that cannot be read or used: missing file, binary data, empty text (exit 1)."""
+
+    code = "input"
+
+
+class KnowledgeError(CxcsError):
+    """A knowledge file that is malformed or inconsistent, located as ``file:line``."""
+
+    code = "knowledge"
+
+    def __init__(self, file: str, line: int | None, problem: str) -> None:
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {problem}", file=file, line=line, problem=problem)
+        self.file = file
+        self.line = line
+        self.problem = problem
+
+
+class OutputError(CxcsError):
+    """The result could not be written where asked."""
+
+    code = "output"

@@ -1,0 +1,246 @@
+"""Load the shipped knowledge files, layer user overlays on top, and validate the result.
+
+Every problem is reported as ``file:line: what is wrong``; the raw pydantic error is never
+shown. Files in a directory: ``functions.yaml``, ``metrics.yaml`` and ``signals.yaml``; an
+overlay directory may hold any subset of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from cxcs.errors import KnowledgeError
+from cxcs.knowledge import yamlio
+from cxcs.knowledge.checks import cross_check, sorted_key_problems
+from cxcs.models.knowledge import Knowledge, KnowledgeFiles
+
+FILES = ("functions.yaml", "metrics.yaml", "signals.yaml")
+KB_ENV = "CXCS_KB"
+
+Path_ = tuple[str | int, ...]
+
+
+def data_dir() -> Path:
+    """The shipped knowledge directory (inside the wheel, or ``data/`` in a checkout)."""
+    packaged = Path(__file__).resolve().parent.parent / "data"
+    if (packaged / "functions.yaml").is_file():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "data"
+
+
+@dataclass
+class _Document:
+    name: str
+    text: str
+    data: dict[str, Any]
+
+
+@dataclass
+class _Merged:
+    """The merged raw document and, for each merged path prefix, where it came from."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    origin: dict[Path_, tuple[_Document, Path_]] = field(default_factory=dict)
+
+    def locate(self, path: Sequence[str | int]) -> tuple[str, int | None]:
+        """File name and line for a path in the merged document."""
+        for cut in range(len(path), -1, -1):
+            hit = self.origin.get(tuple(path[:cut]))
+            if hit is not None:
+                doc, prefix = hit
+                return doc.name, yamlio.line_of(doc.text, (*prefix, *path[cut:]))
+        return "knowledge", None
+
+
+def kb_dirs_from_env(explicit: Iterable[Path] = ()) -> list[Path]:
+    """Overlay directories: those given explicitly, else ``$CXCS_KB`` (``os.pathsep``-separated)."""
+    dirs = list(explicit)
+    if not dirs and os.environ.get(KB_ENV):
+        dirs = [Path(p) for p in os.environ[KB_ENV].split(os.pathsep) if p]
+    return dirs
+
+
+def load_knowledge(overlays: Iterable[Path | str] = (), *, base: Path | None = None) -> Knowledge:
+    """Load and validate the shipped knowledge base, with ``overlays`` layered on top in order."""
+    base_dir = base or data_dir()
+    documents = _read_dir(base_dir, required=("functions.yaml", "metrics.yaml"))
+    for overlay in overlays:
+        documents += _read_dir(Path(overlay), required=())
+    return build(documents)
+
+
+def validate_dir(directory: Path) -> Knowledge:
+    """Validate a directory: a complete knowledge base, or an overlay over the shipped one."""
+    if (directory / "functions.yaml").is_file() and (directory / "metrics.yaml").is_file():
+        return build(_read_dir(directory, required=()))
+    return load_knowledge([directory])
+
+
+def _read_dir(directory: Path, required: Sequence[str]) -> list[_Document]:
+    if not directory.exists():
+        raise KnowledgeError(str(directory), None, "no such directory")
+    if not directory.is_dir():
+        raise KnowledgeError(str(directory), None, "not a directory")
+    docs = []
+    for name in FILES:
+        path = directory / name
+        if not path.exists():
+            if name in required:
+                raise KnowledgeError(str(path), None, "missing")
+            continue
+        label = str(path)
+        text = yamlio.read_text(path, label)
+        data = yamlio.parse(text, label)
+        if not isinstance(data, dict):
+            raise KnowledgeError(label, 1, "the top level must be a mapping")
+        docs.append(_Document(label, text, data))
+    if not docs:
+        raise KnowledgeError(str(directory), None, f"holds none of {', '.join(FILES)}")
+    return docs
+
+
+def build(documents: Sequence[_Document]) -> Knowledge:
+    """Merge raw documents in order and validate them into a :class:`Knowledge`."""
+    problems: list[KnowledgeError] = []
+    for doc in documents:
+        for path, problem in sorted_key_problems(doc.data):
+            problems.append(KnowledgeError(doc.name, yamlio.key_line(doc.text, path), problem))
+    merged = _merge(documents)
+    digest = hashlib.sha256()
+    for doc in documents:
+        digest.update(Path(doc.name).name.encode() + b"\0" + doc.text.encode() + b"\0")
+    versions = [str(d.data["version"]) for d in documents if "version" in d.data]
+    merged.data.setdefault("version", versions[0] if versions else "0")
+    if len(set(versions)) > 1:
+        merged.data["version"] = "+".join(dict.fromkeys(versions))
+    merged.data["origin"] = {
+        "files": [d.name for d in documents],
+        "sha256": digest.hexdigest(),
+        "version": str(merged.data["version"]),
+    }
+    knowledge: Knowledge | None = None
+    try:
+        knowledge = Knowledge.model_validate(merged.data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            problems.append(_from_pydantic(merged, err))
+    if knowledge is not None:
+        for path, problem in cross_check(knowledge):
+            name, line = merged.locate(path)
+            problems.append(KnowledgeError(name, line, problem))
+    if problems:
+        first = problems[0]
+        first.details["more"] = [p.message for p in problems[1:]]
+        first.details["count"] = len(problems)
+        raise first
+    assert knowledge is not None
+    return knowledge
+
+
+def _from_pydantic(merged: _Merged, err: Any) -> KnowledgeError:
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    name, line = merged.locate(loc)
+    where = ".".join(str(p) for p in loc)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        problem = f"unknown field '{loc[-1]}'" + (f" in {'.'.join(map(str, loc[:-1]))}" if len(loc) > 1 else "")
+    elif kind == "missing":
+        problem = f"missing field '{where}'"
+    else:
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        problem = f"{where}: {msg}" if where else msg
+    return KnowledgeError(name, line, problem)
+
+
+def _merge(documents: Sequence[_Document]) -> _Merged:
+    merged = _Merged()
+    for doc in documents:
+        for key, value in doc.data.items():
+            if key == "axes" and isinstance(value, list):
+                _merge_axes(merged, doc, value)
+            elif key == "functions" and isinstance(value, dict):
+                _merge_functions(merged, doc, value)
+            elif key in {"articles", "metrics"} and isinstance(value, dict):
+                target = merged.data.setdefault(key, {})
+                if not isinstance(target, dict):
+                    target = merged.data[key] = {}
+                for item_id, item in value.items():
+                    target[item_id] = item
+                    merged.origin[(key, item_id)] = (doc, (key, item_id))
+                merged.origin.setdefault((key,), (doc, (key,)))
+            elif key == "signals" and isinstance(value, dict):
+                _merge_signals(merged, doc, value)
+            else:
+                merged.data[key] = value
+                merged.origin[(key,)] = (doc, (key,))
+    for fid, function in (merged.data.get("functions") or {}).items():
+        if isinstance(function, dict):
+            function.setdefault("id", fid)
+    for mid, metric in (merged.data.get("metrics") or {}).items():
+        if isinstance(metric, dict):
+            metric.setdefault("id", mid)
+    return merged
+
+
+def _merge_axes(merged: _Merged, doc: _Document, axes: list[Any]) -> None:
+    target: list[Any] = merged.data.setdefault("axes", [])
+    merged.origin.setdefault(("axes",), (doc, ("axes",)))
+    for index, axis in enumerate(axes):
+        axis_id = axis.get("id") if isinstance(axis, dict) else None
+        slot = next(
+            (i for i, a in enumerate(target) if isinstance(a, dict) and a.get("id") == axis_id),
+            None,
+        )
+        if slot is None or axis_id is None:
+            slot = len(target)
+            target.append(axis)
+        else:
+            target[slot] = axis
+        merged.origin[("axes", slot)] = (doc, ("axes", index))
+
+
+def _merge_functions(merged: _Merged, doc: _Document, functions: dict[str, Any]) -> None:
+    target: dict[str, Any] = merged.data.setdefault("functions", {})
+    merged.origin.setdefault(("functions",), (doc, ("functions",)))
+    for fid, function in functions.items():
+        existing = target.get(fid)
+        if not isinstance(existing, dict) or not isinstance(function, dict):
+            target[fid] = function
+            merged.origin[("functions", fid)] = (doc, ("functions", fid))
+            continue
+        combined = dict(existing)
+        for field_name, value in function.items():
+            if field_name == "cells" and isinstance(value, dict):
+                cells = dict(existing.get("cells") or {})
+                for axis_id, cell in value.items():
+                    cells[axis_id] = cell
+                    merged.origin[("functions", fid, "cells", axis_id)] = (
+                        doc,
+                        ("functions", fid, "cells", axis_id),
+                    )
+                combined["cells"] = cells
+            else:
+                combined[field_name] = value
+                merged.origin[("functions", fid, field_name)] = (doc, ("functions", fid, field_name))
+        target[fid] = combined
+
+
+def _merge_signals(merged: _Merged, doc: _Document, signals: dict[str, Any]) -> None:
+    """Signals merge by section: lists are appended, mappings are updated."""
+    target: dict[str, Any] = merged.data.setdefault("signals", {})
+    for section, value in signals.items():
+        merged.origin[("signals", section)] = (doc, ("signals", section))
+        current = target.get(section)
+        if isinstance(current, list) and isinstance(value, list):
+            target[section] = current + value
+        elif isinstance(current, dict) and isinstance(value, dict):
+            target[section] = {**current, **value}
+        else:
+            target[section] = value

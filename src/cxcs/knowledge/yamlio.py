@@ -1,0 +1,144 @@
+"""Strict, safe YAML reading: no aliases, no duplicate keys, no Python tags, bounded size.
+
+Errors come out as :class:`~cxcs.errors.KnowledgeError` located as ``file:line``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cxcs.errors import KnowledgeError
+
+MAX_BYTES = 4 * 1024 * 1024
+"""Largest knowledge file accepted; the shipped ones are well under 200 KB."""
+
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class StrictLoader(_BaseLoader):  # type: ignore[misc]
+    """Safe loader (C-accelerated when available) that also rejects aliases and duplicate keys.
+
+    Refusing to construct the same node twice defeats "billion laughs" alias bombs before
+    anything is expanded.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "YAML aliases (*name) are not allowed in knowledge files", node.start_mark
+            )
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise yaml.constructor.ConstructorError(
+                    None, None, "merge keys (<<) are not allowed", key_node.start_mark
+                )
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+def read_text(path: Path, label: str | None = None) -> str:
+    """Read a knowledge file as UTF-8 text, refusing huge, binary or empty files."""
+    name = label or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise KnowledgeError(
+                name, None, f"file is {size / 1e6:.1f} MB; knowledge files are limited to "
+                f"{MAX_BYTES // (1024 * 1024)} MiB"
+            )
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise KnowledgeError(name, None, "is a directory, not a YAML file") from None
+    except OSError as exc:
+        raise KnowledgeError(name, None, f"cannot read: {exc.strerror or exc}") from None
+    if b"\x00" in data:
+        raise KnowledgeError(name, None, "binary data (NUL bytes), not YAML")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise KnowledgeError(name, line, "not valid UTF-8") from None
+    if not text.strip():
+        raise KnowledgeError(name, None, "file is empty")
+    return text
+
+
+def parse(text: str, name: str) -> Any:
+    """Parse YAML text strictly; errors become ``KnowledgeError(name, line, ...)``."""
+    try:
+        return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a safe loader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or "invalid YAML"
+        if "could not determine a constructor" in problem:
+            problem = "tags that build objects (e.g. !!python/...) are not allowed"
+        raise KnowledgeError(name, line, problem) from None
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(name, None, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise KnowledgeError(name, None, "nesting too deep") from None
+
+
+def line_of(text: str, path: Sequence[str | int]) -> int | None:
+    """The 1-based line of the node at ``path`` (keys and list indexes) in YAML ``text``.
+
+    Walks as far down the path as the document goes and returns that node's line, so an
+    error about a missing key points at the mapping that lacks it.
+    """
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=_BaseLoader)
+    except yaml.YAMLError:
+        return None
+    line = 1
+    for part in path:
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        node = _child(node, part)
+    if node is not None:
+        line = node.start_mark.line + 1
+    return line
+
+
+def key_line(text: str, path: Sequence[str | int]) -> int | None:
+    """Like :func:`line_of` but points at the key itself rather than its value."""
+    if not path:
+        return 1
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=_BaseLoader)
+    except yaml.YAMLError:
+        return None
+    for part in path[:-1]:
+        if node is None:
+            return None
+        node = _child(node, part)
+    if isinstance(node, yaml.MappingNode):
+        for key, _ in node.value:
+            if key.value == path[-1]:
+                return int(key.start_mark.line) + 1
+    return line_of(text, path)
+
+
+def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == str(part):
+                return value  # type: ignore[no-any-return]
+        return None
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+        return node.value[part] if 0 <= part < len(node.value) else None  # type: ignore[no-any-return]
+    return None

@@ -1,0 +1,1 @@
+"""Frozen pydantic models: the knowledge base and the results computed from it."""

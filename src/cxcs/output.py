@@ -1,0 +1,99 @@
+"""Pick a format, render a report, and write it to stdout or atomically to a file."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cxcs.errors import OutputError, UsageError
+
+if TYPE_CHECKING:
+    from cxcs.render.view import Report
+
+FORMATS = ("table", "markdown", "json", "csv", "html")
+EXTENSIONS = {
+    ".md": "markdown", ".markdown": "markdown", ".json": "json", ".csv": "csv",
+    ".html": "html", ".htm": "html", ".txt": "table", ".jsonl": "jsonl", ".svg": "svg",
+}
+
+
+def resolve_format(
+    requested: str | None, output: Path | None, allowed: Sequence[str] = FORMATS
+) -> str:
+    """The format to use: as asked, else from ``--output``'s extension, else by terminal."""
+    if requested is not None:
+        fmt = requested.strip().lower()
+        if fmt == "md":
+            fmt = "markdown"
+        if fmt not in allowed:
+            raise UsageError(f"unknown format '{requested}'; choose one of: {', '.join(allowed)}")
+        return fmt
+    if output is not None:
+        guessed = EXTENSIONS.get(output.suffix.lower())
+        if guessed in allowed:
+            return guessed
+    if "table" in allowed and sys.stdout.isatty():
+        return "table"
+    return "markdown" if "markdown" in allowed else allowed[0]
+
+
+def check_output_path(output: Path | None) -> None:
+    """Fail early (usage error) when ``--output`` cannot be written."""
+    if output is None:
+        return
+    if output.is_dir():
+        raise UsageError(f"--output {output}: is a directory")
+    parent = output.parent if str(output.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"--output {output}: directory {parent} does not exist")
+
+
+def render(report: Report, fmt: str) -> str:
+    """Render ``report`` as text in ``fmt``."""
+    if fmt == "json":
+        from cxcs.render import json as renderer
+    elif fmt == "csv":
+        from cxcs.render import csv as renderer  # type: ignore[no-redef]
+    elif fmt == "html":
+        from cxcs.render import html as renderer  # type: ignore[no-redef]
+    elif fmt == "table":
+        from cxcs.render import table as renderer  # type: ignore[no-redef]
+    else:
+        from cxcs.render import markdown as renderer  # type: ignore[no-redef]
+    return renderer.render(report)
+
+
+def emit(report: Report, fmt: str, output: Path | None) -> None:
+    """Print the report, or write it atomically to ``output``."""
+    if output is not None:
+        write_atomic(output, render(report, fmt))
+        return
+    if fmt == "table":
+        from cxcs.render.table import print_report
+        from cxcs.termconsole import stdout_console
+
+        print_report(report, stdout_console())
+        return
+    sys.stdout.write(render(report, fmt))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
+    check_output_path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise

@@ -1,0 +1,68 @@
+"""Rich tables for a terminal (plain text when written to a file)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from cxcs.render.view import Report, TableBlock, cell_text
+
+BAR_WIDTH = 20
+
+
+def bar(value: float, width: int = BAR_WIDTH) -> Text:
+    """A horizontal bar for a value in [0, 1], followed by the value."""
+    value = max(0.0, min(1.0, value))
+    filled = round(value * width)
+    return Text.assemble(("█" * filled, "cyan"), ("·" * (width - filled), "dim"), f" {value:.2f}")
+
+
+def build_table(block: TableBlock) -> Table:
+    """One block as a rich Table."""
+    table = Table(title=block.title, caption=block.caption, show_lines=True, expand=False)
+    for column in block.columns:
+        table.add_column(column.header, overflow="fold", no_wrap=column.kind == "bar")
+    for row in block.rows:
+        cells: list[Text | str] = []
+        for value, column in zip(row, block.columns, strict=False):
+            if column.kind == "bar" and isinstance(value, float):
+                cells.append(bar(value))
+            else:
+                cells.append(Text(cell_text(value)))
+        table.add_row(*cells)
+    return table
+
+
+def print_report(report: Report, console: Console) -> None:
+    """Print the report to a console."""
+    console.print(Text(report.title, style="bold"))
+    for block in report.tables:
+        console.print(build_table(block))
+    for note in report.notes:
+        console.print(Text(note, style="dim"))
+    meta = report.meta
+    console.print(
+        Text(
+            f"cxcs {meta['tool_version']} · knowledge {meta['knowledge']['version']} "
+            f"· sha256 {meta['knowledge']['sha256'][:12]}",
+            style="dim",
+        )
+    )
+
+
+def render(report: Report, width: int = 120) -> str:
+    """The report as plain text (for ``--output`` files)."""
+    console = Console(record=True, width=width, file=_Null(), color_system=None)
+    print_report(report, console)
+    return console.export_text()
+
+
+class _Null:
+    """A write-only sink for recording consoles."""
+
+    def write(self, _text: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        return None

@@ -1,0 +1,66 @@
+"""The format-neutral view every command produces and every renderer consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+CellText = str | float | None
+ColumnKind = Literal["text", "bar", "number"]
+
+FORMATS = ("table", "markdown", "json", "csv", "html")
+EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".csv": "csv",
+              ".html": "html", ".htm": "html", ".txt": "table"}
+
+
+@dataclass
+class Column:
+    """A column header; ``bar`` columns hold a number in [0, 1] drawn as a bar in a terminal."""
+
+    header: str
+    kind: ColumnKind = "text"
+
+
+@dataclass
+class TableBlock:
+    """One table of a report."""
+
+    title: str | None
+    columns: list[Column]
+    rows: list[list[CellText]]
+    caption: str | None = None
+
+
+@dataclass
+class Report:
+    """What a command shows: titled tables for people, ``payload`` for JSON."""
+
+    command: str
+    title: str
+    tables: list[TableBlock]
+    payload: dict[str, Any]
+    meta: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def primary(self) -> TableBlock:
+        """The first table: what CSV output contains."""
+        return self.tables[0]
+
+
+def join_values(values: Any, sep: str = "; ") -> str:
+    """A cell value as text: lists joined, None as empty."""
+    if values is None:
+        return ""
+    if isinstance(values, list | tuple):
+        return sep.join(str(v) for v in values)
+    return str(values)
+
+
+def cell_text(value: CellText) -> str:
+    """Plain text of a cell (bars as a number with two decimals)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return value

@@ -1,0 +1,35 @@
+"""Rich consoles for stdout and stderr, created on first use (rich is not imported at start)."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def _options() -> dict[str, object]:
+    options: dict[str, object] = {}
+    if os.environ.get("NO_COLOR"):
+        options["no_color"] = True
+    if os.environ.get("TERM") == "dumb":
+        options["color_system"] = None
+    return options
+
+
+@cache
+def stdout_console() -> Console:
+    """Console for data on stdout."""
+    from rich.console import Console
+
+    return Console(highlight=False, **_options())  # type: ignore[arg-type]
+
+
+@cache
+def stderr_console() -> Console:
+    """Console for messages and progress on stderr."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, **_options())  # type: ignore[arg-type]
