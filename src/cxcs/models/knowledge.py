@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from cxcs.models.base import Frozen
+from cxcs.models.signals import Signals
 
 AxisKind = Literal["ordinal", "set", "text"]
 CellValue = str | tuple[str, ...]
@@ -138,6 +139,7 @@ class Knowledge(Frozen):
     axes: tuple[Axis, ...]
     functions: dict[str, Function]
     metrics: dict[str, Metric]
+    signals: Signals | None = None
     origin: KnowledgeFiles
 
     def axis(self, axis_id: str) -> Axis:

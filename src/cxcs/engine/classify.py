@@ -1,0 +1,245 @@
+"""Classify a job posting into the customer-facing function its duties describe.
+
+Pipeline: split off a title -> split the body into sections -> match lexicon phrases through
+the n-gram index -> weight each match by its section (boilerplate counts little or nothing)
+and by how often the phrase already fired -> shares per function (and "none") -> a decision
+and a confidence that combines how much evidence there is with how clearly the top function
+beats the runner-up. Pure: text in, :class:`Classification` out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from cxcs.engine.lexicon import Lexicon, compile_lexicon
+from cxcs.engine.sections import SectionMap, split_sections
+from cxcs.engine.text import tokenize
+from cxcs.models.classify import Classification, Decision, Evidence, FunctionScore, TitleCheck
+from cxcs.models.knowledge import Knowledge
+from cxcs.models.signals import NOT_CUSTOMER_FACING, Signals
+
+MAX_CHARS = 200_000
+"""Only this much of a posting is read; the rest is reported as truncated."""
+
+TITLE_MAX_CHARS = 100
+TITLE_MAX_WORDS = 12
+
+_LEXICONS: dict[tuple[str, int], Lexicon] = {}
+
+
+def signals_of(kb: Knowledge) -> Signals:
+    """The knowledge base's classifier signals (a domain error when it has none)."""
+    if kb.signals is None:
+        from cxcs.errors import KnowledgeError
+
+        raise KnowledgeError("signals.yaml", None, "no classifier signals in this knowledge base")
+    return kb.signals
+
+
+def lexicon_for(kb: Knowledge, scale: int = 1) -> Lexicon:
+    """The compiled lexicon for ``kb`` (cached by knowledge hash)."""
+    key = (kb.origin.sha256, scale)
+    if key not in _LEXICONS:
+        _LEXICONS[key] = compile_lexicon(kb, signals_of(kb), scale)
+    return _LEXICONS[key]
+
+
+@dataclass
+class _Tally:
+    raw: dict[str, float]
+    evidence: list[Evidence]
+
+
+def _scan(
+    text: str,
+    offset: int,
+    lexicon: Lexicon,
+    signals: Signals,
+    sections: SectionMap | None,
+    source: str,
+    multiplier: float = 1.0,
+) -> _Tally:
+    tokens = tokenize(text)
+    raw: dict[str, float] = defaultdict(float)
+    fired: dict[tuple[str, str], int] = defaultdict(int)
+    evidence: list[Evidence] = []
+    weights = signals.sections.weights
+    decay = signals.thresholds.repeat_decay
+    entries, first, longest = lexicon.entries, lexicon.first, lexicon.longest
+    count = len(tokens)
+    i = 0
+    while i < count:
+        if tokens[i].stem not in first:
+            i += 1
+            continue
+        match = None
+        for n in range(min(longest, count - i), 0, -1):
+            key = tuple(t.stem for t in tokens[i : i + n])
+            entry = entries.get(key)
+            if entry is not None:
+                match = (n, entry)
+                break
+        if match is None:
+            i += 1
+            continue
+        n, entry = match
+        start, end = tokens[i].start, tokens[i + n - 1].end
+        section = sections.at(start) if sections else "title"
+        section_weight = weights.get(section, 1.0) if sections else 1.0
+        if section_weight > 0:
+            for function, weight in entry.weights:
+                repeat = fired[(entry.phrase, function)]
+                fired[(entry.phrase, function)] = repeat + 1
+                effective = weight * section_weight * multiplier * (decay**repeat)
+                raw[function] += effective
+                evidence.append(
+                    Evidence(
+                        phrase=entry.phrase,
+                        function=function,
+                        section=section,
+                        weight=round(effective, 4),
+                        start=start + offset,
+                        end=end + offset,
+                        text=text[start:end],
+                        source=source,
+                    )
+                )
+        i += n
+    return _Tally(dict(raw), evidence)
+
+
+def split_title(text: str) -> tuple[str | None, str, int]:
+    """A short first line taken as the title: ``(title, body, body_offset)``."""
+    stripped = text.lstrip()
+    lead = len(text) - len(stripped)
+    first, newline, rest = stripped.partition("\n")
+    line = first.strip()
+    if (
+        newline
+        and rest.strip()
+        and 0 < len(line) <= TITLE_MAX_CHARS
+        and len(line.split()) <= TITLE_MAX_WORDS
+        and not line.endswith((".", ":", ";", ","))
+    ):
+        return line, rest, lead + len(first) + 1
+    return None, text, 0
+
+
+def classify(
+    kb: Knowledge,
+    text: str,
+    title: str | None = None,
+    *,
+    detect_title: bool = True,
+    lexicon: Lexicon | None = None,
+) -> Classification:
+    """Classify posting ``text`` (optionally with its ``title``). Never raises on any text."""
+    signals = signals_of(kb)
+    lexicon = lexicon or lexicon_for(kb)
+    limits = signals.thresholds
+    truncated = len(text) > MAX_CHARS
+    text = text[:MAX_CHARS]
+    body, body_offset = text, 0
+    if title is None and detect_title:
+        title, body, body_offset = split_title(text)
+    sections = split_sections(body, signals.sections)
+    body_tally = _scan(body, body_offset, lexicon, signals, sections, "body")
+    title_tally = (
+        _scan(title, 0, lexicon, signals, None, "title", limits.title_weight)
+        if title
+        else _Tally({}, [])
+    )
+    classes = [*kb.functions, NOT_CUSTOMER_FACING]
+    combined = {
+        c: max(0.0, body_tally.raw.get(c, 0.0) + title_tally.raw.get(c, 0.0)) for c in classes
+    }
+    body_label = _top_label(body_tally.raw, classes, limits.min_evidence)
+    words = len(body.split())
+    result = _decide(combined, classes, signals, words, has_title=bool(title))
+    evidence = tuple(
+        sorted(title_tally.evidence + body_tally.evidence, key=lambda e: (e.source != "title", e.start))
+    )
+    title_check = _title_check(title, title_tally.raw, body_label, classes) if title else None
+    return Classification(
+        **result,
+        evidence=evidence,
+        title=title_check,
+        words=words,
+        chars_read=len(text),
+        truncated=truncated,
+    )
+
+
+def _top_label(raw: dict[str, float], classes: list[str], minimum: float) -> str | None:
+    best = max(classes, key=lambda c: raw.get(c, 0.0))
+    return best if raw.get(best, 0.0) >= minimum else None
+
+
+def _decide(
+    combined: dict[str, float], classes: list[str], signals: Signals, words: int, has_title: bool
+) -> dict[str, object]:
+    limits = signals.thresholds
+    total = sum(combined.values())
+    shares = {c: (combined[c] / total if total else 0.0) for c in classes}
+    ranked = sorted(classes, key=lambda c: (-combined[c], c))
+    functions = [c for c in ranked if c != NOT_CUSTOMER_FACING]
+    top, second = ranked[0], ranked[1]
+    p1, p2 = shares[top], shares[second]
+    strength = 1 - math.exp(-total / limits.evidence_scale)
+    separation = (p1 - p2) / p1 if p1 else 0.0
+    confidence = strength * math.sqrt(p1 * separation)
+    short = words < limits.min_words
+    if short:
+        confidence = min(confidence, limits.short_text_cap)
+    scores = tuple(
+        FunctionScore(function=c, score=round(shares[c], 4), raw=round(combined[c], 4))
+        for c in functions
+    )
+    decision: Decision
+    label: str | None = top
+    runner_up: str | None = second
+    if total < limits.min_evidence or (short and not has_title and total < 2 * limits.min_evidence):
+        decision, label = "insufficient", None
+        reason = f"too little evidence ({total:.1f} < {limits.min_evidence} needed)" if total < limits.min_evidence else f"too short ({words} words)"
+        runner_up = functions[0] if combined[functions[0]] > 0 else None
+    elif top == NOT_CUSTOMER_FACING:
+        decision, label = "not_customer_facing", None
+        runner_up = functions[0]
+        reason = "the duties read as a role that is not customer-facing"
+    elif p2 and p2 / p1 >= limits.ambiguous_ratio:
+        decision = "ambiguous"
+        reason = f"{top} and {second} are too close to call ({p1:.2f} vs {p2:.2f})"
+    elif confidence >= limits.confident:
+        decision = "confident"
+        reason = f"{top} leads with {p1:.0%} of the evidence"
+    else:
+        decision = "ambiguous" if separation < 0.5 else "insufficient"
+        reason = f"confidence {confidence:.2f} is below {limits.confident}"
+        if decision == "insufficient":
+            label = None
+    return {
+        "label": label,
+        "decision": decision,
+        "confidence": round(confidence, 4),
+        "runner_up": runner_up,
+        "margin": round(p1 - p2, 4),
+        "scores": scores,
+        "not_customer_facing": round(shares[NOT_CUSTOMER_FACING], 4),
+        "reason": reason,
+    }
+
+
+def _title_check(
+    title: str, raw: dict[str, float], body_label: str | None, classes: list[str]
+) -> TitleCheck:
+    title_label = _top_label(raw, classes, 0.5)
+    mismatch = bool(title_label and body_label and title_label != body_label)
+    message = None
+    if mismatch:
+        message = f"the title reads as {title_label} but the duties read as {body_label}"
+    return TitleCheck(
+        title=title, title_label=title_label, body_label=body_label, mismatch=mismatch,
+        message=message,
+    )

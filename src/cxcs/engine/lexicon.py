@@ -1,0 +1,87 @@
+"""Compile signals and knowledge-base phrases into a token n-gram index.
+
+Looking a posting up costs one dict probe per token and n-gram length that starts with a
+known first token, so the cost per posting stays flat as the lexicon grows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from cxcs.engine.text import phrase_key
+from cxcs.models.knowledge import Knowledge
+from cxcs.models.signals import NOT_CUSTOMER_FACING, Signals
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What one phrase adds: ``(function, weight)`` pairs, with the phrase as written."""
+
+    phrase: str
+    weights: tuple[tuple[str, float], ...]
+
+
+@dataclass
+class Lexicon:
+    """Phrase index: stem tuple -> entry; plus the first stems and the longest phrase."""
+
+    entries: dict[tuple[str, ...], Entry] = field(default_factory=dict)
+    first: set[str] = field(default_factory=set)
+    longest: int = 1
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def compile_lexicon(kb: Knowledge, signals: Signals, scale: int = 1) -> Lexicon:
+    """Build the index from the signals file and the knowledge base's titles, duties, metrics.
+
+    ``scale`` > 1 adds inert synthetic phrases (for benchmarking cost against lexicon size).
+    """
+    weights: dict[tuple[str, ...], dict[str, float]] = defaultdict(dict)
+    shown: dict[tuple[str, ...], str] = {}
+
+    def add(phrase: str, function: str, weight: float) -> None:
+        key = phrase_key(phrase)
+        if not key:
+            return
+        shown.setdefault(key, phrase)
+        current = weights[key].get(function, 0.0)
+        # The strongest statement of a phrase for a function wins; contrasts add on top.
+        weights[key][function] = max(current, weight) if weight > 0 else current + weight
+
+    for function, tiers in signals.phrases.items():
+        for tier_name in ("strong", "medium", "weak"):
+            for phrase in getattr(tiers, tier_name):
+                add(phrase, function, signals.tiers[tier_name])
+    for axis_id, tier_name in signals.kb_feeds.items():
+        for fid, function in kb.functions.items():
+            cell = function.cells.get(axis_id)
+            if cell is None:
+                continue
+            for claim in cell.claims:
+                items = claim.value if isinstance(claim.value, tuple) else (claim.value,)
+                for item in items:
+                    if axis_id == "metrics" and item in kb.metrics:
+                        metric = kb.metrics[item]
+                        add(metric.name, fid, signals.tiers[tier_name])
+                        if len(metric.abbreviation) >= 3:
+                            add(metric.abbreviation, fid, signals.tiers[tier_name])
+                    elif len(phrase_key(item)) >= 2:
+                        add(item, fid, signals.tiers[tier_name])
+    for contrast in signals.contrasts:
+        for phrase in contrast.phrases:
+            add(phrase, contrast.favour, contrast.weight)
+            add(phrase, contrast.over, -contrast.weight)
+    for n in range(scale - 1):
+        for i in range(len(shown)):
+            add(f"zzsynthetic{n} filler{i} phrase", NOT_CUSTOMER_FACING, 0.1)
+    lexicon = Lexicon()
+    for key, per_function in weights.items():
+        pairs = tuple((f, round(w, 4)) for f, w in sorted(per_function.items()) if w != 0)
+        if pairs:
+            lexicon.entries[key] = Entry(shown[key], pairs)
+            lexicon.first.add(key[0])
+            lexicon.longest = max(lexicon.longest, len(key))
+    return lexicon

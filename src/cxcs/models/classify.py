@@ -1,0 +1,58 @@
+"""Results of classifying a job posting."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from cxcs.models.base import Frozen
+
+Decision = Literal["confident", "ambiguous", "insufficient", "not_customer_facing"]
+
+
+class Evidence(Frozen):
+    """One matched phrase: what it counts for, where it sits, and how much it added."""
+
+    phrase: str
+    function: str
+    section: str
+    weight: float
+    start: int
+    end: int
+    text: str
+    source: str = "body"
+
+
+class FunctionScore(Frozen):
+    """A function's share of the evidence (``score``, sums to 1 with ``none``) and raw total."""
+
+    function: str
+    score: float
+    raw: float
+
+
+class TitleCheck(Frozen):
+    """The title classified on its own, against the duties."""
+
+    title: str
+    title_label: str | None
+    body_label: str | None
+    mismatch: bool
+    message: str | None = None
+
+
+class Classification(Frozen):
+    """The answer for one posting."""
+
+    label: str | None
+    decision: Decision
+    confidence: float
+    runner_up: str | None
+    margin: float
+    scores: tuple[FunctionScore, ...]
+    not_customer_facing: float
+    evidence: tuple[Evidence, ...]
+    title: TitleCheck | None = None
+    words: int
+    chars_read: int
+    truncated: bool = False
+    reason: str

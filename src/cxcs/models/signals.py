@@ -1,0 +1,60 @@
+"""Classifier signals: weighted phrases per function, contrasts, section rules, thresholds."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from cxcs.models.base import Frozen
+
+NOT_CUSTOMER_FACING = "none"
+"""Pseudo-function id for evidence that a posting is not a customer-facing role."""
+
+
+class PhraseTiers(Frozen):
+    """Phrases for one function, by strength (weights in ``Signals.tiers``)."""
+
+    strong: tuple[str, ...] = ()
+    medium: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
+
+
+class Contrast(Frozen):
+    """A disambiguation rule: these phrases favour one function over a confusable other."""
+
+    favour: str
+    over: str
+    weight: float = Field(gt=0, le=10)
+    phrases: tuple[str, ...] = Field(min_length=1)
+    why: str = ""
+
+
+class SectionRules(Frozen):
+    """How a posting is split into sections and how much each section counts."""
+
+    weights: dict[str, float]
+    headings: dict[str, tuple[str, ...]]
+    boilerplate: dict[str, tuple[str, ...]]
+
+
+class Thresholds(Frozen):
+    """Decision thresholds (documented in the README, never tuned to a test set)."""
+
+    min_words: int = Field(ge=1)
+    min_evidence: float = Field(gt=0)
+    confident: float = Field(gt=0, lt=1)
+    ambiguous_ratio: float = Field(gt=0, lt=1)
+    short_text_cap: float = Field(gt=0, le=1)
+    evidence_scale: float = Field(gt=0)
+    repeat_decay: float = Field(gt=0, le=1)
+    title_weight: float = Field(ge=0)
+
+
+class Signals(Frozen):
+    """Everything the classifier knows beyond the knowledge base."""
+
+    tiers: dict[str, float]
+    phrases: dict[str, PhraseTiers]
+    kb_feeds: dict[str, str]
+    contrasts: tuple[Contrast, ...] = ()
+    sections: SectionRules
+    thresholds: Thresholds
