@@ -244,6 +244,141 @@ def validate(
     show(validate_report(knowledge), fmt, output)
 
 
+@app.command("classify")
+def classify_posting(
+    source: Annotated[
+        str | None,
+        typer.Argument(metavar="[FILE|-]", help="Posting text file, or '-' for stdin (default: piped stdin)."),
+    ] = None,
+    title: Annotated[
+        str | None,
+        typer.Option("--title", "-t", help="The posting's title, checked against its duties."),
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Add a per-function table of phrase contributions.")
+    ] = False,
+    batch: Annotated[
+        str | None,
+        typer.Option("--batch", "-b", metavar="FILE", help="Classify every row of a JSONL or CSV file ('-' for stdin)."),
+    ] = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option("--input-format", metavar="jsonl|csv", help="Batch input format (default: from the extension)."),
+    ] = None,
+    id_field: Annotated[str, typer.Option("--id-field", help="Batch: field holding the row id.")] = "id",
+    title_field: Annotated[
+        str, typer.Option("--title-field", help="Batch: field holding the title.")
+    ] = "title",
+    text_field: Annotated[
+        str | None,
+        typer.Option("--text-field", help="Batch: field holding the text (default: text, then description)."),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, max=64, help="Batch: worker processes (order is kept).")
+    ] = 1,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    kb: KbOption = None,
+) -> None:
+    """Classify a job posting by the function its duties describe (or a whole file with --batch)."""
+    if batch is not None:
+        if source is not None:
+            raise UsageError("give either FILE or --batch FILE, not both")
+        _classify_batch(batch, input_format, (id_field, title_field, text_field), jobs, fmt, output, kb)
+        return
+    from cxcs.engine.classify import classify
+    from cxcs.inputs import read_posting
+    from cxcs.output import check_output_path, resolve_format
+    from cxcs.render.reports import classify_report
+
+    check_output_path(output)
+    resolve_format(fmt, output)
+    knowledge = load(kb)
+    posting = read_posting(source)
+    if posting.truncated:
+        say(
+            f"input is {posting.bytes_total:,} bytes; classified the first "
+            f"{posting.bytes_read:,} bytes"
+        )
+    result = classify(knowledge, posting.text, title.strip() if title else None)
+    if result.title is not None and result.title.mismatch and result.title.message:
+        say(f"warning: {result.title.message}")
+    show(classify_report(knowledge, result, explain), fmt, output)
+
+
+def _classify_batch(
+    path: str,
+    input_format: str | None,
+    fields: tuple[str, str, str | None],
+    jobs: int,
+    fmt: str | None,
+    output: Path | None,
+    kb_dirs: list[Path] | None,
+) -> None:
+    """Batch mode: stream rows in, one JSONL/CSV record out per row; exit 1 if any failed."""
+    import contextlib
+
+    from cxcs import batch
+    from cxcs.knowledge.load import kb_dirs_from_env
+    from cxcs.output import atomic_text_file, check_output_path, resolve_format
+
+    out_format = resolve_format(fmt, output, allowed=("jsonl", "csv"))
+    if fmt is None and output is None:
+        out_format = "jsonl"
+    check_output_path(output)
+    kind = batch.input_kind(path, input_format)
+    overlays = kb_dirs_from_env(kb_dirs or ())
+    knowledge = load(kb_dirs)
+    meta = {
+        "tool_version": __version__,
+        "kb_version": knowledge.origin.version,
+        "kb_sha256": knowledge.origin.sha256,
+    }
+    id_field, title_field, text_field = fields
+    field_spec = (id_field, title_field, (text_field,) if text_field else ("text", "description"))
+    stream = batch.open_input(path)
+    with contextlib.ExitStack() as stack:
+        progress = stack.enter_context(_progress(path))
+        reader = batch.read_jsonl if kind == "jsonl" else batch.read_csv
+        rows = reader(stream, field_spec, progress)
+        sink = stack.enter_context(atomic_text_file(output)) if output else sys.stdout
+        writer = batch.RecordWriter(sink, out_format, list(knowledge.functions))
+        summary = batch.run_batch(
+            rows, writer, knowledge, [str(p) for p in overlays], jobs, meta, say
+        )
+    say(f"classified {summary.ok} row(s); {summary.failed} failed" + (f"; wrote {output}" if output else ""))
+    if summary.failed:
+        raise SystemExit(1)
+
+
+def _progress(path: str) -> Any:
+    """A byte-based progress bar on stderr when it is a terminal, else a no-op callback."""
+    import contextlib
+
+    if not sys.stderr.isatty() or path == "-":
+        return contextlib.nullcontext(None)
+    return _rich_progress(Path(path).stat().st_size)
+
+
+def _rich_progress(total: int) -> Any:
+    import contextlib
+
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeRemainingColumn
+
+    from cxcs.termconsole import stderr_console
+
+    @contextlib.contextmanager
+    def manager() -> Any:
+        with Progress(
+            BarColumn(), TaskProgressColumn(), TimeRemainingColumn(), console=stderr_console(),
+            transient=True,
+        ) as bar:
+            task = bar.add_task("classify", total=total)
+            yield lambda n: bar.advance(task, n)
+
+    return manager()
+
+
 def _json_requested(argv: list[str]) -> bool:
     for index, arg in enumerate(argv):
         if arg in {"--format", "-f"} and index + 1 < len(argv):

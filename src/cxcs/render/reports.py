@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cxcs import __version__
+from cxcs.models.classify import Classification
 from cxcs.models.compare import AxisComparison, MatrixComparison, PairComparison
 from cxcs.models.knowledge import Cell, CellValue, Claim, Knowledge, Metric, Source
 from cxcs.render.view import Column, Report, TableBlock, join_values
@@ -219,3 +220,92 @@ def validate_report(kb: Knowledge) -> Report:
     payload = {"valid": True, "functions": len(kb.functions), "axes": len(kb.axes),
                "metrics": len(kb.metrics), "disputed_cells": disputed}
     return Report("validate", "Knowledge base is valid", [table], payload, meta(kb))
+
+
+
+
+def classify_report(kb: Knowledge, result: Classification, explain: bool = False) -> Report:
+    """Decision, scores with bars, evidence with offsets, title check, and (--explain) the
+    per-function contribution of each phrase."""
+    title_check = result.title
+    summary_rows: list[list[str | float | None]] = [
+        ["label", result.label or "—"],
+        ["decision", result.decision],
+        ["confidence", f"{result.confidence:.2f}"],
+        ["runner-up", result.runner_up or "—"],
+        ["margin", f"{result.margin:.2f}"],
+        ["why", result.reason],
+        ["words read", f"{result.words}" + (" (input truncated)" if result.truncated else "")],
+    ]
+    if title_check is not None:
+        summary_rows.append(["title", title_check.title])
+        summary_rows.append(["title reads as", title_check.title_label or "—"])
+        summary_rows.append(["duties read as", title_check.body_label or "—"])
+        if title_check.mismatch and title_check.message:
+            summary_rows.append(["⚠ mismatch", title_check.message])
+    summary = TableBlock("Result", [Column("field"), Column("value")], summary_rows)
+    score_rows: list[list[str | float | None]] = [
+        [s.function, kb.functions[s.function].name if s.function in kb.functions else s.function,
+         s.score, f"{s.raw:.2f}"]
+        for s in sorted(result.scores, key=lambda s: -s.score)
+    ]
+    score_rows.append(["none", "not customer-facing", result.not_customer_facing, ""])
+    scores = TableBlock(
+        "Scores", [Column("id"), Column("function"), Column("share", "bar"), Column("raw")],
+        score_rows,
+    )
+    evidence_rows: list[list[str | float | None]] = [
+        [e.phrase, e.function, e.section if e.source == "body" else "title",
+         f"{e.weight:+.2f}", f"{e.start}-{e.end}"]
+        for e in result.evidence
+    ]
+    evidence = TableBlock(
+        "Evidence",
+        [Column("phrase"), Column("function"), Column("section"), Column("weight"),
+         Column("chars")],
+        evidence_rows,
+    )
+    tables = [summary, scores, evidence]
+    if explain:
+        tables.append(_contributions(result))
+    title = f"Classification: {result.label or result.decision}"
+    return Report(
+        "classify", title, tables, {"classification": _dump(result)}, meta(kb),
+        notes=[title_check.message] if title_check and title_check.message else [],
+        csv_table=_classification_row(kb, result),
+    )
+
+
+def _contributions(result: Classification) -> TableBlock:
+    totals: dict[tuple[str, str], list[float]] = {}
+    for e in result.evidence:
+        entry = totals.setdefault((e.function, e.phrase), [0, 0.0])
+        entry[0] += 1
+        entry[1] += e.weight
+    rows: list[list[str | float | None]] = [
+        [function, phrase, str(int(count)), f"{weight:+.2f}"]
+        for (function, phrase), (count, weight) in sorted(
+            totals.items(), key=lambda item: (item[0][0], -abs(item[1][1]))
+        )
+    ]
+    return TableBlock(
+        "Contributions (--explain)",
+        [Column("function"), Column("phrase"), Column("matches"), Column("total")],
+        rows,
+    )
+
+
+def _classification_row(kb: Knowledge, result: Classification) -> TableBlock:
+    functions = [s.function for s in result.scores]
+    columns = [Column(c) for c in ("label", "decision", "confidence", "runner_up", "margin")]
+    columns += [Column(f"score_{f}") for f in functions]
+    columns += [Column("not_customer_facing"), Column("title_label"), Column("title_mismatch")]
+    by_function = {s.function: s.score for s in result.scores}
+    row: list[str | float | None] = [
+        result.label or "", result.decision, f"{result.confidence:.4f}", result.runner_up or "",
+        f"{result.margin:.4f}", *(f"{by_function[f]:.4f}" for f in functions),
+        f"{result.not_customer_facing:.4f}",
+        (result.title.title_label or "") if result.title else "",
+        str(bool(result.title and result.title.mismatch)).lower(),
+    ]
+    return TableBlock(None, columns, [row])

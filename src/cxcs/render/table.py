@@ -20,7 +20,8 @@ def bar(value: float, width: int = BAR_WIDTH) -> Text:
 
 def build_table(block: TableBlock) -> Table:
     """One block as a rich Table."""
-    table = Table(title=block.title, caption=block.caption, show_lines=True, expand=False)
+    multiline = any(isinstance(v, str) and "\n" in v for row in block.rows for v in row)
+    table = Table(title=block.title, caption=block.caption, show_lines=multiline, expand=False)
     for column in block.columns:
         table.add_column(column.header, overflow="fold", no_wrap=column.kind == "bar")
     for row in block.rows:

@@ -41,11 +41,12 @@ class Report:
     payload: dict[str, Any]
     meta: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    csv_table: TableBlock | None = None
 
     @property
     def primary(self) -> TableBlock:
-        """The first table: what CSV output contains."""
-        return self.tables[0]
+        """What CSV output contains: ``csv_table`` when set, else the first table."""
+        return self.csv_table or self.tables[0]
 
 
 def join_values(values: Any, sep: str = "; ") -> str:
