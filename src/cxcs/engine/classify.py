@@ -214,11 +214,15 @@ def _decide(
     elif confidence >= limits.confident:
         decision = "confident"
         reason = f"{top} leads with {p1:.0%} of the evidence"
+    elif combined[top] < limits.min_function_evidence:
+        decision, label = "insufficient", None
+        reason = (
+            f"weak evidence: {top} has {combined[top]:.1f} points, "
+            f"{limits.min_function_evidence} needed"
+        )
     else:
-        decision = "ambiguous" if separation < 0.5 else "insufficient"
+        decision = "ambiguous"
         reason = f"confidence {confidence:.2f} is below {limits.confident}"
-        if decision == "insufficient":
-            label = None
     return {
         "label": label,
         "decision": decision,

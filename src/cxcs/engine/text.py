@@ -21,11 +21,22 @@ class Token(NamedTuple):
     end: int
 
 
+NOUNS_IN_ING = frozenset(
+    "accounting marketing engineering nursing pricing staffing banking housing clothing "
+    "morning evening evenings meeting meetings building buildings training ticketing "
+    "onboarding offboarding listening scheduling shipping billing booking bookings "
+    "wireframing prototyping troubleshooting".split()
+)
+"""Words whose -ing is part of a noun we need to tell apart (accounting is not accounts)."""
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Strip common English inflections (plural, -ing, -ed, final -e); crude but consistent."""
     if word.endswith(("'s", "’s")):
         word = word[:-2]
+    if word in NOUNS_IN_ING:
+        return word.removesuffix("s")
     if len(word) <= 3 or not word.isalpha():
         return word
     if word.endswith("ies") and len(word) > 4:

@@ -41,6 +41,7 @@ class Thresholds(Frozen):
 
     min_words: int = Field(ge=1)
     min_evidence: float = Field(gt=0)
+    min_function_evidence: float = Field(gt=0)
     confident: float = Field(gt=0, lt=1)
     ambiguous_ratio: float = Field(gt=0, lt=1)
     short_text_cap: float = Field(gt=0, le=1)
