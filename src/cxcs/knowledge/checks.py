@@ -72,6 +72,31 @@ def cross_check(kb: Knowledge) -> Iterator[Problem]:
             if owner not in kb.functions:
                 yield ("metrics", mid, "owners"), f"metric '{mid}' names unknown owner '{owner}'"
         yield from _check_sources(kb, metric.sources, ("metrics", mid, "sources"))
+    yield from _check_signals(kb)
+
+
+def _check_signals(kb: Knowledge) -> Iterator[Problem]:
+    """Signals name known functions, tiers and axes."""
+    signals = kb.signals
+    if signals is None:
+        return
+    classes = {*kb.functions, "none"}
+    for tier in ("strong", "medium", "weak"):
+        if tier not in signals.tiers:
+            yield ("signals", "tiers"), f"missing tier weight '{tier}'"
+    for function in signals.phrases:
+        if function not in classes:
+            yield ("signals", "phrases", function), f"signals for unknown function '{function}'"
+    for axis_id, tier in signals.kb_feeds.items():
+        if axis_id not in {a.id for a in kb.axes}:
+            yield ("signals", "kb_feeds", axis_id), f"kb_feeds names unknown axis '{axis_id}'"
+        if tier not in signals.tiers:
+            yield ("signals", "kb_feeds", axis_id), f"kb_feeds uses unknown tier '{tier}'"
+    for index, contrast in enumerate(signals.contrasts):
+        for role in ("favour", "over"):
+            name = getattr(contrast, role)
+            if name not in classes:
+                yield ("signals", "contrasts", index, role), f"contrast names unknown function '{name}'"
 
 
 def _check_value(
