@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxcs.engine.classify import classify, lexicon_for, split_title
+from cxcs.engine.classify import classify, lexicon_for, sections_of, split_title
 from cxcs.engine.lexicon import compile_lexicon
-from cxcs.engine.sections import split_sections
 from cxcs.models.knowledge import Knowledge
 from tests.conftest import load_samples
 
@@ -88,11 +87,11 @@ def test_boilerplate_does_not_decide(kb: Knowledge) -> None:
 def test_sections_are_found_inline_and_on_their_own_line(kb: Knowledge) -> None:
     assert kb.signals is not None
     text = "We build things. Responsibilities: answer calls. Benefits: dental and 401(k)."
-    sections = split_sections(text, kb.signals.sections)
+    sections = sections_of(kb, text)
     assert sections.at(text.index("answer")) == "responsibilities"
     assert sections.at(text.index("dental")) == "benefits"
     text2 = "Intro line\nQualifications\n- five years of things\n"
-    assert split_sections(text2, kb.signals.sections).at(text2.index("five")) == "requirements"
+    assert sections_of(kb, text2).at(text2.index("five")) == "requirements"
 
 
 def test_backend_engineer_on_a_cx_team_is_not_customer_facing(kb: Knowledge) -> None:

@@ -227,26 +227,30 @@ class RecordWriter:
 
 
 _WORKER_KB: Any = None
+_WORKER_META: dict[str, str] = {}
 
 
-def _init_worker(overlays: list[str]) -> None:
+def _init_worker(overlays: list[str], meta: dict[str, str]) -> None:
     """Process-pool initializer: load the knowledge base once per worker."""
     import signal
 
     from cxcs.knowledge.load import load_knowledge
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _WORKER_KB
+    global _WORKER_KB, _WORKER_META
+    _WORKER_META = meta
     if _WORKER_KB is None:  # inherited when the pool forks
         _WORKER_KB = load_knowledge([Path(p) for p in overlays])
 
 
-def _classify_row(row: Row) -> Any:
+def _classify_row(row: Row) -> dict[str, Any]:
+    """The output record for one row (runs in a worker with --jobs)."""
     from cxcs.engine.classify import classify
 
     if row.error is not None or row.text is None:
-        return None
-    return classify(_WORKER_KB, row.text, row.title, detect_title=row.title is None)
+        return result_record(row, None, _WORKER_META)
+    result = classify(_WORKER_KB, row.text, row.title, detect_title=row.title is None)
+    return result_record(row, result, _WORKER_META)
 
 
 def _windows(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
@@ -272,8 +276,8 @@ def run_batch(
     """Classify ``rows`` in order with ``jobs`` processes, writing each record as it is ready."""
     from cxcs.engine.classify import lexicon_for
 
-    global _WORKER_KB
-    _WORKER_KB = kb
+    global _WORKER_KB, _WORKER_META
+    _WORKER_KB, _WORKER_META = kb, meta
     lexicon_for(kb)  # compile once, before any fork
     summary = Summary()
     pool: Any = None
@@ -281,24 +285,24 @@ def run_batch(
         import multiprocessing
 
         pool = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn").Pool(
-            jobs, initializer=_init_worker, initargs=(overlays,)
+            jobs, initializer=_init_worker, initargs=(overlays, meta)
         )
     try:
         for window in _windows(rows, WINDOW if pool is not None else 1):
-            results = (
+            records = (
                 pool.map(_classify_row, window, chunksize=max(1, len(window) // (jobs * 4)))
                 if pool is not None
                 else [_classify_row(r) for r in window]
             )
-            for row, result in zip(window, results, strict=True):
-                if result is None:
+            for row, record in zip(window, records, strict=True):
+                if "error" in record:
                     summary.failed += 1
                     message = f"line {row.line}: {row.error}"
                     summary.failures.append(message)
                     on_error(message)
                 else:
                     summary.ok += 1
-                writer.write(result_record(row, result, meta))
+                writer.write(record)
     finally:
         if pool is not None:
             pool.terminate()

@@ -13,9 +13,9 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from cxcs.engine.lexicon import Lexicon, compile_lexicon
-from cxcs.engine.sections import SectionMap, split_sections
-from cxcs.engine.text import tokenize
+from cxcs.engine.lexicon import Entry, Lexicon, compile_lexicon
+from cxcs.engine.sections import SectionMap, build_sections, is_heading
+from cxcs.engine.text import lower_keep_offsets, stems_of, token_spans
 from cxcs.models.classify import Classification, Decision, Evidence, FunctionScore, TitleCheck
 from cxcs.models.knowledge import Knowledge
 from cxcs.models.signals import NOT_CUSTOMER_FACING, Signals
@@ -52,61 +52,100 @@ class _Tally:
     evidence: list[Evidence]
 
 
+def locate(
+    text: str, lexicon: Lexicon, with_sections: bool
+) -> tuple[list[tuple[int, int, Entry]], SectionMap | None]:
+    """Phrase matches as (start, end, entry), and (for a body) the posting's sections."""
+    lowered = lower_keep_offsets(text)
+    stems = stems_of(lowered)
+    entries, markers, lengths = lexicon.entries, lexicon.markers, lexicon.lengths
+    found: list[tuple[int, int, Entry | None, tuple[str, str] | None]] = []
+    count = len(stems)
+    resume = 0
+    singles, multi = lexicon.singles, lexicon.multi_lengths
+    for i in [i for i, s in enumerate(stems) if s in lengths]:
+        if i < resume:
+            continue
+        first = stems[i]
+        matched = False
+        for n in multi.get(first, ()):
+            if i + n > count:
+                continue
+            key = tuple(stems[i : i + n])
+            entry = entries.get(key)
+            marker = markers.get(key) if with_sections else None
+            if entry is not None or marker is not None:
+                found.append((i, n, entry, marker))
+                if entry is not None:
+                    resume = i + n
+                    matched = True
+                    break
+        if not matched:
+            entry, marker = singles.get(first, (None, None))
+            if not with_sections:
+                marker = None
+            if entry is not None or marker is not None:
+                found.append((i, 1, entry, marker))
+    spans = token_spans(lowered, [i for f in found for i in (f[0], f[0] + f[1] - 1)])
+    located: list[tuple[int, int, Entry]] = []
+    headings: list[tuple[int, str]] = []
+    cues: list[tuple[int, int, str]] = []
+    for index, n, entry, marker in found:
+        start = spans[index][0]
+        end = spans[index + n - 1][1]
+        if marker is not None:
+            kind, section = marker
+            if kind == "cue":
+                cues.append((start, end, section))
+            elif is_heading(text, start, end):
+                headings.append((start, section))
+        if entry is not None:
+            located.append((start, end, entry))
+    return located, (build_sections(text, headings, cues) if with_sections else None)
+
+
+def sections_of(kb: Knowledge, text: str) -> SectionMap:
+    """The sections of a posting body (for inspection and tests)."""
+    _, sections = locate(text, lexicon_for(kb), with_sections=True)
+    assert sections is not None
+    return sections
+
+
 def _scan(
     text: str,
     offset: int,
     lexicon: Lexicon,
     signals: Signals,
-    sections: SectionMap | None,
     source: str,
     multiplier: float = 1.0,
 ) -> _Tally:
-    tokens = tokenize(text)
+    """Match phrases (and, for a body, section words) and tally what they add per function."""
+    located, sections = locate(text, lexicon, with_sections=source == "body")
+    weights = signals.sections.weights
+    decay = signals.thresholds.repeat_decay
     raw: dict[str, float] = defaultdict(float)
     fired: dict[tuple[str, str], int] = defaultdict(int)
     evidence: list[Evidence] = []
-    weights = signals.sections.weights
-    decay = signals.thresholds.repeat_decay
-    entries, first, longest = lexicon.entries, lexicon.first, lexicon.longest
-    count = len(tokens)
-    i = 0
-    while i < count:
-        if tokens[i].stem not in first:
-            i += 1
+    scaled = 1.0 if sections is None else 0.0
+    at = sections.at if sections is not None else None
+    for start, end, entry in located:
+        section = at(start) if at is not None else "title"
+        section_weight = weights.get(section, 1.0) if at is not None else scaled
+        if section_weight <= 0:
             continue
-        match = None
-        for n in range(min(longest, count - i), 0, -1):
-            key = tuple(t.stem for t in tokens[i : i + n])
-            entry = entries.get(key)
-            if entry is not None:
-                match = (n, entry)
-                break
-        if match is None:
-            i += 1
-            continue
-        n, entry = match
-        start, end = tokens[i].start, tokens[i + n - 1].end
-        section = sections.at(start) if sections else "title"
-        section_weight = weights.get(section, 1.0) if sections else 1.0
-        if section_weight > 0:
-            for function, weight in entry.weights:
-                repeat = fired[(entry.phrase, function)]
-                fired[(entry.phrase, function)] = repeat + 1
-                effective = weight * section_weight * multiplier * (decay**repeat)
-                raw[function] += effective
-                evidence.append(
-                    Evidence(
-                        phrase=entry.phrase,
-                        function=function,
-                        section=section,
-                        weight=round(effective, 4),
-                        start=start + offset,
-                        end=end + offset,
-                        text=text[start:end],
-                        source=source,
-                    )
+        factor = section_weight * multiplier
+        for function, weight in entry.weights:
+            key = (entry.phrase, function)
+            repeat = fired[key]
+            fired[key] = repeat + 1
+            effective = weight * factor * (decay**repeat) if repeat else weight * factor
+            raw[function] += effective
+            evidence.append(
+                Evidence(
+                    entry.phrase, function, section, effective, start + offset, end + offset,
+                    text[start:end], source,
                 )
-        i += n
+            )
     return _Tally(dict(raw), evidence)
 
 
@@ -144,10 +183,9 @@ def classify(
     body, body_offset = text, 0
     if title is None and detect_title:
         title, body, body_offset = split_title(text)
-    sections = split_sections(body, signals.sections)
-    body_tally = _scan(body, body_offset, lexicon, signals, sections, "body")
+    body_tally = _scan(body, body_offset, lexicon, signals, "body")
     title_tally = (
-        _scan(title, 0, lexicon, signals, None, "title", limits.title_weight)
+        _scan(title, 0, lexicon, signals, "title", limits.title_weight)
         if title
         else _Tally({}, [])
     )
@@ -162,7 +200,7 @@ def classify(
         sorted(title_tally.evidence + body_tally.evidence, key=lambda e: (e.source != "title", e.start))
     )
     title_check = _title_check(title, title_tally.raw, body_label, classes) if title else None
-    return Classification(
+    return Classification.model_construct(
         **result,
         evidence=evidence,
         title=title_check,

@@ -24,14 +24,39 @@ class Entry:
 
 @dataclass
 class Lexicon:
-    """Phrase index: stem tuple -> entry; plus the first stems and the longest phrase."""
+    """Phrase index: stem tuple -> entry, and stem tuple -> section marker.
+
+    ``lengths`` maps each first stem to the phrase lengths that start with it (longest
+    first), so a token is probed only for lengths that can match.
+    """
 
     entries: dict[tuple[str, ...], Entry] = field(default_factory=dict)
-    first: set[str] = field(default_factory=set)
-    longest: int = 1
+    markers: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
+    lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    multi_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    singles: dict[str, tuple[Entry | None, tuple[str, str] | None]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    @property
+    def longest(self) -> int:
+        return max((n for ns in self.lengths.values() for n in ns), default=1)
+
+    def index(self) -> None:
+        """Rebuild ``lengths`` from the entries and markers."""
+        found: dict[str, set[int]] = defaultdict(set)
+        for key in (*self.entries, *self.markers):
+            found[key[0]].add(len(key))
+        self.lengths = {k: tuple(sorted(v, reverse=True)) for k, v in found.items()}
+        self.multi_lengths = {
+            k: tuple(n for n in v if n > 1) for k, v in self.lengths.items() if max(v) > 1
+        }
+        self.singles = {
+            key[0]: (self.entries.get(key), self.markers.get(key))
+            for key in {*self.entries, *self.markers}
+            if len(key) == 1
+        }
 
 
 def compile_lexicon(kb: Knowledge, signals: Signals, scale: int = 1) -> Lexicon:
@@ -74,14 +99,21 @@ def compile_lexicon(kb: Knowledge, signals: Signals, scale: int = 1) -> Lexicon:
         for phrase in contrast.phrases:
             add(phrase, contrast.favour, contrast.weight)
             add(phrase, contrast.over, -contrast.weight)
+    base_size = len(shown)
     for n in range(scale - 1):
-        for i in range(len(shown)):
+        for i in range(base_size):
             add(f"zzsynthetic{n} filler{i} phrase", NOT_CUSTOMER_FACING, 0.1)
     lexicon = Lexicon()
     for key, per_function in weights.items():
         pairs = tuple((f, round(w, 4)) for f, w in sorted(per_function.items()) if w != 0)
         if pairs:
             lexicon.entries[key] = Entry(shown[key], pairs)
-            lexicon.first.add(key[0])
-            lexicon.longest = max(lexicon.longest, len(key))
+    rules = signals.sections
+    for kind, table in (("heading", rules.headings), ("cue", rules.boilerplate)):
+        for section, phrases in table.items():
+            for phrase in phrases:
+                key = phrase_key(phrase)
+                if key:
+                    lexicon.markers.setdefault(key, (kind, section))
+    lexicon.index()
     return lexicon

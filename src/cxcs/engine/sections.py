@@ -1,20 +1,21 @@
-"""Split a posting into sections (summary, responsibilities, requirements, company, benefits,
-equal opportunity) so boilerplate can be down-weighted.
+"""Sections of a posting (summary, responsibilities, requirements, company, benefits, equal
+opportunity), so boilerplate can be down-weighted.
 
-Headings are found on their own line or inline before a colon ("Responsibilities: ..."),
-which covers postings flattened into one paragraph. Independently of headings, a sentence
-that reads as benefits or equal-opportunity boilerplate is given that section.
+Section words are found by the same token scan as the signals (see ``classify._scan``). A
+heading counts when it opens a line or follows a sentence end and is followed by a colon or
+the end of its line — which also covers postings flattened into one paragraph
+("... Responsibilities: answer calls ..."). A boilerplate cue (e.g. "equal opportunity
+employer", "401(k)") marks its whole sentence, whatever heading it sits under.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from cxcs.models.signals import SectionRules
-
-SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+|\s[•·▪●◦*]\s|\s-\s")
+HEADING_LEAD = " \t#*_>•·▪●◦-–—|"
+SENTENCE_ENDS = ".!?\n"
+MAX_SENTENCE = 400
 
 
 @dataclass(frozen=True)
@@ -30,97 +31,55 @@ class SectionMap:
         return self.names[index] if index >= 0 else "summary"
 
 
-def _heading_pattern(rules: SectionRules) -> re.Pattern[str]:
-    alternatives = sorted(
-        (re.escape(h) for heads in rules.headings.values() for h in heads), key=len, reverse=True
-    )
-    # A heading: at a line start (optionally after bullets/markup), short, ending the line or
-    # followed by a colon.
-    return re.compile(
-        r"(?im)(?:^|(?<=[\n.!?]))[ \t#*_>•\-]*(?:" + "|".join(alternatives) + r")"
-        r"[^\n:.]{0,40}?(?:[ \t]*:|[ \t*_]*$)"
-    )
+def is_heading(text: str, start: int, end: int) -> bool:
+    """Whether the words at ``text[start:end]`` stand as a heading."""
+    before = start - 1
+    while before >= 0 and text[before] in HEADING_LEAD:
+        before -= 1
+    if before >= 0 and text[before] not in "\n\r.!?:;":
+        return False
+    line = text[end : end + 45].split("\n", 1)[0]
+    if not line.strip(" \t*_#:-–"):
+        return True
+    colon = line.find(":")
+    return colon >= 0 and not any(c in line[:colon] for c in ".!?")
 
 
-_PATTERNS: dict[int, tuple[re.Pattern[str], dict[str, str], re.Pattern[str]]] = {}
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the sentence containing ``text[start:end]`` (at most 400 chars each way)."""
+    left = max(text.rfind(c, max(0, start - MAX_SENTENCE), start) for c in SENTENCE_ENDS)
+    left = left + 1 if left >= 0 else max(0, start - MAX_SENTENCE)
+    rights = [i for i in (text.find(c, end, end + MAX_SENTENCE) for c in SENTENCE_ENDS) if i >= 0]
+    right = min(rights) + 1 if rights else min(len(text), end + MAX_SENTENCE)
+    return left, right
 
 
-def _compiled(rules: SectionRules) -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str]]:
-    key = id(rules)
-    if key not in _PATTERNS:
-        lookup = {h.lower(): name for name, heads in rules.headings.items() for h in heads}
-        cues = sorted(
-            (re.escape(c) for cs in rules.boilerplate.values() for c in cs), key=len, reverse=True
-        )
-        _PATTERNS[key] = (
-            _heading_pattern(rules),
-            lookup,
-            re.compile(r"(?<!\w)(?:" + "|".join(cues) + r")(?!\w)", re.IGNORECASE),
-        )
-    return _PATTERNS[key]
-
-
-def split_sections(text: str, rules: SectionRules) -> SectionMap:
-    """Map every offset of ``text`` to a section name."""
-    heading_re, lookup, cue_re = _compiled(rules)
-    marks: list[tuple[int, str]] = [(0, "summary")]
-    for match in heading_re.finditer(text):
-        heading = match.group().strip(" \t\n#*_>•-:").lower()
-        name = _heading_name(heading, lookup)
-        if name:
-            marks.append((match.start(), name))
-    cue_section = {c.lower(): name for name, cs in rules.boilerplate.items() for c in cs}
-    boiler: list[tuple[int, int, str]] = []
-    for cue in cue_re.finditer(text):
-        name = cue_section.get(cue.group().lower())
-        if name:
-            start, end = _sentence_bounds(text, cue.start(), cue.end())
-            boiler.append((start, end, name))
-    return _merge_marks(marks, boiler)
-
-
-def _heading_name(heading: str, lookup: dict[str, str]) -> str | None:
-    for key in sorted(lookup, key=len, reverse=True):
-        if heading.startswith(key):
-            return lookup[key]
-    return None
-
-
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max((m.end() for m in SENTENCE_END.finditer(text, max(0, start - 400), start)), default=0)
-    right_match = SENTENCE_END.search(text, end)
-    right = right_match.start() if right_match else len(text)
-    return max(left, start - 400), min(right, end + 400)
-
-
-def _merge_marks(marks: list[tuple[int, str]], boiler: list[tuple[int, int, str]]) -> SectionMap:
-    """Overlay boilerplate sentences on heading sections."""
-    marks.sort()
-    events: list[tuple[int, str]] = list(marks)
-    for start, end, name in boiler:
-        resume = _section_at(marks, end)
-        events.append((start, name))
-        events.append((end, resume))
-    events.sort(key=lambda e: e[0])
+def build_sections(
+    text: str, headings: list[tuple[int, str]], cues: list[tuple[int, int, str]]
+) -> SectionMap:
+    """Combine heading positions and boilerplate sentences into a :class:`SectionMap`."""
+    events: list[tuple[int, int, str]] = [(0, 0, "summary")]
+    events += [(offset, 0, name) for offset, name in headings]
+    for start, end, name in cues:
+        left, right = sentence_around(text, start, end)
+        events.append((left, 1, name))
+        events.append((right, -1, name))
+    events.sort(key=lambda e: (e[0], -e[1]))
     starts: list[int] = []
     names: list[str] = []
-    boiler_spans = sorted((s, e, n) for s, e, n in boiler)
-    for offset, name in events:
-        inside = next((n for s, e, n in boiler_spans if s <= offset < e), None)
-        name = inside or name
+    current = "summary"
+    open_cues: list[str] = []
+    for offset, kind, name in events:
+        if kind == 0:
+            current = name
+        elif kind == 1:
+            open_cues.append(name)
+        elif name in open_cues:
+            open_cues.remove(name)
+        effective = open_cues[-1] if open_cues else current
         if starts and starts[-1] == offset:
-            names[-1] = name
-        elif not names or names[-1] != name:
+            names[-1] = effective
+        elif not names or names[-1] != effective:
             starts.append(offset)
-            names.append(name)
+            names.append(effective)
     return SectionMap(starts, names)
-
-
-def _section_at(marks: list[tuple[int, str]], offset: int) -> str:
-    name = "summary"
-    for start, section in marks:
-        if start <= offset:
-            name = section
-        else:
-            break
-    return name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from cxcs.models.base import Frozen
@@ -9,8 +10,13 @@ from cxcs.models.base import Frozen
 Decision = Literal["confident", "ambiguous", "insufficient", "not_customer_facing"]
 
 
-class Evidence(Frozen):
-    """One matched phrase: what it counts for, where it sits, and how much it added."""
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One matched phrase: what it counts for, where it sits, and how much it added.
+
+    A plain dataclass rather than a model: a posting has a hundred of these, and building
+    them must stay cheap.
+    """
 
     phrase: str
     function: str
