@@ -58,34 +58,24 @@ def locate(
     """Phrase matches as (start, end, entry), and (for a body) the posting's sections."""
     lowered = lower_keep_offsets(text)
     stems = stems_of(lowered)
-    entries, markers, lengths = lexicon.entries, lexicon.markers, lexicon.lengths
+    entries, markers, anchors = lexicon.entries, lexicon.markers, lexicon.anchors
     found: list[tuple[int, int, Entry | None, tuple[str, str] | None]] = []
     count = len(stems)
     resume = 0
-    singles, multi = lexicon.singles, lexicon.multi_lengths
-    for i in [i for i, s in enumerate(stems) if s in lengths]:
-        if i < resume:
-            continue
-        first = stems[i]
-        matched = False
-        for n in multi.get(first, ()):
-            if i + n > count:
+    for i in [i for i, s in enumerate(stems) if s in anchors]:
+        for offset, n in anchors[stems[i]]:
+            start = i - offset
+            if start < resume or start < 0 or start + n > count:
                 continue
-            key = tuple(stems[i : i + n])
+            key = tuple(stems[start : start + n])
             entry = entries.get(key)
             marker = markers.get(key) if with_sections else None
             if entry is not None or marker is not None:
-                found.append((i, n, entry, marker))
+                found.append((start, n, entry, marker))
                 if entry is not None:
-                    resume = i + n
-                    matched = True
+                    resume = start + n
                     break
-        if not matched:
-            entry, marker = singles.get(first, (None, None))
-            if not with_sections:
-                marker = None
-            if entry is not None or marker is not None:
-                found.append((i, 1, entry, marker))
+    found.sort(key=lambda f: f[0])
     spans = token_spans(lowered, [i for f in found for i in (f[0], f[0] + f[1] - 1)])
     located: list[tuple[int, int, Entry]] = []
     headings: list[tuple[int, str]] = []

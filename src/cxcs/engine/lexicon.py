@@ -22,40 +22,42 @@ class Entry:
     weights: tuple[tuple[str, float], ...]
 
 
+STOPWORDS = frozenset(
+    "a an the in on at of to for our we you you'll your we're is are what who this and with be "
+    "it how why by as or all will about look when where".split()
+)
+"""Words a phrase is never anchored on: they occur everywhere and would make every token a
+candidate."""
+
+
 @dataclass
 class Lexicon:
     """Phrase index: stem tuple -> entry, and stem tuple -> section marker.
 
-    ``lengths`` maps each first stem to the phrase lengths that start with it (longest
-    first), so a token is probed only for lengths that can match.
+    ``anchors`` maps a stem to the phrases anchored on it as ``(offset, length)`` pairs,
+    longest first: a phrase is anchored on its first word that is not a stopword, so a token
+    is probed only for phrases that can match around it.
     """
 
     entries: dict[tuple[str, ...], Entry] = field(default_factory=dict)
     markers: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
-    lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    multi_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    singles: dict[str, tuple[Entry | None, tuple[str, str] | None]] = field(default_factory=dict)
+    anchors: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.entries)
 
     @property
     def longest(self) -> int:
-        return max((n for ns in self.lengths.values() for n in ns), default=1)
+        return max((n for pairs in self.anchors.values() for _, n in pairs), default=1)
 
     def index(self) -> None:
-        """Rebuild ``lengths`` from the entries and markers."""
-        found: dict[str, set[int]] = defaultdict(set)
+        """Rebuild ``anchors`` from the entries and markers."""
+        found: dict[str, set[tuple[int, int]]] = defaultdict(set)
         for key in (*self.entries, *self.markers):
-            found[key[0]].add(len(key))
-        self.lengths = {k: tuple(sorted(v, reverse=True)) for k, v in found.items()}
-        self.multi_lengths = {
-            k: tuple(n for n in v if n > 1) for k, v in self.lengths.items() if max(v) > 1
-        }
-        self.singles = {
-            key[0]: (self.entries.get(key), self.markers.get(key))
-            for key in {*self.entries, *self.markers}
-            if len(key) == 1
+            offset = next((i for i, word in enumerate(key) if word not in STOPWORDS), 0)
+            found[key[offset]].add((offset, len(key)))
+        self.anchors = {
+            word: tuple(sorted(pairs, key=lambda p: (-p[1], p[0]))) for word, pairs in found.items()
         }
 
 
