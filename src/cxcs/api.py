@@ -1,28 +1,63 @@
-"""The public Python API: load a knowledge base, compare functions, classify postings."""
+"""The public Python API: load a knowledge base, compare functions, classify postings.
+
+Everything returned is a frozen pydantic model (``.model_dump()`` gives plain data)::
+
+    from cxcs import load_knowledge, compare, classify
+
+    kb = load_knowledge()                      # or load_knowledge(["my-overlay"])
+    pair = compare(kb, "cx", "success")        # PairComparison: .similarity, .axes
+    result = classify(kb, posting_text)        # Classification: .label, .decision, ...
+
+Errors are :class:`cxcs.errors.CxcsError` subclasses: ``KnowledgeError`` (a knowledge file
+is wrong, located as ``file:line``) and ``UsageError`` (an unknown function or axis).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import Path
+from os import PathLike
+from typing import TYPE_CHECKING
 
-from cxcs.engine.classify import classify as _classify
-from cxcs.engine.compare import compare_many, compare_pair
-from cxcs.knowledge.load import load_knowledge as _load
-from cxcs.knowledge.resolve import resolve_function
-from cxcs.models.classify import Classification
-from cxcs.models.compare import MatrixComparison, PairComparison
-from cxcs.models.knowledge import Knowledge
+if TYPE_CHECKING:
+    from cxcs.models.classify import Classification
+    from cxcs.models.compare import MatrixComparison, PairComparison
+    from cxcs.models.knowledge import Knowledge
+
+__all__ = ["classify", "compare", "load_knowledge"]
 
 
-def load_knowledge(overlays: Iterable[Path | str] = ()) -> Knowledge:
-    """The shipped knowledge base, with overlay directories layered on top in order."""
-    return _load(overlays)
+def load_knowledge(overlays: Iterable[str | PathLike[str]] = ()) -> Knowledge:
+    """The shipped knowledge base, with overlay directories layered on top in order.
+
+    Each overlay directory holds any of ``functions.yaml``, ``metrics.yaml`` and
+    ``signals.yaml`` (see ``examples/overlay``). Unlike the command line, ``$CXCS_KB`` is
+    not read: pass the overlays you want. Raises ``KnowledgeError`` (``file:line``) when a
+    file is malformed or the merged knowledge is inconsistent.
+    """
+    from pathlib import Path
+
+    from cxcs.knowledge.load import load_knowledge as _load
+
+    return _load([Path(o) for o in overlays])
 
 
 def compare(
     kb: Knowledge, *functions: str, axes: Sequence[str] | None = None
 ) -> PairComparison | MatrixComparison:
-    """Compare two functions (a pair result) or more (a matrix); names may be aliases."""
+    """Compare functions axis by axis; names may be ids, aliases or abbreviations.
+
+    Two functions give a :class:`~cxcs.models.compare.PairComparison` (a verdict per axis
+    and an overall ``similarity``); three or more give a
+    :class:`~cxcs.models.compare.MatrixComparison`. ``axes`` limits the comparison to those
+    axis ids, in that order. The ambiguous name ``"cs"`` means customer success. Raises
+    ``UsageError`` for fewer than two functions, an unknown name or an unknown axis.
+    """
+    from cxcs.engine.compare import compare_many, compare_pair
+    from cxcs.errors import UsageError
+    from cxcs.knowledge.resolve import resolve_function
+
+    if len(functions) < 2:
+        raise UsageError("compare needs at least two functions")
     ids = [resolve_function(kb, f).function_id for f in functions]
     if len(ids) == 2:
         return compare_pair(kb, ids[0], ids[1], axes)
@@ -32,5 +67,13 @@ def compare(
 def classify(
     kb: Knowledge, text: str, title: str | None = None, *, detect_title: bool = True
 ) -> Classification:
-    """Classify a job posting by what its duties describe."""
+    """Classify a job posting by the customer-facing function its duties describe.
+
+    ``title``, when given, is scored on its own and checked against the duties. Otherwise a
+    short first line is taken as the title unless ``detect_title`` is false. Never raises on
+    any text: too little evidence gives ``decision == "insufficient"`` and ``label is
+    None``; a role that is not customer-facing gives ``"not_customer_facing"``.
+    """
+    from cxcs.engine.classify import classify as _classify
+
     return _classify(kb, text, title, detect_title=detect_title)

@@ -379,6 +379,57 @@ def _rich_progress(total: int) -> Any:
     return manager()
 
 
+@app.command("map")
+def map_functions(
+    functions: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="FUNCTION", help="Only these functions (ids or aliases; default: all)."
+        ),
+    ] = None,
+    x_axis: Annotated[
+        str,
+        typer.Option("--x", "-x", metavar="AXIS", help="Ordinal axis across (see 'cxcs axes')."),
+    ] = "proactivity",
+    y_axis: Annotated[
+        str, typer.Option("--y", "-y", metavar="AXIS", help="Ordinal axis up (see 'cxcs axes').")
+    ] = "scope",
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT",
+            help="table (the grid), svg or html (the same grid as a picture), or markdown, "
+            "json, csv (one row per function). Default: table on a terminal, markdown when "
+            "piped, or guessed from --output's extension. svg and html go to stdout without "
+            "--output.",
+        ),
+    ] = None,
+    output: OutputOption = None,
+    kb: KbOption = None,
+) -> None:
+    """Draw the functions on a grid of two axes.
+
+    Each function appears at its position by its abbreviation (or id); several functions in
+    one cell are listed together. A function whose cell is disputed appears at every
+    position its sources claim, marked '?'. Both axes must be ordinal (see 'cxcs axes').
+    """
+    from cxcs.engine.placement import place
+    from cxcs.output import check_output_path, emit, emit_picture, resolve_format
+    from cxcs.render.chart import MAP_FORMATS, PICTURE_FORMATS, map_report, picture, title
+
+    chosen = resolve_format(fmt, output, MAP_FORMATS)
+    check_output_path(output)
+    knowledge = load(kb)
+    ids = [resolve(knowledge, f) for f in functions or ()]
+    placement = place(knowledge, x_axis, y_axis, ids or None)
+    if chosen in PICTURE_FORMATS:
+        emit_picture(picture(placement, knowledge), chosen, output, title(placement))
+    else:
+        emit(map_report(knowledge, placement), chosen, output)
+    if output is not None:
+        say(f"wrote {output} ({chosen})")
+
+
 def _json_requested(argv: list[str]) -> bool:
     for index, arg in enumerate(argv):
         if arg in {"--format", "-f"} and index + 1 < len(argv):

@@ -13,6 +13,8 @@ from typing import IO, TYPE_CHECKING
 from cxcs.errors import OutputError, UsageError
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from cxcs.render.view import Report
 
 FORMATS = ("table", "markdown", "json", "csv", "html")
@@ -80,6 +82,47 @@ def emit(report: Report, fmt: str, output: Path | None) -> None:
         print_report(report, stdout_console())
         return
     sys.stdout.write(render(report, fmt))
+
+
+def emit_picture(picture: RenderableType, fmt: str, output: Path | None, title: str) -> None:
+    """Show a rich renderable: on the terminal (``table``), else exported by rich.
+
+    ``svg`` and ``html`` come from a recording console's ``export_svg``/``export_html``
+    (colours kept whatever ``NO_COLOR`` says: they are files, not terminal output);
+    ``table`` sent to a file or pipe is the plain text. Written to ``output`` atomically,
+    or to stdout when there is no ``output``.
+    """
+    import io
+
+    from rich.console import Console
+
+    if fmt == "table" and output is None and sys.stdout.isatty():
+        from cxcs.termconsole import stdout_console
+
+        stdout_console().print(picture)
+        return
+    styled = fmt in {"svg", "html"}
+    console = Console(
+        record=True,
+        file=io.StringIO(),
+        width=200,
+        highlight=False,
+        no_color=not styled,
+        color_system="truecolor" if styled else None,
+        force_terminal=styled,
+    )
+    console.width = max(20, min(200, console.measure(picture).maximum))
+    console.print(picture)
+    if fmt == "svg":
+        text = console.export_svg(title=title)
+    elif fmt == "html":
+        text = console.export_html(inline_styles=True)
+    else:
+        text = "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from cxcs.errors import KnowledgeError
 from cxcs.knowledge import yamlio
 from cxcs.knowledge.checks import cross_check, sorted_key_problems
-from cxcs.models.knowledge import Knowledge, KnowledgeFiles
+from cxcs.models.knowledge import Knowledge
 
 FILES = ("functions.yaml", "metrics.yaml", "signals.yaml")
 KB_ENV = "CXCS_KB"
@@ -76,11 +76,30 @@ def load_knowledge(overlays: Iterable[Path | str] = (), *, base: Path | None = N
     return build(documents)
 
 
-def validate_dir(directory: Path) -> Knowledge:
-    """Validate a directory: a complete knowledge base, or an overlay over the shipped one."""
-    if (directory / "functions.yaml").is_file() and (directory / "metrics.yaml").is_file():
-        return build(_read_dir(directory, required=()))
-    return load_knowledge([directory])
+def validate_dir(directory: Path, *, base: Path | None = None) -> Knowledge:
+    """Validate a directory: a complete knowledge base, or an overlay over the shipped one.
+
+    A directory is a complete knowledge base when it has both ``functions.yaml`` and
+    ``metrics.yaml``, its ``functions.yaml`` declares a ``version``, and it defines every one
+    of its functions in full (each has a ``name``). Anything else is an overlay, validated
+    layered on top of the shipped knowledge (or ``base``).
+    """
+    documents = _read_dir(directory, required=())
+    if _is_complete(documents):
+        return build(documents)
+    shipped = _read_dir(base or data_dir(), required=("functions.yaml", "metrics.yaml"))
+    return build(shipped + documents)
+
+
+def _is_complete(documents: Sequence[_Document]) -> bool:
+    by_file = {Path(d.name).name: d.data for d in documents}
+    functions_doc = by_file.get("functions.yaml")
+    if functions_doc is None or "metrics.yaml" not in by_file or "version" not in functions_doc:
+        return False
+    functions = functions_doc.get("functions")
+    if not isinstance(functions, dict):
+        return True
+    return all(not isinstance(f, dict) or "name" in f for f in functions.values())
 
 
 def _read_dir(directory: Path, required: Sequence[str]) -> list[_Document]:
@@ -133,7 +152,7 @@ def build(documents: Sequence[_Document]) -> Knowledge:
             problems.append(_from_pydantic(merged, err))
     if knowledge is not None:
         for path, problem in cross_check(knowledge):
-            name, line = merged.locate(path)
+            name, line = _missing_cell_site(merged, knowledge, path, problem) or merged.locate(path)
             problems.append(KnowledgeError(name, line, problem))
     if problems:
         first = problems[0]
@@ -144,13 +163,38 @@ def build(documents: Sequence[_Document]) -> Knowledge:
     return knowledge
 
 
+def _missing_cell_site(
+    merged: _Merged, kb: Knowledge, path: Sequence[str | int], problem: str
+) -> tuple[str, int | None] | None:
+    """Where to report a function lacking a cell for an axis another file declared.
+
+    The fix belongs in the file that added the axis (an overlay adding an axis must give
+    every function, shipped ones included, a cell for it), so point at that declaration.
+    """
+    if len(path) != 3 or path[0] != "functions" or path[2] != "cells":
+        return None
+    function = kb.functions.get(str(path[1]))
+    if function is None:
+        return None
+    function_file, _ = merged.locate(path)
+    for index, axis in enumerate(kb.axes):
+        if axis.id in function.cells or f"axis '{axis.id}'" not in problem:
+            continue
+        hit = merged.origin.get(("axes", index))
+        if hit is not None and hit[0].name != function_file:
+            doc, prefix = hit
+            return doc.name, yamlio.line_of(doc.text, prefix)
+    return None
+
+
 def _from_pydantic(merged: _Merged, err: Any) -> KnowledgeError:
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     name, line = merged.locate(loc)
     where = ".".join(str(p) for p in loc)
     kind = err["type"]
     if kind == "extra_forbidden":
-        problem = f"unknown field '{loc[-1]}'" + (f" in {'.'.join(map(str, loc[:-1]))}" if len(loc) > 1 else "")
+        inside = f" in {'.'.join(map(str, loc[:-1]))}" if len(loc) > 1 else ""
+        problem = f"unknown field '{loc[-1]}'{inside}"
     elif kind == "missing":
         problem = f"missing field '{where}'"
     else:
@@ -228,19 +272,26 @@ def _merge_functions(merged: _Merged, doc: _Document, functions: dict[str, Any])
                 combined["cells"] = cells
             else:
                 combined[field_name] = value
-                merged.origin[("functions", fid, field_name)] = (doc, ("functions", fid, field_name))
+                here = ("functions", fid, field_name)
+                merged.origin[here] = (doc, here)
         target[fid] = combined
 
 
 def _merge_signals(merged: _Merged, doc: _Document, signals: dict[str, Any]) -> None:
     """Signals merge by section: lists are appended, mappings are updated."""
     target: dict[str, Any] = merged.data.setdefault("signals", {})
+    merged.origin.setdefault(("signals",), (doc, ("signals",)))
     for section, value in signals.items():
-        merged.origin[("signals", section)] = (doc, ("signals", section))
+        here: Path_ = ("signals", section)
         current = target.get(section)
         if isinstance(current, list) and isinstance(value, list):
+            for index in range(len(value)):
+                merged.origin[(*here, len(current) + index)] = (doc, (*here, index))
             target[section] = current + value
         elif isinstance(current, dict) and isinstance(value, dict):
+            for key in value:
+                merged.origin[(*here, key)] = (doc, (*here, key))
             target[section] = {**current, **value}
         else:
             target[section] = value
+            merged.origin[here] = (doc, here)

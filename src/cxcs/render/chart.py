@@ -1,0 +1,157 @@
+"""``cxcs map``: functions drawn on a grid of two ordinal axes.
+
+The picture is a rich renderable (a Table used as a grid) for the terminal, and the same
+renderable exported by rich as text, SVG or HTML. The other formats (markdown, csv, json)
+get a :class:`~cxcs.render.view.Report` with one row per function.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from cxcs.models.knowledge import Knowledge
+from cxcs.models.placement import PlacedFunction, Placement
+from cxcs.render.reports import meta
+from cxcs.render.view import Column, Report, TableBlock
+
+PICTURE_FORMATS = ("table", "svg", "html")
+"""Formats that show the grid itself (table on a terminal or as plain text)."""
+MAP_FORMATS = ("table", "markdown", "json", "csv", "html", "svg")
+
+DISPUTED_MARK = "?"
+PALETTE = (
+    "bold cyan",
+    "bold magenta",
+    "bold green",
+    "bold yellow",
+    "bold blue",
+    "bold red",
+    "bold bright_cyan",
+    "bold bright_magenta",
+    "bold bright_green",
+    "bold bright_yellow",
+)
+
+
+def title(placement: Placement) -> str:
+    """The picture's title."""
+    return f"Functions by {placement.x.name} (→) and {placement.y.name} (↑)"
+
+
+def _styles(placement: Placement) -> dict[str, str]:
+    return {f.function: PALETTE[i % len(PALETTE)] for i, f in enumerate(placement.functions)}
+
+
+def build_grid(placement: Placement) -> Table:
+    """The grid: y scale as row labels (highest at the top), x scale as column headers."""
+    styles = _styles(placement)
+    x, y = placement.x, placement.y
+    grid = Table(
+        title=title(placement),
+        box=box.SQUARE,
+        show_lines=True,
+        expand=False,
+        title_style="bold",
+    )
+    grid.add_column(
+        Text(f"{y.name} ↑ \\ {x.name} →", style="bold"), justify="right", style="bold", no_wrap=True
+    )
+    for value in x.scale:
+        grid.add_column(Text(value, style="bold"), justify="center", min_width=9)
+    for row in reversed(range(len(y.scale))):
+        cells: list[RenderableType] = [Text(y.scale[row])]
+        for column in range(len(x.scale)):
+            cell = placement.cell(column, row)
+            marks = cell.marks if cell else ()
+            cells.append(
+                Text("\n").join(
+                    Text(
+                        m.label + (DISPUTED_MARK if m.disputed else ""),
+                        style=styles[m.function] + (" italic" if m.disputed else ""),
+                    )
+                    for m in marks
+                )
+            )
+        grid.add_row(*cells)
+    return grid
+
+
+def _disputed_text(function: PlacedFunction, placement: Placement) -> str:
+    parts = []
+    if function.x_disputed:
+        parts.append(f"{placement.x.name.lower()} {' ⟷ '.join(function.x)}")
+    if function.y_disputed:
+        parts.append(f"{placement.y.name.lower()} {' ⟷ '.join(function.y)}")
+    return "; ".join(parts)
+
+
+def legend(placement: Placement) -> Text:
+    """Who is who, and what a disputed mark means."""
+    styles = _styles(placement)
+    text = Text()
+    for function in placement.functions:
+        text.append(f"{function.label:>{_label_width(placement)}}", style=styles[function.function])
+        text.append(f"  {function.name}")
+        if function.disputed:
+            text.append(
+                f"  {DISPUTED_MARK} disputed: {_disputed_text(function, placement)}", style="italic"
+            )
+        text.append("\n")
+    if placement.disputed:
+        text.append(
+            f"{DISPUTED_MARK} the sources disagree: the function is shown at every position "
+            "they claim (see 'cxcs show FUNCTION').",
+            style="dim",
+        )
+    else:
+        text.rstrip()
+    return text
+
+
+def _label_width(placement: Placement) -> int:
+    return max((len(f.label) for f in placement.functions), default=0)
+
+
+def picture(placement: Placement, kb: Knowledge | None = None) -> RenderableType:
+    """The grid with its legend (and, given ``kb``, the tool and knowledge versions)."""
+    parts: list[RenderableType] = [build_grid(placement), legend(placement)]
+    if kb is not None:
+        info = meta(kb)
+        parts.append(
+            Text(
+                f"cxcs {info['tool_version']} · knowledge {info['knowledge']['version']} "
+                f"· sha256 {info['knowledge']['sha256'][:12]}",
+                style="dim",
+            )
+        )
+    return Group(*parts)
+
+
+def _values(values: tuple[str, ...]) -> str:
+    if len(values) > 1:
+        return "⚠ disputed: " + " ⟷ ".join(values)
+    return values[0] if values else ""
+
+
+def map_report(kb: Knowledge, placement: Placement) -> Report:
+    """One row per function (id, x value, y value) for markdown, csv and json."""
+    x, y = placement.x, placement.y
+    rows: list[list[str | float | None]] = [
+        [f.function, _values(f.x), _values(f.y)] for f in placement.functions
+    ]
+    table = TableBlock(None, [Column("id"), Column(x.name), Column(y.name)], rows)
+    payload: dict[str, Any] = {"placement": placement.model_dump(mode="json")}
+    notes = [
+        f"{x.name} (x): {' < '.join(x.scale)}",
+        f"{y.name} (y): {' < '.join(y.scale)}",
+    ]
+    if placement.disputed:
+        notes.append(
+            "disputed: the sources disagree, so the function takes every position they claim"
+        )
+    return Report("map", title(placement), [table], payload, meta(kb), notes=notes)

@@ -1,0 +1,243 @@
+"""``cxcs map``: placement on two ordinal axes, the grid picture and its export formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from cxcs import load_knowledge
+from cxcs.engine.placement import DEFAULT_X, DEFAULT_Y, place
+from cxcs.errors import UsageError
+from cxcs.models.knowledge import Knowledge
+from cxcs.output import emit_picture
+from cxcs.render.chart import map_report, picture
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def kb() -> Knowledge:
+    return load_knowledge()
+
+
+def cxcs(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "CXCS_KB"}
+    env.update({"COLUMNS": "120", "NO_COLOR": "1"})
+    return subprocess.run(
+        [sys.executable, "-m", "cxcs", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+
+
+# ---------------------------------------------------------------- placement (pure)
+
+
+def test_default_axes(kb: Knowledge) -> None:
+    placement = place(kb)
+    assert (placement.x.id, placement.y.id) == (DEFAULT_X, DEFAULT_Y) == ("proactivity", "scope")
+    assert placement.x.scale == kb.axis("proactivity").scale
+    assert [f.function for f in placement.functions] == list(kb.functions)
+
+
+def test_every_function_is_at_its_cells(kb: Knowledge) -> None:
+    placement = place(kb)
+    for placed in placement.functions:
+        cells = kb.functions[placed.function].cells
+        assert set(placed.x) == {c.value for c in cells["proactivity"].claims}
+        assert set(placed.y) == {c.value for c in cells["scope"].claims}
+        assert len(placed.positions) == len(placed.x) * len(placed.y)
+        for position in placed.positions:
+            assert placement.x.scale[position.column] == position.x
+            assert placement.y.scale[position.row] == position.y
+            cell = placement.cell(position.column, position.row)
+            assert cell is not None
+            assert placed.function in [m.function for m in cell.marks]
+
+
+def test_disputed_cell_is_shown_at_every_claim(kb: Knowledge) -> None:
+    placement = place(kb)
+    support = next(f for f in placement.functions if f.function == "support")
+    assert kb.functions["support"].cells["proactivity"].disputed
+    assert support.x_disputed and support.disputed
+    assert {(p.x, p.y) for p in support.positions} == {
+        ("reactive", "single interaction"),
+        ("proactive", "single interaction"),
+    }
+    assert all(p.disputed for p in support.positions)
+    cx = next(f for f in placement.functions if f.function == "cx")
+    assert not cx.disputed
+    assert [(p.x, p.y, p.disputed) for p in cx.positions] == [("proactive", "whole journey", False)]
+
+
+def test_several_functions_share_a_cell(kb: Knowledge) -> None:
+    placement = place(kb)
+    top_right = placement.cell(2, 3)
+    assert top_right is not None
+    assert [m.label for m in top_right.marks] == ["CX", "success"]
+    assert [m.disputed for m in top_right.marks] == [False, True]
+    rows = [c.row for c in placement.cells]
+    assert rows == sorted(rows, reverse=True)  # top row first
+
+
+def test_labels_are_abbreviation_or_id(kb: Knowledge) -> None:
+    labels = {f.function: f.label for f in place(kb).functions}
+    assert labels["cx"] == "CX"
+    assert labels["service"] == "service"
+
+
+def test_only_some_functions(kb: Knowledge) -> None:
+    placement = place(kb, "level", "timeframe", ["ux", "cx", "ux"])
+    assert [f.function for f in placement.functions] == ["ux", "cx"]
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "message"),
+    [
+        ("metrics", "scope", "'metrics' is a set axis"),
+        ("proactivity", "definition", "'definition' is a text axis"),
+        ("proactivty", "scope", "did you mean 'proactivity'?"),
+        ("scope", "scope", "choose two different ordinal axes"),
+    ],
+)
+def test_bad_axes_are_usage_errors(kb: Knowledge, x: str, y: str, message: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        place(kb, x, y)
+    assert message in caught.value.message
+    assert caught.value.exit_code == 2
+    if "different" not in message:
+        assert "proactivity, scope, relationship, level, timeframe, personalization" in (
+            caught.value.message
+        )
+
+
+# ---------------------------------------------------------------- picture and report
+
+
+def test_picture_as_text_shows_every_position(kb: Knowledge) -> None:
+    from rich.console import Console
+
+    console = Console(record=True, width=120, file=io.StringIO(), color_system=None)
+    console.print(picture(place(kb), kb))
+    text = console.export_text()
+    grid, legend = text[: text.index("┘") + 1], text[text.index("┘") + 1 :]
+    assert grid.count("support?") == 2  # reactive and proactive, both single interaction
+    assert grid.count("service?") == 2
+    assert grid.count("CX") == 1
+    for value in ("reactive", "mixed", "proactive", "whole journey", "single interaction"):
+        assert value in text
+    assert "disputed: proactivity reactive ⟷ proactive" in legend
+    assert "Customer experience" in legend
+
+
+def test_report_has_one_row_per_function(kb: Knowledge) -> None:
+    report = map_report(kb, place(kb))
+    block = report.tables[0]
+    assert [c.header for c in block.columns] == ["id", "Proactivity", "Scope"]
+    assert [row[0] for row in block.rows] == list(kb.functions)
+    support = next(row for row in block.rows if row[0] == "support")
+    assert support[1] == "⚠ disputed: reactive ⟷ proactive"
+    assert report.payload["placement"]["x"]["id"] == "proactivity"
+
+
+@pytest.mark.parametrize("fmt", ["svg", "html"])
+def test_emit_picture_exports_with_rich(kb: Knowledge, tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / f"map.{fmt}"
+    emit_picture(picture(place(kb), kb), fmt, target, "cxcs map")
+    text = target.read_text(encoding="utf-8")
+    if fmt == "svg":
+        root = ET.fromstring(text)
+        assert root.tag.endswith("svg")
+        assert "Generated with Rich" in text
+    else:
+        assert text.lstrip().lower().startswith("<!doctype html>")
+    assert "CX" in text and "support?" in text
+
+
+# ---------------------------------------------------------------- command line
+
+
+def test_cli_markdown() -> None:
+    proc = cxcs("map", "-f", "markdown")
+    assert proc.returncode == 0, proc.stderr
+    assert "| id | Proactivity | Scope |" in proc.stdout
+    assert "| cx | proactive | whole journey |" in proc.stdout
+
+
+def test_cli_piped_default_is_markdown() -> None:
+    proc = cxcs("map")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("# Functions by Proactivity")
+
+
+def test_cli_csv_and_json() -> None:
+    rows = list(
+        csv.reader(io.StringIO(cxcs("map", "--x", "level", "--y", "timeframe", "-f", "csv").stdout))
+    )
+    assert rows[0] == ["id", "Level", "Timeframe"]
+    assert len(rows) == 6
+    document = json.loads(cxcs("map", "-f", "json").stdout)
+    assert document["command"] == "map"
+    assert len(document["result"]["placement"]["functions"]) == 5
+
+
+def test_cli_table_to_a_pipe_is_plain_text() -> None:
+    proc = cxcs("map", "-f", "table")
+    assert proc.returncode == 0
+    assert "│" in proc.stdout and "support?" in proc.stdout
+    assert "\x1b[" not in proc.stdout
+
+
+def test_cli_svg_file_and_stdout(tmp_path: Path) -> None:
+    target = tmp_path / "map.svg"
+    proc = cxcs("map", "-o", str(target))  # format guessed from the extension
+    assert proc.returncode == 0, proc.stderr
+    assert f"wrote {target} (svg)" in proc.stderr
+    ET.fromstring(target.read_text(encoding="utf-8"))
+    to_stdout = cxcs("map", "-f", "svg")
+    assert to_stdout.returncode == 0
+    assert to_stdout.stdout.startswith("<svg")
+
+
+def test_cli_html_file(tmp_path: Path) -> None:
+    target = tmp_path / "map.html"
+    proc = cxcs("map", "-f", "html", "-o", str(target))
+    assert proc.returncode == 0, proc.stderr
+    assert "<pre" in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--x", "metrics"],
+        ["--y", "skills"],
+        ["--x", "nope"],
+        ["--x", "scope", "--y", "scope"],
+        ["-f", "pdf"],
+    ],
+)
+def test_cli_usage_errors_exit_2(args: list[str]) -> None:
+    proc = cxcs("map", *args)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("cxcs: error:")
+    if args[0] in {"--x", "--y"} and "scope" not in args:
+        assert "ordinal axes: proactivity, scope" in proc.stderr
+
+
+def test_cli_json_error_document() -> None:
+    proc = cxcs("map", "--x", "metrics", "-f", "json")
+    assert proc.returncode == 2
+    error = json.loads(proc.stdout)["error"]
+    assert error["code"] == "usage"
+    assert "proactivity" in error["ordinal_axes"]
