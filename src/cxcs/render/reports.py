@@ -46,16 +46,36 @@ def cell_text(cell: Cell) -> str:
     """A cell for people: its value, or every claim when disputed."""
     if not cell.disputed:
         return claim_text(cell.primary)
+    values = tuple(c.value for c in cell.claims)
+    common: list[str] = []
+    texts = [claim_text(c) for c in cell.claims]
+    if all(isinstance(v, tuple) for v in values):
+        common, texts = _set_variants(values)
     claims = " ⟷ ".join(
-        f"{claim_text(c)} [{', '.join(s.article for s in c.sources)}]" for c in cell.claims
+        f"{text} [{', '.join(dict.fromkeys(s.article for s in c.sources))}]"
+        for text, c in zip(texts, cell.claims, strict=True)
     )
-    return f"⚠ disputed: {claims}"
+    prefix = f"{', '.join(common)}\n" if common else ""
+    return f"{prefix}⚠ disputed: {claims}"
 
 
 def _values_text(values: tuple[CellValue, ...], disputed: bool) -> str:
-    if disputed:
-        return "⚠ disputed: " + " ⟷ ".join(value_text(v) for v in values)
-    return value_text(values[0])
+    if not disputed:
+        return value_text(values[0])
+    if all(isinstance(v, tuple) for v in values):
+        common, variants = _set_variants(values)
+        return f"{', '.join(common)}\n⚠ disputed: {' ⟷ '.join(variants)}"
+    return "⚠ disputed: " + " ⟷ ".join(value_text(v) for v in values)
+
+
+def _set_variants(values: tuple[CellValue, ...]) -> tuple[list[str], list[str]]:
+    """Items every claim shares, and what each claim says beyond them ("+x" or "nothing more")."""
+    common = [x for x in values[0] if all(x in v for v in values[1:])]
+    variants = []
+    for value in values:
+        extra = [x for x in value if x not in common]
+        variants.append(", ".join(f"+{x}" for x in extra) if extra else "nothing more")
+    return common, variants
 
 
 def list_report(kb: Knowledge) -> Report:
