@@ -397,7 +397,9 @@ def map_functions(
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", metavar="FORMAT",
+            "--format",
+            "-f",
+            metavar="FORMAT",
             help="table (the grid), svg or html (the same grid as a picture), or markdown, "
             "json, csv (one row per function). Default: table on a terminal, markdown when "
             "piped, or guessed from --output's extension. svg and html go to stdout without "
