@@ -141,6 +141,7 @@ def atomic_text_file(path: Path) -> Iterator[IO[str]]:
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
+        _give_default_mode(fd)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
             handle.flush()
@@ -151,3 +152,11 @@ def atomic_text_file(path: Path) -> Iterator[IO[str]]:
         if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
             raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
+
+
+def _give_default_mode(fd: int) -> None:
+    """mkstemp creates the file 0600; give it the mode ``open()`` would (0666 minus umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    with contextlib.suppress(AttributeError, OSError):
+        os.fchmod(fd, 0o666 & ~mask)

@@ -24,11 +24,14 @@ class Resolved:
     note: str | None = None
 
 
-def name_index(kb: Knowledge) -> dict[str, str]:
-    """Every lookup name (normalized) mapped to its function id."""
+def name_index(kb: Knowledge, *, hidden: bool = True) -> dict[str, str]:
+    """Every lookup name (normalized) mapped to its function id; ``hidden=False`` leaves out
+    the hidden aliases (names accepted on lookup but never shown, not even as a hint)."""
     index: dict[str, str] = {}
     for fid, function in kb.functions.items():
-        names = [fid, function.name, *function.aliases, *function.hidden_aliases]
+        names = [fid, function.name, *function.aliases]
+        if hidden:
+            names += function.hidden_aliases
         if function.abbreviation:
             names.append(function.abbreviation)
         for name in names:
@@ -45,7 +48,7 @@ def resolve_function(kb: Knowledge, name: str) -> Resolved:
     if key in AMBIGUOUS and AMBIGUOUS[key] in kb.functions:
         return Resolved(AMBIGUOUS[key], AMBIGUITY_NOTE)
     raise UsageError(
-        f"unknown function '{name}'{did_you_mean(key, index)}",
+        f"unknown function '{name}'{did_you_mean(key, name_index(kb, hidden=False))}",
         known=sorted(kb.functions),
     )
 

@@ -1,0 +1,336 @@
+"""The command line: exit codes, error documents, --output, --version, defaults, NO_COLOR."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cxcs
+from cxcs.models.knowledge import Knowledge
+from tests.support import clean_env, run_cli, run_subprocess
+
+__all__ = ["clean_env"]
+
+OK_COMMANDS = [
+    ("list",),
+    ("show", "cx"),
+    ("show", "customer experience"),
+    ("compare", "cx", "cs"),
+    ("compare", "cx", "success", "ux"),
+    ("compare", "cx", "service", "--axes", "level,metrics"),
+    ("axes",),
+    ("metrics",),
+    ("metrics", "support"),
+    ("metric", "nps"),
+    ("metric", "AHT"),
+    ("validate",),
+    ("--help",),
+    ("compare", "--help"),
+]
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def _colour_codes(text: str) -> set[str]:
+    """SGR parameters that set a colour (30-38, 40-48, 90-97, 100-107), not bold or dim."""
+    codes = set()
+    for params in SGR.findall(text):
+        for code in filter(None, params.split(";")):
+            value = int(code)
+            if 30 <= value <= 38 or 40 <= value <= 48 or 90 <= value <= 97 or 100 <= value <= 107:
+                codes.add(code)
+    return codes
+
+
+# --------------------------------------------------------------------------- exit codes
+
+
+@pytest.mark.parametrize("args", OK_COMMANDS, ids=" ".join)
+def test_commands_exit_0(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
+    run = run_cli(capsys, *args)
+    assert run.code == 0, run.err
+    assert run.out.strip()
+    assert "error" not in run.err
+
+
+def test_unknown_function_exits_2_with_a_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "show", "suport")
+    assert run.code == 2
+    assert run.out == ""
+    assert "unknown function 'suport'" in run.err
+    assert "did you mean 'support'?" in run.err
+    assert "Traceback" not in run.err
+    assert run_cli(capsys, "compare", "cx", "customer sucess").code == 0  # a hidden alias
+    far = run_cli(capsys, "compare", "cx", "qqqqqq")
+    assert far.code == 2
+    assert "unknown function 'qqqqqq'" in far.err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("compare", "cx"), "at least two functions"),
+        (("compare", "cx", "customer-experience"), "name the same function (cx)"),
+        (("compare", "cs", "success"), "name the same function (success)"),
+        (("compare", "cx", "ux", "--axes", "levl"), "unknown axis 'levl'; did you mean 'level'?"),
+        (("list", "--format", "xml"), "unknown format 'xml'"),
+        (("compare", "cx", "ux", "-f", "pdf"), "unknown format 'pdf'"),
+        (("metric", "npx"), "unknown metric 'npx'; did you mean 'nps'?"),
+        (("metric", "zzzzzz"), "unknown metric 'zzzzzz'"),
+        (("show",), "Missing argument"),
+        (("frobnicate",), "No such command"),
+        (("list", "--bogus"), "No such option"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
+def test_usage_errors_exit_2(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    run = run_cli(capsys, *args)
+    assert run.code == 2, (run.out, run.err)
+    assert message in run.err
+    assert run.err.count("error:") == 1
+    assert run.out == ""
+    assert "Traceback" not in run.err
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "error_code"),
+    [
+        (("show", "nope"), 2, "usage"),
+        (("compare", "cx"), 2, "usage"),
+        (("metric", "npx"), 2, "usage"),
+        (("compare", "cx", "ux", "--axes", "levl"), 2, "usage"),
+        (("list", "--bogus"), 2, "usage"),
+        (("validate", "/nonexistent/cxcs-kb"), 1, "knowledge"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else str(v),
+)
+@pytest.mark.parametrize("flag", [("--format", "json"), ("--format=json",), ("-f", "JSON")])
+def test_json_error_document(
+    capsys: pytest.CaptureFixture[str],
+    args: tuple[str, ...],
+    code: int,
+    error_code: str,
+    flag: tuple[str, ...],
+) -> None:
+    run = run_cli(capsys, *args, *flag)
+    assert run.code == code
+    document = json.loads(run.out)  # exactly one JSON document, nothing else
+    assert document["schema_version"] == 1
+    assert document["tool"]["version"] == cxcs.__version__
+    assert document["error"]["code"] == error_code
+    assert document["error"]["message"]
+    assert document["error"]["message"] in run.err
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("compare", "cx", "cs"), 0),
+        (("show", "nope"), 2),
+        (("compare", "cx", "customer-experience"), 2),
+        (("list", "-f", "xml"), 2),
+        (("validate", "/nonexistent/cxcs-kb"), 1),
+        ((), 2),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else str(v),
+)
+def test_real_exit_codes_in_a_subprocess(args: tuple[str, ...], code: int) -> None:
+    done = run_subprocess(*args)
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+# --------------------------------------------------------------------------- --output
+
+
+@pytest.mark.parametrize(
+    ("name", "check"),
+    [
+        ("out.json", lambda t: json.loads(t)["command"] == "compare"),
+        ("out.md", lambda t: t.startswith("# ") and "|---|" in t),
+        ("out.markdown", lambda t: t.startswith("# ") and "|---|" in t),
+        ("out.csv", lambda t: next(csv.reader(io.StringIO(t)))[0] == "axis"),
+        ("out.html", lambda t: t.lower().startswith("<!doctype html>")),
+        ("OUT.HTM", lambda t: t.lower().startswith("<!doctype html>")),
+    ],
+)
+def test_output_infers_the_format_and_writes_atomically(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, check: object
+) -> None:
+    target = tmp_path / name
+    run = run_cli(capsys, "compare", "cx", "ux", "--output", str(target))
+    assert run.code == 0, run.err
+    assert run.out == ""
+    assert f"wrote {target}" in run.err
+    assert check(target.read_text(encoding="utf-8"))  # type: ignore[operator]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_explicit_format_beats_the_extension(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "out.md"
+    assert run_cli(capsys, "list", "-f", "json", "-o", str(target)).code == 0
+    assert json.loads(target.read_text())["command"] == "list"
+
+
+def test_output_replaces_an_existing_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("old content that is much longer than nothing " * 100)
+    assert run_cli(capsys, "axes", "-o", str(target)).code == 0
+    assert json.loads(target.read_text())["command"] == "axes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+
+
+def test_output_file_gets_normal_permissions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The temporary file is private (0600); the result must follow the umask like any file."""
+    old = os.umask(0o022)
+    try:
+        assert run_cli(capsys, "list", "-o", str(tmp_path / "out.md")).code == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out.md").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("previous")
+
+    def refuse(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    run = run_cli(capsys, "list", "-o", str(target))
+    monkeypatch.undo()
+    assert run.code == 1
+    assert "No space left on device" in run.err
+    assert target.read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+
+
+def test_output_into_a_missing_directory_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = run_cli(capsys, "list", "-o", str(tmp_path / "missing" / "out.md"))
+    assert run.code == 2
+    assert "does not exist" in run.err
+    assert not (tmp_path / "missing").exists()
+
+
+def test_output_over_a_directory_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "taken.md").mkdir()
+    run = run_cli(capsys, "list", "-o", str(tmp_path / "taken.md"))
+    assert run.code == 2
+    assert "is a directory" in run.err
+    assert run_cli(capsys, "list", "-o", str(tmp_path)).code == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["taken.md"]
+    assert list((tmp_path / "taken.md").iterdir()) == []
+
+
+def test_a_bad_output_is_reported_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = run_cli(capsys, "list", "-f", "json", "-o", str(tmp_path / "no" / "x.json"))
+    assert run.code == 2
+    assert json.loads(run.out)["error"]["code"] == "usage"
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def test_version_prints_tool_and_knowledge(
+    kb: Knowledge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for flag in ("--version", "-V"):
+        run = run_cli(capsys, flag)
+        assert run.code == 0
+        lines = run.out.splitlines()
+        assert lines[0] == f"cxcs {cxcs.__version__}"
+        assert lines[1] == f"knowledge {kb.origin.version} (sha256 {kb.origin.sha256})"
+
+
+@pytest.mark.parametrize(
+    "args", [("compare", "cx", "cs"), ("show", "cs"), ("metrics", "CS")], ids=" ".join
+)
+def test_cs_prints_one_note_on_stderr(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    run = run_cli(capsys, *args)
+    assert run.code == 0
+    notes = [line for line in run.err.splitlines() if "ambiguous" in line]
+    assert len(notes) == 1
+    assert "'service'" in notes[0]
+    assert "ambiguous" not in run.out
+    quiet = run_cli(capsys, *(a if a.lower() != "cs" else "success" for a in args))
+    assert "ambiguous" not in quiet.err
+
+
+def test_piped_output_defaults_to_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "compare", "cx", "ux")
+    assert run.out.startswith("# ")
+    assert "\n|---|" in run.out
+    done = run_subprocess("axes")
+    assert done.returncode == 0
+    assert done.stdout.startswith("# ") and "|---|" in done.stdout
+    assert "\x1b" not in done.stdout
+
+
+def test_no_color_table_in_a_pipe_has_no_escapes() -> None:
+    done = run_subprocess(
+        "compare", "cx", "success", "ux", "--format", "table", env={"NO_COLOR": "1"}
+    )
+    assert done.returncode == 0, done.stderr
+    assert "┃" in done.stdout or "│" in done.stdout  # a rich table, not markdown
+    assert "\x1b" not in done.stdout
+    assert "\x1b" not in done.stderr
+
+
+def _on_a_terminal(*args: str, env: dict[str, str]) -> str:
+    """Run ``python -m cxcs ARGS`` with stdout on a pseudo-terminal; return what it printed."""
+    base = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR", "TERM"}}
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cxcs", *args],
+        stdout=follower, stderr=subprocess.DEVNULL, env={**base, "TERM": "xterm-256color", **env},
+    )  # fmt: skip
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO once the child has closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=60) == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_no_color_is_respected_on_a_terminal() -> None:
+    args = ("compare", "cx", "success", "ux", "--axes", "level")
+    coloured = _on_a_terminal(*args, env={})
+    assert _colour_codes(coloured), "control: the similarity bars are coloured on a terminal"
+    plain = _on_a_terminal(*args, env={"NO_COLOR": "1"})
+    assert "Customer experience" in plain
+    assert not _colour_codes(plain)

@@ -1,0 +1,88 @@
+"""Start-up structure: importing the CLI (and running --help) must stay cheap.
+
+Each check runs in a fresh interpreter, because this test process has long since imported
+everything.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("yaml", "pydantic", "rich", "markdown_it")
+"""Third-party modules no start-up path may import before a command needs them."""
+LAZY_OWN = ("cxcs.render", "cxcs.knowledge", "cxcs.engine", "cxcs.models", "cxcs.api")
+"""cxcs packages imported only inside the commands that use them."""
+
+
+def _modules_after(code: str) -> set[str]:
+    """The names in sys.modules after running ``code`` in a fresh interpreter."""
+    probe = code + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def _loaded(modules: set[str], package: str) -> list[str]:
+    return sorted(m for m in modules if m == package or m.startswith(package + "."))
+
+
+def test_the_probe_sees_imports() -> None:
+    """Control: the probe does report a module that was imported."""
+    modules = _modules_after("import cxcs.knowledge.load")
+    assert _loaded(modules, "yaml")
+    assert _loaded(modules, "pydantic")
+
+
+@pytest.mark.parametrize("package", [*HEAVY, *LAZY_OWN])
+def test_import_cxcs_cli_is_light(package: str) -> None:
+    modules = _modules_after("import cxcs.cli")
+    assert "cxcs.cli" in modules
+    assert not _loaded(modules, package)
+
+
+def test_import_cxcs_is_lighter_still() -> None:
+    modules = _modules_after("import cxcs")
+    own = _loaded(modules, "cxcs")
+    assert own == ["cxcs"]
+    for package in (*HEAVY, "typer", "click"):
+        assert not _loaded(modules, package), package
+
+
+def test_public_api_is_imported_on_first_use() -> None:
+    modules = _modules_after("import cxcs\ncxcs.load_knowledge")
+    assert "cxcs.api" in modules
+    import cxcs
+
+    with pytest.raises(AttributeError):
+        _ = cxcs.no_such_name  # type: ignore[attr-defined]
+
+
+def test_help_loads_no_knowledge_and_no_renderer() -> None:
+    modules = _modules_after(
+        "import contextlib, io\n"
+        "from cxcs.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    main(['--help'])"
+    )
+    for package in (*HEAVY, *LAZY_OWN):
+        assert not _loaded(modules, package), package
+
+
+def test_piped_compare_uses_neither_rich_nor_the_classifier() -> None:
+    """compare to a pipe renders markdown: no terminal toolkit, no classifier engine."""
+    modules = _modules_after(
+        "import contextlib, io\n"
+        "from cxcs.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()),"
+        " contextlib.suppress(SystemExit):\n"
+        "    main(['compare', 'cx', 'cs'])"
+    )
+    assert "cxcs.engine.compare" in modules  # control: the command really ran
+    assert "cxcs.render.markdown" in modules
+    for name in ("rich.table", "rich.console", "cxcs.render.table", "cxcs.engine.classify"):
+        assert name not in modules, name

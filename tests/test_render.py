@@ -1,0 +1,328 @@
+"""Every output format, checked by parsing it back (markdown-it, json, csv, html.parser)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+import cxcs
+import cxcs.output
+from cxcs.engine.compare import compare_many, compare_pair
+from cxcs.models.compare import MatrixComparison, PairComparison
+from cxcs.models.knowledge import Knowledge
+from cxcs.render import csv as csv_renderer
+from cxcs.render import html as html_renderer
+from cxcs.render import json as json_renderer
+from cxcs.render import markdown as markdown_renderer
+from cxcs.render.view import Column, Report, TableBlock, cell_text
+from tests.support import clean_env, run_cli
+
+__all__ = ["clean_env"]
+
+COMMANDS = [
+    ("list",),
+    ("show", "cx"),
+    ("compare", "cx", "cs"),
+    ("compare", "cx", "success", "ux"),
+    ("axes",),
+    ("metrics",),
+    ("metrics", "success"),
+    ("metric", "nps"),
+    ("validate",),
+]
+IDS = [" ".join(c) for c in COMMANDS]
+
+Table = tuple[list[str], list[list[str]]]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _is_br(token: Any) -> bool:
+    return token.type == "html_inline" and re.fullmatch(r"<br\s*/?>", token.content) is not None
+
+
+def _inline_text(token: Any) -> str:
+    """The text a reader sees in an inline token, with <br> read back as a newline."""
+    parts = []
+    for child in token.children or ():
+        if child.type in {"text", "code_inline"}:
+            parts.append(child.content)
+        elif child.type in {"softbreak", "hardbreak"} or _is_br(child):
+            parts.append("\n")
+        elif child.type == "html_inline":
+            parts.append(child.content)
+    return "".join(parts)
+
+
+def markdown_tables(text: str) -> list[Table]:
+    """Every table in ``text`` as (header cells, body rows), parsed by markdown-it."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    tables: list[Table] = []
+    header: list[str] = []
+    rows: list[list[str]] = []
+    row: list[str] = []
+    section = ""
+    for token in tokens:
+        if token.type == "table_open":
+            header, rows = [], []
+        elif token.type in {"thead_open", "tbody_open"}:
+            section = token.type
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "inline" and section:
+            row.append(_inline_text(token))
+        elif token.type == "tr_close":
+            if section == "thead_open":
+                header = row
+            else:
+                rows.append(row)
+        elif token.type == "table_close":
+            tables.append((header, rows))
+            section = ""
+    return tables
+
+
+def expected_cell(value: str | float | None) -> str:
+    """What a markdown cell reads as: each line trimmed (tables trim cell edges)."""
+    return "\n".join(line.strip() for line in cell_text(value).split("\n"))
+
+
+def capture_report(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[Report, str]:
+    """Run a command in-process and return the Report it rendered and its stdout."""
+    seen: list[Report] = []
+    original = cxcs.output.emit
+
+    def spy(report: Report, fmt: str, output: Any) -> None:
+        seen.append(report)
+        original(report, fmt, output)
+
+    monkeypatch.setattr(cxcs.output, "emit", spy)
+    run = run_cli(capsys, *args)
+    assert run.code == 0, run.err
+    assert len(seen) == 1
+    return seen[0], run.out
+
+
+def hand_report(rows: list[list[str | float | None]], title: str = "Hand-made") -> Report:
+    meta = {"tool_version": cxcs.__version__,
+            "knowledge": {"version": "test", "sha256": "0" * 64, "files": []}}  # fmt: skip
+    table = TableBlock("Block | title", [Column("first | col"), Column("second")], rows)
+    return Report("test", title, [table], {"rows": rows}, meta, notes=["a note | with pipe"])
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=IDS)
+def test_markdown_parses_into_the_report_tables(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    report, out = capture_report(monkeypatch, capsys, *args, "--format", "markdown")
+    tables = markdown_tables(out)
+    assert tables, out
+    assert len(tables) == len(report.tables)
+    for (header, rows), block in zip(tables, report.tables, strict=True):
+        assert header == [c.header for c in block.columns]
+        assert len(rows) == len(block.rows)
+        for parsed, source in zip(rows, block.rows, strict=True):
+            assert parsed == [expected_cell(v) for v in source]
+
+
+def test_compare_table_has_one_row_per_axis(
+    kb: Knowledge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = run_cli(capsys, "compare", "cx", "cs", "-f", "markdown")
+    [(header, rows)] = markdown_tables(run.out)
+    assert header[:3] == ["axis", kb.functions["cx"].name, kb.functions["success"].name]
+    assert [r[0] for r in rows] == [a.name for a in kb.axes]
+    verdicts = [r.verdict for r in compare_pair(kb, "cx", "success").axes]
+    assert [r[header.index("verdict")] for r in rows] == verdicts
+
+
+def test_matrix_markdown_has_one_row_per_axis_and_one_per_pair(
+    kb: Knowledge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = run_cli(capsys, "compare", "cx", "success", "ux", "-f", "md")
+    (header, rows), (_, pairs) = markdown_tables(run.out)
+    assert header == ["axis", *(kb.functions[f].name for f in ("cx", "success", "ux"))]
+    assert [r[0] for r in rows] == [a.name for a in kb.axes]
+    assert len(pairs) == 3
+    matrix = compare_many(kb, ["cx", "success", "ux"])
+    assert [float(p[2]) for p in pairs] == [
+        pytest.approx(s.similarity, abs=0.005) for s in matrix.similarities
+    ]
+
+
+def test_real_text_survives_markdown(kb: Knowledge, capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "metric", "nps", "-f", "markdown")
+    [(_, rows)] = markdown_tables(run.out)
+    fields = {r[0]: r[1] for r in rows}
+    assert fields["formula"] == kb.metrics["nps"].formula
+    assert fields["definition"] == kb.metrics["nps"].definition
+
+
+def test_pipe_and_newline_in_a_cell_survive_markdown() -> None:
+    text = "left | right\nsecond line with a back\\slash\nthird \\| line"
+    report = hand_report([[text, "plain"], ["a|b|c", "x\ny"]], title="Title | pipe")
+    [(header, rows)] = markdown_tables(markdown_renderer.render(report))
+    assert header == ["first | col", "second"]
+    assert rows == [[text, "plain"], ["a|b|c", "x\ny"]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ab |\\\n-.,:", max_size=30), min_size=2, max_size=2).map(
+        lambda cells: [cells]
+    )
+)
+def test_any_pipes_backslashes_and_newlines_survive_markdown(rows: list[list[str]]) -> None:
+    report = hand_report(rows)  # type: ignore[arg-type]
+    [(_, parsed)] = markdown_tables(markdown_renderer.render(report))
+    assert parsed == [[expected_cell(v) for v in rows[0]]]
+
+
+# --------------------------------------------------------------------------- json
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=IDS)
+def test_json_envelope(
+    kb: Knowledge, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    run = run_cli(capsys, *args, "--format", "json")
+    assert run.code == 0, run.err
+    document = json.loads(run.out)
+    assert document["schema_version"] == 1
+    assert document["tool"] == {"name": "cxcs", "version": cxcs.__version__}
+    assert document["knowledge"]["version"] == kb.origin.version
+    assert re.fullmatch(r"[0-9a-f]{64}", document["knowledge"]["sha256"])
+    assert document["knowledge"]["sha256"] == kb.origin.sha256
+    assert document["command"] == args[0]
+    assert isinstance(document["result"], dict) and document["result"]
+
+
+def test_json_compare_round_trips_into_the_result_model(
+    kb: Knowledge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pair = json.loads(run_cli(capsys, "compare", "cx", "cs", "-f", "json").out)
+    assert PairComparison.model_validate(pair["result"]["comparison"]) == compare_pair(
+        kb, "cx", "success"
+    )
+    matrix = json.loads(run_cli(capsys, "compare", "cx", "success", "ux", "-f", "json").out)
+    assert MatrixComparison.model_validate(matrix["result"]["comparison"]) == compare_many(
+        kb, ["cx", "success", "ux"]
+    )
+
+
+def test_json_keeps_hand_made_text_exactly() -> None:
+    text = 'quote " back\\slash | pipe\nnewline ⚠ <tag>'
+    document = json.loads(json_renderer.render(hand_report([[text, None]])))
+    assert document["result"] == {"rows": [[text, None]]}
+
+
+# --------------------------------------------------------------------------- csv
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=IDS)
+def test_csv_has_the_header_and_every_row(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    report, out = capture_report(monkeypatch, capsys, *args, "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    assert rows[0] == [c.header for c in report.primary.columns]
+    assert rows[1:] == [[cell_text(v) for v in row] for row in report.primary.rows]
+
+
+def test_csv_compare_has_one_row_per_axis(
+    kb: Knowledge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = list(csv.reader(io.StringIO(run_cli(capsys, "compare", "cx", "ux", "-f", "csv").out)))
+    assert rows[0] == [
+        "axis",
+        kb.functions["cx"].name,
+        kb.functions["ux"].name,
+        "verdict",
+        "detail",
+    ]
+    assert [r[0] for r in rows[1:]] == [a.name for a in kb.axes]
+
+
+def test_csv_keeps_commas_quotes_and_newlines() -> None:
+    text = 'a, "quoted" | b\nnext line'
+    rows = list(
+        csv.reader(io.StringIO(csv_renderer.render(hand_report([[text, 0.5]])), newline=""))
+    )
+    assert rows == [["first | col", "second"], [text, "0.50"]]
+
+
+# --------------------------------------------------------------------------- html
+
+
+class _Cells(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[str] = []
+        self.title = ""
+        self._in: str | None = None
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        if tag in {"td", "th", "title"}:
+            self._in = tag
+            if tag != "title":
+                self.cells.append("")
+        elif tag == "br" and self._in in {"td", "th"}:
+            self.cells[-1] += "\n"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "title":
+            self.title += data
+        elif self._in:
+            self.cells[-1] += data
+
+
+@pytest.mark.parametrize(
+    "args", [("compare", "cx", "cs"), ("compare", "cx", "success", "ux"), ("show", "ux")]
+)
+def test_html_is_a_standalone_page(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    run = run_cli(capsys, *args, "--format", "html")
+    assert run.code == 0, run.err
+    page = run.out
+    assert page.lower().startswith("<!doctype html>")
+    assert page.rstrip().endswith("</html>")
+    assert "<script" not in page.lower()
+    assert not re.search(r"""(src|href)\s*=|@import|<link""", page, re.IGNORECASE)
+    parser = _Cells()
+    parser.feed(page)
+    assert {"html", "head", "body", "table", "style", "title"} <= parser.tags
+
+
+def test_html_escapes_markup_in_text() -> None:
+    evil = "<script>alert(1)</script> & <b>bold</b>\nline two"
+    page = html_renderer.render(hand_report([[evil, "x < y"]], title="<i>title</i>"))
+    assert "<script" not in page.lower()
+    assert "<b>" not in page and "<i>" not in page
+    assert "&lt;script&gt;" in page
+    parser = _Cells()
+    parser.feed(page)
+    assert parser.title == "<i>title</i>"
+    assert evil in parser.cells
+    assert "x < y" in parser.cells
