@@ -62,15 +62,18 @@ def main() -> None:
             if result.decision == "not_customer_facing":
                 ranked_with_none = ["none", ranked[0]]
             top2 += truth in ranked_with_none or guess == truth
-            band = f"{min(int(result.confidence * 5), 4) / 5:.1f}-{min(int(result.confidence * 5), 4) / 5 + 0.2:.1f}"
+            low = min(int(result.confidence * 5), 4) / 5
+            band = f"{low:.1f}-{low + 0.2:.1f}"
             bands[band][0] += 1
             bands[band][1] += guess == truth
             if result.decision in {"confident", "not_customer_facing"}:
                 confident += 1
                 confident_right += guess == truth
             if args.show_errors and guess != truth:
-                print(f"  miss {row.get('id')}: {truth} -> {guess} ({result.decision}, "
-                      f"{result.confidence:.2f}) {row.get('title', '')[:60]}")
+                print(
+                    f"  miss {row.get('id')}: {truth} -> {guess} ({result.decision}, "
+                    f"{result.confidence:.2f}) {row.get('title', '')[:60]}"
+                )
     right = sum(confusion[label][label] for label in confusion)
     recalls = {
         label: confusion[label][label] / sum(confusion[label].values())
@@ -79,13 +82,14 @@ def main() -> None:
     }
     print(f"postings: {total}")
     print(f"top-1 accuracy: {right / total:.3f}   top-2: {top2 / total:.3f}")
-    print("balanced accuracy (mean per-label recall): "
-          f"{sum(recalls.values()) / len(recalls):.3f}")
+    print(f"balanced accuracy (mean per-label recall): {sum(recalls.values()) / len(recalls):.3f}")
     for label, recall in recalls.items():
         print(f"  {label:8s} recall {recall:.3f}  (n={sum(confusion[label].values())})")
-    print(f"coverage of decided answers (confident or not_customer_facing): "
-          f"{confident / total:.3f}; precision there: "
-          f"{(confident_right / confident) if confident else 0:.3f}")
+    print(
+        f"coverage of decided answers (confident or not_customer_facing): "
+        f"{confident / total:.3f}; precision there: "
+        f"{(confident_right / confident) if confident else 0:.3f}"
+    )
     print("\nconfusion (rows = truth, columns = predicted):")
     print("          " + " ".join(f"{p:>8s}" for p in LABELS))
     for truth in LABELS:

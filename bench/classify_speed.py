@@ -56,9 +56,20 @@ def batch_rate(texts: list[str], jobs: int) -> float:
                 handle.write(json.dumps({"id": i, "text": texts[i % len(texts)]}) + "\n")
         start = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "cxcs", "classify", "--batch", str(source), "--jobs", str(jobs),
-             "--output", str(Path(tmp) / "out.jsonl")],
-            check=True, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "cxcs",
+                "classify",
+                "--batch",
+                str(source),
+                "--jobs",
+                str(jobs),
+                "--output",
+                str(Path(tmp) / "out.jsonl"),
+            ],
+            check=True,
+            capture_output=True,
         )
         return BATCH_ROWS / (time.perf_counter() - start)
 
@@ -71,18 +82,26 @@ def main() -> None:
     classify(kb, texts[0], None)
     ms = per_posting_ms(kb, texts)
     mean_kb = statistics.mean(len(t.encode()) for t in texts) / 1024
-    print(f"in process: {ms:.3f} ms per posting (mean {mean_kb:.1f} KB)  target <= 1 ms: "
-          f"{'PASS' if ms <= 1 else 'MISS'}")
+    print(
+        f"in process: {ms:.3f} ms per posting (mean {mean_kb:.1f} KB)  target <= 1 ms: "
+        f"{'PASS' if ms <= 1 else 'MISS'}"
+    )
     base = None
     for scale in (1, 10, 100):
         lexicon = compile_lexicon(kb, kb.signals, scale=scale)
         cost = per_posting_ms(kb, texts, lexicon, rounds=3)
         base = base or cost
-        print(f"lexicon x{scale:<3d} ({len(lexicon):6d} phrases): {cost:.3f} ms per posting, "
-              f"{cost / base:.2f}x the x1 cost")
+        print(
+            f"lexicon x{scale:<3d} ({len(lexicon):6d} phrases): {cost:.3f} ms per posting, "
+            f"{cost / base:.2f}x the x1 cost"
+        )
     for jobs in (1, 2):
         rate = batch_rate(texts, jobs)
-        target = "  target >= 3000/s on 2 cores: " + ("PASS" if rate >= 3000 else "MISS") if jobs == 2 else ""
+        target = (
+            "  target >= 3000/s on 2 cores: " + ("PASS" if rate >= 3000 else "MISS")
+            if jobs == 2
+            else ""
+        )
         print(f"batch --jobs {jobs}: {rate:,.0f} postings/s ({BATCH_ROWS} postings){target}")
 
 

@@ -76,10 +76,6 @@ def test_compare_with_kb_option() -> None:
     assert "revenue_accountability" in [row["axis"] for row in comparison["axes"]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="--kb is an option of each command; the root callback does not take it yet",
-)
 def test_compare_with_kb_before_the_command() -> None:
     result = result_of(
         cxcs("--kb", "examples/overlay", "compare", "account_management", "success", "-f", "json")

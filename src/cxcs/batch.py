@@ -215,10 +215,22 @@ class RecordWriter:
                 flat["top_evidence"] = "; ".join(flat["top_evidence"])
             if self._csv is None:
                 columns = [
-                    "id", "line", "label", "decision", "confidence", "runner_up", "margin",
-                    *(f"score_{f}" for f in self.functions), "not_customer_facing",
-                    "title_label", "title_mismatch", "top_evidence", "error",
-                    "tool_version", "kb_version", "kb_sha256",
+                    "id",
+                    "line",
+                    "label",
+                    "decision",
+                    "confidence",
+                    "runner_up",
+                    "margin",
+                    *(f"score_{f}" for f in self.functions),
+                    "not_customer_facing",
+                    "title_label",
+                    "title_mismatch",
+                    "top_evidence",
+                    "error",
+                    "tool_version",
+                    "kb_version",
+                    "kb_sha256",
                 ]
                 self._csv = csv.DictWriter(self.stream, columns, lineterminator="\n")
                 self._csv.writeheader()

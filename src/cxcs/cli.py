@@ -35,19 +35,24 @@ app = typer.Typer(
 FormatOption = Annotated[
     str | None,
     typer.Option(
-        "--format", "-f", metavar="FORMAT",
+        "--format",
+        "-f",
+        metavar="FORMAT",
         help="table, markdown, json, csv or html. Default: table on a terminal, markdown "
         "when piped, or guessed from --output's extension.",
     ),
 ]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."),
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+    ),
 ]
 KbOption = Annotated[
     list[Path] | None,
     typer.Option(
-        "--kb", metavar="DIR",
+        "--kb",
+        metavar="DIR",
         help="Overlay directory with your own functions/metrics/signals YAML (repeatable; "
         "default: $CXCS_KB).",
     ),
@@ -60,11 +65,22 @@ def say(message: str) -> None:
     sys.stderr.flush()
 
 
+_GLOBAL_KB: list[Path] = []
+"""Overlay directories given before the command name (``cxcs --kb DIR compare ...``)."""
+
+
+def overlay_dirs(kb_dirs: list[Path] | None) -> list[Path]:
+    """Overlays: the command's ``--kb``, else the global ``--kb``, else ``$CXCS_KB``."""
+    from cxcs.knowledge.load import kb_dirs_from_env
+
+    return kb_dirs_from_env(kb_dirs or _GLOBAL_KB)
+
+
 def load(kb_dirs: list[Path] | None) -> Knowledge:
     """The knowledge base with any overlays."""
-    from cxcs.knowledge.load import kb_dirs_from_env, load_knowledge
+    from cxcs.knowledge.load import load_knowledge
 
-    return load_knowledge(kb_dirs_from_env(kb_dirs or ()))
+    return load_knowledge(overlay_dirs(kb_dirs))
 
 
 def resolve(kb: Knowledge, name: str) -> str:
@@ -104,11 +120,18 @@ def _version_callback(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", "-V", callback=_version_callback, is_eager=True,
-                     help="Show the tool and knowledge versions and exit."),
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_version_callback,
+            is_eager=True,
+            help="Show the tool and knowledge versions and exit.",
+        ),
     ] = False,
+    kb: KbOption = None,
 ) -> None:
     """Compare customer-facing functions and classify job postings."""
+    _GLOBAL_KB[:] = kb or []
 
 
 @app.command("list")
@@ -199,7 +222,9 @@ def list_metrics(
 
 @app.command("metric")
 def show_metric(
-    metric_id: Annotated[str, typer.Argument(metavar="ID", help="Metric id or abbreviation, e.g. nps.")],
+    metric_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Metric id or abbreviation, e.g. nps.")
+    ],
     fmt: FormatOption = None,
     output: OutputOption = None,
     kb: KbOption = None,
@@ -225,7 +250,9 @@ def show_metric(
 def validate(
     directory: Annotated[
         Path | None,
-        typer.Argument(metavar="[DIR]", help="A knowledge directory or an overlay (default: shipped)."),
+        typer.Argument(
+            metavar="[DIR]", help="A knowledge directory or an overlay (default: shipped)."
+        ),
     ] = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
@@ -248,7 +275,9 @@ def validate(
 def classify_posting(
     source: Annotated[
         str | None,
-        typer.Argument(metavar="[FILE|-]", help="Posting text file, or '-' for stdin (default: piped stdin)."),
+        typer.Argument(
+            metavar="[FILE|-]", help="Posting text file, or '-' for stdin (default: piped stdin)."
+        ),
     ] = None,
     title: Annotated[
         str | None,
@@ -259,22 +288,38 @@ def classify_posting(
     ] = False,
     batch: Annotated[
         str | None,
-        typer.Option("--batch", "-b", metavar="FILE", help="Classify every row of a JSONL or CSV file ('-' for stdin)."),
+        typer.Option(
+            "--batch",
+            "-b",
+            metavar="FILE",
+            help="Classify every row of a JSONL or CSV file ('-' for stdin).",
+        ),
     ] = None,
     input_format: Annotated[
         str | None,
-        typer.Option("--input-format", metavar="jsonl|csv", help="Batch input format (default: from the extension)."),
+        typer.Option(
+            "--input-format",
+            metavar="jsonl|csv",
+            help="Batch input format (default: from the extension).",
+        ),
     ] = None,
-    id_field: Annotated[str, typer.Option("--id-field", help="Batch: field holding the row id.")] = "id",
+    id_field: Annotated[
+        str, typer.Option("--id-field", help="Batch: field holding the row id.")
+    ] = "id",
     title_field: Annotated[
         str, typer.Option("--title-field", help="Batch: field holding the title.")
     ] = "title",
     text_field: Annotated[
         str | None,
-        typer.Option("--text-field", help="Batch: field holding the text (default: text, then description)."),
+        typer.Option(
+            "--text-field", help="Batch: field holding the text (default: text, then description)."
+        ),
     ] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, max=64, help="Batch: worker processes (order is kept).")
+        int,
+        typer.Option(
+            "--jobs", "-j", min=1, max=64, help="Batch: worker processes (order is kept)."
+        ),
     ] = 1,
     fmt: FormatOption = None,
     output: OutputOption = None,
@@ -284,7 +329,9 @@ def classify_posting(
     if batch is not None:
         if source is not None:
             raise UsageError("give either FILE or --batch FILE, not both")
-        _classify_batch(batch, input_format, (id_field, title_field, text_field), jobs, fmt, output, kb)
+        _classify_batch(
+            batch, input_format, (id_field, title_field, text_field), jobs, fmt, output, kb
+        )
         return
     from cxcs.engine.classify import classify
     from cxcs.inputs import read_posting
@@ -319,7 +366,6 @@ def _classify_batch(
     import contextlib
 
     from cxcs import batch
-    from cxcs.knowledge.load import kb_dirs_from_env
     from cxcs.output import atomic_text_file, check_output_path, resolve_format
 
     out_format = resolve_format(fmt, output, allowed=("jsonl", "csv"))
@@ -327,7 +373,7 @@ def _classify_batch(
         out_format = "jsonl"
     check_output_path(output)
     kind = batch.input_kind(path, input_format)
-    overlays = kb_dirs_from_env(kb_dirs or ())
+    overlays = overlay_dirs(kb_dirs)
     knowledge = load(kb_dirs)
     meta = {
         "tool_version": __version__,
@@ -346,7 +392,10 @@ def _classify_batch(
         summary = batch.run_batch(
             rows, writer, knowledge, [str(p) for p in overlays], jobs, meta, say
         )
-    say(f"classified {summary.ok} row(s); {summary.failed} failed" + (f"; wrote {output}" if output else ""))
+    say(
+        f"classified {summary.ok} row(s); {summary.failed} failed"
+        + (f"; wrote {output}" if output else "")
+    )
     if summary.failed:
         raise SystemExit(1)
 
@@ -370,7 +419,10 @@ def _rich_progress(total: int) -> Any:
     @contextlib.contextmanager
     def manager() -> Any:
         with Progress(
-            BarColumn(), TaskProgressColumn(), TimeRemainingColumn(), console=stderr_console(),
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeRemainingColumn(),
+            console=stderr_console(),
             transient=True,
         ) as bar:
             task = bar.add_task("classify", total=total)
@@ -454,6 +506,7 @@ def _fail(error: dict[str, Any], message: str, exit_code: int, argv: list[str]) 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app and turn every failure into a clean exit."""
     args = list(sys.argv[1:] if argv is None else argv)
+    _GLOBAL_KB.clear()
     command = typer.main.get_command(app)
     try:
         code = command.main(args=args, prog_name="cxcs", standalone_mode=False)

@@ -19,8 +19,15 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "markdown", "json", "csv", "html")
 EXTENSIONS = {
-    ".md": "markdown", ".markdown": "markdown", ".json": "json", ".csv": "csv",
-    ".html": "html", ".htm": "html", ".txt": "table", ".jsonl": "jsonl", ".svg": "svg",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".json": "json",
+    ".csv": "csv",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "table",
+    ".jsonl": "jsonl",
+    ".svg": "svg",
 }
 
 
@@ -37,7 +44,7 @@ def resolve_format(
         return fmt
     if output is not None:
         guessed = EXTENSIONS.get(output.suffix.lower())
-        if guessed in allowed:
+        if guessed is not None and guessed in allowed:
             return guessed
     if "table" in allowed and sys.stdout.isatty():
         return "table"

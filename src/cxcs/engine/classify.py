@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from cxcs.engine.lexicon import Entry, Lexicon, compile_lexicon
 from cxcs.engine.sections import SectionMap, build_sections, is_heading
@@ -132,8 +133,14 @@ def _scan(
             raw[function] += effective
             evidence.append(
                 Evidence(
-                    entry.phrase, function, section, effective, start + offset, end + offset,
-                    text[start:end], source,
+                    entry.phrase,
+                    function,
+                    section,
+                    effective,
+                    start + offset,
+                    end + offset,
+                    text[start:end],
+                    source,
                 )
             )
     return _Tally(dict(raw), evidence)
@@ -175,9 +182,7 @@ def classify(
         title, body, body_offset = split_title(text)
     body_tally = _scan(body, body_offset, lexicon, signals, "body")
     title_tally = (
-        _scan(title, 0, lexicon, signals, "title", limits.title_weight)
-        if title
-        else _Tally({}, [])
+        _scan(title, 0, lexicon, signals, "title", limits.title_weight) if title else _Tally({}, [])
     )
     classes = [*kb.functions, NOT_CUSTOMER_FACING]
     combined = {
@@ -187,7 +192,9 @@ def classify(
     words = len(body.split())
     result = _decide(combined, classes, signals, words, has_title=bool(title))
     evidence = tuple(
-        sorted(title_tally.evidence + body_tally.evidence, key=lambda e: (e.source != "title", e.start))
+        sorted(
+            title_tally.evidence + body_tally.evidence, key=lambda e: (e.source != "title", e.start)
+        )
     )
     title_check = _title_check(title, title_tally.raw, body_label, classes) if title else None
     return Classification.model_construct(
@@ -207,7 +214,7 @@ def _top_label(raw: dict[str, float], classes: list[str], minimum: float) -> str
 
 def _decide(
     combined: dict[str, float], classes: list[str], signals: Signals, words: int, has_title: bool
-) -> dict[str, object]:
+) -> dict[str, Any]:
     limits = signals.thresholds
     total = sum(combined.values())
     shares = {c: (combined[c] / total if total else 0.0) for c in classes}
@@ -230,7 +237,11 @@ def _decide(
     runner_up: str | None = second
     if total < limits.min_evidence or (short and not has_title and total < 2 * limits.min_evidence):
         decision, label = "insufficient", None
-        reason = f"too little evidence ({total:.1f} < {limits.min_evidence} needed)" if total < limits.min_evidence else f"too short ({words} words)"
+        reason = (
+            f"too little evidence ({total:.1f} < {limits.min_evidence} needed)"
+            if total < limits.min_evidence
+            else f"too short ({words} words)"
+        )
         runner_up = functions[0] if combined[functions[0]] > 0 else None
     elif top == NOT_CUSTOMER_FACING:
         decision, label = "not_customer_facing", None
@@ -272,6 +283,9 @@ def _title_check(
     if mismatch:
         message = f"the title reads as {title_label} but the duties read as {body_label}"
     return TitleCheck(
-        title=title, title_label=title_label, body_label=body_label, mismatch=mismatch,
+        title=title,
+        title_label=title_label,
+        body_label=body_label,
+        mismatch=mismatch,
         message=message,
     )

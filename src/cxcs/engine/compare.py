@@ -56,12 +56,16 @@ def compare_many(
         if axis.kind == "set":
             sets = [set(_items(kb.functions[f].cells[axis.id].primary.value)) for f in function_ids]
             shared = tuple(sorted(set.intersection(*sets)))
-        rows.append(MatrixRow(axis=axis.id, name=axis.name, kind=axis.kind, cells=cells, shared=shared))
+        rows.append(
+            MatrixRow(axis=axis.id, name=axis.name, kind=axis.kind, cells=cells, shared=shared)
+        )
     similarities = tuple(
         PairSimilarity(a=x, b=y, similarity=compare_pair(kb, x, y, axis_ids).similarity)
         for x, y in combinations(function_ids, 2)
     )
-    return MatrixComparison(functions=tuple(function_ids), rows=tuple(rows), similarities=similarities)
+    return MatrixComparison(
+        functions=tuple(function_ids), rows=tuple(rows), similarities=similarities
+    )
 
 
 def _matrix_cell(cell: Cell) -> MatrixCell:
@@ -114,7 +118,7 @@ def _compare_axis(axis: Axis, a: str, cell_a: Cell, b: str, cell_b: Cell) -> Axi
         score=score,
         a=_side(a, cell_a),
         b=_side(b, cell_b),
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 

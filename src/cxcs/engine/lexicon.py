@@ -23,8 +23,7 @@ class Entry:
 
 
 STOPWORDS = frozenset(
-    "a an the in on at of to for our we you you'll your we're is are what who this and with be "
-    "it how why by as or all will about look when where".split()
+    ["a", "an", "the", "in", "on", "at", "of", "to", "for", "our", "we", "you", "you'll", "your", "we're", "is", "are", "what", "who", "this", "and", "with", "be", "it", "how", "why", "by", "as", "or", "all", "will", "about", "look", "when", "where"]
 )
 """Words a phrase is never anchored on: they occur everywhere and would make every token a
 candidate."""
@@ -83,8 +82,8 @@ def compile_lexicon(kb: Knowledge, signals: Signals, scale: int = 1) -> Lexicon:
             for phrase in getattr(tiers, tier_name):
                 add(phrase, function, signals.tiers[tier_name])
     for axis_id, tier_name in signals.kb_feeds.items():
-        for fid, function in kb.functions.items():
-            cell = function.cells.get(axis_id)
+        for fid, known in kb.functions.items():
+            cell = known.cells.get(axis_id)
             if cell is None:
                 continue
             for claim in cell.claims:

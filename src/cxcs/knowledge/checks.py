@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -34,7 +35,7 @@ def sorted_key_problems(data: dict[str, Any]) -> Iterator[Problem]:
 
 def _unsorted(path: tuple[str | int, ...], mapping: dict[Any, Any]) -> Iterator[Problem]:
     keys = [str(k) for k in mapping]
-    for before, after in zip(keys, keys[1:], strict=False):
+    for before, after in itertools.pairwise(keys):
         if after < before:
             yield (*path, after), f"keys must be sorted: '{after}' comes before '{before}'"
             return
@@ -44,17 +45,20 @@ def cross_check(kb: Knowledge) -> Iterator[Problem]:
     """Every function has every axis, values fit their axis, ids and sources resolve."""
     axes = {a.id: a for a in kb.axes}
     seen_axes: set[str] = set()
-    for index, axis in enumerate(kb.axes):
-        if axis.id in seen_axes:
-            yield ("axes", index, "id"), f"duplicate axis id '{axis.id}'"
-        seen_axes.add(axis.id)
+    for index, declared in enumerate(kb.axes):
+        if declared.id in seen_axes:
+            yield ("axes", index, "id"), f"duplicate axis id '{declared.id}'"
+        seen_axes.add(declared.id)
     yield from _check_names(kb)
     for fid, function in kb.functions.items():
         if function.id != fid:
             yield ("functions", fid, "id"), f"id '{function.id}' differs from its key '{fid}'"
         for axis_id in axes:
             if axis_id not in function.cells:
-                yield ("functions", fid, "cells"), f"function '{fid}' has no cell for axis '{axis_id}'"
+                yield (
+                    ("functions", fid, "cells"),
+                    f"function '{fid}' has no cell for axis '{axis_id}'",
+                )
         for axis_id, cell in function.cells.items():
             path: tuple[str | int, ...] = ("functions", fid, "cells", axis_id)
             axis = axes.get(axis_id)
@@ -96,7 +100,10 @@ def _check_signals(kb: Knowledge) -> Iterator[Problem]:
         for role in ("favour", "over"):
             name = getattr(contrast, role)
             if name not in classes:
-                yield ("signals", "contrasts", index, role), f"contrast names unknown function '{name}'"
+                yield (
+                    ("signals", "contrasts", index, role),
+                    f"contrast names unknown function '{name}'",
+                )
 
 
 def _check_value(

@@ -29,7 +29,10 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc]
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
             raise yaml.constructor.ConstructorError(
-                None, None, "YAML aliases (*name) are not allowed in knowledge files", node.start_mark
+                None,
+                None,
+                "YAML aliases (*name) are not allowed in knowledge files",
+                node.start_mark,
             )
         return super().construct_object(node, deep=deep)
 
@@ -56,8 +59,10 @@ def read_text(path: Path, label: str | None = None) -> str:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise KnowledgeError(
-                name, None, f"file is {size / 1e6:.1f} MB; knowledge files are limited to "
-                f"{MAX_BYTES // (1024 * 1024)} MiB"
+                name,
+                None,
+                f"file is {size / 1e6:.1f} MB; knowledge files are limited to "
+                f"{MAX_BYTES // (1024 * 1024)} MiB",
             )
         data = path.read_bytes()
     except IsADirectoryError:
@@ -79,7 +84,7 @@ def read_text(path: Path, label: str | None = None) -> str:
 def parse(text: str, name: str) -> Any:
     """Parse YAML text strictly; errors become ``KnowledgeError(name, line, ...)``."""
     try:
-        return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a safe loader
+        return yaml.load(text, Loader=StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -140,5 +145,5 @@ def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
                 return value  # type: ignore[no-any-return]
         return None
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-        return node.value[part] if 0 <= part < len(node.value) else None  # type: ignore[no-any-return]
+        return node.value[part] if 0 <= part < len(node.value) else None
     return None

@@ -32,7 +32,9 @@ def _table(block: TableBlock) -> str:
         parts.append(f"<h2>{escape(block.title)}</h2>")
     head = "".join(f"<th>{escape(c.header)}</th>" for c in block.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{_cell(v, c.kind)}</td>" for v, c in zip(row, block.columns, strict=False)) + "</tr>"
+        "<tr>"
+        + "".join(f"<td>{_cell(v, c.kind)}</td>" for v, c in zip(row, block.columns, strict=False))
+        + "</tr>"
         for row in block.rows
     )
     parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
@@ -47,8 +49,8 @@ def render(report: Report) -> str:
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in report.notes)
     tables = "\n".join(_table(b) for b in report.tables)
     return (
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{escape(report.title)}</title><style>{STYLE}</style></head><body>"
         f"<h1>{escape(report.title)}</h1>\n{tables}\n{notes}"
         f"<footer>cxcs {escape(meta['tool_version'])} · knowledge "

@@ -34,6 +34,9 @@ def dumps(document: dict[str, Any]) -> str:
 def error_document(error: dict[str, Any], tool_version: str) -> str:
     """The JSON document printed on failure under ``--format json``."""
     return dumps(
-        {"schema_version": SCHEMA_VERSION, "tool": {"name": "cxcs", "version": tool_version},
-         "error": error}
+        {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "cxcs", "version": tool_version},
+            "error": error,
+        }
     )

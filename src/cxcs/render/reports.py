@@ -85,7 +85,13 @@ def list_report(kb: Knowledge) -> Report:
     ]
     table = TableBlock(
         None,
-        [Column("id"), Column("name"), Column("abbreviation"), Column("aliases"), Column("summary")],
+        [
+            Column("id"),
+            Column("name"),
+            Column("abbreviation"),
+            Column("aliases"),
+            Column("summary"),
+        ],
         rows,
     )
     payload = {"functions": [_dump(f) | {"cells": None} for f in kb.functions.values()]}
@@ -147,8 +153,14 @@ def _pair_report(kb: Knowledge, result: PairComparison) -> Report:
         caption=_similarity_caption(result.similarity),
     )
     title = f"{name_a} vs {name_b}"
-    return Report("compare", title, [table], {"comparison": _dump(result)}, meta(kb),
-                  notes=[f"similarity = {result.similarity_formula}"])
+    return Report(
+        "compare",
+        title,
+        [table],
+        {"comparison": _dump(result)},
+        meta(kb),
+        notes=[f"similarity = {result.similarity_formula}"],
+    )
 
 
 def _similarity_caption(similarity: float | None) -> str:
@@ -167,16 +179,24 @@ def _matrix_report(kb: Knowledge, result: MatrixComparison) -> Report:
         rows.append([row.name, *cells])
     table = TableBlock(None, [Column("axis"), *(Column(n) for n in names)], rows)
     sims: list[list[str | float | None]] = [
-        [kb.functions[s.a].name, kb.functions[s.b].name,
-         s.similarity if s.similarity is not None else None]
+        [
+            kb.functions[s.a].name,
+            kb.functions[s.b].name,
+            s.similarity if s.similarity is not None else None,
+        ]
         for s in result.similarities
     ]
     sim_table = TableBlock(
         "Pairwise similarity", [Column("a"), Column("b"), Column("similarity", "bar")], sims
     )
-    return Report("compare", " vs ".join(names), [table, sim_table],
-                  {"comparison": _dump(result)}, meta(kb),
-                  notes=[f"similarity = {result.similarity_formula}"])
+    return Report(
+        "compare",
+        " vs ".join(names),
+        [table, sim_table],
+        {"comparison": _dump(result)},
+        meta(kb),
+        notes=[f"similarity = {result.similarity_formula}"],
+    )
 
 
 def axes_report(kb: Knowledge) -> Report:
@@ -184,23 +204,38 @@ def axes_report(kb: Knowledge) -> Report:
         [a.id, a.name, a.kind, " < ".join(a.scale or ()), a.question] for a in kb.axes
     ]
     table = TableBlock(
-        None, [Column("id"), Column("name"), Column("kind"), Column("scale"), Column("question")],
+        None,
+        [Column("id"), Column("name"), Column("kind"), Column("scale"), Column("question")],
         rows,
     )
-    return Report("axes", "Comparison axes", [table], {"axes": [_dump(a) for a in kb.axes]}, meta(kb))
+    return Report(
+        "axes", "Comparison axes", [table], {"axes": [_dump(a) for a in kb.axes]}, meta(kb)
+    )
 
 
 def metrics_report(kb: Knowledge, function_id: str | None) -> Report:
     chosen = [m for m in kb.metrics.values() if function_id is None or function_id in m.owners]
     rows: list[list[str | float | None]] = [
-        [m.id, m.name, m.abbreviation, ", ".join(m.owners) + (" ⚠ disputed" if m.disputed else ""),
-         m.direction, m.unit]
+        [
+            m.id,
+            m.name,
+            m.abbreviation,
+            ", ".join(m.owners) + (" ⚠ disputed" if m.disputed else ""),
+            m.direction,
+            m.unit,
+        ]
         for m in chosen
     ]
     table = TableBlock(
         None,
-        [Column("id"), Column("name"), Column("abbr."), Column("owners"),
-         Column("better when"), Column("unit")],
+        [
+            Column("id"),
+            Column("name"),
+            Column("abbr."),
+            Column("owners"),
+            Column("better when"),
+            Column("unit"),
+        ],
         rows,
     )
     title = "Metrics" + (f" owned by {kb.functions[function_id].name}" if function_id else "")
@@ -215,14 +250,18 @@ def metric_report(kb: Knowledge, metric: Metric) -> Report:
         ["formula", metric.formula],
         ["unit", metric.unit],
         ["better when", metric.direction],
-        ["owners", ", ".join(kb.functions[o].name if o in kb.functions else o for o in metric.owners)],
+        [
+            "owners",
+            ", ".join(kb.functions[o].name if o in kb.functions else o for o in metric.owners),
+        ],
         ["disputed", "yes" if metric.disputed else "no"],
         ["note", metric.note or ""],
         ["sources", "\n".join(source_text(kb, s) for s in metric.sources)],
     ]
     table = TableBlock(None, [Column("field"), Column("value")], rows)
-    return Report("metric", f"{metric.name} ({metric.id})", [table], {"metric": _dump(metric)},
-                  meta(kb))
+    return Report(
+        "metric", f"{metric.name} ({metric.id})", [table], {"metric": _dump(metric)}, meta(kb)
+    )
 
 
 def validate_report(kb: Knowledge) -> Report:
@@ -237,11 +276,14 @@ def validate_report(kb: Knowledge) -> Report:
         ["disputed cells", str(disputed)],
     ]
     table = TableBlock(None, [Column("check"), Column("result")], rows, caption="valid")
-    payload = {"valid": True, "functions": len(kb.functions), "axes": len(kb.axes),
-               "metrics": len(kb.metrics), "disputed_cells": disputed}
+    payload = {
+        "valid": True,
+        "functions": len(kb.functions),
+        "axes": len(kb.axes),
+        "metrics": len(kb.metrics),
+        "disputed_cells": disputed,
+    }
     return Report("validate", "Knowledge base is valid", [table], payload, meta(kb))
-
-
 
 
 def classify_report(kb: Knowledge, result: Classification, explain: bool = False) -> Report:
@@ -265,24 +307,39 @@ def classify_report(kb: Knowledge, result: Classification, explain: bool = False
             summary_rows.append(["⚠ mismatch", title_check.message])
     summary = TableBlock("Result", [Column("field"), Column("value")], summary_rows)
     score_rows: list[list[str | float | None]] = [
-        [s.function, kb.functions[s.function].name if s.function in kb.functions else s.function,
-         s.score, f"{s.raw:.2f}"]
+        [
+            s.function,
+            kb.functions[s.function].name if s.function in kb.functions else s.function,
+            s.score,
+            f"{s.raw:.2f}",
+        ]
         for s in sorted(result.scores, key=lambda s: -s.score)
     ]
     score_rows.append(["none", "not customer-facing", result.not_customer_facing, ""])
     scores = TableBlock(
-        "Scores", [Column("id"), Column("function"), Column("share", "bar"), Column("raw")],
+        "Scores",
+        [Column("id"), Column("function"), Column("share", "bar"), Column("raw")],
         score_rows,
     )
     evidence_rows: list[list[str | float | None]] = [
-        [e.phrase, e.function, e.section if e.source == "body" else "title",
-         f"{e.weight:+.2f}", f"{e.start}-{e.end}"]
+        [
+            e.phrase,
+            e.function,
+            e.section if e.source == "body" else "title",
+            f"{e.weight:+.2f}",
+            f"{e.start}-{e.end}",
+        ]
         for e in result.evidence
     ]
     evidence = TableBlock(
         "Evidence",
-        [Column("phrase"), Column("function"), Column("section"), Column("weight"),
-         Column("chars")],
+        [
+            Column("phrase"),
+            Column("function"),
+            Column("section"),
+            Column("weight"),
+            Column("chars"),
+        ],
         evidence_rows,
     )
     tables = [summary, scores, evidence]
@@ -290,7 +347,11 @@ def classify_report(kb: Knowledge, result: Classification, explain: bool = False
         tables.append(_contributions(result))
     title = f"Classification: {result.label or result.decision}"
     return Report(
-        "classify", title, tables, {"classification": _dump(result)}, meta(kb),
+        "classify",
+        title,
+        tables,
+        {"classification": _dump(result)},
+        meta(kb),
         notes=[title_check.message] if title_check and title_check.message else [],
         csv_table=_classification_row(kb, result),
     )
@@ -322,8 +383,12 @@ def _classification_row(kb: Knowledge, result: Classification) -> TableBlock:
     columns += [Column("not_customer_facing"), Column("title_label"), Column("title_mismatch")]
     by_function = {s.function: s.score for s in result.scores}
     row: list[str | float | None] = [
-        result.label or "", result.decision, f"{result.confidence:.4f}", result.runner_up or "",
-        f"{result.margin:.4f}", *(f"{by_function[f]:.4f}" for f in functions),
+        result.label or "",
+        result.decision,
+        f"{result.confidence:.4f}",
+        result.runner_up or "",
+        f"{result.margin:.4f}",
+        *(f"{by_function[f]:.4f}" for f in functions),
         f"{result.not_customer_facing:.4f}",
         (result.title.title_label or "") if result.title else "",
         str(bool(result.title and result.title.mismatch)).lower(),

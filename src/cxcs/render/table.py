@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -54,16 +56,6 @@ def print_report(report: Report, console: Console) -> None:
 
 def render(report: Report, width: int = 120) -> str:
     """The report as plain text (for ``--output`` files)."""
-    console = Console(record=True, width=width, file=_Null(), color_system=None)
+    console = Console(record=True, width=width, file=io.StringIO(), color_system=None)
     print_report(report, console)
     return console.export_text()
-
-
-class _Null:
-    """A write-only sink for recording consoles."""
-
-    def write(self, _text: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        return None

@@ -9,8 +9,15 @@ CellText = str | float | None
 ColumnKind = Literal["text", "bar", "number"]
 
 FORMATS = ("table", "markdown", "json", "csv", "html")
-EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".csv": "csv",
-              ".html": "html", ".htm": "html", ".txt": "table"}
+EXTENSIONS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".json": "json",
+    ".csv": "csv",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "table",
+}
 
 
 @dataclass
