@@ -76,11 +76,11 @@ def overlay_dirs(kb_dirs: list[Path] | None) -> list[Path]:
     return kb_dirs_from_env(kb_dirs or _GLOBAL_KB)
 
 
-def load(kb_dirs: list[Path] | None) -> Knowledge:
-    """The knowledge base with any overlays."""
+def load(kb_dirs: list[Path] | None, *, signals: bool = False) -> Knowledge:
+    """The knowledge base with any overlays (classifier signals only when asked for)."""
     from cxcs.knowledge.load import load_knowledge
 
-    return load_knowledge(overlay_dirs(kb_dirs))
+    return load_knowledge(overlay_dirs(kb_dirs), signals=signals)
 
 
 def resolve(kb: Knowledge, name: str) -> str:
@@ -340,7 +340,7 @@ def classify_posting(
 
     check_output_path(output)
     resolve_format(fmt, output)
-    knowledge = load(kb)
+    knowledge = load(kb, signals=True)
     posting = read_posting(source)
     if posting.truncated:
         say(
@@ -374,7 +374,7 @@ def _classify_batch(
     check_output_path(output)
     kind = batch.input_kind(path, input_format)
     overlays = overlay_dirs(kb_dirs)
-    knowledge = load(kb_dirs)
+    knowledge = load(kb_dirs, signals=True)
     meta = {
         "tool_version": __version__,
         "kb_version": knowledge.origin.version,
@@ -507,6 +507,9 @@ def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app and turn every failure into a clean exit."""
     args = list(sys.argv[1:] if argv is None else argv)
     _GLOBAL_KB.clear()
+    # pydantic looks for plugins by scanning every installed distribution (~15 ms at start-up);
+    # cxcs uses none. A user who wants theirs can set the variable themselves.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     command = typer.main.get_command(app)
     try:
         code = command.main(args=args, prog_name="cxcs", standalone_mode=False)

@@ -23,7 +23,43 @@ class Entry:
 
 
 STOPWORDS = frozenset(
-    ["a", "an", "the", "in", "on", "at", "of", "to", "for", "our", "we", "you", "you'll", "your", "we're", "is", "are", "what", "who", "this", "and", "with", "be", "it", "how", "why", "by", "as", "or", "all", "will", "about", "look", "when", "where"]
+    [
+        "a",
+        "an",
+        "the",
+        "in",
+        "on",
+        "at",
+        "of",
+        "to",
+        "for",
+        "our",
+        "we",
+        "you",
+        "you'll",
+        "your",
+        "we're",
+        "is",
+        "are",
+        "what",
+        "who",
+        "this",
+        "and",
+        "with",
+        "be",
+        "it",
+        "how",
+        "why",
+        "by",
+        "as",
+        "or",
+        "all",
+        "will",
+        "about",
+        "look",
+        "when",
+        "where",
+    ]
 )
 """Words a phrase is never anchored on: they occur everywhere and would make every token a
 candidate."""

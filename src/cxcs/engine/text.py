@@ -13,7 +13,34 @@ from itertools import islice
 TOKEN = re.compile(r"[a-z0-9]+(?:[+#]+|(?:['’][a-z]+))?")
 
 NOUNS_IN_ING = frozenset(
-    ["accounting", "marketing", "engineering", "nursing", "pricing", "staffing", "banking", "housing", "clothing", "morning", "evening", "evenings", "meeting", "meetings", "building", "buildings", "training", "ticketing", "onboarding", "offboarding", "listening", "scheduling", "shipping", "billing", "booking", "bookings"]
+    [
+        "accounting",
+        "marketing",
+        "engineering",
+        "nursing",
+        "pricing",
+        "staffing",
+        "banking",
+        "housing",
+        "clothing",
+        "morning",
+        "evening",
+        "evenings",
+        "meeting",
+        "meetings",
+        "building",
+        "buildings",
+        "training",
+        "ticketing",
+        "onboarding",
+        "offboarding",
+        "listening",
+        "scheduling",
+        "shipping",
+        "billing",
+        "booking",
+        "bookings",
+    ]
 )
 """Words whose -ing is part of a noun we need to tell apart (accounting is not accounts)."""
 

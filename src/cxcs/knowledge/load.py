@@ -67,12 +67,18 @@ def kb_dirs_from_env(explicit: Iterable[Path] = ()) -> list[Path]:
     return dirs
 
 
-def load_knowledge(overlays: Iterable[Path | str] = (), *, base: Path | None = None) -> Knowledge:
-    """Load and validate the shipped knowledge base, with ``overlays`` layered on top in order."""
+def load_knowledge(
+    overlays: Iterable[Path | str] = (), *, base: Path | None = None, signals: bool = True
+) -> Knowledge:
+    """Load and validate the shipped knowledge base, with ``overlays`` layered on top in order.
+
+    ``signals=False`` skips parsing the classifier signals (commands that do not classify
+    start faster); they still count in the knowledge hash, which is the same either way.
+    """
     base_dir = base or data_dir()
-    documents = _read_dir(base_dir, required=("functions.yaml", "metrics.yaml"))
+    documents = _read_dir(base_dir, required=("functions.yaml", "metrics.yaml"), signals=signals)
     for overlay in overlays:
-        documents += _read_dir(Path(overlay), required=())
+        documents += _read_dir(Path(overlay), required=(), signals=signals)
     return build(documents)
 
 
@@ -102,7 +108,7 @@ def _is_complete(documents: Sequence[_Document]) -> bool:
     return all(not isinstance(f, dict) or "name" in f for f in functions.values())
 
 
-def _read_dir(directory: Path, required: Sequence[str]) -> list[_Document]:
+def _read_dir(directory: Path, required: Sequence[str], signals: bool = True) -> list[_Document]:
     if not directory.exists():
         raise KnowledgeError(str(directory), None, "no such directory")
     if not directory.is_dir():
@@ -116,6 +122,9 @@ def _read_dir(directory: Path, required: Sequence[str]) -> list[_Document]:
             continue
         label = str(path)
         text = yamlio.read_text(path, label)
+        if name == "signals.yaml" and not signals:
+            docs.append(_Document(label, text, {}))
+            continue
         data = yamlio.parse(text, label)
         if not isinstance(data, dict):
             raise KnowledgeError(label, 1, "the top level must be a mapping")

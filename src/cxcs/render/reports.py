@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cxcs import __version__
-from cxcs.models.classify import Classification
 from cxcs.models.compare import AxisComparison, MatrixComparison, PairComparison
 from cxcs.models.knowledge import Cell, CellValue, Claim, Knowledge, Metric, Source
 from cxcs.render.view import Column, Report, TableBlock, join_values
+
+if TYPE_CHECKING:
+    from cxcs.models.classify import Classification
 
 
 def meta(kb: Knowledge) -> dict[str, Any]:
