@@ -1,0 +1,36 @@
+"""The README's Python example runs, and its opening commands are the ones CI runs."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_python_example_runs() -> None:
+    block = re.search(r"```python\n(.*?)```", README, re.S)
+    assert block is not None
+    out = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(compile(block.group(1), "README.md", "exec"), {})
+    finally:
+        os.chdir(cwd)
+    lines = out.getvalue().splitlines()
+    assert lines[1].startswith("support confident")
+    assert lines[1].endswith("True")
+
+
+def test_readme_opens_with_install_and_test_commands() -> None:
+    first_block = README.split("```sh\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert first_block[0].endswith("pip install . && cxcs compare cx cs")
+    assert first_block[1] == "pip install -e '.[test]' && pytest"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "pip install --quiet -e '.[test]' && pytest" in ci
