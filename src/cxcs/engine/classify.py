@@ -59,7 +59,7 @@ def locate(
     """Phrase matches as (start, end, entry), and (for a body) the posting's sections."""
     lowered = lower_keep_offsets(text)
     stems = stems_of(lowered)
-    entries, markers, anchors = lexicon.entries, lexicon.markers, lexicon.anchors
+    lookup, anchors = lexicon.lookup, lexicon.anchors
     found: list[tuple[int, int, Entry | None, tuple[str, str] | None]] = []
     count = len(stems)
     resume = 0
@@ -68,14 +68,18 @@ def locate(
             start = i - offset
             if start < resume or start < 0 or start + n > count:
                 continue
-            key = tuple(stems[start : start + n])
-            entry = entries.get(key)
-            marker = markers.get(key) if with_sections else None
-            if entry is not None or marker is not None:
-                found.append((start, n, entry, marker))
-                if entry is not None:
-                    resume = start + n
-                    break
+            hit = lookup.get(tuple(stems[start : start + n]))
+            if hit is None:
+                continue
+            entry, marker = hit
+            if not with_sections:
+                if entry is None:
+                    continue
+                marker = None
+            found.append((start, n, entry, marker))
+            if entry is not None:
+                resume = start + n
+                break
     found.sort(key=lambda f: f[0])
     spans = token_spans(lowered, [i for f in found for i in (f[0], f[0] + f[1] - 1)])
     located: list[tuple[int, int, Entry]] = []
@@ -115,7 +119,7 @@ def _scan(
     weights = signals.sections.weights
     decay = signals.thresholds.repeat_decay
     raw: dict[str, float] = defaultdict(float)
-    fired: dict[tuple[str, str], int] = defaultdict(int)
+    fired: dict[str, int] = {}
     evidence: list[Evidence] = []
     scaled = 1.0 if sections is None else 0.0
     at = sections.at if sections is not None else None
@@ -124,12 +128,11 @@ def _scan(
         section_weight = weights.get(section, 1.0) if at is not None else scaled
         if section_weight <= 0:
             continue
-        factor = section_weight * multiplier
+        repeat = fired.get(entry.phrase, 0)
+        fired[entry.phrase] = repeat + 1
+        factor = section_weight * multiplier * (decay**repeat)
         for function, weight in entry.weights:
-            key = (entry.phrase, function)
-            repeat = fired[key]
-            fired[key] = repeat + 1
-            effective = weight * factor * (decay**repeat) if repeat else weight * factor
+            effective = weight * factor
             raw[function] += effective
             evidence.append(
                 Evidence(

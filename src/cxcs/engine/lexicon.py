@@ -77,6 +77,9 @@ class Lexicon:
     entries: dict[tuple[str, ...], Entry] = field(default_factory=dict)
     markers: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
     anchors: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    lookup: dict[tuple[str, ...], tuple[Entry | None, tuple[str, str] | None]] = field(
+        default_factory=dict
+    )
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -86,7 +89,11 @@ class Lexicon:
         return max((n for pairs in self.anchors.values() for _, n in pairs), default=1)
 
     def index(self) -> None:
-        """Rebuild ``anchors`` from the entries and markers."""
+        """Rebuild ``anchors`` and ``lookup`` from the entries and markers."""
+        self.lookup = {
+            key: (self.entries.get(key), self.markers.get(key))
+            for key in (*self.entries, *self.markers)
+        }
         found: dict[str, set[tuple[int, int]]] = defaultdict(set)
         for key in (*self.entries, *self.markers):
             offset = next((i for i, word in enumerate(key) if word not in STOPWORDS), 0)
