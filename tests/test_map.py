@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from cxcs.errors import UsageError
 from cxcs.models.knowledge import Knowledge
 from cxcs.output import emit_picture
 from cxcs.render.chart import map_report, picture
+from tests.support import run_subprocess
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,16 +28,7 @@ def kb() -> Knowledge:
 
 
 def cxcs(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CXCS_KB"}
-    env.update({"COLUMNS": "120", "NO_COLOR": "1"})
-    return subprocess.run(
-        [sys.executable, "-m", "cxcs", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
+    return run_subprocess(*args, env={"COLUMNS": "120", "NO_COLOR": "1"}, cwd=ROOT)
 
 
 # ---------------------------------------------------------------- placement (pure)

@@ -5,16 +5,15 @@ inside the overlay's own files."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from cxcs import classify, load_knowledge
 from cxcs.errors import KnowledgeError
+from tests.support import run_subprocess
 
 ROOT = Path(__file__).resolve().parent.parent
 OVERLAY = ROOT / "examples" / "overlay"
@@ -24,16 +23,7 @@ ADDED = ("account_management", "customer_marketing", "sales_engineering")
 
 def cxcs(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real command line (as ``python -m cxcs``) from the repository root."""
-    full_env = {k: v for k, v in os.environ.items() if k != "CXCS_KB"}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "cxcs", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=full_env,
-        check=False,
-    )
+    return run_subprocess(*args, env=env, cwd=ROOT)
 
 
 def result_of(proc: subprocess.CompletedProcess[str]) -> dict:  # type: ignore[type-arg]

@@ -8,17 +8,6 @@ from typing import Any, Literal
 CellText = str | float | None
 ColumnKind = Literal["text", "bar", "number"]
 
-FORMATS = ("table", "markdown", "json", "csv", "html")
-EXTENSIONS = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".json": "json",
-    ".csv": "csv",
-    ".html": "html",
-    ".htm": "html",
-    ".txt": "table",
-}
-
 
 @dataclass
 class Column:
