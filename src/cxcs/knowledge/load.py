@@ -75,11 +75,18 @@ def load_knowledge(
     ``signals=False`` skips parsing the classifier signals (commands that do not classify
     start faster); they still count in the knowledge hash, which is the same either way.
     """
-    base_dir = base or data_dir()
-    documents = _read_dir(base_dir, required=("functions.yaml", "metrics.yaml"), signals=signals)
+    from cxcs.knowledge import cache
+
+    sources = _read_texts(base or data_dir(), required=("functions.yaml", "metrics.yaml"))
     for overlay in overlays:
-        documents += _read_dir(Path(overlay), required=(), signals=signals)
-    return build(documents)
+        sources += _read_texts(Path(overlay), required=())
+    key = cache.cache_key([(label, text) for label, _, text in sources], signals)
+    cached = cache.read(key)
+    if cached is not None:
+        return cached
+    knowledge = build([_parse(label, name, text, signals) for label, name, text in sources])
+    cache.write(key, knowledge)
+    return knowledge
 
 
 def validate_dir(directory: Path, *, base: Path | None = None) -> Knowledge:
@@ -109,29 +116,36 @@ def _is_complete(documents: Sequence[_Document]) -> bool:
 
 
 def _read_dir(directory: Path, required: Sequence[str], signals: bool = True) -> list[_Document]:
+    return [_parse(*source, signals) for source in _read_texts(directory, required)]
+
+
+def _read_texts(directory: Path, required: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(label, file name, text) of each knowledge file present in ``directory``."""
     if not directory.exists():
         raise KnowledgeError(str(directory), None, "no such directory")
     if not directory.is_dir():
         raise KnowledgeError(str(directory), None, "not a directory")
-    docs = []
+    found = []
     for name in FILES:
         path = directory / name
         if not path.exists():
             if name in required:
                 raise KnowledgeError(str(path), None, "missing")
             continue
-        label = str(path)
-        text = yamlio.read_text(path, label)
-        if name == "signals.yaml" and not signals:
-            docs.append(_Document(label, text, {}))
-            continue
-        data = yamlio.parse(text, label)
-        if not isinstance(data, dict):
-            raise KnowledgeError(label, 1, "the top level must be a mapping")
-        docs.append(_Document(label, text, data))
-    if not docs:
+        found.append((str(path), name, yamlio.read_text(path, str(path))))
+    if not found:
         raise KnowledgeError(str(directory), None, f"holds none of {', '.join(FILES)}")
-    return docs
+    return found
+
+
+def _parse(label: str, name: str, text: str, signals: bool = True) -> _Document:
+    """Parse one file (signals only when asked for: they still count in the hash)."""
+    if name == "signals.yaml" and not signals:
+        return _Document(label, text, {})
+    data = yamlio.parse(text, label)
+    if not isinstance(data, dict):
+        raise KnowledgeError(label, 1, "the top level must be a mapping")
+    return _Document(label, text, data)
 
 
 def build(documents: Sequence[_Document]) -> Knowledge:
@@ -214,6 +228,8 @@ def _from_pydantic(merged: _Merged, err: Any) -> KnowledgeError:
 
 def _merge(documents: Sequence[_Document]) -> _Merged:
     merged = _Merged()
+    for doc in documents[:1]:  # a missing top-level field is reported in the first file
+        merged.origin[()] = (doc, ())
     for doc in documents:
         for key, value in doc.data.items():
             if key == "axes" and isinstance(value, list):
