@@ -139,7 +139,7 @@ def _scan(
                     entry.phrase,
                     function,
                     section,
-                    effective,
+                    round(effective, 4),
                     start + offset,
                     end + offset,
                     text[start:end],
