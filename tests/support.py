@@ -91,3 +91,14 @@ def block(text: str, function_id: str) -> tuple[int, int]:
     start = text.index(f"\n  {function_id}:\n") + 1
     after = re.compile(r"^ {0,2}\S", re.MULTILINE).search(text, text.index("\n", start) + 1)
     return start, after.start() if after else len(text)
+
+
+def cxcs_argv(*args: str) -> list[str]:
+    """The command line that runs ``cxcs ARGS`` in a fresh interpreter."""
+    return [sys.executable, "-m", "cxcs", *args]
+
+
+def subprocess_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a cxcs subprocess: this one without ENV_NOISE, plus ``env``."""
+    base = {k: v for k, v in os.environ.items() if k not in ENV_NOISE}
+    return {**base, **(env or {})}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from cxcs.errors import UsageError
+from cxcs.errors import InputError, UsageError
 
 WINDOW = 512
 """Rows classified per window (per worker round with --jobs)."""
@@ -64,6 +64,8 @@ def input_kind(path: str, explicit: str | None) -> str:
 def open_input(path: str) -> IO[bytes]:
     """The batch input as a binary stream (``-`` is stdin)."""
     if path == "-":
+        if sys.stdin is None:
+            raise UsageError("no input: stdin is closed; give --batch FILE")
         return sys.stdin.buffer
     source = Path(path)
     if source.is_dir():
@@ -74,6 +76,8 @@ def open_input(path: str) -> IO[bytes]:
         raise UsageError(f"{path}: no such file") from None
     except PermissionError:
         raise UsageError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
 def _pick(record: dict[str, Any], names: tuple[str, ...]) -> Any:
@@ -111,6 +115,8 @@ def read_jsonl(
     for line_no, raw in enumerate(stream, start=1):
         if progress is not None:
             progress(len(raw))
+        if line_no == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark
         if not raw.strip():
             continue
         try:
@@ -123,6 +129,12 @@ def read_jsonl(
         except json.JSONDecodeError as exc:
             yield Row(line_no, None, error=f"bad JSON: {exc.msg} (column {exc.colno})")
             continue
+        except RecursionError:
+            yield Row(line_no, None, error="bad JSON: nested too deeply")
+            continue
+        except ValueError as exc:  # e.g. an integer with more digits than Python converts
+            yield Row(line_no, None, error=f"bad JSON: {exc}")
+            continue
         if not isinstance(record, dict):
             yield Row(line_no, None, error="each line must be a JSON object")
             continue
@@ -133,7 +145,7 @@ def read_csv(
     stream: IO[bytes], fields: tuple[str, str, tuple[str, ...]], progress: Any = None
 ) -> Iterator[Row]:
     """Rows of a CSV stream with a header; undecodable rows become error rows."""
-    text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
     csv.field_size_limit(MAX_ROW_CHARS * 4)
     reader = csv.DictReader(text)
     header = reader.fieldnames or []
@@ -149,8 +161,9 @@ def read_csv(
             record = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:
-            yield Row(reader.line_num, None, error=f"bad CSV: {exc}")
+        except csv.Error as exc:  # DictReader.line_num is only updated on success
+            start, line_no = line_no + 1, reader.reader.line_num
+            yield Row(start, None, error=f"bad CSV: {exc}")
             continue
         start, line_no = line_no + 1, reader.line_num
         if progress is not None:

@@ -7,6 +7,8 @@ interrupted). Heavy modules are imported inside the commands that need them.
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import sys
 from pathlib import Path
@@ -21,8 +23,41 @@ if TYPE_CHECKING:
     from cxcs.models.knowledge import Knowledge
     from cxcs.render.view import Report
 
+
+class _PipeClosed(Exception):
+    """stdout's reader went away (e.g. ``| head``)."""
+
+
+class _Interrupted(Exception):
+    """Ctrl-C while a command ran."""
+
+
+class _Group(typer.core.TyperGroup):
+    """Lets a closed pipe and Ctrl-C reach :func:`main`.
+
+    Typer would turn them into bare exits (1 for a closed pipe, 130 with no message) that
+    ``main`` could not tell from others.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise _PipeClosed from exc
+        except KeyboardInterrupt as exc:
+            raise _Interrupted from exc
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Stands in for a closed stdout (``cxcs list >&-``): writing to it fails like EBADF."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "stdout is closed")
+
+
 app = typer.Typer(
     name="cxcs",
+    cls=_Group,
     help="Compare customer-facing functions (CX, customer success, customer service, customer "
     "support, UX) and classify job postings by what their duties describe.",
     add_completion=False,
@@ -60,9 +95,20 @@ KbOption = Annotated[
 
 
 def say(message: str) -> None:
-    """A one-line message on stderr."""
-    sys.stderr.write(f"cxcs: {message}\n")
-    sys.stderr.flush()
+    """A one-line message on stderr (line breaks in it, e.g. from a name given, are escaped)."""
+    one_line = message.replace("\r", "\\r").replace("\n", "\\n")
+    _write_stderr(f"cxcs: {one_line}\n")
+
+
+def _write_stderr(text: str) -> None:
+    """Write to stderr; dropped if stderr is closed or broken (a message must never fail)."""
+    if sys.stderr is None:
+        return
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 _GLOBAL_KB: list[Path] = []
@@ -343,10 +389,8 @@ def classify_posting(
     knowledge = load(kb, signals=True)
     posting = read_posting(source)
     if posting.truncated:
-        say(
-            f"input is {posting.bytes_total:,} bytes; classified the first "
-            f"{posting.bytes_read:,} bytes"
-        )
+        size = f"{'more than ' if not posting.total_known else ''}{posting.bytes_total:,}"
+        say(f"input is {size} bytes; classified the first {posting.bytes_read:,} bytes")
     result = classify(knowledge, posting.text, title.strip() if title else None)
     if result.title is not None and result.title.mismatch and result.title.message:
         say(f"warning: {result.title.message}")
@@ -372,6 +416,7 @@ def _classify_batch(
     if fmt is None and output is None:
         out_format = "jsonl"
     check_output_path(output)
+    stream = batch.open_input(path)  # a missing file or a directory is reported first
     kind = batch.input_kind(path, input_format)
     overlays = overlay_dirs(kb_dirs)
     knowledge = load(kb_dirs, signals=True)
@@ -382,7 +427,6 @@ def _classify_batch(
     }
     id_field, title_field, text_field = fields
     field_spec = (id_field, title_field, (text_field,) if text_field else ("text", "description"))
-    stream = batch.open_input(path)
     with contextlib.ExitStack() as stack:
         progress = stack.enter_context(_progress(path))
         reader = batch.read_jsonl if kind == "jsonl" else batch.read_csv
@@ -485,12 +529,18 @@ def map_functions(
 
 
 def _json_requested(argv: list[str]) -> bool:
+    """Whether ``--format json`` was asked for (the last ``--format`` wins, as in parsing)."""
+    wanted: str | None = None
     for index, arg in enumerate(argv):
+        if arg == "--":
+            break
         if arg in {"--format", "-f"} and index + 1 < len(argv):
-            return argv[index + 1].lower() == "json"
-        if arg.startswith("--format="):
-            return arg.split("=", 1)[1].lower() == "json"
-    return False
+            wanted = argv[index + 1]
+        elif arg.startswith("--format="):
+            wanted = arg.split("=", 1)[1]
+        elif arg.startswith("-f") and len(arg) > 2:
+            wanted = arg[2:]
+    return wanted is not None and wanted.strip().lower() == "json"
 
 
 def _fail(error: dict[str, Any], message: str, exit_code: int, argv: list[str]) -> NoReturn:
@@ -498,8 +548,11 @@ def _fail(error: dict[str, Any], message: str, exit_code: int, argv: list[str]) 
     if _json_requested(argv):
         from cxcs.render.json import error_document
 
-        sys.stdout.write(error_document(error, __version__))
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(error_document(error, __version__))
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            _discard_stdout()
     raise SystemExit(exit_code)
 
 
@@ -510,6 +563,8 @@ def main(argv: list[str] | None = None) -> None:
     # pydantic looks for plugins by scanning every installed distribution (~15 ms at start-up);
     # cxcs uses none. A user who wants theirs can set the variable themselves.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
     command = typer.main.get_command(app)
     try:
         code = command.main(args=args, prog_name="cxcs", standalone_mode=False)
@@ -517,13 +572,22 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(code if isinstance(code, int) else 0)
     except CxcsError as exc:
         _fail(exc.to_dict(), exc.message, exc.exit_code, args)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Interrupted):
         say("interrupted")
         raise SystemExit(EXIT_INTERRUPTED) from None
-    except BrokenPipeError:
+    except (BrokenPipeError, _PipeClosed):
         _quiet_broken_pipe()
     except SystemExit:
         raise
+    except OSError as exc:
+        if os.environ.get("CXCS_DEBUG"):
+            raise
+        if exc.filename:
+            message = f"{exc.filename}: {exc.strerror or exc}"
+            _fail({"code": "input", "message": message}, message, 1, args)
+        _discard_stdout()  # the output is what failed (e.g. a full disk): nothing more goes there
+        message = f"cannot write output: {exc.strerror or exc}"
+        _fail({"code": "output", "message": message}, message, 1, args)
     except Exception as exc:
         format_message = getattr(exc, "format_message", None)
         exit_code = getattr(exc, "exit_code", None)
@@ -532,6 +596,9 @@ def main(argv: list[str] | None = None) -> None:
                 say("interrupted")
                 raise SystemExit(EXIT_INTERRUPTED) from None
             message = str(format_message())
+            if type(exc).__name__ == "NoArgsIsHelpError":  # plain 'cxcs': the help, not an error
+                _write_stderr(message.rstrip("\n") + "\n")
+                raise SystemExit(EXIT_USAGE) from None
             _fail({"code": "usage", "message": message}, message, exit_code or EXIT_USAGE, args)
         if os.environ.get("CXCS_DEBUG"):
             raise
@@ -546,9 +613,14 @@ def main(argv: list[str] | None = None) -> None:
 
 def _quiet_broken_pipe() -> NoReturn:
     """The reader went away (e.g. ``| head``): exit quietly without a traceback."""
+    _discard_stdout()
+    raise SystemExit(0)
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush cannot fail noisily."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except OSError:
+    except (OSError, ValueError):
         pass
-    raise SystemExit(0)

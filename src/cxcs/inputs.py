@@ -12,6 +12,9 @@ from cxcs.errors import InputError, UsageError
 MAX_INPUT_BYTES = 1_000_000
 """Only this much of one posting is read; longer input is classified from its start."""
 
+MAX_COUNT_BYTES = 256 * 1024 * 1024
+"""Past the first MAX_INPUT_BYTES, input is only counted (for the message), up to this much."""
+
 _CHUNK = 1 << 20
 
 
@@ -22,6 +25,8 @@ class PostingText:
     text: str
     bytes_read: int
     bytes_total: int
+    total_known: bool = True
+    """False when the input went on past MAX_COUNT_BYTES: ``bytes_total`` is a lower bound."""
 
     @property
     def truncated(self) -> bool:
@@ -31,18 +36,25 @@ class PostingText:
 def read_posting(source: str | None) -> PostingText:
     """Read ``source`` (a path, ``-`` or None for piped stdin) as posting text."""
     if source is None or source == "-":
+        if sys.stdin is None:
+            raise UsageError(
+                "no input: stdin is closed; give a FILE, e.g. 'cxcs classify posting.txt'"
+            )
         if source is None and sys.stdin.isatty():
             raise UsageError(
                 "no input: give a FILE, '-' for stdin, or pipe a posting in "
                 "(e.g. 'cxcs classify posting.txt' or 'pbpaste | cxcs classify')"
             )
-        return decode(*_read_bounded(sys.stdin.buffer), name="stdin")
+        try:
+            return _decode_stream(sys.stdin.buffer, "stdin")
+        except OSError as exc:
+            raise InputError(f"stdin: cannot read ({exc.strerror or exc})") from None
     path = Path(source)
     if path.is_dir():
         raise UsageError(f"{source}: is a directory, not a file")
     try:
         with path.open("rb") as handle:
-            return decode(*_read_bounded(handle), name=source)
+            return _decode_stream(handle, source)
     except FileNotFoundError:
         raise UsageError(f"{source}: no such file") from None
     except PermissionError:
@@ -51,19 +63,31 @@ def read_posting(source: str | None) -> PostingText:
         raise InputError(f"{source}: cannot read ({exc.strerror or exc})") from None
 
 
-def _read_bounded(stream: BinaryIO) -> tuple[bytes, int]:
-    """The first MAX_INPUT_BYTES of ``stream`` and its total size (the rest is drained)."""
+def _decode_stream(stream: BinaryIO, name: str) -> PostingText:
+    head, total, total_known = _read_bounded(stream)
+    return decode(head, total, name, total_known)
+
+
+def _read_bounded(stream: BinaryIO) -> tuple[bytes, int, bool]:
+    """The first MAX_INPUT_BYTES of ``stream``, its total size, and whether that is exact.
+
+    The rest is drained only to count it, and only up to MAX_COUNT_BYTES, so an endless
+    stream (``yes | cxcs classify``) cannot hang; binary data is refused before draining, so
+    ``/dev/zero`` cannot either.
+    """
     head = stream.read(MAX_INPUT_BYTES)
+    if b"\x00" in head:
+        return head, len(head), True  # refused by decode(); no point reading on
     total = len(head)
-    while True:
+    while total < MAX_COUNT_BYTES:
         chunk = stream.read(_CHUNK)
         if not chunk:
-            break
+            return head, total, True
         total += len(chunk)
-    return head, total
+    return head, total, not stream.read(1)
 
 
-def decode(data: bytes, total: int, name: str) -> PostingText:
+def decode(data: bytes, total: int, name: str, total_known: bool = True) -> PostingText:
     """UTF-8 text of ``data``; a clear error for binary, non-UTF-8 or empty input."""
     if b"\x00" in data:
         raise InputError(f"{name}: binary data (NUL bytes); give plain text")
@@ -81,4 +105,4 @@ def decode(data: bytes, total: int, name: str) -> PostingText:
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise InputError(f"{name}: input is empty")
-    return PostingText(text, len(data), total)
+    return PostingText(text, len(data), total, total_known)

@@ -23,6 +23,9 @@ from cxcs.models.knowledge import Knowledge
 
 FILES = ("functions.yaml", "metrics.yaml", "signals.yaml")
 KB_ENV = "CXCS_KB"
+MAX_PROBLEMS = 200
+"""Problems reported one by one; beyond this they are only counted (a broken file may have
+tens of thousands, and locating each one costs a walk of its file)."""
 
 Path_ = tuple[str | int, ...]
 
@@ -48,15 +51,27 @@ class _Merged:
 
     data: dict[str, Any] = field(default_factory=dict)
     origin: dict[Path_, tuple[_Document, Path_]] = field(default_factory=dict)
+    documents: Sequence[_Document] = ()
+    _by_text: dict[tuple[str, ...], tuple[_Document, Path_]] | None = None
 
     def locate(self, path: Sequence[str | int]) -> tuple[str, int | None]:
         """File name and line for a path in the merged document."""
-        for cut in range(len(path), -1, -1):
-            hit = self.origin.get(tuple(path[:cut]))
+        if self._by_text is None:
+            # pydantic names a key that is not a string or an int by its text ('None', '1.5')
+            self._by_text = {tuple(map(str, k)): v for k, v in self.origin.items()}
+        for cut in range(len(path), 0, -1):
+            hit = self.origin.get(tuple(path[:cut])) or self._by_text.get(
+                tuple(map(str, path[:cut]))
+            )
             if hit is not None:
                 doc, prefix = hit
                 return doc.name, yamlio.line_of(doc.text, (*prefix, *path[cut:]))
-        return "knowledge", None
+        if not self.documents:
+            return "knowledge", None
+        # a missing top-level field: report it in the file named after it, else the first
+        wanted = f"{path[0]}.yaml" if path else ""
+        doc = next((d for d in self.documents if Path(d.name).name == wanted), self.documents[0])
+        return doc.name, yamlio.line_of(doc.text, ())
 
 
 def kb_dirs_from_env(explicit: Iterable[Path] = ()) -> list[Path]:
@@ -168,19 +183,28 @@ def build(documents: Sequence[_Document]) -> Knowledge:
         "version": str(merged.data["version"]),
     }
     knowledge: Knowledge | None = None
+    unlocated = 0  # problems past MAX_PROBLEMS: counted, not located (that costs a lookup each)
     try:
         knowledge = Knowledge.model_validate(merged.data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            problems.append(_from_pydantic(merged, err))
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(_from_pydantic(merged, err))
+            else:
+                unlocated += 1
     if knowledge is not None:
         for path, problem in cross_check(knowledge):
+            if len(problems) >= MAX_PROBLEMS:
+                unlocated += 1
+                continue
             name, line = _missing_cell_site(merged, knowledge, path, problem) or merged.locate(path)
             problems.append(KnowledgeError(name, line, problem))
     if problems:
         first = problems[0]
         first.details["more"] = [p.message for p in problems[1:]]
-        first.details["count"] = len(problems)
+        if unlocated:
+            first.details["more"].append(f"... and {unlocated:,} more problems")
+        first.details["count"] = len(problems) + unlocated
         raise first
     assert knowledge is not None
     return knowledge
@@ -227,9 +251,7 @@ def _from_pydantic(merged: _Merged, err: Any) -> KnowledgeError:
 
 
 def _merge(documents: Sequence[_Document]) -> _Merged:
-    merged = _Merged()
-    for doc in documents[:1]:  # a missing top-level field is reported in the first file
-        merged.origin[()] = (doc, ())
+    merged = _Merged(documents=documents)
     for doc in documents:
         for key, value in doc.data.items():
             if key == "axes" and isinstance(value, list):
@@ -249,17 +271,19 @@ def _merge(documents: Sequence[_Document]) -> _Merged:
             else:
                 merged.data[key] = value
                 merged.origin[(key,)] = (doc, (key,))
-    for fid, function in (merged.data.get("functions") or {}).items():
-        if isinstance(function, dict):
-            function.setdefault("id", fid)
-    for mid, metric in (merged.data.get("metrics") or {}).items():
-        if isinstance(metric, dict):
-            metric.setdefault("id", mid)
+    for key in ("functions", "metrics"):
+        items = merged.data.get(key)
+        if isinstance(items, dict):  # anything else is reported by validation
+            for item_id, item in items.items():
+                if isinstance(item, dict):
+                    item.setdefault("id", item_id)
     return merged
 
 
 def _merge_axes(merged: _Merged, doc: _Document, axes: list[Any]) -> None:
-    target: list[Any] = merged.data.setdefault("axes", [])
+    target = merged.data.get("axes")
+    if not isinstance(target, list):  # an earlier file's axes were not a list
+        target = merged.data["axes"] = []
     merged.origin.setdefault(("axes",), (doc, ("axes",)))
     for index, axis in enumerate(axes):
         axis_id = axis.get("id") if isinstance(axis, dict) else None
@@ -276,7 +300,9 @@ def _merge_axes(merged: _Merged, doc: _Document, axes: list[Any]) -> None:
 
 
 def _merge_functions(merged: _Merged, doc: _Document, functions: dict[str, Any]) -> None:
-    target: dict[str, Any] = merged.data.setdefault("functions", {})
+    target = merged.data.get("functions")
+    if not isinstance(target, dict):  # an earlier file's functions were not a mapping
+        target = merged.data["functions"] = {}
     merged.origin.setdefault(("functions",), (doc, ("functions",)))
     for fid, function in functions.items():
         existing = target.get(fid)
@@ -287,7 +313,8 @@ def _merge_functions(merged: _Merged, doc: _Document, functions: dict[str, Any])
         combined = dict(existing)
         for field_name, value in function.items():
             if field_name == "cells" and isinstance(value, dict):
-                cells = dict(existing.get("cells") or {})
+                earlier = existing.get("cells")
+                cells = dict(earlier) if isinstance(earlier, dict) else {}
                 for axis_id, cell in value.items():
                     cells[axis_id] = cell
                     merged.origin[("functions", fid, "cells", axis_id)] = (
@@ -304,7 +331,9 @@ def _merge_functions(merged: _Merged, doc: _Document, functions: dict[str, Any])
 
 def _merge_signals(merged: _Merged, doc: _Document, signals: dict[str, Any]) -> None:
     """Signals merge by section: lists are appended, mappings are updated."""
-    target: dict[str, Any] = merged.data.setdefault("signals", {})
+    target = merged.data.get("signals")
+    if not isinstance(target, dict):  # an earlier file's signals were not a mapping
+        target = merged.data["signals"] = {}
     merged.origin.setdefault(("signals",), (doc, ("signals",)))
     for section, value in signals.items():
         here: Path_ = ("signals", section)

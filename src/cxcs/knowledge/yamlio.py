@@ -5,6 +5,8 @@ Errors come out as :class:`~cxcs.errors.KnowledgeError` located as ``file:line``
 
 from __future__ import annotations
 
+import functools
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -55,20 +57,23 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc]
 def read_text(path: Path, label: str | None = None) -> str:
     """Read a knowledge file as UTF-8 text, refusing huge, binary or empty files."""
     name = label or str(path)
+    limit = f"knowledge files are limited to {MAX_BYTES // (1024 * 1024)} MiB"
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise KnowledgeError(
-                name,
-                None,
-                f"file is {size / 1e6:.1f} MB; knowledge files are limited to "
-                f"{MAX_BYTES // (1024 * 1024)} MiB",
-            )
-        data = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise KnowledgeError(name, None, "is a directory, not a YAML file")
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            raise KnowledgeError(name, None, "not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise KnowledgeError(name, None, f"file is {info.st_size / 1e6:.1f} MB; {limit}")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)  # the file may have grown since stat()
     except IsADirectoryError:
         raise KnowledgeError(name, None, "is a directory, not a YAML file") from None
     except OSError as exc:
         raise KnowledgeError(name, None, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise KnowledgeError(name, None, f"file is over {MAX_BYTES / 1e6:.1f} MB; {limit}")
     if b"\x00" in data:
         raise KnowledgeError(name, None, "binary data (NUL bytes), not YAML")
     try:
@@ -92,8 +97,16 @@ def parse(text: str, name: str) -> Any:
         if "could not determine a constructor" in problem:
             problem = "tags that build objects (e.g. !!python/...) are not allowed"
         raise KnowledgeError(name, line, problem) from None
+    except yaml.reader.ReaderError as exc:  # a control character, e.g. a stray \x07
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character
+        code = char if isinstance(char, int) else ord(char) if len(char) == 1 else 0
+        problem = f"character U+{code:04X} is not allowed ({exc.reason})"
+        raise KnowledgeError(name, line, problem) from None
     except yaml.YAMLError as exc:
-        raise KnowledgeError(name, None, f"invalid YAML: {exc}") from None
+        raise KnowledgeError(name, None, f"invalid YAML: {' '.join(str(exc).split())}") from None
+    except ValueError as exc:  # a scalar its tag cannot hold: '!!int x', a 5,000-digit integer
+        raise KnowledgeError(name, None, f"invalid value: {exc}") from None
     except RecursionError:
         raise KnowledgeError(name, None, "nesting too deep") from None
 
@@ -104,10 +117,7 @@ def line_of(text: str, path: Sequence[str | int]) -> int | None:
     Walks as far down the path as the document goes and returns that node's line, so an
     error about a missing key points at the mapping that lacks it.
     """
-    try:
-        node: yaml.Node | None = yaml.compose(text, Loader=_BaseLoader)
-    except yaml.YAMLError:
-        return None
+    node = _compose(text)
     line = 1
     for part in path:
         if node is None:
@@ -123,10 +133,7 @@ def key_line(text: str, path: Sequence[str | int]) -> int | None:
     """Like :func:`line_of` but points at the key itself rather than its value."""
     if not path:
         return 1
-    try:
-        node: yaml.Node | None = yaml.compose(text, Loader=_BaseLoader)
-    except yaml.YAMLError:
-        return None
+    node = _compose(text)
     for part in path[:-1]:
         if node is None:
             return None
@@ -136,6 +143,15 @@ def key_line(text: str, path: Sequence[str | int]) -> int | None:
             if key.value == path[-1]:
                 return int(key.start_mark.line) + 1
     return line_of(text, path)
+
+
+@functools.lru_cache(maxsize=8)
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of ``text`` (cached: a file with many problems is composed once)."""
+    try:
+        return yaml.compose(text, Loader=_BaseLoader)
+    except yaml.YAMLError:
+        return None
 
 
 def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
