@@ -46,3 +46,19 @@ def test_key_changes_with_any_byte() -> None:
     a = cache.cache_key([("f.yaml", "a: 1")], signals=True)
     assert a != cache.cache_key([("f.yaml", "a: 2")], signals=True)
     assert a != cache.cache_key([("f.yaml", "a: 1")], signals=False)
+
+
+def test_a_cache_hit_does_not_import_yaml(cache_in: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    load_knowledge(signals=False)
+    probe = (
+        "import sys, json\nfrom cxcs.knowledge.load import load_knowledge\n"
+        "load_knowledge(signals=False)\nprint(json.dumps('yaml' in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert json.loads(done.stdout) is False

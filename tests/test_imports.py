@@ -33,7 +33,7 @@ def _loaded(modules: set[str], package: str) -> list[str]:
 
 def test_the_probe_sees_imports() -> None:
     """Control: the probe does report a module that was imported."""
-    modules = _modules_after("import cxcs.knowledge.load")
+    modules = _modules_after("import cxcs.knowledge.yamlio, cxcs.knowledge.load")
     assert _loaded(modules, "yaml")
     assert _loaded(modules, "pydantic")
 

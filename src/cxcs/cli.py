@@ -305,11 +305,11 @@ def validate(
 ) -> None:
     """Validate knowledge files; report every problem as file:line."""
     from cxcs.errors import KnowledgeError
-    from cxcs.knowledge.load import load_knowledge, validate_dir
+    from cxcs.knowledge.load import data_dir, validate_dir
     from cxcs.render.reports import validate_report
 
     try:
-        knowledge = validate_dir(directory) if directory else load_knowledge()
+        knowledge = validate_dir(directory or data_dir())
     except KnowledgeError as exc:
         for line in exc.details.get("more", []):
             say(line)

@@ -21,10 +21,15 @@ def _options() -> dict[str, object]:
 
 @cache
 def stdout_console() -> Console:
-    """Console for data on stdout."""
+    """Console for data on stdout; a closed pipe (``| head``) ends the command quietly."""
     from rich.console import Console
 
-    return Console(highlight=False, **_options())  # type: ignore[arg-type]
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError  # main() turns this into a quiet exit 0
+
+    return PipeConsole(highlight=False, **_options())  # type: ignore[arg-type]
 
 
 @cache

@@ -17,8 +17,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from cxcs.errors import KnowledgeError
-from cxcs.knowledge import yamlio
 from cxcs.knowledge.checks import cross_check, sorted_key_problems
+from cxcs.knowledge.files import read_text
 from cxcs.models.knowledge import Knowledge
 
 FILES = ("functions.yaml", "metrics.yaml", "signals.yaml")
@@ -65,13 +65,20 @@ class _Merged:
             )
             if hit is not None:
                 doc, prefix = hit
-                return doc.name, yamlio.line_of(doc.text, (*prefix, *path[cut:]))
+                return doc.name, _yamlio().line_of(doc.text, (*prefix, *path[cut:]))
         if not self.documents:
             return "knowledge", None
         # a missing top-level field: report it in the file named after it, else the first
         wanted = f"{path[0]}.yaml" if path else ""
         doc = next((d for d in self.documents if Path(d.name).name == wanted), self.documents[0])
-        return doc.name, yamlio.line_of(doc.text, ())
+        return doc.name, _yamlio().line_of(doc.text, ())
+
+
+def _yamlio() -> Any:
+    """The YAML module, imported on first use (a cache hit never needs it)."""
+    from cxcs.knowledge import yamlio
+
+    return yamlio
 
 
 def kb_dirs_from_env(explicit: Iterable[Path] = ()) -> list[Path]:
@@ -147,7 +154,7 @@ def _read_texts(directory: Path, required: Sequence[str]) -> list[tuple[str, str
             if name in required:
                 raise KnowledgeError(str(path), None, "missing")
             continue
-        found.append((str(path), name, yamlio.read_text(path, str(path))))
+        found.append((str(path), name, read_text(path, str(path))))
     if not found:
         raise KnowledgeError(str(directory), None, f"holds none of {', '.join(FILES)}")
     return found
@@ -157,7 +164,7 @@ def _parse(label: str, name: str, text: str, signals: bool = True) -> _Document:
     """Parse one file (signals only when asked for: they still count in the hash)."""
     if name == "signals.yaml" and not signals:
         return _Document(label, text, {})
-    data = yamlio.parse(text, label)
+    data = _yamlio().parse(text, label)
     if not isinstance(data, dict):
         raise KnowledgeError(label, 1, "the top level must be a mapping")
     return _Document(label, text, data)
@@ -168,7 +175,7 @@ def build(documents: Sequence[_Document]) -> Knowledge:
     problems: list[KnowledgeError] = []
     for doc in documents:
         for path, problem in sorted_key_problems(doc.data):
-            problems.append(KnowledgeError(doc.name, yamlio.key_line(doc.text, path), problem))
+            problems.append(KnowledgeError(doc.name, _yamlio().key_line(doc.text, path), problem))
     merged = _merge(documents)
     digest = hashlib.sha256()
     for doc in documents:
@@ -230,7 +237,7 @@ def _missing_cell_site(
         hit = merged.origin.get(("axes", index))
         if hit is not None and hit[0].name != function_file:
             doc, prefix = hit
-            return doc.name, yamlio.line_of(doc.text, prefix)
+            return doc.name, _yamlio().line_of(doc.text, prefix)
     return None
 
 
