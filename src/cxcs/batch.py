@@ -18,7 +18,10 @@ from typing import IO, Any
 from cxcs.errors import InputError, UsageError
 
 WINDOW = 512
-"""Rows classified per window (per worker round with --jobs)."""
+"""Rows per round of work handed to the worker processes with --jobs."""
+
+SERIAL_WINDOW = 32
+"""Rows classified between flushes without --jobs (what Ctrl-C can lose at most)."""
 
 MAX_ROW_CHARS = 1_000_000
 SCORE_FUNCTIONS_KEY = "scores"
@@ -248,7 +251,6 @@ class RecordWriter:
                 self._csv = csv.DictWriter(self.stream, columns, lineterminator="\n")
                 self._csv.writeheader()
             self._csv.writerow(flat)
-        self.stream.flush()
 
 
 _WORKER_KB: Any = None
@@ -312,22 +314,33 @@ def run_batch(
         pool = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn").Pool(
             jobs, initializer=_init_worker, initargs=(overlays, meta)
         )
+    def flush(window: list[Row], records: list[dict[str, Any]]) -> None:
+        for row, record in zip(window, records, strict=True):
+            if "error" in record:
+                summary.failed += 1
+                message = f"line {row.line}: {row.error}"
+                summary.failures.append(message)
+                on_error(message)
+            else:
+                summary.ok += 1
+            writer.write(record)
+        writer.stream.flush()
+
     try:
-        for window in _windows(rows, WINDOW if pool is not None else 1):
-            records = (
-                pool.map(_classify_row, window, chunksize=max(1, len(window) // (jobs * 4)))
-                if pool is not None
-                else [_classify_row(r) for r in window]
-            )
-            for row, record in zip(window, records, strict=True):
-                if "error" in record:
-                    summary.failed += 1
-                    message = f"line {row.line}: {row.error}"
-                    summary.failures.append(message)
-                    on_error(message)
-                else:
-                    summary.ok += 1
-                writer.write(record)
+        if pool is None:
+            for window in _windows(rows, SERIAL_WINDOW):
+                flush(window, [_classify_row(r) for r in window])
+        else:
+            # Keep one window in the workers while this process writes the previous one.
+            pending: tuple[list[Row], Any] | None = None
+            for window in _windows(rows, WINDOW):
+                chunk = max(1, len(window) // (jobs * 4))
+                submitted = (window, pool.map_async(_classify_row, window, chunksize=chunk))
+                if pending is not None:
+                    flush(pending[0], pending[1].get())
+                pending = submitted
+            if pending is not None:
+                flush(pending[0], pending[1].get())
     finally:
         if pool is not None:
             pool.terminate()
