@@ -314,6 +314,7 @@ def run_batch(
         pool = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn").Pool(
             jobs, initializer=_init_worker, initargs=(overlays, meta)
         )
+
     def flush(window: list[Row], records: list[dict[str, Any]]) -> None:
         for row, record in zip(window, records, strict=True):
             if "error" in record:
