@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from cxcs.errors import InputError, UsageError
+from cxcs.errors import UsageError
 
 WINDOW = 512
 """Rows per round of work handed to the worker processes with --jobs."""
@@ -70,17 +70,9 @@ def open_input(path: str) -> IO[bytes]:
         if sys.stdin is None:
             raise UsageError("no input: stdin is closed; give --batch FILE")
         return sys.stdin.buffer
-    source = Path(path)
-    if source.is_dir():
-        raise UsageError(f"{path}: is a directory, not a file")
-    try:
-        return source.open("rb")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except PermissionError:
-        raise UsageError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    from cxcs.inputs import open_binary
+
+    return open_binary(path)
 
 
 def _pick(record: dict[str, Any], names: tuple[str, ...]) -> Any:

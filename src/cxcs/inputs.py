@@ -49,18 +49,26 @@ def read_posting(source: str | None) -> PostingText:
             return _decode_stream(sys.stdin.buffer, "stdin")
         except OSError as exc:
             raise InputError(f"stdin: cannot read ({exc.strerror or exc})") from None
-    path = Path(source)
-    if path.is_dir():
-        raise UsageError(f"{source}: is a directory, not a file")
-    try:
-        with path.open("rb") as handle:
+    with open_binary(source) as handle:
+        try:
             return _decode_stream(handle, source)
+        except OSError as exc:
+            raise InputError(f"{source}: cannot read ({exc.strerror or exc})") from None
+
+
+def open_binary(path: str) -> BinaryIO:
+    """Open a file the user named; missing, unreadable or a directory is a usage error."""
+    source = Path(path)
+    if source.is_dir():
+        raise UsageError(f"{path}: is a directory, not a file")
+    try:
+        return source.open("rb")
     except FileNotFoundError:
-        raise UsageError(f"{source}: no such file") from None
+        raise UsageError(f"{path}: no such file") from None
     except PermissionError:
-        raise UsageError(f"{source}: permission denied") from None
+        raise UsageError(f"{path}: permission denied") from None
     except OSError as exc:
-        raise InputError(f"{source}: cannot read ({exc.strerror or exc})") from None
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
 def _decode_stream(stream: BinaryIO, name: str) -> PostingText:
