@@ -411,6 +411,7 @@ def _classify_batch(
 
     from cxcs import batch
     from cxcs.output import atomic_text_file, check_output_path, resolve_format
+    from cxcs.progress import byte_progress
 
     out_format = resolve_format(fmt, output, allowed=("jsonl", "csv"))
     if fmt is None and output is None:
@@ -428,7 +429,7 @@ def _classify_batch(
     id_field, title_field, text_field = fields
     field_spec = (id_field, title_field, (text_field,) if text_field else ("text", "description"))
     with contextlib.ExitStack() as stack:
-        progress = stack.enter_context(_progress(path))
+        progress = stack.enter_context(byte_progress(path))
         reader = batch.read_jsonl if kind == "jsonl" else batch.read_csv
         rows = reader(stream, field_spec, progress)
         sink = stack.enter_context(atomic_text_file(output)) if output else sys.stdout
@@ -442,37 +443,6 @@ def _classify_batch(
     )
     if summary.failed:
         raise SystemExit(1)
-
-
-def _progress(path: str) -> Any:
-    """A byte-based progress bar on stderr when it is a terminal, else a no-op callback."""
-    import contextlib
-
-    if not sys.stderr.isatty() or path == "-":
-        return contextlib.nullcontext(None)
-    return _rich_progress(Path(path).stat().st_size)
-
-
-def _rich_progress(total: int) -> Any:
-    import contextlib
-
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeRemainingColumn
-
-    from cxcs.termconsole import stderr_console
-
-    @contextlib.contextmanager
-    def manager() -> Any:
-        with Progress(
-            BarColumn(),
-            TaskProgressColumn(),
-            TimeRemainingColumn(),
-            console=stderr_console(),
-            transient=True,
-        ) as bar:
-            task = bar.add_task("classify", total=total)
-            yield lambda n: bar.advance(task, n)
-
-    return manager()
 
 
 @app.command("map")
