@@ -1140,3 +1140,23 @@ def test_rows_written_by_helpers_are_what_batch_reads(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         outs.append([{k: v for k, v in r.items() if k != "line"} for r in _records(done.stdout)])
     assert outs[0] == outs[1]
+
+
+def test_ctrl_c_under_json_prints_one_error_document() -> None:
+    """Interrupted while waiting for piped input: exit 130, 'interrupted', a JSON document."""
+    import signal as signals
+    import time as clock
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cxcs", "classify", "-f", "json"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    clock.sleep(2.0)  # let it start and block on stdin
+    process.send_signal(signals.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert err.decode().splitlines()[-1] == "cxcs: interrupted"
+    document = json.loads(out)
+    assert document["error"] == {"code": "interrupted", "message": "interrupted"}

@@ -513,8 +513,10 @@ def _json_requested(argv: list[str]) -> bool:
     return wanted is not None and wanted.strip().lower() == "json"
 
 
-def _fail(error: dict[str, Any], message: str, exit_code: int, argv: list[str]) -> NoReturn:
-    say(f"error: {message}")
+def _fail(
+    error: dict[str, Any], message: str, exit_code: int, argv: list[str], prefix: str = "error: "
+) -> NoReturn:
+    say(f"{prefix}{message}")
     if _json_requested(argv):
         from cxcs.render.json import error_document
 
@@ -524,6 +526,12 @@ def _fail(error: dict[str, Any], message: str, exit_code: int, argv: list[str]) 
         except (OSError, ValueError):
             _discard_stdout()
     raise SystemExit(exit_code)
+
+
+def _interrupted(argv: list[str]) -> NoReturn:
+    """Ctrl-C: say so (and, under --format json, emit the error document); exit 130."""
+    error = {"code": "interrupted", "message": "interrupted"}
+    _fail(error, "interrupted", EXIT_INTERRUPTED, argv, prefix="")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -543,8 +551,7 @@ def main(argv: list[str] | None = None) -> None:
     except CxcsError as exc:
         _fail(exc.to_dict(), exc.message, exc.exit_code, args)
     except (KeyboardInterrupt, _Interrupted):
-        say("interrupted")
-        raise SystemExit(EXIT_INTERRUPTED) from None
+        _interrupted(args)
     except (BrokenPipeError, _PipeClosed):
         _quiet_broken_pipe()
     except SystemExit:
@@ -563,8 +570,7 @@ def main(argv: list[str] | None = None) -> None:
         exit_code = getattr(exc, "exit_code", None)
         if callable(format_message) and isinstance(exit_code, int):
             if type(exc).__name__ == "Abort":
-                say("interrupted")
-                raise SystemExit(EXIT_INTERRUPTED) from None
+                _interrupted(args)
             message = str(format_message())
             if type(exc).__name__ == "NoArgsIsHelpError":  # plain 'cxcs': the help, not an error
                 _write_stderr(message.rstrip("\n") + "\n")
