@@ -231,3 +231,9 @@ def test_cli_json_error_document() -> None:
     error = json.loads(proc.stdout)["error"]
     assert error["code"] == "usage"
     assert "proactivity" in error["ordinal_axes"]
+
+
+def test_map_rejects_a_function_named_twice() -> None:
+    proc = cxcs("map", "cx", "customer-experience")
+    assert proc.returncode == 2
+    assert "name the same function (cx)" in proc.stderr

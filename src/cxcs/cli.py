@@ -139,6 +139,20 @@ def resolve(kb: Knowledge, name: str) -> str:
     return resolved.function_id
 
 
+def resolve_distinct(kb: Knowledge, names: list[str]) -> list[str]:
+    """Function ids for ``names``; naming one function twice (e.g. cx and its alias) is a
+    usage error."""
+    ids = [resolve(kb, name) for name in names]
+    for index, fid in enumerate(ids):
+        if fid in ids[:index]:
+            first = names[ids.index(fid)]
+            raise UsageError(
+                f"'{names[index]}' and '{first}' name the same function ({fid}); "
+                "give each function once"
+            )
+    return ids
+
+
 def show(report: Report, fmt: str | None, output: Path | None) -> None:
     """Render and emit a report in the chosen format."""
     from cxcs.output import check_output_path, emit, resolve_format
@@ -224,14 +238,7 @@ def compare_functions(
     if len(functions) < 2:
         raise UsageError("compare needs at least two functions, e.g. 'cxcs compare cx cs'")
     knowledge = load(kb)
-    ids = [resolve(knowledge, f) for f in functions]
-    for index, fid in enumerate(ids):
-        if fid in ids[:index]:
-            first = functions[ids.index(fid)]
-            raise UsageError(
-                f"'{functions[index]}' and '{first}' name the same function ({fid}); "
-                "give each function once"
-            )
+    ids = resolve_distinct(knowledge, functions)
     axis_ids = [a.strip() for a in axes.split(",") if a.strip()] if axes else None
     select_axes(knowledge, axis_ids)
     if len(ids) == 2:
@@ -488,7 +495,7 @@ def map_functions(
     chosen = resolve_format(fmt, output, MAP_FORMATS)
     check_output_path(output)
     knowledge = load(kb)
-    ids = [resolve(knowledge, f) for f in functions or ()]
+    ids = resolve_distinct(knowledge, functions or [])
     placement = place(knowledge, x_axis, y_axis, ids or None)
     if chosen in PICTURE_FORMATS:
         emit_picture(picture(placement, knowledge), chosen, output, title(placement))
