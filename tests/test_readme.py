@@ -34,3 +34,19 @@ def test_readme_opens_with_install_and_test_commands() -> None:
     assert first_block[1] == "pip install -e '.[test]' && pytest"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install --quiet -e '.[test]' && pytest" in ci
+
+
+def test_readme_classify_example_is_real_output() -> None:
+    """Every line of the README's classify example appears in what the command prints now."""
+    from cxcs.engine.classify import classify
+    from cxcs.knowledge.load import load_knowledge
+    from cxcs.render.markdown import render
+    from cxcs.render.reports import classify_report
+
+    posting = ROOT / "examples" / "postings" / "success-title-support-duties.txt"
+    kb = load_knowledge()
+    actual = render(classify_report(kb, classify(kb, posting.read_text(encoding="utf-8"))))
+    shown = README.split("```markdown\n", 1)[1].split("```", 1)[0]
+    for line in shown.splitlines():
+        if line and line != "| … | | | | |":
+            assert line in actual.splitlines(), line
