@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from cxcs.engine.lexicon import Entry, Lexicon, compile_lexicon
@@ -63,12 +64,14 @@ def locate(
     found: list[tuple[int, int, Entry | None, tuple[str, str] | None]] = []
     count = len(stems)
     resume = 0
+    singles = lexicon.singles
     for i in [i for i, s in enumerate(stems) if s in anchors]:
-        for offset, n in anchors[stems[i]]:
+        stem = stems[i]
+        for offset, n in anchors[stem]:
             start = i - offset
             if start < resume or start < 0 or start + n > count:
                 continue
-            hit = lookup.get(tuple(stems[start : start + n]))
+            hit = singles.get(stem) if n == 1 else lookup.get(tuple(stems[start : start + n]))
             if hit is None:
                 continue
             entry, marker = hit
@@ -80,7 +83,7 @@ def locate(
             if entry is not None:
                 resume = start + n
                 break
-    found.sort(key=lambda f: f[0])
+    found.sort(key=itemgetter(0))
     spans = token_spans(lowered, [i for f in found for i in (f[0], f[0] + f[1] - 1)])
     located: list[tuple[int, int, Entry]] = []
     headings: list[tuple[int, str]] = []
@@ -121,11 +124,14 @@ def _scan(
     raw: dict[str, float] = defaultdict(float)
     fired: dict[str, int] = {}
     evidence: list[Evidence] = []
-    scaled = 1.0 if sections is None else 0.0
-    at = sections.at if sections is not None else None
+    # Matches come in text order, so walk the sections alongside them.
+    starts, names = (sections.starts, sections.names) if sections else ([0], ["title"])
+    section_weights = [weights.get(n, 1.0) if sections else 1.0 for n in names]
+    current, last = 0, len(starts) - 1
     for start, end, entry in located:
-        section = at(start) if at is not None else "title"
-        section_weight = weights.get(section, 1.0) if at is not None else scaled
+        while current < last and start >= starts[current + 1]:
+            current += 1
+        section, section_weight = names[current], section_weights[current]
         if section_weight <= 0:
             continue
         repeat = fired.get(entry.phrase, 0)
@@ -194,11 +200,7 @@ def classify(
     body_label = _top_label(body_tally.raw, classes, limits.min_evidence)
     words = len(body.split())
     result = _decide(combined, classes, signals, words, has_title=bool(title))
-    evidence = tuple(
-        sorted(
-            title_tally.evidence + body_tally.evidence, key=lambda e: (e.source != "title", e.start)
-        )
-    )
+    evidence = (*title_tally.evidence, *body_tally.evidence)  # each already in text order
     title_check = _title_check(title, title_tally.raw, body_label, classes) if title else None
     return Classification.model_construct(
         **result,
@@ -232,7 +234,9 @@ def _decide(
     if short:
         confidence = min(confidence, limits.short_text_cap)
     scores = tuple(
-        FunctionScore(function=c, score=round(shares[c], 4), raw=round(combined[c], 4))
+        FunctionScore.model_construct(
+            function=c, score=round(shares[c], 4), raw=round(combined[c], 4)
+        )
         for c in functions
     )
     decision: Decision

@@ -80,6 +80,7 @@ class Lexicon:
     lookup: dict[tuple[str, ...], tuple[Entry | None, tuple[str, str] | None]] = field(
         default_factory=dict
     )
+    singles: dict[str, tuple[Entry | None, tuple[str, str] | None]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -94,6 +95,7 @@ class Lexicon:
             key: (self.entries.get(key), self.markers.get(key))
             for key in (*self.entries, *self.markers)
         }
+        self.singles = {key[0]: hit for key, hit in self.lookup.items() if len(key) == 1}
         found: dict[str, set[tuple[int, int]]] = defaultdict(set)
         for key in (*self.entries, *self.markers):
             offset = next((i for i, word in enumerate(key) if word not in STOPWORDS), 0)

