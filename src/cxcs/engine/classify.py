@@ -145,7 +145,7 @@ def _scan(
                     entry.phrase,
                     function,
                     section,
-                    round(effective, 4),
+                    effective,
                     start + offset,
                     end + offset,
                     text[start:end],

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from pydantic import field_serializer
+
 from cxcs.models.base import Frozen
 
 Decision = Literal["confident", "ambiguous", "insufficient", "not_customer_facing"]
@@ -63,3 +65,20 @@ class Classification(Frozen):
     chars_read: int
     truncated: bool = False
     reason: str
+
+    @field_serializer("evidence")
+    def _evidence_rounded(self, evidence: tuple[Evidence, ...]) -> list[dict[str, object]]:
+        """Evidence as objects, weights rounded to 4 places (computed unrounded, for speed)."""
+        return [
+            {
+                "phrase": e.phrase,
+                "function": e.function,
+                "section": e.section,
+                "weight": round(e.weight, 4),
+                "start": e.start,
+                "end": e.end,
+                "text": e.text,
+                "source": e.source,
+            }
+            for e in evidence
+        ]
