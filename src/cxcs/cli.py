@@ -548,6 +548,9 @@ def main(argv: list[str] | None = None) -> None:
     # pydantic looks for plugins by scanning every installed distribution (~15 ms at start-up);
     # cxcs uses none. A user who wants theirs can set the variable themselves.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from cxcs.startup import skip_pydantic_plugin_scan
+
+    skip_pydantic_plugin_scan()  # before typer or cxcs builds the first pydantic model
     if sys.stdout is None:
         sys.stdout = _ClosedStdout()
     command = typer.main.get_command(app)
