@@ -266,13 +266,10 @@ def _merge(documents: Sequence[_Document]) -> _Merged:
             elif key == "functions" and isinstance(value, dict):
                 _merge_functions(merged, doc, value)
             elif key in {"articles", "metrics"} and isinstance(value, dict):
-                target = merged.data.setdefault(key, {})
-                if not isinstance(target, dict):
-                    target = merged.data[key] = {}
+                target = _mapping_section(merged, doc, key)
                 for item_id, item in value.items():
                     target[item_id] = item
                     merged.origin[(key, item_id)] = (doc, (key, item_id))
-                merged.origin.setdefault((key,), (doc, (key,)))
             elif key == "signals" and isinstance(value, dict):
                 _merge_signals(merged, doc, value)
             else:
@@ -285,6 +282,16 @@ def _merge(documents: Sequence[_Document]) -> _Merged:
                 if isinstance(item, dict):
                     item.setdefault("id", item_id)
     return merged
+
+
+def _mapping_section(merged: _Merged, doc: _Document, key: str) -> dict[str, Any]:
+    """The merged mapping under ``key`` (started afresh if an earlier file's was not a
+    mapping), with ``doc`` as its origin when no earlier file provided it."""
+    target = merged.data.get(key)
+    if not isinstance(target, dict):
+        target = merged.data[key] = {}
+    merged.origin.setdefault((key,), (doc, (key,)))
+    return target
 
 
 def _merge_axes(merged: _Merged, doc: _Document, axes: list[Any]) -> None:
@@ -307,10 +314,7 @@ def _merge_axes(merged: _Merged, doc: _Document, axes: list[Any]) -> None:
 
 
 def _merge_functions(merged: _Merged, doc: _Document, functions: dict[str, Any]) -> None:
-    target = merged.data.get("functions")
-    if not isinstance(target, dict):  # an earlier file's functions were not a mapping
-        target = merged.data["functions"] = {}
-    merged.origin.setdefault(("functions",), (doc, ("functions",)))
+    target = _mapping_section(merged, doc, "functions")
     for fid, function in functions.items():
         existing = target.get(fid)
         if not isinstance(existing, dict) or not isinstance(function, dict):
@@ -338,10 +342,7 @@ def _merge_functions(merged: _Merged, doc: _Document, functions: dict[str, Any])
 
 def _merge_signals(merged: _Merged, doc: _Document, signals: dict[str, Any]) -> None:
     """Signals merge by section: lists are appended, mappings are updated."""
-    target = merged.data.get("signals")
-    if not isinstance(target, dict):  # an earlier file's signals were not a mapping
-        target = merged.data["signals"] = {}
-    merged.origin.setdefault(("signals",), (doc, ("signals",)))
+    target = _mapping_section(merged, doc, "signals")
     for section, value in signals.items():
         here: Path_ = ("signals", section)
         current = target.get(section)
