@@ -413,42 +413,22 @@ def _classify_batch(
     output: Path | None,
     kb_dirs: list[Path] | None,
 ) -> None:
-    """Batch mode: stream rows in, one JSONL/CSV record out per row; exit 1 if any failed."""
-    import contextlib
+    """Batch mode: stream rows in, one output row per input row; exit 1 if any failed."""
+    from cxcs.batchrun import BatchRequest, classify_batch
 
-    from cxcs import batch
-    from cxcs.output import atomic_text_file, check_output_path, resolve_format
-    from cxcs.progress import byte_progress
-
-    out_format = resolve_format(fmt, output, allowed=("jsonl", "csv"))
-    if fmt is None and output is None:
-        out_format = "jsonl"
-    check_output_path(output)
-    stream = batch.open_input(path)  # a missing file or a directory is reported first
-    kind = batch.input_kind(path, input_format)
-    overlays = overlay_dirs(kb_dirs)
-    knowledge = load(kb_dirs, signals=True)
-    meta = {
-        "tool_version": __version__,
-        "kb_version": knowledge.origin.version,
-        "kb_sha256": knowledge.origin.sha256,
-    }
     id_field, title_field, text_field = fields
-    field_spec = (id_field, title_field, (text_field,) if text_field else ("text", "description"))
-    with contextlib.ExitStack() as stack:
-        progress = stack.enter_context(byte_progress(path))
-        reader = batch.read_jsonl if kind == "jsonl" else batch.read_csv
-        rows = reader(stream, field_spec, progress)
-        sink = stack.enter_context(atomic_text_file(output)) if output else sys.stdout
-        writer = batch.RecordWriter(sink, out_format, list(knowledge.functions))
-        summary = batch.run_batch(
-            rows, writer, knowledge, [str(p) for p in overlays], jobs, meta, say
-        )
-    say(
-        f"classified {summary.ok} row(s); {summary.failed} failed"
-        + (f"; wrote {output}" if output else "")
+    request = BatchRequest(
+        path=path,
+        input_format=input_format,
+        id_field=id_field,
+        title_field=title_field,
+        text_fields=(text_field,) if text_field else ("text", "description"),
+        jobs=jobs,
+        fmt=fmt,
+        output=output,
+        overlays=overlay_dirs(kb_dirs),
     )
-    if summary.failed:
+    if classify_batch(request, load(kb_dirs, signals=True), say).failed:
         raise SystemExit(1)
 
 
