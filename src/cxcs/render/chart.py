@@ -60,7 +60,10 @@ def build_grid(placement: Placement) -> Table:
         title_style="bold",
     )
     grid.add_column(
-        Text(visible(f"{y.name} ↑ \\ {x.name} →"), style="bold"), justify="right", style="bold", no_wrap=True
+        Text(visible(f"{y.name} ↑ \\ {x.name} →"), style="bold"),
+        justify="right",
+        style="bold",
+        no_wrap=True,
     )
     for value in x.scale:
         grid.add_column(Text(visible(value), style="bold"), justify="center", min_width=9)
