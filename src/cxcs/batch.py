@@ -30,6 +30,7 @@ from cxcs.records import (
     kept_column,
     row_from_mapping,
 )
+from cxcs.safe_text import has_surrogates, writable
 
 _T = TypeVar("_T")
 
@@ -222,8 +223,9 @@ def _csv_rows(
             row_id = record.get(fields.id_field)
             yield failed(start, row_id, "extra_fields", "more fields than the header has")
             continue
-        if any(_has_surrogates(v) for v in record.values() if isinstance(v, str)):
-            yield failed(start, record.get(fields.id_field), "not_utf8", "not valid UTF-8")
+        if any(has_surrogates(v) for v in record.values() if isinstance(v, str)):
+            raw_id = record.get(fields.id_field)
+            yield failed(start, writable(raw_id) if raw_id else None, "not_utf8", "not valid UTF-8")
             continue
         yield row_from_mapping(start, record, fields)
 
@@ -232,14 +234,6 @@ def _chain_first(first: _T, rest: Iterable[_T]) -> Iterator[_T]:
     if first:
         yield first
     yield from rest
-
-
-def _has_surrogates(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def read_parquet(
@@ -255,6 +249,18 @@ def read_parquet(
 
 
 # --------------------------------------------------------------------------- encoding
+
+
+_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+"""Characters JSON leaves raw but ``str.splitlines`` and some readers take as line breaks."""
+
+
+def json_line(row: dict[str, Any]) -> str:
+    """One row as JSON on one line, whatever line-breaking characters its text holds."""
+    line = json.dumps(row, ensure_ascii=False)
+    if "\x85" in line or "\u2028" in line or "\u2029" in line:
+        line = line.translate(_LINE_BREAKS)
+    return line
 
 
 class Encoder:
@@ -280,7 +286,7 @@ class Encoder:
             return ""
         if self.fmt == "csv":
             return self.encode_csv(rows)
-        lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+        lines = [json_line(r) for r in rows]
         if self.fmt == "json":
             return ",\n".join(lines)
         lines.append("")

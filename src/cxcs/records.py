@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from cxcs.errors import InputError, UsageError
+from cxcs.safe_text import csv_cell as safe_csv_cell
+from cxcs.safe_text import has_surrogates, writable
 
 if TYPE_CHECKING:
     from cxcs.models.classify import Classification
@@ -34,6 +36,7 @@ ERROR_CODES: dict[str, str] = {
     "bad_json": "the line is not valid JSON",
     "not_object": "the line is JSON but not an object",
     "not_utf8": "the row is not valid UTF-8",
+    "not_unicode": "a field the row uses holds a lone surrogate (cannot be written as UTF-8)",
     "bad_csv": "the CSV row cannot be parsed",
     "extra_fields": "the CSV row has more fields than the header",
     "not_mapping": "the record is not a mapping",
@@ -121,10 +124,25 @@ def _id_of(value: Any) -> str | None:
 
 def _kept(record: Mapping[str, Any], fields: Fields) -> dict[str, Any] | None:
     if fields.keep_all:
-        return dict(record)
-    if not fields.keep:
+        names: Iterable[Any] = record
+    elif fields.keep:
+        names = fields.keep
+    else:
         return None
-    return {name: record.get(name) for name in fields.keep}
+    kept = {str(name): record.get(name) for name in names}
+    for name, value in kept.items():
+        if isinstance(value, str):
+            kept[name] = writable(value)
+    return kept
+
+
+def _unwritable_field(values: tuple[tuple[str, object], ...]) -> str | None:
+    """Why a row cannot be written back (a lone surrogate, e.g. from a JSON ``\\ud800``
+    escape, in a field it uses), or None."""
+    for name, value in values:
+        if isinstance(value, str) and has_surrogates(value):
+            return f"not valid Unicode: field {name} holds a lone surrogate"
+    return None
 
 
 def row_from_mapping(line: int, record: Mapping[str, Any], fields: Fields) -> Row:
@@ -132,6 +150,17 @@ def row_from_mapping(line: int, record: Mapping[str, Any], fields: Fields) -> Ro
     kept = _kept(record, fields)
     row_id = _id_of(record.get(fields.id_field))
     text = _pick(record, fields.text_fields)
+    title = record.get(fields.title_field) if fields.title_field else None
+    unwritable = _unwritable_field(
+        (
+            (fields.id_field, row_id),
+            (fields.title_field or "title", title),
+            (" / ".join(fields.text_fields), text),
+        )
+    )
+    if unwritable is not None:
+        row_id = writable(row_id) if row_id else row_id
+        return failed(line, row_id, "not_unicode", unwritable, kept)
     if text is None:
         looked = " / ".join(fields.text_fields)
         return failed(line, row_id, "no_text", f"no text (looked for field {looked})", kept)
@@ -142,7 +171,6 @@ def row_from_mapping(line: int, record: Mapping[str, Any], fields: Fields) -> Ro
     if "\x00" in text:
         message = "text contains NUL bytes (binary data)"
         return failed(line, row_id, "binary_text", message, kept)
-    title = record.get(fields.title_field) if fields.title_field else None
     title = title.strip() if isinstance(title, str) and title.strip() else None
     truncated = len(text) > MAX_ROW_CHARS
     return Row(line, row_id, title, text[:MAX_ROW_CHARS], truncated=truncated, kept=kept)
@@ -213,7 +241,13 @@ class RowMaker:
 
 
 def csv_cell(value: Any) -> Any:
-    """A value as CSV holds it: booleans as true/false, null as empty, lists/dicts as JSON."""
+    """A value as CSV holds it: booleans as true/false, null as empty, lists/dicts as JSON,
+    text neutralised (:func:`cxcs.safe_text.csv_cell`: no controls, no formulas) with its
+    line breaks as ``\\n``."""
+    if isinstance(value, str):
+        value = safe_csv_cell(value)
+        # csv.writer quotes a field holding "\n" but not a bare "\r": make line breaks "\n".
+        return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
     if value is None:
         return ""
     if value is True:
@@ -223,7 +257,7 @@ def csv_cell(value: Any) -> Any:
     if isinstance(value, dict | list):
         import json
 
-        return json.dumps(value, ensure_ascii=False)
+        return safe_csv_cell(json.dumps(value, ensure_ascii=False))
     return value
 
 
