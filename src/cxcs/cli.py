@@ -45,27 +45,42 @@ command = app.command
 Format = Annotated[
     str | None,
     typer.Option(
-        "--format", "-f", metavar="FORMAT", callback=nonempty,
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=nonempty,
         help="table, markdown, json, csv or html (classify: also jsonl; map: also svg). "
         "Default: from --output's extension, else table on a terminal, markdown when piped.",
     ),
-]  # fmt: skip
+]
 Output = Annotated[
     str | None,
-    typer.Option("--output", "-o", metavar="FILE",
-                 help="Write to FILE (atomically) instead of stdout; '-' is stdout."),
-]  # fmt: skip
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE (atomically) instead of stdout; '-' is stdout.",
+    ),
+]
 Kb = Annotated[
     list[Path] | None,
-    typer.Option("--kb", metavar="DIR", help="Overlay directory with your own functions/"
-                 "metrics/signals YAML (repeatable; default: $CXCS_KB)."),
-]  # fmt: skip
+    typer.Option(
+        "--kb",
+        metavar="DIR",
+        help="Overlay directory with your own functions/"
+        "metrics/signals YAML (repeatable; default: $CXCS_KB).",
+    ),
+]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr (warnings stay).")]
 Function = Annotated[
     str,
-    typer.Argument(metavar="FUNCTION", callback=nonempty, autocompletion=complete_function,
-                   help="Function id, alias, name or abbreviation, e.g. cx, success, csm."),
-]  # fmt: skip
+    typer.Argument(
+        metavar="FUNCTION",
+        callback=nonempty,
+        autocompletion=complete_function,
+        help="Function id, alias, name or abbreviation, e.g. cx, success, csm.",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -73,7 +88,7 @@ def _version(value: bool) -> None:
         typer.echo(f"cxcs {__version__}")
         try:
             kb = Settings().knowledge(signals=False)
-        except Exception as exc:  # noqa: BLE001 - the version must print whatever the kb
+        except Exception as exc:
             typer.echo(f"knowledge: unavailable ({getattr(exc, 'message', exc)})")
         else:
             typer.echo(f"knowledge {kb.origin.version} (sha256 {kb.origin.sha256})")
@@ -84,12 +99,18 @@ def _version(value: bool) -> None:
 def _root(
     ctx: typer.Context,
     version: Annotated[
-        bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
-                           help="Show the tool and knowledge versions and exit."),
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_version,
+            is_eager=True,
+            help="Show the tool and knowledge versions and exit.",
+        ),
     ] = False,
     kb: Kb = None,
     quiet: Quiet = False,
-) -> None:  # fmt: skip
+) -> None:
     """Compare customer-facing functions and classify job postings."""
     ctx.obj = Settings(tuple(kb or ()), quiet)
     if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
@@ -99,8 +120,12 @@ def _root(
 
 @command("list", cls=Command)
 def list_functions(
-    ctx: typer.Context, fmt: Format = None, output: Output = None, kb: Kb = None, quiet: Quiet = False
-) -> None:  # fmt: skip
+    ctx: typer.Context,
+    fmt: Format = None,
+    output: Output = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
+) -> None:
     """List the functions cxcs knows, with their aliases.
 
     \b
@@ -114,9 +139,13 @@ def list_functions(
 
 @command("show", cls=Command)
 def show(
-    ctx: typer.Context, function: Function, fmt: Format = None, output: Output = None,
-    kb: Kb = None, quiet: Quiet = False,
-) -> None:  # fmt: skip
+    ctx: typer.Context,
+    function: Function,
+    fmt: Format = None,
+    output: Output = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
+) -> None:
     """Show one function on every axis, with sources and disputed claims.
 
     \b
@@ -132,17 +161,30 @@ def show(
 def compare(
     ctx: typer.Context,
     functions: Annotated[
-        list[str], typer.Argument(metavar="FUNCTION FUNCTION...", callback=nonempty,
-                                  autocompletion=complete_function,
-                                  help="Two or more functions (ids, aliases, names)."),
+        list[str],
+        typer.Argument(
+            metavar="FUNCTION FUNCTION...",
+            callback=nonempty,
+            autocompletion=complete_function,
+            help="Two or more functions (ids, aliases, names).",
+        ),
     ],
     axes: Annotated[
-        str | None, typer.Option("--axes", "-a", metavar="AXIS,...", callback=nonempty,
-                                 autocompletion=complete_axis,
-                                 help="Only these axes, in this order (see 'cxcs axes')."),
+        str | None,
+        typer.Option(
+            "--axes",
+            "-a",
+            metavar="AXIS,...",
+            callback=nonempty,
+            autocompletion=complete_axis,
+            help="Only these axes, in this order (see 'cxcs axes').",
+        ),
     ] = None,
-    fmt: Format = None, output: Output = None, kb: Kb = None, quiet: Quiet = False,
-) -> None:  # fmt: skip
+    fmt: Format = None,
+    output: Output = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
+) -> None:
     """Compare functions axis by axis (two: verdicts and similarity; three or more: a matrix).
 
     \b
@@ -158,8 +200,12 @@ def compare(
 
 @command("axes", cls=Command)
 def axes(
-    ctx: typer.Context, fmt: Format = None, output: Output = None, kb: Kb = None, quiet: Quiet = False
-) -> None:  # fmt: skip
+    ctx: typer.Context,
+    fmt: Format = None,
+    output: Output = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
+) -> None:
     """List the comparison axes, their kind and scale.
 
     \b
@@ -175,12 +221,19 @@ def axes(
 def metrics(
     ctx: typer.Context,
     function: Annotated[
-        str | None, typer.Argument(metavar="[FUNCTION]", callback=nonempty,
-                                   autocompletion=complete_function,
-                                   help="Only metrics owned by this function."),
+        str | None,
+        typer.Argument(
+            metavar="[FUNCTION]",
+            callback=nonempty,
+            autocompletion=complete_function,
+            help="Only metrics owned by this function.",
+        ),
     ] = None,
-    fmt: Format = None, output: Output = None, kb: Kb = None, quiet: Quiet = False,
-) -> None:  # fmt: skip
+    fmt: Format = None,
+    output: Output = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
+) -> None:
     """List metrics, or those owned by one function.
 
     \b
@@ -196,11 +249,19 @@ def metrics(
 def metric(
     ctx: typer.Context,
     name: Annotated[
-        str, typer.Argument(metavar="METRIC", callback=nonempty, autocompletion=complete_metric,
-                            help="Metric id, name or abbreviation, e.g. nps."),
+        str,
+        typer.Argument(
+            metavar="METRIC",
+            callback=nonempty,
+            autocompletion=complete_metric,
+            help="Metric id, name or abbreviation, e.g. nps.",
+        ),
     ],
-    fmt: Format = None, output: Output = None, kb: Kb = None, quiet: Quiet = False,
-) -> None:  # fmt: skip
+    fmt: Format = None,
+    output: Output = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
+) -> None:
     """Show one metric: definition, formula, unit, direction, owners and sources.
 
     \b
@@ -216,11 +277,17 @@ def metric(
 def validate(
     ctx: typer.Context,
     directory: Annotated[
-        str | None, typer.Argument(metavar="[DIR]", callback=nonempty,
-                                   help="A knowledge directory or an overlay (default: shipped)."),
+        str | None,
+        typer.Argument(
+            metavar="[DIR]",
+            callback=nonempty,
+            help="A knowledge directory or an overlay (default: shipped).",
+        ),
     ] = None,
-    fmt: Format = None, output: Output = None, quiet: Quiet = False,
-) -> None:  # fmt: skip
+    fmt: Format = None,
+    output: Output = None,
+    quiet: Quiet = False,
+) -> None:
     """Validate knowledge files; report every problem as file:line.
 
     \b
@@ -236,27 +303,87 @@ def validate(
 def classify(
     ctx: typer.Context,
     source: Annotated[
-        str | None, typer.Argument(metavar="[FILE|-]", callback=nonempty,
-                                   help="Posting text file, or '-' for stdin (default: piped stdin)."),
+        str | None,
+        typer.Argument(
+            metavar="[FILE|-]",
+            callback=nonempty,
+            help="Posting text file, or '-' for stdin (default: piped stdin).",
+        ),
     ] = None,
-    title: Annotated[str | None, typer.Option("--title", "-t", metavar="TITLE", callback=nonempty,
-                     help="The posting's title, checked against its duties.")] = None,
-    explain: Annotated[bool, typer.Option(
-        "--explain", help="Add a per-function table of phrase contributions.")] = False,
-    batch: Annotated[str | None, typer.Option("--batch", "-b", metavar="FILE", callback=nonempty,
-                     help="Classify every row of a JSONL or CSV file ('-' for stdin).")] = None,
-    input_format: Annotated[str | None, typer.Option("--input-format", metavar="jsonl|csv",
-                            help="Batch input format (default: from the extension).")] = None,
-    id_field: Annotated[str | None, typer.Option(
-        "--id-field", metavar="FIELD", callback=nonempty, help="Batch: field holding the row id [default: id].")] = None,
-    title_field: Annotated[str | None, typer.Option("--title-field", metavar="FIELD", callback=nonempty,
-                           help="Batch: field holding the title [default: title].")] = None,
-    text_field: Annotated[str | None, typer.Option("--text-field", metavar="FIELD", callback=nonempty,
-                          help="Batch: field holding the text (default: text, then description).")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", metavar="N", min=1, max=64,
-                    help="Batch: worker processes (order is kept).")] = 1,
-    fmt: Format = None, output: Output = None, kb: Kb = None, quiet: Quiet = False,
-) -> None:  # fmt: skip
+    title: Annotated[
+        str | None,
+        typer.Option(
+            "--title",
+            "-t",
+            metavar="TITLE",
+            callback=nonempty,
+            help="The posting's title, checked against its duties.",
+        ),
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Add a per-function table of phrase contributions.")
+    ] = False,
+    batch: Annotated[
+        str | None,
+        typer.Option(
+            "--batch",
+            "-b",
+            metavar="FILE",
+            callback=nonempty,
+            help="Classify every row of a JSONL or CSV file ('-' for stdin).",
+        ),
+    ] = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--input-format",
+            metavar="jsonl|csv",
+            help="Batch input format (default: from the extension).",
+        ),
+    ] = None,
+    id_field: Annotated[
+        str | None,
+        typer.Option(
+            "--id-field",
+            metavar="FIELD",
+            callback=nonempty,
+            help="Batch: field holding the row id [default: id].",
+        ),
+    ] = None,
+    title_field: Annotated[
+        str | None,
+        typer.Option(
+            "--title-field",
+            metavar="FIELD",
+            callback=nonempty,
+            help="Batch: field holding the title [default: title].",
+        ),
+    ] = None,
+    text_field: Annotated[
+        str | None,
+        typer.Option(
+            "--text-field",
+            metavar="FIELD",
+            callback=nonempty,
+            help="Batch: field holding the text (default: text, then description).",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            min=1,
+            max=64,
+            help="Batch: worker processes (order is kept).",
+        ),
+    ] = 1,
+    fmt: Format = None,
+    output: Output = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
+) -> None:
     """Classify a job posting by the function its duties describe (or a whole file with --batch).
 
     \b
@@ -269,40 +396,79 @@ def classify(
     refuse(batch is not None, "does not apply with --batch", title=title, explain=explain)
     if batch is not None and source is not None:
         raise UsageError("give either FILE or --batch FILE, not both")
-    refuse(batch is None, "applies only with --batch", id_field=id_field, title_field=title_field,
-           text_field=text_field, input_format=input_format, jobs=jobs != 1)  # fmt: skip
+    refuse(
+        batch is None,
+        "applies only with --batch",
+        id_field=id_field,
+        title_field=title_field,
+        text_field=text_field,
+        input_format=input_format,
+        jobs=jobs != 1,
+    )
     if batch is None:
         if source == "-" and run_.env.stdin_isatty:
             run_.env.say("reading the posting from the terminal; end it with Ctrl-D")
-        outcome = commands.classify_file(run_.knowledge(signals=True), source, title, explain=explain)
-        present(outcome, fmt, output, run_.env)
+        kb_ = run_.knowledge(signals=True)
+        present(commands.classify_file(kb_, source, title, explain=explain), fmt, output, run_.env)
         return
     chosen = check("classify_batch", fmt, output, run_.env)
     with sink(output) as stream:
-        outcome = commands.classify_batch(
-            run_.knowledge(signals=True), batch, stream, format=chosen, input_format=input_format,
-            id_field=id_field or "id", title_field=title_field or "title", text_field=text_field,
-            jobs=jobs, on_failure=run_.env.say, progress=True, overlays=run_.overlays,
-        )  # fmt: skip
-    present(outcome, chosen, output, run_.env)
+        summary = commands.classify_batch(
+            run_.knowledge(signals=True),
+            batch,
+            stream,
+            format=chosen,
+            input_format=input_format,
+            id_field=id_field or "id",
+            title_field=title_field or "title",
+            text_field=text_field,
+            jobs=jobs,
+            on_failure=run_.env.say,
+            progress=True,
+            overlays=[str(o) for o in run_.overlays],
+        )
+    present(summary, chosen, output, run_.env)
 
 
 @command("map", cls=Command)
 def map_(
     ctx: typer.Context,
     functions: Annotated[
-        list[str] | None, typer.Argument(metavar="[FUNCTION]...", callback=nonempty,
-                                         autocompletion=complete_function,
-                                         help="Only these functions (default: all)."),
+        list[str] | None,
+        typer.Argument(
+            metavar="[FUNCTION]...",
+            callback=nonempty,
+            autocompletion=complete_function,
+            help="Only these functions (default: all).",
+        ),
     ] = None,
-    x: Annotated[str, typer.Option("--x", "-x", metavar="AXIS", callback=nonempty,
-                                   autocompletion=complete_axis,
-                                   help="Ordinal axis across (see 'cxcs axes').")] = "proactivity",
-    y: Annotated[str, typer.Option("--y", "-y", metavar="AXIS", callback=nonempty,
-                                   autocompletion=complete_axis,
-                                   help="Ordinal axis up (see 'cxcs axes').")] = "scope",
-    fmt: Format = None, output: Output = None, kb: Kb = None, quiet: Quiet = False,
-) -> None:  # fmt: skip
+    x: Annotated[
+        str,
+        typer.Option(
+            "--x",
+            "-x",
+            metavar="AXIS",
+            callback=nonempty,
+            autocompletion=complete_axis,
+            help="Ordinal axis across (see 'cxcs axes').",
+        ),
+    ] = "proactivity",
+    y: Annotated[
+        str,
+        typer.Option(
+            "--y",
+            "-y",
+            metavar="AXIS",
+            callback=nonempty,
+            autocompletion=complete_axis,
+            help="Ordinal axis up (see 'cxcs axes').",
+        ),
+    ] = "scope",
+    fmt: Format = None,
+    output: Output = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
+) -> None:
     """Draw the functions on a grid of two ordinal axes.
 
     Each function appears at its position by its abbreviation (or id); a function whose

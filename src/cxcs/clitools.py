@@ -23,9 +23,8 @@ class Group(typer.core.TyperGroup):
             if args and isinstance(getattr(exc, "message", None), str):
                 from cxcs.suggest import did_you_mean
 
-                exc.message = f"No such command '{args[0]}'" + did_you_mean(
-                    args[0], list(self.commands), see="cxcs --help", limit=1
-                )
+                hint = did_you_mean(args[0], list(self.commands), see="cxcs --help", limit=1)
+                exc.message = f"No such command '{args[0]}'{hint}"  # type: ignore[attr-defined]
             raise
 
 
@@ -35,7 +34,7 @@ class Command(typer.core.TyperCommand):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         ctx.meta[ERROR_FORMAT] = self._format_given(ctx, args)
-        return super().parse_args(ctx, args)  # type: ignore[no-any-return]
+        return super().parse_args(ctx, args)
 
     def _format_given(self, ctx: Any, args: list[str]) -> str | None:
         """``--format``'s value as Click's own parser reads ``args`` (the last one wins),
@@ -44,7 +43,7 @@ class Command(typer.core.TyperCommand):
         parser.ignore_unknown_options = True
         try:
             options, _, _ = parser.parse_args(list(args))
-        except Exception:  # noqa: BLE001 - malformed input is reported by the real parse
+        except Exception:
             return None
         value = options.get("fmt")
         return value if isinstance(value, str) else None
@@ -107,7 +106,7 @@ def refuse(active: bool, reason: str, **given: object) -> None:
 def _kb_names(kind: str) -> list[str]:
     try:
         kb = Settings().knowledge(signals=False)
-    except Exception:  # noqa: BLE001 - completion must never fail
+    except Exception:
         return []
     if kind == "function":
         return list(kb.functions)

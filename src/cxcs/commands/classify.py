@@ -49,9 +49,7 @@ def classify(
         )
     if result.title is not None and result.title.mismatch and result.title.message:
         warnings.append(f"warning: {result.title.message}")
-    return Outcome(
-        "classify", result, kb, warnings=tuple(warnings), options={"explain": explain}
-    )
+    return Outcome("classify", result, kb, warnings=tuple(warnings), options={"explain": explain})
 
 
 def classify_file(
@@ -94,7 +92,7 @@ def classify_batch(
     source: str,
     sink: IO[str],
     *,
-    format: str = "jsonl",  # noqa: A002 - the option's name
+    format: str = "jsonl",
     input_format: str | None = None,
     id_field: str = "id",
     title_field: str = "title",

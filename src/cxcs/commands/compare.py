@@ -72,7 +72,7 @@ def compare(
     return Outcome("compare", result, kb, notes=notes)
 
 
-def map(  # noqa: A001 - the command's name
+def map(
     kb: Knowledge | None = None,
     functions: Sequence[str] = (),
     *,
