@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from cxcs.errors import OutputError, UsageError
 from cxcs.formats import STDOUT, choose
+from cxcs.safe_text import visible
 from cxcs.status import ExitStatus
 
 if TYPE_CHECKING:
@@ -53,11 +54,12 @@ class Environment:
     def say(self, message: str) -> None:
         """One line on stderr, prefixed ``cxcs:``; line breaks in it are escaped. A message
         must never fail, so a closed or broken stderr drops it."""
-        one_line = message.replace("\r", "\\r").replace("\n", "\\n")
+        from cxcs.safe_text import one_line
+
         if self.stderr is None:
             return
         try:
-            self.stderr.write(f"cxcs: {one_line}\n")
+            self.stderr.write(f"cxcs: {one_line(message)}\n")
             self.stderr.flush()
         except (OSError, ValueError):
             pass
@@ -191,7 +193,7 @@ def emit_picture(picture: RenderableType, fmt: str, output: Path | None, title: 
     console.width = max(20, min(200, console.measure(picture).maximum))
     console.print(picture)
     if fmt == "svg":
-        text = console.export_svg(title=title)
+        text = console.export_svg(title=visible(title), code_format=offline_svg_format())
     elif fmt == "html":
         text = console.export_html(inline_styles=True)
     else:
@@ -200,6 +202,18 @@ def emit_picture(picture: RenderableType, fmt: str, output: Path | None, title: 
         write_atomic(output, text)
     else:
         sys.stdout.write(text)
+
+
+def offline_svg_format() -> str:
+    """rich's SVG template without its ``@font-face`` rules, which load fonts from a CDN
+    (no output may fetch anything; the monospace fallback font is used instead)."""
+    import inspect
+    import re
+
+    from rich.console import Console
+
+    default = inspect.signature(Console.export_svg).parameters["code_format"].default
+    return re.sub(r"@font-face \{\{.*?\}\}\s*", "", str(default), flags=re.DOTALL)
 
 
 def write_atomic(path: Path, text: str) -> None:
