@@ -65,9 +65,18 @@ def output_format(fmt: str | None, output: Path | None) -> str:
 
 
 def classify_batch(
-    request: BatchRequest, kb: Knowledge, say: Callable[[str], None]
+    request: BatchRequest,
+    kb: Knowledge,
+    say: Callable[[str], None],
+    sink: IO[str] | None = None,
+    *,
+    progress: bool = True,
 ) -> BatchSummary:
-    """Run one batch; every failed row is reported through ``say`` as ``line N: why``."""
+    """Run one batch; every failed row is reported through ``say`` as ``line N: why``.
+
+    Output goes to ``sink`` when given, else to ``request.output`` (written atomically: the
+    file appears only when the run completes), else to stdout.
+    """
     from cxcs.batch import BatchJob, input_kind, open_input, run_batch, sniff_kind
     from cxcs.output import atomic_text_file, check_output_path
     from cxcs.progress import byte_progress
@@ -100,21 +109,20 @@ def classify_batch(
     overlays = [str(p) for p in request.overlays]
     output = request.output
     with contextlib.ExitStack() as stack:
-        progress = stack.enter_context(byte_progress(request.path))
-        sink: Any
+        bar = stack.enter_context(byte_progress(request.path)) if progress else None
+        target: Any
         if out_format == "parquet":
             from cxcs.parquet import parquet_output
 
             assert output is not None
-            sink = stack.enter_context(parquet_output(output, column_types(kb)))
+            target = stack.enter_context(parquet_output(output, column_types(kb)))
+        elif sink is not None:
+            target = sink
         elif output is not None:
-            sink = stack.enter_context(atomic_text_file(output))
+            target = stack.enter_context(atomic_text_file(output))
         else:
-            sink = sys.stdout
-        summary: BatchSummary = run_batch(
-            job, request.path, stream, kb, overlays, sink, say, progress
-        )
-    report_summary(summary, say, output)
+            target = sys.stdout
+        summary: BatchSummary = run_batch(job, request.path, stream, kb, overlays, target, say, bar)
     return summary
 
 

@@ -92,9 +92,13 @@ class BatchSummary:
             "errors": dict(self.errors.most_common()),
         }
 
+    def counts_line(self) -> str:
+        """Rows classified and failed, as one line."""
+        return f"classified {self.ok} row(s); {self.failed} failed"
+
     def line(self) -> str:
         """The summary as one line (for a log or a pipe)."""
-        parts = [f"classified {self.ok} row(s); {self.failed} failed"]
+        parts = [self.counts_line()]
         if self.ok:
             parts.append("labels " + _counts(self.labels))
             parts.append("decisions " + _counts(self.decisions))
