@@ -471,6 +471,41 @@ def _stderr_is_terminal() -> bool:
     return stderr_is_terminal()
 
 
+@command("summarize", cls=Command)
+def summarize(
+    ctx: typer.Context,
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE|-",
+            callback=nonempty,
+            help="A batch output: JSONL, CSV, a JSON array or Parquet ('-' for stdin).",
+        ),
+    ],
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--input-format",
+            metavar="jsonl|csv|parquet",
+            help="The file's format (default: from the extension, else sniffed).",
+        ),
+    ] = None,
+    fmt: Format = None,
+    output: Output = None,
+    quiet: Quiet = False,
+) -> None:
+    """Summarize a batch output: counts by label and decision, title/duty mismatches, and
+    the spread of confidence.
+
+    \b
+    Examples:
+      cxcs summarize labels.jsonl
+      cxcs summarize labels.csv -f json
+    """
+    run_ = settings(ctx, None, quiet)
+    present(commands.summarize(source, input_format=input_format), fmt, output, run_.env)
+
+
 @command("map", cls=Command)
 def map_(
     ctx: typer.Context,

@@ -4,7 +4,7 @@ mismatches, and the spread of confidence. Built row by row in constant memory.""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,8 @@ class BatchSummary:
     decisions: Counter[str] = field(default_factory=Counter)
     mismatches: int = 0
     errors: Counter[str] = field(default_factory=Counter)
+    knowledge: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """Rows per (``kb_version``, ``kb_sha256``) (only for rows read back from a file)."""
     _confidence: Counter[int] = field(default_factory=Counter)
 
     @property
@@ -54,6 +56,9 @@ class BatchSummary:
 
     def add_row(self, row: Mapping[str, Any]) -> None:
         """Count an output row read back from JSONL, CSV or Parquet (strings accepted)."""
+        version = _text(row.get("kb_version"))
+        if version is not None:
+            self.knowledge[(version, _text(row.get("kb_sha256")) or "")] += 1
         self.add(
             _text(row.get("label")),
             _text(row.get("decision")),
@@ -138,6 +143,94 @@ def summarize_rows(rows: Iterable[Mapping[str, Any]]) -> BatchSummary:
     for row in rows:
         summary.add_row(row)
     return summary
+
+
+def read_output_rows(source: str, input_format: str | None = None) -> Iterator[dict[str, Any]]:
+    """The rows of a batch output file: JSONL, CSV, a JSON array or Parquet (``-``: stdin;
+    the kind from ``input_format``, else the extension, else sniffed)."""
+    import csv
+    import io
+    import json
+
+    from cxcs.batch import input_kind, open_input, sniff_delimiter, sniff_kind
+    from cxcs.errors import InputError
+
+    stream = open_input(source)
+    kind = input_kind(source, input_format) or sniff_kind(stream)
+    if kind == "parquet":
+        stream.close()
+        from cxcs.parquet import iter_records
+
+        yield from iter_records(source)
+        return
+    if kind == "jsonl" and input_format is None and source.lower().endswith(".json"):
+        kind = "json"
+    if kind == "json" or (kind == "jsonl" and _starts_with(stream, b"[")):
+        try:
+            document = json.load(stream)
+        except ValueError as exc:
+            raise InputError(f"{source}: not a JSON array of rows ({exc})") from None
+        if not isinstance(document, list):
+            raise InputError(f"{source}: not a JSON array of rows")
+        yield from (r for r in document if isinstance(r, dict))
+        return
+    if kind == "csv":
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+        first = text.readline()
+        delimiter = sniff_delimiter(first)
+        header = next(csv.reader([first], delimiter=delimiter), [])
+        if "decision" not in header:
+            raise InputError(f"{source}: no 'decision' column; is this a cxcs batch output?")
+        yield from csv.DictReader(text, fieldnames=header, delimiter=delimiter)
+        return
+    for number, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except ValueError:
+            raise InputError(f"{source}: line {number} is not JSON") from None
+        if isinstance(record, dict):
+            yield record
+
+
+def _starts_with(stream: Any, prefix: bytes) -> bool:
+    peek = getattr(stream, "peek", None)
+    head = peek(64) if callable(peek) else b""
+    return bool(head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(prefix))
+
+
+def summary_report(summary: BatchSummary) -> Any:
+    """The summary as a :class:`~cxcs.render.view.Report` (tables for every report format)."""
+    from cxcs import __version__
+    from cxcs.render.view import Column, Report, TableBlock
+
+    tables = [
+        TableBlock(title, [Column("name"), Column("value")], [[k, v] for k, v in pairs])
+        for title, pairs in summary.tables()
+    ]
+    flat: list[list[str | float | None]] = [
+        ["rows", "", str(summary.rows)],
+        ["classified", "", str(summary.ok)],
+    ]
+    flat += [["failed", "", str(summary.failed)], ["title_mismatches", "", str(summary.mismatches)]]
+    flat += [["label", k, str(v)] for k, v in summary.labels.most_common()]
+    flat += [["decision", k, str(v)] for k, v in summary.decisions.most_common()]
+    flat += [
+        ["confidence", k, "" if v is None else f"{v:.3f}"] for k, v in summary.spread().items()
+    ]
+    flat += [["error", k, str(v)] for k, v in summary.errors.most_common()]
+    versions = sorted(summary.knowledge)
+    version, sha = versions[0] if len(versions) == 1 else (", ".join(v for v, _ in versions), "")
+    meta = {"tool_version": __version__, "knowledge": {"version": version, "sha256": sha}}
+    return Report(
+        "summarize",
+        "Batch summary",
+        tables,
+        summary.to_dict(),
+        meta,
+        csv_table=TableBlock(None, [Column("group"), Column("name"), Column("value")], flat),
+    )
 
 
 def print_table(summary: BatchSummary) -> None:

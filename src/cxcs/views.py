@@ -98,6 +98,13 @@ def _classify_rows(o: Outcome[Any]) -> list[dict[str, object]]:
     return [RowMaker(o.kb).result_row(o.result)]  # type: ignore[arg-type]
 
 
+def _summarize(o: Outcome[Any]) -> Report:
+    from cxcs.summary import summary_report
+
+    report: Report = summary_report(o.result)
+    return report
+
+
 def _map(o: Outcome[Any]) -> Report:
     from cxcs.render.chart import map_report
 
@@ -124,6 +131,7 @@ VIEWS: dict[str, View] = {
         _map,
         picture=_map_picture,
     ),
+    "summarize": View(REPORT_FORMATS, _summarize),
     "classify_batch": View(
         {"jsonl": "records", "csv": "records", "json": "records", "parquet": "records"},
         default="jsonl",

@@ -24,6 +24,7 @@ from cxcs.commands.browse import (
 from cxcs.commands.classify import classify, classify_batch, classify_file
 from cxcs.commands.compare import compare, map
 from cxcs.commands.outcome import Outcome
+from cxcs.commands.summarize import summarize
 from cxcs.summary import BatchSummary
 
 __all__ = [
@@ -41,5 +42,6 @@ __all__ = [
     "metrics",
     "open_knowledge",
     "show",
+    "summarize",
     "validate",
 ]
