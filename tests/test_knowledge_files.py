@@ -22,8 +22,10 @@ from hypothesis import strategies as st
 from cxcs.errors import KnowledgeError
 from cxcs.knowledge.load import MAX_PROBLEMS, data_dir, load_knowledge, validate_dir
 from cxcs.knowledge.yamlio import MAX_BYTES
+from cxcs.models.knowledge import Knowledge
 from tests.support import (
     OVERLAY,
+    POSTING,
     assert_failed,
     clean_env,
     completed,
@@ -340,3 +342,45 @@ def test_any_mutated_knowledge_file_loads_or_fails_as_file_line(
             for message in (exc.message, *exc.details.get("more", [])):
                 assert "\n" not in message, message
                 assert "pydantic" not in message.lower()
+
+
+# --------------------------------------------------------------------------- numeric bounds
+
+UNBOUNDED = {
+    "infinite tier weight": "signals:\n  tiers: {strong: .inf}\n",
+    "negative infinite tier weight": "signals:\n  tiers: {weak: -.inf}\n",
+    "NaN tier weight": "signals:\n  tiers: {medium: .nan}\n",
+    "huge tier weight": "signals:\n  tiers: {strong: 1e308}\n",
+    "NaN section weight": "signals:\n  sections:\n    weights: {summary: .nan}\n",
+    "huge section weight": "signals:\n  sections:\n    weights: {summary: 1e9}\n",
+    "infinite contrast weight": (
+        "signals:\n  contrasts:\n    - {favour: cx, over: ux, weight: .inf, phrases: [journey]}\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNBOUNDED))
+def test_validate_rejects_infinite_nan_and_out_of_range_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    directory = _overlay(tmp_path, "signals.yaml", UNBOUNDED[case])
+    path = directory / "signals.yaml"
+    run = run_cli(capsys, "validate", str(directory), "-f", "json")
+    assert_failed(run, 1, f"{path}:", "knowledge")
+    posting = tmp_path / "posting.txt"
+    posting.write_text(POSTING)
+    classified = run_cli(capsys, "classify", str(posting), "--kb", str(directory), "-f", "json")
+    assert_failed(classified, 1, f"{path}:", "knowledge")  # never NaN/Infinity in the JSON
+
+
+def test_signal_thresholds_are_bounded(kb: Knowledge) -> None:
+    """Control: the shipped signals sit well inside the bounds."""
+    from cxcs.models.signals import MAX_WEIGHT, Thresholds
+
+    assert kb.signals is not None
+    assert all(0 < weight <= MAX_WEIGHT for weight in kb.signals.tiers.values())
+    fields = kb.signals.thresholds.model_dump()
+    with pytest.raises(ValueError, match="finite"):
+        Thresholds(**{**fields, "confident": float("nan")})
+    with pytest.raises(ValueError, match="less than or equal"):
+        Thresholds(**{**fields, "min_words": 10**9})
