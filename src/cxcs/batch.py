@@ -268,11 +268,10 @@ _WORKER_META: dict[str, str] = {}
 
 def _init_worker(overlays: list[str], meta: dict[str, str]) -> None:
     """Process-pool initializer: load the knowledge base once per worker."""
-    import signal
-
+    from cxcs.interrupts import worker_defaults
     from cxcs.knowledge.load import load_knowledge
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    worker_defaults()
     global _WORKER_KB, _WORKER_META
     _WORKER_META = meta
     if _WORKER_KB is None:  # inherited when the pool forks

@@ -555,6 +555,10 @@ def main(argv: list[str] | None = None) -> None:
     skip_pydantic_plugin_scan()  # before typer or cxcs builds the first pydantic model
     if sys.stdout is None:
         sys.stdout = _ClosedStdout()
+    if argv is None:  # the real process (not a caller's, e.g. a test's): SIGTERM/SIGHUP
+        from cxcs.interrupts import install  # end the run like Ctrl-C
+
+        install()
     command = typer.main.get_command(app)
     try:
         code = command.main(args=args, prog_name="cxcs", standalone_mode=False)
@@ -562,7 +566,13 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(code if isinstance(code, int) else 0)
     except CxcsError as exc:
         _fail(exc.to_dict(), exc.message, exc.exit_code, args)
-    except (KeyboardInterrupt, _Interrupted):
+    except (KeyboardInterrupt, _Interrupted) as exc:
+        from cxcs.interrupts import terminated_by
+
+        stopped = terminated_by(exc)
+        if stopped is not None:  # SIGTERM/SIGHUP: cleaned up like Ctrl-C, then a quiet exit
+            _discard_stdout()
+            raise SystemExit(stopped.exit_code) from None
         _interrupted(args)
     except (BrokenPipeError, _PipeClosed):
         _quiet_broken_pipe()
