@@ -186,12 +186,15 @@ def classify(
     limits = signals.thresholds
     truncated = len(text) > MAX_CHARS
     text = text[:MAX_CHARS]
-    body, body_offset = text, 0
+    body, body_offset, title_offset = text, 0, 0
     if title is None and detect_title:
         title, body, body_offset = split_title(text)
+        title_offset = text.find(title) if title else 0  # offsets index the posting itself
     body_tally = _scan(body, body_offset, lexicon, signals, "body")
     title_tally = (
-        _scan(title, 0, lexicon, signals, "title", limits.title_weight) if title else _Tally({}, [])
+        _scan(title, title_offset, lexicon, signals, "title", limits.title_weight)
+        if title
+        else _Tally({}, [])
     )
     classes = [*kb.functions, NOT_CUSTOMER_FACING]
     combined = {
