@@ -384,3 +384,32 @@ def test_signal_thresholds_are_bounded(kb: Knowledge) -> None:
         Thresholds(**{**fields, "confident": float("nan")})
     with pytest.raises(ValueError, match="less than or equal"):
         Thresholds(**{**fields, "min_words": 10**9})
+
+
+# --------------------------------------------------------------------------- one-line errors
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        METRIC.replace("  team_nps:", '  "team\\nnps":'),  # a key holding a line break
+        METRIC.replace("unit: score", 'unit: "sc\\nore"\n    "bad\\r\\nkey\\x1b[2J": 1'),
+        'metrics:\n  "a\\nb": {}\n',
+    ],
+    ids=["key with LF", "key with CRLF and ESC", "empty metric with LF"],
+)
+def test_knowledge_error_messages_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    directory = _overlay(tmp_path, "metrics.yaml", text)
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge([directory])
+    for message in (
+        caught.value.message,
+        caught.value.problem,
+        *caught.value.details.get("more", []),
+    ):
+        assert "\n" not in message and "\r" not in message and "\x1b" not in message, message
+    run = run_cli(capsys, "validate", str(directory), "-f", "json")
+    assert_failed(run, 1, f"{directory / 'metrics.yaml'}:", "knowledge")
+    assert "\n" not in json.loads(run.out)["error"]["message"]

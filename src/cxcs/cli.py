@@ -555,6 +555,10 @@ def main(argv: list[str] | None = None) -> None:
     skip_pydantic_plugin_scan()  # before typer or cxcs builds the first pydantic model
     if sys.stdout is None:
         sys.stdout = _ClosedStdout()
+    from cxcs.safe_text import fit_stream_encoding
+
+    fit_stream_encoding(sys.stdout)  # e.g. PYTHONIOENCODING=ascii: ASCII glyphs, no crash
+    fit_stream_encoding(sys.stderr)
     if argv is None:  # the real process (not a caller's, e.g. a test's): SIGTERM/SIGHUP
         from cxcs.interrupts import install  # end the run like Ctrl-C
 
