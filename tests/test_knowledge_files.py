@@ -413,3 +413,41 @@ def test_knowledge_error_messages_are_one_line(
     run = run_cli(capsys, "validate", str(directory), "-f", "json")
     assert_failed(run, 1, f"{directory / 'metrics.yaml'}:", "knowledge")
     assert "\n" not in json.loads(run.out)["error"]["message"]
+
+
+# --------------------------------------------------------------------------- names and links
+
+
+@pytest.mark.parametrize("alias", ["", "  ", "-", "_ -"])
+def test_a_blank_alias_is_rejected_and_never_names_a_function(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], alias: str
+) -> None:
+    text = f"functions:\n  cx:\n    aliases: [{json.dumps(alias)}]\n"
+    directory = _overlay(tmp_path, "functions.yaml", text)
+    run = run_cli(capsys, "validate", str(directory), "-f", "json")
+    assert_failed(run, 1, f"{directory / 'functions.yaml'}:3: functions.cx.aliases.0", "knowledge")
+    for name in ("", "  "):
+        assert_failed(run_cli(capsys, "show", name), 2, "empty function name")
+    assert_failed(run_cli(capsys, "show", "-"), 2, "unknown function '-'")
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_an_overlay_file_linking_outside_the_overlay_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "elsewhere" / "metrics.yaml"
+    secret.parent.mkdir()
+    secret.write_text(METRIC, encoding="utf-8")
+    directory = tmp_path / "overlay"
+    directory.mkdir()
+    (directory / "metrics.yaml").symlink_to(secret)
+    path = directory / "metrics.yaml"
+    for args in (("validate", str(directory)), ("list", "--kb", str(directory))):
+        run = run_cli(capsys, *args, "-f", "json")
+        assert_failed(run, 1, f"{path}: is a symbolic link to a file outside", "knowledge")
+    inside = directory / "real" / "metrics.yaml"  # a link within the overlay is fine
+    inside.parent.mkdir()
+    inside.write_text(METRIC, encoding="utf-8")
+    path.unlink()
+    path.symlink_to(inside)
+    assert run_cli(capsys, "validate", str(directory)).code == 0

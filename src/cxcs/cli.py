@@ -62,6 +62,7 @@ app = typer.Typer(
     "support, UX) and classify job postings by what their duties describe.",
     add_completion=False,
     no_args_is_help=True,
+    invoke_without_command=True,  # so that 'cxcs --kb DIR -V' sees --kb (see _root)
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -166,34 +167,33 @@ def show(report: Report, fmt: str | None, output: Path | None) -> None:
         say(f"wrote {output} ({chosen})")
 
 
-def _version_callback(value: bool) -> None:
-    if value:
-        typer.echo(f"cxcs {__version__}")
-        try:
-            kb = load(None)
-        except CxcsError as exc:
-            typer.echo(f"knowledge: unavailable ({exc.message})")
-        else:
-            typer.echo(f"knowledge {kb.origin.version} (sha256 {kb.origin.sha256})")
-        raise typer.Exit()
+def _print_version() -> None:
+    """The tool version, and the knowledge version of the base with any ``--kb`` overlays."""
+    typer.echo(f"cxcs {__version__}")
+    try:
+        kb = load(None)
+    except CxcsError as exc:
+        typer.echo(f"knowledge: unavailable ({exc.message})")
+    else:
+        typer.echo(f"knowledge {kb.origin.version} (sha256 {kb.origin.sha256})")
 
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
-        typer.Option(
-            "--version",
-            "-V",
-            callback=_version_callback,
-            is_eager=True,
-            help="Show the tool and knowledge versions and exit.",
-        ),
+        typer.Option("--version", "-V", help="Show the tool and knowledge versions and exit."),
     ] = False,
     kb: KbOption = None,
 ) -> None:
     """Compare customer-facing functions and classify job postings."""
     _GLOBAL_KB[:] = kb or []
+    if version:  # not eager: the version of the knowledge --kb names, wherever -V stands
+        _print_version()
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        raise UsageError("missing command; see 'cxcs --help'")
 
 
 @app.command("list")
