@@ -381,7 +381,7 @@ def test_signal_thresholds_are_bounded(kb: Knowledge) -> None:
     assert all(0 < weight <= MAX_WEIGHT for weight in kb.signals.tiers.values())
     fields = kb.signals.thresholds.model_dump()
     with pytest.raises(ValueError, match="finite"):
-        Thresholds(**{**fields, "confident": float("nan")})
+        Thresholds(**{**fields, "short_text_cap": float("nan")})
     with pytest.raises(ValueError, match="less than or equal"):
         Thresholds(**{**fields, "min_words": 10**9})
 

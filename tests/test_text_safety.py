@@ -116,11 +116,14 @@ def test_markdown_escapes_html_from_postings_and_overlays(
     html = "<img src=x onerror=alert(1)> & <b>bold</b>"
     posting = tmp_path / "h.txt"
     posting.write_text(f"{html} Support\nAnswer tickets; troubleshoot.\n", encoding="utf-8")
-    run = run_cli(capsys, "classify", str(posting), "-f", "markdown")
+    detected = run_cli(capsys, "classify", str(posting), "-f", "markdown")
+    assert detected.code == 0, detected.err
+    assert "<img" not in detected.out and "<b>" not in detected.out
+    run = run_cli(capsys, "classify", str(posting), "-f", "markdown", "--title", html)
     assert run.code == 0, run.err
     assert "<img" not in run.out and "<b>" not in run.out
     cells = [c for _, rows in markdown_tables(run.out) for row in rows for c in row]
-    assert f"{html} Support" in cells  # a CommonMark reader sees the text, not the tags
+    assert html in cells  # a CommonMark reader sees the text, not the tags
     directory = _overlay(tmp_path, html)
     listed = run_cli(capsys, "list", "--kb", str(directory), "-f", "markdown")
     assert "<img" not in listed.out
@@ -193,7 +196,7 @@ def test_a_lone_surrogate_in_a_batch_row_is_an_error_record_not_a_lost_batch(
         assert [r["id"] for r in records] == ["ok1", "bad\ufffd", "ok2", "ok3"]
         assert "lone surrogate" in records[1]["error"]
         assert "lone surrogate" in records[2]["error"]
-        assert records[3]["label"] == "support"
+        assert not records[3].get("error") and not records[0].get("error")
     stdout = run_subprocess("classify", "--batch", str(rows))
     assert [r["id"] for r in read_records(stdout.stdout)] == ["ok1", "bad\ufffd", "ok2", "ok3"]
 

@@ -168,7 +168,7 @@ def _refuse_link_outside(directory: Path, path: Path) -> None:
     if directory == data_dir() or not path.is_symlink():
         return
     target = path.resolve()
-    if not target.is_relative_to(directory.resolve()):
+    if target.is_file() and not target.is_relative_to(directory.resolve()):
         raise KnowledgeError(
             str(path), None, "is a symbolic link to a file outside its directory; copy it in"
         )
