@@ -102,7 +102,7 @@ def _root(
         typer.Option(
             "--version",
             "-V",
-            help="Show the tool and knowledge versions (with any --kb) and exit.",
+            help="Show the tool and knowledge versions and exit.",
         ),
     ] = False,
     kb: Kb = None,
