@@ -19,8 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxcs.errors import KnowledgeError
+from cxcs.errors import KnowledgeError, UsageError
 from cxcs.knowledge.load import MAX_PROBLEMS, data_dir, load_knowledge, validate_dir
+from cxcs.knowledge.resolve import resolve_function
 from cxcs.knowledge.yamlio import MAX_BYTES
 from cxcs.models.knowledge import Knowledge
 from tests.support import (
@@ -427,7 +428,9 @@ def test_a_blank_alias_is_rejected_and_never_names_a_function(
     run = run_cli(capsys, "validate", str(directory), "-f", "json")
     assert_failed(run, 1, f"{directory / 'functions.yaml'}:3: functions.cx.aliases.0", "knowledge")
     for name in ("", "  "):
-        assert_failed(run_cli(capsys, "show", name), 2, "empty function name")
+        assert run_cli(capsys, "show", name).code == 2
+        with pytest.raises(UsageError, match="empty function name"):
+            resolve_function(load_knowledge(), name)
     assert_failed(run_cli(capsys, "show", "-"), 2, "unknown function '-'")
 
 
