@@ -261,7 +261,8 @@ def _analyse(
     if title is None and detect_title:
         title, body, body_offset = split_title(clean)
         if title:  # a detected title: its evidence offsets index the posting itself
-            title_offset, title_context = clean.find(title), text
+            title_offset = clean.find(title)  # the context ends with the title's line
+            title_context = text[: title_offset + len(title)]
     body_found = scan(body, body_offset, lexicon, signals, "body", text)
     title_found = (
         scan(title, title_offset, lexicon, signals, "title", title_context or title)
