@@ -9,7 +9,9 @@ processes call :func:`worker_defaults` so that they never print a traceback of t
 
 from __future__ import annotations
 
+import contextlib
 import signal
+from collections.abc import Iterator
 from types import FrameType
 
 HANDLED = ("SIGTERM", "SIGHUP")
@@ -40,13 +42,35 @@ def install() -> None:
             return
 
 
+def _stop_signals() -> set[signal.Signals]:
+    names = ("SIGINT", *HANDLED)
+    return {getattr(signal, n) for n in names if hasattr(signal, n)}
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP back while the block runs (e.g. while a worker pool
+    is forked, so that no half-built pool is left behind); they are delivered after it."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _stop_signals())
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def worker_defaults() -> None:
     """In a worker process: Ctrl-C and SIGHUP are the parent's business (it stops the pool),
-    SIGTERM (how the pool stops workers) ends the worker quietly."""
+    SIGTERM (how the pool stops workers) ends the worker quietly. Signals the parent held
+    back while forking (see :func:`deferred`) are let through again."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _stop_signals())
 
 
 def terminated_by(exc: BaseException) -> Terminated | None:
