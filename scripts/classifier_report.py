@@ -32,10 +32,9 @@ def _pct(right: int, n: int) -> str:
 def holdout_figures() -> dict[str, dict[str, Any]]:
     """Balanced accuracy and per-label recall on tests/holdout with the shipped model."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from devset import blank_names, load_holdout
-
     from cxcs.engine.classify import classify
     from cxcs.knowledge.load import load_knowledge
+    from devset import blank_names, load_holdout
 
     kb = load_knowledge()
     figures: dict[str, dict[str, Any]] = {}
