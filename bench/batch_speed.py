@@ -171,13 +171,14 @@ def main() -> None:
     print(f"{'':22s} {'postings/s':>11s} {'CPU ms/posting':>15s} {'peak RSS MB':>12s}")
     for name, run in runs.items():
         print(
-            f"{name:22s} {rows / run.wall:11,.0f} {run.cpu * 1000 / rows:15.3f} "
-            f"{run.peak_mb:12.1f}"
+            f"{name:22s} {rows / run.wall:11,.0f} {run.cpu * 1000 / rows:15.3f} {run.peak_mb:12.1f}"
         )
     two = runs["cxcs --jobs 2"]
     one = runs["cxcs --jobs 1"]
     naive = runs["naive regex counter"]
-    print(f"--jobs 2 vs --jobs 1: {one.wall / two.wall:.2f}x; vs naive: {naive.wall / two.wall:.2f}x")
+    print(
+        f"--jobs 2 vs --jobs 1: {one.wall / two.wall:.2f}x; vs naive: {naive.wall / two.wall:.2f}x"
+    )
     rate = rows / two.wall
     print(
         f"target >= {TARGET:,.0f} postings/s with --jobs 2: "
