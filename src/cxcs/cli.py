@@ -227,11 +227,16 @@ def compare_functions(
         str | None,
         typer.Option("--axes", "-a", metavar="AXIS,...", help="Only these axes (see 'cxcs axes')."),
     ] = None,
+    differences: Annotated[
+        bool,
+        typer.Option("--differences", help="Hide the rows that are the same on both sides."),
+    ] = False,
     fmt: FormatOption = None,
     output: OutputOption = None,
     kb: KbOption = None,
 ) -> None:
-    """Compare functions axis by axis (two: verdicts and similarity; three or more: a matrix)."""
+    """Compare functions axis by axis: a summary first (similarity, biggest differences,
+    shared ground, disputes), then the axis table (three or more functions: a matrix)."""
     from cxcs.engine.compare import compare_many, compare_pair, select_axes
     from cxcs.render.reports import compare_report
 
@@ -245,7 +250,30 @@ def compare_functions(
         result: Any = compare_pair(knowledge, ids[0], ids[1], axis_ids)
     else:
         result = compare_many(knowledge, ids, axis_ids)
-    show(compare_report(knowledge, result), fmt, output)
+    show(compare_report(knowledge, result, differences_only=differences), fmt, output)
+
+
+@app.command("journey")
+def journey_stages(
+    functions: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="FUNCTION", help="Only these functions (ids or aliases; default: all)."
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    kb: KbOption = None,
+) -> None:
+    """Who leads and who contributes at each stage of the customer journey, with sources.
+
+    Example: cxcs journey cx success support
+    """
+    from cxcs.render.reports import journey_report
+
+    knowledge = load(kb)
+    ids = resolve_distinct(knowledge, functions or [])
+    show(journey_report(knowledge, ids), fmt, output)
 
 
 @app.command("axes")

@@ -145,8 +145,7 @@ def compare_axis(
     kind = KINDS[axis.kind]
     primary = kind.compare(kb, axis, cell_a.claim.value, cell_b.claim.value)
     readings = [
-        kind.compare(kb, axis, x.value, y.value)
-        for x, y in product(cell_a.claims, cell_b.claims)
+        kind.compare(kb, axis, x.value, y.value) for x, y in product(cell_a.claims, cell_b.claims)
     ]
     scores = [r.score for r in readings if r.score is not None]
     alternatives = tuple(
@@ -167,7 +166,7 @@ def compare_axis(
         alternatives=alternatives,
         a=_side(a, cell_a),
         b=_side(b, cell_b),
-        **primary.extra,  # type: ignore[arg-type]
+        **primary.extra,
     )
 
 

@@ -66,15 +66,14 @@ def cross_check(kb: Knowledge) -> Iterator[Problem]:
         if declared.id in seen_axes:
             yield ("axes", index, "id"), f"duplicate axis id '{declared.id}'"
         seen_axes.add(declared.id)
-        if declared.vocabulary and declared.vocabulary != "metrics":
-            if declared.vocabulary not in kb.vocabularies:
-                yield (
-                    ("axes", index, "vocabulary"),
-                    f"axis '{declared.id}' names unknown vocabulary '{declared.vocabulary}'",
-                )
+        if declared.vocabulary not in (None, "metrics", *kb.vocabularies):
+            yield (
+                ("axes", index, "vocabulary"),
+                f"axis '{declared.id}' names unknown vocabulary '{declared.vocabulary}'",
+            )
     yield from _check_vocabularies(kb)
     yield from _check_names(kb)
-    for fid, function in kb.functions.items():
+    for fid in kb.functions:
         yield from _check_function(kb, fid)
     yield from _check_journey(kb)
     yield from _check_metrics(kb)
@@ -93,7 +92,10 @@ def _check_function(kb: Knowledge, fid: str) -> Iterator[Problem]:
         yield from _check_sources(kb, function.under.sources, ("functions", fid, "under"))
     for axis_id in axes:
         if axis_id not in function.cells:
-            yield (("functions", fid, "cells"), f"function '{fid}' has no cell for axis '{axis_id}'")
+            yield (
+                ("functions", fid, "cells"),
+                f"function '{fid}' has no cell for axis '{axis_id}'",
+            )
     for axis_id, cell in function.cells.items():
         path: tuple[str | int, ...] = ("functions", fid, "cells", axis_id)
         axis = axes.get(axis_id)
@@ -106,7 +108,9 @@ def _check_function(kb: Knowledge, fid: str) -> Iterator[Problem]:
         yield from _check_dispute(cell, path)
 
 
-def _check_cell_sources(kb: Knowledge, cell: Cell, path: tuple[str | int, ...]) -> Iterator[Problem]:
+def _check_cell_sources(
+    kb: Knowledge, cell: Cell, path: tuple[str | int, ...]
+) -> Iterator[Problem]:
     if cell.items is not None:
         for item_id, item in cell.items.items():
             yield from _check_sources(kb, item.sources, (*path, "items", item_id))
@@ -187,7 +191,10 @@ def _check_journey(kb: Knowledge) -> Iterator[Problem]:
     journey = kb.journey
     for index, stage in enumerate(journey.stages):
         if stage not in stages:
-            yield ("journey", "stages", index), f"unknown stage '{stage}' (not in vocabulary 'stages')"
+            yield (
+                ("journey", "stages", index),
+                f"unknown stage '{stage}' (not in vocabulary 'stages')",
+            )
     if len(set(journey.stages)) != len(journey.stages):
         yield ("journey", "stages"), "a stage is listed twice"
     cells_axis = "journey_stages" if "journey_stages" in kb.axis_ids else None
@@ -222,8 +229,6 @@ def _check_metrics(kb: Knowledge) -> Iterator[Problem]:
         for owner in metric.owners:
             if owner not in kb.functions:
                 yield (*where, "owners"), f"metric '{mid}' names unknown owner '{owner}'"
-            elif metric_axes and owner not in named_by:
-                yield (*where, "owners"), f"owner '{owner}' does not list '{mid}' in its metrics"
         if metric_axes and disputed != metric.disputed:
             state = "disputes" if disputed else "does not dispute"
             yield (

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from cxcs.models.knowledge import Axis, Cell, CellValue, Knowledge
+    from cxcs.models.knowledge import Axis, Cell, CellValue, Claim, Knowledge
 
 Problem = tuple[tuple[str | int, ...], str]
 TEXT_MAX = 240
@@ -49,7 +49,9 @@ class Kind:
         for path, claim in _claims(cell):
             yield from self.value_problems(axis, str(claim.value), (*path, "value"))
 
-    def value_problems(self, axis: Axis, value: str, path: tuple[str | int, ...]) -> Iterator[Problem]:
+    def value_problems(
+        self, axis: Axis, value: str, path: tuple[str | int, ...]
+    ) -> Iterator[Problem]:
         return iter(())
 
     def compare(self, kb: Knowledge, axis: Axis, a: CellValue, b: CellValue) -> Scored:
@@ -60,7 +62,7 @@ class Kind:
         return value if isinstance(value, str) else ", ".join(value)
 
 
-def _claims(cell: Cell) -> Iterator[tuple[tuple[str | int, ...], object]]:
+def _claims(cell: Cell) -> Iterator[tuple[tuple[str | int, ...], Claim]]:
     if cell.primary is not None and cell.minority is not None:
         yield ("primary",), cell.primary
         yield ("minority",), cell.minority
@@ -83,7 +85,9 @@ class OrdinalKind(Kind):
             return "an ordinal axis takes no 'vocabulary'"
         return None
 
-    def value_problems(self, axis: Axis, value: str, path: tuple[str | int, ...]) -> Iterator[Problem]:
+    def value_problems(
+        self, axis: Axis, value: str, path: tuple[str | int, ...]
+    ) -> Iterator[Problem]:
         scale = axis.scale or ()
         if value not in scale:
             yield path, f"'{value}' is not on the scale of '{axis.id}' ({' < '.join(scale)})"
@@ -115,7 +119,9 @@ class SetKind(Kind):
             yield (), f"axis '{axis.id}' is a set: list its values under 'items'"
             return
         known = kb.vocabulary(axis)
-        where = "metrics.yaml" if axis.vocabulary == "metrics" else f"vocabulary '{axis.vocabulary}'"
+        where = (
+            "metrics.yaml" if axis.vocabulary == "metrics" else f"vocabulary '{axis.vocabulary}'"
+        )
         for item_id in cell.items:
             if item_id not in known:
                 what = "metric id" if axis.vocabulary == "metrics" else "item"
@@ -143,7 +149,9 @@ class TextKind(Kind):
 
     name = "text"
 
-    def value_problems(self, axis: Axis, value: str, path: tuple[str | int, ...]) -> Iterator[Problem]:
+    def value_problems(
+        self, axis: Axis, value: str, path: tuple[str | int, ...]
+    ) -> Iterator[Problem]:
         if len(value) > TEXT_MAX:
             yield path, f"text is {len(value)} characters; at most {TEXT_MAX}"
 

@@ -167,14 +167,18 @@ class Cell(Frozen):
         alternative = self.alternative
         return (self.claim,) if alternative is None else (self.claim, alternative)
 
-    def item_ids(self, reading: Literal["primary", "minority", "any"] = "primary") -> tuple[str, ...]:
+    def item_ids(
+        self, reading: Literal["primary", "minority", "any"] = "primary"
+    ) -> tuple[str, ...]:
         """Item ids of a set cell under a reading (``any``: every item named)."""
         if self.items is None:
             return ()
         keep = []
         for item_id, item in self.items.items():
             inside = item.primary == "in"
-            if reading == "any" or (inside if reading == "primary" or not item.disputed else not inside):
+            if reading == "any" or (
+                inside if reading == "primary" or not item.disputed else not inside
+            ):
                 keep.append(item_id)
         return tuple(keep)
 
@@ -259,7 +263,7 @@ class Journey(Frozen):
     """Journey stages in order, and who leads or contributes at each."""
 
     stages: tuple[str, ...] = ()
-    roles: dict[str, dict[str, Role]] = {}
+    roles: dict[str, dict[str, Role]] = Field(default_factory=dict)
 
 
 class Metric(Frozen):
@@ -278,6 +282,14 @@ class Metric(Frozen):
     sources: tuple[Source, ...] = Field(min_length=1)
 
 
+def metric_label(metric: Metric) -> str:
+    """How a metric is named in a set: its abbreviation for the survey scores (NPS, CSAT),
+    else its name."""
+    if metric.abbreviation and metric.name.endswith(("Score", "Scale")):
+        return metric.abbreviation
+    return metric.name
+
+
 class KnowledgeFiles(Frozen):
     """Where a knowledge base came from and its fingerprint."""
 
@@ -292,7 +304,7 @@ class Knowledge(Frozen):
     version: str
     articles: dict[str, Article]
     axes: tuple[Axis, ...]
-    vocabularies: dict[str, dict[str, str]] = {}
+    vocabularies: dict[str, dict[str, str]] = Field(default_factory=dict)
     journey: Journey = Journey()
     functions: dict[str, Function]
     metrics: dict[str, Metric]
@@ -313,7 +325,7 @@ class Knowledge(Frozen):
     def vocabulary(self, axis: Axis) -> dict[str, str]:
         """Item id -> label for a set axis (metric ids -> metric names for ``metrics``)."""
         if axis.vocabulary == "metrics":
-            return {mid: m.abbreviation or m.name for mid, m in self.metrics.items()}
+            return {mid: metric_label(m) for mid, m in self.metrics.items()}
         return self.vocabularies.get(axis.vocabulary or "", {})
 
     def label(self, axis_id: str, item: str) -> str:
