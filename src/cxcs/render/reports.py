@@ -150,13 +150,13 @@ def show_report(kb: Knowledge, function_id: str) -> Report:
         cell = function.cells[axis.id]
         sources = "\n".join(source_text(kb, s) for s in cell.sources_all)
         practice = practice or PRACTICE_MARK in cell_text(kb, axis.id, cell)
-        notes = "\n".join(_cell_notes(cell))
+        cell_notes = "\n".join(_cell_notes(cell))
         rows.append(
             [
                 axis.name,
                 cell_text(kb, axis.id, cell),
                 "yes" if cell.disputed else "",
-                notes,
+                cell_notes,
                 sources,
             ]
         )
