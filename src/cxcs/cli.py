@@ -26,7 +26,7 @@ from cxcs.clitools import (
 )
 from cxcs.entry import Settings, run
 from cxcs.errors import UsageError
-from cxcs.output import check, present, sink
+from cxcs.output import check, present, target
 
 app = typer.Typer(
     name="cxcs",
@@ -363,15 +363,37 @@ def classify(
             "-b",
             metavar="FILE",
             callback=nonempty,
-            help="Classify every row of a JSONL or CSV file ('-' for stdin).",
+            help="Classify every row of a JSONL, CSV or Parquet file ('-' for stdin); "
+            "output: jsonl (default), csv, json or parquet.",
         ),
     ] = None,
     input_format: Annotated[
         str | None,
         typer.Option(
             "--input-format",
-            metavar="jsonl|csv",
-            help="Batch input format (default: from the extension).",
+            metavar="jsonl|csv|parquet",
+            help="Batch input format (default: from the extension, else sniffed).",
+        ),
+    ] = None,
+    keep: Annotated[
+        str | None,
+        typer.Option(
+            "--keep",
+            metavar="FIELD,...",
+            callback=nonempty,
+            help="Batch: copy these input fields into each output row (after its columns; "
+            "a name the output already has becomes input_NAME).",
+        ),
+    ] = None,
+    keep_all: Annotated[
+        bool, typer.Option("--keep-all", help="Batch: copy every input field into the output.")
+    ] = False,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(
+            "--delimiter",
+            metavar="CHAR",
+            help="Batch: the CSV delimiter (default: sniffed from the header: , ; tab |).",
         ),
     ] = None,
     id_field: Annotated[
@@ -437,6 +459,9 @@ def classify(
         text_field=text_field,
         input_format=input_format,
         jobs=jobs != 1,
+        keep=keep,
+        keep_all=keep_all,
+        delimiter=delimiter,
     )
     if batch is None:
         if source == "-" and run_.env.stdin_isatty:
@@ -444,23 +469,74 @@ def classify(
         kb_ = run_.knowledge(signals=True)
         present(commands.classify_file(kb_, source, title, explain=explain), fmt, output, run_.env)
         return
+    if keep is not None and keep_all:
+        raise UsageError("give --keep FIELD,... or --keep-all, not both")
     chosen = check("classify_batch", fmt, output, run_.env)
-    with sink(output) as stream:
-        summary = commands.classify_batch(
-            run_.knowledge(signals=True),
-            batch,
-            stream,
-            format=chosen,
-            input_format=input_format,
-            id_field=id_field or "id",
-            title_field=title_field or "title",
-            text_field=text_field,
-            jobs=jobs,
-            on_failure=run_.env.say,
-            progress=True,
-            overlays=[str(o) for o in run_.overlays],
-        )
-    present(summary, chosen, output, run_.env)
+    table = _stderr_is_terminal() and not run_.env.quiet
+    outcome = commands.classify_batch(
+        run_.knowledge(signals=True),
+        batch,
+        format=chosen,
+        output=target(output),
+        input_format=input_format,
+        id_field=id_field or "id",
+        title_field=title_field or "title",
+        text_field=text_field,
+        keep=[k.strip() for k in keep.split(",") if k.strip()] if keep else (),
+        keep_all=keep_all,
+        delimiter="\t" if delimiter in {"\\t", "tab"} else delimiter,
+        jobs=jobs,
+        on_failure=run_.env.say,
+        progress=True,
+        brief=table,
+        overlays=[str(o) for o in run_.overlays],
+    )
+    if table and outcome.result.rows:
+        from cxcs.summary import print_table
+
+        print_table(outcome.result)
+    present(outcome, chosen, output, run_.env)
+
+
+def _stderr_is_terminal() -> bool:
+    from cxcs.progress import stderr_is_terminal
+
+    return stderr_is_terminal()
+
+
+@command("summarize", cls=Command)
+def summarize(
+    ctx: typer.Context,
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE|-",
+            callback=nonempty,
+            help="A batch output: JSONL, CSV, a JSON array or Parquet ('-' for stdin).",
+        ),
+    ],
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--input-format",
+            metavar="jsonl|csv|parquet",
+            help="The file's format (default: from the extension, else sniffed).",
+        ),
+    ] = None,
+    fmt: Format = None,
+    output: Output = None,
+    quiet: Quiet = False,
+) -> None:
+    """Summarize a batch output: counts by label and decision, title/duty mismatches, and
+    the spread of confidence.
+
+    \b
+    Examples:
+      cxcs summarize labels.jsonl
+      cxcs summarize labels.csv -f json
+    """
+    run_ = settings(ctx, None, quiet)
+    present(commands.summarize(source, input_format=input_format), fmt, output, run_.env)
 
 
 @command("map", cls=Command)
