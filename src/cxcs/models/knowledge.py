@@ -3,7 +3,7 @@ roles and metrics. The data rules are written once, in the header of data/functi
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -14,6 +14,8 @@ CellValue = str | tuple[str, ...]
 PRACTICE = "practice"
 """The article id standing for practitioner knowledge no article states."""
 SOURCE_MARK = " § "
+NonBlank = Annotated[str, Field(pattern=r"[^\s_-]")]
+"""A name that is more than spaces, hyphens and underscores (so it names something)."""
 
 
 class Article(Frozen):
@@ -244,8 +246,8 @@ class Function(Frozen):
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
     name: str = Field(min_length=1)
     abbreviation: str = ""
-    aliases: tuple[str, ...] = ()
-    hidden_aliases: tuple[str, ...] = ()
+    aliases: tuple[NonBlank, ...] = ()
+    hidden_aliases: tuple[NonBlank, ...] = ()
     summary: str = Field(min_length=1)
     under: Umbrella | None = None
     cells: dict[str, Cell]
