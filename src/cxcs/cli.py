@@ -83,16 +83,15 @@ Function = Annotated[
 ]
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"cxcs {__version__}")
-        try:
-            kb = Settings().knowledge(signals=False)
-        except Exception as exc:
-            typer.echo(f"knowledge: unavailable ({getattr(exc, 'message', exc)})")
-        else:
-            typer.echo(f"knowledge {kb.origin.version} (sha256 {kb.origin.sha256})")
-        raise typer.Exit()
+def _print_version(settings: Settings) -> None:
+    """The tool version, and that of the knowledge base with the ``--kb`` overlays given."""
+    typer.echo(f"cxcs {__version__}")
+    try:
+        kb = settings.knowledge(signals=False)
+    except Exception as exc:
+        typer.echo(f"knowledge: unavailable ({getattr(exc, 'message', exc)})")
+    else:
+        typer.echo(f"knowledge {kb.origin.version} (sha256 {kb.origin.sha256})")
 
 
 @app.callback()
@@ -103,8 +102,6 @@ def _root(
         typer.Option(
             "--version",
             "-V",
-            callback=_version,
-            is_eager=True,
             help="Show the tool and knowledge versions and exit.",
         ),
     ] = False,
@@ -113,6 +110,9 @@ def _root(
 ) -> None:
     """Compare customer-facing functions and classify job postings."""
     ctx.obj = Settings(tuple(kb or ()), quiet)
+    if version:  # not eager, so that 'cxcs --kb DIR -V' reports the overlaid knowledge
+        _print_version(ctx.obj)
+        raise typer.Exit()
     if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
         typer.echo(ctx.get_help(), err=True)
         raise typer.Exit(2)

@@ -256,10 +256,18 @@ def _analyse(
     text = text[:MAX_CHARS]
     clean = strip_html(text)
     body, body_offset = clean, 0
+    title_offset, title_context = 0, title
     if title is None and detect_title:
         title, body, body_offset = split_title(clean)
+        if title:  # a detected title: its evidence offsets index the posting itself
+            title_offset = clean.find(title)  # the context ends with the title's line
+            title_context = text[: title_offset + len(title)]
     body_found = scan(body, body_offset, lexicon, signals, "body", text)
-    title_found = scan(title, 0, lexicon, signals, "title", title) if title else None
+    title_found = (
+        scan(title, title_offset, lexicon, signals, "title", title_context or title)
+        if title
+        else None
+    )
     tallies = dict(body_found.tallies)
     if title_found:
         for key, value in title_found.tallies.items():

@@ -154,10 +154,24 @@ def _read_texts(directory: Path, required: Sequence[str]) -> list[tuple[str, str
             if name in required:
                 raise KnowledgeError(str(path), None, "missing")
             continue
+        _refuse_link_outside(directory, path)
         found.append((str(path), name, read_text(path, str(path))))
     if not found:
         raise KnowledgeError(str(directory), None, f"holds none of {', '.join(FILES)}")
     return found
+
+
+def _refuse_link_outside(directory: Path, path: Path) -> None:
+    """A knowledge file is read only from inside its own directory: a symlink leading out
+    of it (e.g. to another user's file, or to ``/etc``) is refused (the shipped directory
+    is trusted as installed)."""
+    if directory == data_dir() or not path.is_symlink():
+        return
+    target = path.resolve()
+    if target.is_file() and not target.is_relative_to(directory.resolve()):
+        raise KnowledgeError(
+            str(path), None, "is a symbolic link to a file outside its directory; copy it in"
+        )
 
 
 def _parse(label: str, name: str, text: str, signals: bool = True) -> _Document:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -11,6 +11,8 @@ from cxcs.models.signals import Signals
 
 AxisKind = Literal["ordinal", "set", "text"]
 CellValue = str | tuple[str, ...]
+NonBlank = Annotated[str, Field(pattern=r"[^\s_-]")]
+"""A name that is more than spaces, hyphens and underscores (so it names something)."""
 
 
 class Article(Frozen):
@@ -101,8 +103,8 @@ class Function(Frozen):
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
     name: str = Field(min_length=1)
     abbreviation: str = ""
-    aliases: tuple[str, ...] = ()
-    hidden_aliases: tuple[str, ...] = ()
+    aliases: tuple[NonBlank, ...] = ()
+    hidden_aliases: tuple[NonBlank, ...] = ()
     summary: str = Field(min_length=1)
     cells: dict[str, Cell]
 
