@@ -11,10 +11,26 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "classify", "compare", "load_knowledge"]
+__all__ = [
+    "__version__",
+    "arrow_schema",
+    "classify",
+    "classify_frame",
+    "compare",
+    "load_knowledge",
+    "spark_ddl",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxcs.api import classify, compare, load_knowledge
+    from cxcs.frames import classify_frame
+    from cxcs.schema import arrow_schema, spark_ddl
+
+_LAZY = {
+    "classify_frame": "cxcs.frames",
+    "arrow_schema": "cxcs.schema",
+    "spark_ddl": "cxcs.schema",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -22,4 +38,8 @@ def __getattr__(name: str) -> Any:
         from cxcs import api
 
         return getattr(api, name)
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'cxcs' has no attribute {name!r}")

@@ -1,0 +1,70 @@
+"""The classification row's column types as data, for frames, Arrow, Parquet and Spark.
+
+The columns are :func:`cxcs.records.output_columns` (one list for CSV, JSONL, frames and the
+engines); this module only says what type each one holds. Every column is nullable (an error
+row has no label, a classified row no ``error``), and the schema is fixed whatever the input:
+an empty input or a partition of error rows has the same columns and types as any other.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from cxcs.models.knowledge import Knowledge
+
+__all__ = ["arrow_schema", "column_types", "pandas_dtypes", "spark_ddl"]
+
+ColumnType = Literal["string", "int64", "float64", "bool"]
+
+_FIXED: dict[str, ColumnType] = {
+    "line": "int64",
+    "confidence": "float64",
+    "margin": "float64",
+    "title_mismatch": "bool",
+    "truncated": "bool",
+}
+"""Columns that are not strings (``score_*`` are float64 too)."""
+
+_ARROW = {"string": "string", "int64": "int64", "float64": "float64", "bool": "bool_"}
+_PANDAS = {"string": "string", "int64": "Int64", "float64": "Float64", "bool": "boolean"}
+_SPARK = {"string": "STRING", "int64": "BIGINT", "float64": "DOUBLE", "bool": "BOOLEAN"}
+
+
+def column_types(kb: Knowledge) -> dict[str, ColumnType]:
+    """Each output column, in order, with its type: string, int64, float64 or bool."""
+    from cxcs.records import output_columns
+
+    types: dict[str, ColumnType] = {}
+    for name in output_columns(kb):
+        if name in _FIXED:
+            types[name] = _FIXED[name]
+        elif name.startswith("score_"):
+            types[name] = "float64"
+        else:
+            types[name] = "string"
+    return types
+
+
+def arrow_schema(kb: Knowledge) -> Any:
+    """The output rows as a ``pyarrow.Schema`` (every field nullable); needs pyarrow."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [pa.field(name, getattr(pa, _ARROW[kind])()) for name, kind in column_types(kb).items()]
+    )
+
+
+def pandas_dtypes(kb: Knowledge) -> dict[str, str]:
+    """The output columns as pandas nullable dtypes (``string``, ``Int64``, ``Float64``, ``boolean``)."""
+    return {name: _PANDAS[kind] for name, kind in column_types(kb).items()}
+
+
+def spark_ddl(kb: Knowledge) -> str:
+    """The output rows as a Spark DDL schema string (``id STRING, line BIGINT, ...``)."""
+    return ", ".join(f"{_quote(name)} {_SPARK[kind]}" for name, kind in column_types(kb).items())
+
+
+def _quote(name: str) -> str:
+    """A Spark SQL identifier in backticks (a function id from an overlay may hold anything)."""
+    return "`" + name.replace("`", "``") + "`"
