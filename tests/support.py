@@ -1,27 +1,48 @@
-"""Helpers for the foundation tests: an in-process CLI runner and broken knowledge copies.
+"""Helpers shared by the test modules: CLI runners (in-process, subprocess, shell, terminal),
+failure assertions, row writers, broken knowledge copies and output parsers.
 
 Plain functions (not fixtures) so test modules can import them without shadowing fixtures.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import os
+import pty
 import re
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from markdown_it import MarkdownIt
 
+import cxcs
 from cxcs.cli import main
 from cxcs.knowledge.load import data_dir
+from tests.conftest import load_samples
 
 KB_FILES = ("functions.yaml", "metrics.yaml")
 """What a complete knowledge directory needs (signals.yaml is optional, so not copied)."""
 
 ENV_NOISE = ("CXCS_KB", "NO_COLOR", "FORCE_COLOR", "CXCS_DEBUG", "COLUMNS")
+
+REPO = Path(__file__).resolve().parents[1]
+OVERLAY = REPO / "examples" / "overlay"
+HOLDOUT = str(REPO / "tests" / "holdout" / "postings.jsonl")
+POSTING = (
+    "Customer Support Specialist\n"
+    "Answer customer tickets by email, chat and phone; troubleshoot product issues, "
+    "reproduce bugs and escalate them to engineering; keep our help-centre articles current "
+    "and meet our first-response SLAs.\n"
+)
+"""A plain support posting whose first line is its title."""
+ANSI = re.compile(r"\x1b\[")
+Table = tuple[list[str], list[list[str]]]
 
 
 @pytest.fixture(autouse=True)
@@ -102,3 +123,148 @@ def subprocess_env(env: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for a cxcs subprocess: this one without ENV_NOISE, plus ``env``."""
     base = {k: v for k, v in os.environ.items() if k not in ENV_NOISE}
     return {**base, **(env or {})}
+
+
+def assert_failed(run: Run, code: int, message: str, error_code: str | None = None) -> None:
+    """One ``cxcs: error:`` line holding ``message``, exit ``code``, no traceback; with
+    ``error_code``, stdout is exactly one JSON error document carrying the same message."""
+    assert run.code == code, (run.code, run.out[:500], run.err[-2000:])
+    assert "Traceback" not in run.err
+    assert all(line.startswith("cxcs: ") for line in run.err.splitlines()), run.err
+    errors = [line for line in run.err.splitlines() if line.startswith("cxcs: error: ")]
+    assert len(errors) == 1, run.err
+    assert message in errors[0], (message, errors[0])
+    if error_code is None:
+        return
+    document = json.loads(run.out)  # one document and nothing else, or this raises
+    assert set(document) == {"schema_version", "tool", "error"}
+    assert document["schema_version"] == 1
+    assert document["tool"] == {"name": "cxcs", "version": cxcs.__version__}
+    assert document["error"]["code"] == error_code
+    one_line = document["error"]["message"].replace("\n", "\\n")  # as stderr shows it
+    assert errors[0] == f"cxcs: error: {one_line}"
+
+
+def run_with_stdin(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data: bytes, *args: str
+) -> Run:
+    """``run_cli`` with ``data`` as piped (not terminal) stdin."""
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    return run_cli(capsys, *args)
+
+
+def completed(done: subprocess.CompletedProcess[str]) -> Run:
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def run_shell(script: str, *args: str, shell: str = "sh", timeout: float = 60) -> Run:
+    """Run ``sh -c SCRIPT sh ARGS`` (``"$@"`` is the cxcs command line), e.g. to close a fd."""
+    done = subprocess.run(
+        [shell, "-c", script, shell, *cxcs_argv(*args)],
+        capture_output=True, text=True, encoding="utf-8", errors="replace",
+        env=subprocess_env(), timeout=timeout, check=False,
+    )  # fmt: skip
+    return completed(done)
+
+
+def write_rows(path: Path, rows: list[bytes]) -> Path:
+    path.write_bytes(b"".join(rows))
+    return path
+
+
+def good_rows(count: int) -> list[bytes]:
+    """``count`` JSONL rows of real postings (the labelled samples, repeated)."""
+    samples = load_samples()
+    return [
+        json.dumps({"id": f"r{i}", "text": samples[i % len(samples)]["description"]}).encode()
+        + b"\n"
+        for i in range(count)
+    ]
+
+
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def colour_codes(text: str) -> set[str]:
+    """SGR parameters that set a colour (30-38, 40-48, 90-97, 100-107), not bold or dim."""
+    codes = set()
+    for params in SGR.findall(text):
+        for code in filter(None, params.split(";")):
+            value = int(code)
+            if 30 <= value <= 38 or 40 <= value <= 48 or 90 <= value <= 97 or 100 <= value <= 107:
+                codes.add(code)
+    return codes
+
+
+def on_a_terminal(*args: str, env: dict[str, str]) -> str:
+    """Run ``python -m cxcs ARGS`` with stdout on a pseudo-terminal; return what it printed."""
+    base = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR", "TERM"}}
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cxcs", *args],
+        stdout=follower, stderr=subprocess.DEVNULL, env={**base, "TERM": "xterm-256color", **env},
+    )  # fmt: skip
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO once the child has closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=60) == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def _is_br(token: Any) -> bool:
+    return token.type == "html_inline" and re.fullmatch(r"<br\s*/?>", token.content) is not None
+
+
+def _inline_text(token: Any) -> str:
+    """The text a reader sees in an inline token, with <br> read back as a newline."""
+    parts = []
+    for child in token.children or ():
+        if child.type in {"text", "code_inline"}:
+            parts.append(child.content)
+        elif child.type in {"softbreak", "hardbreak"} or _is_br(child):
+            parts.append("\n")
+        elif child.type == "html_inline":
+            parts.append(child.content)
+    return "".join(parts)
+
+
+def markdown_tables(text: str) -> list[Table]:
+    """Every table in ``text`` as (header cells, body rows), parsed by markdown-it."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    tables: list[Table] = []
+    header: list[str] = []
+    rows: list[list[str]] = []
+    row: list[str] = []
+    section = ""
+    for token in tokens:
+        if token.type == "table_open":
+            header, rows = [], []
+        elif token.type in {"thead_open", "tbody_open"}:
+            section = token.type
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "inline" and section:
+            row.append(_inline_text(token))
+        elif token.type == "tr_close":
+            if section == "thead_open":
+                header = row
+            else:
+                rows.append(row)
+        elif token.type == "table_close":
+            tables.append((header, rows))
+            section = ""
+    return tables
+
+
+def read_records(text: str) -> list[dict[str, Any]]:
+    """The JSON records of JSONL output (which must end with a newline)."""
+    assert text.endswith("\n")
+    return [json.loads(line) for line in text.splitlines()]

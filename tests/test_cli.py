@@ -6,9 +6,6 @@ import csv
 import io
 import json
 import os
-import pty
-import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,7 +13,7 @@ import pytest
 
 import cxcs
 from cxcs.models.knowledge import Knowledge
-from tests.support import clean_env, run_cli, run_subprocess
+from tests.support import clean_env, colour_codes, on_a_terminal, run_cli, run_subprocess
 
 __all__ = ["clean_env"]
 
@@ -36,19 +33,6 @@ OK_COMMANDS = [
     ("--help",),
     ("compare", "--help"),
 ]
-SGR = re.compile(r"\x1b\[([0-9;]*)m")
-
-
-def _colour_codes(text: str) -> set[str]:
-    """SGR parameters that set a colour (30-38, 40-48, 90-97, 100-107), not bold or dim."""
-    codes = set()
-    for params in SGR.findall(text):
-        for code in filter(None, params.split(";")):
-            value = int(code)
-            if 30 <= value <= 38 or 40 <= value <= 48 or 90 <= value <= 97 or 100 <= value <= 107:
-                codes.add(code)
-    return codes
-
 
 # --------------------------------------------------------------------------- exit codes
 
@@ -303,34 +287,11 @@ def test_no_color_table_in_a_pipe_has_no_escapes() -> None:
     assert "\x1b" not in done.stderr
 
 
-def _on_a_terminal(*args: str, env: dict[str, str]) -> str:
-    """Run ``python -m cxcs ARGS`` with stdout on a pseudo-terminal; return what it printed."""
-    base = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR", "TERM"}}
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cxcs", *args],
-        stdout=follower, stderr=subprocess.DEVNULL, env={**base, "TERM": "xterm-256color", **env},
-    )  # fmt: skip
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO once the child has closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    assert process.wait(timeout=60) == 0
-    return b"".join(chunks).decode("utf-8", "replace")
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-def test_no_color_is_respected_on_a_terminal() -> None:
+def test_no_color_is_respectedon_a_terminal() -> None:
     args = ("compare", "cx", "success", "ux", "--axes", "level")
-    coloured = _on_a_terminal(*args, env={})
-    assert _colour_codes(coloured), "control: the similarity bars are coloured on a terminal"
-    plain = _on_a_terminal(*args, env={"NO_COLOR": "1"})
+    coloured = on_a_terminal(*args, env={})
+    assert colour_codes(coloured), "control: the similarity bars are coloured on a terminal"
+    plain = on_a_terminal(*args, env={"NO_COLOR": "1"})
     assert "Customer experience" in plain
-    assert not _colour_codes(plain)
+    assert not colour_codes(plain)

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
 
 import cxcs
 import cxcs.output
@@ -24,7 +23,7 @@ from cxcs.render import html as html_renderer
 from cxcs.render import json as json_renderer
 from cxcs.render import markdown as markdown_renderer
 from cxcs.render.view import Column, Report, TableBlock, cell_text
-from tests.support import clean_env, run_cli
+from tests.support import clean_env, markdown_tables, run_cli
 
 __all__ = ["clean_env"]
 
@@ -41,55 +40,8 @@ COMMANDS = [
 ]
 IDS = [" ".join(c) for c in COMMANDS]
 
-Table = tuple[list[str], list[list[str]]]
-
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _is_br(token: Any) -> bool:
-    return token.type == "html_inline" and re.fullmatch(r"<br\s*/?>", token.content) is not None
-
-
-def _inline_text(token: Any) -> str:
-    """The text a reader sees in an inline token, with <br> read back as a newline."""
-    parts = []
-    for child in token.children or ():
-        if child.type in {"text", "code_inline"}:
-            parts.append(child.content)
-        elif child.type in {"softbreak", "hardbreak"} or _is_br(child):
-            parts.append("\n")
-        elif child.type == "html_inline":
-            parts.append(child.content)
-    return "".join(parts)
-
-
-def markdown_tables(text: str) -> list[Table]:
-    """Every table in ``text`` as (header cells, body rows), parsed by markdown-it."""
-    tokens = MarkdownIt("commonmark").enable("table").parse(text)
-    tables: list[Table] = []
-    header: list[str] = []
-    rows: list[list[str]] = []
-    row: list[str] = []
-    section = ""
-    for token in tokens:
-        if token.type == "table_open":
-            header, rows = [], []
-        elif token.type in {"thead_open", "tbody_open"}:
-            section = token.type
-        elif token.type == "tr_open":
-            row = []
-        elif token.type == "inline" and section:
-            row.append(_inline_text(token))
-        elif token.type == "tr_close":
-            if section == "thead_open":
-                header = row
-            else:
-                rows.append(row)
-        elif token.type == "table_close":
-            tables.append((header, rows))
-            section = ""
-    return tables
 
 
 def expected_cell(value: str | float | None) -> str:

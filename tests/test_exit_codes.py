@@ -1,0 +1,66 @@
+"""Exit codes and usage errors the command-line tests (tests/test_cli.py) do not try."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import (
+    HOLDOUT,
+    assert_failed,
+    clean_env,
+    run_cli,
+)
+
+__all__ = ["clean_env"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("compare", "cx", "qqq", "ux"), "unknown function 'qqq'"),
+        (("compare", "ux", "cx", "ux"), "'ux' and 'ux' name the same function (ux)"),
+        (("compare", "cx", "ux", "--axes", "level,,nope"), "unknown axis 'nope'"),
+        (("metrics", "nope"), "unknown function 'nope'"),
+        (("map", "cx", "nope"), "unknown function 'nope'"),
+        (("classify", "-", "--batch", "x.jsonl"), "give either FILE or --batch FILE, not both"),
+        (("classify", "--batch", HOLDOUT, "--input-format", "xml"), "unknown input format 'xml'"),
+        (("classify", "--batch", "x.jsonl", "--jobs", "0"), "Invalid value for '--jobs'"),
+        (("classify", "--batch", "x.jsonl", "--jobs", "65"), "Invalid value for '--jobs'"),
+        (("show", "a\nb"), "unknown function 'a\\nb'"),  # still one line
+    ],
+    ids=lambda v: " ".join(v).replace("\n", "\\n") if isinstance(v, tuple) else "",
+)
+def test_more_usage_errors_exit_2(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    assert_failed(run_cli(capsys, *args), 2, message)
+    if "--batch" not in args:  # batch output is jsonl or csv: no JSON document there
+        assert_failed(run_cli(capsys, *args, "-f", "json"), 2, message, "usage")
+
+
+@pytest.mark.parametrize(
+    ("flags", "json_document"),
+    [
+        (("-f", "table", "-f", "json"), True),  # the last --format wins, as when parsing
+        (("-f", "json", "-f", "table"), False),
+        (("-fjson",), True),
+        (("--format", " JSON "), True),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
+def test_the_error_document_follows_the_format_actually_chosen(
+    capsys: pytest.CaptureFixture[str], flags: tuple[str, ...], json_document: bool
+) -> None:
+    run = run_cli(capsys, "show", "nope", *flags)
+    assert_failed(run, 2, "unknown function 'nope'", "usage" if json_document else None)
+    if not json_document:
+        assert run.out == ""
+
+
+def test_cxcs_alone_prints_the_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys)
+    assert run.code == 2
+    assert run.out == ""
+    assert run.err.startswith("Usage: cxcs")
+    assert "error" not in run.err
+    assert "classify" in run.err

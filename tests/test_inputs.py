@@ -1,0 +1,382 @@
+"""Inputs: postings and batch rows that are empty, binary, huge, endless, unreadable or malformed.
+
+Whatever the input, cxcs answers with one ``cxcs: error: ...`` line (and, under ``--format
+json``, one JSON error document), the documented exit status, and never drops a batch record.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support import (
+    POSTING,
+    Run,
+    assert_failed,
+    clean_env,
+    completed,
+    cxcs_argv,
+    good_rows,
+    read_records,
+    run_cli,
+    run_shell,
+    run_subprocess,
+    run_with_stdin,
+    subprocess_env,
+    write_rows,
+)
+
+__all__ = ["clean_env"]
+
+
+# --------------------------------------------------------------------------- posting input
+
+
+BAD_POSTINGS = {
+    "empty": (b"", "input is empty"),
+    "whitespace only": (b" \n\t  \r\n\n", "input is empty"),
+    "byte-order mark only": (b"\xef\xbb\xbf\n", "input is empty"),
+    "binary with NUL bytes": (b"Support agent\x00\x01\x02\xff tickets", "binary data (NUL bytes)"),
+    "invalid UTF-8": (b"Caf\xe9 support agent answering tickets", "not valid UTF-8 (byte 3)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_POSTINGS))
+def test_bad_posting_on_stdin_exits_1(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    data, message = BAD_POSTINGS[case]
+    run = run_with_stdin(capsys, monkeypatch, data, "classify", "-f", "json")
+    assert_failed(run, 1, f"stdin: {message}", "input")
+    plain = run_with_stdin(capsys, monkeypatch, data, "classify", "-")
+    assert_failed(plain, 1, f"stdin: {message}")
+    assert plain.out == ""
+
+
+@pytest.mark.parametrize("case", sorted(BAD_POSTINGS))
+def test_bad_posting_file_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    data, message = BAD_POSTINGS[case]
+    path = tmp_path / "posting.txt"
+    path.write_bytes(data)
+    run = run_cli(capsys, "classify", str(path), "--format", "json")
+    assert_failed(run, 1, f"{path}: {message}", "input")
+
+
+def test_a_5_mb_line_is_classified_from_its_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "line.txt"
+    path.write_text(("answer customer tickets by chat within our SLAs " * 110_000)[:5_000_000])
+    run = run_cli(capsys, "classify", str(path), "-f", "json")
+    assert run.code == 0, run.err
+    assert "input is 5,000,000 bytes; classified the first 1,000,000 bytes" in run.err
+    assert json.loads(run.out)["result"]["classification"]["label"] == "support"
+
+
+DRIVER = """
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+with open(sys.argv[1], "rb") as stdin:
+    done = subprocess.run(sys.argv[2:], stdin=stdin, capture_output=True, timeout=120)
+print(json.dumps({
+    "code": done.returncode,
+    "err": done.stderr.decode("utf-8", "replace"),
+    "out": done.stdout[:200].decode("utf-8", "replace"),
+    "seconds": time.perf_counter() - started,
+    "max_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+}))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KiB on Linux")
+def test_a_50_mb_posting_is_read_in_bounded_time_and_memory(tmp_path: Path) -> None:
+    """Piped in: classified from its first 1 MB, the rest only counted; small and quick.
+
+    A driver process runs cxcs so that RUSAGE_CHILDREN measures cxcs and nothing else."""
+    path = tmp_path / "huge.txt"
+    line = b"Own renewals and expansion for a book of enterprise accounts; run QBRs.\n"
+    path.write_bytes(line * (50_000_000 // len(line)))
+    size = path.stat().st_size
+    done = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(path), *cxcs_argv("classify", "-f", "json")],
+        capture_output=True, text=True, env=subprocess_env(), timeout=150, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["code"] == 0, report["err"]
+    assert f"input is {size:,} bytes; classified the first 1,000,000 bytes" in report["err"]
+    assert report["out"].startswith("{")
+    assert report["seconds"] < 60
+    assert report["max_rss_mb"] < 400, report
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_binary_file_is_refused_not_read_forever() -> None:
+    """``/dev/zero`` used to be drained for ever (NUL bytes are now refused first)."""
+    run = completed(run_subprocess("classify", "/dev/zero", "-f", "json", timeout=60))
+    assert_failed(run, 1, "/dev/zero: binary data (NUL bytes)", "input")
+
+
+@pytest.mark.skipif(shutil.which("yes") is None, reason="needs yes(1)")
+def test_an_endless_text_stream_is_counted_only_so_far() -> None:
+    """``yes | cxcs classify`` stops counting after a bound instead of hanging."""
+    run = run_shell('yes "answer customer tickets by chat" | "$@"', "classify", "-f", "json")
+    assert run.code == 0, run.err
+    assert re.search(r"input is more than [\d,]+ bytes; classified the first 1,000,000", run.err)
+    assert json.loads(run.out)["result"]["classification"]["label"] == "support"
+
+
+def test_a_directory_as_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = run_cli(capsys, "classify", str(tmp_path), "-f", "json")
+    assert_failed(run, 2, f"{tmp_path}: is a directory, not a file", "usage")
+
+
+def test_a_missing_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = run_cli(capsys, "classify", str(tmp_path / "nope.txt"), "-f", "json")
+    assert_failed(run, 2, f"{tmp_path / 'nope.txt'}: no such file", "usage")
+
+
+@pytest.mark.skipif(
+    sys.platform == "win32" or os.geteuid() == 0,
+    reason="root reads files whatever their mode (the simulated case below still runs)",
+)
+def test_an_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "posting.txt").write_text(POSTING)
+    for target, mode in ((locked / "posting.txt", 0o000), (locked, 0o000)):
+        target.chmod(mode)
+    try:
+        run = completed(run_subprocess("classify", str(locked / "posting.txt"), "-f", "json"))
+    finally:
+        locked.chmod(0o755)
+    assert run.code == 2, run.err
+    assert "permission denied" in run.err
+    assert json.loads(run.out)["error"]["code"] == "usage"
+
+
+def test_an_unreadable_file_is_a_usage_error_simulated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a non-root user gets for a chmod-000 file (root would simply read it)."""
+    path = tmp_path / "posting.txt"
+    path.write_text(POSTING)
+    real_open = Path.open
+
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    run = run_cli(capsys, "classify", str(path), "-f", "json")
+    assert_failed(run, 2, f"{path}: permission denied", "usage")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_no_input_with_stdin_a_terminal_exits_2_and_never_waits() -> None:
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            cxcs_argv("classify", "-f", "json"), stdin=follower, capture_output=True,
+            text=True, env=subprocess_env(), timeout=60, check=False,
+        )  # fmt: skip
+    finally:
+        os.close(follower)
+        os.close(leader)
+    run = completed(done)
+    assert_failed(run, 2, "no input: give a FILE, '-' for stdin, or pipe a posting in", "usage")
+    assert "cxcs classify posting.txt" in run.err
+
+
+def test_a_closed_stdin_is_a_usage_error() -> None:
+    run = run_shell('exec "$@" <&-', "classify", "-f", "json")
+    assert_failed(run, 2, "no input: stdin is closed", "usage")
+    batch = run_shell('exec "$@" <&-', "classify", "--batch", "-")
+    assert_failed(batch, 2, "no input: stdin is closed")
+
+
+# --------------------------------------------------------------------------- batch
+
+LATIN1 = b'{"id": "latin", "text": "Caf\xe9 support agent answering tickets"}\n'
+BAD_JSONL = {
+    # line content: the error it gets
+    b'{"id": "trunc", "text": "Answer tickets"\n': "bad JSON: Expecting ',' delimiter",
+    b"not json at all\n": "bad JSON: Expecting value",
+    b"[1, 2, 3]\n": "each line must be a JSON object",
+    LATIN1: "not valid UTF-8 (byte 28 of the line)",
+    b'{"id": "notext", "title": "Support engineer"}\n': "no text (looked for field text / desc",
+    b'{"id": "empty", "text": "   "}\n': "text is empty",
+    b'{"id": "number", "text": 42}\n': "text field is not a string",
+    b'{"id": "nul", "text": "bin\\u0000ary"}\n': "text contains NUL bytes",
+    b'{"id": "deep", "text": ' + b"[" * 50_000 + b"]" * 50_000 + b"}\n": "nested too deeply",
+    b'{"id": "digits", "text": ' + b"7" * 5000 + b"}\n": "bad JSON: Exceeds the limit",
+}
+
+
+def _mixed_jsonl(tmp_path: Path) -> tuple[Path, list[tuple[int, str | None]]]:
+    """Good and bad rows interleaved (a BOM and a blank line too); per line, the expected
+    error (None for a good row)."""
+    goods = good_rows(len(BAD_JSONL) + 1)
+    lines: list[bytes] = [b"\xef\xbb\xbf" + goods[0]]
+    expected: list[tuple[int, str | None]] = [(1, None)]
+    for good, (bad, error) in zip(goods[1:], BAD_JSONL.items(), strict=True):
+        lines += [bad, good]
+        expected += [(len(lines) - 1, error), (len(lines), None)]
+    lines.append(b"\n")  # a blank line is not a row
+    return write_rows(tmp_path / "mixed.jsonl", lines), expected
+
+
+def _check_batch(run: Run, records: list[dict[str, Any]], expected: list[Any]) -> None:
+    """Every row out, in order; each bad one reported on stderr and as an error record."""
+    assert run.code == 1, run.err
+    assert "Traceback" not in run.err
+    assert [(r["line"], r.get("error")) for r in records] == [
+        (line, (r.get("error") if error else None))
+        for (line, error), r in zip(expected, records, strict=True)
+    ]
+    for (line, error), record in zip(expected, records, strict=True):
+        if error is None:
+            assert record["decision"] in {"confident", "ambiguous", "insufficient",
+                                          "not_customer_facing"}  # fmt: skip
+        else:
+            assert error in record["error"], (line, record)
+            assert f"cxcs: line {line}: {record['error']}" in run.err.splitlines()
+    ok = sum(1 for _, e in expected if e is None)
+    assert f"cxcs: classified {ok} row(s); {len(expected) - ok} failed" in run.err
+
+
+def test_batch_jsonl_reports_every_bad_row_and_keeps_every_good_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, expected = _mixed_jsonl(tmp_path)
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    records = read_records(run.out)
+    _check_batch(run, records, expected)
+    ids = [r["id"] for r in records if "error" not in r]
+    assert ids == [f"r{i}" for i in range(len(BAD_JSONL) + 1)]
+
+
+def test_batch_with_output_writes_every_record_even_when_rows_fail(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, expected = _mixed_jsonl(tmp_path)
+    target = tmp_path / "out.jsonl"
+    run = run_cli(capsys, "classify", "--batch", str(path), "-o", str(target))
+    _check_batch(run, read_records(target.read_text(encoding="utf-8")), expected)
+    assert run.out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mixed.jsonl", "out.jsonl"]
+
+
+def test_batch_csv_missing_values_encodings_and_oversized_fields(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Header with a byte-order mark (Excel's 'CSV UTF-8'), a row with no value, a latin-1
+    row, a row with too many fields, a quoted multi-line row, and a field over the size
+    limit (the rows after it keep their true line numbers)."""
+    huge = "x" * 4_500_000
+    text = (
+        "\ufefftext,id,title\n"
+        f'"{POSTING}",1,Support\n'  # lines 2-4 (the posting ends with a newline)
+        ",2,Support\n"  # line 5: no text
+        f'"{POSTING.strip()}",3\n'  # lines 6-7: no title is fine
+        f'"{huge}",4,Huge\n'  # line 8: bigger than the field limit
+        "Answer tickets,5,x,extra\n"  # line 9: too many fields
+        "placeholder\n"  # line 10: replaced by latin-1 bytes below
+        f'"{POSTING}",7,Support\n'  # lines 11-13
+    )
+    data = text.encode("utf-8").replace(b"placeholder", b'"Caf\xe9 support tickets",6')
+    path = tmp_path / "rows.csv"
+    path.write_bytes(data)
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    records = read_records(run.out)
+    expected = [
+        (2, None),
+        (5, "no text"),
+        (6, None),
+        (8, "bad CSV: field larger than field limit"),
+        (9, "more fields than the header has"),
+        (10, "not valid UTF-8"),
+        (11, None),
+    ]
+    _check_batch(run, records, expected)
+    assert [r["id"] for r in records if "error" not in r] == ["1", "3", "7"]
+
+
+def test_batch_csv_without_a_text_column_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text("id,title,body\n1,Support,Answer tickets\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    assert_failed(run, 2, "CSV header has no text column (looked for text / description; "
+                          "found id, title, body); use --text-field")  # fmt: skip
+    assert run.out == ""
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert_failed(run_cli(capsys, "classify", "--batch", str(empty)), 2, "found nothing")
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("nope.jsonl", "no such file"), ("nope.txt", "no such file"), ("dir", "is a directory")],
+)
+def test_batch_input_that_is_not_a_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, message: str
+) -> None:
+    """A missing or directory input is named as such, whatever its extension."""
+    (tmp_path / "dir").mkdir()
+    path = tmp_path / name
+    assert_failed(run_cli(capsys, "classify", "--batch", str(path)), 2, f"{path}: {message}")
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_batch_jobs_2_is_byte_identical_to_jobs_1(tmp_path: Path, fmt: str) -> None:
+    """Over a window boundary (512 rows), bad rows included."""
+    path, _ = _mixed_jsonl(tmp_path)
+    rows = path.read_bytes() + b"".join(good_rows(560))
+    path.write_bytes(rows)
+    outputs = []
+    for jobs in ("1", "2"):
+        done = subprocess.run(
+            cxcs_argv("classify", "--batch", str(path), "-f", fmt, "--jobs", jobs),
+            capture_output=True, env=subprocess_env(), timeout=120, check=False,
+        )  # fmt: skip
+        assert done.returncode == 1, done.stderr
+        outputs.append((done.stdout, done.stderr))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0].count(b"\n") == 560 + len(BAD_JSONL) * 2 + 1 + (fmt == "csv")
+
+
+def test_rows_written_by_helpers_are_what_batch_reads(tmp_path: Path) -> None:
+    """Control for the batch tests: the good rows are good, and CSV agrees with JSONL."""
+    rows = good_rows(3)
+    jsonl = write_rows(tmp_path / "rows.jsonl", rows)
+    with (tmp_path / "rows.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text"])
+        writer.writerows([json.loads(r)["id"], json.loads(r)["text"]] for r in rows)
+    outs = []
+    for path in (jsonl, tmp_path / "rows.csv"):
+        done = run_subprocess("classify", "--batch", str(path))
+        assert done.returncode == 0, done.stderr
+        outs.append(
+            [{k: v for k, v in r.items() if k != "line"} for r in read_records(done.stdout)]
+        )
+    assert outs[0] == outs[1]

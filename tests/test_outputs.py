@@ -1,0 +1,273 @@
+"""Outputs: closed, full and piped stdout, --output targets, tables at any width, markdown shape."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cxcs.cli import main
+from cxcs.knowledge.resolve import resolve_function
+from cxcs.models.knowledge import Knowledge
+from cxcs.termconsole import stdout_console
+from tests.support import (
+    ANSI,
+    POSTING,
+    assert_failed,
+    clean_env,
+    colour_codes,
+    good_rows,
+    markdown_tables,
+    on_a_terminal,
+    run_cli,
+    run_shell,
+    run_with_stdin,
+    write_rows,
+)
+
+__all__ = ["clean_env"]
+
+
+def test_a_closed_stdout_is_an_output_error(tmp_path: Path) -> None:
+    run = run_shell('exec "$@" >&-', "list")
+    assert_failed(run, 1, "cannot write output: stdout is closed")
+    target = tmp_path / "out.md"  # --output does not need stdout
+    written = run_shell('exec "$@" >&-', "list", "-o", str(target))
+    assert written.code == 0, written.err
+    assert target.read_text(encoding="utf-8").startswith("# ")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [("list",), ("list", "-f", "json"), ("compare", "cx", "ux", "-f", "table")],
+    ids=" ".join,
+)
+def test_a_full_disk_on_stdout_is_an_output_error(args: tuple[str, ...]) -> None:
+    run = run_shell('exec "$@" >/dev/full', *args)
+    assert_failed(run, 1, "cannot write output: No space left on device")
+
+
+def test_a_closed_stderr_does_not_fail_the_command() -> None:
+    run = run_shell('exec "$@" 2>&-', "compare", "cx", "cs")  # 'cs' prints a note on stderr
+    assert run.code == 0
+    assert run.out.startswith("# ")
+
+
+def _missing_dir_cases(tmp_path: Path, posting: Path, rows: Path) -> list[tuple[str, ...]]:
+    nowhere = str(tmp_path / "missing" / "out")
+    return [
+        ("classify", str(posting), "-o", nowhere + ".json"),
+        ("classify", "--batch", str(rows), "-o", nowhere + ".jsonl"),
+        ("map", "-o", nowhere + ".svg"),
+        ("compare", "cx", "ux", "-o", nowhere + ".md"),
+    ]
+
+
+def test_output_into_a_missing_directory_or_a_directory_fails_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """For ``list`` this is in tests/test_cli.py; here every other kind of command."""
+    posting = tmp_path / "posting.txt"
+    posting.write_text(POSTING)
+    rows = write_rows(tmp_path / "rows.jsonl", good_rows(2))
+    (tmp_path / "taken.json").mkdir()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for args in _missing_dir_cases(tmp_path, posting, rows):
+        assert_failed(run_cli(capsys, *args), 2, "does not exist")
+    for args in (
+        ("classify", str(posting), "-o", str(tmp_path / "taken.json")),
+        ("classify", "--batch", str(rows), "-o", str(tmp_path / "taken.json"), "-f", "jsonl"),
+        ("map", "-o", str(tmp_path)),
+    ):
+        assert_failed(run_cli(capsys, *args), 2, "is a directory")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert list((tmp_path / "taken.json").iterdir()) == []
+
+
+def test_a_failing_command_leaves_no_output_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error after --output was checked (bad input, unknown function) writes nothing."""
+    target = tmp_path / "out.json"
+    run = run_with_stdin(capsys, monkeypatch, b"", "classify", "-o", str(target))
+    assert_failed(run, 1, "stdin: input is empty")
+    assert_failed(run_cli(capsys, "compare", "cx", "zzz", "-o", str(target)), 2, "zzz")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("compare", "cx", "cs"),
+        ("compare", "cx", "cs", "-f", "json"),
+        ("map", "-f", "svg"),
+        ("metrics", "-f", "csv"),
+        ("classify", "--batch", "{rows}"),
+        ("classify", "--batch", "{rows}", "-j", "2"),
+    ],
+    ids=" ".join,
+)
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash (set -o pipefail)")
+def test_a_closed_pipe_exits_quietly(tmp_path: Path, args: tuple[str, ...]) -> None:
+    rows = write_rows(tmp_path / "rows.jsonl", good_rows(300))
+    argv = [a.replace("{rows}", str(rows)) for a in args]
+    run = run_shell('set -o pipefail; "$@" | head -1 >/dev/null', *argv, shell="bash")
+    assert run.code == 0, run.err
+    assert "Traceback" not in run.err
+    assert "Error" not in run.err
+    assert all(line.startswith("cxcs: ") for line in run.err.splitlines()), run.err
+
+
+def test_a_closed_pipe_under_a_rich_table_is_quiet() -> None:
+    """No traceback; the exit status is rich's own (1), see the report."""
+    run = run_shell('"$@" | head -1 >/dev/null', "compare", "cx", "cs", "ux", "-f", "table")
+    assert run.err.splitlines() == [line for line in run.err.splitlines() if "'cs'" in line]
+
+
+@pytest.fixture
+def fresh_console() -> Iterator[None]:
+    """The stdout console is cached; let it see this test's environment, then forget it."""
+    stdout_console.cache_clear()
+    yield
+    stdout_console.cache_clear()
+
+
+TERMINALS = {
+    "NO_COLOR": {"NO_COLOR": "1"},
+    "TERM=dumb": {"TERM": "dumb"},
+    "20 columns": {"COLUMNS": "20"},
+    "300 columns": {"COLUMNS": "300"},
+    "1 column": {"COLUMNS": "1"},
+    "nonsense columns": {"COLUMNS": "wide"},
+}
+
+
+@pytest.mark.usefixtures("fresh_console")
+@pytest.mark.parametrize("terminal", sorted(TERMINALS))
+def test_table_renders_at_any_width_and_colour_setting(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    terminal: str,
+) -> None:
+    for name, value in TERMINALS[terminal].items():
+        monkeypatch.setenv(name, value)
+    posting = tmp_path / "posting.txt"
+    posting.write_text(POSTING)
+    for args in (
+        ("compare", "cx", "cs"),
+        ("compare", "cx", "success", "ux", "service"),
+        ("classify", str(posting), "--explain"),
+        ("map",),
+        ("show", "ux"),
+    ):
+        stdout_console.cache_clear()
+        run = run_cli(capsys, *args, "--format", "table")
+        assert run.code == 0, (args, run.err)
+        assert "Traceback" not in run.err
+        assert run.out.strip()
+        assert not ANSI.search(run.out)
+        if args[0] == "compare" and terminal == "20 columns":
+            assert max(len(line) for line in run.out.splitlines()) <= 20
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (("compare", "cx", "success", "ux"), {"COLUMNS": "20"}),
+        (("map",), {"TERM": "dumb", "COLUMNS": "300"}),
+        (("classify", "{posting}", "--explain"), {"NO_COLOR": "1", "COLUMNS": "20"}),
+    ],
+    ids=lambda v: (
+        " ".join(v) if isinstance(v, tuple) else " ".join(f"{k}={x}" for k, x in v.items())
+    ),
+)
+def test_table_on_a_real_terminal(
+    tmp_path: Path, args: tuple[str, ...], env: dict[str, str]
+) -> None:
+    posting = tmp_path / "posting.txt"
+    posting.write_text(POSTING)
+    out = on_a_terminal(*(a.replace("{posting}", str(posting)) for a in args), env=env)
+    assert out.strip()  # and it exited 0 (_on_a_terminal checks)
+    assert "Traceback" not in out
+    if "NO_COLOR" in env or env.get("TERM") == "dumb":
+        assert not colour_codes(out)
+
+
+# --------------------------------------------------------------------------- properties
+
+
+def _names(kb: Knowledge) -> list[str]:
+    """Every way to name a function: ids, names, aliases, abbreviations, in odd cases."""
+    names = set()
+    for fid, function in kb.functions.items():
+        for name in (fid, function.name, *function.aliases, function.abbreviation or fid):
+            names |= {name, name.upper(), f"  {name.title()} "}
+    return sorted(names)
+
+
+def _markdown(*args: str) -> str:
+    """stdout of ``cxcs ARGS -f markdown``, run in-process (no pytest fixture needed)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main([*args, "-f", "markdown"])
+        except SystemExit as exc:
+            assert exc.code in (0, None), err.getvalue()
+    assert "Traceback" not in err.getvalue()
+    return out.getvalue()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_markdown_is_always_a_table_with_one_row_per_item(kb: Knowledge, data: Any) -> None:
+    names = _names(kb)
+    ids = sorted(kb.functions)
+    axes = list(kb.axis_ids)
+    command = data.draw(st.sampled_from(["list", "axes", "metrics", "compare"]))
+    if command in {"list", "axes"}:
+        [(_, rows)] = markdown_tables(_markdown(command))
+        assert len(rows) == (len(kb.functions) if command == "list" else len(axes))
+        return
+    if command == "metrics":
+        owner = data.draw(st.none() | st.sampled_from(ids))
+        args = ["metrics", *([owner] if owner else [])]
+        [(_, rows)] = markdown_tables(_markdown(*args))
+        assert len(rows) == sum(1 for m in kb.metrics.values() if owner in (None, *m.owners))
+        return
+    count = data.draw(st.integers(min_value=2, max_value=len(ids)))
+    chosen = data.draw(
+        st.lists(st.sampled_from(names), min_size=count, max_size=count,
+                 unique_by=lambda n: resolve_function(kb, n).function_id)
+    )  # fmt: skip
+    picked = data.draw(st.none() | st.lists(st.sampled_from(axes), min_size=1, unique=True))
+    args = ["compare", *chosen]
+    if picked is not None:
+        args += ["--axes", data.draw(st.sampled_from([",", ", ", " ,"])).join(picked)]
+    tables = markdown_tables(_markdown(*args))
+    assert len(tables[0][1]) == len(picked or axes)
+    if count == 2:
+        assert len(tables) == 1
+    else:
+        assert len(tables) == 2
+        assert len(tables[1][1]) == math.comb(count, 2)
+
+
+def test_the_names_used_above_resolve(kb: Knowledge) -> None:
+    """Control for the markdown property: every sampled name names a function."""
+    for name in _names(kb):
+        assert resolve_function(kb, name).function_id in kb.functions

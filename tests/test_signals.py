@@ -1,0 +1,98 @@
+"""Signals: Ctrl-C (and the like) leaves no partial output, no traceback, and exits 130."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support import (
+    clean_env,
+    cxcs_argv,
+    good_rows,
+    read_records,
+    subprocess_env,
+    write_rows,
+)
+
+__all__ = ["clean_env"]
+
+
+def _interrupt_when(process: subprocess.Popen[bytes], ready: Any, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert process.poll() is None, "finished before it could be interrupted"
+        assert time.monotonic() < deadline, "never started"
+        time.sleep(0.01)
+    time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_half_way_leaves_no_output_file(tmp_path: Path, jobs: str) -> None:
+    source = write_rows(tmp_path / "big.jsonl", good_rows(4000))
+    work = tmp_path / "work"
+    work.mkdir()
+    target = work / "out.jsonl"
+    process = subprocess.Popen(
+        cxcs_argv("classify", "--batch", str(source), "--output", str(target), "-j", jobs),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env(),
+    )  # fmt: skip
+    try:
+        _interrupt_when(process, lambda: any(work.iterdir()))  # the temporary file is there
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130, err
+    assert err.decode().splitlines()[-1] == "cxcs: interrupted"
+    assert b"Traceback" not in err
+    assert out == b""
+    assert list(work.iterdir()) == []  # neither out.jsonl nor a temporary file
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT")
+def test_ctrl_c_half_way_to_stdout_leaves_only_wholeread_records(tmp_path: Path) -> None:
+    source = write_rows(tmp_path / "big.jsonl", good_rows(4000))
+    target = tmp_path / "stdout.jsonl"
+    with target.open("wb") as sink:
+        process = subprocess.Popen(
+            cxcs_argv("classify", "--batch", str(source)),
+            stdout=sink, stderr=subprocess.PIPE, env=subprocess_env(),
+        )  # fmt: skip
+        try:
+            _interrupt_when(process, lambda: target.stat().st_size > 0)
+            _, err = process.communicate(timeout=60)
+        finally:
+            process.kill()
+    assert process.returncode == 130, err
+    assert b"Traceback" not in err
+    records = read_records(target.read_text(encoding="utf-8"))  # every line whole and valid
+    assert 0 < len(records) < 4000
+    assert [r["id"] for r in records] == [f"r{i}" for i in range(len(records))]
+
+
+def test_ctrl_c_under_json_prints_one_error_document() -> None:
+    """Interrupted while waiting for piped input: exit 130, 'interrupted', a JSON document."""
+    import signal as signals
+    import time as clock
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cxcs", "classify", "-f", "json"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    clock.sleep(2.0)  # let it start and block on stdin
+    process.send_signal(signals.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert err.decode().splitlines()[-1] == "cxcs: interrupted"
+    document = json.loads(out)
+    assert document["error"] == {"code": "interrupted", "message": "interrupted"}
