@@ -16,20 +16,25 @@ __all__ = [
     "arrow_schema",
     "classify",
     "classify_frame",
+    "classify_records",
     "compare",
     "load_knowledge",
+    "output_columns",
     "spark_ddl",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxcs.api import classify, compare, load_knowledge
     from cxcs.frames import classify_frame
+    from cxcs.records import classify_records, output_columns
     from cxcs.schema import arrow_schema, spark_ddl
 
 _LAZY = {
     "classify_frame": "cxcs.frames",
     "arrow_schema": "cxcs.schema",
     "spark_ddl": "cxcs.schema",
+    "classify_records": "cxcs.records",
+    "output_columns": "cxcs.records",
 }
 
 

@@ -53,7 +53,7 @@ def classify_frame(
         title_col = None
     names = [n for n in dict.fromkeys((id_col, title_col, *texts)) if n is not None]
     rows = classify_records(
-        _records(df, names),
+        _records(df, names, id_col),
         kb=kb,
         id_field=id_col or "\0no id",
         title_field=title_col,
@@ -89,12 +89,23 @@ def _check_columns(
         raise UsageError(f"the frame has no title column {title_col!r}")
 
 
-def _records(df: Any, names: list[str]) -> Iterator[dict[str, object]]:
-    """The frame's rows as plain dicts of plain Python values (missing values dropped)."""
+def _records(df: Any, names: list[str], id_col: str | None) -> Iterator[dict[str, object]]:
+    """The frame's rows as plain dicts of plain Python values (missing values dropped).
+
+    A whole-number float id is written as an integer: pandas stores an integer column with
+    a missing value as floats, and ``17.0`` was the id ``17``.
+    """
     present = [n for n in names if n in df.columns]
     columns = [df[n].tolist() for n in present]
+    if id_col in present and df[id_col].dtype.kind == "f":
+        index = present.index(id_col)
+        columns[index] = [_whole(v) for v in columns[index]]
     for values in zip(*columns, strict=True):
         yield {n: v for n, v in zip(present, values, strict=True) if not _missing(v)}
+
+
+def _whole(value: object) -> object:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _missing(value: object) -> bool:

@@ -56,7 +56,7 @@ def arrow_schema(kb: Knowledge) -> Any:
 
 
 def pandas_dtypes(kb: Knowledge) -> dict[str, str]:
-    """The output columns as pandas nullable dtypes (``string``, ``Int64``, ``Float64``, ``boolean``)."""
+    """The output columns as pandas nullable dtypes: string, Int64, Float64 and boolean."""
     return {name: _PANDAS[kind] for name, kind in column_types(kb).items()}
 
 

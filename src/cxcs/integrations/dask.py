@@ -70,9 +70,7 @@ def classify_dask(
             raise UsageError(f"the DataFrame has no column {name!r}")
         meta[kept_column(name, names)] = meta.index.to_series().astype(ddf[name].dtype)
     options = {"text_col": texts, "id_col": id_col, "title_col": title_col, "keep": tuple(keep)}
-    return ddf.map_partitions(
-        _classify_partition, delayed(ship(kb), pure=True), options, meta=meta
-    )
+    return ddf.map_partitions(_classify_partition, delayed(ship(kb), pure=True), options, meta=meta)
 
 
 def classify_jsonl(
@@ -95,7 +93,8 @@ def classify_jsonl(
     from cxcs.records import Fields
 
     kb = _knowledge(kb)
-    paths = [os.fspath(p) for p in ([urlpath] if isinstance(urlpath, str | os.PathLike) else urlpath)]
+    many = urlpath if not isinstance(urlpath, str | os.PathLike) else [urlpath]
+    paths = [os.fspath(p) for p in many]
     lines = db.read_text(paths, blocksize=None, encoding="utf-8", errors="surrogateescape")
     fields = Fields(id_field, title_field, tuple(text_fields))
     return lines.map_partitions(_classify_lines, delayed(ship(kb), pure=True), fields)

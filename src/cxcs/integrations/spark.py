@@ -103,8 +103,8 @@ def _selection(df: Any, columns: _Columns) -> Any:
     """Only the columns the workers need; the id as a string (as JSON ids are)."""
     from pyspark.sql import functions as f
 
-    names = [n for n in dict.fromkeys((columns.id_col, columns.title_col, *columns.texts))]
-    picked = [f.col(n).cast("string").alias(n) if n == columns.id_col else f.col(n) for n in names if n]
+    names = [n for n in dict.fromkeys((columns.id_col, columns.title_col, *columns.texts)) if n]
+    picked = [f.col(n).cast("string").alias(n) if n == columns.id_col else f.col(n) for n in names]
     picked += [f.col(n) for n in columns.keep if n not in names]
     return df.select(*picked)
 
@@ -122,9 +122,7 @@ def _broadcast(df: Any, shipped: ShippedKnowledge) -> Any:
     return context.broadcast(shipped)
 
 
-def _classify_batches(
-    source: Any, columns: _Columns, batches: Iterator[Any]
-) -> Iterator[Any]:
+def _classify_batches(source: Any, columns: _Columns, batches: Iterator[Any]) -> Iterator[Any]:
     """The mapped function: each pandas batch in, its output rows out (runs on workers)."""
     import pandas as pd
 
