@@ -288,3 +288,18 @@ def has_module(name: str) -> bool:
     import importlib.util
 
     return importlib.util.find_spec(name) is not None
+
+
+def run_cli_plain(*args: str) -> tuple[int, str, str]:
+    """``cxcs ARGS`` in-process without pytest fixtures (for hypothesis tests): exit status,
+    stdout and stderr."""
+    import contextlib
+
+    out, err = io.StringIO(), io.StringIO()
+    code: Any = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code
+    return (0 if code is None else int(code)), out.getvalue(), err.getvalue()

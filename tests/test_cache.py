@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from cxcs.knowledge import cache
-from cxcs.knowledge.load import load_knowledge
+from cxcs.knowledge.load import data_dir, load_knowledge
+from tests.support import clean_env, run_cli
+
+__all__ = ["clean_env"]
 
 
 @pytest.fixture
@@ -62,3 +70,119 @@ def test_a_cache_hit_does_not_import_yaml(cache_in: Path) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert json.loads(done.stdout) is False
+
+
+# --------------------------------------------------------------------------- hostile caches
+
+
+def _entry(cache_in: Path) -> Path:
+    load_knowledge(signals=False)
+    (entry,) = cache_in.glob("*.json")
+    return entry
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_at_the_cache_path_never_hangs(cache_in: Path) -> None:
+    entry = _entry(cache_in)
+    entry.unlink()
+    os.mkfifo(entry)
+    done = subprocess.run(
+        [sys.executable, "-m", "cxcs", "list", "-f", "json"],
+        capture_output=True, text=True, timeout=60, check=False,
+        env={**os.environ, "CXCS_CACHE_DIR": str(cache_in)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["result"]
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_cache_entry_linked_to_a_device_is_not_read(cache_in: Path) -> None:
+    entry = _entry(cache_in)
+    entry.unlink()
+    entry.symlink_to("/dev/zero")
+    started = time.perf_counter()
+    assert load_knowledge(signals=False) == load_knowledge(signals=False, base=None)
+    assert time.perf_counter() - started < 10
+
+
+def test_an_oversized_cache_entry_is_not_read(cache_in: Path) -> None:
+    entry = _entry(cache_in)
+    with entry.open("r+b") as handle:  # sparse: 400 MB on paper, nothing on disk
+        handle.truncate(cache.MAX_ENTRY_BYTES * 25)
+    started = time.perf_counter()
+    fresh = load_knowledge(signals=False)
+    assert time.perf_counter() - started < 5
+    assert fresh.functions
+    assert entry.stat().st_size < cache.MAX_ENTRY_BYTES  # replaced by a good entry
+
+
+def test_a_cache_entry_of_another_knowledge_base_is_not_served(
+    cache_in: Path, tmp_path: Path
+) -> None:
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "functions.yaml").write_text("functions:\n  cx:\n    name: Planted CX\n")
+    planted = load_knowledge([overlay], signals=False)
+    (other,) = [p for p in cache_in.glob("*.json")]
+    key = cache.cache_key(
+        [(str(data_dir() / n), (data_dir() / n).read_text(encoding="utf-8"))
+         for n in ("functions.yaml", "metrics.yaml", "signals.yaml")],
+        signals=False,
+    )  # fmt: skip
+    other.rename(cache_in / f"{key}.json")  # planted under the shipped knowledge's key
+    assert cache.read(key) is None
+    assert load_knowledge(signals=False).functions["cx"].name != planted.functions["cx"].name
+
+
+def test_an_edited_cache_entry_is_not_trusted(cache_in: Path) -> None:
+    fresh = load_knowledge(signals=False)
+    entry = _entry(cache_in)
+    data = entry.read_bytes()
+    name = fresh.functions["cx"].name
+    entry.write_bytes(data.replace(name.encode(), b"Edited CX", 1))
+    assert load_knowledge(signals=False).functions["cx"].name == name
+
+
+def test_a_cache_directory_others_can_write_is_refused(
+    cache_in: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shared = cache_in / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    os.environ["CXCS_CACHE_DIR"] = str(shared)
+    cache._noted.clear()
+    load_knowledge(signals=False)
+    load_knowledge(signals=False)
+    assert list(shared.iterdir()) == []  # nothing written, so nothing planted is read
+    err = capsys.readouterr().err
+    assert err.count("writable by other users; running without the cache") == 1
+
+
+def test_no_home_directory_runs_without_the_cache_and_says_so_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("CXCS_CACHE_DIR", "XDG_CACHE_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", no_home)
+    cache._noted.clear()
+    run = run_cli(capsys, "list")
+    assert run.code == 0, run.err
+    assert run.err.count("no home directory; running without the knowledge cache") == 1
+    again = run_cli(capsys, "show", "cx")
+    assert again.code == 0, again.err
+    assert "knowledge cache" not in again.err  # once per process
+    assert cache.cache_dir() is None
+
+
+def test_cxcs_no_cache_0_leaves_the_cache_on(
+    cache_in: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for value in ("0", "false", "no", "off", ""):
+        monkeypatch.setenv("CXCS_NO_CACHE", value)
+        assert cache.cache_dir() == cache_in, value
+    monkeypatch.setenv("CXCS_NO_CACHE", "yes")
+    assert cache.cache_dir() is None

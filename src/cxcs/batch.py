@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cxcs.errors import UsageError
+from cxcs.safe_text import csv_cell, has_surrogates, writable
 
 WINDOW = 512
 """Rows per round of work handed to the worker processes with --jobs."""
@@ -90,6 +91,11 @@ def _row_from_mapping(
     row_id = None if raw_id is None else str(raw_id)
     title = record.get(title_field)
     text = _pick(record, text_fields)
+    unwritable = _unwritable_field(
+        ((id_field, row_id), (title_field, title), (" / ".join(text_fields), text))
+    )
+    if unwritable is not None:
+        return Row(line, writable(row_id) if row_id else row_id, error=unwritable)
     if text is None:
         return Row(line, row_id, error=f"no text (looked for field {' / '.join(text_fields)})")
     if not isinstance(text, str):
@@ -101,6 +107,16 @@ def _row_from_mapping(
     if isinstance(title, str) and title.strip():
         return Row(line, row_id, title.strip(), text[:MAX_ROW_CHARS])
     return Row(line, row_id, None, text[:MAX_ROW_CHARS])
+
+
+def _unwritable_field(values: tuple[tuple[str, object], ...]) -> str | None:
+    """Why a row cannot be written back (a lone surrogate, e.g. from a JSON ``\\ud800``
+    escape, in a field it uses), or None. Such a row becomes an error record whose id has
+    the surrogate replaced by U+FFFD, so the rest of the batch is still written."""
+    for name, value in values:
+        if isinstance(value, str) and has_surrogates(value):
+            return f"not valid Unicode: field {name} holds a lone surrogate"
+    return None
 
 
 def read_jsonl(
@@ -167,7 +183,8 @@ def read_csv(
             yield Row(start, None, error="more fields than the header has")
             continue
         if any(_has_surrogates(v) for v in record.values() if isinstance(v, str)):
-            yield Row(start, record.get(fields[0]), error="not valid UTF-8")
+            raw_id = record.get(fields[0])
+            yield Row(start, writable(raw_id) if raw_id else None, error="not valid UTF-8")
             continue
         yield _row_from_mapping(start, record, fields)
 
@@ -242,7 +259,7 @@ class RecordWriter:
                 ]
                 self._csv = csv.DictWriter(self.stream, columns, lineterminator="\n")
                 self._csv.writeheader()
-            self._csv.writerow(flat)
+            self._csv.writerow({k: csv_cell(v) for k, v in flat.items()})
 
 
 _WORKER_KB: Any = None

@@ -95,9 +95,11 @@ KbOption = Annotated[
 
 
 def say(message: str) -> None:
-    """A one-line message on stderr (line breaks in it, e.g. from a name given, are escaped)."""
-    one_line = message.replace("\r", "\\r").replace("\n", "\\n")
-    _write_stderr(f"cxcs: {one_line}\n")
+    """A one-line message on stderr (line breaks and control characters in it, e.g. from a
+    name given, are escaped)."""
+    from cxcs.safe_text import one_line
+
+    _write_stderr(f"cxcs: {one_line(message)}\n")
 
 
 def _write_stderr(text: str) -> None:

@@ -17,6 +17,9 @@ class CxcsError(Exception):
     exit_code = EXIT_DOMAIN
 
     def __init__(self, message: str, **details: Any) -> None:
+        from cxcs.safe_text import one_line
+
+        message = one_line(message)  # one line, no control characters: it is shown as is
         super().__init__(message)
         self.message = message
         self.details = details
@@ -46,6 +49,9 @@ class KnowledgeError(CxcsError):
 
     def __init__(self, file: str, line: int | None, problem: str) -> None:
         where = f"{file}:{line}" if line else file
+        from cxcs.safe_text import one_line
+
+        problem = one_line(problem)
         super().__init__(f"{where}: {problem}", file=file, line=line, problem=problem)
         self.file = file
         self.line = line

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from cxcs.errors import OutputError, UsageError
+from cxcs.safe_text import visible
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -121,7 +122,7 @@ def emit_picture(picture: RenderableType, fmt: str, output: Path | None, title: 
     console.width = max(20, min(200, console.measure(picture).maximum))
     console.print(picture)
     if fmt == "svg":
-        text = console.export_svg(title=title)
+        text = console.export_svg(title=visible(title), code_format=offline_svg_format())
     elif fmt == "html":
         text = console.export_html(inline_styles=True)
     else:
@@ -130,6 +131,18 @@ def emit_picture(picture: RenderableType, fmt: str, output: Path | None, title: 
         write_atomic(output, text)
     else:
         sys.stdout.write(text)
+
+
+def offline_svg_format() -> str:
+    """rich's SVG template without its ``@font-face`` rules, which load fonts from a CDN
+    (no output may fetch anything; the monospace fallback font is used instead)."""
+    import inspect
+    import re
+
+    from rich.console import Console
+
+    default = inspect.signature(Console.export_svg).parameters["code_format"].default
+    return re.sub(r"@font-face \{\{.*?\}\}\s*", "", str(default), flags=re.DOTALL)
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -1,10 +1,11 @@
 """Classify a job posting into the customer-facing function its duties describe.
 
-Pipeline: split off a title -> split the body into sections -> match lexicon phrases through
-the n-gram index -> weight each match by its section (boilerplate counts little or nothing)
-and by how often the phrase already fired -> shares per function (and "none") -> a decision
-and a confidence that combines how much evidence there is with how clearly the top function
-beats the runner-up. Pure: text in, :class:`Classification` out.
+Pipeline: strip HTML -> split off a title -> match lexicon phrases and section words through
+the n-gram index -> split the body into sections -> tally each match into a feature group
+(phrase tier × section, the title, the serve-vs-build duty frame) -> the learned linear model
+(:mod:`cxcs.engine.model`) turns the tallies into a probability per function and for "not
+customer-facing" -> a calibrated confidence that the answer is right, and a decision. Pure:
+text in, :class:`Classification` out.
 """
 
 from __future__ import annotations
@@ -12,12 +13,20 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from operator import itemgetter
+from itertools import compress, count, pairwise
 from typing import Any
 
-from cxcs.engine.lexicon import Entry, Lexicon, compile_lexicon
-from cxcs.engine.sections import SectionMap, build_sections, is_heading
-from cxcs.engine.text import lower_keep_offsets, stems_of, token_spans
+from cxcs.engine.lexicon import ATTRIBUTIVE, CONTRAST, FRAME, Entry, Lexicon, compile_lexicon
+from cxcs.engine.model import (
+    DUTY_SECTIONS,
+    GROUPS,
+    LOW_GROUP_SECTIONS,
+    Model,
+    shipped_model,
+    squash,
+)
+from cxcs.engine.sections import SectionMap, build_sections
+from cxcs.engine.text import lower_keep_offsets, stems_of, strip_html, token_spans
 from cxcs.models.classify import Classification, Decision, Evidence, FunctionScore, TitleCheck
 from cxcs.models.knowledge import Knowledge
 from cxcs.models.signals import NOT_CUSTOMER_FACING, Signals
@@ -28,7 +37,10 @@ MAX_CHARS = 200_000
 TITLE_MAX_CHARS = 100
 TITLE_MAX_WORDS = 12
 
-_LEXICONS: dict[tuple[str, int], Lexicon] = {}
+REQUIREMENTS, LOW, TITLE = GROUPS.index("requirements"), GROUPS.index("low"), GROUPS.index("title")
+
+_LEXICONS: dict[str, Lexicon] = {}
+_BLOCKED = Entry("", ())
 
 
 def signals_of(kb: Knowledge) -> Signals:
@@ -40,91 +52,100 @@ def signals_of(kb: Knowledge) -> Signals:
     return kb.signals
 
 
-def lexicon_for(kb: Knowledge, scale: int = 1) -> Lexicon:
+def lexicon_for(kb: Knowledge) -> Lexicon:
     """The compiled lexicon for ``kb`` (cached by knowledge hash)."""
-    key = (kb.origin.sha256, scale)
+    key = kb.origin.sha256
     if key not in _LEXICONS:
-        _LEXICONS[key] = compile_lexicon(kb, signals_of(kb), scale)
+        _LEXICONS[key] = compile_lexicon(kb, signals_of(kb))
     return _LEXICONS[key]
 
 
-@dataclass
-class _Tally:
-    raw: dict[str, float]
-    evidence: list[Evidence]
+Match = tuple[int, int, Entry | None, tuple[str, str] | None]
 
 
-def locate(
-    text: str, lexicon: Lexicon, with_sections: bool
-) -> tuple[list[tuple[int, int, Entry]], SectionMap | None]:
-    """Phrase matches as (start, end, entry), and (for a body) the posting's sections."""
-    lowered = lower_keep_offsets(text)
-    stems = stems_of(lowered)
-    lookup, anchors = lexicon.lookup, lexicon.anchors
-    found: list[tuple[int, int, Entry | None, tuple[str, str] | None]] = []
-    count = len(stems)
+def _matches(stems: list[str], lexicon: Lexicon) -> list[Match]:
+    """Leftmost-longest phrase matches as ``(token index, length, entry, marker)``.
+
+    Two C-level passes find the token positions where any key can start; only those are
+    looked at in Python. A phrase followed by an attributive noun ("accounting software")
+    names the employer's field and counts for nothing.
+    """
+    singles, heads, lookup = lexicon.singles, lexicon.heads, lexicon.lookup
+    single_hits = list(map(singles.get, stems))
+    head_hits = list(map(heads.get, pairwise(stems)))
+    candidates = sorted({*compress(count(), single_hits), *compress(count(), head_hits)})
+    found: list[Match] = []
+    total = len(stems)
     resume = 0
-    singles = lexicon.singles
-    for i in [i for i, s in enumerate(stems) if s in anchors]:
-        stem = stems[i]
-        for offset, n in anchors[stem]:
-            start = i - offset
-            if start < resume or start < 0 or start + n > count:
-                continue
-            hit = singles.get(stem) if n == 1 else lookup.get(tuple(stems[start : start + n]))
+    for i in candidates:
+        if i < resume:
+            continue
+        hit = None
+        n = 1
+        lengths = head_hits[i] if i < len(head_hits) else None
+        if lengths:
+            for n in lengths:
+                if i + n <= total:
+                    hit = lookup.get(tuple(stems[i : i + n]))
+                    if hit is not None:
+                        break
+        if hit is None:
+            hit = single_hits[i]
+            n = 1
             if hit is None:
                 continue
-            entry, marker = hit
-            if not with_sections:
-                if entry is None:
-                    continue
-                marker = None
-            found.append((start, n, entry, marker))
-            if entry is not None:
-                resume = start + n
-                break
-    found.sort(key=itemgetter(0))
-    spans = token_spans(lowered, [i for f in found for i in (f[0], f[0] + f[1] - 1)])
-    located: list[tuple[int, int, Entry]] = []
-    headings: list[tuple[int, str]] = []
-    cues: list[tuple[int, int, str]] = []
-    for index, n, entry, marker in found:
-        start = spans[index][0]
-        end = spans[index + n - 1][1]
-        if marker is not None:
-            kind, section = marker
-            if kind == "cue":
-                cues.append((start, end, section))
-            elif is_heading(text, start, end):
-                headings.append((start, section))
+        entry, marker = hit
         if entry is not None:
-            located.append((start, end, entry))
-    return located, (build_sections(text, headings, cues) if with_sections else None)
+            if i + n < total and stems[i + n] in ATTRIBUTIVE:
+                entry = _BLOCKED
+            resume = i + n
+        found.append((i, n, entry, marker))
+    return found
 
 
-def sections_of(kb: Knowledge, text: str) -> SectionMap:
-    """The sections of a posting body (for inspection and tests)."""
-    _, sections = locate(text, lexicon_for(kb), with_sections=True)
-    assert sections is not None
-    return sections
+@dataclass
+class Analysis:
+    """What the scan found: per ``(function, group)`` tallies, duty-frame counts, the
+    evidence (in text order, weights not yet scaled by the model), and the sections."""
+
+    tallies: dict[tuple[str, int], float]
+    frames: dict[str, float]
+    evidence: list[tuple[Evidence, int]]
+    sections: SectionMap | None
 
 
-def _scan(
+def scan(
     text: str,
     offset: int,
     lexicon: Lexicon,
     signals: Signals,
     source: str,
-    multiplier: float = 1.0,
-) -> _Tally:
-    """Match phrases (and, for a body, section words) and tally what they add per function."""
-    located, sections = locate(text, lexicon, with_sections=source == "body")
+    posting: str,
+) -> Analysis:
+    """Match phrases (and, for a body, section words) and tally them by feature group."""
+    lowered = lower_keep_offsets(text)
+    stems = stems_of(lowered)
+    found = _matches(stems, lexicon)
+    body = source == "body"
+    spans = token_spans(lowered, [i for f in found for i in (f[0], f[0] + f[1] - 1)])
+    located: list[tuple[int, int, Entry]] = []
+    markers: list[tuple[int, int, str]] = []
+    cues: list[tuple[int, int, str]] = []
+    for index, n, entry, marker in found:
+        start = spans[index][0]
+        end = spans[index + n - 1][1]
+        if marker is not None and body:
+            kind, section = marker
+            (cues if kind == "cue" else markers).append((start, end, section))
+        if entry is not None and entry.weights:
+            located.append((start, end, entry))
+    sections = build_sections(text, markers, cues) if body else None
     weights = signals.sections.weights
     decay = signals.thresholds.repeat_decay
-    raw: dict[str, float] = defaultdict(float)
+    tallies: dict[tuple[str, int], float] = defaultdict(float)
+    frames: dict[str, float] = defaultdict(float)
+    evidence: list[tuple[Evidence, int]] = []
     fired: dict[str, int] = {}
-    evidence: list[Evidence] = []
-    # Matches come in text order, so walk the sections alongside them.
     starts, names = (sections.starts, sections.names) if sections else ([0], ["title"])
     section_weights = [weights.get(n, 1.0) if sections else 1.0 for n in names]
     current, last = 0, len(starts) - 1
@@ -136,23 +157,41 @@ def _scan(
             continue
         repeat = fired.get(entry.phrase, 0)
         fired[entry.phrase] = repeat + 1
-        factor = section_weight * multiplier * (decay**repeat)
-        for function, weight in entry.weights:
+        factor = section_weight * decay**repeat
+        if not body:
+            where = TITLE
+        elif section in DUTY_SECTIONS:
+            where = -1
+        elif section in LOW_GROUP_SECTIONS:
+            where = LOW
+        else:
+            where = REQUIREMENTS
+        matched = posting[start + offset : end + offset]
+        for function, weight, group in entry.weights:
             effective = weight * factor
-            raw[function] += effective
+            if group == FRAME:
+                if where == -1:
+                    frames[function[1:]] += effective
+                continue
+            slot = group if where == -1 else where
+            tallies[(function, slot)] += effective
             evidence.append(
-                Evidence(
-                    entry.phrase,
-                    function,
-                    section,
-                    effective,
-                    start + offset,
-                    end + offset,
-                    text[start:end],
-                    source,
+                (
+                    Evidence(
+                        entry.phrase,
+                        function,
+                        section,
+                        effective,
+                        start + offset,
+                        end + offset,
+                        matched,
+                        source,
+                        posting,
+                    ),
+                    slot,
                 )
             )
-    return _Tally(dict(raw), evidence)
+    return Analysis(dict(tallies), dict(frames), evidence, sections)
 
 
 def split_title(text: str) -> tuple[str | None, str, int]:
@@ -172,6 +211,94 @@ def split_title(text: str) -> tuple[str | None, str, int]:
     return None, text, 0
 
 
+def features(
+    kb: Knowledge,
+    text: str,
+    title: str | None = None,
+    *,
+    detect_title: bool = True,
+    lexicon: Lexicon | None = None,
+) -> tuple[dict[tuple[str, int], float], dict[str, float], int, str | None]:
+    """The model's inputs for a posting: tallies, shared features, word count, title."""
+    found = _analyse(kb, text, title, detect_title, lexicon)
+    return found[0], found[1], found[2], found[3]
+
+
+def _analyse(
+    kb: Knowledge,
+    text: str,
+    title: str | None,
+    detect_title: bool,
+    lexicon: Lexicon | None,
+) -> tuple[
+    dict[tuple[str, int], float],
+    dict[str, float],
+    int,
+    str | None,
+    Analysis,
+    Analysis | None,
+    str,
+]:
+    signals = signals_of(kb)
+    lexicon = lexicon or lexicon_for(kb)
+    text = text[:MAX_CHARS]
+    clean = strip_html(text)
+    body, body_offset = clean, 0
+    if title is None and detect_title:
+        title, body, body_offset = split_title(clean)
+    body_found = scan(body, body_offset, lexicon, signals, "body", text)
+    title_found = scan(title, 0, lexicon, signals, "title", title) if title else None
+    tallies = dict(body_found.tallies)
+    if title_found:
+        for key, value in title_found.tallies.items():
+            tallies[key] = tallies.get(key, 0.0) + value * signals.thresholds.title_weight
+    words = len(body.split())
+    shared = {
+        "serve": body_found.frames.get("serve", 0.0),
+        "build": body_found.frames.get("build", 0.0),
+        "words": float(words),
+    }
+    return tallies, shared, words, title, body_found, title_found, text
+
+
+def shared_vector(shared: dict[str, float]) -> list[float]:
+    """The shared features as the model reads them."""
+    return [
+        squash(shared["serve"]),
+        squash(shared["build"]),
+        math.log1p(shared["words"]) / 5.0,
+    ]
+
+
+def class_logits(
+    model: Model,
+    classes: list[str],
+    tallies: dict[tuple[str, int], float],
+    shared: dict[str, float],
+) -> dict[str, float]:
+    """Each class's linear score from its own function's group tallies and shared features."""
+    common = shared_vector(shared)
+    logits: dict[str, float] = {}
+    for c in classes:
+        w = model.weights(c)
+        value = w.bias
+        for g, weight in enumerate(w.groups):
+            tally = tallies.get((c, g))
+            if tally:
+                value += weight * squash(tally)
+        for weight, x in zip(w.shared, common, strict=True):
+            value += weight * x
+        logits[c] = value
+    return logits
+
+
+def softmax(logits: dict[str, float]) -> dict[str, float]:
+    top = max(logits.values())
+    exps = {c: math.exp(v - top) for c, v in logits.items()}
+    total = sum(exps.values())
+    return {c: v / total for c, v in exps.items()}
+
+
 def classify(
     kb: Knowledge,
     text: str,
@@ -179,32 +306,33 @@ def classify(
     *,
     detect_title: bool = True,
     lexicon: Lexicon | None = None,
+    model: Model | None = None,
 ) -> Classification:
     """Classify posting ``text`` (optionally with its ``title``). Never raises on any text."""
     signals = signals_of(kb)
-    lexicon = lexicon or lexicon_for(kb)
-    limits = signals.thresholds
+    model = model or shipped_model()
     truncated = len(text) > MAX_CHARS
-    text = text[:MAX_CHARS]
-    body, body_offset = text, 0
-    if title is None and detect_title:
-        title, body, body_offset = split_title(text)
-    body_tally = _scan(body, body_offset, lexicon, signals, "body")
-    title_tally = (
-        _scan(title, 0, lexicon, signals, "title", limits.title_weight) if title else _Tally({}, [])
+    tallies, shared, words, title, body_found, title_found, text = _analyse(
+        kb, text, title, detect_title, lexicon
     )
     classes = [*kb.functions, NOT_CUSTOMER_FACING]
-    combined = {
-        c: max(0.0, body_tally.raw.get(c, 0.0) + title_tally.raw.get(c, 0.0)) for c in classes
-    }
-    body_label = _top_label(body_tally.raw, classes, limits.min_evidence)
-    words = len(body.split())
-    result = _decide(combined, classes, signals, words, has_title=bool(title))
-    evidence = (*title_tally.evidence, *body_tally.evidence)  # each already in text order
-    title_check = _title_check(title, title_tally.raw, body_label, classes) if title else None
+    logits = class_logits(model, classes, tallies, shared)
+    probabilities = softmax(logits)
+    points: dict[str, float] = defaultdict(float)
+    for (function, group), value in tallies.items():
+        if group != CONTRAST and value > 0:
+            points[function] += value
+    body_points: dict[str, float] = defaultdict(float)
+    for (function, group), value in body_found.tallies.items():
+        if group != CONTRAST:
+            body_points[function] += value
+    result = _decide(probabilities, points, classes, signals, model, words, bool(title))
+    evidence = [*(title_found.evidence if title_found else ()), *body_found.evidence]
+    merged = _scale_evidence(evidence, model, tallies)
+    title_check = _title_check(title, title_found, body_points, classes, signals) if title else None
     return Classification.model_construct(
         **result,
-        evidence=evidence,
+        evidence=merged,
         title=title_check,
         words=words,
         chars_read=len(text),
@@ -212,63 +340,86 @@ def classify(
     )
 
 
-def _top_label(raw: dict[str, float], classes: list[str], minimum: float) -> str | None:
-    best = max(classes, key=lambda c: raw.get(c, 0.0))
-    return best if raw.get(best, 0.0) >= minimum else None
+def _scale_evidence(
+    evidence: list[tuple[Evidence, int]], model: Model, tallies: dict[tuple[str, int], float]
+) -> tuple[Evidence, ...]:
+    """Turn each match's raw weight into its share of its class's score — the group's
+    learned weight times the group's squashed tally, split over the group's matches by raw
+    weight — and merge the groups of one match for one function into one item."""
+    factors: dict[tuple[str, int], float] = {}
+    merged: list[Evidence] = []
+    previous: Evidence | None = None
+    for item, group in evidence:
+        key = (item.function, group)
+        factor = factors.get(key)
+        if factor is None:
+            total = tallies.get(key, 0.0)
+            slope = squash(total) / total if total else 1.0
+            factor = factors[key] = model.weights(item.function).groups[group] * slope
+        item.weight *= factor
+        if (
+            previous is not None
+            and previous.start == item.start
+            and previous.function == item.function
+            and previous.source == item.source
+        ):
+            previous.weight += item.weight
+            continue
+        merged.append(item)
+        previous = item
+    return tuple(merged)
 
 
 def _decide(
-    combined: dict[str, float], classes: list[str], signals: Signals, words: int, has_title: bool
+    probabilities: dict[str, float],
+    points: dict[str, float],
+    classes: list[str],
+    signals: Signals,
+    model: Model,
+    words: int,
+    has_title: bool,
 ) -> dict[str, Any]:
     limits = signals.thresholds
-    total = sum(combined.values())
-    shares = {c: (combined[c] / total if total else 0.0) for c in classes}
-    ranked = sorted(classes, key=lambda c: (-combined[c], c))
+    ranked = sorted(classes, key=lambda c: (-probabilities[c], c))
     functions = [c for c in ranked if c != NOT_CUSTOMER_FACING]
     top, second = ranked[0], ranked[1]
-    p1, p2 = shares[top], shares[second]
-    strength = 1 - math.exp(-total / limits.evidence_scale)
-    separation = (p1 - p2) / p1 if p1 else 0.0
-    confidence = strength * math.sqrt(p1 * separation)
+    p1, p2 = probabilities[top], probabilities[second]
+    confidence = model.calibrate(p1)
+    total = sum(points.values())
     short = words < limits.min_words
     if short:
         confidence = min(confidence, limits.short_text_cap)
     scores = tuple(
         FunctionScore.model_construct(
-            function=c, score=round(shares[c], 4), raw=round(combined[c], 4)
+            function=c, score=round(probabilities[c], 4), raw=round(points.get(c, 0.0), 4)
         )
-        for c in functions
+        for c in classes
+        if c != NOT_CUSTOMER_FACING
     )
     decision: Decision
     label: str | None = top
     runner_up: str | None = second
-    if total < limits.min_evidence or (short and not has_title and total < 2 * limits.min_evidence):
+    if total < limits.min_evidence or (short and not has_title):
         decision, label = "insufficient", None
         reason = (
-            f"too little evidence ({total:.1f} < {limits.min_evidence} needed)"
+            f"too little evidence ({total:.1f} points, {limits.min_evidence:g} needed)"
             if total < limits.min_evidence
             else f"too short ({words} words)"
         )
-        runner_up = functions[0] if combined[functions[0]] > 0 else None
+        runner_up = functions[0] if points.get(functions[0], 0.0) > 0 else None
     elif top == NOT_CUSTOMER_FACING:
         decision, label = "not_customer_facing", None
         runner_up = functions[0]
-        reason = "the duties read as a role that is not customer-facing"
-    elif p2 and p2 / p1 >= limits.ambiguous_ratio:
-        decision = "ambiguous"
-        reason = f"{top} and {second} are too close to call ({p1:.2f} vs {p2:.2f})"
-    elif confidence >= limits.confident:
+        reason = f"the duties read as a role that is not customer-facing (p={p1:.2f})"
+    elif confidence >= model.confident:
         decision = "confident"
-        reason = f"{top} leads with {p1:.0%} of the evidence"
-    elif combined[top] < limits.min_function_evidence:
-        decision, label = "insufficient", None
-        reason = (
-            f"weak evidence: {top} has {combined[top]:.1f} points, "
-            f"{limits.min_function_evidence} needed"
-        )
+        reason = f"{top} is right with probability {confidence:.2f} (runner-up {second})"
     else:
         decision = "ambiguous"
-        reason = f"confidence {confidence:.2f} is below {limits.confident}"
+        reason = (
+            f"{top} ({p1:.2f}) over {second} ({p2:.2f}); calibrated confidence "
+            f"{confidence:.2f} is below {model.confident:.2f}"
+        )
     return {
         "label": label,
         "decision": decision,
@@ -276,15 +427,25 @@ def _decide(
         "runner_up": runner_up,
         "margin": round(p1 - p2, 4),
         "scores": scores,
-        "not_customer_facing": round(shares[NOT_CUSTOMER_FACING], 4),
+        "not_customer_facing": round(probabilities[NOT_CUSTOMER_FACING], 4),
         "reason": reason,
     }
 
 
 def _title_check(
-    title: str, raw: dict[str, float], body_label: str | None, classes: list[str]
+    title: str,
+    title_found: Analysis | None,
+    body_points: dict[str, float],
+    classes: list[str],
+    signals: Signals,
 ) -> TitleCheck:
-    title_label = _top_label(raw, classes, 0.5)
+    title_points: dict[str, float] = defaultdict(float)
+    if title_found:
+        for (function, group), value in title_found.tallies.items():
+            if group != CONTRAST:
+                title_points[function] += value
+    title_label = _top_label(title_points, classes, 0.5)
+    body_label = _top_label(body_points, classes, signals.thresholds.min_evidence)
     mismatch = bool(title_label and body_label and title_label != body_label)
     message = None
     if mismatch:
@@ -296,3 +457,15 @@ def _title_check(
         mismatch=mismatch,
         message=message,
     )
+
+
+def _top_label(raw: dict[str, float], classes: list[str], minimum: float) -> str | None:
+    best = max(classes, key=lambda c: raw.get(c, 0.0))
+    return best if raw.get(best, 0.0) >= minimum else None
+
+
+def sections_of(kb: Knowledge, text: str) -> SectionMap:
+    """The sections of a posting body (for inspection and tests)."""
+    found = scan(strip_html(text), 0, lexicon_for(kb), signals_of(kb), "body", text)
+    assert found.sections is not None
+    return found.sections

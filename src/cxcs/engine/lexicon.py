@@ -1,132 +1,113 @@
-"""Compile signals and knowledge-base phrases into a token n-gram index.
+"""Compile signals and knowledge-base phrases into token n-gram indexes.
 
-Looking a posting up costs one dict probe per token and n-gram length that starts with a
-known first token, so the cost per posting stays flat as the lexicon grows.
+A posting is looked up with two C-level passes (one dict probe per token for one-word
+phrases, one per adjacent token pair for longer ones); only the tokens that hit anything
+are looked at in Python, so the cost per posting stays flat as the lexicon grows.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from cxcs.engine.text import phrase_key
 from cxcs.models.knowledge import Knowledge
 from cxcs.models.signals import NOT_CUSTOMER_FACING, Signals
 
+STRONG, MEDIUM, WEAK, CONTRAST, FRAME = range(5)
+"""Feature group of a phrase's weight: its tier, a contrast rule, or a duty-frame word."""
 
-@dataclass(frozen=True)
+TIER_GROUPS = {"strong": STRONG, "medium": MEDIUM, "weak": WEAK}
+
+ATTRIBUTIVE = frozenset(
+    phrase_key(
+        "software platform platforms company companies industry industries firm firms "
+        "startup startups sector provider providers marketplace vendor vendors"
+    )
+)
+"""Nouns that turn the phrase before them into the employer's field ("accounting software",
+"a nursing company"): such a match describes the business, not the role's duties."""
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
-    """What one phrase adds: ``(function, weight)`` pairs, with the phrase as written."""
+    """What one phrase adds: ``(function, weight, group)`` triples, with the phrase as written.
+
+    An entry without weights is a blocker: it only stops its words from counting in
+    another sense ("use cases" is not support "cases").
+    """
 
     phrase: str
-    weights: tuple[tuple[str, float], ...]
+    weights: tuple[tuple[str, float, int], ...]
 
 
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "in",
-        "on",
-        "at",
-        "of",
-        "to",
-        "for",
-        "our",
-        "we",
-        "you",
-        "you'll",
-        "your",
-        "we're",
-        "is",
-        "are",
-        "what",
-        "who",
-        "this",
-        "and",
-        "with",
-        "be",
-        "it",
-        "how",
-        "why",
-        "by",
-        "as",
-        "or",
-        "all",
-        "will",
-        "about",
-        "look",
-        "when",
-        "where",
-    ]
-)
-"""Words a phrase is never anchored on: they occur everywhere and would make every token a
-candidate."""
+Hit = tuple[Entry | None, tuple[str, str] | None]
+"""What a key matches: a phrase entry and/or a section marker ``(kind, section)``."""
 
 
 @dataclass
 class Lexicon:
-    """Phrase index: stem tuple -> entry, and stem tuple -> section marker.
+    """Phrase index built from entries (phrases) and markers (section words).
 
-    ``anchors`` maps a stem to the phrases anchored on it as ``(offset, length)`` pairs,
-    longest first: a phrase is anchored on its first word that is not a stopword, so a token
-    is probed only for phrases that can match around it.
+    ``lookup`` maps every key to its hit; ``singles`` maps a one-word key to its hit;
+    ``heads`` maps the first two words of every longer key to the lengths of the keys that
+    start with them, longest first — so a token pair costs one probe per length, however
+    many phrases there are.
     """
 
     entries: dict[tuple[str, ...], Entry] = field(default_factory=dict)
     markers: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
-    anchors: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
-    lookup: dict[tuple[str, ...], tuple[Entry | None, tuple[str, str] | None]] = field(
-        default_factory=dict
-    )
-    singles: dict[str, tuple[Entry | None, tuple[str, str] | None]] = field(default_factory=dict)
+    lookup: dict[tuple[str, ...], Hit] = field(default_factory=dict)
+    singles: dict[str, Hit] = field(default_factory=dict)
+    heads: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.entries)
 
     @property
     def longest(self) -> int:
-        return max((n for pairs in self.anchors.values() for _, n in pairs), default=1)
+        return max((len(key) for key in self.lookup), default=1)
 
     def index(self) -> None:
-        """Rebuild ``anchors`` and ``lookup`` from the entries and markers."""
+        """Rebuild ``lookup``, ``singles`` and ``heads`` from the entries and markers."""
         self.lookup = {
             key: (self.entries.get(key), self.markers.get(key))
             for key in (*self.entries, *self.markers)
         }
         self.singles = {key[0]: hit for key, hit in self.lookup.items() if len(key) == 1}
-        found: dict[str, set[tuple[int, int]]] = defaultdict(set)
-        for key in (*self.entries, *self.markers):
-            offset = next((i for i, word in enumerate(key) if word not in STOPWORDS), 0)
-            found[key[offset]].add((offset, len(key)))
-        self.anchors = {
-            word: tuple(sorted(pairs, key=lambda p: (-p[1], p[0]))) for word, pairs in found.items()
-        }
+        lengths: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for key in self.lookup:
+            if len(key) >= 2:
+                lengths[(key[0], key[1])].add(len(key))
+        self.heads = {head: tuple(sorted(ns, reverse=True)) for head, ns in lengths.items()}
 
 
-def compile_lexicon(kb: Knowledge, signals: Signals, scale: int = 1) -> Lexicon:
+def compile_lexicon(kb: Knowledge, signals: Signals, padding: Iterable[str] = ()) -> Lexicon:
     """Build the index from the signals file and the knowledge base's titles, duties, metrics.
 
-    ``scale`` > 1 adds inert synthetic phrases (for benchmarking cost against lexicon size).
+    ``padding`` adds phrases that count for nothing (for benchmarking cost against lexicon
+    size); a padding phrase never replaces a real one.
     """
-    weights: dict[tuple[str, ...], dict[str, float]] = defaultdict(dict)
+    weights: dict[tuple[str, ...], dict[tuple[str, int], float]] = defaultdict(dict)
     shown: dict[tuple[str, ...], str] = {}
 
-    def add(phrase: str, function: str, weight: float) -> None:
+    def add(phrase: str, function: str, weight: float, group: int) -> None:
         key = phrase_key(phrase)
         if not key:
             return
         shown.setdefault(key, phrase)
-        current = weights[key].get(function, 0.0)
+        slot = (function, CONTRAST if weight < 0 or group == CONTRAST else group)
+        current = weights[key].get(slot, 0.0)
         # The strongest statement of a phrase for a function wins; contrasts add on top.
-        weights[key][function] = max(current, weight) if weight > 0 else current + weight
+        weights[key][slot] = max(current, weight) if slot[1] != CONTRAST else current + weight
 
     for function, tiers in signals.phrases.items():
-        for tier_name in ("strong", "medium", "weak"):
+        for tier_name, group in TIER_GROUPS.items():
             for phrase in getattr(tiers, tier_name):
-                add(phrase, function, signals.tiers[tier_name])
+                add(phrase, function, signals.tiers[tier_name], group)
     for axis_id, tier_name in signals.kb_feeds.items():
+        group = TIER_GROUPS[tier_name]
         for fid, known in kb.functions.items():
             cell = known.cells.get(axis_id)
             if cell is None:
@@ -136,24 +117,35 @@ def compile_lexicon(kb: Knowledge, signals: Signals, scale: int = 1) -> Lexicon:
                 for item in items:
                     if axis_id == "metrics" and item in kb.metrics:
                         metric = kb.metrics[item]
-                        add(metric.name, fid, signals.tiers[tier_name])
+                        add(metric.name, fid, signals.tiers[tier_name], group)
                         if len(metric.abbreviation) >= 3:
-                            add(metric.abbreviation, fid, signals.tiers[tier_name])
+                            add(metric.abbreviation, fid, signals.tiers[tier_name], group)
                     elif len(phrase_key(item)) >= 2:
-                        add(item, fid, signals.tiers[tier_name])
+                        add(item, fid, signals.tiers[tier_name], group)
     for contrast in signals.contrasts:
         for phrase in contrast.phrases:
-            add(phrase, contrast.favour, contrast.weight)
-            add(phrase, contrast.over, -contrast.weight)
-    base_size = len(shown)
-    for n in range(scale - 1):
-        for i in range(base_size):
-            add(f"zzsynthetic{n} filler{i} phrase", NOT_CUSTOMER_FACING, 0.1)
+            add(phrase, contrast.favour, contrast.weight, CONTRAST)
+            add(phrase, contrast.over, -contrast.weight, CONTRAST)
+    for frame, phrases in signals.frames.items():
+        for phrase in phrases:
+            add(phrase, f"_{frame}", 1.0, FRAME)
     lexicon = Lexicon()
-    for key, per_function in weights.items():
-        pairs = tuple((f, round(w, 4)) for f, w in sorted(per_function.items()) if w != 0)
-        if pairs:
-            lexicon.entries[key] = Entry(shown[key], pairs)
+    for key, per_slot in weights.items():
+        triples = tuple(
+            (function, round(w, 4), group)
+            for (function, group), w in sorted(per_slot.items())
+            if w != 0
+        )
+        if triples:
+            lexicon.entries[key] = Entry(shown[key], triples)
+    for phrase in signals.blockers:
+        key = phrase_key(phrase)
+        if key:
+            lexicon.entries[key] = Entry(phrase, ())
+    for phrase in padding:
+        key = phrase_key(phrase)
+        if key and key not in lexicon.entries:
+            lexicon.entries[key] = Entry(phrase, ())
     rules = signals.sections
     for kind, table in (("heading", rules.headings), ("cue", rules.boilerplate)):
         for section, phrases in table.items():
@@ -163,3 +155,17 @@ def compile_lexicon(kb: Knowledge, signals: Signals, scale: int = 1) -> Lexicon:
                     lexicon.markers.setdefault(key, (kind, section))
     lexicon.index()
     return lexicon
+
+
+__all__ = [
+    "ATTRIBUTIVE",
+    "CONTRAST",
+    "FRAME",
+    "MEDIUM",
+    "NOT_CUSTOMER_FACING",
+    "STRONG",
+    "WEAK",
+    "Entry",
+    "Lexicon",
+    "compile_lexicon",
+]

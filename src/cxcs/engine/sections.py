@@ -54,32 +54,113 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+LOW_SECTIONS = frozenset({"company", "benefits", "equal_opportunity"})
+"""Sections that count little; any heading-like line ends them, so they cannot swallow the
+duties that follow an "About us" or "Total rewards" block."""
+
+MAX_HEADING_CHARS = 80
+MAX_HEADING_WORDS = 8
+
+
+def heading_lines(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every heading-like line: a short line that is a markdown heading
+    (``## Role``), bold on its own (``**What you'll do**``, ``**Pay:**``), ends with a colon,
+    or is written in capitals — whatever words it holds."""
+    found: list[tuple[int, int]] = []
+    position = 0
+    for line in text.split("\n"):
+        end = position + len(line)
+        if 2 < len(line) <= MAX_HEADING_CHARS and _heading_like(line):
+            found.append((position, end))
+        position = end + 1
+    return found
+
+
+def _heading_like(line: str) -> bool:
+    stripped = line.strip()
+    core = stripped.strip(HEADING_LEAD + ":")
+    if not core or core[-1] in ".,;!?" or len(core.split()) > MAX_HEADING_WORDS:
+        return False
+    if stripped.startswith("#") or stripped.rstrip(":").endswith("**"):
+        return True
+    if stripped.startswith("**") and ":**" in stripped:
+        return True
+    if stripped.endswith(":"):
+        return True
+    letters = [c for c in core if c.isalpha()]
+    return len(letters) >= 4 and core.isupper()
+
+
 def build_sections(
-    text: str, headings: list[tuple[int, str]], cues: list[tuple[int, int, str]]
+    text: str,
+    markers: list[tuple[int, int, str]],
+    cues: list[tuple[int, int, str]],
+    lines: list[tuple[int, int]] | None = None,
 ) -> SectionMap:
-    """Combine heading positions and boilerplate sentences into a :class:`SectionMap`."""
-    events: list[tuple[int, int, str]] = [(0, 0, "summary")]
-    events += [(offset, 0, name) for offset, name in headings]
+    """Combine heading words, heading-like lines and boilerplate sentences into sections.
+
+    - A heading word on a heading-like line opens its section at that line; so does one that
+      stands as a heading (:func:`is_heading`). When text follows its colon on the same line
+      ("Salary: $40,000"), the section closes at the end of that line.
+    - A heading-like line without a known heading word ends a company, benefits or
+      equal-opportunity section (it opens ``other``, which counts like the summary).
+    - A sentence with a boilerplate cue belongs to the cue's section, whatever surrounds it.
+    """
+    lines = heading_lines(text) if lines is None else lines
+    line_starts = [start for start, _ in lines]
+    # (offset, order, kind, name); kinds: block, inline, close-inline, generic, cue+, cue-
+    events: list[tuple[int, int, str, str]] = []
+    claimed: set[int] = set()
+    for start, end, name in markers:
+        index = bisect_right(line_starts, start) - 1
+        if index >= 0 and lines[index][0] <= start < lines[index][1]:
+            if index not in claimed:
+                claimed.add(index)
+                events.append((lines[index][0], 1, "block", name))
+            continue
+        if not is_heading(text, start, end):
+            continue
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        rest = text[end:line_end].lstrip(" \t*_#:-–")
+        if len(rest) >= 3:
+            events.append((start, 1, "inline", name))
+            events.append((line_end, 0, "close-inline", name))
+        else:
+            events.append((start, 1, "block", name))
+    for index, (start, _) in enumerate(lines):
+        if index not in claimed:
+            events.append((start, 1, "generic", "other"))
     for start, end, name in cues:
         left, right = sentence_around(text, start, end)
-        events.append((left, 1, name))
-        events.append((right, -1, name))
-    events.sort(key=lambda e: (e[0], -e[1]))
-    starts: list[int] = []
-    names: list[str] = []
+        events.append((left, 2, "cue+", name))
+        events.append((right, -1, "cue-", name))
+    events.sort(key=lambda e: (e[0], e[1]))
+    starts: list[int] = [0]
+    names: list[str] = ["summary"]
     current = "summary"
+    saved: str | None = None  # the section an inline heading interrupted
     open_cues: list[str] = []
-    for offset, kind, name in events:
-        if kind == 0:
+    for offset, _, kind, name in events:
+        if kind == "block":
+            current, saved = name, None
+        elif kind == "inline":
+            saved = current if saved is None else saved
             current = name
-        elif kind == 1:
+        elif kind == "close-inline":
+            if saved is not None:
+                current, saved = saved, None
+        elif kind == "generic":
+            if current in LOW_SECTIONS:
+                current = "other"
+        elif kind == "cue+":
             open_cues.append(name)
         elif name in open_cues:
             open_cues.remove(name)
         effective = open_cues[-1] if open_cues else current
-        if starts and starts[-1] == offset:
+        if starts[-1] == offset:
             names[-1] = effective
-        elif not names or names[-1] != effective:
+        elif names[-1] != effective:
             starts.append(offset)
             names.append(effective)
     return SectionMap(starts, names)

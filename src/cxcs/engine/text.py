@@ -44,6 +44,19 @@ NOUNS_IN_ING = frozenset(
 )
 """Words whose -ing is part of a noun we need to tell apart (accounting is not accounts)."""
 
+STEM_EXCEPTIONS = {
+    # A plural noun whose singular is also a common adjective or verb keeps its own stem:
+    # "be patient" is not "patients", "log a bug" is not "logs".
+    "patients": "patients",
+    "logs": "logs",
+    # "moderated" (a moderated usability session) is not "moderate" (moderate experience).
+    "moderated": "moderated",
+    # British "programme" is a program, not programming.
+    "programme": "program",
+    "programmes": "program",
+}
+"""Words the light stemmer would fold into a different sense; each has a test."""
+
 
 class _StemCache(dict[str, str]):
     """word -> stem, computed on first sight (``__missing__``), so lookups stay in C."""
@@ -61,6 +74,8 @@ _STEMS = _StemCache()
 def _stem(word: str) -> str:
     if word.endswith(("'s", "’s")):
         word = word[:-2]
+    if word in STEM_EXCEPTIONS:
+        return STEM_EXCEPTIONS[word]
     if word in NOUNS_IN_ING:
         return word.removesuffix("s")
     if len(word) <= 3 or not word.isalpha():
@@ -114,3 +129,80 @@ def lower_keep_offsets(text: str) -> str:
     if len(lowered) == len(text):
         return lowered
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+_MARKUP = re.compile(r"<[a-zA-Z/!]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+BLOCK_TAGS = frozenset(
+    {"p", "br", "li", "ul", "ol", "div", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th"}
+    | {"table", "section", "article", "header", "footer", "blockquote", "pre", "hr", "dt", "dd"}
+)
+"""Tags that end a line: they become a line break, so sentences and headings stay apart."""
+
+
+def strip_html(text: str) -> str:
+    """``text`` with HTML tags blanked out, same length, so offsets still point into it.
+
+    Block tags (``<p>``, ``<li>``, ``<br>``, headings, ...) become a line break padded with
+    spaces; inline tags become spaces; an entity becomes its character padded with spaces.
+    Text without markup is returned as it is (one regex search).
+    """
+    if _MARKUP.search(text) is None:
+        return text
+    from html.parser import HTMLParser
+
+    chars = list(text)
+    line_starts = [0]
+    line_starts += [i + 1 for i, c in enumerate(text) if c == "\n"]
+
+    class _Blanker(HTMLParser):
+        def _blank(self, length: int, first: str) -> None:
+            line, column = self.getpos()
+            start = line_starts[line - 1] + column
+            end = min(start + length, len(chars))
+            for i in range(start, end):
+                chars[i] = " "
+            if start < end:
+                chars[start] = first
+
+        def _tag(self, tag: str) -> None:
+            raw = self.get_starttag_text() or ""
+            self._blank(len(raw), "\n" if tag in BLOCK_TAGS else " ")
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            self._tag(tag)
+
+        def handle_startendtag(self, tag: str, attrs: object) -> None:
+            self._tag(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            line, column = self.getpos()
+            start = line_starts[line - 1] + column
+            end = text.find(">", start)
+            end = len(text) if end < 0 else end + 1
+            self._blank(end - start, "\n" if tag in BLOCK_TAGS else " ")
+
+        def handle_comment(self, data: str) -> None:
+            self._blank(len(data) + 7, " ")
+
+        def handle_decl(self, decl: str) -> None:
+            self._blank(len(decl) + 3, " ")
+
+        def handle_entityref(self, name: str) -> None:
+            import html
+
+            value = html.unescape(f"&{name};")
+            self._blank(len(name) + 2, value if len(value) == 1 else " ")
+
+        def handle_charref(self, name: str) -> None:
+            import html
+
+            value = html.unescape(f"&#{name};")
+            self._blank(len(name) + 3, value if len(value) == 1 else " ")
+
+    parser = _Blanker(convert_charrefs=False)
+    try:
+        parser.feed(text)
+        parser.close()
+    except Exception:  # malformed markup: keep whatever was blanked so far
+        pass
+    return "".join(chars)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import field_serializer
@@ -29,6 +29,31 @@ class Evidence:
     end: int
     text: str
     source: str = "body"
+    context: str = field(default="", repr=False, compare=False)
+    """The text the offsets point into (the posting, or the title); shared, not copied."""
+
+    @property
+    def snippet(self) -> str:
+        """The match with a few words either side, as the posting wrote it (one line)."""
+        return snippet_of(self.context, self.start, self.end) if self.context else self.text
+
+
+SNIPPET_CHARS = 40
+
+
+def snippet_of(text: str, start: int, end: int, around: int = SNIPPET_CHARS) -> str:
+    """``text[start:end]`` with up to ``around`` characters either side, cut at word
+    boundaries, whitespace folded, "…" where cut."""
+    left = max(0, start - around)
+    right = min(len(text), end + around)
+    if left > 0:
+        space = text.find(" ", left, start)
+        left = space + 1 if space >= 0 else left
+    if right < len(text):
+        space = text.rfind(" ", end, right)
+        right = space if space >= 0 else right
+    body = " ".join(text[left:right].split())
+    return ("…" if left > 0 else "") + body + ("…" if right < len(text) else "")
 
 
 class FunctionScore(Frozen):
@@ -66,6 +91,18 @@ class Classification(Frozen):
     truncated: bool = False
     reason: str
 
+    def evidence_by_function(self, limit: int | None = 3) -> dict[str, list[Evidence]]:
+        """Evidence grouped by function (the label first, then by total contribution), each
+        group sorted by contribution, largest first; ``limit`` per group (``None``: all).
+        Matches that count against a function (contrast rules) are left out."""
+        groups: dict[str, list[Evidence]] = {}
+        for item in self.evidence:
+            if item.weight > 0:
+                groups.setdefault(item.function, []).append(item)
+        totals = {f: sum(e.weight for e in items) for f, items in groups.items()}
+        order = sorted(groups, key=lambda f: (f != self.label, -totals[f], f))
+        return {f: sorted(groups[f], key=lambda e: (-e.weight, e.start))[:limit] for f in order}
+
     @field_serializer("evidence")
     def _evidence_rounded(self, evidence: tuple[Evidence, ...]) -> list[dict[str, object]]:
         """Evidence as objects, weights rounded to 4 places (computed unrounded, for speed)."""
@@ -79,6 +116,7 @@ class Classification(Frozen):
                 "end": e.end,
                 "text": e.text,
                 "source": e.source,
+                "snippet": e.snippet,
             }
             for e in evidence
         ]

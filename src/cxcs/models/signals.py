@@ -37,15 +37,13 @@ class SectionRules(Frozen):
 
 
 class Thresholds(Frozen):
-    """Decision thresholds (documented in the README, never tuned to a test set)."""
+    """Evidence floors and matching constants. The decision thresholds proper (when an
+    answer is ``confident``) come with the learned model (``classifier-model.json``),
+    derived there from a stated target precision."""
 
     min_words: int = Field(ge=1)
     min_evidence: float = Field(gt=0)
-    min_function_evidence: float = Field(gt=0)
-    confident: float = Field(gt=0, lt=1)
-    ambiguous_ratio: float = Field(gt=0, lt=1)
     short_text_cap: float = Field(gt=0, le=1)
-    evidence_scale: float = Field(gt=0)
     repeat_decay: float = Field(gt=0, le=1)
     title_weight: float = Field(ge=0)
 
@@ -57,5 +55,11 @@ class Signals(Frozen):
     phrases: dict[str, PhraseTiers]
     kb_feeds: dict[str, str]
     contrasts: tuple[Contrast, ...] = ()
+    frames: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    """Duty-frame words (``serve``: serving people; ``build``: building or operating
+    things), counted in the duty sections as features of their own."""
+    blockers: tuple[str, ...] = ()
+    """Phrases that count for nothing: they stop their words from firing in another sense
+    ("use cases" is not support "cases", "picking up new tools" is not warehouse picking)."""
     sections: SectionRules
     thresholds: Thresholds

@@ -18,6 +18,7 @@ from cxcs.models.knowledge import Knowledge
 from cxcs.models.placement import PlacedFunction, Placement
 from cxcs.render.reports import meta
 from cxcs.render.view import Column, Report, TableBlock
+from cxcs.safe_text import visible
 
 PICTURE_FORMATS = ("table", "svg", "html")
 """Formats that show the grid itself (table on a terminal or as plain text)."""
@@ -40,7 +41,7 @@ PALETTE = (
 
 def title(placement: Placement) -> str:
     """The picture's title."""
-    return f"Functions by {placement.x.name} (→) and {placement.y.name} (↑)"
+    return visible(f"Functions by {placement.x.name} (→) and {placement.y.name} (↑)")
 
 
 def _styles(placement: Placement) -> dict[str, str]:
@@ -52,26 +53,29 @@ def build_grid(placement: Placement) -> Table:
     styles = _styles(placement)
     x, y = placement.x, placement.y
     grid = Table(
-        title=title(placement),
+        title=Text(title(placement)),
         box=box.SQUARE,
         show_lines=True,
         expand=False,
         title_style="bold",
     )
     grid.add_column(
-        Text(f"{y.name} ↑ \\ {x.name} →", style="bold"), justify="right", style="bold", no_wrap=True
+        Text(visible(f"{y.name} ↑ \\ {x.name} →"), style="bold"),
+        justify="right",
+        style="bold",
+        no_wrap=True,
     )
     for value in x.scale:
-        grid.add_column(Text(value, style="bold"), justify="center", min_width=9)
+        grid.add_column(Text(visible(value), style="bold"), justify="center", min_width=9)
     for row in reversed(range(len(y.scale))):
-        cells: list[RenderableType] = [Text(y.scale[row])]
+        cells: list[RenderableType] = [Text(visible(y.scale[row]))]
         for column in range(len(x.scale)):
             cell = placement.cell(column, row)
             marks = cell.marks if cell else ()
             cells.append(
                 Text("\n").join(
                     Text(
-                        m.label + (DISPUTED_MARK if m.disputed else ""),
+                        visible(m.label) + (DISPUTED_MARK if m.disputed else ""),
                         style=styles[m.function] + (" italic" if m.disputed else ""),
                     )
                     for m in marks
@@ -95,11 +99,13 @@ def legend(placement: Placement) -> Text:
     styles = _styles(placement)
     text = Text()
     for function in placement.functions:
-        text.append(f"{function.label:>{_label_width(placement)}}", style=styles[function.function])
-        text.append(f"  {function.name}")
+        label = visible(f"{function.label:>{_label_width(placement)}}")
+        text.append(label, style=styles[function.function])
+        text.append(visible(f"  {function.name}"))
         if function.disputed:
             text.append(
-                f"  {DISPUTED_MARK} disputed: {_disputed_text(function, placement)}", style="italic"
+                visible(f"  {DISPUTED_MARK} disputed: {_disputed_text(function, placement)}"),
+                style="italic",
             )
         text.append("\n")
     if placement.disputed:

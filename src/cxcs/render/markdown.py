@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from cxcs.render.view import Report, TableBlock, cell_text
+from cxcs.safe_text import markdown_text
 
 
 def escape_cell(text: str) -> str:
-    """Make text safe inside a GFM table cell: pipes escaped, newlines as <br>."""
-    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    """Make text safe inside a GFM table cell: controls escaped, ``& < >`` as entities (no
+    raw HTML), pipes escaped, newlines as <br>."""
+    text = markdown_text(text).replace("\\", "\\\\").replace("|", "\\|")
     return "<br>".join(part.strip() for part in text.replace("\r\n", "\n").split("\n"))
 
 

@@ -288,6 +288,10 @@ def validate_report(kb: Knowledge) -> Report:
     return Report("validate", "Knowledge base is valid", [table], payload, meta(kb))
 
 
+EVIDENCE_PER_FUNCTION = 3
+"""Evidence rows shown per function unless --explain asks for all."""
+
+
 def classify_report(kb: Knowledge, result: Classification, explain: bool = False) -> Report:
     """Decision, scores with bars, evidence with offsets, title check, and (--explain) the
     per-function contribution of each phrase."""
@@ -323,23 +327,29 @@ def classify_report(kb: Knowledge, result: Classification, explain: bool = False
         [Column("id"), Column("function"), Column("share", "bar"), Column("raw")],
         score_rows,
     )
+    # The posting's own words, grouped by function (the label first), largest contribution
+    # first: the top few per function, every match under --explain.
+    grouped = result.evidence_by_function(None if explain else EVIDENCE_PER_FUNCTION)
     evidence_rows: list[list[str | float | None]] = [
         [
-            e.phrase,
-            e.function,
+            function,
+            e.text,
+            e.snippet,
             e.section if e.source == "body" else "title",
             f"{e.weight:+.2f}",
             f"{e.start}-{e.end}",
         ]
-        for e in result.evidence
+        for function, items in grouped.items()
+        for e in items
     ]
     evidence = TableBlock(
         "Evidence",
         [
-            Column("phrase"),
             Column("function"),
+            Column("words"),
+            Column("in context"),
             Column("section"),
-            Column("weight"),
+            Column("adds"),
             Column("chars"),
         ],
         evidence_rows,

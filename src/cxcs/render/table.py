@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cxcs.render.view import Report, TableBlock, cell_text
+from cxcs.safe_text import rich_text
 
 BAR_WIDTH = 20
 
@@ -23,27 +24,32 @@ def bar(value: float, width: int = BAR_WIDTH) -> Text:
 def build_table(block: TableBlock) -> Table:
     """One block as a rich Table."""
     multiline = any(isinstance(v, str) and "\n" in v for row in block.rows for v in row)
-    table = Table(title=block.title, caption=block.caption, show_lines=multiline, expand=False)
+    table = Table(
+        title=rich_text(block.title) if block.title else None,
+        caption=rich_text(block.caption) if block.caption else None,
+        show_lines=multiline,
+        expand=False,
+    )
     for column in block.columns:
-        table.add_column(column.header, overflow="fold", no_wrap=column.kind == "bar")
+        table.add_column(rich_text(column.header), overflow="fold", no_wrap=column.kind == "bar")
     for row in block.rows:
         cells: list[Text | str] = []
         for value, column in zip(row, block.columns, strict=False):
             if column.kind == "bar" and isinstance(value, float):
                 cells.append(bar(value))
             else:
-                cells.append(Text(cell_text(value)))
+                cells.append(rich_text(cell_text(value)))
         table.add_row(*cells)
     return table
 
 
 def print_report(report: Report, console: Console) -> None:
     """Print the report to a console."""
-    console.print(Text(report.title, style="bold"))
+    console.print(rich_text(report.title, style="bold"))
     for block in report.tables:
         console.print(build_table(block))
     for note in report.notes:
-        console.print(Text(note, style="dim"))
+        console.print(rich_text(note, style="dim"))
     meta = report.meta
     console.print(
         Text(

@@ -1,0 +1,88 @@
+"""Text safety: user text (postings, batch rows, overlays, names) is data in every output.
+
+Every writer passes user-provided strings through one of these functions, so a posting or an
+overlay can never clear a terminal, set the clipboard (OSC 52), plant a link (OSC 8), run
+HTML in a markdown preview, start a spreadsheet formula, or crash an encoder:
+
+- :func:`writable`: lone surrogates (possible from JSON ``\\ud800`` escapes or undecodable
+  bytes) become U+FFFD, so every string can be encoded as UTF-8.
+- :func:`visible`: C0 and C1 control characters (ESC, BEL, CSI, DEL, ...; not tab or line
+  breaks) are shown as escapes such as ``\\x1b`` instead of being sent raw. Used for the
+  terminal, markdown, CSV and stderr.
+- :func:`one_line`: :func:`visible`, plus tabs and line breaks escaped (``\\n``): messages
+  on stderr and in JSON error documents stay one line.
+- :func:`markdown_text`: :func:`visible`, plus ``&``, ``<`` and ``>`` as HTML entities, so no
+  raw HTML reaches a CommonMark renderer.
+- :func:`csv_cell`: :func:`visible`, plus OWASP's formula neutralisation: a cell starting with
+  ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'`` so spreadsheets
+  read it as text.
+- :func:`rich_text`: a :class:`rich.text.Text` (never markup) of :func:`visible` text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
+"""C0 controls except tab, LF and CR; DEL; C1 controls (U+0080-U+009F)."""
+_LINE_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Every C0/C1 control and DEL, plus the Unicode line and paragraph separators."""
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""Cell starts a spreadsheet reads as a formula (OWASP CSV injection guidance)."""
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    named = _NAMED.get(char)
+    if named is not None:
+        return named
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def has_surrogates(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (and so cannot be encoded as UTF-8)."""
+    return _SURROGATES.search(text) is not None
+
+
+def writable(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD: always encodable as UTF-8."""
+    return _SURROGATES.sub("\ufffd", text) if has_surrogates(text) else text
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters (but tab and line breaks) shown as escapes."""
+    return _CONTROLS.sub(_escape, writable(text))
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: every control character, tab and line break escaped."""
+    return _LINE_CONTROLS.sub(_escape, writable(text))
+
+
+def markdown_text(text: str) -> str:
+    """``text`` safe for markdown: controls escaped, ``& < >`` as HTML entities."""
+    return visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell: strings get controls escaped and a ``'`` before a formula start;
+    numbers, booleans and None are returned unchanged."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS):
+        value = "'" + value
+    return visible(value)
+
+
+def rich_text(text: str, style: str = "") -> Text:
+    """``text`` as a rich Text (never parsed as markup), controls escaped."""
+    from rich.text import Text
+
+    return Text(visible(text), style=style)

@@ -1,0 +1,185 @@
+"""Matching in the sense meant, sections that end where they should, HTML stripped.
+
+One test per word-sense collision and per section case (postings written for these tests).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cxcs.engine.classify import classify, sections_of
+from cxcs.engine.text import strip_html
+from cxcs.models.classify import Classification
+from cxcs.models.knowledge import Knowledge
+
+SUPPORT = (
+    "Work the ticket queue in Zendesk, troubleshoot technical issues reported by customers, "
+    "reproduce bugs and escalate them to engineering, and write knowledge base articles. "
+)
+
+
+def matched(result: Classification, function: str | None = None) -> set[str]:
+    """The posting's words that matched (lowercased), optionally for one function."""
+    return {e.text.lower() for e in result.evidence if function is None or e.function == function}
+
+
+# --- word senses -------------------------------------------------------------------------
+
+
+def test_patient_the_adjective_is_not_patients(kb: Knowledge) -> None:
+    calm = classify(kb, "Be patient and calm with every caller. " + SUPPORT, None)
+    assert "patient" not in matched(calm)
+    ward = classify(kb, "Care for patients on a busy surgical ward, give medication.", None)
+    assert "patients" in matched(ward, "none")
+
+
+def test_programme_is_not_programming(kb: Knowledge) -> None:
+    result = classify(kb, "Run our customer feedback programme and the NPS programme.", None)
+    assert not any(e.function == "none" for e in result.evidence)
+    assert "customer feedback programme" in matched(result, "cx")
+    coding = classify(kb, "Daily programming in Go and code reviews.", None)
+    assert "programming" in matched(coding, "none")
+
+
+@pytest.mark.parametrize("phrase", ["use cases", "business cases", "test cases"])
+def test_use_and_business_cases_are_not_support_cases(kb: Knowledge, phrase: str) -> None:
+    result = classify(kb, f"Write {phrase} for the roadmap with product managers.", None)
+    assert not any("case" in text for text in matched(result, "support"))
+    support = classify(kb, "Resolve support cases from customers by email.", None)
+    assert "support cases" in matched(support, "support")
+
+
+def test_picking_up_new_tools_is_not_warehouse_picking(kb: Knowledge) -> None:
+    result = classify(kb, "You enjoy picking up new tools quickly and helping customers.", None)
+    assert "picking" not in matched(result)
+    warehouse = classify(kb, "Picking, packing and loading orders onto pallets.", None)
+    assert "picking" in matched(warehouse, "none")
+
+
+def test_logging_bug_reports_is_not_logs(kb: Knowledge) -> None:
+    result = classify(kb, "Log bug reports for engineering and follow them up.", None)
+    assert not any(text.startswith("log") for text in matched(result))
+    assert "bug reports" in matched(result, "support")
+    logs = classify(kb, "Read server logs to find the cause of customer issues.", None)
+    assert "logs" in matched(logs, "support")
+
+
+def test_moderate_is_not_moderated(kb: Knowledge) -> None:
+    result = classify(kb, "Moderate experience with spreadsheets is expected.", None)
+    assert not any(e.function == "ux" for e in result.evidence)
+    ux = classify(kb, "Run moderated and unmoderated usability sessions.", None)
+    assert "moderated" in matched(ux, "ux")
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["We make accounting software for small firms.", "We are a nursing company in Leeds."],
+)
+def test_the_employers_field_is_not_the_roles_duties(kb: Knowledge, field: str) -> None:
+    result = classify(kb, field + " " + SUPPORT, None)
+    assert not {"accounting", "nursing"} & matched(result, "none")
+    duties = classify(kb, "Handle accounting and month-end reconciliations.", None)
+    assert "accounting" in matched(duties, "none")
+
+
+def test_support_inquiries_and_calls_read_as_support(kb: Knowledge) -> None:
+    result = classify(
+        kb, "Handle inbound support inquiries and support calls from our users.", None
+    )
+    assert {"inbound support inquiries", "support calls"} <= matched(result, "support")
+
+
+# --- sections ----------------------------------------------------------------------------
+
+DUTIES = "Answer support tickets, troubleshoot login issues and escalate bugs to engineering."
+
+
+@pytest.mark.parametrize(
+    "heading", ["TOTAL REWARDS", "About Us", "Company Description", "OUR STORY"]
+)
+def test_a_heading_like_line_ends_a_company_or_benefits_section(
+    kb: Knowledge, heading: str
+) -> None:
+    text = f"{heading}\nWe are a friendly company with great perks.\nTHE JOB\n{DUTIES}\n"
+    sections = sections_of(kb, text)
+    assert sections.at(text.index("perks")) in {"company", "benefits"}
+    assert sections.at(text.index("Answer")) not in {"company", "benefits"}
+
+
+def test_a_first_line_salary_does_not_swallow_the_duties(kb: Knowledge) -> None:
+    text = f"Salary: £28,000 per year\nWe are hiring. {DUTIES}\n{DUTIES}\n{DUTIES}"
+    sections = sections_of(kb, text)
+    assert sections.at(text.index("28,000")) == "benefits"
+    assert sections.at(text.index("Answer")) == "summary"
+    result = classify(kb, text, None, detect_title=False)
+    assert result.label == "support"
+
+
+@pytest.mark.parametrize(
+    ("line", "section"),
+    [
+        ("## What you'll do", "responsibilities"),
+        ("**Responsibilities:**", "responsibilities"),
+        ("**Benefits**", "benefits"),
+        ("### About the company", "company"),
+    ],
+)
+def test_markdown_headings_count_as_headings(kb: Knowledge, line: str, section: str) -> None:
+    text = f"Intro text here.\n{line}\nSome words under it.\n"
+    assert sections_of(kb, text).at(text.index("Some")) == section
+
+
+def test_a_benefits_section_ends_at_the_next_markdown_heading(kb: Knowledge) -> None:
+    text = f"## Perks\nDental and a pension.\n## The work\n{DUTIES}\n"
+    sections = sections_of(kb, text)
+    assert sections.at(text.index("Dental")) == "benefits"
+    assert sections.at(text.index("Answer")) == "other"
+
+
+# --- HTML --------------------------------------------------------------------------------
+
+
+def test_html_is_blanked_in_place() -> None:
+    html = "<p>Answer&nbsp;calls &amp; chats</p><ul><li>Fix bugs</li></ul><br/>Done"
+    plain = strip_html(html)
+    assert len(plain) == len(html)
+    assert "<" not in plain and "&amp;" not in plain
+    assert plain.split() == ["Answer", "calls", "&", "chats", "Fix", "bugs", "Done"]
+    assert plain[plain.index("Fix") - 1] == " " and "\n" in plain[: plain.index("Fix")]
+
+
+def test_html_tags_do_not_hide_sentence_ends(kb: Knowledge) -> None:
+    """A benefits cue in one list item must not swallow the duties in the next ones."""
+    items = [
+        "Paid time off and a 401(k)",
+        "Answer support tickets in Zendesk",
+        "Troubleshoot login issues and reproduce bugs",
+        "Escalate defects to engineering with clear bug reports",
+        "Write knowledge base articles",
+    ]
+    html = "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+    plain = "\n".join(f"- {item}" for item in items)
+    tagged, untagged = classify(kb, html, None), classify(kb, plain, None)
+    assert tagged.label == untagged.label == "support"
+    assert tagged.confidence == pytest.approx(untagged.confidence, abs=0.05)
+    for item in tagged.evidence:
+        assert html[item.start : item.end] == item.text
+
+
+# --- evidence ----------------------------------------------------------------------------
+
+
+def test_evidence_quotes_the_posting_sorted_by_contribution(kb: Knowledge) -> None:
+    text = "Responsibilities\n" + SUPPORT * 2
+    result = classify(kb, text, None)
+    grouped = result.evidence_by_function(3)
+    assert next(iter(grouped)) == result.label == "support"
+    top = grouped["support"]
+    assert 0 < len(top) <= 3
+    assert [e.weight for e in top] == sorted((e.weight for e in top), reverse=True)
+    for item in top:
+        assert text[item.start : item.end] == item.text
+        assert item.text in item.snippet
+        assert "\n" not in item.snippet
+    everything = result.evidence_by_function(None)
+    assert sum(map(len, everything.values())) >= sum(map(len, grouped.values()))

@@ -1,0 +1,295 @@
+"""Text safety: user text (postings, batch rows, overlays, names) is data in every output.
+
+No terminal escape reaches the terminal, no raw HTML reaches markdown, no formula starts a CSV
+cell, no knowledge text is read as rich markup, and no string stops a writer.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cxcs.safe_text import csv_cell, markdown_text, one_line, visible, writable
+from tests.support import (
+    clean_env,
+    markdown_tables,
+    read_records,
+    run_cli,
+    run_subprocess,
+    write_rows,
+)
+
+__all__ = ["clean_env"]
+
+ESCAPES = "\x1b[2J\x1b]52;c;SGk=\x1b\\\x1b]8;;http://x\x07\x9b31m\x07\x08\x7f"
+"""Clear screen, OSC 52 clipboard write, OSC 8 link, C1 CSI, BEL, backspace, DEL."""
+RAW_CONTROLS = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
+
+
+def _no_controls(text: str) -> None:
+    """No C0/C1 control in ``text`` but tab, LF and CR (CR only in CSV line ends)."""
+    found = sorted({c for c in text if c in RAW_CONTROLS and c != "\r"})
+    assert not found, found
+
+
+def _overlay(tmp_path: Path, name: str) -> Path:
+    directory = tmp_path / "overlay"
+    directory.mkdir(exist_ok=True)
+    quoted = json.dumps(name)  # a YAML double-quoted scalar: JSON escapes are YAML escapes
+    (directory / "functions.yaml").write_text(f"functions:\n  cx:\n    name: {quoted}\n")
+    return directory
+
+
+# --------------------------------------------------------------------------- the module
+
+
+def test_safe_text_escapes_every_control_but_layout() -> None:
+    assert visible("a\tb\nc") == "a\tb\nc"
+    assert visible("\x1b[2J\x9b\x7f") == "\\x1b[2J\\x9b\\x7f"
+    assert one_line("a\nb\r\tc\u2028") == "a\\nb\\r\\tc\\u2028"
+    for char in RAW_CONTROLS:
+        _no_controls(visible(char))
+        assert char not in one_line(char)
+
+
+def test_safe_text_makes_lone_surrogates_writable() -> None:
+    assert writable("bad\ud800") == "bad\ufffd"
+    for function in (visible, one_line, markdown_text):
+        function("x\udcff").encode("utf-8")  # raises if a surrogate is left
+
+
+def test_csv_cell_neutralises_formulas_as_owasp_recommends() -> None:
+    for start in ("=", "+", "-", "@", "\t", "\r"):
+        cell = csv_cell(f"{start}HYPERLINK(1)")
+        assert isinstance(cell, str) and cell.startswith("'"), cell
+    assert csv_cell("Support") == "Support"
+    assert csv_cell(-0.5) == -0.5  # numbers stay numbers
+    assert csv_cell(None) is None
+
+
+# --------------------------------------------------------------------------- item 2
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv"])
+def test_terminal_escapes_in_a_posting_never_reach_the_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    posting = tmp_path / "e.txt"
+    posting.write_text(f"{ESCAPES} Support\nAnswer tickets; troubleshoot.\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", str(posting), "-f", fmt)
+    assert run.code == 0, run.err
+    if fmt != "csv":  # the csv row has no title column
+        assert "\\x1b[2J" in run.out  # shown, escaped
+    _no_controls(run.out)
+    _no_controls(run.err)
+
+
+def test_terminal_escapes_in_names_and_overlays_never_reach_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = run_cli(capsys, "show", f"x{ESCAPES}", "-f", "json")
+    assert run.code == 2
+    _no_controls(run.err)
+    assert "\\x1b" in json.loads(run.out)["error"]["message"]
+    directory = _overlay(tmp_path, f"CX {ESCAPES}")
+    for args in (("show", "cx"), ("compare", "cx", "ux"), ("list",), ("map",)):
+        for fmt in ("table", "markdown", "csv"):
+            done = run_cli(capsys, *args, "--kb", str(directory), "-f", fmt)
+            assert done.code == 0, (args, done.err)
+            _no_controls(done.out)
+
+
+# --------------------------------------------------------------------------- item 3
+
+
+def test_markdown_escapes_html_from_postings_and_overlays(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    html = "<img src=x onerror=alert(1)> & <b>bold</b>"
+    posting = tmp_path / "h.txt"
+    posting.write_text(f"{html} Support\nAnswer tickets; troubleshoot.\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", str(posting), "-f", "markdown")
+    assert run.code == 0, run.err
+    assert "<img" not in run.out and "<b>" not in run.out
+    cells = [c for _, rows in markdown_tables(run.out) for row in rows for c in row]
+    assert f"{html} Support" in cells  # a CommonMark reader sees the text, not the tags
+    directory = _overlay(tmp_path, html)
+    listed = run_cli(capsys, "list", "--kb", str(directory), "-f", "markdown")
+    assert "<img" not in listed.out
+    assert html in [c for _, rows in markdown_tables(listed.out) for row in rows for c in row]
+
+
+# --------------------------------------------------------------------------- item 4
+
+
+def test_csv_output_neutralises_formulas_in_batch_ids_and_overlay_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    formula = '=HYPERLINK("http://evil","x")'
+    rows = write_rows(
+        tmp_path / "rows.jsonl",
+        [json.dumps({"id": formula, "text": "Answer tickets; troubleshoot."}).encode() + b"\n"],
+    )
+    run = run_cli(capsys, "classify", "--batch", str(rows), "-f", "csv")
+    assert run.code == 0, run.err
+    [row] = list(csv.DictReader(io.StringIO(run.out)))
+    assert row["id"] == "'" + formula
+    directory = _overlay(tmp_path, "@SUM(1+1)")
+    listed = run_cli(capsys, "list", "--kb", str(directory), "-f", "csv")
+    names = [r["name"] for r in csv.DictReader(io.StringIO(listed.out))]
+    assert "'@SUM(1+1)" in names
+    assert not [n for n in names if n.startswith(("=", "+", "-", "@"))]
+
+
+# --------------------------------------------------------------------------- item 5
+
+
+@pytest.mark.parametrize("name", ["CX [/x] team", "CX [emea] team", "CX [bold red]team"])
+def test_knowledge_text_reaches_rich_as_text_never_markup(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    directory = _overlay(tmp_path, name)
+    assert run_cli(capsys, "validate", str(directory)).code == 0
+    for args in (("show", "cx"), ("compare", "cx", "ux"), ("compare", "cx", "ux", "cs"), ("map",)):
+        run = run_cli(capsys, *args, "--kb", str(directory), "-f", "table")
+        assert run.code == 0, (args, run.err)
+        assert "Traceback" not in run.err
+        flat = " ".join(run.out.split())
+        assert name in flat or name.split()[1] in flat, (args, run.out[:800])
+
+
+# --------------------------------------------------------------------------- item 1
+
+
+def test_a_lone_surrogate_in_a_batch_row_is_an_error_record_not_a_lost_batch(
+    tmp_path: Path,
+) -> None:
+    rows = tmp_path / "s.jsonl"
+    rows.write_text(
+        '{"id":"ok1","text":"Troubleshoot customer tickets."}\n'
+        '{"id":"bad\\ud800","text":"x"}\n'
+        '{"id":"ok2","text":"Troubleshoot tickets.","title":"T\\udcff"}\n'
+        '{"id":"ok3","text":"Troubleshoot tickets."}\n',
+        encoding="utf-8",
+    )
+    for fmt in ("jsonl", "csv"):
+        target = tmp_path / f"out.{fmt}"
+        done = run_subprocess("classify", "--batch", str(rows), "-o", str(target))
+        assert done.returncode == 1, done.stderr
+        assert "internal error" not in done.stderr
+        text = target.read_text(encoding="utf-8")
+        if fmt == "jsonl":
+            records: list[dict[str, Any]] = read_records(text)
+        else:
+            records = list(csv.DictReader(io.StringIO(text)))
+        assert [r["id"] for r in records] == ["ok1", "bad\ufffd", "ok2", "ok3"]
+        assert "lone surrogate" in records[1]["error"]
+        assert "lone surrogate" in records[2]["error"]
+        assert records[3]["label"] == "support"
+    stdout = run_subprocess("classify", "--batch", str(rows))
+    assert [r["id"] for r in read_records(stdout.stdout)] == ["ok1", "bad\ufffd", "ok2", "ok3"]
+
+
+# --------------------------------------------------------------------------- item 17
+
+
+def test_the_map_svg_is_valid_xml_and_fetches_no_fonts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    directory = _overlay(tmp_path, f"CX {ESCAPES} <&> team")
+    for kb in ((), ("--kb", str(directory))):
+        run = run_cli(capsys, "map", *kb, "-f", "svg")
+        assert run.code == 0, run.err
+        ElementTree.fromstring(run.out)  # raises on invalid XML
+        _no_networked_resources(run.out)
+    html = run_cli(capsys, "map", "--kb", str(directory), "-f", "html")
+    _no_networked_resources(html.out)
+
+
+def _no_networked_resources(text: str) -> None:
+    """No ``url(...)``, ``src=``, ``href=`` or ``@import`` that would load anything remote."""
+    import re
+
+    remote = re.compile(r"(url\(\s*['\"]?|src=['\"]|href=['\"]|@import\s+['\"]?)(https?:)?//")
+    assert not remote.search(text), remote.search(text)
+    assert "cdnjs" not in text and "@font-face" not in text
+
+
+# --------------------------------------------------------------------------- properties
+
+hostile_text = st.lists(
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
+    | st.sampled_from(["\x1b[2J", "\x9b", "<img src=x>", "&", "=1+1", "[/x]", "|", "\\", "\n"]),
+    max_size=5,
+).map("".join)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=hostile_text, fmt=st.sampled_from(["table", "markdown", "csv", "json"]))
+def test_any_overlay_name_is_shown_safely_or_refused(name: str, fmt: str) -> None:
+    """An overlay names cx anything: list/show/compare either work with safe output or fail
+    as one ``file:line`` knowledge error, never an internal error."""
+    import tempfile
+
+    from tests.support import run_cli_plain
+
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = _overlay(Path(tmp), name)
+        for args in (("list",), ("show", "cx"), ("compare", "cx", "ux")):
+            code, out, err = run_cli_plain(*args, "--kb", str(directory), "-f", fmt)
+            assert code in (0, 1), (code, err)
+            assert "internal error" not in err and "Traceback" not in err
+            if code == 1:
+                assert "functions.yaml" in err
+            if fmt != "json":
+                _no_controls(out)
+            _no_controls(err)
+            if fmt == "markdown":
+                assert "<img" not in out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(
+        st.fixed_dictionaries(
+            {"id": hostile_text | st.integers() | st.none(), "text": hostile_text}
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    surrogate=st.booleans(),
+    fmt=st.sampled_from(["jsonl", "csv"]),
+)
+def test_any_batch_rows_give_one_safe_record_each(
+    rows: list[dict[str, Any]], surrogate: bool, fmt: str
+) -> None:
+    import tempfile
+
+    from tests.support import run_cli_plain
+
+    lines = [json.dumps(r) for r in rows]
+    if surrogate:
+        lines[0] = lines[0].replace('"text": "', '"text": "\\ud800', 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "rows.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        code, out, err = run_cli_plain("classify", "--batch", str(path), "-f", fmt)
+    assert code in (0, 1), err
+    assert "internal error" not in err
+    _no_controls(err)
+    if fmt == "jsonl":
+        assert len(read_records(out)) == len(rows)
+    else:
+        records = list(csv.DictReader(io.StringIO(out)))
+        assert len(records) == len(rows)
+        for record in records:
+            assert not (record["id"] or "").startswith(("=", "+", "-", "@")), record["id"]
+            _no_controls(record["id"] or "")
