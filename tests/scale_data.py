@@ -84,3 +84,31 @@ def reference(posting_file: Path) -> list[dict[str, Any]]:
     assert set(errors) == {r["id"] for r in BAD_ROWS}
     assert all(errors[k] == code for k, code in BAD_CODES.items())
     return rows
+
+
+def readme_recipe(engine: str) -> str:
+    """The README's Python recipe for ``engine`` (the block that imports its integration)."""
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Millions of postings", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    (block,) = [b for b in blocks if f"cxcs.integrations.{engine} import" in b]
+    return str(block)
+
+
+def run_recipe(code: str, cwd: Path) -> None:
+    """Run a README recipe as a script in ``cwd``, with the repository's samples there."""
+    import contextlib
+    import io
+    import os
+
+    (cwd / "tests").mkdir()
+    (cwd / "tests" / "samples").symlink_to(REPO / "tests" / "samples")
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(code, "README.md", "exec"), {"__name__": "__main__"})
+    finally:
+        os.chdir(here)

@@ -14,7 +14,17 @@ from typing import Any
 import pytest
 
 from cxcs.models.knowledge import Knowledge
-from tests.scale_data import by_id, cli_rows, posting_file, postings, reference, write_jsonl
+from tests.conftest import load_samples
+from tests.scale_data import (
+    by_id,
+    cli_rows,
+    posting_file,
+    postings,
+    readme_recipe,
+    reference,
+    run_recipe,
+    write_jsonl,
+)
 from tests.support import has_module, require
 
 __all__ = ["posting_file", "reference"]  # fixtures
@@ -175,3 +185,11 @@ def test_dask_worker_home_check_can_fail(cluster: tuple[Any, Path]) -> None:
     assert list(home.rglob("*.json"))
     for path in sorted(home.rglob("*"), reverse=True):
         path.rmdir() if path.is_dir() else path.unlink()
+
+
+def test_readme_dask_recipe_runs(cluster: tuple[Any, Path], tmp_path: Path) -> None:
+    run_recipe(readme_recipe("dask"), tmp_path)
+    rows = _read(tmp_path / "labels-dask")
+    assert [r["id"] for r in rows] == [r["id"] for r in load_samples()]
+    assert {r["error_code"] for r in rows} == {None}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["labels-dask", "tests"]

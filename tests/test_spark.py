@@ -9,13 +9,15 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cxcs.models.knowledge import Knowledge
-from tests.scale_data import by_id, posting_file, reference
+from tests.conftest import load_samples
+from tests.scale_data import by_id, posting_file, readme_recipe, reference, run_recipe
 from tests.support import has_module, require
 
 __all__ = ["posting_file", "reference"]  # fixtures
@@ -49,9 +51,19 @@ def load_knowledge_here(batches):
 INPUT_DDL = "id STRING, title STRING, description STRING"
 
 
+@dataclass(frozen=True)
+class Rig:
+    """The test run's SparkSession, its workers' home, the helper module and the JVM's cwd."""
+
+    session: Any
+    home: Path
+    helpers: Any
+    cwd: Path
+
+
 @pytest.fixture(scope="session")
-def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path, Any]]:
-    """One local[2,4] SparkSession for the test run, its workers' home, and the helpers."""
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
+    """One local[2,4] SparkSession for the whole test run (starting one takes seconds)."""
     require(
         has_module("pyspark") and has_module("pandas") and has_module("pyarrow"),
         "pyspark, pandas and pyarrow are not installed (pip install -e '.[scale-test]')",
@@ -74,14 +86,20 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path,
     # Empty values switch off this test run's private cache dir: the cache would go to $HOME.
     for name in ("CXCS_CACHE_DIR", "XDG_CACHE_HOME", "CXCS_NO_CACHE"):
         builder = builder.config(f"spark.executorEnv.{name}", "")
-    session = builder.getOrCreate()
+    cwd = tmp_path_factory.mktemp("spark-cwd")
+    here = os.getcwd()
+    os.chdir(cwd)  # the JVM resolves relative paths against the directory it started in
+    try:
+        session = builder.getOrCreate()
+    finally:
+        os.chdir(here)
     session.sparkContext.setLogLevel("ERROR")
     session.sparkContext.addPyFile(str(helpers))
     sys.path.insert(0, str(helpers.parent))
     try:
         import scale_spark_helpers
 
-        yield session, home, scale_spark_helpers
+        yield Rig(session, home, scale_spark_helpers, cwd)
     finally:
         sys.path.remove(str(helpers.parent))
         session.stop()
@@ -96,11 +114,11 @@ def _rows(frame: Any) -> list[dict[str, Any]]:
 
 
 def test_spark_gives_the_cli_record_for_every_id(
-    spark: tuple[Any, Path, Any], posting_file: Path, reference: list[dict[str, Any]], kb: Knowledge
+    spark: Rig, posting_file: Path, reference: list[dict[str, Any]], kb: Knowledge
 ) -> None:
     from cxcs.integrations.spark import classify_spark, spark_schema
 
-    session, home, _ = spark
+    session, home = spark.session, spark.home
     labels = classify_spark(_postings(session, posting_file), text_col="description", kb=kb)
     assert labels.schema == spark_schema(kb)
     rows = _rows(labels)
@@ -111,7 +129,7 @@ def test_spark_gives_the_cli_record_for_every_id(
 
 
 def test_spark_killed_worker_gives_identical_output(
-    spark: tuple[Any, Path, Any],
+    spark: Rig,
     posting_file: Path,
     reference: list[dict[str, Any]],
     kb: Knowledge,
@@ -119,7 +137,7 @@ def test_spark_killed_worker_gives_identical_output(
 ) -> None:
     from cxcs.integrations.spark import classify_spark
 
-    session, home, helpers = spark
+    session, home, helpers = spark.session, spark.home, spark.helpers
     marker = tmp_path / "killed"
     labels = classify_spark(_postings(session, posting_file), text_col="description", kb=kb)
     doomed = labels.mapInPandas(functools.partial(helpers.kill_once, str(marker)), labels.schema)
@@ -130,12 +148,10 @@ def test_spark_killed_worker_gives_identical_output(
     assert list(home.iterdir()) == []
 
 
-def test_spark_keeps_columns_and_reads_ids_as_strings(
-    spark: tuple[Any, Path, Any], kb: Knowledge
-) -> None:
+def test_spark_keeps_columns_and_reads_ids_as_strings(spark: Rig, kb: Knowledge) -> None:
     from cxcs.integrations.spark import classify_spark
 
-    session, _, _ = spark
+    session = spark.session
     frame = session.createDataFrame(
         [(7, "Resolve customer tickets by phone and chat", "north"), (None, None, "south")],
         "num BIGINT, body STRING, region STRING",
@@ -147,13 +163,22 @@ def test_spark_keeps_columns_and_reads_ids_as_strings(
     assert rows[1]["error_code"] == "no_text" and rows[0]["error_code"] is None
 
 
-def test_spark_worker_home_check_can_fail(spark: tuple[Any, Path, Any]) -> None:
+def test_spark_worker_home_check_can_fail(spark: Rig) -> None:
     """Control: loading knowledge on a worker does write under its home (so the checks above
     would see it)."""
-    session, home, helpers = spark
+    session, home, helpers = spark.session, spark.home, spark.helpers
     frame = session.createDataFrame([("x",)], "a STRING")
     assert frame.mapInPandas(helpers.load_knowledge_here, frame.schema).count() == 1
     assert list(home.rglob("*.json"))
     for path in sorted(home.rglob("*"), reverse=True):
         path.rmdir() if path.is_dir() else path.unlink()
     assert os.listdir(home) == []
+
+
+def test_readme_spark_recipe_runs(spark: Rig, tmp_path: Path, kb: Knowledge) -> None:
+    session = spark.session
+    run_recipe(readme_recipe("spark"), spark.cwd)
+    rows = _rows(session.read.parquet(str(spark.cwd / "labels-spark")))
+    assert len(rows) == len(load_samples()) == 90
+    assert {r["error_code"] for r in rows} == {None}
+    assert {r["kb_sha256"] for r in rows} == {kb.origin.sha256}
