@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 __all__ = ["classify_frame", "empty_frame"]
 
+_NO_ID = "\x00no id column"
+"""The id field asked of records when the frame has no id column (no record has it)."""
+
 
 def classify_frame(
     df: Any,
@@ -55,7 +58,7 @@ def classify_frame(
     rows = classify_records(
         _records(df, names, id_col),
         kb=kb,
-        id_field=id_col or "\0no id",
+        id_field=id_col or _NO_ID,
         title_field=title_col,
         text_fields=texts,
         errors=errors,

@@ -63,11 +63,12 @@ def classify_dask(
     texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
     if not any(t in ddf.columns for t in texts):
         raise UsageError(f"the DataFrame has no text column (looked for {' / '.join(texts)})")
+    missing = [n for n in (id_col, *keep) if n is not None and n not in ddf.columns]
+    if missing:
+        raise UsageError(f"the DataFrame has no column {', '.join(map(repr, missing))}")
     meta = empty_frame(kb)
     names = output_columns(kb)
     for name in keep:
-        if name not in ddf.columns:
-            raise UsageError(f"the DataFrame has no column {name!r}")
         meta[kept_column(name, names)] = meta.index.to_series().astype(ddf[name].dtype)
     options = {"text_col": texts, "id_col": id_col, "title_col": title_col, "keep": tuple(keep)}
     return ddf.map_partitions(_classify_partition, delayed(ship(kb), pure=True), options, meta=meta)
