@@ -45,8 +45,16 @@ def test_example_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
 
 
 def test_top_level_names_are_the_api() -> None:
-    assert set(cxcs.__all__) == {"__version__", "classify", "compare", "load_knowledge"}
+    assert set(cxcs.__all__) == {
+        "__version__",
+        "classify",
+        "classify_records",
+        "compare",
+        "load_knowledge",
+        "output_columns",
+    }
     assert cxcs.load_knowledge is load_knowledge
+    assert all(callable(getattr(cxcs, name)) for name in cxcs.__all__ if name != "__version__")
     with pytest.raises(AttributeError):
         _ = cxcs.nothing_here
 

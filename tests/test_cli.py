@@ -94,7 +94,8 @@ def test_usage_errors_exit_2(
         (("metric", "npx"), 2, "usage"),
         (("compare", "cx", "ux", "--axes", "levl"), 2, "usage"),
         (("list", "--bogus"), 2, "usage"),
-        (("validate", "/nonexistent/cxcs-kb"), 1, "knowledge"),
+        (("validate", "/nonexistent/cxcs-kb"), 2, "usage"),
+        (("list", "--kb", "/nonexistent/cxcs-kb"), 2, "usage"),
     ],
     ids=lambda v: " ".join(v) if isinstance(v, tuple) else str(v),
 )
@@ -123,7 +124,7 @@ def test_json_error_document(
         (("show", "nope"), 2),
         (("compare", "cx", "customer-experience"), 2),
         (("list", "-f", "xml"), 2),
-        (("validate", "/nonexistent/cxcs-kb"), 1),
+        (("validate", "/nonexistent/cxcs-kb"), 2),
         ((), 2),
     ],
     ids=lambda v: " ".join(v) if isinstance(v, tuple) else str(v),

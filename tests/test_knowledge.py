@@ -498,7 +498,7 @@ def test_alias_bomb_is_rejected_in_milliseconds(kb_dir: Path) -> None:
 
 def test_validate_missing_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run = run_cli(capsys, "validate", str(tmp_path / "nowhere"))
-    assert run.code == 1
+    assert run.code == 2  # a usage error, as for any FILE argument that does not exist
     assert f"{tmp_path / 'nowhere'}: no such directory" in run.err
 
 

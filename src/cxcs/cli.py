@@ -1,178 +1,95 @@
-"""The ``cxcs`` command line: a thin Typer layer over the library.
+"""The ``cxcs`` command line: Typer declarations, each calling one command of
+:mod:`cxcs.commands` and presenting its outcome (:func:`cxcs.output.present`).
 
-Parses arguments, loads the knowledge base, calls the engine, hands the result to a
-renderer, and maps errors to exit codes (0 ok, 1 domain error, 2 usage error, 130
-interrupted). Heavy modules are imported inside the commands that need them.
+Process concerns (exit statuses, Ctrl-C, broken pipes, the JSON error document) live in
+:mod:`cxcs.entry`; heavy modules are imported inside the commands that need them.
 """
 
 from __future__ import annotations
 
-import errno
-import io
 import os
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
-from cxcs import __version__
-from cxcs.errors import EXIT_INTERRUPTED, EXIT_USAGE, CxcsError, UsageError
-
-if TYPE_CHECKING:
-    from cxcs.models.knowledge import Knowledge
-    from cxcs.render.view import Report
-
-
-class _PipeClosed(Exception):
-    """stdout's reader went away (e.g. ``| head``)."""
-
-
-class _Interrupted(Exception):
-    """Ctrl-C while a command ran."""
-
-
-class _Group(typer.core.TyperGroup):
-    """Lets a closed pipe and Ctrl-C reach :func:`main`.
-
-    Typer would turn them into bare exits (1 for a closed pipe, 130 with no message) that
-    ``main`` could not tell from others.
-    """
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except BrokenPipeError as exc:
-            raise _PipeClosed from exc
-        except KeyboardInterrupt as exc:
-            raise _Interrupted from exc
-
-
-class _ClosedStdout(io.TextIOBase):
-    """Stands in for a closed stdout (``cxcs list >&-``): writing to it fails like EBADF."""
-
-    def write(self, text: str) -> int:
-        raise OSError(errno.EBADF, "stdout is closed")
-
+from cxcs import __version__, commands
+from cxcs.clitools import (
+    Command,
+    Group,
+    complete_axis,
+    complete_function,
+    complete_metric,
+    nonempty,
+    refuse,
+    settings,
+)
+from cxcs.entry import Settings, run
+from cxcs.errors import UsageError
+from cxcs.output import check, present, target
 
 app = typer.Typer(
     name="cxcs",
-    cls=_Group,
+    cls=Group,
     help="Compare customer-facing functions (CX, customer success, customer service, customer "
-    "support, UX) and classify job postings by what their duties describe.",
-    add_completion=False,
-    no_args_is_help=True,
+    "support, UX) and classify job postings by what their duties describe.\n\n"
+    "\b\nExamples:\n  cxcs compare cx cs\n  cxcs classify posting.txt\n  cxcs --kb my-kb list",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    invoke_without_command=True,
+    suggest_commands=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+command = app.command
 
-FormatOption = Annotated[
+Format = Annotated[
     str | None,
     typer.Option(
         "--format",
         "-f",
         metavar="FORMAT",
-        help="table, markdown, json, csv or html. Default: table on a terminal, markdown "
-        "when piped, or guessed from --output's extension.",
+        callback=nonempty,
+        help="table, markdown, json, csv or html (classify: also jsonl; map: also svg). "
+        "Default: from --output's extension, else table on a terminal, markdown when piped.",
     ),
 ]
-OutputOption = Annotated[
-    Path | None,
+Output = Annotated[
+    str | None,
     typer.Option(
-        "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE (atomically) instead of stdout; '-' is stdout.",
     ),
 ]
-KbOption = Annotated[
+Kb = Annotated[
     list[Path] | None,
     typer.Option(
         "--kb",
         metavar="DIR",
-        help="Overlay directory with your own functions/metrics/signals YAML (repeatable; "
-        "default: $CXCS_KB).",
+        help="Overlay directory with your own functions/"
+        "metrics/signals YAML (repeatable; default: $CXCS_KB).",
+    ),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr (warnings stay).")]
+Function = Annotated[
+    str,
+    typer.Argument(
+        metavar="FUNCTION",
+        callback=nonempty,
+        autocompletion=complete_function,
+        help="Function id, alias, name or abbreviation, e.g. cx, success, csm.",
     ),
 ]
 
 
-def say(message: str) -> None:
-    """A one-line message on stderr (line breaks and control characters in it, e.g. from a
-    name given, are escaped)."""
-    from cxcs.safe_text import one_line
-
-    _write_stderr(f"cxcs: {one_line(message)}\n")
-
-
-def _write_stderr(text: str) -> None:
-    """Write to stderr; dropped if stderr is closed or broken (a message must never fail)."""
-    if sys.stderr is None:
-        return
-    try:
-        sys.stderr.write(text)
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
-
-
-_GLOBAL_KB: list[Path] = []
-"""Overlay directories given before the command name (``cxcs --kb DIR compare ...``)."""
-
-
-def overlay_dirs(kb_dirs: list[Path] | None) -> list[Path]:
-    """Overlays: the command's ``--kb``, else the global ``--kb``, else ``$CXCS_KB``."""
-    from cxcs.knowledge.load import kb_dirs_from_env
-
-    return kb_dirs_from_env(kb_dirs or _GLOBAL_KB)
-
-
-def load(kb_dirs: list[Path] | None, *, signals: bool = False) -> Knowledge:
-    """The knowledge base with any overlays (classifier signals only when asked for)."""
-    from cxcs.knowledge.load import load_knowledge
-
-    return load_knowledge(overlay_dirs(kb_dirs), signals=signals)
-
-
-def resolve(kb: Knowledge, name: str) -> str:
-    """A function id for ``name``, printing the ambiguity note for 'cs'."""
-    from cxcs.knowledge.resolve import resolve_function
-
-    resolved = resolve_function(kb, name)
-    if resolved.note:
-        say(resolved.note)
-    return resolved.function_id
-
-
-def resolve_distinct(kb: Knowledge, names: list[str]) -> list[str]:
-    """Function ids for ``names``; naming one function twice (e.g. cx and its alias) is a
-    usage error."""
-    ids = [resolve(kb, name) for name in names]
-    for index, fid in enumerate(ids):
-        if fid in ids[:index]:
-            first = names[ids.index(fid)]
-            raise UsageError(
-                f"'{names[index]}' and '{first}' name the same function ({fid}); "
-                "give each function once"
-            )
-    return ids
-
-
-def show(report: Report, fmt: str | None, output: Path | None) -> None:
-    """Render and emit a report in the chosen format."""
-    from cxcs.output import check_output_path, emit, resolve_format
-
-    chosen = resolve_format(fmt, output)
-    check_output_path(output)
-    emit(report, chosen, output)
-    if output is not None:
-        say(f"wrote {output} ({chosen})")
-
-
-def _version_callback(value: bool) -> None:
+def _version(value: bool) -> None:
     if value:
         typer.echo(f"cxcs {__version__}")
         try:
-            kb = load(None)
-        except CxcsError as exc:
-            typer.echo(f"knowledge: unavailable ({exc.message})")
+            kb = Settings().knowledge(signals=False)
+        except Exception as exc:
+            typer.echo(f"knowledge: unavailable ({getattr(exc, 'message', exc)})")
         else:
             typer.echo(f"knowledge {kb.origin.version} (sha256 {kb.origin.sha256})")
         raise typer.Exit()
@@ -180,163 +97,228 @@ def _version_callback(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
             "--version",
             "-V",
-            callback=_version_callback,
+            callback=_version,
             is_eager=True,
             help="Show the tool and knowledge versions and exit.",
         ),
     ] = False,
-    kb: KbOption = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
 ) -> None:
     """Compare customer-facing functions and classify job postings."""
-    _GLOBAL_KB[:] = kb or []
+    ctx.obj = Settings(tuple(kb or ()), quiet)
+    if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
+        typer.echo(ctx.get_help(), err=True)
+        raise typer.Exit(2)
 
 
-@app.command("list")
+@command("list", cls=Command)
 def list_functions(
-    fmt: FormatOption = None, output: OutputOption = None, kb: KbOption = None
+    ctx: typer.Context,
+    fmt: Format = None,
+    output: Output = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
 ) -> None:
-    """List the functions cxcs knows, with their aliases."""
-    from cxcs.render.reports import list_report
+    """List the functions cxcs knows, with their aliases.
 
-    show(list_report(load(kb)), fmt, output)
+    \b
+    Examples:
+      cxcs list
+      cxcs list -f json -o functions.json
+    """
+    run_ = settings(ctx, kb, quiet)
+    present(commands.list_functions(run_.knowledge()), fmt, output, run_.env)
 
 
-@app.command("show")
-def show_function(
-    function: Annotated[str, typer.Argument(help="Function id or alias, e.g. cx, success, csm.")],
-    fmt: FormatOption = None,
-    output: OutputOption = None,
-    kb: KbOption = None,
+@command("show", cls=Command)
+def show(
+    ctx: typer.Context,
+    function: Function,
+    fmt: Format = None,
+    output: Output = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
 ) -> None:
-    """Show one function on every axis, with sources and disputed claims."""
-    from cxcs.render.reports import show_report
+    """Show one function on every axis, with sources and disputed claims.
 
-    knowledge = load(kb)
-    show(show_report(knowledge, resolve(knowledge, function)), fmt, output)
+    \b
+    Examples:
+      cxcs show cx
+      cxcs show "customer success" -f markdown
+    """
+    run_ = settings(ctx, kb, quiet)
+    present(commands.show(run_.knowledge(), function), fmt, output, run_.env)
 
 
-@app.command("compare")
-def compare_functions(
+@command("compare", cls=Command)
+def compare(
+    ctx: typer.Context,
     functions: Annotated[
-        list[str], typer.Argument(help="Two or more function ids or aliases, e.g. cx cs ux.")
+        list[str],
+        typer.Argument(
+            metavar="FUNCTION FUNCTION...",
+            callback=nonempty,
+            autocompletion=complete_function,
+            help="Two or more functions (ids, aliases, names).",
+        ),
     ],
     axes: Annotated[
         str | None,
-        typer.Option("--axes", "-a", metavar="AXIS,...", help="Only these axes (see 'cxcs axes')."),
-    ] = None,
-    fmt: FormatOption = None,
-    output: OutputOption = None,
-    kb: KbOption = None,
-) -> None:
-    """Compare functions axis by axis (two: verdicts and similarity; three or more: a matrix)."""
-    from cxcs.engine.compare import compare_many, compare_pair, select_axes
-    from cxcs.render.reports import compare_report
-
-    if len(functions) < 2:
-        raise UsageError("compare needs at least two functions, e.g. 'cxcs compare cx cs'")
-    knowledge = load(kb)
-    ids = resolve_distinct(knowledge, functions)
-    axis_ids = [a.strip() for a in axes.split(",") if a.strip()] if axes else None
-    select_axes(knowledge, axis_ids)
-    if len(ids) == 2:
-        result: Any = compare_pair(knowledge, ids[0], ids[1], axis_ids)
-    else:
-        result = compare_many(knowledge, ids, axis_ids)
-    show(compare_report(knowledge, result), fmt, output)
-
-
-@app.command("axes")
-def list_axes(fmt: FormatOption = None, output: OutputOption = None, kb: KbOption = None) -> None:
-    """List the comparison axes, their kind and scale."""
-    from cxcs.render.reports import axes_report
-
-    show(axes_report(load(kb)), fmt, output)
-
-
-@app.command("metrics")
-def list_metrics(
-    function: Annotated[
-        str | None, typer.Argument(help="Only metrics owned by this function.")
-    ] = None,
-    fmt: FormatOption = None,
-    output: OutputOption = None,
-    kb: KbOption = None,
-) -> None:
-    """List metrics, or those owned by one function."""
-    from cxcs.render.reports import metrics_report
-
-    knowledge = load(kb)
-    fid = resolve(knowledge, function) if function else None
-    show(metrics_report(knowledge, fid), fmt, output)
-
-
-@app.command("metric")
-def show_metric(
-    metric_id: Annotated[
-        str, typer.Argument(metavar="ID", help="Metric id or abbreviation, e.g. nps.")
-    ],
-    fmt: FormatOption = None,
-    output: OutputOption = None,
-    kb: KbOption = None,
-) -> None:
-    """Show one metric: definition, formula, unit, direction, owners and sources."""
-    import difflib
-
-    from cxcs.render.reports import metric_report
-
-    knowledge = load(kb)
-    wanted = metric_id.strip().lower()
-    metric = knowledge.metrics.get(wanted) or next(
-        (m for m in knowledge.metrics.values() if m.abbreviation.lower() == wanted), None
-    )
-    if metric is None:
-        close = difflib.get_close_matches(wanted, list(knowledge.metrics), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else "; see 'cxcs metrics'"
-        raise UsageError(f"unknown metric '{metric_id}'{hint}")
-    show(metric_report(knowledge, metric), fmt, output)
-
-
-@app.command("validate")
-def validate(
-    directory: Annotated[
-        Path | None,
-        typer.Argument(
-            metavar="[DIR]", help="A knowledge directory or an overlay (default: shipped)."
+        typer.Option(
+            "--axes",
+            "-a",
+            metavar="AXIS,...",
+            callback=nonempty,
+            autocompletion=complete_axis,
+            help="Only these axes, in this order (see 'cxcs axes').",
         ),
     ] = None,
-    fmt: FormatOption = None,
-    output: OutputOption = None,
+    fmt: Format = None,
+    output: Output = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
 ) -> None:
-    """Validate knowledge files; report every problem as file:line."""
-    from cxcs.errors import KnowledgeError
-    from cxcs.knowledge.load import data_dir, validate_dir
-    from cxcs.render.reports import validate_report
+    """Compare functions axis by axis (two: verdicts and similarity; three or more: a matrix).
 
-    try:
-        knowledge = validate_dir(directory or data_dir())
-    except KnowledgeError as exc:
-        for line in exc.details.get("more", []):
-            say(line)
-        raise
-    show(validate_report(knowledge), fmt, output)
+    \b
+    Examples:
+      cxcs compare cx cs
+      cxcs compare cx success ux --axes scope,metrics
+      cxcs compare cx ux -o comparison.html
+    """
+    run_ = settings(ctx, kb, quiet)
+    axis_ids = axes.split(",") if axes is not None else None
+    present(commands.compare(run_.knowledge(), *functions, axes=axis_ids), fmt, output, run_.env)
 
 
-@app.command("classify")
-def classify_posting(
+@command("axes", cls=Command)
+def axes(
+    ctx: typer.Context,
+    fmt: Format = None,
+    output: Output = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
+) -> None:
+    """List the comparison axes, their kind and scale.
+
+    \b
+    Examples:
+      cxcs axes
+      cxcs axes -f csv
+    """
+    run_ = settings(ctx, kb, quiet)
+    present(commands.axes(run_.knowledge()), fmt, output, run_.env)
+
+
+@command("metrics", cls=Command)
+def metrics(
+    ctx: typer.Context,
+    function: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[FUNCTION]",
+            callback=nonempty,
+            autocompletion=complete_function,
+            help="Only metrics owned by this function.",
+        ),
+    ] = None,
+    fmt: Format = None,
+    output: Output = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
+) -> None:
+    """List metrics, or those owned by one function.
+
+    \b
+    Examples:
+      cxcs metrics
+      cxcs metrics success
+    """
+    run_ = settings(ctx, kb, quiet)
+    present(commands.metrics(run_.knowledge(), function), fmt, output, run_.env)
+
+
+@command("metric", cls=Command)
+def metric(
+    ctx: typer.Context,
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="METRIC",
+            callback=nonempty,
+            autocompletion=complete_metric,
+            help="Metric id, name or abbreviation, e.g. nps.",
+        ),
+    ],
+    fmt: Format = None,
+    output: Output = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
+) -> None:
+    """Show one metric: definition, formula, unit, direction, owners and sources.
+
+    \b
+    Examples:
+      cxcs metric nps
+      cxcs metric "Net Promoter Score" -f json
+    """
+    run_ = settings(ctx, kb, quiet)
+    present(commands.metric(run_.knowledge(), name), fmt, output, run_.env)
+
+
+@command("validate", cls=Command)
+def validate(
+    ctx: typer.Context,
+    directory: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[DIR]",
+            callback=nonempty,
+            help="A knowledge directory or an overlay (default: shipped).",
+        ),
+    ] = None,
+    fmt: Format = None,
+    output: Output = None,
+    quiet: Quiet = False,
+) -> None:
+    """Validate knowledge files; report every problem as file:line.
+
+    \b
+    Examples:
+      cxcs validate
+      cxcs validate examples/overlay
+    """
+    run_ = settings(ctx, None, quiet)
+    present(commands.validate(directory), fmt, output, run_.env)
+
+
+@command("classify", cls=Command)
+def classify(
+    ctx: typer.Context,
     source: Annotated[
         str | None,
         typer.Argument(
-            metavar="[FILE|-]", help="Posting text file, or '-' for stdin (default: piped stdin)."
+            metavar="[FILE|-]",
+            callback=nonempty,
+            help="Posting text file, or '-' for stdin (default: piped stdin).",
         ),
     ] = None,
     title: Annotated[
         str | None,
-        typer.Option("--title", "-t", help="The posting's title, checked against its duties."),
+        typer.Option(
+            "--title",
+            "-t",
+            metavar="TITLE",
+            callback=nonempty,
+            help="The posting's title, checked against its duties.",
+        ),
     ] = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Add a per-function table of phrase contributions.")
@@ -347,268 +329,242 @@ def classify_posting(
             "--batch",
             "-b",
             metavar="FILE",
-            help="Classify every row of a JSONL or CSV file ('-' for stdin).",
+            callback=nonempty,
+            help="Classify every row of a JSONL, CSV or Parquet file ('-' for stdin); "
+            "output: jsonl (default), csv, json or parquet.",
         ),
     ] = None,
     input_format: Annotated[
         str | None,
         typer.Option(
             "--input-format",
-            metavar="jsonl|csv",
-            help="Batch input format (default: from the extension).",
+            metavar="jsonl|csv|parquet",
+            help="Batch input format (default: from the extension, else sniffed).",
+        ),
+    ] = None,
+    keep: Annotated[
+        str | None,
+        typer.Option(
+            "--keep",
+            metavar="FIELD,...",
+            callback=nonempty,
+            help="Batch: copy these input fields into each output row (after its columns; "
+            "a name the output already has becomes input_NAME).",
+        ),
+    ] = None,
+    keep_all: Annotated[
+        bool, typer.Option("--keep-all", help="Batch: copy every input field into the output.")
+    ] = False,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(
+            "--delimiter",
+            metavar="CHAR",
+            help="Batch: the CSV delimiter (default: sniffed from the header: , ; tab |).",
         ),
     ] = None,
     id_field: Annotated[
-        str, typer.Option("--id-field", help="Batch: field holding the row id.")
-    ] = "id",
+        str | None,
+        typer.Option(
+            "--id-field",
+            metavar="FIELD",
+            callback=nonempty,
+            help="Batch: field holding the row id [default: id].",
+        ),
+    ] = None,
     title_field: Annotated[
-        str, typer.Option("--title-field", help="Batch: field holding the title.")
-    ] = "title",
+        str | None,
+        typer.Option(
+            "--title-field",
+            metavar="FIELD",
+            callback=nonempty,
+            help="Batch: field holding the title [default: title].",
+        ),
+    ] = None,
     text_field: Annotated[
         str | None,
         typer.Option(
-            "--text-field", help="Batch: field holding the text (default: text, then description)."
+            "--text-field",
+            metavar="FIELD",
+            callback=nonempty,
+            help="Batch: field holding the text (default: text, then description).",
         ),
     ] = None,
     jobs: Annotated[
         int,
         typer.Option(
-            "--jobs", "-j", min=1, max=64, help="Batch: worker processes (order is kept)."
+            "--jobs",
+            "-j",
+            metavar="N",
+            min=1,
+            max=64,
+            help="Batch: worker processes (order is kept).",
         ),
     ] = 1,
-    fmt: FormatOption = None,
-    output: OutputOption = None,
-    kb: KbOption = None,
+    fmt: Format = None,
+    output: Output = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
 ) -> None:
-    """Classify a job posting by the function its duties describe (or a whole file with --batch)."""
-    if batch is not None:
-        if source is not None:
-            raise UsageError("give either FILE or --batch FILE, not both")
-        _classify_batch(
-            batch, input_format, (id_field, title_field, text_field), jobs, fmt, output, kb
-        )
-        return
-    from cxcs.engine.classify import classify
-    from cxcs.inputs import read_posting
-    from cxcs.output import check_output_path, resolve_format
-    from cxcs.render.reports import classify_report
+    """Classify a job posting by the function its duties describe (or a whole file with --batch).
 
-    check_output_path(output)
-    resolve_format(fmt, output)
-    knowledge = load(kb, signals=True)
-    posting = read_posting(source)
-    if posting.truncated:
-        size = f"{'more than ' if not posting.total_known else ''}{posting.bytes_total:,}"
-        say(f"input is {size} bytes; classified the first {posting.bytes_read:,} bytes")
-    result = classify(knowledge, posting.text, title.strip() if title else None)
-    if result.title is not None and result.title.mismatch and result.title.message:
-        say(f"warning: {result.title.message}")
-    show(classify_report(knowledge, result, explain), fmt, output)
-
-
-def _classify_batch(
-    path: str,
-    input_format: str | None,
-    fields: tuple[str, str, str | None],
-    jobs: int,
-    fmt: str | None,
-    output: Path | None,
-    kb_dirs: list[Path] | None,
-) -> None:
-    """Batch mode: stream rows in, one JSONL/CSV record out per row; exit 1 if any failed."""
-    import contextlib
-
-    from cxcs import batch
-    from cxcs.output import atomic_text_file, check_output_path, resolve_format
-    from cxcs.progress import byte_progress
-
-    out_format = resolve_format(fmt, output, allowed=("jsonl", "csv"))
-    if fmt is None and output is None:
-        out_format = "jsonl"
-    check_output_path(output)
-    stream = batch.open_input(path)  # a missing file or a directory is reported first
-    kind = batch.input_kind(path, input_format)
-    overlays = overlay_dirs(kb_dirs)
-    knowledge = load(kb_dirs, signals=True)
-    meta = {
-        "tool_version": __version__,
-        "kb_version": knowledge.origin.version,
-        "kb_sha256": knowledge.origin.sha256,
-    }
-    id_field, title_field, text_field = fields
-    field_spec = (id_field, title_field, (text_field,) if text_field else ("text", "description"))
-    with contextlib.ExitStack() as stack:
-        progress = stack.enter_context(byte_progress(path))
-        reader = batch.read_jsonl if kind == "jsonl" else batch.read_csv
-        rows = reader(stream, field_spec, progress)
-        sink = stack.enter_context(atomic_text_file(output)) if output else sys.stdout
-        writer = batch.RecordWriter(sink, out_format, list(knowledge.functions))
-        summary = batch.run_batch(
-            rows, writer, knowledge, [str(p) for p in overlays], jobs, meta, say
-        )
-    say(
-        f"classified {summary.ok} row(s); {summary.failed} failed"
-        + (f"; wrote {output}" if output else "")
+    \b
+    Examples:
+      cxcs classify posting.txt --title "Customer Success Manager"
+      pbpaste | cxcs classify --explain
+      cxcs classify --batch postings.jsonl -o labels.csv
+    """
+    run_ = settings(ctx, kb, quiet)
+    refuse(batch is not None, "does not apply with --batch", title=title, explain=explain)
+    if batch is not None and source is not None:
+        raise UsageError("give either FILE or --batch FILE, not both")
+    refuse(
+        batch is None,
+        "applies only with --batch",
+        id_field=id_field,
+        title_field=title_field,
+        text_field=text_field,
+        input_format=input_format,
+        jobs=jobs != 1,
+        keep=keep,
+        keep_all=keep_all,
+        delimiter=delimiter,
     )
-    if summary.failed:
-        raise SystemExit(1)
+    if batch is None:
+        if source == "-" and run_.env.stdin_isatty:
+            run_.env.say("reading the posting from the terminal; end it with Ctrl-D")
+        kb_ = run_.knowledge(signals=True)
+        present(commands.classify_file(kb_, source, title, explain=explain), fmt, output, run_.env)
+        return
+    if keep is not None and keep_all:
+        raise UsageError("give --keep FIELD,... or --keep-all, not both")
+    chosen = check("classify_batch", fmt, output, run_.env)
+    table = _stderr_is_terminal() and not run_.env.quiet
+    outcome = commands.classify_batch(
+        run_.knowledge(signals=True),
+        batch,
+        format=chosen,
+        output=target(output),
+        input_format=input_format,
+        id_field=id_field or "id",
+        title_field=title_field or "title",
+        text_field=text_field,
+        keep=[k.strip() for k in keep.split(",") if k.strip()] if keep else (),
+        keep_all=keep_all,
+        delimiter="\t" if delimiter in {"\\t", "tab"} else delimiter,
+        jobs=jobs,
+        on_failure=run_.env.say,
+        progress=True,
+        brief=table,
+        overlays=[str(o) for o in run_.overlays],
+    )
+    if table and outcome.result.rows:
+        from cxcs.summary import print_table
+
+        print_table(outcome.result)
+    present(outcome, chosen, output, run_.env)
 
 
-@app.command("map")
-def map_functions(
+def _stderr_is_terminal() -> bool:
+    from cxcs.progress import stderr_is_terminal
+
+    return stderr_is_terminal()
+
+
+@command("summarize", cls=Command)
+def summarize(
+    ctx: typer.Context,
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE|-",
+            callback=nonempty,
+            help="A batch output: JSONL, CSV, a JSON array or Parquet ('-' for stdin).",
+        ),
+    ],
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--input-format",
+            metavar="jsonl|csv|parquet",
+            help="The file's format (default: from the extension, else sniffed).",
+        ),
+    ] = None,
+    fmt: Format = None,
+    output: Output = None,
+    quiet: Quiet = False,
+) -> None:
+    """Summarize a batch output: counts by label and decision, title/duty mismatches, and
+    the spread of confidence.
+
+    \b
+    Examples:
+      cxcs summarize labels.jsonl
+      cxcs summarize labels.csv -f json
+    """
+    run_ = settings(ctx, None, quiet)
+    present(commands.summarize(source, input_format=input_format), fmt, output, run_.env)
+
+
+@command("map", cls=Command)
+def map_(
+    ctx: typer.Context,
     functions: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="FUNCTION", help="Only these functions (ids or aliases; default: all)."
+            metavar="[FUNCTION]...",
+            callback=nonempty,
+            autocompletion=complete_function,
+            help="Only these functions (default: all).",
         ),
     ] = None,
-    x_axis: Annotated[
+    x: Annotated[
         str,
-        typer.Option("--x", "-x", metavar="AXIS", help="Ordinal axis across (see 'cxcs axes')."),
-    ] = "proactivity",
-    y_axis: Annotated[
-        str, typer.Option("--y", "-y", metavar="AXIS", help="Ordinal axis up (see 'cxcs axes').")
-    ] = "scope",
-    fmt: Annotated[
-        str | None,
         typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="table (the grid), svg or html (the same grid as a picture), or markdown, "
-            "json, csv (one row per function). Default: table on a terminal, markdown when "
-            "piped, or guessed from --output's extension. svg and html go to stdout without "
-            "--output.",
+            "--x",
+            "-x",
+            metavar="AXIS",
+            callback=nonempty,
+            autocompletion=complete_axis,
+            help="Ordinal axis across (see 'cxcs axes').",
         ),
-    ] = None,
-    output: OutputOption = None,
-    kb: KbOption = None,
+    ] = "proactivity",
+    y: Annotated[
+        str,
+        typer.Option(
+            "--y",
+            "-y",
+            metavar="AXIS",
+            callback=nonempty,
+            autocompletion=complete_axis,
+            help="Ordinal axis up (see 'cxcs axes').",
+        ),
+    ] = "scope",
+    fmt: Format = None,
+    output: Output = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
 ) -> None:
-    """Draw the functions on a grid of two axes.
+    """Draw the functions on a grid of two ordinal axes.
 
-    Each function appears at its position by its abbreviation (or id); several functions in
-    one cell are listed together. A function whose cell is disputed appears at every
-    position its sources claim, marked '?'. Both axes must be ordinal (see 'cxcs axes').
+    Each function appears at its position by its abbreviation (or id); a function whose
+    cell is disputed appears at every position its sources claim, marked '?'. table, svg
+    and html show the grid; markdown, json and csv list one row per function.
+
+    \b
+    Examples:
+      cxcs map
+      cxcs map cx success support --x proactivity --y level
+      cxcs map -o map.svg
     """
-    from cxcs.engine.placement import place
-    from cxcs.output import check_output_path, emit, emit_picture, resolve_format
-    from cxcs.render.chart import MAP_FORMATS, PICTURE_FORMATS, map_report, picture, title
-
-    chosen = resolve_format(fmt, output, MAP_FORMATS)
-    check_output_path(output)
-    knowledge = load(kb)
-    ids = resolve_distinct(knowledge, functions or [])
-    placement = place(knowledge, x_axis, y_axis, ids or None)
-    if chosen in PICTURE_FORMATS:
-        emit_picture(picture(placement, knowledge), chosen, output, title(placement))
-    else:
-        emit(map_report(knowledge, placement), chosen, output)
-    if output is not None:
-        say(f"wrote {output} ({chosen})")
+    run_ = settings(ctx, kb, quiet)
+    outcome = commands.map(run_.knowledge(), functions or (), x=x, y=y)
+    present(outcome, fmt, output, run_.env)
 
 
-def _json_requested(argv: list[str]) -> bool:
-    """Whether ``--format json`` was asked for (the last ``--format`` wins, as in parsing)."""
-    wanted: str | None = None
-    for index, arg in enumerate(argv):
-        if arg == "--":
-            break
-        if arg in {"--format", "-f"} and index + 1 < len(argv):
-            wanted = argv[index + 1]
-        elif arg.startswith("--format="):
-            wanted = arg.split("=", 1)[1]
-        elif arg.startswith("-f") and len(arg) > 2:
-            wanted = arg[2:]
-    return wanted is not None and wanted.strip().lower() == "json"
-
-
-def _fail(
-    error: dict[str, Any], message: str, exit_code: int, argv: list[str], prefix: str = "error: "
-) -> NoReturn:
-    say(f"{prefix}{message}")
-    if _json_requested(argv):
-        from cxcs.render.json import error_document
-
-        try:
-            sys.stdout.write(error_document(error, __version__))
-            sys.stdout.flush()
-        except (OSError, ValueError):
-            _discard_stdout()
-    raise SystemExit(exit_code)
-
-
-def _interrupted(argv: list[str]) -> NoReturn:
-    """Ctrl-C: say so (and, under --format json, emit the error document); exit 130."""
-    error = {"code": "interrupted", "message": "interrupted"}
-    _fail(error, "interrupted", EXIT_INTERRUPTED, argv, prefix="")
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: run the app and turn every failure into a clean exit."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    _GLOBAL_KB.clear()
-    # pydantic looks for plugins by scanning every installed distribution (~15 ms at start-up);
-    # cxcs uses none. A user who wants theirs can set the variable themselves.
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Console-script entry point."""
+    # pydantic's documented switch: cxcs uses no pydantic plugins, so skip looking for them.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from cxcs.startup import skip_pydantic_plugin_scan
-
-    skip_pydantic_plugin_scan()  # before typer or cxcs builds the first pydantic model
-    if sys.stdout is None:
-        sys.stdout = _ClosedStdout()
-    command = typer.main.get_command(app)
-    try:
-        code = command.main(args=args, prog_name="cxcs", standalone_mode=False)
-        sys.stdout.flush()
-        raise SystemExit(code if isinstance(code, int) else 0)
-    except CxcsError as exc:
-        _fail(exc.to_dict(), exc.message, exc.exit_code, args)
-    except (KeyboardInterrupt, _Interrupted):
-        _interrupted(args)
-    except (BrokenPipeError, _PipeClosed):
-        _quiet_broken_pipe()
-    except SystemExit:
-        raise
-    except OSError as exc:
-        if os.environ.get("CXCS_DEBUG"):
-            raise
-        if exc.filename:
-            message = f"{exc.filename}: {exc.strerror or exc}"
-            _fail({"code": "input", "message": message}, message, 1, args)
-        _discard_stdout()  # the output is what failed (e.g. a full disk): nothing more goes there
-        message = f"cannot write output: {exc.strerror or exc}"
-        _fail({"code": "output", "message": message}, message, 1, args)
-    except Exception as exc:
-        format_message = getattr(exc, "format_message", None)
-        exit_code = getattr(exc, "exit_code", None)
-        if callable(format_message) and isinstance(exit_code, int):
-            if type(exc).__name__ == "Abort":
-                _interrupted(args)
-            message = str(format_message())
-            if type(exc).__name__ == "NoArgsIsHelpError":  # plain 'cxcs': the help, not an error
-                _write_stderr(message.rstrip("\n") + "\n")
-                raise SystemExit(EXIT_USAGE) from None
-            _fail({"code": "usage", "message": message}, message, exit_code or EXIT_USAGE, args)
-        if os.environ.get("CXCS_DEBUG"):
-            raise
-        _fail(
-            {"code": "internal", "message": f"{type(exc).__name__}: {exc}"},
-            f"internal error ({type(exc).__name__}: {exc}); set CXCS_DEBUG=1 for a traceback "
-            "and please report it",
-            1,
-            args,
-        )
-
-
-def _quiet_broken_pipe() -> NoReturn:
-    """The reader went away (e.g. ``| head``): exit quietly without a traceback."""
-    _discard_stdout()
-    raise SystemExit(0)
-
-
-def _discard_stdout() -> None:
-    """Point stdout at /dev/null, so the interpreter's final flush cannot fail noisily."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+    group: Any = typer.main.get_command(app)
+    run(group, argv)

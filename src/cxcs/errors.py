@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-EXIT_OK = 0
-EXIT_DOMAIN = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+from cxcs.status import ExitStatus
+
+EXIT_OK = ExitStatus.OK
+EXIT_DOMAIN = ExitStatus.DOMAIN
+EXIT_USAGE = ExitStatus.USAGE
+EXIT_INTERRUPTED = ExitStatus.INTERRUPTED
 
 
 class CxcsError(Exception):
     """A problem the user can fix; rendered as one line, never as a traceback."""
 
     code = "error"
-    exit_code = EXIT_DOMAIN
+    exit_code: ExitStatus = ExitStatus.DOMAIN
 
     def __init__(self, message: str, **details: Any) -> None:
         from cxcs.safe_text import one_line
@@ -33,7 +35,7 @@ class UsageError(CxcsError):
     """Bad arguments: unknown function, axis or format, missing input (exit 2)."""
 
     code = "usage"
-    exit_code = EXIT_USAGE
+    exit_code = ExitStatus.USAGE
 
 
 class InputError(CxcsError):

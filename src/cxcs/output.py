@@ -1,4 +1,9 @@
-"""Pick a format, render a report, and write it to stdout or atomically to a file."""
+"""The one output path: choose a format, build the command's view, write it.
+
+``present(outcome, format, output)`` is what every CLI command ends with: it prints the
+outcome's notes and warnings on stderr, renders the result in the chosen format (see
+:mod:`cxcs.formats` and :mod:`cxcs.views`) and writes it to stdout, or atomically to a file.
+"""
 
 from __future__ import annotations
 
@@ -6,50 +11,135 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from cxcs.errors import OutputError, UsageError
+from cxcs.formats import STDOUT, choose
 from cxcs.safe_text import visible
+from cxcs.status import ExitStatus
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from cxcs.commands.outcome import Outcome
     from cxcs.render.view import Report
 
-FORMATS = ("table", "markdown", "json", "csv", "html")
-EXTENSIONS = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".json": "json",
-    ".csv": "csv",
-    ".html": "html",
-    ".htm": "html",
-    ".txt": "table",
-    ".jsonl": "jsonl",
-    ".svg": "svg",
-}
+
+@dataclass(frozen=True)
+class Environment:
+    """The streams a run talks to, and whether each is a terminal (injectable in tests)."""
+
+    stdin: TextIO | None
+    stdout: TextIO
+    stderr: TextIO | None
+    stdin_isatty: bool
+    stdout_isatty: bool
+    quiet: bool = False
+
+    @classmethod
+    def current(cls, *, quiet: bool = False) -> Environment:
+        """The process's streams as they are now."""
+        return cls(
+            sys.stdin,
+            sys.stdout,
+            sys.stderr,
+            _isatty(sys.stdin),
+            _isatty(sys.stdout),
+            quiet,
+        )
+
+    def say(self, message: str) -> None:
+        """One line on stderr, prefixed ``cxcs:``; line breaks in it are escaped. A message
+        must never fail, so a closed or broken stderr drops it."""
+        from cxcs.safe_text import one_line
+
+        if self.stderr is None:
+            return
+        try:
+            self.stderr.write(f"cxcs: {one_line(message)}\n")
+            self.stderr.flush()
+        except (OSError, ValueError):
+            pass
 
 
-def resolve_format(
-    requested: str | None, output: Path | None, allowed: Sequence[str] = FORMATS
-) -> str:
-    """The format to use: as asked, else from ``--output``'s extension, else by terminal."""
-    if requested is not None:
-        fmt = requested.strip().lower()
-        if fmt == "md":
-            fmt = "markdown"
-        if fmt not in allowed:
-            raise UsageError(f"unknown format '{requested}'; choose one of: {', '.join(allowed)}")
-        return fmt
+def _isatty(stream: IO[Any] | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (OSError, ValueError):
+        return False
+
+
+def target(output: str | None) -> Path | None:
+    """The file ``--output`` names (None for stdout: no option, or ``-``)."""
+    if output is None or output == STDOUT:
+        return None
+    if not output.strip():
+        raise UsageError("--output is empty; give a file name, or '-' for stdout")
+    return Path(output)
+
+
+def check(command: str, fmt: str | None, output: str | None, env: Environment) -> str:
+    """Validate ``--format``/``--output`` for ``command`` before any work; the format."""
+    from cxcs.views import VIEWS
+
+    view = VIEWS[command]
+    chosen = choose(
+        fmt, output, list(view.formats), terminal=env.stdout_isatty, default=view.default
+    )
+    check_output_path(target(output))
+    return chosen
+
+
+def present(
+    outcome: Outcome[Any],
+    fmt: str | None = None,
+    output: str | None = None,
+    env: Environment | None = None,
+) -> None:
+    """Messages to stderr, then the result in its format to stdout or ``output``.
+
+    A streamed outcome (a batch, which wrote its records as it went) has only its messages
+    left to show; a ``failed`` one ends the run with exit status 1.
+    """
+    from cxcs.views import VIEWS
+
+    env = env or Environment.current()
+    for note in outcome.notes:
+        if not env.quiet:
+            env.say(note)
+    for warning in outcome.warnings:
+        env.say(warning)
+    view = VIEWS[outcome.command]
+    chosen = check(outcome.command, fmt, output, env)
+    path = target(output)
+    kind = view.formats[chosen]
+    if view.streamed:
+        pass
+    elif kind == "records" and view.records is not None:
+        _emit_records(view.records(outcome), path)
+    elif kind == "picture" and view.picture is not None:
+        picture, title = view.picture(outcome)
+        emit_picture(picture, chosen, path, title)
+    elif view.report is not None:
+        emit(view.report(outcome), chosen, path)
+    if path is not None and not env.quiet:
+        env.say(f"wrote {path} ({chosen})")
+    if outcome.failed:
+        raise SystemExit(ExitStatus.DOMAIN)
+
+
+def _emit_records(rows: list[dict[str, object]], output: Path | None) -> None:
+    """Rows as JSON lines, to stdout or atomically to ``output``."""
+    from cxcs.batch import json_line
+
+    text = "".join(json_line(row) + "\n" for row in rows)
     if output is not None:
-        guessed = EXTENSIONS.get(output.suffix.lower())
-        if guessed is not None and guessed in allowed:
-            return guessed
-    if "table" in allowed and sys.stdout.isatty():
-        return "table"
-    return "markdown" if "markdown" in allowed else allowed[0]
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
 
 
 def check_output_path(output: Path | None) -> None:
@@ -64,18 +154,12 @@ def check_output_path(output: Path | None) -> None:
 
 
 def render(report: Report, fmt: str) -> str:
-    """Render ``report`` as text in ``fmt``."""
-    if fmt == "json":
-        from cxcs.render import json as renderer
-    elif fmt == "csv":
-        from cxcs.render import csv as renderer  # type: ignore[no-redef]
-    elif fmt == "html":
-        from cxcs.render import html as renderer  # type: ignore[no-redef]
-    elif fmt == "table":
-        from cxcs.render import table as renderer  # type: ignore[no-redef]
-    else:
-        from cxcs.render import markdown as renderer  # type: ignore[no-redef]
-    return renderer.render(report)
+    """Render ``report`` as text in ``fmt`` (a report format of the registry)."""
+    import importlib
+
+    renderer = importlib.import_module(f"cxcs.render.{fmt}")
+    text: str = renderer.render(report)
+    return text
 
 
 def emit(report: Report, fmt: str, output: Path | None) -> None:
@@ -149,6 +233,17 @@ def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
     with atomic_text_file(path) as handle:
         handle.write(text)
+
+
+@contextlib.contextmanager
+def sink(output: str | None) -> Iterator[IO[str]]:
+    """Where streamed records go: stdout, or a file written atomically."""
+    path = target(output)
+    if path is None:
+        yield sys.stdout
+        return
+    with atomic_text_file(path) as handle:
+        yield handle
 
 
 @contextlib.contextmanager

@@ -8,51 +8,31 @@ an empty input or a partition of error rows has the same columns and types as an
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cxcs.models.knowledge import Knowledge
 
 __all__ = ["arrow_schema", "column_types", "pandas_dtypes", "spark_ddl"]
 
-ColumnType = Literal["string", "int64", "float64", "bool"]
-
-_FIXED: dict[str, ColumnType] = {
-    "line": "int64",
-    "confidence": "float64",
-    "margin": "float64",
-    "title_mismatch": "bool",
-    "truncated": "bool",
-}
-"""Columns that are not strings (``score_*`` are float64 too)."""
-
-_ARROW = {"string": "string", "int64": "int64", "float64": "float64", "bool": "bool_"}
 _PANDAS = {"string": "string", "int64": "Int64", "float64": "Float64", "bool": "boolean"}
 _SPARK = {"string": "STRING", "int64": "BIGINT", "float64": "DOUBLE", "bool": "BOOLEAN"}
 
 
-def column_types(kb: Knowledge) -> dict[str, ColumnType]:
+def column_types(kb: Knowledge) -> dict[str, str]:
     """Each output column, in order, with its type: string, int64, float64 or bool."""
-    from cxcs.records import output_columns
+    from cxcs.records import column_types as types
 
-    types: dict[str, ColumnType] = {}
-    for name in output_columns(kb):
-        if name in _FIXED:
-            types[name] = _FIXED[name]
-        elif name.startswith("score_"):
-            types[name] = "float64"
-        else:
-            types[name] = "string"
-    return types
+    return types(kb)
 
 
 def arrow_schema(kb: Knowledge) -> Any:
     """The output rows as a ``pyarrow.Schema`` (every field nullable); needs pyarrow."""
     import pyarrow as pa
 
-    return pa.schema(
-        [pa.field(name, getattr(pa, _ARROW[kind])()) for name, kind in column_types(kb).items()]
-    )
+    from cxcs.parquet import arrow_type
+
+    return pa.schema([pa.field(n, arrow_type(pa, kind)) for n, kind in column_types(kb).items()])
 
 
 def pandas_dtypes(kb: Knowledge) -> dict[str, str]:

@@ -1,13 +1,17 @@
-"""Turn what a user typed (an id, alias or abbreviation) into a function id."""
+"""Turn what a user typed (an id, alias, display name or abbreviation) into an id.
+
+Hints for unknown names come from :mod:`cxcs.suggest`.
+"""
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cxcs.errors import UsageError
 from cxcs.knowledge.checks import normalize_name
-from cxcs.models.knowledge import Knowledge
+from cxcs.models.knowledge import Knowledge, Metric
+from cxcs.suggest import did_you_mean, hint, suggestions
 
 AMBIGUOUS = {"cs": "success"}
 AMBIGUITY_NOTE = (
@@ -47,15 +51,29 @@ def resolve_function(kb: Knowledge, name: str) -> Resolved:
         return Resolved(index[key])
     if key in AMBIGUOUS and AMBIGUOUS[key] in kb.functions:
         return Resolved(AMBIGUOUS[key], AMBIGUITY_NOTE)
-    raise UsageError(
-        f"unknown function '{name}'{did_you_mean(key, name_index(kb, hidden=False))}",
-        known=sorted(kb.functions),
-    )
+    shown = name_index(kb, hidden=False)
+    by_function: dict[str, str] = {}
+    for close in suggestions(key, shown):  # one name per function
+        by_function.setdefault(shown[close], close)
+    text = hint(list(by_function.values())) or f"; known: {', '.join(sorted(kb.functions))}"
+    raise UsageError(f"unknown function '{name}'{text}", known=sorted(kb.functions))
 
 
-def did_you_mean(key: str, index: dict[str, str]) -> str:
-    """A ``"; did you mean 'x'?"`` suffix, or an empty string when nothing is close."""
-    close = difflib.get_close_matches(key, list(index), n=1, cutoff=0.6)
-    if close:
-        return f"; did you mean '{close[0]}'?"
-    return f"; known: {', '.join(sorted(set(index.values())))}"
+def metric_index(metrics: Mapping[str, Metric]) -> dict[str, str]:
+    """Every lookup name of a metric (id, display name, abbreviation), normalized, to its id."""
+    index: dict[str, str] = {}
+    for mid, metric in metrics.items():
+        for name in (mid, metric.name, metric.abbreviation):
+            if name:
+                index.setdefault(normalize_name(name), mid)
+    return index
+
+
+def resolve_metric(kb: Knowledge, name: str) -> Metric:
+    """The metric named by id, display name or abbreviation, or a usage error with hints."""
+    index = metric_index(kb.metrics)
+    found = index.get(normalize_name(name))
+    if found is None:
+        hint = did_you_mean(name, kb.metrics, see="cxcs metrics")
+        raise UsageError(f"unknown metric '{name}'{hint}", known=sorted(kb.metrics))
+    return kb.metrics[found]

@@ -1,0 +1,132 @@
+"""The pieces every ``cxcs`` command declaration shares: the Click command classes, argument
+checks, per-run settings and shell completion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+import typer.core
+
+from cxcs.entry import ERROR_FORMAT, Settings
+from cxcs.errors import UsageError
+
+
+class Group(typer.core.TyperGroup):
+    """The ``cxcs`` group: an unknown command name gets the one closest command name."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except Exception as exc:
+            if args and isinstance(getattr(exc, "message", None), str):
+                from cxcs.suggest import did_you_mean
+
+                hint = did_you_mean(args[0], list(self.commands), see="cxcs --help", limit=1)
+                exc.message = f"No such command '{args[0]}'{hint}"  # type: ignore[attr-defined]
+            raise
+
+
+class Command(typer.core.TyperCommand):
+    """A ``cxcs`` command: remembers the ``--format`` asked for (the error document follows
+    it, even when parsing fails) and checks ``--format``/``--output`` before any work."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta[ERROR_FORMAT] = self._format_given(ctx, args)
+        return super().parse_args(ctx, args)
+
+    def _format_given(self, ctx: Any, args: list[str]) -> str | None:
+        """``--format``'s value as Click's own parser reads ``args`` (the last one wins),
+        ignoring every other option, known or not."""
+        parser = self.make_parser(ctx)
+        parser.ignore_unknown_options = True
+        try:
+            options, _, _ = parser.parse_args(list(args))
+        except Exception:
+            return None
+        value = options.get("fmt")
+        return value if isinstance(value, str) else None
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """``[OPTIONS]`` then each argument by its metavar, exactly as declared."""
+        pieces = [self.options_metavar] if self.options_metavar else []
+        return pieces + [_label(p) for p in self.get_params(ctx) if _is_argument(p)]
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        """Arguments by metavar and help (no type placeholders), then the options."""
+        params = self.get_params(ctx)
+        arguments = [(_label(p), getattr(p, "help", None) or "") for p in params if _is_argument(p)]
+        options = [r for p in params if not _is_argument(p) if (r := p.get_help_record(ctx))]
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+    def invoke(self, ctx: Any) -> Any:
+        from cxcs.output import check
+
+        params = ctx.params
+        if "fmt" in params and not params.get("batch"):
+            check(self.name or "", params["fmt"], params.get("output"), settings(ctx).env)
+        return super().invoke(ctx)
+
+
+def _is_argument(param: Any) -> bool:
+    return bool(param.param_type_name == "argument")
+
+
+def _label(param: Any) -> str:
+    return str(param.metavar or (param.name or "").upper())
+
+
+def nonempty(value: Any) -> Any:
+    """Refuse an empty string (or an empty item of a list) as a usage error."""
+    items = value if isinstance(value, list | tuple) else [value]
+    if any(isinstance(v, str) and not v.strip() for v in items):
+        raise typer.BadParameter("must not be empty")
+    return value
+
+
+def settings(ctx: Any, kb: list[Path] | None = None, quiet: bool = False) -> Settings:
+    """The run's settings (from the options before the command) with the command's own."""
+    base = ctx.find_object(Settings) or Settings()
+    return base.narrowed(kb, quiet)
+
+
+def refuse(active: bool, reason: str, **given: object) -> None:
+    """When ``active``, any option in ``given`` that was set is a usage error."""
+    if not active:
+        return
+    for name, value in given.items():
+        if value not in (None, False):
+            raise UsageError(f"--{name.replace('_', '-')} {reason}")
+
+
+def _kb_names(kind: str) -> list[str]:
+    try:
+        kb = Settings().knowledge(signals=False)
+    except Exception:
+        return []
+    if kind == "function":
+        return list(kb.functions)
+    if kind == "axis":
+        return list(kb.axis_ids)
+    return list(kb.metrics)
+
+
+def complete_function(incomplete: str) -> list[str]:
+    """Shell completion: function ids."""
+    return [n for n in _kb_names("function") if n.startswith(incomplete)]
+
+
+def complete_axis(incomplete: str) -> list[str]:
+    """Shell completion: axis ids (after the last comma of an ``--axes`` list)."""
+    done, _, last = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    return [prefix + n for n in _kb_names("axis") if n.startswith(last)]
+
+
+def complete_metric(incomplete: str) -> list[str]:
+    """Shell completion: metric ids."""
+    return [n for n in _kb_names("metric") if n.startswith(incomplete)]

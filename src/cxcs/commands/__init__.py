@@ -1,0 +1,47 @@
+"""The command layer: one typed function per operation, shared by the CLI and Python users.
+
+Each function takes plain arguments (and a knowledge base, or None for the shipped one),
+applies every rule, and returns an :class:`Outcome`: the result model plus the notes and
+warnings meant for stderr. ``cxcs.cli`` only parses arguments, calls one of these and
+presents the outcome, so the command line and the library cannot disagree.
+
+To add a command: a function here returning ``Outcome("name", result, kb)``, a view for it in
+:mod:`cxcs.views`, and a Typer declaration in :mod:`cxcs.cli` calling ``present``.
+"""
+
+from __future__ import annotations
+
+from cxcs.commands._kb import open_knowledge
+from cxcs.commands.browse import (
+    MetricList,
+    axes,
+    list_functions,
+    metric,
+    metrics,
+    show,
+    validate,
+)
+from cxcs.commands.classify import classify, classify_batch, classify_file
+from cxcs.commands.compare import compare, map
+from cxcs.commands.outcome import Outcome
+from cxcs.commands.summarize import summarize
+from cxcs.summary import BatchSummary
+
+__all__ = [
+    "BatchSummary",
+    "MetricList",
+    "Outcome",
+    "axes",
+    "classify",
+    "classify_batch",
+    "classify_file",
+    "compare",
+    "list_functions",
+    "map",
+    "metric",
+    "metrics",
+    "open_knowledge",
+    "show",
+    "summarize",
+    "validate",
+]

@@ -1,0 +1,135 @@
+"""Commands that read job postings: classify (text or a file) and classify_batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from cxcs.commands._kb import knowledge
+from cxcs.commands.outcome import Outcome
+from cxcs.errors import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from cxcs.models.classify import Classification
+    from cxcs.models.knowledge import Knowledge
+    from cxcs.summary import BatchSummary
+
+BATCH_FORMATS = ("jsonl", "csv", "json", "parquet")
+
+
+def classify(
+    kb: Knowledge | None,
+    text: str,
+    title: str | None = None,
+    *,
+    detect_title: bool = True,
+    explain: bool = False,
+) -> Outcome[Classification]:
+    """Classify one posting by the customer-facing function its duties describe.
+
+    ``title``, when given, is scored on its own and checked against the duties; otherwise a
+    short first line is taken as the title unless ``detect_title`` is false. A title that
+    disagrees with the duties, and text past the classifier's limit, give warnings.
+    ``explain`` asks the presentation for the per-phrase contribution table.
+    """
+    from cxcs.engine.classify import classify as run
+
+    if title is not None:
+        title = title.strip()
+        if not title:
+            raise UsageError("--title is empty; leave it out to detect the title")
+    kb = knowledge(kb, signals=True)
+    result = run(kb, text, title, detect_title=detect_title)
+    warnings: list[str] = []
+    if result.truncated:
+        warnings.append(
+            f"warning: input is {len(text):,} characters; classified the first "
+            f"{result.chars_read:,}"
+        )
+    if result.title is not None and result.title.mismatch and result.title.message:
+        warnings.append(f"warning: {result.title.message}")
+    return Outcome("classify", result, kb, warnings=tuple(warnings), options={"explain": explain})
+
+
+def classify_file(
+    kb: Knowledge | None,
+    source: str | None,
+    title: str | None = None,
+    *,
+    explain: bool = False,
+) -> Outcome[Classification]:
+    """Classify the posting in file ``source`` (``-`` or None: stdin), read bounded and as
+    UTF-8; a longer input is classified from its start, with a warning saying so."""
+    from cxcs.inputs import read_posting
+
+    if source == "":
+        raise UsageError("FILE is empty; give a file name or '-' for stdin")
+    posting = read_posting(source)
+    outcome = classify(kb, posting.text, title, explain=explain)
+    if not posting.truncated:
+        return outcome
+    size = f"{'more than ' if not posting.total_known else ''}{posting.bytes_total:,}"
+    return outcome.with_messages(
+        warnings=(
+            f"warning: input is {size} bytes; classified the first {posting.bytes_read:,} bytes",
+        )
+    )
+
+
+def classify_batch(
+    kb: Knowledge | None,
+    source: str,
+    sink: IO[str] | None = None,
+    *,
+    format: str | None = "jsonl",
+    input_format: str | None = None,
+    id_field: str = "id",
+    title_field: str = "title",
+    text_field: str | None = None,
+    keep: Sequence[str] = (),
+    keep_all: bool = False,
+    delimiter: str | None = None,
+    output: Path | None = None,
+    jobs: int = 1,
+    on_failure: Callable[[str], None] | None = None,
+    progress: bool = False,
+    brief: bool = False,
+    overlays: Sequence[str] = (),
+) -> Outcome[BatchSummary]:
+    """Classify every row of a JSONL, CSV or Parquet file (``-``: stdin), writing one
+    ``format`` row per input row (see :func:`cxcs.records.output_columns`) in input order to
+    ``sink``, else to ``output`` (atomically), else to stdout. Rows that fail are written
+    with an error and reported through ``on_failure``; the outcome is ``failed`` when any
+    row failed. Its note is the one-line summary (``brief``: only the counts, for when the
+    summary is shown as a table). ``overlays`` (the directories ``kb`` was loaded with) let
+    worker processes that cannot fork load the same knowledge."""
+    from cxcs.batchrun import BatchRequest
+    from cxcs.batchrun import classify_batch as run
+
+    for option, value in (("--id-field", id_field), ("--title-field", title_field)):
+        if not value.strip():
+            raise UsageError(f"{option} is empty")
+    request = BatchRequest(
+        path=source,
+        input_format=input_format,
+        id_field=id_field,
+        title_field=title_field,
+        text_fields=(text_field,) if text_field else ("text", "description"),
+        keep=tuple(keep),
+        keep_all=keep_all,
+        jobs=jobs,
+        fmt=format,
+        output=output,
+        delimiter=delimiter,
+        overlays=tuple(Path(o) for o in overlays),
+    )
+    kb = knowledge(kb, signals=True)
+    summary = run(request, kb, on_failure or _ignore, sink, progress=progress)
+    note = summary.counts_line() if brief else summary.line()
+    return Outcome("classify_batch", summary, kb, notes=(note,), failed=summary.failed > 0)
+
+
+def _ignore(message: str) -> None:
+    """The default failure callback: failures are in the output and the summary."""

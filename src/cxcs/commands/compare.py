@@ -1,0 +1,87 @@
+"""Commands that set functions side by side: compare and map."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from cxcs.commands._kb import knowledge
+from cxcs.commands.outcome import Outcome
+from cxcs.errors import UsageError
+
+if TYPE_CHECKING:
+    from cxcs.models.compare import MatrixComparison, PairComparison
+    from cxcs.models.knowledge import Knowledge
+    from cxcs.models.placement import Placement
+
+
+def resolve_distinct(kb: Knowledge, names: Sequence[str]) -> tuple[list[str], tuple[str, ...]]:
+    """Function ids for ``names`` and the notes resolving them gave.
+
+    Naming one function twice (``cx`` and ``customer experience``) is a usage error: a
+    function compared with itself says nothing, so the second name is most likely a slip.
+    """
+    from cxcs.knowledge.resolve import resolve_function
+
+    ids: list[str] = []
+    notes: list[str] = []
+    for index, name in enumerate(names):
+        resolved = resolve_function(kb, name)
+        if resolved.note and resolved.note not in notes:
+            notes.append(resolved.note)
+        if resolved.function_id in ids:
+            first = names[ids.index(resolved.function_id)]
+            raise UsageError(
+                f"'{names[index]}' and '{first}' name the same function "
+                f"({resolved.function_id}); give each function once"
+            )
+        ids.append(resolved.function_id)
+    return ids, tuple(notes)
+
+
+def axis_list(axes: Sequence[str] | None) -> list[str] | None:
+    """Axis ids as given (blank entries dropped); naming none at all is a usage error."""
+    if axes is None:
+        return None
+    if isinstance(axes, str):
+        axes = axes.split(",")
+    chosen = [a.strip() for a in axes if a.strip()]
+    if not chosen:
+        raise UsageError("--axes names no axis; see 'cxcs axes'")
+    return chosen
+
+
+def compare(
+    kb: Knowledge | None, *functions: str, axes: Sequence[str] | None = None
+) -> Outcome[PairComparison | MatrixComparison]:
+    """Compare functions axis by axis: two give a pair comparison (a verdict per axis and a
+    similarity), three or more a matrix. ``axes`` limits and orders the axes."""
+    from cxcs.engine.compare import compare_many, compare_pair, select_axes
+
+    if len(functions) < 2:
+        raise UsageError("compare needs at least two functions, e.g. 'cxcs compare cx cs'")
+    kb = knowledge(kb)
+    ids, notes = resolve_distinct(kb, functions)
+    axis_ids = axis_list(axes)
+    select_axes(kb, axis_ids)
+    result: PairComparison | MatrixComparison
+    if len(ids) == 2:
+        result = compare_pair(kb, ids[0], ids[1], axis_ids)
+    else:
+        result = compare_many(kb, ids, axis_ids)
+    return Outcome("compare", result, kb, notes=notes)
+
+
+def map(
+    kb: Knowledge | None = None,
+    functions: Sequence[str] = (),
+    *,
+    x: str = "proactivity",
+    y: str = "scope",
+) -> Outcome[Placement]:
+    """Place functions (all when none are named) on a grid of two ordinal axes."""
+    from cxcs.engine.placement import place
+
+    kb = knowledge(kb)
+    ids, notes = resolve_distinct(kb, functions)
+    return Outcome("map", place(kb, x, y, ids or None), kb, notes=notes)

@@ -1,0 +1,168 @@
+"""Process concerns of the ``cxcs`` command: exit statuses, Ctrl-C, broken pipes, closed
+streams and the JSON error document. :mod:`cxcs.cli` only declares the commands.
+
+Every run ends in :class:`~cxcs.status.ExitStatus`: 0 ok, 1 domain error, 2 usage error,
+130 interrupted. A failure is one line on stderr; under ``--format json`` stdout also gets
+one JSON error document.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import sys
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from cxcs import __version__
+from cxcs.errors import CxcsError
+from cxcs.output import Environment
+from cxcs.status import ExitStatus
+
+if TYPE_CHECKING:
+    from cxcs.models.knowledge import Knowledge
+
+ERROR_FORMAT = "cxcs.error_format"
+"""Key in the Click context's ``meta``: the ``--format`` the failing command was given."""
+COMPLETE_VAR = "_CXCS_COMPLETE"
+"""Set by the shell completion scripts (``cxcs --install-completion``)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the options before the command name set for the whole run (``cxcs --kb DIR -q
+    compare ...``); commands combine it with their own options."""
+
+    overlays: tuple[Path, ...] = ()
+    quiet: bool = False
+    env: Environment = field(default_factory=Environment.current)
+
+    def narrowed(self, overlays: list[Path] | None, quiet: bool) -> Settings:
+        """These settings with a command's own ``--kb`` and ``-q`` applied."""
+        env = Environment.current(quiet=quiet or self.quiet)
+        return Settings(tuple(overlays) if overlays else self.overlays, quiet or self.quiet, env)
+
+    def knowledge(self, *, signals: bool = False) -> Knowledge:
+        """The knowledge base: shipped, plus ``--kb`` overlays (else ``$CXCS_KB``)."""
+        from cxcs.commands import open_knowledge
+        from cxcs.knowledge.load import kb_dirs_from_env
+
+        return open_knowledge(kb_dirs_from_env(self.overlays), signals=signals)
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Stands in for a closed stdout (``cxcs list >&-``): writing to it fails like EBADF."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "stdout is closed")
+
+
+def run(group: Any, argv: list[str] | None = None) -> NoReturn:
+    """Run the Click command ``group`` on ``argv`` and exit with the right status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
+    env = Environment.current()
+    if COMPLETE_VAR in os.environ:  # shell completion: Click answers and exits
+        group.main(args=args, prog_name="cxcs")
+    meta: MutableMapping[str, Any] = {}
+    try:
+        with group.make_context("cxcs", args) as ctx:
+            meta = ctx.meta
+            group.invoke(ctx)
+        sys.stdout.flush()
+    except CxcsError as exc:
+        for line in exc.details.get("more", []):
+            env.say(str(line))
+        _fail(env, meta, exc.to_dict(), exc.message, exc.exit_code)
+    except KeyboardInterrupt:
+        _interrupted(env, meta)
+    except BrokenPipeError:
+        _discard_stdout()  # the reader went away (e.g. '| head'): end quietly
+        raise SystemExit(ExitStatus.OK) from None
+    except OSError as exc:
+        _os_error(env, meta, exc)
+    except Exception as exc:
+        _other(env, meta, exc)
+    raise SystemExit(ExitStatus.OK)
+
+
+def _os_error(env: Environment, meta: MutableMapping[str, Any], exc: OSError) -> NoReturn:
+    if os.environ.get("CXCS_DEBUG"):
+        raise exc
+    if exc.filename:
+        message = f"{exc.filename}: {exc.strerror or exc}"
+        _fail(env, meta, {"code": "input", "message": message}, message, ExitStatus.DOMAIN)
+    _discard_stdout()  # the output is what failed (e.g. a full disk): nothing more goes there
+    message = f"cannot write output: {exc.strerror or exc}"
+    _fail(env, meta, {"code": "output", "message": message}, message, ExitStatus.DOMAIN)
+
+
+def _other(env: Environment, meta: MutableMapping[str, Any], exc: Exception) -> NoReturn:
+    """Typer's own exits and parse errors (Click exceptions, which Typer does not export,
+    known by their public ``exit_code`` and ``format_message``), else an internal error."""
+    import typer
+
+    if isinstance(exc, typer.Exit):
+        raise SystemExit(exc.exit_code) from None
+    if isinstance(exc, typer.Abort):
+        _interrupted(env, meta)
+    format_message = getattr(exc, "format_message", None)
+    exit_code = getattr(exc, "exit_code", None)
+    if callable(format_message) and isinstance(exit_code, int):
+        failed_ctx = getattr(exc, "ctx", None)
+        if failed_ctx is not None:
+            meta = failed_ctx.meta
+        message = str(format_message())
+        status = ExitStatus.USAGE if exit_code in (0, 2) else exit_code
+        _fail(env, meta, {"code": "usage", "message": message}, message, status)
+    if os.environ.get("CXCS_DEBUG"):
+        raise exc
+    _fail(
+        env,
+        meta,
+        {"code": "internal", "message": f"{type(exc).__name__}: {exc}"},
+        f"internal error ({type(exc).__name__}: {exc}); set CXCS_DEBUG=1 for a traceback "
+        "and please report it",
+        ExitStatus.DOMAIN,
+    )
+
+
+def _fail(
+    env: Environment,
+    meta: MutableMapping[str, Any],
+    error: dict[str, Any],
+    message: str,
+    status: int,
+    prefix: str = "error: ",
+) -> NoReturn:
+    """One line on stderr; under ``--format json`` the error document on stdout."""
+    env.say(f"{prefix}{message}")
+    wanted = meta.get(ERROR_FORMAT)
+    if isinstance(wanted, str) and wanted.strip().lower() == "json":
+        from cxcs.render.json import error_document
+
+        try:
+            sys.stdout.write(error_document(error, __version__))
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            _discard_stdout()
+    raise SystemExit(status)
+
+
+def _interrupted(env: Environment, meta: MutableMapping[str, Any]) -> NoReturn:
+    """Ctrl-C: say so (and, under --format json, emit the error document); exit 130."""
+    error = {"code": "interrupted", "message": "interrupted"}
+    _fail(env, meta, error, "interrupted", ExitStatus.INTERRUPTED, prefix="")
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush cannot fail noisily."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
