@@ -164,6 +164,7 @@ def test_html_tags_do_not_hide_sentence_ends(kb: Knowledge) -> None:
     assert tagged.confidence == pytest.approx(untagged.confidence, abs=0.05)
     for item in tagged.evidence:
         assert html[item.start : item.end] == item.text
+        assert "<" not in item.snippet  # snippets are cut from the text with tags blanked
 
 
 # --- evidence ----------------------------------------------------------------------------

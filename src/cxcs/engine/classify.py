@@ -136,9 +136,10 @@ def find(
     return located, markers, cues
 
 
-Pending = tuple[str, tuple[tuple[int, float], ...], float, str, str, int, int, str, str]
+Pending = tuple[str, tuple[tuple[int, float], ...], float, str, str, int, int, str, str, str]
 """A match for one function before the model scales it: function, ``(feature group,
-weight)`` parts, section/repeat factor, phrase, section, start, end, source, posting."""
+weight)`` parts, section/repeat factor, phrase, section, start, end, source, posting, and
+the text snippets are cut from (the posting with HTML blanked; offsets are the same)."""
 
 
 @dataclass
@@ -160,10 +161,12 @@ def scan(
     signals: Signals,
     source: str,
     posting: str,
+    context: str | None = None,
 ) -> Analysis:
     """Match phrases (and, for a body, section words) and tally them by feature group."""
     pieces, stems = tokenize(lower_keep_offsets(text))
     body = source == "body"
+    shown = posting if context is None else context
     limits = signals.thresholds
     located, markers, cues = find(pieces, stems, lexicon, limits.max_repeats, body)
     sections = build_sections(text, markers, cues) if body else None
@@ -201,7 +204,18 @@ def scan(
                 tallies[(function, where)] += summed * factor
                 parts = ((where, summed),)
             evidence.append(
-                (function, parts, factor, entry.phrase, section, begin, finish, source, posting)
+                (
+                    function,
+                    parts,
+                    factor,
+                    entry.phrase,
+                    section,
+                    begin,
+                    finish,
+                    source,
+                    posting,
+                    shown,
+                )
             )
     return Analysis(dict(tallies), dict(frames), evidence, sections, len(stems))
 
@@ -262,7 +276,7 @@ def _analyse(
         if title:  # a detected title: its evidence offsets index the posting itself
             title_offset = clean.find(title)  # the context ends with the title's line
             title_context = text[: title_offset + len(title)]
-    body_found = scan(body, body_offset, lexicon, signals, "body", text)
+    body_found = scan(body, body_offset, lexicon, signals, "body", text, clean)
     title_found = (
         scan(title, title_offset, lexicon, signals, "title", title_context or title)
         if title
@@ -371,7 +385,7 @@ def _evidence_builder(
     def build() -> tuple[Evidence, ...]:
         factors: dict[tuple[str, int], float] = {}
         kept: list[Evidence] = []
-        for function, parts, factor, phrase, section, start, end, source, posting in pending:
+        for function, parts, factor, phrase, section, start, end, source, posting, shown in pending:
             weight = 0.0
             for group, raw in parts:
                 key = (function, group)
@@ -392,7 +406,7 @@ def _evidence_builder(
                         end,
                         posting[start:end],
                         source,
-                        posting,
+                        shown,
                     )
                 )
         return tuple(kept)
