@@ -283,3 +283,17 @@ def run_cli_plain(*args: str) -> tuple[int, str, str]:
         except SystemExit as exc:
             code = exc.code
     return (0 if code is None else int(code)), out.getvalue(), err.getvalue()
+
+
+REQUIRE_ALL = "CXCS_REQUIRE_ALL_TESTS"
+"""Set to 1 (as .ci/run does) to turn a skip for a missing tool into a failure."""
+
+
+def require(ok: bool, what: str) -> None:
+    """Skip the test when ``ok`` is false, or fail it when ``$CXCS_REQUIRE_ALL_TESTS`` is 1
+    (CI installs every tool, so a missing one there is a broken CI, not a reason to skip)."""
+    if ok:
+        return
+    if os.environ.get(REQUIRE_ALL) == "1":
+        pytest.fail(f"{what} ({REQUIRE_ALL}=1)")
+    pytest.skip(what)
