@@ -270,6 +270,26 @@ def read_records(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines()]
 
 
+def require(ok: bool, what: str) -> None:
+    """Skip the calling test when ``ok`` is false (``what`` is missing), or fail it in CI.
+
+    CI (``.ci/run``) installs every tool a test needs and sets ``CXCS_REQUIRE_ALL_TESTS=1``,
+    so there a missing tool is a failure, never a silent skip.
+    """
+    if ok:
+        return
+    if os.environ.get("CXCS_REQUIRE_ALL_TESTS") == "1":
+        pytest.fail(f"{what} (CXCS_REQUIRE_ALL_TESTS=1: CI must install it)")
+    pytest.skip(what)
+
+
+def has_module(name: str) -> bool:
+    """Whether ``name`` can be imported here (without importing it)."""
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
 def run_cli_plain(*args: str) -> tuple[int, str, str]:
     """``cxcs ARGS`` in-process without pytest fixtures (for hypothesis tests): exit status,
     stdout and stderr."""
@@ -283,17 +303,3 @@ def run_cli_plain(*args: str) -> tuple[int, str, str]:
         except SystemExit as exc:
             code = exc.code
     return (0 if code is None else int(code)), out.getvalue(), err.getvalue()
-
-
-REQUIRE_ALL = "CXCS_REQUIRE_ALL_TESTS"
-"""Set to 1 (as .ci/run does) to turn a skip for a missing tool into a failure."""
-
-
-def require(ok: bool, what: str) -> None:
-    """Skip the test when ``ok`` is false, or fail it when ``$CXCS_REQUIRE_ALL_TESTS`` is 1
-    (CI installs every tool, so a missing one there is a broken CI, not a reason to skip)."""
-    if ok:
-        return
-    if os.environ.get(REQUIRE_ALL) == "1":
-        pytest.fail(f"{what} ({REQUIRE_ALL}=1)")
-    pytest.skip(what)
