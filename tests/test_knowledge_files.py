@@ -58,10 +58,11 @@ functions:
   ux:
     cells:
       metrics:
-        value: [task_success_rate, no_such_metric]
-        sources:
-          - {article: practice, section: "Standard metric formulas"}
+        items:
+          no_such_metric: ["practice § Standard metric formulas"]
+          task_success_rate: ["practice § Standard metric formulas"]
 """
+NO_SUCH = '          no_such_metric: ["practice § Standard metric formulas"]\n'
 BOMB = "".join(
     f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
     for prev, name in zip(["", *"abcdefgh"], "abcdefghi", strict=True)
@@ -94,7 +95,7 @@ OVERLAY_CASES: dict[str, tuple[str, str, str, int | None]] = {
         METRIC.replace("name: Team NPS", "name: !!python/object/apply:os.system ['exit 3']"),
         "tags that build objects", 3,
     ),
-    "unknown metric id": ("functions.yaml", CELL, "unknown metric id 'no_such_metric'", 5),
+    "unknown metric id": ("functions.yaml", CELL, "unknown metric id 'no_such_metric'", 6),
     "empty file": ("metrics.yaml", "", "file is empty", None),
     "comments only": ("metrics.yaml", "# nothing yet\n", "top level must be a mapping", 1),
     "metrics is a list": (
@@ -133,7 +134,7 @@ def test_the_overlay_template_is_valid(tmp_path: Path, capsys: pytest.CaptureFix
     """Control: the cases below break a valid overlay."""
     for file, text in (
         ("metrics.yaml", METRIC),
-        ("functions.yaml", CELL.replace(", no_such_metric", "")),
+        ("functions.yaml", CELL.replace(NO_SUCH, "")),
     ):
         directory = _overlay(tmp_path / file, file, text)
         assert run_cli(capsys, "validate", str(directory)).code == 0

@@ -265,12 +265,18 @@ def test_markdown_is_always_a_table_with_one_row_per_item(kb: Knowledge, data: A
     if picked is not None:
         args += ["--axes", data.draw(st.sampled_from([",", ", ", " ,"])).join(picked)]
     tables = markdown_tables(_markdown(*args))
-    assert len(tables[0][1]) == len(picked or axes)
+    shown = picked or axes
+    scored = [a for a in shown if kb.axis(a).kind != "text"]
+    assert next(r[0] for r in tables[0][1]) in {"similarity", "most alike", "disputes"}  # summary
     if count == 2:
-        assert len(tables) == 1
+        rows = (len(tables[1][1]) if scored else 0) + (
+            len(tables[-1][1]) if len(scored) < len(shown) else 0
+        )
+        assert rows == len(shown)
     else:
-        assert len(tables) == 2
+        assert len(tables) == 3
         assert len(tables[1][1]) == math.comb(count, 2)
+        assert len(tables[2][1]) == len(shown)
 
 
 def test_the_names_used_above_resolve(kb: Knowledge) -> None:

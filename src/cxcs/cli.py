@@ -180,22 +180,55 @@ def compare(
             help="Only these axes, in this order (see 'cxcs axes').",
         ),
     ] = None,
+    differences: Annotated[
+        bool, typer.Option("--differences", help="Hide the rows that are the same.")
+    ] = False,
     fmt: Format = None,
     output: Output = None,
     kb: Kb = None,
     quiet: Quiet = False,
 ) -> None:
-    """Compare functions axis by axis (two: verdicts and similarity; three or more: a matrix).
+    """Compare functions axis by axis: a summary first (similarity, biggest differences,
+    shared ground, disputes), then the axes (three or more functions: a matrix).
 
     \b
     Examples:
       cxcs compare cx cs
+      cxcs compare success support --differences
       cxcs compare cx success ux --axes scope,metrics
       cxcs compare cx ux -o comparison.html
     """
     run_ = settings(ctx, kb, quiet)
     axis_ids = axes.split(",") if axes is not None else None
-    present(commands.compare(run_.knowledge(), *functions, axes=axis_ids), fmt, output, run_.env)
+    outcome = commands.compare(run_.knowledge(), *functions, axes=axis_ids, differences=differences)
+    present(outcome, fmt, output, run_.env)
+
+
+@command("journey", cls=Command)
+def journey(
+    ctx: typer.Context,
+    functions: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[FUNCTION]...",
+            autocompletion=complete_function,
+            help="Only these functions (default: all).",
+        ),
+    ] = None,
+    fmt: Format = None,
+    output: Output = None,
+    kb: Kb = None,
+    quiet: Quiet = False,
+) -> None:
+    """Who leads and who contributes at each stage of the customer journey, with sources.
+
+    \b
+    Examples:
+      cxcs journey
+      cxcs journey cx success support -f html -o journey.html
+    """
+    run_ = settings(ctx, kb, quiet)
+    present(commands.journey(run_.knowledge(), functions or ()), fmt, output, run_.env)
 
 
 @command("axes", cls=Command)

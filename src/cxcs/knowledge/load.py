@@ -286,6 +286,10 @@ def _merge(documents: Sequence[_Document]) -> _Merged:
                     merged.origin[(key, item_id)] = (doc, (key, item_id))
             elif key == "signals" and isinstance(value, dict):
                 _merge_signals(merged, doc, value)
+            elif key == "vocabularies" and isinstance(value, dict):
+                _merge_nested(merged, doc, key, value)
+            elif key == "journey" and isinstance(value, dict):
+                _merge_journey(merged, doc, value)
             else:
                 merged.data[key] = value
                 merged.origin[(key,)] = (doc, (key,))
@@ -352,6 +356,44 @@ def _merge_functions(merged: _Merged, doc: _Document, functions: dict[str, Any])
                 here = ("functions", fid, field_name)
                 merged.origin[here] = (doc, here)
         target[fid] = combined
+
+
+def _merge_nested(merged: _Merged, doc: _Document, key: str, value: dict[str, Any]) -> None:
+    """Two-level mappings (vocabularies): an overlay adds or replaces entries one by one."""
+    target = _mapping_section(merged, doc, key)
+    for name, entries in value.items():
+        current = target.get(name)
+        if isinstance(current, dict) and isinstance(entries, dict):
+            target[name] = {**current, **entries}
+            for entry in entries:
+                merged.origin[(key, name, entry)] = (doc, (key, name, entry))
+        else:
+            target[name] = entries
+            merged.origin[(key, name)] = (doc, (key, name))
+
+
+def _merge_journey(merged: _Merged, doc: _Document, journey: dict[str, Any]) -> None:
+    """Journey: ``stages`` replaced when given, ``roles`` merged stage by stage."""
+    target = _mapping_section(merged, doc, "journey")
+    for section, value in journey.items():
+        current = target.get(section)
+        if section == "roles" and isinstance(current, dict) and isinstance(value, dict):
+            roles = dict(current)
+            for stage, by_function in value.items():
+                earlier = roles.get(stage)
+                if isinstance(earlier, dict) and isinstance(by_function, dict):
+                    roles[stage] = {**earlier, **by_function}
+                else:
+                    roles[stage] = by_function
+                for fid in by_function if isinstance(by_function, dict) else ():
+                    merged.origin[("journey", "roles", stage, fid)] = (
+                        doc,
+                        ("journey", "roles", stage, fid),
+                    )
+            target[section] = roles
+        else:
+            target[section] = value
+            merged.origin[("journey", section)] = (doc, ("journey", section))
 
 
 def _merge_signals(merged: _Merged, doc: _Document, signals: dict[str, Any]) -> None:
