@@ -415,7 +415,7 @@ def test_an_unterminated_csv_quote_is_reported_with_its_line(
 ) -> None:
     """It silently swallowed the following rows (labelled from their text) and exited 0."""
     path = tmp_path / "rows.csv"
-    ONE_LINE = POSTING.strip().replace("\n", " ")
+    one_line = POSTING.strip().replace("\n", " ")
     path.write_text(
         f'text,id\n"{one_line}",1\n"Answer tickets,2\n{one_line},3\nOwn renewals,4\n',
         encoding="utf-8",
