@@ -178,9 +178,8 @@ def check_batch_encoding(stream: IO[bytes], name: str) -> None:
     head = (peek(4096) if callable(peek) else b"")[:64]
     encoding = next((e for bom, e in _UTF16_BOMS.items() if head.startswith(bom)), None)
     if encoding is None and b"\x00" in head:
-        if (
-            head.count(b"\x00") == len(head)
-            or b"\x00\x00\x00\x00" in head[:8]
+        if head.count(b"\x00") == len(head) or (
+            b"\x00\x00\x00\x00" in head[:8]
             and not any(head[i : i + 4].strip(b"\x00") for i in range(0, min(len(head), 16), 4))
         ):
             raise InputError(f"{name}: binary data (NUL bytes); give JSONL or CSV text")
