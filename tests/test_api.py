@@ -49,11 +49,14 @@ def test_example_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
 def test_top_level_names_are_the_api() -> None:
     assert set(cxcs.__all__) == {
         "__version__",
+        "arrow_schema",
         "classify",
+        "classify_frame",
         "classify_records",
         "compare",
         "load_knowledge",
         "output_columns",
+        "spark_ddl",
     }
     assert cxcs.load_knowledge is load_knowledge
     assert all(callable(getattr(cxcs, name)) for name in cxcs.__all__ if name != "__version__")

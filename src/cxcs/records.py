@@ -283,9 +283,7 @@ def csv_cell(value: Any) -> Any:
 
 def top_evidence(result: Classification) -> str:
     """The heaviest matched phrases as one string: ``phrase (function +w.ww); ...``."""
-    import heapq
-
-    top = heapq.nlargest(TOP_EVIDENCE, result.evidence, key=lambda e: e.weight)
+    top = result.top_evidence(TOP_EVIDENCE)  # builds only these (evidence is built lazily)
     return "; ".join(f"{e.phrase} ({e.function} {e.weight:+.2f})" for e in top)
 
 
