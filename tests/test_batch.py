@@ -293,3 +293,13 @@ def test_the_readme_pandas_example_runs(
     assert str(ok["title_mismatch"].dtype) == "bool"
     assert list(namespace["scores"].columns)[-1] == "score_none"
     assert "input_label" in capsys.readouterr().out
+
+
+def test_a_file_that_is_not_parquet_is_one_clear_error(tmp_path: Path) -> None:
+    _need("pyarrow")
+    path = tmp_path / "rows.parquet"
+    path.write_text('{"id": 1, "text": "not parquet"}\n', encoding="utf-8")
+    done = run_subprocess("classify", "--batch", str(path))
+    assert done.returncode == 1
+    assert f"{path}: not a readable Parquet file" in done.stderr
+    assert "internal error" not in done.stderr

@@ -242,12 +242,14 @@ def _chain_first(first: _T, rest: Iterable[_T]) -> Iterator[_T]:
 def read_parquet(
     path: str, fields: Fields, progress: Callable[[int], None] | None = None
 ) -> Iterator[Row]:
-    """Rows of a Parquet file (``line`` is the 1-based row number)."""
-    from cxcs.parquet import iter_records
+    """Rows of a Parquet file (``line`` is the 1-based row number). Progress is reported in
+    bytes of the file, spread evenly over its rows."""
+    from cxcs.parquet import iter_records, row_count
 
+    per_row = Path(path).stat().st_size // max(1, row_count(path)) if progress else 0
     for line, record in enumerate(iter_records(path), start=1):
         if progress is not None:
-            progress(1)
+            progress(per_row)
         yield row_from_mapping(line, record, fields)
 
 
