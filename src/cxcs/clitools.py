@@ -3,14 +3,73 @@ checks, per-run settings and shell completion."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 import typer.core
 
 from cxcs.entry import ERROR_FORMAT, Settings
 from cxcs.errors import UsageError
+
+COMMON = ("fmt", "output", "kb", "quiet")
+"""The options every command takes; :class:`Command` adds them and turns them into the
+command's :class:`~cxcs.entry.Settings` (``settings(ctx)``)."""
+
+
+def nonempty(value: Any) -> Any:
+    """Refuse an empty string (or an empty item of a list) as a usage error."""
+    items = value if isinstance(value, list | tuple) else [value]
+    if any(isinstance(v, str) and not v.strip() for v in items):
+        raise typer.BadParameter("must not be empty")
+    return value
+
+
+def _common_options(
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            callback=nonempty,
+            help="table, markdown, json, csv or html (classify: also jsonl; map: also svg). "
+            "Default: from --output's extension, else table on a terminal, markdown when piped.",
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (atomically) instead of stdout; '-' is stdout.",
+        ),
+    ] = None,
+    kb: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--kb",
+            metavar="DIR",
+            help="Overlay directory with your own functions/metrics/signals YAML (repeatable; "
+            "default: $CXCS_KB).",
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No notes on stderr (warnings stay).")
+    ] = False,
+) -> None:
+    """Declares the common options (Typer builds them; :class:`Command` borrows them)."""
+
+
+def _build_common() -> list[Any]:
+    holder = typer.Typer(add_completion=False)
+    holder.command()(_common_options)
+    return list(typer.main.get_command(holder).params)
+
+
+COMMON_OPTIONS = _build_common()
 
 
 class Group(typer.core.TyperGroup):
@@ -63,13 +122,30 @@ class Command(typer.core.TyperCommand):
                 with formatter.section(title):
                     formatter.write_dl(rows)
 
+    without: tuple[str, ...] = ()
+    """Common options this command does not take."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        known = {p.name for p in self.params} | set(self.without)
+        self.params.extend(p for p in COMMON_OPTIONS if p.name not in known)
+
     def invoke(self, ctx: Any) -> Any:
         from cxcs.output import check
 
-        params = ctx.params
-        if "fmt" in params and not params.get("batch"):
-            check(self.name or "", params["fmt"], params.get("output"), settings(ctx).env)
+        common = {name: ctx.params.pop(name, None) for name in COMMON}
+        base = ctx.find_object(Settings) or Settings()
+        run = base.narrowed(common["kb"], bool(common["quiet"]))
+        ctx.obj = replace(run, format=common["fmt"], output=common["output"])
+        if not ctx.params.get("batch"):
+            check(self.name or "", ctx.obj.format, ctx.obj.output, ctx.obj.env)
         return super().invoke(ctx)
+
+
+class DirectoryCommand(Command):
+    """A command that reads a knowledge directory it is given, so takes no ``--kb``."""
+
+    without = ("kb",)
 
 
 def _is_argument(param: Any) -> bool:
@@ -80,18 +156,26 @@ def _label(param: Any) -> str:
     return str(param.metavar or (param.name or "").upper())
 
 
-def nonempty(value: Any) -> Any:
-    """Refuse an empty string (or an empty item of a list) as a usage error."""
-    items = value if isinstance(value, list | tuple) else [value]
-    if any(isinstance(v, str) and not v.strip() for v in items):
-        raise typer.BadParameter("must not be empty")
-    return value
+def settings(ctx: Any) -> Settings:
+    """The settings of the running command: the run's, its own options applied."""
+    found = ctx.find_object(Settings)
+    return found if found is not None else Settings()
 
 
-def settings(ctx: Any, kb: list[Path] | None = None, quiet: bool = False) -> Settings:
-    """The run's settings (from the options before the command) with the command's own."""
-    base = ctx.find_object(Settings) or Settings()
-    return base.narrowed(kb, quiet)
+def version(value: bool) -> None:
+    """``--version``: the tool's version, then the knowledge version and hash."""
+    if not value:
+        return
+    from cxcs import __version__
+
+    typer.echo(f"cxcs {__version__}")
+    try:
+        kb = Settings().knowledge(signals=False)
+    except Exception as exc:
+        typer.echo(f"knowledge: unavailable ({getattr(exc, 'message', exc)})")
+    else:
+        typer.echo(f"knowledge {kb.origin.version} (sha256 {kb.origin.sha256})")
+    raise typer.Exit()
 
 
 def refuse(active: bool, reason: str, **given: object) -> None:
