@@ -45,7 +45,7 @@ def test_example_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
 
 
 def test_top_level_names_are_the_api() -> None:
-    assert set(cxcs.__all__) == {"__version__", "classify", "compare", "load_knowledge"}
+    assert set(cxcs.__all__) == {"__version__", "classify", "commands", "compare", "load_knowledge"}
     assert cxcs.load_knowledge is load_knowledge
     with pytest.raises(AttributeError):
         _ = cxcs.nothing_here
@@ -84,5 +84,5 @@ def test_classify_returns_a_model() -> None:
 def test_load_knowledge_takes_str_and_path_overlays(tmp_path: Path) -> None:
     overlay = ROOT / "examples" / "overlay"
     assert load_knowledge([str(overlay)]).origin == load_knowledge([overlay]).origin
-    with pytest.raises(KnowledgeError, match="no such directory"):
+    with pytest.raises(UsageError, match="no such directory"):
         load_knowledge([tmp_path / "missing"])

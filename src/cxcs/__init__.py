@@ -3,6 +3,11 @@
 The public Python API is imported lazily so that ``import cxcs`` stays cheap::
 
     from cxcs import load_knowledge, compare, classify
+
+Every command of the command line is a function of :mod:`cxcs.commands` (``cxcs.commands.
+show(kb, "cx")``, ``cxcs.commands.metric(kb, "nps")``...) returning an ``Outcome``: the
+result plus its notes and warnings. ``compare`` and ``classify`` here are those commands
+returning just the result.
 """
 
 from __future__ import annotations
@@ -11,13 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "classify", "compare", "load_knowledge"]
+__all__ = ["__version__", "classify", "commands", "compare", "load_knowledge"]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from cxcs import commands
     from cxcs.api import classify, compare, load_knowledge
 
 
 def __getattr__(name: str) -> Any:
+    if name == "commands":
+        import importlib
+
+        return importlib.import_module("cxcs.commands")
     if name in {"classify", "compare", "load_knowledge"}:
         from cxcs import api
 
