@@ -12,7 +12,7 @@ import pytest
 
 import cxcs
 from cxcs import classify, compare, load_knowledge
-from cxcs.errors import KnowledgeError, UsageError
+from cxcs.errors import UsageError
 from cxcs.models.classify import Classification
 from cxcs.models.compare import MatrixComparison, PairComparison
 

@@ -242,10 +242,14 @@ def test_every_help_has_examples_and_no_placeholders() -> None:
 
 
 def _complete(words: str) -> list[str]:
-    env = subprocess_env({"_CXCS_COMPLETE": "complete_bash", "COMP_WORDS": words,
-                          "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1))})  # fmt: skip
+    current = len(words.split()) - (0 if words.endswith(" ") else 1)
+    env = {"_CXCS_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(current)}
     done = subprocess.run(
-        [sys.executable, "-m", "cxcs"], capture_output=True, text=True, env=env, check=False
+        [sys.executable, "-m", "cxcs"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(env),
+        check=False,
     )
     return done.stdout.split()
 
