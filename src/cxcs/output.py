@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,6 +238,8 @@ def atomic_text_file(path: Path) -> Iterator[IO[str]]:
 
     On any failure, Ctrl-C included, the temporary file is removed and ``path`` is untouched.
     """
+    import tempfile
+
     check_output_path(path)
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
