@@ -53,7 +53,7 @@ def test_picking_up_new_tools_is_not_warehouse_picking(kb: Knowledge) -> None:
     result = classify(kb, "You enjoy picking up new tools quickly and helping customers.", None)
     assert "picking" not in matched(result)
     warehouse = classify(kb, "Picking, packing and loading orders onto pallets.", None)
-    assert "picking" in matched(warehouse, "none")
+    assert any(text.startswith("picking") for text in matched(warehouse, "none"))
 
 
 def test_logging_bug_reports_is_not_logs(kb: Knowledge) -> None:

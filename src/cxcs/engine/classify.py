@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import compress, count, pairwise
 from typing import Any
 
-from cxcs.engine.lexicon import ATTRIBUTIVE, CONTRAST, FRAME, Entry, Lexicon, compile_lexicon
+from cxcs.engine.lexicon import ATTRIBUTIVE, CONTRAST, Entry, Lexicon, compile_lexicon
 from cxcs.engine.model import (
     DUTY_SECTIONS,
     GROUPS,
@@ -26,7 +26,7 @@ from cxcs.engine.model import (
     squash,
 )
 from cxcs.engine.sections import SectionMap, build_sections
-from cxcs.engine.text import lower_keep_offsets, stems_of, strip_html, token_spans
+from cxcs.engine.text import lower_keep_offsets, strip_html, tokenize
 from cxcs.models.classify import Classification, Decision, Evidence, FunctionScore, TitleCheck
 from cxcs.models.knowledge import Knowledge
 from cxcs.models.signals import NOT_CUSTOMER_FACING, Signals
@@ -40,7 +40,6 @@ TITLE_MAX_WORDS = 12
 REQUIREMENTS, LOW, TITLE = GROUPS.index("requirements"), GROUPS.index("low"), GROUPS.index("title")
 
 _LEXICONS: dict[str, Lexicon] = {}
-_BLOCKED = Entry("", ())
 
 
 def signals_of(kb: Knowledge) -> Signals:
@@ -60,30 +59,41 @@ def lexicon_for(kb: Knowledge) -> Lexicon:
     return _LEXICONS[key]
 
 
-Match = tuple[int, int, Entry | None, tuple[str, str] | None]
+Located = tuple[int, int, Entry, int]
+"""A phrase match: ``(start, end, entry, how many times the phrase matched before)``."""
+Marker = tuple[int, int, str]
+"""A section word: ``(start, end, section)``."""
 
 
-def _matches(stems: list[str], lexicon: Lexicon) -> list[Match]:
-    """Leftmost-longest phrase matches as ``(token index, length, entry, marker)``.
+def find(
+    pieces: list[str], stems: list[str], lexicon: Lexicon, most: int, body: bool
+) -> tuple[list[Located], list[Marker], list[Marker]]:
+    """Leftmost-longest matches: phrases (at most ``most`` times each), and for a body the
+    heading words and boilerplate cues.
 
     Two C-level passes find the token positions where any key can start; only those are
     looked at in Python. A phrase followed by an attributive noun ("accounting software")
-    names the employer's field and counts for nothing.
+    names the employer's field and counts for nothing. Offsets are sums of the lengths of
+    the pieces before a token (see :func:`cxcs.engine.text.tokenize`).
     """
     singles, heads, lookup = lexicon.singles, lexicon.heads, lexicon.lookup
     single_hits = list(map(singles.get, stems))
     head_hits = list(map(heads.get, pairwise(stems)))
+    head_hits.append(None)
     candidates = sorted({*compress(count(), single_hits), *compress(count(), head_hits)})
-    found: list[Match] = []
+    located: list[Located] = []
+    markers: list[Marker] = []
+    cues: list[Marker] = []
+    fired: dict[str, int] = {}
     total = len(stems)
-    resume = 0
+    resume = piece = offset = 0
+    repeat = 0
     for i in candidates:
         if i < resume:
             continue
+        lengths = head_hits[i]
         hit = None
-        n = 1
-        lengths = head_hits[i] if i < len(head_hits) else None
-        if lengths:
+        if lengths is not None:
             for n in lengths:
                 if i + n <= total:
                     hit = lookup.get(tuple(stems[i : i + n]))
@@ -91,27 +101,48 @@ def _matches(stems: list[str], lexicon: Lexicon) -> list[Match]:
                         break
         if hit is None:
             hit = single_hits[i]
-            n = 1
             if hit is None:
                 continue
+            n = 1
         entry, marker = hit
         if entry is not None:
-            if i + n < total and stems[i + n] in ATTRIBUTIVE:
-                entry = _BLOCKED
             resume = i + n
-        found.append((i, n, entry, marker))
-    return found
+            if not entry.weights or (resume < total and stems[resume] in ATTRIBUTIVE):
+                entry = None
+            else:
+                repeat = fired.get(entry.phrase, 0)
+                if repeat < most:  # a phrase counts less each time, not at all past a few
+                    fired[entry.phrase] = repeat + 1
+                else:
+                    entry = None
+        if entry is None and (marker is None or not body):
+            continue
+        at = 2 * i + 1
+        offset += sum(map(len, pieces[piece:at]))
+        piece = at
+        end = offset + (len(pieces[at]) if n == 1 else sum(map(len, pieces[at : at + 2 * n - 1])))
+        if marker is not None and body:
+            (cues if marker[0] == "cue" else markers).append((offset, end, marker[1]))
+        if entry is not None:
+            located.append((offset, end, entry, repeat))
+    return located, markers, cues
+
+
+Pending = tuple[Evidence, str, tuple[tuple[int, float], ...], float]
+"""A match for one function before the model scales it: the evidence item, its function,
+its ``(feature group, weight)`` parts and the section/repeat factor."""
 
 
 @dataclass
 class Analysis:
     """What the scan found: per ``(function, group)`` tallies, duty-frame counts, the
-    evidence (in text order, weights not yet scaled by the model), and the sections."""
+    evidence (in text order, not yet scaled by the model), the sections and token count."""
 
     tallies: dict[tuple[str, int], float]
     frames: dict[str, float]
-    evidence: list[tuple[Evidence, int]]
+    evidence: list[Pending]
     sections: SectionMap | None
+    tokens: int
 
 
 def scan(
@@ -123,75 +154,57 @@ def scan(
     posting: str,
 ) -> Analysis:
     """Match phrases (and, for a body, section words) and tally them by feature group."""
-    lowered = lower_keep_offsets(text)
-    stems = stems_of(lowered)
-    found = _matches(stems, lexicon)
+    pieces, stems = tokenize(lower_keep_offsets(text))
     body = source == "body"
-    spans = token_spans(lowered, [i for f in found for i in (f[0], f[0] + f[1] - 1)])
-    located: list[tuple[int, int, Entry]] = []
-    markers: list[tuple[int, int, str]] = []
-    cues: list[tuple[int, int, str]] = []
-    for index, n, entry, marker in found:
-        start = spans[index][0]
-        end = spans[index + n - 1][1]
-        if marker is not None and body:
-            kind, section = marker
-            (cues if kind == "cue" else markers).append((start, end, section))
-        if entry is not None and entry.weights:
-            located.append((start, end, entry))
+    limits = signals.thresholds
+    located, markers, cues = find(pieces, stems, lexicon, limits.max_repeats, body)
     sections = build_sections(text, markers, cues) if body else None
     weights = signals.sections.weights
-    decay = signals.thresholds.repeat_decay
+    decays = [limits.repeat_decay**r for r in range(limits.max_repeats)]
     tallies: dict[tuple[str, int], float] = defaultdict(float)
     frames: dict[str, float] = defaultdict(float)
-    evidence: list[tuple[Evidence, int]] = []
-    fired: dict[str, int] = {}
+    evidence: list[Pending] = []
     starts, names = (sections.starts, sections.names) if sections else ([0], ["title"])
     section_weights = [weights.get(n, 1.0) if sections else 1.0 for n in names]
     current, last = 0, len(starts) - 1
-    for start, end, entry in located:
+    for start, end, entry, repeat in located:
         while current < last and start >= starts[current + 1]:
             current += 1
         section, section_weight = names[current], section_weights[current]
         if section_weight <= 0:
             continue
-        repeat = fired.get(entry.phrase, 0)
-        fired[entry.phrase] = repeat + 1
-        factor = section_weight * decay**repeat
+        factor = section_weight * decays[repeat]
         if not body:
             where = TITLE
         elif section in DUTY_SECTIONS:
             where = -1
+            for frame, weight in entry.frames:
+                frames[frame] += weight * factor
         elif section in LOW_GROUP_SECTIONS:
             where = LOW
         else:
             where = REQUIREMENTS
         matched = posting[start + offset : end + offset]
-        for function, weight, group in entry.weights:
-            effective = weight * factor
-            if group == FRAME:
-                if where == -1:
-                    frames[function[1:]] += effective
-                continue
-            slot = group if where == -1 else where
-            tallies[(function, slot)] += effective
-            evidence.append(
-                (
-                    Evidence(
-                        entry.phrase,
-                        function,
-                        section,
-                        effective,
-                        start + offset,
-                        end + offset,
-                        matched,
-                        source,
-                        posting,
-                    ),
-                    slot,
-                )
+        for function, parts, summed in entry.functions:
+            if where == -1:
+                for group, weight in parts:
+                    tallies[(function, group)] += weight * factor
+            else:
+                tallies[(function, where)] += summed * factor
+                parts = ((where, summed),)
+            item = Evidence(
+                entry.phrase,
+                function,
+                section,
+                0.0,
+                start + offset,
+                end + offset,
+                matched,
+                source,
+                posting,
             )
-    return Analysis(dict(tallies), dict(frames), evidence, sections)
+            evidence.append((item, function, parts, factor))
+    return Analysis(dict(tallies), dict(frames), evidence, sections, len(stems))
 
 
 def split_title(text: str) -> tuple[str | None, str, int]:
@@ -252,7 +265,7 @@ def _analyse(
     if title_found:
         for key, value in title_found.tallies.items():
             tallies[key] = tallies.get(key, 0.0) + value * signals.thresholds.title_weight
-    words = len(body.split())
+    words = body_found.tokens
     shared = {
         "serve": body_found.frames.get("serve", 0.0),
         "build": body_found.frames.get("build", 0.0),
@@ -341,33 +354,27 @@ def classify(
 
 
 def _scale_evidence(
-    evidence: list[tuple[Evidence, int]], model: Model, tallies: dict[tuple[str, int], float]
+    evidence: list[Pending], model: Model, tallies: dict[tuple[str, int], float]
 ) -> tuple[Evidence, ...]:
-    """Turn each match's raw weight into its share of its class's score — the group's
-    learned weight times the group's squashed tally, split over the group's matches by raw
-    weight — and merge the groups of one match for one function into one item."""
+    """Set each match's weight to its share of its function's score: per feature group, the
+    group's learned weight times the group's squashed tally, split over the group's matches
+    by raw weight. Matches that add nothing (a zero-weight group) are left out."""
     factors: dict[tuple[str, int], float] = {}
-    merged: list[Evidence] = []
-    previous: Evidence | None = None
-    for item, group in evidence:
-        key = (item.function, group)
-        factor = factors.get(key)
-        if factor is None:
-            total = tallies.get(key, 0.0)
-            slope = squash(total) / total if total else 1.0
-            factor = factors[key] = model.weights(item.function).groups[group] * slope
-        item.weight *= factor
-        if (
-            previous is not None
-            and previous.start == item.start
-            and previous.function == item.function
-            and previous.source == item.source
-        ):
-            previous.weight += item.weight
-            continue
-        merged.append(item)
-        previous = item
-    return tuple(merged)
+    kept: list[Evidence] = []
+    for item, function, parts, factor in evidence:
+        weight = 0.0
+        for group, raw in parts:
+            key = (function, group)
+            scale = factors.get(key)
+            if scale is None:
+                total = tallies.get(key, 0.0)
+                slope = squash(total) / total if total else 1.0
+                scale = factors[key] = model.weights(function).groups[group] * slope
+            weight += scale * raw
+        if weight:
+            item.weight = weight * factor
+            kept.append(item)
+    return tuple(kept)
 
 
 def _decide(

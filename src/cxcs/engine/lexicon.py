@@ -40,6 +40,24 @@ class Entry:
 
     phrase: str
     weights: tuple[tuple[str, float, int], ...]
+    functions: tuple[tuple[str, tuple[tuple[int, float], ...], float], ...] = ()
+    """The weights per function (duty-frame words left out), each as its ``(group,
+    weight)`` parts and their sum: what the scan needs, precomputed."""
+    frames: tuple[tuple[str, float], ...] = ()
+    """Duty-frame words: ``(frame, weight)``."""
+
+
+def make_entry(phrase: str, weights: tuple[tuple[str, float, int], ...]) -> Entry:
+    """An :class:`Entry` with its per-function view precomputed."""
+    parts: dict[str, list[tuple[int, float]]] = {}
+    frames: list[tuple[str, float]] = []
+    for function, weight, group in weights:
+        if group == FRAME:
+            frames.append((function.removeprefix("_"), weight))
+        else:
+            parts.setdefault(function, []).append((group, weight))
+    functions = tuple((f, tuple(p), sum(w for _, w in p)) for f, p in parts.items())
+    return Entry(phrase, weights, functions, tuple(frames))
 
 
 Hit = tuple[Entry | None, tuple[str, str] | None]
@@ -137,7 +155,7 @@ def compile_lexicon(kb: Knowledge, signals: Signals, padding: Iterable[str] = ()
             if w != 0
         )
         if triples:
-            lexicon.entries[key] = Entry(shown[key], triples)
+            lexicon.entries[key] = make_entry(shown[key], triples)
     for phrase in signals.blockers:
         key = phrase_key(phrase)
         if key:

@@ -87,8 +87,7 @@ def _heading_like(line: str) -> bool:
         return True
     if stripped.endswith(":"):
         return True
-    letters = [c for c in core if c.isalpha()]
-    return len(letters) >= 4 and core.isupper()
+    return len(core) >= 4 and core.isupper()
 
 
 def build_sections(

@@ -8,9 +8,12 @@ computed for the few tokens that match something, which keeps scanning cheap.
 from __future__ import annotations
 
 import re
-from itertools import islice
 
 TOKEN = re.compile(r"[a-z0-9]+(?:[+#]+|(?:['’][a-z]+))?")
+SPLIT = re.compile(r"([a-z0-9]+(?:[+#]+|['’][a-z]+)?)")
+"""The same tokens, captured by ``split``: one C pass gives the gaps between the tokens too,
+so offsets are sums of lengths instead of a match object per token."""
+
 
 NOUNS_IN_ING = frozenset(
     [
@@ -105,21 +108,29 @@ def stems_of(lowered: str) -> list[str]:
     return list(map(_STEMS.__getitem__, TOKEN.findall(lowered)))
 
 
+def tokenize(lowered: str) -> tuple[list[str], list[str]]:
+    """``(pieces, stems)``: pieces alternate gap, token, gap, …, gap (token ``i`` is
+    ``pieces[2 * i + 1]``); stems are the tokens' stems. See :func:`token_spans`."""
+    pieces = SPLIT.split(lowered)
+    return pieces, list(map(_STEMS.__getitem__, pieces[1::2]))
+
+
 def phrase_key(phrase: str) -> tuple[str, ...]:
     """The stem sequence a lexicon phrase matches."""
     return tuple(stems_of(phrase.lower()))
 
 
-def token_spans(lowered: str, indexes: list[int]) -> dict[int, tuple[int, int]]:
-    """(start, end) of the tokens at ``indexes``, found in one pass that skips the rest in C."""
-    matches = TOKEN.finditer(lowered)
-    spans: dict[int, tuple[int, int]] = {}
-    position = 0
-    for index in sorted(set(indexes)):
-        match = next(islice(matches, index - position, None))
-        spans[index] = match.span()
-        position = index + 1
-    return spans
+def token_spans(pieces: list[str], pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character span from token ``first`` to token ``last`` for each ``(first, last)``
+    pair: the lengths of the pieces before a token, summed in C, give its offset."""
+    found: dict[int, tuple[int, int]] = {}
+    piece = offset = 0
+    for index in sorted({i for pair in pairs for i in pair}):
+        at = 2 * index + 1
+        offset += sum(map(len, pieces[piece:at]))
+        found[index] = (offset, offset + len(pieces[at]))
+        piece = at
+    return [(found[first][0], found[last][1]) for first, last in pairs]
 
 
 def lower_keep_offsets(text: str) -> str:
@@ -131,7 +142,8 @@ def lower_keep_offsets(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-_MARKUP = re.compile(r"<[a-zA-Z/!]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+_TAG = re.compile(r"<[a-zA-Z/!]")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 BLOCK_TAGS = frozenset(
     {"p", "br", "li", "ul", "ol", "div", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th"}
     | {"table", "section", "article", "header", "footer", "blockquote", "pre", "hr", "dt", "dd"}
@@ -146,7 +158,9 @@ def strip_html(text: str) -> str:
     spaces; inline tags become spaces; an entity becomes its character padded with spaces.
     Text without markup is returned as it is (one regex search).
     """
-    if _MARKUP.search(text) is None:
+    if ("<" not in text or _TAG.search(text) is None) and (
+        "&" not in text or _ENTITY.search(text) is None
+    ):
         return text
     from html.parser import HTMLParser
 

@@ -45,6 +45,8 @@ class Thresholds(Frozen):
     min_evidence: float = Field(gt=0)
     short_text_cap: float = Field(gt=0, le=1)
     repeat_decay: float = Field(gt=0, le=1)
+    max_repeats: int = Field(default=4, ge=1, le=100)
+    """A phrase counts at most this many times (each ×``repeat_decay`` the last)."""
     title_weight: float = Field(ge=0)
 
 
