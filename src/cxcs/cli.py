@@ -19,10 +19,11 @@ from cxcs.clitools import (
     Command,
     DirectoryCommand,
     Group,
+    argument,
     complete_axis,
     complete_function,
     complete_metric,
-    nonempty,
+    option,
     refuse,
     settings,
     version,
@@ -45,46 +46,41 @@ app = typer.Typer(
 )
 
 
-def _arg(metavar: str, text: str, complete: Any = None) -> Any:
-    return typer.Argument(metavar=metavar, callback=nonempty, help=text, autocompletion=complete)
-
-
-def _opt(names: str, metavar: str, text: str, complete: Any = None) -> Any:
-    flags = names.split()
-    return typer.Option(
-        *flags, metavar=metavar, callback=nonempty, help=text, autocompletion=complete
-    )
-
-
 Str = str | None
-Function = Annotated[str, _arg("FUNCTION", "Id, alias or name, e.g. cx, csm.", complete_function)]
+Function = Annotated[
+    str, argument("FUNCTION", "Id, alias or name, e.g. cx, csm.", complete_function)
+]
 Functions = Annotated[
-    list[str], _arg("FUNCTION FUNCTION...", "Two or more functions.", complete_function)
+    list[str], argument("FUNCTION FUNCTION...", "Two or more functions.", complete_function)
 ]
 Some = Annotated[
-    list[str] | None, _arg("[FUNCTION]...", "Only these (default: all).", complete_function)
+    list[str] | None, argument("[FUNCTION]...", "Only these (default: all).", complete_function)
 ]
 Owner = Annotated[
-    Str, _arg("[FUNCTION]", "Only metrics owned by this function.", complete_function)
+    Str, argument("[FUNCTION]", "Only metrics owned by this function.", complete_function)
 ]
 MetricName = Annotated[
-    str, _arg("METRIC", "Metric id, name or abbreviation, e.g. nps.", complete_metric)
+    str, argument("METRIC", "Metric id, name or abbreviation, e.g. nps.", complete_metric)
 ]
-Directory = Annotated[Str, _arg("[DIR]", "Knowledge or overlay directory.")]
-Source = Annotated[Str, _arg("[FILE|-]", "Posting file; '-' or none: stdin.")]
+Directory = Annotated[Str, argument("[DIR]", "Knowledge or overlay directory.")]
+Source = Annotated[Str, argument("[FILE|-]", "Posting file; '-' or none: stdin.")]
 Axes = Annotated[
-    Str, _opt("--axes -a", "AXIS,...", "Only these axes, in this order.", complete_axis)
+    Str, option("--axes -a", "AXIS,...", "Only these axes, in this order.", complete_axis)
 ]
-X = Annotated[str, _opt("--x -x", "AXIS", "Ordinal axis across (see 'cxcs axes').", complete_axis)]
-Y = Annotated[str, _opt("--y -y", "AXIS", "Ordinal axis up (see 'cxcs axes').", complete_axis)]
-Title = Annotated[Str, _opt("--title -t", "TITLE", "Title, checked against the duties.")]
+X = Annotated[
+    str, option("--x -x", "AXIS", "Ordinal axis across (see 'cxcs axes').", complete_axis)
+]
+Y = Annotated[str, option("--y -y", "AXIS", "Ordinal axis up (see 'cxcs axes').", complete_axis)]
+Title = Annotated[Str, option("--title -t", "TITLE", "Title, checked against the duties.")]
 Explain = Annotated[bool, typer.Option("--explain", help="Add a table of phrase contributions.")]
-Batch = Annotated[Str, _opt("--batch -b", "FILE", "Classify each row of a JSONL/CSV file.")]
-InputFormat = Annotated[Str, _opt("--input-format", "jsonl|csv", "Batch: input format.")]
-IdField = Annotated[Str, _opt("--id-field", "FIELD", "Batch: row id field [default: id].")]
-TitleField = Annotated[Str, _opt("--title-field", "FIELD", "Batch: title field [default: title].")]
+Batch = Annotated[Str, option("--batch -b", "FILE", "Classify each row of a JSONL/CSV file.")]
+InputFormat = Annotated[Str, option("--input-format", "jsonl|csv", "Batch: input format.")]
+IdField = Annotated[Str, option("--id-field", "FIELD", "Batch: row id field [default: id].")]
+TitleField = Annotated[
+    Str, option("--title-field", "FIELD", "Batch: title field [default: title].")
+]
 TextField = Annotated[
-    Str, _opt("--text-field", "FIELD", "Batch: text field [default: text, description].")
+    Str, option("--text-field", "FIELD", "Batch: text field [default: text, description].")
 ]
 Jobs = Annotated[
     int, typer.Option("--jobs", "-j", metavar="N", min=1, max=64, help="Batch: worker processes.")

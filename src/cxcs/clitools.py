@@ -63,6 +63,19 @@ def _common_options(
     """Declares the common options (Typer builds them; :class:`Command` borrows them)."""
 
 
+def argument(metavar: str, text: str, complete: Any = None) -> Any:
+    """A Typer argument shown as ``metavar``; an empty value is a usage error."""
+    return typer.Argument(metavar=metavar, callback=nonempty, help=text, autocompletion=complete)
+
+
+def option(names: str, metavar: str, text: str, complete: Any = None) -> Any:
+    """A Typer option (``names``: its flags, space-separated); an empty value is a usage
+    error."""
+    return typer.Option(
+        *names.split(), metavar=metavar, callback=nonempty, help=text, autocompletion=complete
+    )
+
+
 def _build_common() -> list[Any]:
     holder = typer.Typer(add_completion=False)
     holder.command()(_common_options)
