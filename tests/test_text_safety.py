@@ -115,8 +115,9 @@ def test_markdown_escapes_html_from_postings_and_overlays(
 ) -> None:
     html = "<img src=x onerror=alert(1)> & <b>bold</b>"
     posting = tmp_path / "h.txt"
-    posting.write_text(f"{html} Support\nAnswer tickets; troubleshoot.\n", encoding="utf-8")
-    run = run_cli(capsys, "classify", str(posting), "-f", "markdown")
+    posting.write_text("Answer tickets; troubleshoot.\n", encoding="utf-8")
+    # The title is given: HTML in a posting's body is stripped by the classifier itself.
+    run = run_cli(capsys, "classify", str(posting), "-t", f"{html} Support", "-f", "markdown")
     assert run.code == 0, run.err
     assert "<img" not in run.out and "<b>" not in run.out
     cells = [c for _, rows in markdown_tables(run.out) for row in rows for c in row]
@@ -169,6 +170,14 @@ def test_knowledge_text_reaches_rich_as_text_never_markup(
 # --------------------------------------------------------------------------- item 1
 
 
+SUPPORT_DUTIES = (
+    "Answer customer support tickets by email and chat every day, troubleshoot product issues "
+    "with customers, reproduce bugs and escalate defects to engineering, keep help-centre "
+    "articles current and meet our first-response targets for every ticket in the queue."
+)
+"""Enough words for a confident support answer (shorter texts are 'insufficient')."""
+
+
 def test_a_lone_surrogate_in_a_batch_row_is_an_error_record_not_a_lost_batch(
     tmp_path: Path,
 ) -> None:
@@ -177,7 +186,7 @@ def test_a_lone_surrogate_in_a_batch_row_is_an_error_record_not_a_lost_batch(
         '{"id":"ok1","text":"Troubleshoot customer tickets."}\n'
         '{"id":"bad\\ud800","text":"x"}\n'
         '{"id":"ok2","text":"Troubleshoot tickets.","title":"T\\udcff"}\n'
-        '{"id":"ok3","text":"Troubleshoot tickets."}\n',
+        '{"id":"ok3","text":"' + SUPPORT_DUTIES + '"}\n',
         encoding="utf-8",
     )
     for fmt in ("jsonl", "csv"):
