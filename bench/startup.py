@@ -8,7 +8,8 @@ Runs, round-robin so that machine noise hits every command alike,
 * ``cxcs compare cx cs -f markdown``,
 * ``cxcs --help``,
 * the *floor*: a minimal Typer + pydantic + rich app (written to a temporary file) that
-  validates 22 pydantic rows and prints them as the same kind of rich table,
+  validates the 22 rows of that comparison as pydantic models and prints the same rich table
+  (same cells, headers and caption),
 * ``python -c pass`` (the baseline),
 
 each with the same interpreter and environment, and measures the CPU time (user + system)
@@ -25,6 +26,7 @@ Exits 1 when a target is missed. The console script is the ``cxcs`` next to
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -33,7 +35,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-FLOOR_APP = '''
+FLOOR_APP = """
+import json
+import sys
+
 import typer
 from pydantic import BaseModel
 from rich.console import Console
@@ -43,27 +48,48 @@ app = typer.Typer(add_completion=False)
 
 
 class Row(BaseModel):
-    axis: str
-    a: str
-    b: str
-    verdict: str
-    detail: str
+    cells: list[str]
 
 
 @app.command()
-def compare(a: str, b: str) -> None:
-    rows = [Row(axis=f"Axis {i}", a=f"{a} value {i}", b=f"{b} value {i}", verdict="same",
-                detail=f"distance +{i % 3}") for i in range(22)]
-    table = Table(title=f"{a} vs {b}")
-    for column in ("axis", a, b, "verdict", "detail"):
-        table.add_column(column, overflow="fold")
+def compare(rows_file: str) -> None:
+    data = json.loads(open(rows_file, encoding="utf-8").read())
+    rows = [Row(cells=cells) for cells in data["rows"]]
+    table = Table(caption=data["caption"], show_lines=True)
+    for header in data["headers"]:
+        table.add_column(header, overflow="fold")
     for row in rows:
-        table.add_row(row.axis, row.a, row.b, row.verdict, row.detail)
-    Console().print(table)
+        table.add_row(*row.cells)
+    console = Console()
+    console.print(data["title"])
+    console.print(table)
 
 
 app()
-'''
+"""
+"""The floor: Typer parses the command line, pydantic validates the rows, rich prints the
+same table ``cxcs compare cx cs -f table`` prints (same cells, headers and caption)."""
+
+
+def same_table(target: Path) -> None:
+    """Write the cells of ``cxcs compare cx cs``'s table for the floor app to print."""
+    from cxcs import commands
+    from cxcs.views import VIEWS
+
+    outcome = commands.compare(None, "cx", "cs")
+    build = VIEWS["compare"].report
+    assert build is not None
+    report = build(outcome)
+    block = report.tables[0]
+    rows = [["" if v is None else str(v) for v in row] for row in block.rows]
+    document = {
+        "title": report.title,
+        "headers": [c.header for c in block.columns],
+        "caption": block.caption or "",
+        "rows": rows,
+    }
+    target.write_text(json.dumps(document), encoding="utf-8")
+
 
 TARGETS = {"table": ("floor", 1.05), "markdown": ("baseline", 16.0)}
 """command: (what it is compared with, the largest ratio allowed)."""
@@ -78,13 +104,13 @@ def console_script() -> Path:
     sys.exit(f"no cxcs console script next to {sys.executable}; install the package first")
 
 
-def commands(floor: Path) -> dict[str, list[str]]:
+def commands(floor: Path, rows: Path) -> dict[str, list[str]]:
     script = str(console_script())
     return {
         "table": [script, "compare", "cx", "cs", "-f", "table"],
         "markdown": [script, "compare", "cx", "cs", "-f", "markdown"],
         "help": [script, "--help"],
-        "floor": [sys.executable, str(floor), "cx", "cs"],
+        "floor": [sys.executable, str(floor), str(rows)],
         "baseline": [sys.executable, "-c", "pass"],
     }
 
@@ -123,7 +149,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         floor = Path(tmp) / "floor_app.py"
         floor.write_text(FLOOR_APP, encoding="utf-8")
-        times = measure(commands(floor), max(1, args.rounds), max(0, args.warmup))
+        rows = Path(tmp) / "rows.json"
+        same_table(rows)
+        times = measure(commands(floor, rows), max(1, args.rounds), max(0, args.warmup))
     medians = {name: statistics.median(values) for name, values in times.items()}
     print(f"python {sys.version.split()[0]} at {sys.executable}")
     print(f"{args.rounds} interleaved rounds after {args.warmup} warm-up rounds; CPU time\n")
