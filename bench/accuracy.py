@@ -1,6 +1,13 @@
 """Accuracy of ``cxcs classify`` on a labelled JSONL file (fields: title, label, description).
 
 Usage: python bench/accuracy.py PATH.jsonl [--no-title] [--blank-names]
+       python bench/accuracy.py --dev [--no-title] [--blank-names]
+
+``--dev`` reads the development postings from ../shared/eval with their duty labels
+(dev-adjudication.tsv applied; a posting with two defensible labels counts as right for
+either, and under its first label). The shipped weights were fitted on those postings, so
+``--dev`` figures are in-sample: the honest ones are the cross-validated figures of
+scripts/train_classifier.py.
 
 Prints top-1 and top-2 accuracy, balanced accuracy (mean per-label recall, with counts), a
 confusion matrix, and coverage and precision of the ``confident`` decision. ``--no-title``
@@ -12,18 +19,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from cxcs import classify, load_knowledge
+from devset import NAMES, load_dev
 
 LABELS = ["cx", "success", "service", "support", "ux", "none"]
-NAMES = re.compile(
-    r"customer experience|customer success|customer service|customer support|user experience"
-    r"|technical support|\bcx\b|\bux\b|\bcsm\b",
-    re.IGNORECASE,
-)
 
 
 def predicted(result: object) -> str:
@@ -34,7 +36,8 @@ def predicted(result: object) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="+", type=Path)
+    parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument("--dev", action="store_true", help="the dev set, duty labels")
     parser.add_argument("--no-title", action="store_true", help="withhold the title")
     parser.add_argument("--blank-names", action="store_true", help="blank function names")
     parser.add_argument("--show-errors", action="store_true")
@@ -43,36 +46,52 @@ def main() -> None:
     confusion: dict[str, Counter[str]] = defaultdict(Counter)
     top2 = total = confident = confident_right = 0
     bands: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    rows: list[dict[str, object]] = []
     for path in args.paths:
         for line in path.read_text(encoding="utf-8").split("\n"):
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            text = row["description"]
-            title = None if args.no_title or args.blank_names else row.get("title")
+            if line.strip():
+                row = json.loads(line)
+                row["labels"] = [row["label"]]
+                rows.append(row)
+    if args.dev:
+        for posting in load_dev():
+            rows.append(
+                {
+                    "id": posting.id,
+                    "title": posting.title,
+                    "description": posting.text,
+                    "label": posting.label,
+                    "labels": list(posting.labels),
+                }
+            )
+    for row in rows:
+        if True:
+            text = str(row["description"])
+            title = None if args.no_title or args.blank_names else str(row.get("title") or "")
             if args.blank_names:
                 text = NAMES.sub("_____", text)
             result = classify(kb, text, title=title, detect_title=False)
             guess = predicted(result)
-            truth = row["label"]
-            confusion[truth][guess] += 1
+            labels = list(row["labels"])  # type: ignore[call-overload]
+            truth = str(row["label"])  # the first defensible label; right if any is guessed
+            confusion[truth][truth if guess in labels else guess] += 1
             total += 1
             ranked = [s.function for s in sorted(result.scores, key=lambda s: -s.score)]
             ranked_with_none = [*ranked[:2]]
             if result.decision == "not_customer_facing":
                 ranked_with_none = ["none", ranked[0]]
-            top2 += truth in ranked_with_none or guess == truth
+            top2 += any(label in ranked_with_none for label in labels) or guess == truth
             low = min(int(result.confidence * 5), 4) / 5
             band = f"{low:.1f}-{low + 0.2:.1f}"
             bands[band][0] += 1
-            bands[band][1] += guess == truth
+            bands[band][1] += guess in labels
             if result.decision in {"confident", "not_customer_facing"}:
                 confident += 1
-                confident_right += guess == truth
-            if args.show_errors and guess != truth:
+                confident_right += guess in labels
+            if args.show_errors and guess not in labels:
                 print(
                     f"  miss {row.get('id')}: {truth} -> {guess} ({result.decision}, "
-                    f"{result.confidence:.2f}) {row.get('title', '')[:60]}"
+                    f"{result.confidence:.2f}) {str(row.get('title', ''))[:60]}"
                 )
     right = sum(confusion[label][label] for label in confusion)
     recalls = {

@@ -45,8 +45,19 @@ def test_example_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
 
 
 def test_top_level_names_are_the_api() -> None:
-    assert set(cxcs.__all__) == {"__version__", "classify", "commands", "compare", "load_knowledge"}
+    assert set(cxcs.__all__) == {
+        "__version__",
+        "classify",
+        "classify_records",
+        "commands",
+        "compare",
+        "load_knowledge",
+        "output_columns",
+    }
     assert cxcs.load_knowledge is load_knowledge
+    names = set(cxcs.__all__) - {"__version__", "commands"}
+    assert all(callable(getattr(cxcs, name)) for name in names)
+    assert cxcs.commands.compare  # the command layer, as a module
     with pytest.raises(AttributeError):
         _ = cxcs.nothing_here
 

@@ -269,7 +269,7 @@ def test_batch_jsonl_reports_every_bad_row_and_keeps_every_good_one(
     run = run_cli(capsys, "classify", "--batch", str(path))
     records = read_records(run.out)
     _check_batch(run, records, expected)
-    ids = [r["id"] for r in records if "error" not in r]
+    ids = [r["id"] for r in records if r["error"] is None]
     assert ids == [f"r{i}" for i in range(len(BAD_JSONL) + 1)]
 
 
@@ -316,7 +316,7 @@ def test_batch_csv_missing_values_encodings_and_oversized_fields(
         (11, None),
     ]
     _check_batch(run, records, expected)
-    assert [r["id"] for r in records if "error" not in r] == ["1", "3", "7"]
+    assert [r["id"] for r in records if r["error"] is None] == ["1", "3", "7"]
 
 
 def test_batch_csv_without_a_text_column_is_a_usage_error(

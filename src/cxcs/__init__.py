@@ -16,11 +16,20 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "classify", "commands", "compare", "load_knowledge"]
+__all__ = [
+    "__version__",
+    "classify",
+    "classify_records",
+    "commands",
+    "compare",
+    "load_knowledge",
+    "output_columns",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxcs import commands
     from cxcs.api import classify, compare, load_knowledge
+    from cxcs.records import classify_records, output_columns
 
 
 def __getattr__(name: str) -> Any:
@@ -32,4 +41,8 @@ def __getattr__(name: str) -> Any:
         from cxcs import api
 
         return getattr(api, name)
+    if name in {"classify_records", "output_columns"}:
+        from cxcs import records
+
+        return getattr(records, name)
     raise AttributeError(f"module 'cxcs' has no attribute {name!r}")

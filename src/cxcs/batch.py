@@ -1,7 +1,10 @@
-"""Classify many postings from JSONL or CSV, streaming, in input order, losing nothing.
+"""Classify many postings from JSONL, CSV or Parquet, streaming, in input order, losing nothing.
 
-Each input row yields one output row: a classification, or an ``error`` with the row's line
-number. Memory stays flat: rows are read, classified and written in windows.
+Each input row yields one output row (:mod:`cxcs.records`): a classification, or an error
+with the row's line number. Memory stays flat: rows are read, classified and written in
+chunks. With ``--jobs N`` the main process only reads and writes: JSONL lines travel to the
+workers as raw bytes in chunks, and come back as encoded output text plus a compact tally
+per row, so no result object crosses a process boundary.
 """
 
 from __future__ import annotations
@@ -10,59 +13,71 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from cxcs.errors import UsageError
-from cxcs.safe_text import csv_cell, has_surrogates, writable
+from cxcs.records import (
+    MAX_ROW_CHARS,
+    Fields,
+    Row,
+    RowMaker,
+    csv_cell,
+    failed,
+    kept_column,
+    row_from_mapping,
+)
+from cxcs.safe_text import has_surrogates, writable
 
-WINDOW = 512
-"""Rows per round of work handed to the worker processes with --jobs."""
+_T = TypeVar("_T")
 
-SERIAL_WINDOW = 32
+CHUNK = 64
+"""Rows per unit of work sent to a worker process with --jobs."""
+
+SERIAL_CHUNK = 32
 """Rows classified between flushes without --jobs (what Ctrl-C can lose at most)."""
 
-MAX_ROW_CHARS = 1_000_000
-SCORE_FUNCTIONS_KEY = "scores"
+IN_FLIGHT_PER_JOB = 3
+"""Chunks queued per worker: enough to keep workers busy, few enough to keep memory flat."""
+
+INPUT_KINDS = ("jsonl", "csv", "parquet")
+OUTPUT_FORMATS = ("jsonl", "json", "csv", "parquet")
+
+Tally = tuple[str | None, str | None, bool | None, float | None, str | None, str | None, int]
+"""Per output row: (label, decision, title_mismatch, confidence, error_code, error, line)."""
 
 
-@dataclass(frozen=True)
-class Row:
-    """One input row: where it was and what it holds, or why it cannot be used."""
-
-    line: int
-    id: str | None
-    title: str | None = None
-    text: str | None = None
-    error: str | None = None
-
-
-@dataclass
-class Summary:
-    """Counts for the end-of-run report."""
-
-    ok: int = 0
-    failed: int = 0
-    failures: list[str] = field(default_factory=list)
-
-
-def input_kind(path: str, explicit: str | None) -> str:
-    """'jsonl' or 'csv', from ``--input-format`` or the file extension (stdin: jsonl)."""
+def input_kind(path: str, explicit: str | None) -> str | None:
+    """'jsonl', 'csv' or 'parquet', from ``--input-format`` or the extension (None: sniff)."""
     if explicit:
         kind = explicit.lower()
-        if kind not in {"jsonl", "csv"}:
-            raise UsageError(f"unknown input format '{explicit}'; choose jsonl or csv")
+        if kind not in INPUT_KINDS:
+            raise UsageError(
+                f"unknown input format '{explicit}'; choose one of: {', '.join(INPUT_KINDS)}"
+            )
         return kind
     suffix = Path(path).suffix.lower()
-    if suffix == ".csv":
+    if suffix in {".csv", ".tsv"}:
         return "csv"
-    if suffix in {".jsonl", ".ndjson", ".json"} or path == "-":
+    if suffix in {".parquet", ".pq"}:
+        return "parquet"
+    if suffix in {".jsonl", ".ndjson", ".json"}:
         return "jsonl"
-    raise UsageError(
-        f"{path}: cannot tell the input format from the extension; use --input-format jsonl|csv"
-    )
+    return None
+
+
+def sniff_kind(stream: IO[bytes]) -> str:
+    """From the first bytes: 'parquet' (magic PAR1), 'jsonl' when the first non-blank byte
+    is '{' (or there is none), else 'csv'."""
+    peek = getattr(stream, "peek", None)
+    head = peek(4096) if callable(peek) else b""
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return "jsonl" if not head or head[:1] in (b"{", b"[") else "csv"
 
 
 def open_input(path: str) -> IO[bytes]:
@@ -76,96 +91,121 @@ def open_input(path: str) -> IO[bytes]:
     return open_binary(path)
 
 
-def _pick(record: dict[str, Any], names: tuple[str, ...]) -> Any:
-    for name in names:
-        if name in record and record[name] not in (None, ""):
-            return record[name]
-    return None
+# --------------------------------------------------------------------------- reading
 
 
-def _row_from_mapping(
-    line: int, record: dict[str, Any], fields: tuple[str, str, tuple[str, ...]]
-) -> Row:
-    id_field, title_field, text_fields = fields
-    raw_id = record.get(id_field)
-    row_id = None if raw_id is None else str(raw_id)
-    title = record.get(title_field)
-    text = _pick(record, text_fields)
-    unwritable = _unwritable_field(
-        ((id_field, row_id), (title_field, title), (" / ".join(text_fields), text))
-    )
-    if unwritable is not None:
-        return Row(line, writable(row_id) if row_id else row_id, error=unwritable)
-    if text is None:
-        return Row(line, row_id, error=f"no text (looked for field {' / '.join(text_fields)})")
-    if not isinstance(text, str):
-        return Row(line, row_id, error="text field is not a string")
-    if not text.strip():
-        return Row(line, row_id, error="text is empty")
-    if "\x00" in text:
-        return Row(line, row_id, error="text contains NUL bytes (binary data)")
-    if isinstance(title, str) and title.strip():
-        return Row(line, row_id, title.strip(), text[:MAX_ROW_CHARS])
-    return Row(line, row_id, None, text[:MAX_ROW_CHARS])
+def parse_jsonl_line(line_no: int, raw: bytes, fields: Fields) -> Row | None:
+    """The row of one JSONL line (an error row when it is unusable; None when blank)."""
+    if line_no == 1:
+        raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark
+    if not raw.strip():
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        message = f"not valid UTF-8 (byte {exc.start} of the line)"
+        return failed(line_no, None, "not_utf8", message)
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = " (is this CSV? use --input-format csv)" if line_no == 1 else ""
+        message = f"bad JSON: {exc.msg} (column {exc.colno}){hint}"
+        return failed(line_no, None, "bad_json", message)
+    except RecursionError:
+        return failed(line_no, None, "bad_json", "bad JSON: nested too deeply")
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        return failed(line_no, None, "bad_json", f"bad JSON: {exc}")
+    if not isinstance(record, dict):
+        return failed(line_no, None, "not_object", "each line must be a JSON object")
+    return row_from_mapping(line_no, record, fields)
 
 
-def _unwritable_field(values: tuple[tuple[str, object], ...]) -> str | None:
-    """Why a row cannot be written back (a lone surrogate, e.g. from a JSON ``\\ud800``
-    escape, in a field it uses), or None. Such a row becomes an error record whose id has
-    the surrogate replaced by U+FFFD, so the rest of the batch is still written."""
-    for name, value in values:
-        if isinstance(value, str) and has_surrogates(value):
-            return f"not valid Unicode: field {name} holds a lone surrogate"
-    return None
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """A chunk of raw JSONL lines, the first at line ``start``."""
+
+    start: int
+    lines: list[bytes]
+
+
+def jsonl_chunks(
+    stream: Iterable[bytes], size: int, progress: Callable[[int], None] | None = None
+) -> Iterator[Lines]:
+    """Raw JSONL lines in chunks of ``size`` (parsed later, in the worker)."""
+    chunk: list[bytes] = []
+    start = 1
+    for line_no, raw in enumerate(stream, start=1):
+        chunk.append(raw)
+        if len(chunk) >= size:
+            if progress is not None:
+                progress(sum(map(len, chunk)))
+            yield Lines(start, chunk)
+            chunk, start = [], line_no + 1
+    if chunk:
+        if progress is not None:
+            progress(sum(map(len, chunk)))
+        yield Lines(start, chunk)
 
 
 def read_jsonl(
-    stream: IO[bytes], fields: tuple[str, str, tuple[str, ...]], progress: Any = None
+    stream: IO[bytes], fields: Fields, progress: Callable[[int], None] | None = None
 ) -> Iterator[Row]:
     """Rows of a JSONL stream; bad lines become error rows with their line number."""
-    for line_no, raw in enumerate(stream, start=1):
-        if progress is not None:
-            progress(len(raw))
-        if line_no == 1:
-            raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark
-        if not raw.strip():
-            continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield Row(line_no, None, error=f"not valid UTF-8 (byte {exc.start} of the line)")
-            continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield Row(line_no, None, error=f"bad JSON: {exc.msg} (column {exc.colno})")
-            continue
-        except RecursionError:
-            yield Row(line_no, None, error="bad JSON: nested too deeply")
-            continue
-        except ValueError as exc:  # e.g. an integer with more digits than Python converts
-            yield Row(line_no, None, error=f"bad JSON: {exc}")
-            continue
-        if not isinstance(record, dict):
-            yield Row(line_no, None, error="each line must be a JSON object")
-            continue
-        yield _row_from_mapping(line_no, record, fields)
+    for chunk in jsonl_chunks(stream, SERIAL_CHUNK, progress):
+        for offset, raw in enumerate(chunk.lines):
+            row = parse_jsonl_line(chunk.start + offset, raw, fields)
+            if row is not None:
+                yield row
+
+
+DELIMITERS = ",;\t|"
+
+
+def sniff_delimiter(header: str) -> str:
+    """The delimiter of a CSV header line: whichever of , ; tab | it holds most (ties: ,)."""
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def open_csv(
+    stream: IO[bytes],
+    fields: Fields,
+    progress: Callable[[int], None] | None = None,
+    delimiter: str | None = None,
+) -> tuple[list[str], Iterator[Row]]:
+    """The header of a CSV stream and its rows; undecodable rows become error rows.
+
+    The delimiter is ``delimiter``, else sniffed from the header line.
+    """
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    csv.field_size_limit(MAX_ROW_CHARS * 4)
+    first = text.readline()
+    sep = delimiter or sniff_delimiter(first.partition("\n")[0])
+    reader = csv.DictReader(_chain_first(first, text), delimiter=sep)
+    header = list(reader.fieldnames or [])
+    if not any(f in header for f in fields.text_fields):
+        raise UsageError(
+            f"CSV header has no text column (looked for {' / '.join(fields.text_fields)}; "
+            f"found {', '.join(header) or 'nothing'}); use --text-field"
+            + ("" if delimiter else " (or --delimiter)")
+        )
+    return header, _csv_rows(reader, fields, progress)
 
 
 def read_csv(
-    stream: IO[bytes], fields: tuple[str, str, tuple[str, ...]], progress: Any = None
+    stream: IO[bytes],
+    fields: Fields,
+    progress: Callable[[int], None] | None = None,
+    delimiter: str | None = None,
 ) -> Iterator[Row]:
-    """Rows of a CSV stream with a header; undecodable rows become error rows."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    csv.field_size_limit(MAX_ROW_CHARS * 4)
-    reader = csv.DictReader(text)
-    header = reader.fieldnames or []
-    _, _, text_fields = fields
-    if not any(f in header for f in text_fields):
-        raise UsageError(
-            f"CSV header has no text column (looked for {' / '.join(text_fields)}; "
-            f"found {', '.join(header) or 'nothing'}); use --text-field"
-        )
+    """Rows of a CSV stream with a header (see :func:`open_csv`)."""
+    return open_csv(stream, fields, progress, delimiter)[1]
+
+
+def _csv_rows(
+    reader: csv.DictReader[str], fields: Fields, progress: Callable[[int], None] | None
+) -> Iterator[Row]:
     line_no = reader.line_num
     while True:
         try:
@@ -174,185 +214,316 @@ def read_csv(
             return
         except csv.Error as exc:  # DictReader.line_num is only updated on success
             start, line_no = line_no + 1, reader.reader.line_num
-            yield Row(start, None, error=f"bad CSV: {exc}")
+            yield failed(start, None, "bad_csv", f"bad CSV: {exc}")
             continue
         start, line_no = line_no + 1, reader.line_num
         if progress is not None:
             progress(sum(len(v or "") for v in record.values() if isinstance(v, str)) + 1)
         if None in record:
-            yield Row(start, None, error="more fields than the header has")
+            row_id = record.get(fields.id_field)
+            yield failed(start, row_id, "extra_fields", "more fields than the header has")
             continue
-        if any(_has_surrogates(v) for v in record.values() if isinstance(v, str)):
-            raw_id = record.get(fields[0])
-            yield Row(start, writable(raw_id) if raw_id else None, error="not valid UTF-8")
+        if any(has_surrogates(v) for v in record.values() if isinstance(v, str)):
+            raw_id = record.get(fields.id_field)
+            yield failed(start, writable(raw_id) if raw_id else None, "not_utf8", "not valid UTF-8")
             continue
-        yield _row_from_mapping(start, record, fields)
+        yield row_from_mapping(start, record, fields)
 
 
-def _has_surrogates(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+def _chain_first(first: _T, rest: Iterable[_T]) -> Iterator[_T]:
+    if first:
+        yield first
+    yield from rest
 
 
-def result_record(row: Row, result: Any, meta: dict[str, str]) -> dict[str, Any]:
-    """The output record of one row (a classification or an error)."""
-    record: dict[str, Any] = {"id": row.id, "line": row.line}
-    if result is None:
-        record["error"] = row.error
-        return record | meta
-    top = sorted(result.evidence, key=lambda e: -e.weight)[:5]
-    record |= {
-        "label": result.label,
-        "decision": result.decision,
-        "confidence": result.confidence,
-        "runner_up": result.runner_up,
-        "margin": result.margin,
-        SCORE_FUNCTIONS_KEY: {s.function: s.score for s in result.scores},
-        "not_customer_facing": result.not_customer_facing,
-        "title_label": result.title.title_label if result.title else None,
-        "title_mismatch": result.title.mismatch if result.title else False,
-        "top_evidence": [f"{e.phrase} ({e.function} {e.weight:+.2f})" for e in top],
-    }
-    return record | meta
+def read_parquet(
+    path: str, fields: Fields, progress: Callable[[int], None] | None = None
+) -> Iterator[Row]:
+    """Rows of a Parquet file (``line`` is the 1-based row number)."""
+    from cxcs.parquet import iter_records
+
+    for line, record in enumerate(iter_records(path), start=1):
+        if progress is not None:
+            progress(1)
+        yield row_from_mapping(line, record, fields)
 
 
-class RecordWriter:
-    """Writes output records as JSONL or CSV, one at a time."""
+# --------------------------------------------------------------------------- encoding
 
-    def __init__(self, stream: IO[str], fmt: str, functions: list[str]) -> None:
-        self.stream = stream
+
+_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+"""Characters JSON leaves raw but ``str.splitlines`` and some readers take as line breaks."""
+
+
+def json_line(row: dict[str, Any]) -> str:
+    """One row as JSON on one line, whatever line-breaking characters its text holds."""
+    line = json.dumps(row, ensure_ascii=False)
+    if "\x85" in line or "\u2028" in line or "\u2029" in line:
+        line = line.translate(_LINE_BREAKS)
+    return line
+
+
+class Encoder:
+    """Turns output rows into output text (one string per chunk); picklable for workers."""
+
+    def __init__(self, fmt: str, columns: list[str]) -> None:
         self.fmt = fmt
-        self.functions = functions
-        self._csv: Any = None
+        self.columns = columns
 
-    def write(self, record: dict[str, Any]) -> None:
-        if self.fmt == "jsonl":
-            self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-        else:
-            flat = {k: v for k, v in record.items() if k != SCORE_FUNCTIONS_KEY}
-            scores = record.get(SCORE_FUNCTIONS_KEY) or {}
-            for function in self.functions:
-                flat[f"score_{function}"] = scores.get(function)
-            if isinstance(flat.get("top_evidence"), list):
-                flat["top_evidence"] = "; ".join(flat["top_evidence"])
-            if self._csv is None:
-                columns = [
-                    "id",
-                    "line",
-                    "label",
-                    "decision",
-                    "confidence",
-                    "runner_up",
-                    "margin",
-                    *(f"score_{f}" for f in self.functions),
-                    "not_customer_facing",
-                    "title_label",
-                    "title_mismatch",
-                    "top_evidence",
-                    "error",
-                    "tool_version",
-                    "kb_version",
-                    "kb_sha256",
-                ]
-                self._csv = csv.DictWriter(self.stream, columns, lineterminator="\n")
-                self._csv.writeheader()
-            self._csv.writerow({k: csv_cell(v) for k, v in flat.items()})
+    def header(self) -> str:
+        if self.fmt == "csv":
+            return self.encode_csv([dict(zip(self.columns, self.columns, strict=True))])
+        return "[\n" if self.fmt == "json" else ""
+
+    def footer(self, rows_written: int) -> str:
+        if self.fmt == "json":
+            return "\n]\n" if rows_written else "]\n"
+        return ""
+
+    def encode(self, rows: list[dict[str, Any]]) -> str:
+        """``rows`` as text (for JSON, array items: the sink puts commas between chunks)."""
+        if not rows:
+            return ""
+        if self.fmt == "csv":
+            return self.encode_csv(rows)
+        lines = [json_line(r) for r in rows]
+        if self.fmt == "json":
+            return ",\n".join(lines)
+        lines.append("")
+        return "\n".join(lines)
+
+    def encode_csv(self, rows: list[dict[str, Any]]) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        columns = self.columns
+        writer.writerows([csv_cell(r.get(c)) for c in columns] for r in rows)
+        return buffer.getvalue()
 
 
-_WORKER_KB: Any = None
-_WORKER_META: dict[str, str] = {}
+def tally(row: dict[str, Any]) -> Tally:
+    """What the summary needs of one output row."""
+    return (
+        row["label"],
+        row["decision"],
+        row["title_mismatch"],
+        row["confidence"],
+        row["error_code"],
+        row["error"],
+        row["line"],
+    )
 
 
-def _init_worker(overlays: list[str], meta: dict[str, str]) -> None:
-    """Process-pool initializer: load the knowledge base once per worker."""
+# --------------------------------------------------------------------------- workers
+
+Unit = Lines | list[Row]
+"""One unit of work: raw JSONL lines (parsed in the worker) or rows parsed already."""
+
+Done = tuple[str | list[dict[str, Any]], list[Tally]]
+"""A unit's result: encoded text (or, for Parquet, the rows) and a tally per row."""
+
+
+@dataclass
+class _Worker:
+    maker: RowMaker
+    fields: Fields
+    encoder: Encoder | None
+    """None: return the rows themselves (Parquet output is assembled in the main process)."""
+
+
+_STATE: _Worker | None = None
+
+
+def _init_worker(overlays: list[str], fields: Fields, encoder: Encoder | None) -> None:
+    """Process-pool initializer: ignore Ctrl-C (the parent handles it); load the knowledge
+    base unless it was inherited by fork."""
     import signal
 
-    from cxcs.knowledge.load import load_knowledge
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _WORKER_KB, _WORKER_META
-    _WORKER_META = meta
-    if _WORKER_KB is None:  # inherited when the pool forks
-        _WORKER_KB = load_knowledge([Path(p) for p in overlays])
+    global _STATE
+    if _STATE is None:
+        from cxcs.knowledge.load import load_knowledge
+
+        kb = load_knowledge([Path(p) for p in overlays])
+        _STATE = _Worker(RowMaker(kb), fields, encoder)
 
 
-def _classify_row(row: Row) -> dict[str, Any]:
-    """The output record for one row (runs in a worker with --jobs)."""
-    from cxcs.engine.classify import classify
+def _work(unit: Unit) -> Done:
+    """Classify one unit: its output text (or rows) and a tally per row."""
+    state = _STATE
+    assert state is not None
+    if isinstance(unit, Lines):
+        parsed = (
+            parse_jsonl_line(unit.start + i, raw, state.fields) for i, raw in enumerate(unit.lines)
+        )
+        rows = [state.maker.classify(r) for r in parsed if r is not None]
+    else:
+        rows = [state.maker.classify(r) for r in unit]
+    tallies = [tally(r) for r in rows]
+    if state.encoder is None:
+        return rows, tallies
+    return state.encoder.encode(rows), tallies
 
-    if row.error is not None or row.text is None:
-        return result_record(row, None, _WORKER_META)
-    result = classify(_WORKER_KB, row.text, row.title, detect_title=row.title is None)
-    return result_record(row, result, _WORKER_META)
 
-
-def _windows(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
-    window: list[Row] = []
+def _units(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    unit: list[Row] = []
     for row in rows:
-        window.append(row)
-        if len(window) >= size:
-            yield window
-            window = []
-    if window:
-        yield window
+        unit.append(row)
+        if len(unit) >= size:
+            yield unit
+            unit = []
+    if unit:
+        yield unit
+
+
+def run_units(
+    units: Iterator[Unit],
+    emit: Callable[[Done], None],
+    *,
+    maker: RowMaker,
+    fields: Fields,
+    encoder: Encoder | None,
+    overlays: list[str],
+    jobs: int,
+) -> None:
+    """Classify ``units`` in order with ``jobs`` processes, emitting each result in order.
+
+    Without --jobs the work runs here. With it, at most ``jobs * IN_FLIGHT_PER_JOB`` units
+    are queued, so reading, classifying and writing overlap while memory stays flat.
+    """
+    global _STATE
+    from cxcs.engine.classify import lexicon_for
+
+    _STATE = _Worker(maker, fields, encoder)
+    lexicon_for(maker.kb)  # compile once, before any fork
+    if jobs <= 1:
+        for unit in units:
+            emit(_work(unit))
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    pool = context.Pool(jobs, initializer=_init_worker, initargs=(overlays, fields, encoder))
+    try:
+        pending: deque[Any] = deque()
+        for unit in units:
+            pending.append(pool.apply_async(_work, (unit,)))
+            if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
+                emit(pending.popleft().get())
+        while pending:
+            emit(pending.popleft().get())
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+# --------------------------------------------------------------------------- one batch
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    """What to classify and how: input, fields, output format, workers."""
+
+    kind: str
+    """Input kind: jsonl, csv or parquet."""
+    fields: Fields
+    out_format: str
+    jobs: int = 1
+    delimiter: str | None = None
+
+
+class TextSink:
+    """Writes encoded chunks to a text stream: header, rows, footer; flushed per chunk."""
+
+    def __init__(self, stream: IO[str], encoder: Encoder) -> None:
+        self.stream = stream
+        self.encoder = encoder
+        self.rows = 0
+        stream.write(encoder.header())
+
+    def write(self, payload: str | list[dict[str, Any]], count: int) -> None:
+        assert isinstance(payload, str)
+        if payload:
+            if self.encoder.fmt == "json" and self.rows:
+                self.stream.write(",\n")
+            self.stream.write(payload)
+            self.rows += count
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write(self.encoder.footer(self.rows))
+        self.stream.flush()
+
+
+def kept_names(job: BatchJob, discovered: list[str]) -> list[str]:
+    """The input fields copied to the output: ``--keep``'s, or (``--keep-all``) those found."""
+    return list(discovered) if job.fields.keep_all else list(job.fields.keep)
 
 
 def run_batch(
-    rows: Iterator[Row],
-    writer: RecordWriter,
+    job: BatchJob,
+    source: str,
+    stream: IO[bytes] | None,
     kb: Any,
     overlays: list[str],
-    jobs: int,
-    meta: dict[str, str],
-    on_error: Any,
-) -> Summary:
-    """Classify ``rows`` in order with ``jobs`` processes, writing each record as it is ready."""
-    from cxcs.engine.classify import lexicon_for
+    sink: Any,
+    on_row_error: Callable[[str], None],
+    progress: Callable[[int], None] | None = None,
+) -> Any:
+    """Classify every row of ``stream`` (or the Parquet file ``source``) into ``sink``.
 
-    global _WORKER_KB, _WORKER_META
-    _WORKER_KB, _WORKER_META = kb, meta
-    lexicon_for(kb)  # compile once, before any fork
-    summary = Summary()
-    pool: Any = None
-    if jobs > 1:
-        import multiprocessing
+    ``sink`` is a text stream, or (Parquet output) a callable taking the columns and
+    returning an object with ``write(rows)`` and ``close()``. Returns the
+    :class:`~cxcs.summary.BatchSummary`; each failed row is also passed to ``on_row_error``.
+    """
+    from cxcs.summary import BatchSummary
 
-        pool = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn").Pool(
-            jobs, initializer=_init_worker, initargs=(overlays, meta)
+    maker = RowMaker(kb)
+    fields = job.fields
+    discovered: list[str] = []
+    units: Iterator[Unit]
+    if job.kind == "csv":
+        assert stream is not None
+        discovered, rows = open_csv(stream, fields, progress, job.delimiter)
+        units = _units(rows, CHUNK if job.jobs > 1 else SERIAL_CHUNK)
+    elif job.kind == "parquet":
+        from cxcs.parquet import field_names
+
+        discovered = field_names(source)
+        units = _units(
+            read_parquet(source, fields, progress), CHUNK if job.jobs > 1 else SERIAL_CHUNK
         )
+    else:
+        assert stream is not None
+        lines: Iterable[bytes] = stream
+        if fields.keep_all and job.out_format in {"csv", "parquet"}:
+            first = stream.readline()
+            discovered = _first_record_keys(first)
+            lines = _chain_first(first, stream)
+        units = jsonl_chunks(lines, CHUNK if job.jobs > 1 else SERIAL_CHUNK, progress)
+    columns = maker.columns + [kept_column(n, maker.columns) for n in kept_names(job, discovered)]
+    parquet_out = job.out_format == "parquet"
+    encoder = None if parquet_out else Encoder(job.out_format, columns)
+    writer = sink(columns) if parquet_out else TextSink(sink, encoder)  # type: ignore[arg-type]
+    summary = BatchSummary()
 
-    def flush(window: list[Row], records: list[dict[str, Any]]) -> None:
-        for row, record in zip(window, records, strict=True):
-            if "error" in record:
-                summary.failed += 1
-                message = f"line {row.line}: {row.error}"
-                summary.failures.append(message)
-                on_error(message)
-            else:
-                summary.ok += 1
-            writer.write(record)
-        writer.stream.flush()
+    def emit(done: Done) -> None:
+        payload, tallies = done
+        for label, decision, mismatch, confidence, code, error, line in tallies:
+            summary.add(label, decision, mismatch, confidence, code)
+            if error is not None:
+                on_row_error(f"line {line}: {error}")
+        writer.write(payload, len(tallies))
 
-    try:
-        if pool is None:
-            for window in _windows(rows, SERIAL_WINDOW):
-                flush(window, [_classify_row(r) for r in window])
-        else:
-            # Keep one window in the workers while this process writes the previous one.
-            pending: tuple[list[Row], Any] | None = None
-            for window in _windows(rows, WINDOW):
-                chunk = max(1, len(window) // (jobs * 4))
-                submitted = (window, pool.map_async(_classify_row, window, chunksize=chunk))
-                if pending is not None:
-                    flush(pending[0], pending[1].get())
-                pending = submitted
-            if pending is not None:
-                flush(pending[0], pending[1].get())
-    finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+    run_units(
+        units, emit, maker=maker, fields=fields, encoder=encoder, overlays=overlays, jobs=job.jobs
+    )
+    writer.close()
     return summary
+
+
+def _first_record_keys(line: bytes) -> list[str]:
+    try:
+        record = json.loads(line.removeprefix(b"\xef\xbb\xbf"))
+    except ValueError:
+        return []
+    return [str(k) for k in record] if isinstance(record, dict) else []

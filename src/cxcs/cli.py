@@ -26,11 +26,12 @@ from cxcs.clitools import (
     option,
     refuse,
     settings,
+    stderr_is_terminal,
     version,
 )
 from cxcs.entry import Settings, run
 from cxcs.errors import UsageError
-from cxcs.output import check, present, sink
+from cxcs.output import check, present, target
 
 app = typer.Typer(
     name="cxcs",
@@ -73,8 +74,17 @@ X = Annotated[
 Y = Annotated[str, option("--y -y", "AXIS", "Ordinal axis up (see 'cxcs axes').", complete_axis)]
 Title = Annotated[Str, option("--title -t", "TITLE", "Title, checked against the duties.")]
 Explain = Annotated[bool, typer.Option("--explain", help="Add a table of phrase contributions.")]
-Batch = Annotated[Str, option("--batch -b", "FILE", "Classify each row of a JSONL/CSV file.")]
-InputFormat = Annotated[Str, option("--input-format", "jsonl|csv", "Batch: input format.")]
+Batch = Annotated[
+    Str, option("--batch -b", "FILE", "Classify each row of a JSONL, CSV or Parquet file.")
+]
+InputFormat = Annotated[
+    Str, typer.Option("--input-format", metavar="jsonl|csv|parquet", help="Input file format.")
+]
+Keep = Annotated[Str, option("--keep", "FIELD,...", "Batch: copy these input fields.")]
+KeepAll = Annotated[bool, typer.Option("--keep-all", help="Batch: copy every input field.")]
+Delimiter = Annotated[
+    Str, typer.Option("--delimiter", metavar="CHAR", help="Batch: CSV delimiter (sniffed).")
+]
 IdField = Annotated[Str, option("--id-field", "FIELD", "Batch: row id field [default: id].")]
 TitleField = Annotated[
     Str, option("--title-field", "FIELD", "Batch: title field [default: title].")
@@ -206,7 +216,8 @@ def validate(ctx: typer.Context, directory: Directory = None) -> None:
 @app.command("classify", cls=Command)
 def classify(
     ctx: typer.Context, source: Source = None, title: Title = None, explain: Explain = False,
-    batch: Batch = None, input_format: InputFormat = None, id_field: IdField = None,
+    batch: Batch = None, input_format: InputFormat = None, keep: Keep = None,
+    keep_all: KeepAll = False, delimiter: Delimiter = None, id_field: IdField = None,
     title_field: TitleField = None, text_field: TextField = None, jobs: Jobs = 1,
 ) -> None:  # fmt: skip
     """Classify a job posting by the function its duties describe (or a whole file with --batch).
@@ -222,7 +233,8 @@ def classify(
         raise UsageError("give either FILE or --batch FILE, not both")
     refuse(batch is not None, "does not apply with --batch", title=title, explain=explain)
     refuse(batch is None, "applies only with --batch", id_field=id_field, title_field=title_field,
-           text_field=text_field, input_format=input_format, jobs=jobs != 1)  # fmt: skip
+           text_field=text_field, input_format=input_format, jobs=jobs != 1, keep=keep,
+           keep_all=keep_all, delimiter=delimiter)  # fmt: skip
     if batch is None:
         if source == "-" and run_.env.stdin_isatty:
             run_.env.say("reading the posting from the terminal; end it with Ctrl-D")
@@ -231,15 +243,43 @@ def classify(
         )
         present(outcome, run_.format, run_.output, run_.env)
         return
+    if keep is not None and keep_all:
+        raise UsageError("give --keep FIELD,... or --keep-all, not both")
     chosen = check("classify_batch", run_.format, run_.output, run_.env)
-    with sink(run_.output) as stream:
-        summary = commands.classify_batch(
-            run_.knowledge(signals=True), batch, stream, format=chosen, input_format=input_format,
-            id_field=id_field or "id", title_field=title_field or "title", text_field=text_field,
-            jobs=jobs, on_failure=run_.env.say, progress=True,
-            overlays=[str(o) for o in run_.overlays],
-        )  # fmt: skip
+    table = stderr_is_terminal() and not run_.env.quiet
+    summary = commands.classify_batch(
+        run_.knowledge(signals=True), batch, format=chosen, output=target(run_.output),
+        input_format=input_format, id_field=id_field or "id", title_field=title_field or "title",
+        text_field=text_field, keep=[k.strip() for k in (keep or "").split(",") if k.strip()],
+        keep_all=keep_all,
+        delimiter="\t" if delimiter in {"\\t", "tab"} else delimiter, jobs=jobs,
+        on_failure=run_.env.say, progress=True, brief=table,
+        overlays=[str(o) for o in run_.overlays],
+    )  # fmt: skip
+    if table and summary.result.rows:
+        from cxcs.summary import print_table
+
+        print_table(summary.result)
     present(summary, chosen, run_.output, run_.env)
+
+
+@app.command("summarize", cls=DirectoryCommand)
+def summarize(
+    ctx: typer.Context,
+    source: Annotated[str, argument("FILE|-", "A batch output: JSONL, CSV, JSON or Parquet.")],
+    input_format: InputFormat = None,
+) -> None:
+    """Summarize a batch output: counts by label and decision, title/duty mismatches, and
+    the spread of confidence.
+
+    \b
+    Examples:
+      cxcs summarize labels.jsonl
+      cxcs summarize labels.csv -f json
+    """
+    run_ = settings(ctx)
+    outcome = commands.summarize(source, input_format=input_format)
+    present(outcome, run_.format, run_.output, run_.env)
 
 
 @app.command("map", cls=Command)

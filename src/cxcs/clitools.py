@@ -3,6 +3,7 @@ checks, per-run settings and shell completion."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,8 +35,8 @@ def _common_options(
             "-f",
             metavar="FORMAT",
             callback=nonempty,
-            help="table, markdown, json, csv or html (classify: also jsonl; map: also svg). "
-            "Default: from --output's extension, else table on a terminal, markdown when piped.",
+            help="The output format. Default: from --output's extension, else table on a "
+            "terminal, markdown when piped.",
         ),
     ] = None,
     output: Annotated[
@@ -141,7 +142,25 @@ class Command(typer.core.TyperCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         known = {p.name for p in self.params} | set(self.without)
-        self.params.extend(p for p in COMMON_OPTIONS if p.name not in known)
+        for param in COMMON_OPTIONS:
+            if param.name not in known:
+                self.params.append(self._own(param))
+
+    def _own(self, param: Any) -> Any:
+        """The ``--format`` option lists the formats of this command; others are shared."""
+        from cxcs.views import VIEWS
+
+        if param.name != "fmt" or self.name not in VIEWS:
+            return param
+        param = copy.copy(param)
+        names = ", ".join(VIEWS[self.name].formats)
+        batch = VIEWS.get(f"{self.name}_batch")
+        extra = f"; with --batch: {', '.join(batch.formats)}" if batch else ""
+        param.help = (
+            f"{names}{extra}. Default: from --output's extension, else table on a terminal, "
+            "markdown when piped."
+        )
+        return param
 
     def invoke(self, ctx: Any) -> Any:
         from cxcs.output import check
@@ -156,7 +175,8 @@ class Command(typer.core.TyperCommand):
 
 
 class DirectoryCommand(Command):
-    """A command that reads a knowledge directory it is given, so takes no ``--kb``."""
+    """A command that reads no knowledge base (``validate`` reads the directory it is given,
+    ``summarize`` a batch output), so takes no ``--kb``."""
 
     without = ("kb",)
 
@@ -189,6 +209,13 @@ def version(value: bool) -> None:
     else:
         typer.echo(f"knowledge {kb.origin.version} (sha256 {kb.origin.sha256})")
     raise typer.Exit()
+
+
+def stderr_is_terminal() -> bool:
+    """Whether stderr is a terminal (the batch summary table goes there)."""
+    from cxcs.progress import stderr_is_terminal as on_terminal
+
+    return on_terminal()
 
 
 def refuse(active: bool, reason: str, **given: object) -> None:

@@ -47,6 +47,7 @@ for _fmt in (
     Format("html", (".html", ".htm"), "report", "one standalone HTML page"),
     Format("jsonl", (".jsonl", ".ndjson"), "records", "one JSON object per posting"),
     Format("svg", (".svg",), "picture", "the map as an SVG picture"),
+    Format("parquet", (".parquet", ".pq"), "records", "Parquet (batch; needs pyarrow)"),
 ):
     register(_fmt)
 

@@ -117,6 +117,8 @@ def present(
     kind = view.formats[chosen]
     if view.streamed:
         pass
+    elif kind == "records" and view.records is not None:
+        _emit_records(view.records(outcome), path)
     elif kind == "picture" and view.picture is not None:
         picture, title = view.picture(outcome)
         emit_picture(picture, chosen, path, title)
@@ -126,6 +128,17 @@ def present(
         env.say(f"wrote {path} ({chosen})")
     if outcome.failed:
         raise SystemExit(ExitStatus.DOMAIN)
+
+
+def _emit_records(rows: list[dict[str, object]], output: Path | None) -> None:
+    """Rows as JSON lines, to stdout or atomically to ``output``."""
+    from cxcs.batch import json_line
+
+    text = "".join(json_line(row) + "\n" for row in rows)
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
 
 
 def check_output_path(output: Path | None) -> None:

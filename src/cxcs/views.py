@@ -91,6 +91,20 @@ def _classify(o: Outcome[Any]) -> Report:
     return classify_report(o.kb, o.result, bool(o.options.get("explain")))  # type: ignore[arg-type]
 
 
+def _classify_rows(o: Outcome[Any]) -> list[dict[str, object]]:
+    """The classification as the one output row (:func:`cxcs.records.output_columns`)."""
+    from cxcs.records import RowMaker
+
+    return [RowMaker(o.kb).result_row(o.result)]  # type: ignore[arg-type]
+
+
+def _summarize(o: Outcome[Any]) -> Report:
+    from cxcs.summary import summary_report
+
+    report: Report = summary_report(o.result)
+    return report
+
+
 def _map(o: Outcome[Any]) -> Report:
     from cxcs.render.chart import map_report
 
@@ -111,13 +125,18 @@ VIEWS: dict[str, View] = {
     "metrics": View(REPORT_FORMATS, _metrics),
     "metric": View(REPORT_FORMATS, _metric),
     "validate": View(REPORT_FORMATS, _validate),
-    "classify": View(REPORT_FORMATS, _classify),
+    "classify": View({**REPORT_FORMATS, "jsonl": "records"}, _classify, records=_classify_rows),
     "map": View(
         {**REPORT_FORMATS, "table": "picture", "html": "picture", "svg": "picture"},
         _map,
         picture=_map_picture,
     ),
-    "classify_batch": View({"jsonl": "records", "csv": "records"}, default="jsonl", streamed=True),
+    "summarize": View(REPORT_FORMATS, _summarize),
+    "classify_batch": View(
+        {"jsonl": "records", "csv": "records", "json": "records", "parquet": "records"},
+        default="jsonl",
+        streamed=True,
+    ),
 }
 """Every command's view, by command name (a new command adds its entry here)."""
 

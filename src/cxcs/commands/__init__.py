@@ -21,9 +21,11 @@ from cxcs.commands.browse import (
     show,
     validate,
 )
-from cxcs.commands.classify import BatchSummary, classify, classify_batch, classify_file
+from cxcs.commands.classify import classify, classify_batch, classify_file
 from cxcs.commands.compare import compare, map
 from cxcs.commands.outcome import Outcome
+from cxcs.commands.summarize import summarize
+from cxcs.summary import BatchSummary
 
 __all__ = [
     "BatchSummary",
@@ -40,5 +42,6 @@ __all__ = [
     "metrics",
     "open_knowledge",
     "show",
+    "summarize",
     "validate",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from cxcs.commands._kb import knowledge
@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
     from cxcs.models.classify import Classification
     from cxcs.models.knowledge import Knowledge
+    from cxcs.summary import BatchSummary
 
-BATCH_FORMATS = ("jsonl", "csv")
+BATCH_FORMATS = ("jsonl", "csv", "json", "parquet")
 
 
 def classify(
@@ -77,67 +78,57 @@ def classify_file(
     )
 
 
-@dataclass(frozen=True)
-class BatchSummary:
-    """What a batch did: rows classified, rows failed (each failure with its line)."""
-
-    ok: int
-    failed: int
-    failures: tuple[str, ...]
-    format: str
-
-
 def classify_batch(
     kb: Knowledge | None,
     source: str,
-    sink: IO[str],
+    sink: IO[str] | None = None,
     *,
-    format: str = "jsonl",
+    format: str | None = "jsonl",
     input_format: str | None = None,
     id_field: str = "id",
     title_field: str = "title",
     text_field: str | None = None,
+    keep: Sequence[str] = (),
+    keep_all: bool = False,
+    delimiter: str | None = None,
+    output: Path | None = None,
     jobs: int = 1,
     on_failure: Callable[[str], None] | None = None,
     progress: bool = False,
+    brief: bool = False,
     overlays: Sequence[str] = (),
 ) -> Outcome[BatchSummary]:
-    """Classify every row of a JSONL or CSV file (``-``: stdin), writing one ``format``
-    record per row to ``sink`` in input order. Rows that fail are written with an error and
-    reported through ``on_failure``; the outcome is ``failed`` when any row failed.
-    ``overlays`` (the directories ``kb`` was loaded with) let worker processes that cannot
-    fork load the same knowledge."""
-    import contextlib
+    """Classify every row of a JSONL, CSV or Parquet file (``-``: stdin), writing one
+    ``format`` row per input row (see :func:`cxcs.records.output_columns`) in input order to
+    ``sink``, else to ``output`` (atomically), else to stdout. Rows that fail are written
+    with an error and reported through ``on_failure``; the outcome is ``failed`` when any
+    row failed. Its note is the one-line summary (``brief``: only the counts, for when the
+    summary is shown as a table). ``overlays`` (the directories ``kb`` was loaded with) let
+    worker processes that cannot fork load the same knowledge."""
+    from cxcs.batchrun import BatchRequest
+    from cxcs.batchrun import classify_batch as run
 
-    from cxcs import __version__, batch
-    from cxcs.progress import byte_progress
-
-    if format not in BATCH_FORMATS:
-        raise UsageError(f"batch output is jsonl or csv, not '{format}'")
     for option, value in (("--id-field", id_field), ("--title-field", title_field)):
         if not value.strip():
             raise UsageError(f"{option} is empty")
-    stream = batch.open_input(source)  # a missing file or a directory is reported first
-    kind = batch.input_kind(source, input_format)
+    request = BatchRequest(
+        path=source,
+        input_format=input_format,
+        id_field=id_field,
+        title_field=title_field,
+        text_fields=(text_field,) if text_field else ("text", "description"),
+        keep=tuple(keep),
+        keep_all=keep_all,
+        jobs=jobs,
+        fmt=format,
+        output=output,
+        delimiter=delimiter,
+        overlays=tuple(Path(o) for o in overlays),
+    )
     kb = knowledge(kb, signals=True)
-    meta = {
-        "tool_version": __version__,
-        "kb_version": kb.origin.version,
-        "kb_sha256": kb.origin.sha256,
-    }
-    text_fields = (text_field,) if text_field else ("text", "description")
-    fields = (id_field, title_field, text_fields)
-    with contextlib.ExitStack() as stack:
-        bar = stack.enter_context(byte_progress(source)) if progress else None
-        reader = batch.read_jsonl if kind == "jsonl" else batch.read_csv
-        rows = reader(stream, fields, bar)
-        writer = batch.RecordWriter(sink, format, list(kb.functions))
-        summary = batch.run_batch(
-            rows, writer, kb, [str(o) for o in overlays], jobs, meta, on_failure or _ignore
-        )
-    result = BatchSummary(summary.ok, summary.failed, tuple(summary.failures), format)
-    note = f"classified {summary.ok} row(s); {summary.failed} failed"
-    return Outcome("classify_batch", result, kb, notes=(note,), failed=summary.failed > 0)
+    summary = run(request, kb, on_failure or _ignore, sink, progress=progress)
+    note = summary.counts_line() if brief else summary.line()
+    return Outcome("classify_batch", summary, kb, notes=(note,), failed=summary.failed > 0)
 
 
 def _ignore(message: str) -> None:

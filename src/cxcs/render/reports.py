@@ -389,20 +389,10 @@ def _contributions(result: Classification) -> TableBlock:
 
 
 def _classification_row(kb: Knowledge, result: Classification) -> TableBlock:
-    functions = [s.function for s in result.scores]
-    columns = [Column(c) for c in ("label", "decision", "confidence", "runner_up", "margin")]
-    columns += [Column(f"score_{f}") for f in functions]
-    columns += [Column("not_customer_facing"), Column("title_label"), Column("title_mismatch")]
-    by_function = {s.function: s.score for s in result.scores}
-    row: list[str | float | None] = [
-        result.label or "",
-        result.decision,
-        f"{result.confidence:.4f}",
-        result.runner_up or "",
-        f"{result.margin:.4f}",
-        *(f"{by_function[f]:.4f}" for f in functions),
-        f"{result.not_customer_facing:.4f}",
-        (result.title.title_label or "") if result.title else "",
-        str(bool(result.title and result.title.mismatch)).lower(),
-    ]
-    return TableBlock(None, columns, [row])
+    """The one classification row schema (:func:`cxcs.records.output_columns`), as CSV has it."""
+    from cxcs.records import RowMaker, csv_cell
+
+    maker = RowMaker(kb)
+    row = maker.result_row(result)
+    cells: list[str | float | None] = [str(csv_cell(row[c])) for c in maker.columns]
+    return TableBlock(None, [Column(c) for c in maker.columns], [cells])

@@ -1,0 +1,142 @@
+"""``classify --batch``: pick input and output formats, open them safely, run the batch, and
+report the summary on stderr (a table in a terminal, one line otherwise)."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from cxcs.errors import UsageError
+
+if TYPE_CHECKING:
+    from cxcs.models.knowledge import Knowledge
+    from cxcs.summary import BatchSummary
+
+OUTPUT_EXTENSIONS = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    """Everything the command line says about one batch run."""
+
+    path: str
+    input_format: str | None = None
+    id_field: str = "id"
+    title_field: str | None = "title"
+    text_fields: tuple[str, ...] = ("text", "description")
+    keep: tuple[str, ...] = ()
+    keep_all: bool = False
+    jobs: int = 1
+    fmt: str | None = None
+    output: Path | None = None
+    delimiter: str | None = None
+    overlays: Sequence[Path] = field(default_factory=tuple)
+
+
+def output_format(fmt: str | None, output: Path | None) -> str:
+    """The batch output format: as asked, else from ``--output``'s extension, else jsonl."""
+    from cxcs.batch import OUTPUT_FORMATS
+
+    if fmt is not None:
+        chosen = fmt.strip().lower()
+        if chosen == "ndjson":
+            chosen = "jsonl"
+        if chosen not in OUTPUT_FORMATS:
+            raise UsageError(
+                f"unknown batch format '{fmt}'; choose one of: {', '.join(OUTPUT_FORMATS)}"
+            )
+    else:
+        suffix = output.suffix.lower() if output is not None else ""
+        chosen = OUTPUT_EXTENSIONS.get(suffix, "jsonl")
+    if chosen == "parquet" and output is None:
+        raise UsageError("Parquet output needs a file: add --output FILE.parquet")
+    return chosen
+
+
+def classify_batch(
+    request: BatchRequest,
+    kb: Knowledge,
+    say: Callable[[str], None],
+    sink: IO[str] | None = None,
+    *,
+    progress: bool = True,
+) -> BatchSummary:
+    """Run one batch; every failed row is reported through ``say`` as ``line N: why``.
+
+    Output goes to ``sink`` when given, else to ``request.output`` (written atomically: the
+    file appears only when the run completes), else to stdout.
+    """
+    from cxcs.batch import BatchJob, input_kind, open_input, run_batch, sniff_kind
+    from cxcs.output import atomic_text_file, check_output_path
+    from cxcs.progress import byte_progress
+    from cxcs.records import Fields, column_types
+
+    out_format = output_format(request.fmt, request.output)
+    check_output_path(request.output)
+    if request.delimiter is not None and len(request.delimiter) != 1:
+        raise UsageError("--delimiter must be one character (use '\\t' for a tab)")
+    opened = open_input(request.path)  # a missing file or a directory is reported first
+    kind = input_kind(request.path, request.input_format)
+    if kind is None:
+        kind = sniff_kind(opened)
+        if request.path == "-" and kind == "csv":
+            say("stdin does not start with '{': reading it as CSV (set --input-format)")
+    stream: IO[bytes] | None = opened
+    if kind == "parquet":
+        if request.path == "-":
+            raise UsageError("Parquet input must be a file, not stdin")
+        opened.close()
+        stream = None
+    fields = Fields(
+        request.id_field,
+        request.title_field,
+        request.text_fields,
+        request.keep,
+        request.keep_all,
+    )
+    job = BatchJob(kind, fields, out_format, request.jobs, request.delimiter)
+    overlays = [str(p) for p in request.overlays]
+    output = request.output
+    with contextlib.ExitStack() as stack:
+        bar = stack.enter_context(byte_progress(request.path)) if progress else None
+        target: Any
+        if out_format == "parquet":
+            from cxcs.parquet import parquet_output
+
+            assert output is not None
+            target = stack.enter_context(parquet_output(output, column_types(kb)))
+        elif sink is not None:
+            target = sink
+        elif output is not None:
+            target = stack.enter_context(atomic_text_file(output))
+        else:
+            target = sys.stdout
+        summary: BatchSummary = run_batch(job, request.path, stream, kb, overlays, target, say, bar)
+    return summary
+
+
+def report_summary(
+    summary: BatchSummary, say: Callable[[str], None], output: Path | None = None
+) -> None:
+    """The end-of-batch summary on stderr: rich tables in a terminal, one line otherwise."""
+    from cxcs.progress import stderr_is_terminal
+
+    wrote = f"; wrote {output}" if output is not None else ""
+    if stderr_is_terminal() and summary.rows:
+        from cxcs.summary import print_table
+
+        print_table(summary)
+        say(f"classified {summary.ok} row(s); {summary.failed} failed{wrote}")
+        return
+    say(summary.line() + wrote)

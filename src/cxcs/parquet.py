@@ -1,0 +1,121 @@
+"""Parquet in and out for batch work (needs pyarrow: ``pip install 'cxcs[parquet]'``)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from cxcs.errors import OutputError, UsageError
+
+BATCH_ROWS = 1024
+"""Rows read per Parquet batch, and written per row group slice."""
+
+ARROW_TYPES = ("string", "int64", "float64", "bool")
+
+
+def _pyarrow() -> Any:
+    import importlib
+
+    try:
+        pyarrow = importlib.import_module("pyarrow")
+        importlib.import_module("pyarrow.parquet")
+    except ImportError:
+        raise UsageError(
+            "Parquet needs pyarrow: pip install 'cxcs[parquet]' (or pip install pyarrow)"
+        ) from None
+    return pyarrow
+
+
+def field_names(path: str) -> list[str]:
+    """The column names of a Parquet file."""
+    pa = _pyarrow()
+    return list(pa.parquet.ParquetFile(path).schema_arrow.names)
+
+
+def iter_records(path: str) -> Iterator[dict[str, Any]]:
+    """The rows of a Parquet file as dicts, read a batch at a time."""
+    pa = _pyarrow()
+    try:
+        handle = pa.parquet.ParquetFile(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise UsageError(f"{path}: not a readable Parquet file ({exc})") from None
+    for batch in handle.iter_batches(batch_size=BATCH_ROWS):
+        yield from batch.to_pylist()
+
+
+def arrow_type(pa: Any, name: str) -> Any:
+    """The Arrow type for one of :func:`cxcs.records.column_types`' names."""
+    return {
+        "string": pa.string(),
+        "int64": pa.int64(),
+        "float64": pa.float64(),
+        "bool": pa.bool_(),
+    }[name]
+
+
+class ParquetRows:
+    """Writes output rows to a Parquet file; kept input columns are stored as strings."""
+
+    def __init__(self, path: Path, columns: list[str], types: dict[str, str]) -> None:
+        pa = _pyarrow()
+        self.pa = pa
+        self.columns = columns
+        fields = [pa.field(c, arrow_type(pa, types.get(c, "string"))) for c in columns]
+        self.schema = pa.schema(fields)
+        self.extra = [c for c in columns if c not in types]
+        self.buffer: list[dict[str, Any]] = []
+        self.writer = pa.parquet.ParquetWriter(str(path), self.schema)
+
+    def write(self, rows: Any, count: int = 0) -> None:
+        self.buffer.extend(rows)
+        if len(self.buffer) >= BATCH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.buffer:
+            return
+        for row in self.buffer:
+            for name in self.extra:
+                value = row.get(name)
+                if value is not None and not isinstance(value, str):
+                    row[name] = json.dumps(value, ensure_ascii=False, default=str)
+        batch = self.pa.RecordBatch.from_pylist(self.buffer, schema=self.schema)
+        self.writer.write_batch(batch)
+        self.buffer = []
+
+    def close(self) -> None:
+        self._flush()
+        self.writer.close()
+
+
+@contextlib.contextmanager
+def parquet_output(
+    path: Path, types: dict[str, str]
+) -> Iterator[Callable[[list[str]], ParquetRows]]:
+    """A factory for the Parquet writer of ``path``; the file appears only on success."""
+    _pyarrow()
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    os.close(fd)
+    made: list[ParquetRows] = []
+
+    def factory(columns: list[str]) -> ParquetRows:
+        made.append(ParquetRows(Path(tmp), columns, types))
+        return made[-1]
+
+    try:
+        yield factory
+        os.replace(tmp, path)
+    except BaseException as exc:
+        for writer in made:
+            with contextlib.suppress(Exception):
+                writer.writer.close()
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise

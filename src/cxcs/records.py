@@ -1,0 +1,334 @@
+"""Classify records (mappings) into output rows: the one row schema CSV, JSONL and frames share.
+
+``classify_records`` is the engine-neutral core of ``classify --batch``, of the frame helpers
+and of the Spark/Dask integrations: one plain ``dict`` per input record, in input order,
+with the keys of :func:`output_columns` (plus any kept input fields after them). A record
+that cannot be classified gets ``error_code`` (machine-readable) and ``error`` (for people)
+and nulls in the classification columns; it never stops the run unless ``errors="raise"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from cxcs.errors import InputError, UsageError
+from cxcs.safe_text import csv_cell as safe_csv_cell
+from cxcs.safe_text import has_surrogates, writable
+
+if TYPE_CHECKING:
+    from cxcs.models.classify import Classification
+    from cxcs.models.knowledge import Knowledge
+
+__all__ = ["ERROR_CODES", "Fields", "Row", "classify_records", "output_columns"]
+
+MAX_ROW_CHARS = 1_000_000
+"""Only this much of one record's text is classified; the row is flagged ``truncated``."""
+
+TOP_EVIDENCE = 5
+"""How many of the heaviest matched phrases ``top_evidence`` lists."""
+
+NONE_LABEL = "none"
+"""The ``label`` of a row whose duties read as not customer-facing."""
+
+ERROR_CODES: dict[str, str] = {
+    "bad_json": "the line is not valid JSON",
+    "not_object": "the line is JSON but not an object",
+    "not_utf8": "the row is not valid UTF-8",
+    "not_unicode": "a field the row uses holds a lone surrogate (cannot be written as UTF-8)",
+    "bad_csv": "the CSV row cannot be parsed",
+    "extra_fields": "the CSV row has more fields than the header",
+    "not_mapping": "the record is not a mapping",
+    "no_text": "no text field has a value",
+    "text_not_string": "the text field holds something other than a string",
+    "empty_text": "the text is blank",
+    "binary_text": "the text contains NUL bytes",
+}
+"""Every ``error_code`` a row can carry, with what it means."""
+
+HEAD_COLUMNS = ("id", "line", "label", "decision", "confidence", "runner_up", "margin")
+TAIL_COLUMNS = (
+    "score_none",
+    "reason",
+    "title_label",
+    "title_mismatch",
+    "truncated",
+    "top_evidence",
+    "error_code",
+    "error",
+    "tool_version",
+    "kb_version",
+    "kb_sha256",
+)
+BOOLEAN_COLUMNS = frozenset({"title_mismatch", "truncated"})
+FLOAT_COLUMNS_FIXED = frozenset({"confidence", "margin", "score_none"})
+
+
+def output_columns(kb: Knowledge) -> list[str]:
+    """The output row's columns, in order: fixed whatever the input or the answer.
+
+    Scores follow the knowledge base's function order (not the ranking), as
+    ``score_<function>``, then ``score_none`` (the not-customer-facing share).
+    """
+    return [*HEAD_COLUMNS, *(f"score_{f}" for f in kb.functions), *TAIL_COLUMNS]
+
+
+def kept_column(name: str, columns: Sequence[str]) -> str:
+    """The output name of a kept input field: its own, or ``input_<name>`` on a clash."""
+    return f"input_{name}" if name in columns else name
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """Which input fields hold the id, title and text, and which are copied to the output."""
+
+    id_field: str = "id"
+    title_field: str | None = "title"
+    text_fields: tuple[str, ...] = ("text",)
+    keep: tuple[str, ...] = ()
+    keep_all: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One input row: where it was and what it holds, or why it cannot be used."""
+
+    line: int
+    id: str | None
+    title: str | None = None
+    text: str | None = None
+    error: str | None = None
+    error_code: str | None = None
+    truncated: bool = False
+    kept: Mapping[str, Any] | None = None
+
+
+def failed(line: int, row_id: str | None, code: str, message: str, kept: Any = None) -> Row:
+    """An error row (``code`` is one of :data:`ERROR_CODES`)."""
+    assert code in ERROR_CODES, code
+    return Row(line, row_id, error=message, error_code=code, kept=kept)
+
+
+def _pick(record: Mapping[str, Any], names: Sequence[str]) -> Any:
+    for name in names:
+        value = record.get(name)
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def _id_of(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _kept(record: Mapping[str, Any], fields: Fields) -> dict[str, Any] | None:
+    if fields.keep_all:
+        names: Iterable[Any] = record
+    elif fields.keep:
+        names = fields.keep
+    else:
+        return None
+    kept = {str(name): record.get(name) for name in names}
+    for name, value in kept.items():
+        if isinstance(value, str):
+            kept[name] = writable(value)
+    return kept
+
+
+def _unwritable_field(values: tuple[tuple[str, object], ...]) -> str | None:
+    """Why a row cannot be written back (a lone surrogate, e.g. from a JSON ``\\ud800``
+    escape, in a field it uses), or None."""
+    for name, value in values:
+        if isinstance(value, str) and has_surrogates(value):
+            return f"not valid Unicode: field {name} holds a lone surrogate"
+    return None
+
+
+def row_from_mapping(line: int, record: Mapping[str, Any], fields: Fields) -> Row:
+    """The row for one input record (an error row when it has no usable text)."""
+    kept = _kept(record, fields)
+    row_id = _id_of(record.get(fields.id_field))
+    text = _pick(record, fields.text_fields)
+    title = record.get(fields.title_field) if fields.title_field else None
+    unwritable = _unwritable_field(
+        (
+            (fields.id_field, row_id),
+            (fields.title_field or "title", title),
+            (" / ".join(fields.text_fields), text),
+        )
+    )
+    if unwritable is not None:
+        row_id = writable(row_id) if row_id else row_id
+        return failed(line, row_id, "not_unicode", unwritable, kept)
+    if text is None:
+        looked = " / ".join(fields.text_fields)
+        return failed(line, row_id, "no_text", f"no text (looked for field {looked})", kept)
+    if not isinstance(text, str):
+        return failed(line, row_id, "text_not_string", "text field is not a string", kept)
+    if not text.strip():
+        return failed(line, row_id, "empty_text", "text is empty", kept)
+    if "\x00" in text:
+        message = "text contains NUL bytes (binary data)"
+        return failed(line, row_id, "binary_text", message, kept)
+    title = title.strip() if isinstance(title, str) and title.strip() else None
+    truncated = len(text) > MAX_ROW_CHARS
+    return Row(line, row_id, title, text[:MAX_ROW_CHARS], truncated=truncated, kept=kept)
+
+
+class RowMaker:
+    """Builds output rows for one knowledge base: the columns and metadata computed once."""
+
+    def __init__(self, kb: Knowledge) -> None:
+        self.kb = kb
+        self.columns = output_columns(kb)
+        self.functions = list(kb.functions)
+        self.meta = {
+            "tool_version": _tool_version(),
+            "kb_version": kb.origin.version,
+            "kb_sha256": kb.origin.sha256,
+        }
+        self._blank = dict.fromkeys(self.columns)
+
+    def classify(self, row: Row) -> dict[str, Any]:
+        """The output row for ``row``: classified, or its error."""
+        if row.error is not None or row.text is None:
+            return self.error_row(row)
+        from cxcs.engine.classify import classify
+
+        result = classify(self.kb, row.text, row.title, detect_title=row.title is None)
+        return self.result_row(result, row)
+
+    def error_row(self, row: Row) -> dict[str, Any]:
+        """The output row of a row that could not be classified."""
+        out = self._blank.copy()
+        out["id"], out["line"] = row.id, row.line
+        out["error_code"], out["error"] = row.error_code or "error", row.error
+        out.update(self.meta)
+        return self._with_kept(out, row)
+
+    def result_row(self, result: Classification, row: Row | None = None) -> dict[str, Any]:
+        """The output row of a classification (``row`` None: a single posting, no id)."""
+        out = self._blank.copy()
+        if row is not None:
+            out["id"], out["line"] = row.id, row.line
+        decision = result.decision
+        out["label"] = NONE_LABEL if decision == "not_customer_facing" else result.label
+        out["decision"] = decision
+        out["confidence"] = result.confidence
+        out["runner_up"] = result.runner_up
+        out["margin"] = result.margin
+        for score in result.scores:
+            out["score_" + score.function] = score.score
+        for function in self.functions:  # a function with no score entry still has a number
+            if out["score_" + function] is None:
+                out["score_" + function] = 0.0
+        out["score_none"] = result.not_customer_facing
+        out["reason"] = result.reason
+        check = result.title
+        out["title_label"] = check.title_label if check else None
+        out["title_mismatch"] = bool(check and check.mismatch)
+        out["truncated"] = bool(result.truncated or (row is not None and row.truncated))
+        out["top_evidence"] = top_evidence(result)
+        out.update(self.meta)
+        return self._with_kept(out, row) if row is not None else out
+
+    def _with_kept(self, out: dict[str, Any], row: Row) -> dict[str, Any]:
+        if row.kept:
+            for name, value in row.kept.items():
+                out[kept_column(name, self.columns)] = value
+        return out
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as CSV holds it: booleans as true/false, null as empty, lists/dicts as JSON,
+    text neutralised (:func:`cxcs.safe_text.csv_cell`: no controls, no formulas) with its
+    line breaks as ``\\n``."""
+    if isinstance(value, str):
+        value = safe_csv_cell(value)
+        # csv.writer quotes a field holding "\n" but not a bare "\r": make line breaks "\n".
+        return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, dict | list):
+        import json
+
+        return safe_csv_cell(json.dumps(value, ensure_ascii=False))
+    return value
+
+
+def top_evidence(result: Classification) -> str:
+    """The heaviest matched phrases as one string: ``phrase (function +w.ww); ...``."""
+    import heapq
+
+    top = heapq.nlargest(TOP_EVIDENCE, result.evidence, key=lambda e: e.weight)
+    return "; ".join(f"{e.phrase} ({e.function} {e.weight:+.2f})" for e in top)
+
+
+def _tool_version() -> str:
+    from cxcs import __version__
+
+    return __version__
+
+
+def _default_kb() -> Knowledge:
+    from cxcs.knowledge.load import load_knowledge
+
+    return load_knowledge()
+
+
+def classify_records(
+    records: Iterable[Mapping[str, object]],
+    *,
+    kb: Knowledge | None = None,
+    id_field: str = "id",
+    title_field: str | None = "title",
+    text_fields: Sequence[str] = ("text",),
+    keep: Sequence[str] = (),
+    errors: Literal["record", "raise"] = "record",
+) -> Iterator[dict[str, object]]:
+    """Classify each record; yield one output row per record, in input order.
+
+    Each row has the keys of :func:`output_columns` (``line`` is the record's 1-based
+    position), then the ``keep`` fields copied from the record (renamed ``input_<name>``
+    when they clash with an output column). The title is read from ``title_field`` when
+    present, else detected from the text's first line; the text is the first of
+    ``text_fields`` with a value. A record without usable text yields an error row
+    (``error_code``, ``error``) or, with ``errors="raise"``, raises ``InputError``.
+    ``kb`` defaults to the shipped knowledge base.
+    """
+    if errors not in ("record", "raise"):
+        raise UsageError(f"errors must be 'record' or 'raise', not {errors!r}")
+    if isinstance(text_fields, str):
+        text_fields = (text_fields,)
+    fields = Fields(id_field, title_field, tuple(text_fields), tuple(keep))
+    maker = RowMaker(kb if kb is not None else _default_kb())
+    for line, record in enumerate(records, start=1):
+        if isinstance(record, Mapping):
+            row = row_from_mapping(line, record, fields)
+        else:
+            row = failed(line, None, "not_mapping", f"not a mapping ({type(record).__name__})")
+        if row.error is not None and errors == "raise":
+            raise InputError(
+                f"record {line}: {row.error}", record=line, id=row.id, error_code=row.error_code
+            )
+        yield maker.classify(row)
+
+
+def column_types(kb: Knowledge) -> dict[str, str]:
+    """Each output column's type: ``string``, ``int64``, ``float64`` or ``bool`` (all nullable).
+
+    The schema as data, for Arrow, Parquet, Spark DDL or a database table.
+    """
+    types = dict.fromkeys(output_columns(kb), "string")
+    types["line"] = "int64"
+    for name in types:
+        if name.startswith("score_") or name in FLOAT_COLUMNS_FIXED:
+            types[name] = "float64"
+    for name in BOOLEAN_COLUMNS:
+        types[name] = "bool"
+    return types

@@ -1,0 +1,279 @@
+"""What a batch of classifications adds up to: counts by label and decision, title/duty
+mismatches, and the spread of confidence. Built row by row in constant memory."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+NO_LABEL = "(no label)"
+"""How a classified row without a label (decision ``insufficient``) is counted."""
+
+QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
+
+
+@dataclass
+class BatchSummary:
+    """Running counts over output rows; confidence kept as a 0.001-wide histogram."""
+
+    rows: int = 0
+    failed: int = 0
+    labels: Counter[str] = field(default_factory=Counter)
+    decisions: Counter[str] = field(default_factory=Counter)
+    mismatches: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    knowledge: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """Rows per (``kb_version``, ``kb_sha256``) (only for rows read back from a file)."""
+    _confidence: Counter[int] = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> int:
+        """Rows classified (with or without a label)."""
+        return self.rows - self.failed
+
+    def add(
+        self,
+        label: str | None,
+        decision: str | None,
+        mismatch: bool | None,
+        confidence: float | None,
+        error_code: str | None = None,
+    ) -> None:
+        """Count one output row (``decision`` None or ``error_code`` set: a failed row)."""
+        self.rows += 1
+        if error_code is not None or decision is None:
+            self.failed += 1
+            self.errors[error_code or "error"] += 1
+            return
+        self.labels[label or NO_LABEL] += 1
+        self.decisions[decision] += 1
+        if mismatch:
+            self.mismatches += 1
+        if confidence is not None:
+            self._confidence[round(min(max(confidence, 0.0), 1.0) * 1000)] += 1
+
+    def add_row(self, row: Mapping[str, Any]) -> None:
+        """Count an output row read back from JSONL, CSV or Parquet (strings accepted)."""
+        version = _text(row.get("kb_version"))
+        if version is not None:
+            self.knowledge[(version, _text(row.get("kb_sha256")) or "")] += 1
+        self.add(
+            _text(row.get("label")),
+            _text(row.get("decision")),
+            _flag(row.get("title_mismatch")),
+            _number(row.get("confidence")),
+            _text(row.get("error_code")) or (_text(row.get("error")) and "error"),
+        )
+
+    def quantile(self, q: float) -> float | None:
+        """The ``q`` quantile of confidence over classified rows (None: none classified)."""
+        total = sum(self._confidence.values())
+        if not total:
+            return None
+        rank = q * (total - 1)
+        seen = 0
+        for value in sorted(self._confidence):
+            seen += self._confidence[value]
+            if seen > rank:
+                return value / 1000
+        return max(self._confidence) / 1000
+
+    def spread(self) -> dict[str, float | None]:
+        """Confidence quantiles as ``{"p10": ..., "p50": ..., ...}``."""
+        return {f"p{round(q * 100)}": self.quantile(q) for q in QUANTILES}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (for JSON)."""
+        return {
+            "rows": self.rows,
+            "classified": self.ok,
+            "failed": self.failed,
+            "labels": dict(self.labels.most_common()),
+            "decisions": dict(self.decisions.most_common()),
+            "title_mismatches": self.mismatches,
+            "confidence": self.spread(),
+            "errors": dict(self.errors.most_common()),
+        }
+
+    def counts_line(self) -> str:
+        """Rows classified and failed, as one line."""
+        return f"classified {self.ok} row(s); {self.failed} failed"
+
+    def line(self) -> str:
+        """The summary as one line (for a log or a pipe)."""
+        parts = [self.counts_line()]
+        if self.ok:
+            parts.append("labels " + _counts(self.labels))
+            parts.append("decisions " + _counts(self.decisions))
+            parts.append(f"title mismatches {self.mismatches}")
+            parts.append(
+                "confidence "
+                + " ".join(f"{k} {v:.2f}" for k, v in self.spread().items() if v is not None)
+            )
+        return "; ".join(parts)
+
+    def tables(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The summary as titled (name, value) tables, for a terminal or a report."""
+        total = max(self.ok, 1)
+        overview = [
+            ("rows", str(self.rows)),
+            ("classified", str(self.ok)),
+            ("failed", str(self.failed)),
+            ("title mismatches", str(self.mismatches)),
+        ]
+        labels = [(k, f"{v} ({v / total:.0%})") for k, v in self.labels.most_common()]
+        decisions = [(k, f"{v} ({v / total:.0%})") for k, v in self.decisions.most_common()]
+        spread = [(k, "" if v is None else f"{v:.2f}") for k, v in self.spread().items()]
+        tables = [
+            ("Batch", overview),
+            ("Labels", labels),
+            ("Decisions", decisions),
+            ("Confidence", spread),
+        ]
+        if self.errors:
+            tables.append(("Errors", [(k, str(v)) for k, v in self.errors.most_common()]))
+        return tables
+
+
+def summarize_rows(rows: Iterable[Mapping[str, Any]]) -> BatchSummary:
+    """The summary of output rows read back from a file."""
+    summary = BatchSummary()
+    for row in rows:
+        summary.add_row(row)
+    return summary
+
+
+def read_output_rows(source: str, input_format: str | None = None) -> Iterator[dict[str, Any]]:
+    """The rows of a batch output file: JSONL, CSV, a JSON array or Parquet (``-``: stdin;
+    the kind from ``input_format``, else the extension, else sniffed)."""
+    import csv
+    import io
+    import json
+
+    from cxcs.batch import input_kind, open_input, sniff_delimiter, sniff_kind
+    from cxcs.errors import InputError
+
+    stream = open_input(source)
+    kind = input_kind(source, input_format) or sniff_kind(stream)
+    if kind == "parquet":
+        stream.close()
+        from cxcs.parquet import iter_records
+
+        yield from iter_records(source)
+        return
+    if kind == "jsonl" and input_format is None and source.lower().endswith(".json"):
+        kind = "json"
+    if kind == "json" or (kind == "jsonl" and _starts_with(stream, b"[")):
+        try:
+            document = json.load(stream)
+        except ValueError as exc:
+            raise InputError(f"{source}: not a JSON array of rows ({exc})") from None
+        if not isinstance(document, list):
+            raise InputError(f"{source}: not a JSON array of rows")
+        yield from (r for r in document if isinstance(r, dict))
+        return
+    if kind == "csv":
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+        first = text.readline()
+        delimiter = sniff_delimiter(first)
+        header = next(csv.reader([first], delimiter=delimiter), [])
+        if "decision" not in header:
+            raise InputError(f"{source}: no 'decision' column; is this a cxcs batch output?")
+        yield from csv.DictReader(text, fieldnames=header, delimiter=delimiter)
+        return
+    for number, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except ValueError:
+            raise InputError(f"{source}: line {number} is not JSON") from None
+        if isinstance(record, dict):
+            yield record
+
+
+def _starts_with(stream: Any, prefix: bytes) -> bool:
+    peek = getattr(stream, "peek", None)
+    head = peek(64) if callable(peek) else b""
+    return bool(head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(prefix))
+
+
+def summary_report(summary: BatchSummary) -> Any:
+    """The summary as a :class:`~cxcs.render.view.Report` (tables for every report format)."""
+    from cxcs import __version__
+    from cxcs.render.view import Column, Report, TableBlock
+
+    tables = [
+        TableBlock(title, [Column("name"), Column("value")], [[k, v] for k, v in pairs])
+        for title, pairs in summary.tables()
+    ]
+    flat: list[list[str | float | None]] = [
+        ["rows", "", str(summary.rows)],
+        ["classified", "", str(summary.ok)],
+    ]
+    flat += [["failed", "", str(summary.failed)], ["title_mismatches", "", str(summary.mismatches)]]
+    flat += [["label", k, str(v)] for k, v in summary.labels.most_common()]
+    flat += [["decision", k, str(v)] for k, v in summary.decisions.most_common()]
+    flat += [
+        ["confidence", k, "" if v is None else f"{v:.3f}"] for k, v in summary.spread().items()
+    ]
+    flat += [["error", k, str(v)] for k, v in summary.errors.most_common()]
+    versions = sorted(summary.knowledge)
+    version, sha = versions[0] if len(versions) == 1 else (", ".join(v for v, _ in versions), "")
+    meta = {"tool_version": __version__, "knowledge": {"version": version, "sha256": sha}}
+    return Report(
+        "summarize",
+        "Batch summary",
+        tables,
+        summary.to_dict(),
+        meta,
+        csv_table=TableBlock(None, [Column("group"), Column("name"), Column("value")], flat),
+    )
+
+
+def print_table(summary: BatchSummary) -> None:
+    """The summary as rich tables on stderr (for a terminal)."""
+    from rich.table import Table
+
+    from cxcs.termconsole import stderr_console
+
+    console = stderr_console()
+    grid = Table.grid(padding=(0, 3))
+    cells = []
+    for title, pairs in summary.tables():
+        table = Table(title=title, show_header=False, title_justify="left", box=None)
+        table.add_column(style="bold")
+        table.add_column(justify="right")
+        for name, value in pairs:
+            table.add_row(name, value)
+        cells.append(table)
+    grid.add_row(*cells)
+    console.print(grid)
+
+
+def _counts(counter: Counter[str]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counter.most_common())
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value != value:  # NaN from a frame
+        return None
+    return str(value)
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() == "true"
+    return bool(value)
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number
