@@ -36,10 +36,13 @@ def main() -> None:
     pair = compare(kb, "cx", "cs")
     assert isinstance(pair, PairComparison)
     for row in pair.axes[:3]:
-        a = " | ".join(str(v) for v in row.a.values)
-        b = " | ".join(str(v) for v in row.b.values)
-        print(f"{row.name}: {a} vs {b} -> {row.verdict}")
-    print(f"similarity: {pair.similarity:.2f}")
+        # .value is the primary claim; .alternative the minority claim of a disputed cell
+        b = f"{row.b.value} (or {row.b.alternative})" if row.b.disputed else row.b.value
+        flag = " (disputed)" if row.disputed else ""
+        print(f"{row.name}: {row.a.value} vs {b} -> {row.verdict}{flag}")
+    print(
+        f"similarity: {pair.similarity:.2f} ({pair.similarity_min:.2f}-{pair.similarity_max:.2f})"
+    )
 
     # 3. Classify a job posting by what its duties describe.
     result = classify(kb, POSTING)
@@ -55,7 +58,7 @@ def main() -> None:
     am = compare(mine, "account_management", "success", axes=["revenue_accountability"])
     assert isinstance(am, PairComparison)
     row = am.axes[0]
-    print(f"{row.name}: AM {row.a.values[0]} vs success {' | '.join(map(str, row.b.values))}")
+    print(f"{row.name}: AM {row.a.value} vs success {row.b.value} (or {row.b.alternative})")
 
 
 if __name__ == "__main__":

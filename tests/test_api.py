@@ -36,12 +36,14 @@ def test_example_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
     lines = proc.stdout.splitlines()
     assert lines[0] == "functions: cx, service, success, support, ux"
     assert lines[1] == "Proactivity: proactive vs proactive -> same"
-    assert lines[2] == "Scope: whole journey vs post-purchase lifecycle | whole journey -> disputed"
-    assert re.fullmatch(r"similarity: [01]\.\d\d", lines[4])
+    assert lines[2] == (
+        "Scope: whole journey vs post-purchase lifecycle (or whole journey) -> near (disputed)"
+    )
+    assert re.fullmatch(r"similarity: [01]\.\d\d \([01]\.\d\d-[01]\.\d\d\)", lines[4])
     assert lines[5].startswith("classified: support (confident; title: Technical Support Engineer)")
     assert lines[6].startswith("evidence: ")
     assert lines[7] == "overlay adds: account_management, customer_marketing, sales_engineering"
-    assert lines[8] == "Revenue accountability: AM direct vs success shared | direct"
+    assert lines[8] == "Revenue accountability: AM direct vs success shared (or direct)"
 
 
 def test_top_level_names_are_the_api() -> None:

@@ -188,3 +188,16 @@ def _cached_kb() -> Knowledge:
     if not _KB:
         _KB.append(load_knowledge())
     return _KB[0]
+
+
+@pytest.mark.parametrize("lead", ["", "\n\n", "  \n\t\n   ", "\r\n\r\n  "])
+def test_evidence_offsets_index_the_posting_even_after_leading_blank_lines(
+    kb: Knowledge, lead: str
+) -> None:
+    posting = lead + "  Customer Support Specialist\nAnswer customer tickets and troubleshoot.\n"
+    result = classify(kb, posting)
+    assert result.title is not None  # the first line was taken as the title
+    sources = {e.source for e in result.evidence}
+    assert sources == {"title", "body"}
+    for evidence in result.evidence:
+        assert posting[evidence.start : evidence.end] == evidence.text, evidence

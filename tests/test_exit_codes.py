@@ -6,6 +6,7 @@ import pytest
 
 from tests.support import (
     HOLDOUT,
+    OVERLAY,
     assert_failed,
     clean_env,
     run_cli,
@@ -64,3 +65,18 @@ def test_cxcs_alone_prints_the_help_and_exits_2(capsys: pytest.CaptureFixture[st
     assert run.err.startswith("Usage: cxcs")
     assert "error" not in run.err
     assert "classify" in run.err
+
+
+@pytest.mark.parametrize(
+    "order", [("--kb", "{kb}", "-V"), ("-V", "--kb", "{kb}"), ("--kb", "{kb}", "--version")]
+)
+def test_version_reports_the_knowledge_kb_names(
+    capsys: pytest.CaptureFixture[str], order: tuple[str, ...]
+) -> None:
+    shipped = run_cli(capsys, "-V")
+    assert shipped.code == 0
+    run = run_cli(capsys, *(a.replace("{kb}", str(OVERLAY)) for a in order))
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[0] == shipped.out.splitlines()[0]  # cxcs VERSION
+    assert run.out.splitlines()[1] != shipped.out.splitlines()[1]  # the overlay's own sha256
+    assert run_cli(capsys, "--kb", str(OVERLAY)).code == 2  # no command: help, exit 2

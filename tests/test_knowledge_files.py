@@ -19,11 +19,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxcs.errors import KnowledgeError
+from cxcs.errors import KnowledgeError, UsageError
 from cxcs.knowledge.load import MAX_PROBLEMS, data_dir, load_knowledge, validate_dir
+from cxcs.knowledge.resolve import resolve_function
 from cxcs.knowledge.yamlio import MAX_BYTES
+from cxcs.models.knowledge import Knowledge
 from tests.support import (
     OVERLAY,
+    POSTING,
     assert_failed,
     clean_env,
     completed,
@@ -55,10 +58,11 @@ functions:
   ux:
     cells:
       metrics:
-        value: [task_success_rate, no_such_metric]
-        sources:
-          - {article: practice, section: "Standard metric formulas"}
+        items:
+          no_such_metric: ["practice § Standard metric formulas"]
+          task_success_rate: ["practice § Standard metric formulas"]
 """
+NO_SUCH = '          no_such_metric: ["practice § Standard metric formulas"]\n'
 BOMB = "".join(
     f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
     for prev, name in zip(["", *"abcdefgh"], "abcdefghi", strict=True)
@@ -91,7 +95,7 @@ OVERLAY_CASES: dict[str, tuple[str, str, str, int | None]] = {
         METRIC.replace("name: Team NPS", "name: !!python/object/apply:os.system ['exit 3']"),
         "tags that build objects", 3,
     ),
-    "unknown metric id": ("functions.yaml", CELL, "unknown metric id 'no_such_metric'", 5),
+    "unknown metric id": ("functions.yaml", CELL, "unknown metric id 'no_such_metric'", 6),
     "empty file": ("metrics.yaml", "", "file is empty", None),
     "comments only": ("metrics.yaml", "# nothing yet\n", "top level must be a mapping", 1),
     "metrics is a list": (
@@ -130,7 +134,7 @@ def test_the_overlay_template_is_valid(tmp_path: Path, capsys: pytest.CaptureFix
     """Control: the cases below break a valid overlay."""
     for file, text in (
         ("metrics.yaml", METRIC),
-        ("functions.yaml", CELL.replace(", no_such_metric", "")),
+        ("functions.yaml", CELL.replace(NO_SUCH, "")),
     ):
         directory = _overlay(tmp_path / file, file, text)
         assert run_cli(capsys, "validate", str(directory)).code == 0
@@ -340,3 +344,114 @@ def test_any_mutated_knowledge_file_loads_or_fails_as_file_line(
             for message in (exc.message, *exc.details.get("more", [])):
                 assert "\n" not in message, message
                 assert "pydantic" not in message.lower()
+
+
+# --------------------------------------------------------------------------- numeric bounds
+
+UNBOUNDED = {
+    "infinite tier weight": "signals:\n  tiers: {strong: .inf}\n",
+    "negative infinite tier weight": "signals:\n  tiers: {weak: -.inf}\n",
+    "NaN tier weight": "signals:\n  tiers: {medium: .nan}\n",
+    "huge tier weight": "signals:\n  tiers: {strong: 1e308}\n",
+    "NaN section weight": "signals:\n  sections:\n    weights: {summary: .nan}\n",
+    "huge section weight": "signals:\n  sections:\n    weights: {summary: 1e9}\n",
+    "infinite contrast weight": (
+        "signals:\n  contrasts:\n    - {favour: cx, over: ux, weight: .inf, phrases: [journey]}\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNBOUNDED))
+def test_validate_rejects_infinite_nan_and_out_of_range_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    directory = _overlay(tmp_path, "signals.yaml", UNBOUNDED[case])
+    path = directory / "signals.yaml"
+    run = run_cli(capsys, "validate", str(directory), "-f", "json")
+    assert_failed(run, 1, f"{path}:", "knowledge")
+    posting = tmp_path / "posting.txt"
+    posting.write_text(POSTING)
+    classified = run_cli(capsys, "classify", str(posting), "--kb", str(directory), "-f", "json")
+    assert_failed(classified, 1, f"{path}:", "knowledge")  # never NaN/Infinity in the JSON
+
+
+def test_signal_thresholds_are_bounded(kb: Knowledge) -> None:
+    """Control: the shipped signals sit well inside the bounds."""
+    from cxcs.models.signals import MAX_WEIGHT, Thresholds
+
+    assert kb.signals is not None
+    assert all(0 < weight <= MAX_WEIGHT for weight in kb.signals.tiers.values())
+    fields = kb.signals.thresholds.model_dump()
+    with pytest.raises(ValueError, match="finite"):
+        Thresholds(**{**fields, "short_text_cap": float("nan")})
+    with pytest.raises(ValueError, match="less than or equal"):
+        Thresholds(**{**fields, "min_words": 10**9})
+
+
+# --------------------------------------------------------------------------- one-line errors
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        METRIC.replace("  team_nps:", '  "team\\nnps":'),  # a key holding a line break
+        METRIC.replace("unit: score", 'unit: "sc\\nore"\n    "bad\\r\\nkey\\x1b[2J": 1'),
+        'metrics:\n  "a\\nb": {}\n',
+    ],
+    ids=["key with LF", "key with CRLF and ESC", "empty metric with LF"],
+)
+def test_knowledge_error_messages_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    directory = _overlay(tmp_path, "metrics.yaml", text)
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge([directory])
+    for message in (
+        caught.value.message,
+        caught.value.problem,
+        *caught.value.details.get("more", []),
+    ):
+        assert "\n" not in message and "\r" not in message and "\x1b" not in message, message
+    run = run_cli(capsys, "validate", str(directory), "-f", "json")
+    assert_failed(run, 1, f"{directory / 'metrics.yaml'}:", "knowledge")
+    assert "\n" not in json.loads(run.out)["error"]["message"]
+
+
+# --------------------------------------------------------------------------- names and links
+
+
+@pytest.mark.parametrize("alias", ["", "  ", "-", "_ -"])
+def test_a_blank_alias_is_rejected_and_never_names_a_function(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], alias: str
+) -> None:
+    text = f"functions:\n  cx:\n    aliases: [{json.dumps(alias)}]\n"
+    directory = _overlay(tmp_path, "functions.yaml", text)
+    run = run_cli(capsys, "validate", str(directory), "-f", "json")
+    assert_failed(run, 1, f"{directory / 'functions.yaml'}:3: functions.cx.aliases.0", "knowledge")
+    for name in ("", "  "):
+        assert run_cli(capsys, "show", name).code == 2
+        with pytest.raises(UsageError, match="empty function name"):
+            resolve_function(load_knowledge(), name)
+    assert_failed(run_cli(capsys, "show", "-"), 2, "unknown function '-'")
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_an_overlay_file_linking_outside_the_overlay_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "elsewhere" / "metrics.yaml"
+    secret.parent.mkdir()
+    secret.write_text(METRIC, encoding="utf-8")
+    directory = tmp_path / "overlay"
+    directory.mkdir()
+    (directory / "metrics.yaml").symlink_to(secret)
+    path = directory / "metrics.yaml"
+    for args in (("validate", str(directory)), ("list", "--kb", str(directory))):
+        run = run_cli(capsys, *args, "-f", "json")
+        assert_failed(run, 1, f"{path}: is a symbolic link to a file outside", "knowledge")
+    inside = directory / "real" / "metrics.yaml"  # a link within the overlay is fine
+    inside.parent.mkdir()
+    inside.write_text(METRIC, encoding="utf-8")
+    path.unlink()
+    path.symlink_to(inside)
+    assert run_cli(capsys, "validate", str(directory)).code == 0

@@ -58,14 +58,14 @@ def test_every_function_is_at_its_cells(kb: Knowledge) -> None:
 
 def test_disputed_cell_is_shown_at_every_claim(kb: Knowledge) -> None:
     placement = place(kb)
-    support = next(f for f in placement.functions if f.function == "support")
-    assert kb.functions["support"].cells["proactivity"].disputed
-    assert support.x_disputed and support.disputed
-    assert {(p.x, p.y) for p in support.positions} == {
-        ("reactive", "single interaction"),
-        ("proactive", "single interaction"),
+    success = next(f for f in placement.functions if f.function == "success")
+    assert kb.functions["success"].cells["scope"].disputed
+    assert success.y_disputed and success.disputed
+    assert {(p.x, p.y) for p in success.positions} == {
+        ("proactive", "post-purchase lifecycle"),
+        ("proactive", "whole journey"),
     }
-    assert all(p.disputed for p in support.positions)
+    assert all(p.disputed for p in success.positions)
     cx = next(f for f in placement.functions if f.function == "cx")
     assert not cx.disputed
     assert [(p.x, p.y, p.disputed) for p in cx.positions] == [("proactive", "whole journey", False)]
@@ -122,12 +122,12 @@ def test_picture_as_text_shows_every_position(kb: Knowledge) -> None:
     console.print(picture(place(kb), kb))
     text = console.export_text()
     grid, legend = text[: text.index("┘") + 1], text[text.index("┘") + 1 :]
-    assert grid.count("support?") == 2  # reactive and proactive, both single interaction
-    assert grid.count("service?") == 2
+    assert grid.count("success?") == 2  # whole journey and post-purchase lifecycle
+    assert grid.count("support") == 1  # no dispute left on support's proactivity
     assert grid.count("CX") == 1
     for value in ("reactive", "mixed", "proactive", "whole journey", "single interaction"):
         assert value in text
-    assert "disputed: proactivity reactive ⟷ proactive" in legend
+    assert "disputed: scope post-purchase lifecycle ⟷ whole journey" in legend
     assert "Customer experience" in legend
 
 
@@ -136,8 +136,8 @@ def test_report_has_one_row_per_function(kb: Knowledge) -> None:
     block = report.tables[0]
     assert [c.header for c in block.columns] == ["id", "Proactivity", "Scope"]
     assert [row[0] for row in block.rows] == list(kb.functions)
-    support = next(row for row in block.rows if row[0] == "support")
-    assert support[1] == "⚠ disputed: reactive ⟷ proactive"
+    success = next(row for row in block.rows if row[0] == "success")
+    assert success[2] == "⚠ disputed: post-purchase lifecycle ⟷ whole journey"
     assert report.payload["placement"]["x"]["id"] == "proactivity"
 
 
@@ -152,7 +152,7 @@ def test_emit_picture_exports_with_rich(kb: Knowledge, tmp_path: Path, fmt: str)
         assert "Generated with Rich" in text
     else:
         assert text.lstrip().lower().startswith("<!doctype html>")
-    assert "CX" in text and "support?" in text
+    assert "CX" in text and "success?" in text
 
 
 # ---------------------------------------------------------------- command line
@@ -185,7 +185,7 @@ def test_cli_csv_and_json() -> None:
 def test_cli_table_to_a_pipe_is_plain_text() -> None:
     proc = cxcs("map", "-f", "table")
     assert proc.returncode == 0
-    assert "│" in proc.stdout and "support?" in proc.stdout
+    assert "│" in proc.stdout and "success?" in proc.stdout
     assert "\x1b[" not in proc.stdout
 
 

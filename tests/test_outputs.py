@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,12 +27,16 @@ from tests.support import (
     assert_failed,
     clean_env,
     colour_codes,
+    completed,
+    cxcs_argv,
     good_rows,
     markdown_tables,
     on_a_terminal,
     run_cli,
     run_shell,
+    run_subprocess,
     run_with_stdin,
+    subprocess_env,
     write_rows,
 )
 
@@ -259,15 +265,86 @@ def test_markdown_is_always_a_table_with_one_row_per_item(kb: Knowledge, data: A
     if picked is not None:
         args += ["--axes", data.draw(st.sampled_from([",", ", ", " ,"])).join(picked)]
     tables = markdown_tables(_markdown(*args))
-    assert len(tables[0][1]) == len(picked or axes)
+    shown = picked or axes
+    scored = [a for a in shown if kb.axis(a).kind != "text"]
+    assert next(r[0] for r in tables[0][1]) in {"similarity", "most alike", "disputes"}  # summary
     if count == 2:
-        assert len(tables) == 1
+        rows = (len(tables[1][1]) if scored else 0) + (
+            len(tables[-1][1]) if len(scored) < len(shown) else 0
+        )
+        assert rows == len(shown)
     else:
-        assert len(tables) == 2
+        assert len(tables) == 3
         assert len(tables[1][1]) == math.comb(count, 2)
+        assert len(tables[2][1]) == len(shown)
 
 
 def test_the_names_used_above_resolve(kb: Knowledge) -> None:
     """Control for the markdown property: every sampled name names a function."""
     for name in _names(kb):
         assert resolve_function(kb, name).function_id in kb.functions
+
+
+# --------------------------------------------------------------------------- narrow encodings
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("compare", "cx", "success", "-f", "markdown"),
+        ("compare", "cx", "success", "ux", "-f", "table"),
+        ("compare", "cx", "success", "-f", "csv"),
+        ("map",),
+        ("show", "cx", "-f", "json"),
+    ],
+    ids=" ".join,
+)
+def test_a_narrow_stdout_encoding_falls_back_to_ascii_glyphs(
+    encoding: str, args: tuple[str, ...]
+) -> None:
+    done = subprocess.run(
+        cxcs_argv(*args), capture_output=True, timeout=60, check=False,
+        env=subprocess_env({"PYTHONIOENCODING": encoding}),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert b"internal error" not in done.stderr
+    done.stdout.decode(encoding)  # every byte is in the encoding asked for
+    assert done.stdout.strip()
+
+
+# --------------------------------------------------------------------------- output errors
+
+
+def test_output_into_an_unwritable_directory_is_an_output_error_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not 'input', and not the random temporary file's name (simulated, so root sees it)."""
+    import tempfile
+
+    target = tmp_path / "out.json"
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        name = str(tmp_path / ".out.json.abc123.tmp")
+        raise PermissionError(13, "Permission denied", name)
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    for args in (("list",), ("compare", "cx", "ux"), ("map", "-f", "svg")):
+        run = run_cli(capsys, *args, "-o", str(target), "-f", "json")
+        assert_failed(run, 1, f"cannot write {target}: Permission denied", "output")
+        assert ".tmp" not in run.err and "abc123" not in run.err
+
+
+@pytest.mark.skipif(
+    sys.platform == "win32" or os.geteuid() == 0, reason="root writes anywhere (simulated above)"
+)
+def test_output_into_a_read_only_directory_is_an_output_error(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        run = completed(run_subprocess("list", "-o", str(locked / "x.json"), "-f", "json"))
+    finally:
+        locked.chmod(0o755)
+    assert_failed(run, 1, f"cannot write {locked / 'x.json'}", "output")
+    assert ".tmp" not in run.err

@@ -84,12 +84,12 @@ def test_env_var_lists_added_functions() -> None:
 
 def test_override_shows_in_show() -> None:
     shipped = result_of(cxcs("show", "support", "-f", "json"))["function"]
-    assert shipped["cells"]["proactivity"]["disputed"] is True
+    assert shipped["cells"]["proactivity"]["value"] == "reactive"
     mine = result_of(cxcs("show", "support", "--kb", "examples/overlay", "-f", "json"))
     cell = mine["function"]["cells"]["proactivity"]
     assert cell["disputed"] is False
-    assert cell["claims"][0]["value"] == "mixed"
-    assert cell["claims"][0]["sources"][0]["article"] == "example-overlay"
+    assert cell["value"] == "mixed"
+    assert cell["sources"][0]["article"] == "example-overlay"
     table = cxcs("show", "support", "--kb", "examples/overlay", "-f", "markdown")
     assert "| Proactivity | mixed |" in table.stdout
     assert "Example overlay (your company's own definitions)" in table.stdout
@@ -199,9 +199,9 @@ UX_BLOCK = """  ux:
         ),
         pytest.param(
             "functions.yaml",
-            "[technical_win_rate, conversion_rate]",
-            "[technical_win_rate, conversion_rat]",
-            "conversion_rat]",
+            '          conversion_rate: ["example-overlay § Metrics"]',
+            '          conversion_rat: ["example-overlay § Metrics"]',
+            "conversion_rat:",
             "unknown metric id 'conversion_rat'",
             id="bad-metric-id",
         ),

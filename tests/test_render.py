@@ -92,22 +92,32 @@ def test_markdown_parses_into_the_report_tables(
             assert parsed == [expected_cell(v) for v in source]
 
 
-def test_compare_table_has_one_row_per_axis(
+def test_compare_markdown_opens_with_the_summary_then_one_row_per_scored_axis(
     kb: Knowledge, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run = run_cli(capsys, "compare", "cx", "cs", "-f", "markdown")
-    [(header, rows)] = markdown_tables(run.out)
+    (_, summary), (header, rows), (_, context) = markdown_tables(run.out)
+    assert [r[0] for r in summary] == [
+        "similarity",
+        "biggest differences",
+        "shared ground",
+        "disputes",
+    ]
     assert header[:3] == ["axis", kb.functions["cx"].name, kb.functions["success"].name]
-    assert [r[0] for r in rows] == [a.name for a in kb.axes]
-    verdicts = [r.verdict for r in compare_pair(kb, "cx", "success").axes]
-    assert [r[header.index("verdict")] for r in rows] == verdicts
+    scored = [a for a in kb.axes if a.kind != "text"]
+    assert [r[0] for r in rows] == [a.name for a in scored]
+    assert [r[0] for r in context] == [a.name for a in kb.axes if a.kind == "text"]
+    verdicts = [r.verdict for r in compare_pair(kb, "cx", "success").axes if r.verdict]
+    assert [r[header.index("verdict")].removeprefix("⚠ ").split()[0] for r in rows] == verdicts
+    assert run.out.index("## Summary") < run.out.index("## Axis by axis")
 
 
 def test_matrix_markdown_has_one_row_per_axis_and_one_per_pair(
     kb: Knowledge, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run = run_cli(capsys, "compare", "cx", "success", "ux", "-f", "md")
-    (header, rows), (_, pairs) = markdown_tables(run.out)
+    (_, summary), (_, pairs), (header, rows) = markdown_tables(run.out)
+    assert [r[0] for r in summary] == ["most alike", "least alike", "disputes"]
     assert header == ["axis", *(kb.functions[f].name for f in ("cx", "success", "ux"))]
     assert [r[0] for r in rows] == [a.name for a in kb.axes]
     assert len(pairs) == 3
@@ -200,14 +210,10 @@ def test_csv_compare_has_one_row_per_axis(
     kb: Knowledge, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rows = list(csv.reader(io.StringIO(run_cli(capsys, "compare", "cx", "ux", "-f", "csv").out)))
-    assert rows[0] == [
-        "axis",
-        kb.functions["cx"].name,
-        kb.functions["ux"].name,
-        "verdict",
-        "detail",
-    ]
-    assert [r[0] for r in rows[1:]] == [a.name for a in kb.axes]
+    assert rows[0] == ["axis", "kind", "cx", "ux", "verdict", "disputed", "score", "practice"]
+    assert [r[0] for r in rows[1:]] == [a.id for a in kb.axes]
+    practice = {r[0]: r[-1] for r in rows[1:]}
+    assert practice["metrics"] == "†"  # UX metrics are practitioner knowledge
 
 
 def test_csv_keeps_commas_quotes_and_newlines() -> None:

@@ -96,3 +96,50 @@ def test_ctrl_c_under_json_prints_one_error_document() -> None:
     assert err.decode().splitlines()[-1] == "cxcs: interrupted"
     document = json.loads(out)
     assert document["error"] == {"code": "interrupted", "message": "interrupted"}
+
+
+# --------------------------------------------------------------------------- SIGTERM / SIGHUP
+
+STOP_SIGNALS = [
+    pytest.param(getattr(signal, name, None), 128 + int(getattr(signal, name, 0)), id=name)
+    for name in ("SIGTERM", "SIGHUP")
+]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize(("signum", "status"), STOP_SIGNALS)
+def test_sigterm_and_sighup_clean_up_and_exit_quietly(
+    tmp_path: Path, jobs: str, signum: int, status: int
+) -> None:
+    """Like Ctrl-C: no partial ``.out.jsonl.*.tmp`` left, no worker traceback; 143 / 129."""
+    source = write_rows(tmp_path / "big.jsonl", good_rows(4000))
+    work = tmp_path / "work"
+    work.mkdir()
+    target = work / "out.jsonl"
+    process = subprocess.Popen(
+        cxcs_argv("classify", "--batch", str(source), "--output", str(target), "-j", jobs),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env(),
+    )  # fmt: skip
+    try:
+        _signal_when(process, lambda: any(work.iterdir()), signum)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == status, err
+    assert b"Traceback" not in err
+    assert err == b""  # quiet
+    assert out == b""
+    assert list(work.iterdir()) == []  # neither out.jsonl nor a hidden temporary file
+
+
+def _signal_when(
+    process: subprocess.Popen[bytes], ready: Any, signum: int, timeout: float = 60
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert process.poll() is None, "finished before it could be stopped"
+        assert time.monotonic() < deadline, "never started"
+        time.sleep(0.01)
+    time.sleep(0.2)
+    process.send_signal(signum)

@@ -334,11 +334,11 @@ _STATE: _Worker | None = None
 
 
 def _init_worker(overlays: list[str], fields: Fields, encoder: Encoder | None) -> None:
-    """Process-pool initializer: ignore Ctrl-C (the parent handles it); load the knowledge
-    base unless it was inherited by fork."""
-    import signal
+    """Process-pool initializer: Ctrl-C and SIGHUP are the parent's (it stops the pool),
+    SIGTERM ends the worker quietly; load the knowledge base unless inherited by fork."""
+    from cxcs.interrupts import worker_defaults
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    worker_defaults()
     global _STATE
     if _STATE is None:
         from cxcs.knowledge.load import load_knowledge
@@ -401,9 +401,15 @@ def run_units(
         return
     import multiprocessing
 
+    from cxcs.interrupts import deferred
+
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    pool = context.Pool(jobs, initializer=_init_worker, initargs=(overlays, fields, encoder))
+    pool: Any = None
     try:
+        with deferred():  # a signal while forking stops the whole pool, not half of it
+            pool = context.Pool(
+                jobs, initializer=_init_worker, initargs=(overlays, fields, encoder)
+            )
         pending: deque[Any] = deque()
         for unit in units:
             pending.append(pool.apply_async(_work, (unit,)))
@@ -412,8 +418,9 @@ def run_units(
         while pending:
             emit(pending.popleft().get())
     finally:
-        pool.terminate()
-        pool.join()
+        if pool is not None:
+            pool.terminate()
+            pool.join()
 
 
 # --------------------------------------------------------------------------- one batch

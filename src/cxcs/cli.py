@@ -24,10 +24,10 @@ from cxcs.clitools import (
     complete_function,
     complete_metric,
     option,
+    print_version,
     refuse,
     settings,
     stderr_is_terminal,
-    version,
 )
 from cxcs.entry import Settings, run
 from cxcs.errors import UsageError
@@ -100,10 +100,10 @@ GlobalKb = Annotated[
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr.")]
 Version = Annotated[
-    bool,
-    typer.Option(
-        "--version", "-V", help="Show the versions and exit.", callback=version, is_eager=True
-    ),
+    bool, typer.Option("--version", "-V", help="Show the tool and knowledge versions and exit.")
+]
+Differences = Annotated[
+    bool, typer.Option("--differences", help="Hide the rows that are the same.")
 ]
 
 
@@ -114,6 +114,8 @@ def _root(
 ) -> None:  # fmt: skip
     """Compare customer-facing functions and classify job postings."""
     ctx.obj = Settings(tuple(kb or ()), quiet)
+    if version:  # not eager, so that 'cxcs --kb DIR -V' reports the overlaid knowledge
+        print_version(ctx.obj)
     if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
         typer.echo(ctx.get_help(), err=True)
         raise typer.Exit(2)
@@ -146,18 +148,36 @@ def show(ctx: typer.Context, function: Function) -> None:
 
 
 @app.command("compare", cls=Command)
-def compare(ctx: typer.Context, functions: Functions, axes: Axes = None) -> None:
-    """Compare functions axis by axis (two: verdicts and similarity; three or more: a matrix).
+def compare(
+    ctx: typer.Context, functions: Functions, axes: Axes = None, differences: Differences = False
+) -> None:
+    """Compare functions axis by axis: a summary first (similarity, biggest differences,
+    shared ground, disputes), then the axes (three or more functions: a matrix).
 
     \b
     Examples:
       cxcs compare cx cs
+      cxcs compare success support --differences
       cxcs compare cx success ux --axes scope,metrics
       cxcs compare cx ux -o comparison.html
     """
     run_ = settings(ctx)
     chosen = axes.split(",") if axes is not None else None
-    outcome = commands.compare(run_.knowledge(), *functions, axes=chosen)
+    outcome = commands.compare(run_.knowledge(), *functions, axes=chosen, differences=differences)
+    present(outcome, run_.format, run_.output, run_.env)
+
+
+@app.command("journey", cls=Command)
+def journey(ctx: typer.Context, functions: Some = None) -> None:
+    """Who leads and who contributes at each stage of the customer journey, with sources.
+
+    \b
+    Examples:
+      cxcs journey
+      cxcs journey cx success support -f html -o journey.html
+    """
+    run_ = settings(ctx)
+    outcome = commands.journey(run_.knowledge(), functions or ())
     present(outcome, run_.format, run_.output, run_.env)
 
 

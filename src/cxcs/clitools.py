@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 import typer.core
@@ -195,15 +195,14 @@ def settings(ctx: Any) -> Settings:
     return found if found is not None else Settings()
 
 
-def version(value: bool) -> None:
-    """``--version``: the tool's version, then the knowledge version and hash."""
-    if not value:
-        return
+def print_version(settings: Settings) -> NoReturn:
+    """``--version``: the tool's version, then the version and hash of the knowledge base
+    with the ``--kb`` overlays given; ends the run."""
     from cxcs import __version__
 
     typer.echo(f"cxcs {__version__}")
     try:
-        kb = Settings().knowledge(signals=False)
+        kb = settings.knowledge(signals=False)
     except Exception as exc:
         typer.echo(f"knowledge: unavailable ({getattr(exc, 'message', exc)})")
     else:

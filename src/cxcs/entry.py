@@ -70,6 +70,14 @@ def run(group: Any, argv: list[str] | None = None) -> NoReturn:
     args = list(sys.argv[1:] if argv is None else argv)
     if sys.stdout is None:
         sys.stdout = _ClosedStdout()
+    from cxcs.safe_text import fit_stream_encoding
+
+    fit_stream_encoding(sys.stdout)  # e.g. PYTHONIOENCODING=ascii: ASCII glyphs, no crash
+    fit_stream_encoding(sys.stderr)
+    if argv is None:  # the real process (not a caller's, e.g. a test's): SIGTERM and SIGHUP
+        from cxcs.interrupts import install  # end the run like Ctrl-C
+
+        install()
     env = Environment.current()
     if COMPLETE_VAR in os.environ:  # shell completion: Click answers and exits
         group.main(args=args, prog_name="cxcs")
@@ -83,7 +91,13 @@ def run(group: Any, argv: list[str] | None = None) -> NoReturn:
         for line in exc.details.get("more", []):
             env.say(str(line))
         _fail(env, meta, exc.to_dict(), exc.message, exc.exit_code)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        from cxcs.interrupts import terminated_by
+
+        stopped = terminated_by(exc)
+        if stopped is not None:  # SIGTERM/SIGHUP: cleaned up like Ctrl-C, then a quiet exit
+            _discard_stdout()
+            raise SystemExit(stopped.exit_code) from None
         _interrupted(env, meta)
     except BrokenPipeError:
         _discard_stdout()  # the reader went away (e.g. '| head'): end quietly

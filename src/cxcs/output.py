@@ -255,7 +255,10 @@ def atomic_text_file(path: Path) -> Iterator[IO[str]]:
 
     check_output_path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:  # e.g. a read-only directory: name the output, not the temp file
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         _give_default_mode(fd)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:

@@ -86,3 +86,53 @@ def rich_text(text: str, style: str = "") -> Text:
     from rich.text import Text
 
     return Text(visible(text), style=style)
+
+
+GLYPHS = {
+    "█": "#", "·": ".", "→": "->", "←": "<-", "↑": "^", "↓": "v", "⟷": "<->", "↔": "<->",
+    "⚠": "!", "—": "--", "–": "-", "…": "...", "✓": "+", "✗": "x", "≥": ">=", "≤": "<=",
+    "×": "x", "‘": "'", "’": "'", "“": '"', "”": '"', "•": "*", "±": "+/-",
+}  # fmt: skip
+"""ASCII stand-ins for the glyphs cxcs prints, used when stdout cannot encode them."""
+ERROR_HANDLER = "cxcs-glyphs"
+
+
+def _glyph_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: a known glyph becomes its ASCII stand-in, anything else a
+    backslash escape (``\\u00e9``), so output never fails on a narrow encoding."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    parts = []
+    for char in error.object[error.start : error.end]:
+        stand_in = GLYPHS.get(char)
+        if stand_in is None:
+            code = ord(char)
+            stand_in = f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+            if code > 0xFFFF:
+                stand_in = f"\\U{code:08x}"
+        parts.append(stand_in)
+    return "".join(parts), error.end
+
+
+def fit_stream_encoding(stream: object) -> None:
+    """Let ``stream`` (stdout or stderr) fall back to ASCII glyphs when its encoding (e.g.
+    ``PYTHONIOENCODING=ascii``) cannot encode what cxcs prints, instead of failing."""
+    import codecs
+
+    encoding = getattr(stream, "encoding", None)
+    reconfigure = getattr(stream, "reconfigure", None)
+    if not encoding or reconfigure is None:
+        return
+    try:
+        "".join(GLYPHS).encode(encoding)
+        return  # UTF-8 and friends: nothing to do
+    except (UnicodeEncodeError, LookupError):
+        pass
+    try:
+        codecs.lookup_error(ERROR_HANDLER)
+    except LookupError:
+        codecs.register_error(ERROR_HANDLER, _glyph_fallback)
+    try:
+        reconfigure(errors=ERROR_HANDLER)
+    except (ValueError, OSError, TypeError):
+        return

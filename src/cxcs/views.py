@@ -58,7 +58,14 @@ def _show(o: Outcome[Any]) -> Report:
 def _compare(o: Outcome[Any]) -> Report:
     from cxcs.render.reports import compare_report
 
-    return compare_report(o.kb, o.result)  # type: ignore[arg-type]
+    differences = bool(o.options.get("differences"))
+    return compare_report(o.kb, o.result, differences_only=differences)  # type: ignore[arg-type]
+
+
+def _journey(o: Outcome[Any]) -> Report:
+    from cxcs.render.reports import journey_report
+
+    return journey_report(o.kb, o.result.functions)  # type: ignore[arg-type]
 
 
 def _axes(o: Outcome[Any]) -> Report:
@@ -121,6 +128,7 @@ VIEWS: dict[str, View] = {
     "list": View(REPORT_FORMATS, _list),
     "show": View(REPORT_FORMATS, _show),
     "compare": View(REPORT_FORMATS, _compare),
+    "journey": View(REPORT_FORMATS, _journey),
     "axes": View(REPORT_FORMATS, _axes),
     "metrics": View(REPORT_FORMATS, _metrics),
     "metric": View(REPORT_FORMATS, _metric),

@@ -22,7 +22,7 @@ from cxcs.commands.browse import (
     validate,
 )
 from cxcs.commands.classify import classify, classify_batch, classify_file
-from cxcs.commands.compare import compare, map
+from cxcs.commands.compare import compare, journey, map
 from cxcs.commands.outcome import Outcome
 from cxcs.commands.summarize import summarize
 from cxcs.summary import BatchSummary
@@ -36,6 +36,7 @@ __all__ = [
     "classify_batch",
     "classify_file",
     "compare",
+    "journey",
     "list_functions",
     "map",
     "metric",

@@ -1,4 +1,4 @@
-"""Commands that set functions side by side: compare and map."""
+"""Commands that set functions side by side: compare, journey and map."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from cxcs.errors import UsageError
 
 if TYPE_CHECKING:
     from cxcs.models.compare import MatrixComparison, PairComparison
+    from cxcs.models.journey import JourneyMap
     from cxcs.models.knowledge import Knowledge
     from cxcs.models.placement import Placement
 
@@ -52,10 +53,14 @@ def axis_list(axes: Sequence[str] | None) -> list[str] | None:
 
 
 def compare(
-    kb: Knowledge | None, *functions: str, axes: Sequence[str] | None = None
+    kb: Knowledge | None,
+    *functions: str,
+    axes: Sequence[str] | None = None,
+    differences: bool = False,
 ) -> Outcome[PairComparison | MatrixComparison]:
     """Compare functions axis by axis: two give a pair comparison (a verdict per axis and a
-    similarity), three or more a matrix. ``axes`` limits and orders the axes."""
+    similarity), three or more a matrix. ``axes`` (ids or names) limits and orders the axes;
+    ``differences`` asks the views to hide the rows that are the same."""
     from cxcs.engine.compare import compare_many, compare_pair
     from cxcs.knowledge.resolve import resolve_axes
 
@@ -70,7 +75,16 @@ def compare(
         result = compare_pair(kb, ids[0], ids[1], axis_ids)
     else:
         result = compare_many(kb, ids, axis_ids)
-    return Outcome("compare", result, kb, notes=notes)
+    return Outcome("compare", result, kb, notes=notes, options={"differences": differences})
+
+
+def journey(kb: Knowledge | None = None, functions: Sequence[str] = ()) -> Outcome[JourneyMap]:
+    """Stage × function: who leads and who contributes, for ``functions`` (default: all)."""
+    from cxcs.engine.journey import journey as build
+
+    kb = knowledge(kb)
+    ids, notes = resolve_distinct(kb, functions)
+    return Outcome("journey", build(kb, ids), kb, notes=notes)
 
 
 def map(

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import compress, count, pairwise
+from itertools import accumulate, compress, count, pairwise
 from typing import Any
 
 from cxcs.engine.lexicon import ATTRIBUTIVE, CONTRAST, Entry, Lexicon, compile_lexicon
@@ -27,7 +28,14 @@ from cxcs.engine.model import (
 )
 from cxcs.engine.sections import SectionMap, build_sections
 from cxcs.engine.text import lower_keep_offsets, strip_html, tokenize
-from cxcs.models.classify import Classification, Decision, Evidence, FunctionScore, TitleCheck
+from cxcs.models.classify import (
+    Classification,
+    Decision,
+    Evidence,
+    FunctionScore,
+    LazyEvidence,
+    TitleCheck,
+)
 from cxcs.models.knowledge import Knowledge
 from cxcs.models.signals import NOT_CUSTOMER_FACING, Signals
 
@@ -86,8 +94,11 @@ def find(
     cues: list[Marker] = []
     fired: dict[str, int] = {}
     total = len(stems)
-    resume = piece = offset = 0
+    resume = 0
     repeat = 0
+    # Running offsets: token i spans ends[2 * i] to ends[2 * i + 1] (pieces alternate gap,
+    # token), summed in C once.
+    ends = list(accumulate(map(len, pieces)))
     for i in candidates:
         if i < resume:
             continue
@@ -117,20 +128,17 @@ def find(
                     entry = None
         if entry is None and (marker is None or not body):
             continue
-        at = 2 * i + 1
-        offset += sum(map(len, pieces[piece:at]))
-        piece = at
-        end = offset + (len(pieces[at]) if n == 1 else sum(map(len, pieces[at : at + 2 * n - 1])))
+        start, end = ends[2 * i], ends[2 * (i + n) - 1]
         if marker is not None and body:
-            (cues if marker[0] == "cue" else markers).append((offset, end, marker[1]))
+            (cues if marker[0] == "cue" else markers).append((start, end, marker[1]))
         if entry is not None:
-            located.append((offset, end, entry, repeat))
+            located.append((start, end, entry, repeat))
     return located, markers, cues
 
 
-Pending = tuple[Evidence, str, tuple[tuple[int, float], ...], float]
-"""A match for one function before the model scales it: the evidence item, its function,
-its ``(feature group, weight)`` parts and the section/repeat factor."""
+Pending = tuple[str, tuple[tuple[int, float], ...], float, str, str, int, int, str, str]
+"""A match for one function before the model scales it: function, ``(feature group,
+weight)`` parts, section/repeat factor, phrase, section, start, end, source, posting."""
 
 
 @dataclass
@@ -184,7 +192,7 @@ def scan(
             where = LOW
         else:
             where = REQUIREMENTS
-        matched = posting[start + offset : end + offset]
+        begin, finish = start + offset, end + offset
         for function, parts, summed in entry.functions:
             if where == -1:
                 for group, weight in parts:
@@ -192,18 +200,9 @@ def scan(
             else:
                 tallies[(function, where)] += summed * factor
                 parts = ((where, summed),)
-            item = Evidence(
-                entry.phrase,
-                function,
-                section,
-                0.0,
-                start + offset,
-                end + offset,
-                matched,
-                source,
-                posting,
+            evidence.append(
+                (function, parts, factor, entry.phrase, section, begin, finish, source, posting)
             )
-            evidence.append((item, function, parts, factor))
     return Analysis(dict(tallies), dict(frames), evidence, sections, len(stems))
 
 
@@ -257,10 +256,18 @@ def _analyse(
     text = text[:MAX_CHARS]
     clean = strip_html(text)
     body, body_offset = clean, 0
+    title_offset, title_context = 0, title
     if title is None and detect_title:
         title, body, body_offset = split_title(clean)
+        if title:  # a detected title: its evidence offsets index the posting itself
+            title_offset = clean.find(title)  # the context ends with the title's line
+            title_context = text[: title_offset + len(title)]
     body_found = scan(body, body_offset, lexicon, signals, "body", text)
-    title_found = scan(title, 0, lexicon, signals, "title", title) if title else None
+    title_found = (
+        scan(title, title_offset, lexicon, signals, "title", title_context or title)
+        if title
+        else None
+    )
     tallies = dict(body_found.tallies)
     if title_found:
         for key, value in title_found.tallies.items():
@@ -341,11 +348,11 @@ def classify(
             body_points[function] += value
     result = _decide(probabilities, points, classes, signals, model, words, bool(title))
     evidence = [*(title_found.evidence if title_found else ()), *body_found.evidence]
-    merged = _scale_evidence(evidence, model, tallies)
+    lazy = LazyEvidence(_evidence_builder(evidence, model, tallies))
     title_check = _title_check(title, title_found, body_points, classes, signals) if title else None
     return Classification.model_construct(
         **result,
-        evidence=merged,
+        evidence=lazy,
         title=title_check,
         words=words,
         chars_read=len(text),
@@ -353,28 +360,44 @@ def classify(
     )
 
 
-def _scale_evidence(
-    evidence: list[Pending], model: Model, tallies: dict[tuple[str, int], float]
-) -> tuple[Evidence, ...]:
-    """Set each match's weight to its share of its function's score: per feature group, the
-    group's learned weight times the group's squashed tally, split over the group's matches
-    by raw weight. Matches that add nothing (a zero-weight group) are left out."""
-    factors: dict[tuple[str, int], float] = {}
-    kept: list[Evidence] = []
-    for item, function, parts, factor in evidence:
-        weight = 0.0
-        for group, raw in parts:
-            key = (function, group)
-            scale = factors.get(key)
-            if scale is None:
-                total = tallies.get(key, 0.0)
-                slope = squash(total) / total if total else 1.0
-                scale = factors[key] = model.weights(function).groups[group] * slope
-            weight += scale * raw
-        if weight:
-            item.weight = weight * factor
-            kept.append(item)
-    return tuple(kept)
+def _evidence_builder(
+    pending: list[Pending], model: Model, tallies: dict[tuple[str, int], float]
+) -> Callable[[], tuple[Evidence, ...]]:
+    """A function that builds the evidence: each match's weight is its share of its
+    function's score — per feature group, the group's learned weight times the group's
+    squashed tally, split over the group's matches by raw weight. Matches that add nothing
+    are left out."""
+
+    def build() -> tuple[Evidence, ...]:
+        factors: dict[tuple[str, int], float] = {}
+        kept: list[Evidence] = []
+        for function, parts, factor, phrase, section, start, end, source, posting in pending:
+            weight = 0.0
+            for group, raw in parts:
+                key = (function, group)
+                scale = factors.get(key)
+                if scale is None:
+                    total = tallies.get(key, 0.0)
+                    slope = squash(total) / total if total else 1.0
+                    scale = factors[key] = model.weights(function).groups[group] * slope
+                weight += scale * raw
+            if weight:
+                kept.append(
+                    Evidence(
+                        phrase,
+                        function,
+                        section,
+                        weight * factor,
+                        start,
+                        end,
+                        posting[start:end],
+                        source,
+                        posting,
+                    )
+                )
+        return tuple(kept)
+
+    return build
 
 
 def _decide(

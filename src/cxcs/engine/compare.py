@@ -1,4 +1,9 @@
-"""Compare functions axis by axis. Pure: models in, result models out, nothing printed."""
+"""Compare functions axis by axis. Pure: models in, result models out, nothing printed.
+
+Each axis kind (``models.kinds``) scores and judges its own values; this module adds the
+readings of disputed cells (primary claims first, the range over every reading) and the
+summary (biggest differences, shared ground, disputes).
+"""
 
 from __future__ import annotations
 
@@ -14,9 +19,14 @@ from cxcs.models.compare import (
     PairComparison,
     PairSimilarity,
     Side,
-    Verdict,
 )
-from cxcs.models.knowledge import Axis, Cell, CellValue, Knowledge
+from cxcs.models.kinds import KINDS
+from cxcs.models.knowledge import Axis, Cell, Knowledge
+
+MAX_DIFFERENCES = 4
+"""How many of the biggest differences a summary names."""
+DIFFERENCE_SCORE = 0.5
+"""Rows scoring at most this count as differences (far apart, or few items shared)."""
 
 
 def select_axes(kb: Knowledge, axis_ids: Sequence[str] | None) -> tuple[Axis, ...]:
@@ -40,8 +50,23 @@ def compare_pair(
     """Compare function ``a`` with ``b`` on the selected axes."""
     axes = select_axes(kb, axis_ids)
     fa, fb = kb.functions[a], kb.functions[b]
-    rows = tuple(_compare_axis(axis, a, fa.cells[axis.id], b, fb.cells[axis.id]) for axis in axes)
-    return PairComparison(a=a, b=b, axes=rows, similarity=_overall(rows))
+    rows = tuple(
+        compare_axis(kb, axis, a, fa.cells[axis.id], b, fb.cells[axis.id]) for axis in axes
+    )
+    similarity, low, high = _overall(rows)
+    return PairComparison(
+        a=a,
+        b=b,
+        axes=rows,
+        similarity=similarity,
+        similarity_min=low,
+        similarity_max=high,
+        differences=_differences(rows),
+        shared_ground=tuple(
+            r.axis for r in rows if r.verdict == "same" or (r.kind == "set" and r.shared)
+        ),
+        disputes=tuple(r.axis for r in rows if r.disputed),
+    )
 
 
 def compare_many(
@@ -50,99 +75,118 @@ def compare_many(
     """Compare three or more functions: a matrix with one row per axis."""
     axes = select_axes(kb, axis_ids)
     rows = []
+    disputes = []
     for axis in axes:
-        cells = {fid: _matrix_cell(kb.functions[fid].cells[axis.id]) for fid in function_ids}
+        cells = {}
+        for fid in function_ids:
+            cell = kb.functions[fid].cells[axis.id]
+            cells[fid] = _matrix_cell(cell)
+            if cell.disputed:
+                disputes.append((fid, axis.id))
         shared = None
         if axis.kind == "set":
-            sets = [set(_items(kb.functions[f].cells[axis.id].primary.value)) for f in function_ids]
+            sets = [set(cells[f].value) for f in function_ids]
             shared = tuple(sorted(set.intersection(*sets)))
         rows.append(
             MatrixRow(axis=axis.id, name=axis.name, kind=axis.kind, cells=cells, shared=shared)
         )
-    similarities = tuple(
-        PairSimilarity(a=x, b=y, similarity=compare_pair(kb, x, y, axis_ids).similarity)
-        for x, y in combinations(function_ids, 2)
-    )
+    similarities = []
+    for x, y in combinations(function_ids, 2):
+        pair = compare_pair(kb, x, y, axis_ids)
+        similarities.append(
+            PairSimilarity(
+                a=x,
+                b=y,
+                similarity=pair.similarity,
+                similarity_min=pair.similarity_min,
+                similarity_max=pair.similarity_max,
+            )
+        )
     return MatrixComparison(
-        functions=tuple(function_ids), rows=tuple(rows), similarities=similarities
+        functions=tuple(function_ids),
+        rows=tuple(rows),
+        similarities=tuple(similarities),
+        disputes=tuple(disputes),
     )
 
 
 def _matrix_cell(cell: Cell) -> MatrixCell:
-    return MatrixCell(values=tuple(c.value for c in cell.claims), disputed=cell.disputed)
-
-
-def _items(value: CellValue) -> tuple[str, ...]:
-    return value if isinstance(value, tuple) else (value,)
-
-
-def _side(function_id: str, cell: Cell) -> Side:
-    return Side(
-        function=function_id,
-        values=tuple(c.value for c in cell.claims),
+    alternative = cell.alternative
+    return MatrixCell(
+        value=cell.claim.value,
+        alternative=alternative.value if alternative else None,
         disputed=cell.disputed,
-        sources=cell.sources,
+        practice=cell.practice,
     )
 
 
-def _compare_axis(axis: Axis, a: str, cell_a: Cell, b: str, cell_b: Cell) -> AxisComparison:
-    values_a = [c.value for c in cell_a.claims]
-    values_b = [c.value for c in cell_b.claims]
-    extra: dict[str, object] = {}
-    score: float | None
-    if axis.kind == "ordinal" and axis.scale:
-        scale = axis.scale
-        span = len(scale) - 1
-        score = max(
-            1 - abs(scale.index(str(x)) - scale.index(str(y))) / span
-            for x, y in product(values_a, values_b)
+def _side(function_id: str, cell: Cell) -> Side:
+    alternative = cell.alternative
+    practice_items: tuple[str, ...] = ()
+    if cell.items is not None:
+        practice_items = tuple(
+            k for k, i in cell.items.items() if all(s.article == "practice" for s in i.sources)
         )
-        pa, pb = scale.index(str(values_a[0])), scale.index(str(values_b[0]))
-        extra = {"position_a": pa, "position_b": pb, "distance": pb - pa}
-    elif axis.kind == "set":
-        score = max(_jaccard(_items(x), _items(y)) for x, y in product(values_a, values_b))
-        set_a, set_b = set(_items(values_a[0])), set(_items(values_b[0]))
-        extra = {
-            "shared": tuple(sorted(set_a & set_b)),
-            "only_a": tuple(sorted(set_a - set_b)),
-            "only_b": tuple(sorted(set_b - set_a)),
-        }
-    else:
-        score = None
-    verdict = _verdict(axis.kind, score, values_a, values_b, cell_a.disputed or cell_b.disputed)
+    return Side(
+        function=function_id,
+        value=cell.claim.value,
+        alternative=alternative.value if alternative else None,
+        disputed=cell.disputed,
+        practice=cell.practice,
+        practice_items=practice_items,
+        sources=cell.sources_all,
+    )
+
+
+def compare_axis(
+    kb: Knowledge, axis: Axis, a: str, cell_a: Cell, b: str, cell_b: Cell
+) -> AxisComparison:
+    """One axis: the kind's verdict on the primary claims, and the range over all readings."""
+    kind = KINDS[axis.kind]
+    primary = kind.compare(kb, axis, cell_a.claim.value, cell_b.claim.value)
+    readings = [
+        kind.compare(kb, axis, x.value, y.value) for x, y in product(cell_a.claims, cell_b.claims)
+    ]
+    scores = [r.score for r in readings if r.score is not None]
+    alternatives = tuple(
+        dict.fromkeys(
+            r.verdict for r in readings if r.verdict is not None and r.verdict != primary.verdict
+        )
+    )
+    disputed = cell_a.disputed or cell_b.disputed
     return AxisComparison(
         axis=axis.id,
         name=axis.name,
         kind=axis.kind,
-        verdict=verdict,
-        score=score,
+        verdict=primary.verdict,
+        score=primary.score,
+        score_min=min(scores) if scores else None,
+        score_max=max(scores) if scores else None,
+        disputed=disputed,
+        alternatives=alternatives,
         a=_side(a, cell_a),
         b=_side(b, cell_b),
-        **extra,
+        **primary.extra,
     )
 
 
-def _jaccard(x: tuple[str, ...], y: tuple[str, ...]) -> float:
-    union = set(x) | set(y)
-    return len(set(x) & set(y)) / len(union) if union else 1.0
+def _differences(rows: Sequence[AxisComparison]) -> tuple[str, ...]:
+    """Axes where the two differ, biggest first: ordinal contrasts (far, then near) before
+    sets, and sets by how little they share."""
+    ordinal = [r for r in rows if r.kind == "ordinal" and r.verdict in {"far", "near"}]
+    ordinal.sort(key=lambda r: r.score or 0.0)
+    sets = [r for r in rows if r.kind == "set" and (r.score or 0.0) <= DIFFERENCE_SCORE]
+    sets.sort(key=lambda r: r.score or 0.0)
+    return tuple(r.axis for r in [*ordinal, *sets][:MAX_DIFFERENCES])
 
 
-def _verdict(
-    kind: str, score: float | None, a: list[CellValue], b: list[CellValue], disputed: bool
-) -> Verdict:
-    if disputed:
-        return "disputed"
-    if score is None:
-        return "same" if _norm(a[0]) == _norm(b[0]) else "differs"
-    if score >= 1.0:
-        return "same"
-    return "differs" if score <= 0.0 else "overlap"
-
-
-def _norm(value: CellValue) -> str:
-    return " ".join(str(value).lower().split())
-
-
-def _overall(rows: Sequence[AxisComparison]) -> float | None:
-    scores = [r.score for r in rows if r.score is not None]
-    return round(sum(scores) / len(scores), 4) if scores else None
+def _overall(rows: Sequence[AxisComparison]) -> tuple[float | None, float | None, float | None]:
+    """Similarity on the primary claims, and its lowest and highest over every reading."""
+    scored = [r for r in rows if r.score is not None]
+    if not scored:
+        return None, None, None
+    n = len(scored)
+    main = sum(r.score or 0.0 for r in scored) / n
+    low = sum(r.score_min if r.score_min is not None else 0.0 for r in scored) / n
+    high = sum(r.score_max if r.score_max is not None else 0.0 for r in scored) / n
+    return round(main, 4), round(low, 4), round(high, 4)

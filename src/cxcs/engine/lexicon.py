@@ -138,8 +138,8 @@ def compile_lexicon(kb: Knowledge, signals: Signals, padding: Iterable[str] = ()
                         add(metric.name, fid, signals.tiers[tier_name], group)
                         if len(metric.abbreviation) >= 3:
                             add(metric.abbreviation, fid, signals.tiers[tier_name], group)
-                    elif len(phrase_key(item)) >= 2:
-                        add(item, fid, signals.tiers[tier_name], group)
+                    elif len(phrase_key(kb.label(axis_id, item))) >= 2:
+                        add(kb.label(axis_id, item), fid, signals.tiers[tier_name], group)
     for contrast in signals.contrasts:
         for phrase in contrast.phrases:
             add(phrase, contrast.favour, contrast.weight, CONTRAST)

@@ -1,4 +1,8 @@
-"""Checks across the whole knowledge base that a per-field schema cannot express."""
+"""Checks across the whole knowledge base that a per-field schema cannot express.
+
+Each rule is stated once, in the header of data/functions.yaml (or metrics.yaml), and runs
+on every load, so user overlays are held to it too. tests/test_rules.py tests each one.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,15 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from cxcs.models.knowledge import Knowledge, Source
+from cxcs.models.kinds import KINDS
+from cxcs.models.knowledge import PRACTICE, Cell, Claim, Item, Knowledge, Source
 
 Problem = tuple[tuple[str | int, ...], str]
 
 SORTED_MAPPINGS: tuple[tuple[str, ...], ...] = (("functions",), ("metrics",), ("articles",))
 RESERVED_ALIASES = frozenset({"cs"})
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+LABEL_MAX = 60
 
 
 def normalize_name(name: str) -> str:
@@ -21,16 +28,27 @@ def normalize_name(name: str) -> str:
 
 
 def sorted_key_problems(data: dict[str, Any]) -> Iterator[Problem]:
-    """Mappings that must keep their keys in alphabetical order (functions, cells, metrics)."""
+    """Mappings that must keep their keys in alphabetical order."""
     for path in SORTED_MAPPINGS:
         mapping = data.get(path[0])
         if isinstance(mapping, dict):
             yield from _unsorted(path, mapping)
+    vocabularies = data.get("vocabularies")
+    if isinstance(vocabularies, dict):
+        yield from _unsorted(("vocabularies",), vocabularies)
+        for vid, vocabulary in vocabularies.items():
+            if isinstance(vocabulary, dict):
+                yield from _unsorted(("vocabularies", vid), vocabulary)
     functions = data.get("functions")
     if isinstance(functions, dict):
         for fid, function in functions.items():
             if isinstance(function, dict) and isinstance(function.get("cells"), dict):
-                yield from _unsorted(("functions", fid, "cells"), function["cells"])
+                cells = function["cells"]
+                yield from _unsorted(("functions", fid, "cells"), cells)
+                for axis_id, cell in cells.items():
+                    if isinstance(cell, dict) and isinstance(cell.get("items"), dict):
+                        path = ("functions", fid, "cells", axis_id, "items")
+                        yield from _unsorted(path, cell["items"])
 
 
 def _unsorted(path: tuple[str | int, ...], mapping: dict[Any, Any]) -> Iterator[Problem]:
@@ -42,41 +60,182 @@ def _unsorted(path: tuple[str | int, ...], mapping: dict[Any, Any]) -> Iterator[
 
 
 def cross_check(kb: Knowledge) -> Iterator[Problem]:
-    """Every function has every axis, values fit their axis, ids and sources resolve."""
-    axes = {a.id: a for a in kb.axes}
+    """Every rule of the file headers that a single field cannot check on its own."""
     seen_axes: set[str] = set()
     for index, declared in enumerate(kb.axes):
         if declared.id in seen_axes:
             yield ("axes", index, "id"), f"duplicate axis id '{declared.id}'"
         seen_axes.add(declared.id)
+        if declared.vocabulary not in (None, "metrics", *kb.vocabularies):
+            yield (
+                ("axes", index, "vocabulary"),
+                f"axis '{declared.id}' names unknown vocabulary '{declared.vocabulary}'",
+            )
+    yield from _check_vocabularies(kb)
     yield from _check_names(kb)
-    for fid, function in kb.functions.items():
-        if function.id != fid:
-            yield ("functions", fid, "id"), f"id '{function.id}' differs from its key '{fid}'"
-        for axis_id in axes:
-            if axis_id not in function.cells:
+    for fid in kb.functions:
+        yield from _check_function(kb, fid)
+    yield from _check_journey(kb)
+    yield from _check_metrics(kb)
+    yield from _check_signals(kb)
+
+
+def _check_function(kb: Knowledge, fid: str) -> Iterator[Problem]:
+    axes = {a.id: a for a in kb.axes}
+    function = kb.functions[fid]
+    if function.id != fid:
+        yield ("functions", fid, "id"), f"id '{function.id}' differs from its key '{fid}'"
+    if function.under is not None:
+        under = function.under.function
+        if under == fid or under not in kb.functions:
+            yield ("functions", fid, "under"), f"'under' names unknown or same function '{under}'"
+        yield from _check_sources(kb, function.under.sources, ("functions", fid, "under"))
+    for axis_id in axes:
+        if axis_id not in function.cells:
+            yield (
+                ("functions", fid, "cells"),
+                f"function '{fid}' has no cell for axis '{axis_id}'",
+            )
+    for axis_id, cell in function.cells.items():
+        path: tuple[str | int, ...] = ("functions", fid, "cells", axis_id)
+        axis = axes.get(axis_id)
+        if axis is None:
+            yield path, f"unknown axis '{axis_id}' (declare it under 'axes')"
+            continue
+        for sub, problem in KINDS[axis.kind].cell_problems(kb, axis, cell):
+            yield (*path, *sub), problem
+        yield from _check_cell_sources(kb, cell, path)
+        yield from _check_dispute(cell, path)
+
+
+def _check_cell_sources(
+    kb: Knowledge, cell: Cell, path: tuple[str | int, ...]
+) -> Iterator[Problem]:
+    if cell.items is not None:
+        for item_id, item in cell.items.items():
+            yield from _check_sources(kb, item.sources, (*path, "items", item_id))
+            yield from _check_sources(kb, item.disputed_by, (*path, "items", item_id))
+        return
+    for role, claim in (("primary", cell.primary), ("minority", cell.minority)):
+        if claim is not None:
+            yield from _check_sources(kb, claim.sources, (*path, role))
+    yield from _check_sources(kb, cell.sources, path)
+
+
+def _check_dispute(cell: Cell, path: tuple[str | int, ...]) -> Iterator[Problem]:
+    """The dispute policy: opposite claims from different articles, a primary with a majority
+    or a stated reason, and no practitioner knowledge taking a side."""
+    if cell.items is not None:
+        for item_id, item in cell.items.items():
+            if item.disputed:
+                yield from _sides(item, (*path, "items", item_id))
+            elif item.primary != "in" or item.reason:
                 yield (
-                    ("functions", fid, "cells"),
-                    f"function '{fid}' has no cell for axis '{axis_id}'",
+                    (*path, "items", item_id),
+                    "'primary'/'reason' only apply to an item with 'disputed_by'",
                 )
-        for axis_id, cell in function.cells.items():
-            path: tuple[str | int, ...] = ("functions", fid, "cells", axis_id)
-            axis = axes.get(axis_id)
-            if axis is None:
-                yield path, f"unknown axis '{axis_id}' (declare it under 'axes')"
+        return
+    if cell.primary is None or cell.minority is None:
+        if cell.reason:
+            yield (*path, "reason"), "'reason' only applies to a disputed cell"
+        return
+    if cell.primary.value == cell.minority.value:
+        yield path, "the primary and minority claims have the same value: not a dispute"
+    yield from _policy(cell.primary, cell.minority, cell.reason, path)
+
+
+def _sides(item: Item, path: tuple[str | int, ...]) -> Iterator[Problem]:
+    claim_in = Claim.model_construct(value="in", sources=item.sources)
+    claim_out = Claim.model_construct(value="out", sources=item.disputed_by)
+    primary, minority = (claim_in, claim_out) if item.primary == "in" else (claim_out, claim_in)
+    yield from _policy(primary, minority, item.reason, path)
+
+
+def _policy(
+    primary: Claim, minority: Claim, reason: str | None, path: tuple[str | int, ...]
+) -> Iterator[Problem]:
+    ours, theirs = _articles(primary.sources), _articles(minority.sources)
+    if PRACTICE in ours | theirs:
+        yield path, "practitioner knowledge cannot take a side in a dispute (use a note)"
+    both = sorted(ours & theirs)
+    if both:
+        yield (
+            path,
+            f"article '{both[0]}' is cited on both sides: one article's slip is a note, "
+            "not a dispute",
+        )
+    if len(ours) <= len(theirs) and not reason:
+        yield path, "the primary claim has no majority of articles: give a 'reason'"
+
+
+def _articles(sources: tuple[Source, ...]) -> set[str]:
+    return {s.article for s in sources}
+
+
+def _check_vocabularies(kb: Knowledge) -> Iterator[Problem]:
+    for vid, vocabulary in kb.vocabularies.items():
+        if not ID_PATTERN.match(vid):
+            yield ("vocabularies", vid), f"vocabulary id '{vid}' must be lowercase snake_case"
+        for item_id, label in vocabulary.items():
+            where = ("vocabularies", vid, item_id)
+            if not ID_PATTERN.match(item_id):
+                yield where, f"item id '{item_id}' must be lowercase snake_case"
+            if label != label.lower() or not label.strip():
+                yield where, f"label '{label}' must be lowercase and not empty"
+            if len(label) > LABEL_MAX:
+                yield where, f"label is {len(label)} characters; at most {LABEL_MAX}"
+
+
+def _check_journey(kb: Knowledge) -> Iterator[Problem]:
+    stages = kb.vocabularies.get("stages", {})
+    journey = kb.journey
+    for index, stage in enumerate(journey.stages):
+        if stage not in stages:
+            yield (
+                ("journey", "stages", index),
+                f"unknown stage '{stage}' (not in vocabulary 'stages')",
+            )
+    if len(set(journey.stages)) != len(journey.stages):
+        yield ("journey", "stages"), "a stage is listed twice"
+    cells_axis = "journey_stages" if "journey_stages" in kb.axis_ids else None
+    for stage, roles in journey.roles.items():
+        if stage not in journey.stages:
+            yield ("journey", "roles", stage), f"stage '{stage}' is not in 'journey.stages'"
+        for fid, role in roles.items():
+            where = ("journey", "roles", stage, fid)
+            if fid not in kb.functions:
+                yield where, f"unknown function '{fid}'"
                 continue
-            for ci, claim in enumerate(cell.claims):
-                cpath = (*path, "claims", ci) if cell.disputed else path
-                yield from _check_value(kb, axis.kind, axis.scale, axis_id, claim.value, cpath)
-                yield from _check_sources(kb, claim.sources, (*cpath, "sources"))
+            yield from _check_sources(kb, role.sources, where)
+            cell = kb.functions[fid].cells.get(cells_axis or "")
+            if cell is not None and stage not in cell.item_ids("any"):
+                yield where, f"'{fid}' has a role at '{stage}' but its journey_stages cell lacks it"
+
+
+def _check_metrics(kb: Knowledge) -> Iterator[Problem]:
+    metric_axes = [a.id for a in kb.axes if a.vocabulary == "metrics"]
     for mid, metric in kb.metrics.items():
+        where = ("metrics", mid)
         if metric.id != mid:
-            yield ("metrics", mid, "id"), f"id '{metric.id}' differs from its key '{mid}'"
+            yield (*where, "id"), f"id '{metric.id}' differs from its key '{mid}'"
+        named_by: set[str] = set()
+        disputed = False
+        for fid, function in kb.functions.items():
+            for axis_id in metric_axes:
+                cell = function.cells.get(axis_id)
+                if cell is not None and cell.items and mid in cell.items:
+                    named_by.add(fid)
+                    disputed = disputed or cell.items[mid].disputed
         for owner in metric.owners:
             if owner not in kb.functions:
-                yield ("metrics", mid, "owners"), f"metric '{mid}' names unknown owner '{owner}'"
-        yield from _check_sources(kb, metric.sources, ("metrics", mid, "sources"))
-    yield from _check_signals(kb)
+                yield (*where, "owners"), f"metric '{mid}' names unknown owner '{owner}'"
+        if metric_axes and disputed != metric.disputed:
+            state = "disputes" if disputed else "does not dispute"
+            yield (
+                (*where, "disputed"),
+                f"'disputed' must be {str(disputed).lower()}: functions.yaml {state} who owns it",
+            )
+        yield from _check_sources(kb, metric.sources, (*where, "sources"))
 
 
 def _check_signals(kb: Knowledge) -> Iterator[Problem]:
@@ -106,42 +265,24 @@ def _check_signals(kb: Knowledge) -> Iterator[Problem]:
                 )
 
 
-def _check_value(
-    kb: Knowledge,
-    kind: str,
-    scale: tuple[str, ...] | None,
-    axis_id: str,
-    value: str | tuple[str, ...],
-    path: tuple[str | int, ...],
-) -> Iterator[Problem]:
-    vpath = (*path, "value")
-    if kind == "set":
-        if not isinstance(value, tuple) or not value:
-            yield vpath, f"axis '{axis_id}' is a set: give a non-empty list"
-            return
-        if len(set(value)) != len(value):
-            yield vpath, f"repeated item in '{axis_id}'"
-        if axis_id == "metrics":
-            for item in value:
-                if item not in kb.metrics:
-                    yield vpath, f"unknown metric id '{item}' (not in metrics.yaml)"
-    elif not isinstance(value, str):
-        yield vpath, f"axis '{axis_id}' is {kind}: give a single value, not a list"
-    elif kind == "ordinal" and scale is not None and value not in scale:
-        yield vpath, f"'{value}' is not on the scale of '{axis_id}' ({' < '.join(scale)})"
-
-
 def _check_sources(
     kb: Knowledge, sources: tuple[Source, ...], path: tuple[str | int, ...]
 ) -> Iterator[Problem]:
-    for index, source in enumerate(sources):
+    for source in sources:
         if source.article not in kb.articles:
-            yield (*path, index, "article"), f"unknown article '{source.article}'"
+            yield (*path, "sources"), f"unknown article '{source.article}'"
 
 
 def _check_names(kb: Knowledge) -> Iterator[Problem]:
     owner: dict[str, str] = {}
     for fid, function in kb.functions.items():
+        for field_name in ("aliases", "hidden_aliases"):
+            for alias in getattr(function, field_name):
+                if alias != alias.lower() or alias != alias.strip() or not alias:
+                    yield (
+                        ("functions", fid, field_name),
+                        f"alias '{alias}' must be lowercase with no outer spaces",
+                    )
         names = [fid, function.name, *function.aliases, *function.hidden_aliases]
         if function.abbreviation:
             names.append(function.abbreviation)

@@ -166,11 +166,25 @@ def _read_texts(directory: Path, required: Sequence[str]) -> list[tuple[str, str
             if name in required:
                 raise KnowledgeError(str(path), None, "missing")
             continue
+        _refuse_link_outside(directory, path)
         label = file_label(directory, name)
         found.append((label, name, read_text(path, label)))
     if not found:
         raise KnowledgeError(str(directory), None, f"holds none of {', '.join(FILES)}")
     return found
+
+
+def _refuse_link_outside(directory: Path, path: Path) -> None:
+    """A knowledge file is read only from inside its own directory: a symlink leading out
+    of it (e.g. to another user's file, or to ``/etc``) is refused (the shipped directory
+    is trusted as installed)."""
+    if directory == data_dir() or not path.is_symlink():
+        return
+    target = path.resolve()
+    if target.is_file() and not target.is_relative_to(directory.resolve()):
+        raise KnowledgeError(
+            str(path), None, "is a symbolic link to a file outside its directory; copy it in"
+        )
 
 
 def _parse(label: str, name: str, text: str, signals: bool = True) -> _Document:
@@ -285,6 +299,10 @@ def _merge(documents: Sequence[_Document]) -> _Merged:
                     merged.origin[(key, item_id)] = (doc, (key, item_id))
             elif key == "signals" and isinstance(value, dict):
                 _merge_signals(merged, doc, value)
+            elif key == "vocabularies" and isinstance(value, dict):
+                _merge_nested(merged, doc, key, value)
+            elif key == "journey" and isinstance(value, dict):
+                _merge_journey(merged, doc, value)
             else:
                 merged.data[key] = value
                 merged.origin[(key,)] = (doc, (key,))
@@ -351,6 +369,44 @@ def _merge_functions(merged: _Merged, doc: _Document, functions: dict[str, Any])
                 here = ("functions", fid, field_name)
                 merged.origin[here] = (doc, here)
         target[fid] = combined
+
+
+def _merge_nested(merged: _Merged, doc: _Document, key: str, value: dict[str, Any]) -> None:
+    """Two-level mappings (vocabularies): an overlay adds or replaces entries one by one."""
+    target = _mapping_section(merged, doc, key)
+    for name, entries in value.items():
+        current = target.get(name)
+        if isinstance(current, dict) and isinstance(entries, dict):
+            target[name] = {**current, **entries}
+            for entry in entries:
+                merged.origin[(key, name, entry)] = (doc, (key, name, entry))
+        else:
+            target[name] = entries
+            merged.origin[(key, name)] = (doc, (key, name))
+
+
+def _merge_journey(merged: _Merged, doc: _Document, journey: dict[str, Any]) -> None:
+    """Journey: ``stages`` replaced when given, ``roles`` merged stage by stage."""
+    target = _mapping_section(merged, doc, "journey")
+    for section, value in journey.items():
+        current = target.get(section)
+        if section == "roles" and isinstance(current, dict) and isinstance(value, dict):
+            roles = dict(current)
+            for stage, by_function in value.items():
+                earlier = roles.get(stage)
+                if isinstance(earlier, dict) and isinstance(by_function, dict):
+                    roles[stage] = {**earlier, **by_function}
+                else:
+                    roles[stage] = by_function
+                for fid in by_function if isinstance(by_function, dict) else ():
+                    merged.origin[("journey", "roles", stage, fid)] = (
+                        doc,
+                        ("journey", "roles", stage, fid),
+                    )
+            target[section] = roles
+        else:
+            target[section] = value
+            merged.origin[("journey", section)] = (doc, ("journey", section))
 
 
 def _merge_signals(merged: _Merged, doc: _Document, signals: dict[str, Any]) -> None:

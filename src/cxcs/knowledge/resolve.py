@@ -39,13 +39,17 @@ def name_index(kb: Knowledge, *, hidden: bool = True) -> dict[str, str]:
         if function.abbreviation:
             names.append(function.abbreviation)
         for name in names:
-            index.setdefault(normalize_name(name), fid)
+            key = normalize_name(name)
+            if key:  # a blank alias or abbreviation names nothing
+                index.setdefault(key, fid)
     return index
 
 
 def resolve_function(kb: Knowledge, name: str) -> Resolved:
     """Resolve ``name`` or raise a usage error with a "did you mean" hint."""
     key = normalize_name(name)
+    if not key:
+        raise UsageError("empty function name; give an id or alias, e.g. 'cx'")
     index = name_index(kb)
     if key in index:
         return Resolved(index[key])

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, overload
 
 from pydantic import field_serializer
 
@@ -36,6 +37,51 @@ class Evidence:
     def snippet(self) -> str:
         """The match with a few words either side, as the posting wrote it (one line)."""
         return snippet_of(self.context, self.start, self.end) if self.context else self.text
+
+
+class LazyEvidence(Sequence["Evidence"]):
+    """Evidence built on first use: most batch rows never look at all of it, and building a
+    hundred items per posting would cost a tenth of the classification. Reads like a tuple;
+    pickles as one."""
+
+    __slots__ = ("_build", "_items")
+
+    def __init__(self, build: Callable[[], tuple[Evidence, ...]]) -> None:
+        self._build: Callable[[], tuple[Evidence, ...]] | None = build
+        self._items: tuple[Evidence, ...] | None = None
+
+    def _all(self) -> tuple[Evidence, ...]:
+        if self._items is None:
+            assert self._build is not None
+            self._items, self._build = self._build(), None
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> Evidence: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Evidence, ...]: ...
+    def __getitem__(self, index: int | slice) -> Evidence | tuple[Evidence, ...]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[Evidence]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return self._all() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (self._all(),))
 
 
 SNIPPET_CHARS = 40
@@ -84,7 +130,8 @@ class Classification(Frozen):
     margin: float
     scores: tuple[FunctionScore, ...]
     not_customer_facing: float
-    evidence: tuple[Evidence, ...]
+    evidence: Sequence[Evidence]
+    """Every match that added to a score, in text order (built on first use)."""
     title: TitleCheck | None = None
     words: int
     chars_read: int
@@ -104,7 +151,7 @@ class Classification(Frozen):
         return {f: sorted(groups[f], key=lambda e: (-e.weight, e.start))[:limit] for f in order}
 
     @field_serializer("evidence")
-    def _evidence_rounded(self, evidence: tuple[Evidence, ...]) -> list[dict[str, object]]:
+    def _evidence_rounded(self, evidence: Sequence[Evidence]) -> list[dict[str, object]]:
         """Evidence as objects, weights rounded to 4 places (computed unrounded, for speed)."""
         return [
             {

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from cxcs.models.base import Frozen
-from cxcs.models.knowledge import AxisKind, CellValue, Source
-
-Verdict = Literal["same", "overlap", "differs", "disputed"]
+from cxcs.models.knowledge import CellValue, Source
 
 SIMILARITY_FORMULA = (
-    "mean over the compared ordinal and set axes of a per-axis score: "
-    "ordinal 1 - |position difference| / (scale length - 1); set |A ∩ B| / |A ∪ B| (Jaccard); "
-    "a disputed cell takes the best-matching pair of its claims; text axes are not scored"
+    "mean over the compared ordinal and set axes of a per-axis score on the primary claims: "
+    "ordinal 1 - |position difference| / (scale length - 1); set |A ∩ B| / |A ∪ B| (Jaccard). "
+    "The range in brackets is the lowest and highest similarity over every reading of the "
+    "disputed cells (primary or minority claim). Text axes are context and not scored."
+)
+VERDICT_RULES = (
+    "ordinal: same (no distance), near (at most half the scale apart), far (further); "
+    "set: same (identical), overlap (some items shared), different (nothing shared); "
+    "text: no verdict (context). A disputed row gives the verdict on the primary claims."
 )
 
 
@@ -20,8 +22,15 @@ class Side(Frozen):
     """One function's cell on an axis."""
 
     function: str
-    values: tuple[CellValue, ...]
+    value: CellValue
+    """The primary claim (for a set: the item ids of the primary reading)."""
+    alternative: CellValue | None = None
+    """The minority claim when the cell is disputed."""
     disputed: bool
+    practice: bool
+    """Whether the primary claim rests (partly) on practitioner knowledge."""
+    practice_items: tuple[str, ...] = ()
+    """Set items whose only sources are practitioner knowledge."""
     sources: tuple[Source, ...]
 
 
@@ -30,9 +39,15 @@ class AxisComparison(Frozen):
 
     axis: str
     name: str
-    kind: AxisKind
-    verdict: Verdict
+    kind: str
+    verdict: str | None
+    """On the primary claims; None for text axes (shown as context)."""
     score: float | None
+    score_min: float | None = None
+    score_max: float | None = None
+    disputed: bool = False
+    alternatives: tuple[str, ...] = ()
+    """Verdicts other readings of a disputed cell would give."""
     a: Side
     b: Side
     shared: tuple[str, ...] | None = None
@@ -44,20 +59,31 @@ class AxisComparison(Frozen):
 
 
 class PairComparison(Frozen):
-    """Two functions compared axis by axis, with an overall similarity."""
+    """Two functions compared axis by axis, with an overall similarity and a summary."""
 
     a: str
     b: str
     axes: tuple[AxisComparison, ...]
     similarity: float | None
+    similarity_min: float | None = None
+    similarity_max: float | None = None
+    differences: tuple[str, ...] = ()
+    """Axis ids of the biggest differences, biggest first."""
+    shared_ground: tuple[str, ...] = ()
+    """Axis ids where the two agree (same position, or shared set items)."""
+    disputes: tuple[str, ...] = ()
+    """Axis ids where either side's cell is disputed."""
     similarity_formula: str = SIMILARITY_FORMULA
+    verdict_rules: str = VERDICT_RULES
 
 
 class MatrixCell(Frozen):
-    """One function's values on one axis in a matrix."""
+    """One function's value on one axis in a matrix."""
 
-    values: tuple[CellValue, ...]
+    value: CellValue
+    alternative: CellValue | None = None
     disputed: bool
+    practice: bool = False
 
 
 class MatrixRow(Frozen):
@@ -65,7 +91,7 @@ class MatrixRow(Frozen):
 
     axis: str
     name: str
-    kind: AxisKind
+    kind: str
     cells: dict[str, MatrixCell]
     shared: tuple[str, ...] | None = None
 
@@ -76,6 +102,8 @@ class PairSimilarity(Frozen):
     a: str
     b: str
     similarity: float | None
+    similarity_min: float | None = None
+    similarity_max: float | None = None
 
 
 class MatrixComparison(Frozen):
@@ -84,4 +112,6 @@ class MatrixComparison(Frozen):
     functions: tuple[str, ...]
     rows: tuple[MatrixRow, ...]
     similarities: tuple[PairSimilarity, ...]
+    disputes: tuple[tuple[str, str], ...] = ()
+    """(function, axis) of every disputed cell shown."""
     similarity_formula: str = SIMILARITY_FORMULA

@@ -1,16 +1,21 @@
-"""The knowledge base: articles, axes, functions with their cells, and metrics."""
+"""The knowledge base: articles, axes, vocabularies, functions with their cells, journey
+roles and metrics. The data rules are written once, in the header of data/functions.yaml."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from cxcs.models.base import Frozen
 from cxcs.models.signals import Signals
 
-AxisKind = Literal["ordinal", "set", "text"]
 CellValue = str | tuple[str, ...]
+PRACTICE = "practice"
+"""The article id standing for practitioner knowledge no article states."""
+SOURCE_MARK = " § "
+NonBlank = Annotated[str, Field(pattern=r"[^\s_-]")]
+"""A name that is more than spaces, hyphens and underscores (so it names something)."""
 
 
 class Article(Frozen):
@@ -26,6 +31,26 @@ class Source(Frozen):
     article: str = Field(min_length=1)
     section: str = Field(min_length=1)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        """Accept ``"article-id § Section heading"``."""
+        if isinstance(data, str):
+            article, mark, section = data.partition(SOURCE_MARK.strip())
+            if not mark:
+                raise ValueError(f"a source is 'article § section', got {data!r}")
+            return {"article": article.strip(), "section": section.strip()}
+        return data
+
+
+def _articles(sources: tuple[Source, ...]) -> frozenset[str]:
+    return frozenset(s.article for s in sources)
+
+
+def is_practice(sources: tuple[Source, ...]) -> bool:
+    """Whether these sources include practitioner knowledge (shown with a † marker)."""
+    return any(s.article == PRACTICE for s in sources)
+
 
 class Claim(Frozen):
     """One statement about a function on an axis, with its sources."""
@@ -34,65 +59,185 @@ class Claim(Frozen):
     sources: tuple[Source, ...] = Field(min_length=1)
     note: str | None = None
 
+    @property
+    def practice(self) -> bool:
+        return is_practice(self.sources)
 
-class Cell(Frozen):
-    """A function's value on one axis: one claim, or several conflicting ones (disputed)."""
 
-    claims: tuple[Claim, ...] = Field(min_length=1)
-    disputed: bool = False
+class Item(Frozen):
+    """One item of a set cell with its own sources; ``disputed_by`` holds opposite claims."""
+
+    sources: tuple[Source, ...] = Field(min_length=1)
+    note: str | None = None
+    disputed_by: tuple[Source, ...] = ()
+    primary: Literal["in", "out"] = "in"
+    reason: str | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, data: Any) -> Any:
-        """Accept ``{value, sources, note}`` as a cell with a single claim."""
-        if isinstance(data, dict) and "claims" not in data and "value" in data:
-            claim = {k: v for k, v in data.items() if k in {"value", "sources", "note"}}
-            rest = {k: v for k, v in data.items() if k not in claim}
-            return {"claims": [claim], **rest}
+        """Accept a bare list of sources."""
+        return {"sources": data} if isinstance(data, list | tuple) else data
+
+    @property
+    def disputed(self) -> bool:
+        return bool(self.disputed_by)
+
+    @property
+    def practice(self) -> bool:
+        return is_practice(self.sources)
+
+
+class Cell(Frozen):
+    """A function's value on one axis.
+
+    Three shapes: one claim (``value`` + ``sources``); a dispute (``primary`` + ``minority``);
+    a set (``items``). Which shape an axis takes is its kind's rule (see ``models.kinds``).
+    """
+
+    value: str | None = None
+    sources: tuple[Source, ...] = ()
+    items: dict[str, Item] | None = None
+    disputed: bool = False
+    primary: Claim | None = None
+    minority: Claim | None = None
+    reason: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _list_value_is_items(cls, data: Any) -> Any:
+        """A list ``value`` is refused with a pointer to ``items``."""
+        if isinstance(data, dict) and isinstance(data.get("value"), list):
+            raise ValueError("a set cell lists its values under 'items' (item id -> sources)")
         return data
 
     @model_validator(mode="after")
-    def _dispute_is_consistent(self) -> Cell:
-        distinct = {_freeze(c.value) for c in self.claims}
-        if self.disputed and len(distinct) < 2:
-            raise ValueError("a disputed cell needs at least two claims with different values")
-        if not self.disputed and len(self.claims) > 1:
-            raise ValueError("several claims on one cell: mark it 'disputed: true'")
+    def _one_shape(self) -> Cell:
+        if self.items is not None:
+            if self.value is not None or self.sources or self.primary or self.minority:
+                raise ValueError("a set cell has 'items' only (each item carries its sources)")
+            if not self.items:
+                raise ValueError("a set cell needs at least one item")
+            flagged = any(i.disputed for i in self.items.values())
+            if flagged != self.disputed:
+                raise ValueError(
+                    "'disputed: true' must be set exactly when an item has 'disputed_by'"
+                )
+            return self
+        if self.disputed:
+            if self.primary is None or self.minority is None:
+                raise ValueError("a disputed cell needs a 'primary' and a 'minority' claim")
+            if self.value is not None or self.sources:
+                raise ValueError("a disputed cell gives its values under 'primary' and 'minority'")
+            return self
+        if self.primary is not None or self.minority is not None:
+            raise ValueError("'primary'/'minority' claims need 'disputed: true'")
+        if self.value is None:
+            raise ValueError("missing field 'value'")
+        if not self.sources:
+            raise ValueError("a cell needs at least one source")
         return self
 
+    # ------------------------------------------------------------------ readings
     @property
-    def primary(self) -> Claim:
-        """The first claim, used where a single value is needed."""
-        return self.claims[0]
+    def claim(self) -> Claim:
+        """The primary claim (the one verdicts and similarity use)."""
+        if self.items is not None:
+            return Claim.model_construct(
+                value=self.item_ids("primary"), sources=self.sources_all, note=self.note
+            )
+        if self.primary is not None:
+            return self.primary
+        assert self.value is not None
+        return Claim.model_construct(value=self.value, sources=self.sources, note=self.note)
 
     @property
-    def sources(self) -> tuple[Source, ...]:
-        """Every source of every claim."""
-        return tuple(s for c in self.claims for s in c.sources)
+    def alternative(self) -> Claim | None:
+        """The minority reading, or None when nothing is disputed."""
+        if not self.disputed:
+            return None
+        if self.items is not None:
+            return Claim.model_construct(
+                value=self.item_ids("minority"), sources=self.sources_all, note=self.note
+            )
+        return self.minority
 
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        """Every reading, primary first."""
+        alternative = self.alternative
+        return (self.claim,) if alternative is None else (self.claim, alternative)
 
-def _freeze(value: CellValue) -> CellValue:
-    return tuple(sorted(value)) if isinstance(value, tuple) else value
+    def item_ids(
+        self, reading: Literal["primary", "minority", "any"] = "primary"
+    ) -> tuple[str, ...]:
+        """Item ids of a set cell under a reading (``any``: every item named)."""
+        if self.items is None:
+            return ()
+        keep = []
+        for item_id, item in self.items.items():
+            inside = item.primary == "in"
+            if reading == "any" or (
+                inside if reading == "primary" or not item.disputed else not inside
+            ):
+                keep.append(item_id)
+        return tuple(keep)
+
+    @property
+    def sources_all(self) -> tuple[Source, ...]:
+        """Every source cited by the cell, opposite claims included."""
+        if self.items is not None:
+            found = (s for i in self.items.values() for s in (*i.sources, *i.disputed_by))
+            return tuple(dict.fromkeys(found))
+        if self.primary is not None and self.minority is not None:
+            return (*self.primary.sources, *self.minority.sources)
+        return self.sources
+
+    @property
+    def practice(self) -> bool:
+        """Whether the primary reading rests (partly) on practitioner knowledge."""
+        if self.items is not None:
+            ids = set(self.item_ids("primary"))
+            return any(i.practice for k, i in self.items.items() if k in ids)
+        return self.claim.practice
 
 
 class Axis(Frozen):
-    """A dimension functions are compared on."""
+    """A dimension functions are compared on; ``kind`` names one of ``models.kinds.KINDS``."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str = Field(min_length=1)
     question: str = Field(min_length=1)
-    kind: AxisKind
+    kind: str
     scale: tuple[str, ...] | None = None
+    vocabulary: str | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        from cxcs.models.kinds import KINDS
+
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind '{kind}' (one of: {', '.join(KINDS)})")
+        return kind
 
     @model_validator(mode="after")
-    def _scale_matches_kind(self) -> Axis:
-        if self.kind == "ordinal" and (not self.scale or len(self.scale) < 2):
-            raise ValueError("an ordinal axis needs a 'scale' of at least two positions")
-        if self.kind != "ordinal" and self.scale is not None:
-            raise ValueError(f"a {self.kind} axis takes no 'scale'")
-        if self.scale and len(set(self.scale)) != len(self.scale):
-            raise ValueError("scale positions must be distinct")
+    def _fits_kind(self) -> Axis:
+        from cxcs.models.kinds import KINDS
+
+        problem = KINDS[self.kind].axis_problem(self)
+        if problem:
+            raise ValueError(problem)
         return self
+
+
+class Umbrella(Frozen):
+    """The function this one sits under (the articles put success, service, support under CX)."""
+
+    function: str = Field(min_length=1)
+    sources: tuple[Source, ...] = Field(min_length=1)
+    note: str | None = None
 
 
 class Function(Frozen):
@@ -101,10 +246,26 @@ class Function(Frozen):
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
     name: str = Field(min_length=1)
     abbreviation: str = ""
-    aliases: tuple[str, ...] = ()
-    hidden_aliases: tuple[str, ...] = ()
+    aliases: tuple[NonBlank, ...] = ()
+    hidden_aliases: tuple[NonBlank, ...] = ()
     summary: str = Field(min_length=1)
+    under: Umbrella | None = None
     cells: dict[str, Cell]
+
+
+class Role(Frozen):
+    """What a function does at one journey stage."""
+
+    role: Literal["leads", "contributes"]
+    sources: tuple[Source, ...] = Field(min_length=1)
+    note: str | None = None
+
+
+class Journey(Frozen):
+    """Journey stages in order, and who leads or contributes at each."""
+
+    stages: tuple[str, ...] = ()
+    roles: dict[str, dict[str, Role]] = Field(default_factory=dict)
 
 
 class Metric(Frozen):
@@ -123,6 +284,14 @@ class Metric(Frozen):
     sources: tuple[Source, ...] = Field(min_length=1)
 
 
+def metric_label(metric: Metric) -> str:
+    """How a metric is named in a set: its abbreviation for the survey scores (NPS, CSAT),
+    else its name."""
+    if metric.abbreviation and metric.name.endswith(("Score", "Scale")):
+        return metric.abbreviation
+    return metric.name
+
+
 class KnowledgeFiles(Frozen):
     """Where a knowledge base came from and its fingerprint."""
 
@@ -137,6 +306,8 @@ class Knowledge(Frozen):
     version: str
     articles: dict[str, Article]
     axes: tuple[Axis, ...]
+    vocabularies: dict[str, dict[str, str]] = Field(default_factory=dict)
+    journey: Journey = Journey()
     functions: dict[str, Function]
     metrics: dict[str, Metric]
     signals: Signals | None = None
@@ -152,3 +323,19 @@ class Knowledge(Frozen):
     @property
     def axis_ids(self) -> tuple[str, ...]:
         return tuple(a.id for a in self.axes)
+
+    def vocabulary(self, axis: Axis) -> dict[str, str]:
+        """Item id -> label for a set axis (metric ids -> metric names for ``metrics``)."""
+        if axis.vocabulary == "metrics":
+            return {mid: metric_label(m) for mid, m in self.metrics.items()}
+        return self.vocabularies.get(axis.vocabulary or "", {})
+
+    def label(self, axis_id: str, item: str) -> str:
+        """How an item of a set axis is shown (its id when no vocabulary defines it)."""
+        return self.vocabulary(self.axis(axis_id)).get(item, item)
+
+    def umbrella(self, function_id: str) -> tuple[str, ...]:
+        """The functions that sit under ``function_id``'s umbrella."""
+        return tuple(
+            fid for fid, f in self.functions.items() if f.under and f.under.function == function_id
+        )

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import ConfigDict, Field
 
 from cxcs.models.base import Frozen
 
 NOT_CUSTOMER_FACING = "none"
 """Pseudo-function id for evidence that a posting is not a customer-facing role."""
 
+MAX_WEIGHT = 100.0
+"""Every number in the signals is finite and bounded (an overlay's ``.inf`` or ``.nan``
+would otherwise reach the scores and make the JSON output invalid)."""
+TierWeight = Annotated[float, Field(gt=0, le=MAX_WEIGHT, allow_inf_nan=False)]
+SectionWeight = Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
 
-class PhraseTiers(Frozen):
+
+class Bounded(Frozen):
+    """A frozen model whose floats must be finite (no inf, no NaN)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class PhraseTiers(Bounded):
     """Phrases for one function, by strength (weights in ``Signals.tiers``)."""
 
     strong: tuple[str, ...] = ()
@@ -18,7 +32,7 @@ class PhraseTiers(Frozen):
     weak: tuple[str, ...] = ()
 
 
-class Contrast(Frozen):
+class Contrast(Bounded):
     """A disambiguation rule: these phrases favour one function over a confusable other."""
 
     favour: str
@@ -28,32 +42,32 @@ class Contrast(Frozen):
     why: str = ""
 
 
-class SectionRules(Frozen):
+class SectionRules(Bounded):
     """How a posting is split into sections and how much each section counts."""
 
-    weights: dict[str, float]
+    weights: dict[str, SectionWeight]
     headings: dict[str, tuple[str, ...]]
     boilerplate: dict[str, tuple[str, ...]]
 
 
-class Thresholds(Frozen):
+class Thresholds(Bounded):
     """Evidence floors and matching constants. The decision thresholds proper (when an
     answer is ``confident``) come with the learned model (``classifier-model.json``),
     derived there from a stated target precision."""
 
-    min_words: int = Field(ge=1)
-    min_evidence: float = Field(gt=0)
+    min_words: int = Field(ge=1, le=100_000)
+    min_evidence: float = Field(gt=0, le=10_000)
     short_text_cap: float = Field(gt=0, le=1)
     repeat_decay: float = Field(gt=0, le=1)
     max_repeats: int = Field(default=4, ge=1, le=100)
     """A phrase counts at most this many times (each ×``repeat_decay`` the last)."""
-    title_weight: float = Field(ge=0)
+    title_weight: float = Field(ge=0, le=MAX_WEIGHT)
 
 
-class Signals(Frozen):
+class Signals(Bounded):
     """Everything the classifier knows beyond the knowledge base."""
 
-    tiers: dict[str, float]
+    tiers: dict[str, TierWeight]
     phrases: dict[str, PhraseTiers]
     kb_feeds: dict[str, str]
     contrasts: tuple[Contrast, ...] = ()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cxcs import __version__
 from cxcs.models.compare import AxisComparison, MatrixComparison, PairComparison
-from cxcs.models.knowledge import Cell, CellValue, Claim, Knowledge, Metric, Source
+from cxcs.models.knowledge import PRACTICE, Cell, CellValue, Claim, Knowledge, Metric, Source
 from cxcs.render.view import Column, Report, TableBlock, join_values
 
 if TYPE_CHECKING:
@@ -29,6 +30,11 @@ def _dump(model: Any) -> Any:
     return model.model_dump(mode="json")
 
 
+PRACTICE_MARK = "†"
+PRACTICE_NOTE = "† practitioner knowledge: common practice, not stated in the five source articles."
+DISPUTE_MARK = "⚠"
+
+
 def source_text(kb: Knowledge, source: Source) -> str:
     """'Article title § section'."""
     article = kb.articles.get(source.article)
@@ -44,40 +50,60 @@ def claim_text(claim: Claim) -> str:
     return value_text(claim.value)
 
 
-def cell_text(cell: Cell) -> str:
-    """A cell for people: its value, or every claim when disputed."""
-    if not cell.disputed:
-        return claim_text(cell.primary)
-    values = tuple(c.value for c in cell.claims)
-    common: list[str] = []
-    texts = [claim_text(c) for c in cell.claims]
-    if all(isinstance(v, tuple) for v in values):
-        common, texts = _set_variants(values)
-    claims = " ⟷ ".join(
-        f"{text} [{', '.join(dict.fromkeys(s.article for s in c.sources))}]"
-        for text, c in zip(texts, cell.claims, strict=True)
-    )
-    prefix = f"{', '.join(common)}\n" if common else ""
-    return f"{prefix}⚠ disputed: {claims}"
+def _mark(text: str, practice: bool) -> str:
+    return f"{text} {PRACTICE_MARK}" if practice else text
 
 
-def _values_text(values: tuple[CellValue, ...], disputed: bool) -> str:
-    if not disputed:
-        return value_text(values[0])
-    if all(isinstance(v, tuple) for v in values):
-        common, variants = _set_variants(values)
-        return f"{', '.join(common)}\n⚠ disputed: {' ⟷ '.join(variants)}"
-    return "⚠ disputed: " + " ⟷ ".join(value_text(v) for v in values)
+def _items_text(kb: Knowledge, axis_id: str, items: CellValue, practice: tuple[str, ...]) -> str:
+    ids = (items,) if isinstance(items, str) else items
+    return ", ".join(_mark(kb.label(axis_id, i), i in practice) for i in ids) or "—"
 
 
-def _set_variants(values: tuple[CellValue, ...]) -> tuple[list[str], list[str]]:
-    """Items every claim shares, and what each claim says beyond them ("+x" or "nothing more")."""
-    common = [x for x in values[0] if all(x in v for v in values[1:])]
-    variants = []
-    for value in values:
-        extra = [x for x in value if x not in common]
-        variants.append(", ".join(f"+{x}" for x in extra) if extra else "nothing more")
-    return common, variants
+def _articles(sources: tuple[Source, ...]) -> str:
+    return ", ".join(dict.fromkeys(s.article for s in sources))
+
+
+def cell_text(kb: Knowledge, axis_id: str, cell: Cell) -> str:
+    """A cell for people: its primary value, and for a dispute the minority claim too."""
+    if cell.items is not None:
+        practice = tuple(k for k, i in cell.items.items() if _only_practice(i.sources))
+        lines = [_items_text(kb, axis_id, cell.item_ids("primary"), practice)]
+        for item_id, item in cell.items.items():
+            if item.disputed:
+                side = "in" if item.primary == "in" else "out"
+                lines.append(
+                    f"{DISPUTE_MARK} disputed: {kb.label(axis_id, item_id)} "
+                    f"(primary: {side}) [{_articles(item.sources)}] ⟷ "
+                    f"[{_articles(item.disputed_by)}]"
+                )
+        return "\n".join(lines)
+    if cell.primary is not None and cell.minority is not None:
+        return (
+            f"{_mark(claim_text(cell.primary), cell.primary.practice)} "
+            f"[{_articles(cell.primary.sources)}]\n"
+            f"{DISPUTE_MARK} disputed, minority: {claim_text(cell.minority)} "
+            f"[{_articles(cell.minority.sources)}]"
+        )
+    return _mark(claim_text(cell.claim), cell.claim.practice)
+
+
+def _only_practice(sources: tuple[Source, ...]) -> bool:
+    return all(s.article == PRACTICE for s in sources)
+
+
+def _cell_notes(cell: Cell) -> list[str]:
+    notes = [cell.note] if cell.note else []
+    for claim in (cell.primary, cell.minority):
+        if claim is not None and claim.note:
+            notes.append(claim.note)
+    if cell.reason:
+        notes.append(f"Why primary: {cell.reason}")
+    for item_id, item in (cell.items or {}).items():
+        if item.note:
+            notes.append(f"{item_id}: {item.note}")
+        if item.reason:
+            notes.append(f"{item_id}, why primary: {item.reason}")
+    return notes
 
 
 def list_report(kb: Knowledge) -> Report:
@@ -102,102 +128,376 @@ def list_report(kb: Knowledge) -> Report:
     return Report("list", "Customer-facing functions", [table], payload, meta(kb))
 
 
+def umbrella_text(kb: Knowledge, function_id: str) -> str | None:
+    """'Customer experience is the umbrella over ...' / 'sits under ...', with sources."""
+    function = kb.functions[function_id]
+    below = kb.umbrella(function_id)
+    if below:
+        names = ", ".join(kb.functions[f].name for f in below)
+        cited = {s.article for f in below for s in kb.functions[f].under.sources}  # type: ignore[union-attr]
+        return f"Umbrella over: {names} [{', '.join(sorted(cited))}]"
+    if function.under is not None and function.under.function in kb.functions:
+        parent = kb.functions[function.under.function].name
+        return f"Sits under the {parent} umbrella [{_articles(function.under.sources)}]"
+    return None
+
+
 def show_report(kb: Knowledge, function_id: str) -> Report:
     function = kb.functions[function_id]
     rows: list[list[str | float | None]] = []
+    practice = False
     for axis in kb.axes:
         cell = function.cells[axis.id]
-        sources = "\n".join(source_text(kb, s) for s in cell.sources)
-        rows.append([axis.name, cell_text(cell), "yes" if cell.disputed else "", sources])
+        sources = "\n".join(source_text(kb, s) for s in cell.sources_all)
+        practice = practice or PRACTICE_MARK in cell_text(kb, axis.id, cell)
+        cell_notes = "\n".join(_cell_notes(cell))
+        rows.append(
+            [
+                axis.name,
+                cell_text(kb, axis.id, cell),
+                "yes" if cell.disputed else "",
+                cell_notes,
+                sources,
+            ]
+        )
+    caption = function.summary
+    umbrella: str | None = umbrella_text(kb, function_id)
+    if umbrella:
+        caption = f"{caption}\n{umbrella}"
     table = TableBlock(
         f"{function.name} ({function.abbreviation or function_id})",
-        [Column("axis"), Column("value"), Column("disputed"), Column("sources")],
+        [Column("axis"), Column("value"), Column("disputed"), Column("notes"), Column("sources")],
         rows,
-        caption=function.summary,
+        caption=caption,
     )
-    return Report("show", f"{function.name}", [table], {"function": _dump(function)}, meta(kb))
+    payload: dict[str, Any] = {"function": _dump(function)}
+    payload["umbrella_over"] = list(kb.umbrella(function_id))
+    notes: list[str] = [umbrella] if umbrella else []
+    if practice:
+        notes.append(PRACTICE_NOTE)
+    return Report("show", f"{function.name}", [table], payload, meta(kb), notes=notes)
 
 
-def _detail(row: AxisComparison) -> str:
-    if row.kind == "set":
-        return (
-            f"shared: {', '.join(row.shared or ()) or '—'}\n"
-            f"only {row.a.function}: {', '.join(row.only_a or ()) or '—'}\n"
-            f"only {row.b.function}: {', '.join(row.only_b or ()) or '—'}"
-        )
-    if row.kind == "ordinal" and row.distance is not None:
-        return f"distance {row.distance:+d}"
-    return ""
-
-
-def compare_report(kb: Knowledge, result: PairComparison | MatrixComparison) -> Report:
+def compare_report(
+    kb: Knowledge, result: PairComparison | MatrixComparison, differences_only: bool = False
+) -> Report:
     if isinstance(result, PairComparison):
-        return _pair_report(kb, result)
-    return _matrix_report(kb, result)
+        return _pair_report(kb, result, differences_only)
+    return _matrix_report(kb, result, differences_only)
 
 
-def _pair_report(kb: Knowledge, result: PairComparison) -> Report:
+def similarity_text(value: float | None, low: float | None, high: float | None) -> str:
+    """'0.23' or '0.23 (0.06–0.31)' when disputes move it."""
+    if value is None:
+        return "not scored (only text axes compared)"
+    if low is None or high is None or (round(low, 2) == round(high, 2) == round(value, 2)):
+        return f"{value:.2f}"
+    return f"{value:.2f} ({low:.2f}–{high:.2f})"
+
+
+def side_text(kb: Knowledge, row: AxisComparison, side: str) -> str:
+    """One side's primary value (with † marks), and its minority claim when disputed."""
+    s = row.a if side == "a" else row.b
+    if row.kind == "set":
+        text = _items_text(kb, row.axis, s.value, s.practice_items)
+        if s.alternative is not None:
+            kept = [i for i in s.value if i not in s.alternative]
+            left = [i for i in s.alternative if i not in s.value]
+            for items, how in ((kept, "kept"), (left, "left out")):
+                if items:
+                    listed = _items_text(kb, row.axis, tuple(items), ())
+                    text += f"\n{DISPUTE_MARK} disputed, {how}: {listed}"
+        return text
+    text = _mark(value_text(s.value), s.practice)
+    if s.alternative is not None:
+        text += f"\n{DISPUTE_MARK} or: {value_text(s.alternative)}"
+    return text
+
+
+def verdict_text(row: AxisComparison) -> str:
+    """'far', 'overlap 2/9', '⚠ near (or same)'."""
+    if row.verdict is None:
+        return "context"
+    text = row.verdict
+    if row.kind == "set" and row.shared is not None:
+        total = len(row.shared) + len(row.only_a or ()) + len(row.only_b or ())
+        text = f"{text} {len(row.shared)}/{total}"
+    if row.disputed:
+        text = f"{DISPUTE_MARK} {text}"
+        if row.alternatives:
+            text += f" (or {', '.join(row.alternatives)})"
+    return text
+
+
+def summary_lines(kb: Knowledge, result: PairComparison) -> list[tuple[str, str]]:
+    """What a reader needs first: similarity, biggest differences, shared ground, disputes."""
+    rows = {r.axis: r for r in result.axes}
     name_a, name_b = kb.functions[result.a].name, kb.functions[result.b].name
-    rows: list[list[str | float | None]] = [
-        [
-            r.name,
-            _values_text(r.a.values, r.a.disputed),
-            _values_text(r.b.values, r.b.disputed),
-            r.verdict,
-            _detail(r),
-        ]
-        for r in result.axes
+    lines = [
+        (
+            "similarity",
+            similarity_text(result.similarity, result.similarity_min, result.similarity_max)
+            + " (0 = nothing in common, 1 = identical)",
+        )
     ]
-    table = TableBlock(
-        None,
-        [Column("axis"), Column(name_a), Column(name_b), Column("verdict"), Column("detail")],
-        rows,
-        caption=_similarity_caption(result.similarity),
+    differences = []
+    for axis_id in result.differences:
+        row = rows[axis_id]
+        if row.kind == "ordinal":
+            a, b = value_text(row.a.value), value_text(row.b.value)
+            differences.append(f"{row.name}: {a} vs {b} ({verdict_text(row)})")
+        else:
+            total = len(row.shared or ()) + len(row.only_a or ()) + len(row.only_b or ())
+            differences.append(f"{row.name}: {len(row.shared or ())} of {total} items shared")
+    lines.append(("biggest differences", "\n".join(differences) or "none"))
+    shared = []
+    for axis_id in result.shared_ground:
+        row = rows[axis_id]
+        if row.kind == "ordinal":
+            shared.append(f"{row.name}: {value_text(row.a.value)}")
+        elif row.shared:
+            shared.append(f"{row.name}: {_items_text(kb, row.axis, row.shared, ())}")
+    lines.append(("shared ground", "\n".join(shared) or "none"))
+    disputes = []
+    for axis_id in result.disputes:
+        row = rows[axis_id]
+        for side, name in ((row.a, name_a), (row.b, name_b)):
+            if side.disputed:
+                disputes.append(_dispute_line(kb, row, side.function, name))
+    lines.append(("disputes", "\n".join(dict.fromkeys(disputes)) or "none"))
+    return lines
+
+
+def _dispute_line(kb: Knowledge, row: AxisComparison, function_id: str, name: str) -> str:
+    cell = kb.functions[function_id].cells[row.axis]
+    outcome = f"verdict {row.verdict}" + (
+        f", {', '.join(row.alternatives)} under the other reading"
+        if row.alternatives
+        else ", same verdict either way"
     )
-    title = f"{name_a} vs {name_b}"
+    if cell.items is not None:
+        items = [
+            f"{kb.label(row.axis, k)} ({'kept' if i.primary == 'in' else 'left out'}: "
+            f"[{_articles(i.sources)}] vs [{_articles(i.disputed_by)}])"
+            for k, i in cell.items.items()
+            if i.disputed
+        ]
+        return f"{row.name} of {name}: {'; '.join(items)}; {outcome}"
+    assert cell.primary is not None and cell.minority is not None
+    return (
+        f"{row.name} of {name}: {claim_text(cell.primary)} [{_articles(cell.primary.sources)}]"
+        f" vs {claim_text(cell.minority)} [{_articles(cell.minority.sources)}]; {outcome}"
+    )
+
+
+def _pair_report(kb: Knowledge, result: PairComparison, differences_only: bool) -> Report:
+    name_a, name_b = kb.functions[result.a].name, kb.functions[result.b].name
+    summary = TableBlock(
+        "Summary",
+        [Column("summary"), Column("")],
+        [[k, v] for k, v in summary_lines(kb, result)],
+    )
+    shown = [
+        r for r in result.axes if not (differences_only and r.verdict == "same" and not r.disputed)
+    ]
+    rows: list[list[str | float | None]] = [
+        [r.name, side_text(kb, r, "a"), side_text(kb, r, "b"), verdict_text(r)]
+        for r in shown
+        if r.verdict is not None
+    ]
+    columns = [Column("axis"), Column(name_a), Column(name_b), Column("verdict")]
+    table = TableBlock("Axis by axis", columns, rows)
+    blocks = [summary, table]
+    context: list[list[str | float | None]] = [
+        [r.name, f"{name_a}: {side_text(kb, r, 'a')}\n{name_b}: {side_text(kb, r, 'b')}"]
+        for r in shown
+        if r.verdict is None
+    ]
+    if context:
+        blocks.append(
+            TableBlock("Context (text axes: no verdict)", [Column("axis"), Column("")], context)
+        )
+    notes = [f"similarity = {result.similarity_formula}", f"verdicts: {result.verdict_rules}"]
+    if any(r.a.practice or r.b.practice for r in shown):
+        notes.insert(0, PRACTICE_NOTE)
+    csv_rows: list[list[str | float | None]] = [
+        [
+            r.axis,
+            r.kind,
+            side_text(kb, r, "a").replace("\n", " "),
+            side_text(kb, r, "b").replace("\n", " "),
+            r.verdict or "",
+            "yes" if r.disputed else "",
+            f"{r.score:.4f}" if r.score is not None else "",
+            PRACTICE_MARK if (r.a.practice or r.b.practice) else "",
+        ]
+        for r in shown
+    ]
+    csv_table = TableBlock(
+        None,
+        [
+            Column(c)
+            for c in (
+                "axis",
+                "kind",
+                result.a,
+                result.b,
+                "verdict",
+                "disputed",
+                "score",
+                "practice",
+            )
+        ],
+        csv_rows,
+    )
+    payload: dict[str, Any] = {"comparison": _dump(result)}
+    payload["summary"] = {k: v.split("\n") for k, v in summary_lines(kb, result)}
     return Report(
         "compare",
-        title,
-        [table],
-        {"comparison": _dump(result)},
+        f"{name_a} vs {name_b}",
+        blocks,
+        payload,
         meta(kb),
-        notes=[f"similarity = {result.similarity_formula}"],
+        notes=notes,
+        csv_table=csv_table,
     )
 
 
-def _similarity_caption(similarity: float | None) -> str:
-    if similarity is None:
-        return "similarity: not scored (only text axes compared)"
-    return f"similarity {similarity:.2f} (0 = nothing in common, 1 = identical)"
-
-
-def _matrix_report(kb: Knowledge, result: MatrixComparison) -> Report:
+def _matrix_report(kb: Knowledge, result: MatrixComparison, differences_only: bool) -> Report:
     names = [kb.functions[f].name for f in result.functions]
+    ranked = sorted(
+        (s for s in result.similarities if s.similarity is not None),
+        key=lambda s: s.similarity or 0.0,
+    )
+    summary_rows: list[list[str | float | None]] = []
+    if ranked:
+        for label, pair in (("most alike", ranked[-1]), ("least alike", ranked[0])):
+            summary_rows.append(
+                [
+                    label,
+                    f"{kb.functions[pair.a].name} & {kb.functions[pair.b].name}: "
+                    + similarity_text(pair.similarity, pair.similarity_min, pair.similarity_max),
+                ]
+            )
+    disputes = [
+        f"{kb.axis(axis_id).name} of {kb.functions[fid].name}" for fid, axis_id in result.disputes
+    ]
+    summary_rows.append(["disputes", "\n".join(disputes) or "none"])
+    summary = TableBlock("Summary", [Column("summary"), Column("")], summary_rows)
     rows: list[list[str | float | None]] = []
+    practice = False
     for row in result.rows:
-        cells: list[str | float | None] = [
-            _values_text(row.cells[f].values, row.cells[f].disputed) for f in result.functions
-        ]
+        values = [row.cells[f] for f in result.functions]
+        if (
+            differences_only
+            and len({str(v.value) for v in values}) == 1
+            and not any(v.disputed for v in values)
+        ):
+            continue
+        cells: list[str | float | None] = []
+        for fid, cell in zip(result.functions, values, strict=True):
+            text = (
+                _items_text(kb, row.axis, cell.value, ())
+                if row.kind == "set"
+                else _mark(value_text(cell.value), cell.practice)
+            )
+            if row.kind == "set" and cell.practice:
+                text = _mark(text, True)
+            practice = practice or cell.practice
+            if cell.alternative is not None:
+                alt = (
+                    _items_text(kb, row.axis, cell.alternative, ())
+                    if row.kind == "set"
+                    else value_text(cell.alternative)
+                )
+                text += f"\n{DISPUTE_MARK} or: {alt}"
+            cells.append(text)
+            del fid
         rows.append([row.name, *cells])
-    table = TableBlock(None, [Column("axis"), *(Column(n) for n in names)], rows)
+    table = TableBlock("Axis by axis", [Column("axis"), *(Column(n) for n in names)], rows)
     sims: list[list[str | float | None]] = [
         [
             kb.functions[s.a].name,
             kb.functions[s.b].name,
             s.similarity if s.similarity is not None else None,
+            similarity_text(s.similarity, s.similarity_min, s.similarity_max),
         ]
         for s in result.similarities
     ]
     sim_table = TableBlock(
-        "Pairwise similarity", [Column("a"), Column("b"), Column("similarity", "bar")], sims
+        "Pairwise similarity",
+        [Column("a"), Column("b"), Column("similarity", "bar"), Column("with dispute range")],
+        sims,
     )
+    notes = [f"similarity = {result.similarity_formula}"]
+    if practice:
+        notes.insert(0, PRACTICE_NOTE)
     return Report(
         "compare",
         " vs ".join(names),
-        [table, sim_table],
+        [summary, sim_table, table],
         {"comparison": _dump(result)},
         meta(kb),
-        notes=[f"similarity = {result.similarity_formula}"],
+        notes=notes,
+        csv_table=table,
+    )
+
+
+def journey_report(kb: Knowledge, function_ids: Sequence[str]) -> Report:
+    """Stage × function: who leads (●), who contributes (○), with sources."""
+    from cxcs.engine.journey import journey
+
+    result = journey(kb, function_ids)
+    names = [kb.functions[f].name for f in result.functions]
+    rows: list[list[str | float | None]] = []
+    for stage in result.stages:
+        cells: list[str | float | None] = [stage.name]
+        for fid in result.functions:
+            role = stage.roles.get(fid)
+            cells.append(role.role if role else "—")
+        rows.append(cells)
+    table = TableBlock(
+        "Who leads at each stage",
+        [Column("stage"), *(Column(n) for n in names)],
+        rows,
+        caption="leads: owns the stage · contributes: helps · —: no part in the sources",
+    )
+    source_rows: list[list[str | float | None]] = []
+    for stage in result.stages:
+        for fid, role in stage.roles.items():
+            source_rows.append(
+                [
+                    stage.name,
+                    kb.functions[fid].name,
+                    role.role,
+                    "\n".join(source_text(kb, s) for s in role.sources)
+                    + (f"\n{role.note}" if role.note else ""),
+                ]
+            )
+    sources = TableBlock(
+        "Sources",
+        [Column("stage"), Column("function"), Column("role"), Column("sources")],
+        source_rows,
+    )
+    csv_rows: list[list[str | float | None]] = [
+        [stage.id, fid, (stage.roles[fid].role if fid in stage.roles else "")]
+        for stage in result.stages
+        for fid in result.functions
+    ]
+    csv_table = TableBlock(None, [Column("stage"), Column("function"), Column("role")], csv_rows)
+    notes = []
+    for fid in result.functions:
+        umbrella = umbrella_text(kb, fid)
+        if umbrella and kb.umbrella(fid):
+            notes.append(f"{kb.functions[fid].name}: {umbrella}")
+    return Report(
+        "journey",
+        "Customer journey: who leads, who contributes",
+        [table, sources],
+        {"journey": _dump(result)},
+        meta(kb),
+        notes=notes,
+        csv_table=csv_table,
     )
 
 
@@ -268,6 +568,7 @@ def metric_report(kb: Knowledge, metric: Metric) -> Report:
 
 def validate_report(kb: Knowledge) -> Report:
     disputed = sum(c.disputed for f in kb.functions.values() for c in f.cells.values())
+    practice = sum(c.practice for f in kb.functions.values() for c in f.cells.values())
     rows: list[list[str | float | None]] = [
         ["files", "\n".join(kb.origin.files)],
         ["version", kb.origin.version],
@@ -276,6 +577,7 @@ def validate_report(kb: Knowledge) -> Report:
         ["axes", str(len(kb.axes))],
         ["metrics", str(len(kb.metrics))],
         ["disputed cells", str(disputed)],
+        ["cells resting on practitioner knowledge", str(practice)],
     ]
     table = TableBlock(None, [Column("check"), Column("result")], rows, caption="valid")
     payload = {

@@ -30,8 +30,13 @@ def build_table(block: TableBlock) -> Table:
         show_lines=multiline,
         expand=False,
     )
-    for column in block.columns:
-        table.add_column(rich_text(column.header), overflow="fold", no_wrap=column.kind == "bar")
+    for index, column in enumerate(block.columns):
+        table.add_column(
+            rich_text(column.header),
+            overflow="fold",
+            no_wrap=column.kind == "bar",
+            min_width=_longest_word(block, index),
+        )
     for row in block.rows:
         cells: list[Text | str] = []
         for value, column in zip(row, block.columns, strict=False):
@@ -41,6 +46,19 @@ def build_table(block: TableBlock) -> Table:
                 cells.append(rich_text(cell_text(value)))
         table.add_row(*cells)
     return table
+
+
+LONGEST_WORD = 18
+"""Columns are never narrower than their longest word (up to this many characters), so
+rich wraps at spaces instead of breaking words."""
+
+
+def _longest_word(block: TableBlock, index: int) -> int | None:
+    words = [
+        len(w) for row in block.rows if index < len(row) for w in cell_text(row[index]).split()
+    ]
+    words += [len(w) for w in block.columns[index].header.split()]
+    return min(max(words), LONGEST_WORD) if words else None
 
 
 def print_report(report: Report, console: Console) -> None:

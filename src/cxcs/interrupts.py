@@ -1,0 +1,83 @@
+"""SIGTERM and SIGHUP end a run like Ctrl-C: temporary files removed, workers stopped, no
+traceback, exit status 128 + the signal number (143 for SIGTERM, 129 for SIGHUP).
+
+:func:`install` (called once by the command-line entry point, never on import) turns both
+signals into :class:`Terminated`, a :class:`KeyboardInterrupt`, so every clean-up path that
+handles Ctrl-C (the atomic ``--output`` file, the worker pool) runs for them too. Worker
+processes call :func:`worker_defaults` so that they never print a traceback of their own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from collections.abc import Iterator
+from types import FrameType
+
+HANDLED = ("SIGTERM", "SIGHUP")
+
+
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop by a signal other than SIGINT."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.exit_code = 128 + signum
+
+
+def _raise(signum: int, frame: FrameType | None) -> None:
+    raise Terminated(signum)
+
+
+def install() -> None:
+    """Make SIGTERM and SIGHUP raise :class:`Terminated` in this (main) thread."""
+    for name in HANDLED:
+        number = getattr(signal, name, None)
+        if number is None:  # e.g. no SIGHUP on Windows
+            continue
+        try:
+            signal.signal(number, _raise)
+        except (ValueError, OSError):  # not the main thread: leave the defaults
+            return
+
+
+def _stop_signals() -> set[signal.Signals]:
+    names = ("SIGINT", *HANDLED)
+    return {getattr(signal, n) for n in names if hasattr(signal, n)}
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP back while the block runs (e.g. while a worker pool
+    is forked, so that no half-built pool is left behind); they are delivered after it."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _stop_signals())
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def worker_defaults() -> None:
+    """In a worker process: Ctrl-C and SIGHUP are the parent's business (it stops the pool),
+    SIGTERM (how the pool stops workers) ends the worker quietly. Signals the parent held
+    back while forking (see :func:`deferred`) are let through again."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _stop_signals())
+
+
+def terminated_by(exc: BaseException) -> Terminated | None:
+    """The :class:`Terminated` behind ``exc`` (itself or its cause), if any."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, Terminated):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
