@@ -270,6 +270,26 @@ def read_records(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines()]
 
 
+def require(ok: bool, what: str) -> None:
+    """Skip the calling test when ``ok`` is false (``what`` is missing), or fail it in CI.
+
+    CI (``.ci/run``) installs every tool a test needs and sets ``CXCS_REQUIRE_ALL_TESTS=1``,
+    so there a missing tool is a failure, never a silent skip.
+    """
+    if ok:
+        return
+    if os.environ.get("CXCS_REQUIRE_ALL_TESTS") == "1":
+        pytest.fail(f"{what} (CXCS_REQUIRE_ALL_TESTS=1: CI must install it)")
+    pytest.skip(what)
+
+
+def has_module(name: str) -> bool:
+    """Whether ``name`` can be imported here (without importing it)."""
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
 def run_cli_plain(*args: str) -> tuple[int, str, str]:
     """``cxcs ARGS`` in-process without pytest fixtures (for hypothesis tests): exit status,
     stdout and stderr."""

@@ -49,12 +49,15 @@ def test_example_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
 def test_top_level_names_are_the_api() -> None:
     assert set(cxcs.__all__) == {
         "__version__",
+        "arrow_schema",
         "classify",
+        "classify_frame",
         "classify_records",
         "commands",
         "compare",
         "load_knowledge",
         "output_columns",
+        "spark_ddl",
     }
     assert cxcs.load_knowledge is load_knowledge
     names = set(cxcs.__all__) - {"__version__", "commands"}

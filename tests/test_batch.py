@@ -233,3 +233,73 @@ def test_parquet_output_needs_a_file(tmp_path: Path) -> None:
     done = run_subprocess("classify", "--batch", str(source), "-f", "parquet")
     assert done.returncode == 2
     assert "Parquet output needs a file" in done.stderr
+
+
+def _dev_set() -> Path:
+    """The shared real postings (``../shared/eval`` next to the repository, or
+    ``$CXCS_SHARED``); missing data skips the test, or fails it in CI."""
+    root = Path(__file__).resolve().parents[1]
+    for base in (os.environ.get("CXCS_SHARED"), root.parent / "shared", "/work/shared"):
+        if base and (Path(base) / "eval" / "jobs-dev.jsonl").is_file():
+            return Path(base) / "eval" / "jobs-dev.jsonl"
+    if os.environ.get("CXCS_REQUIRE_ALL_TESTS") == "1":
+        pytest.fail("no shared eval data (../shared/eval/jobs-dev.jsonl)")
+    pytest.skip("no shared eval data")
+
+
+def test_the_parallel_batch_gives_the_slow_path_answers_on_the_dev_set(kb: Knowledge) -> None:
+    """``--jobs 2`` (raw lines to workers, rows encoded there) answers exactly what
+    classifying each posting on its own through the API answers."""
+    from cxcs import classify
+
+    dev = _dev_set()
+    done = run_subprocess("classify", "--batch", str(dev), "--jobs", "2", timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = read_records(done.stdout)
+    with dev.open(encoding="utf-8") as handle:
+        postings = [json.loads(line) for line in handle if line.strip()]
+    assert [r["id"] for r in rows] == [p["id"] for p in postings]
+    for row, posting in zip(rows, postings, strict=True):
+        title = (posting.get("title") or "").strip() or None
+        result = classify(kb, posting["description"], title, detect_title=title is None)
+        expected_label = "none" if result.decision == "not_customer_facing" else result.label
+        assert (row["label"], row["decision"]) == (expected_label, result.decision), row["id"]
+        assert row["confidence"] == result.confidence
+        assert [row[f"score_{s.function}"] for s in result.scores] == [
+            s.score for s in result.scores
+        ]
+
+
+def test_the_readme_pandas_example_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    _need("pandas")
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```py\n(# pandas example\n.*?)```", readme, re.S)
+    assert block is not None
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "holdout").symlink_to(root / "tests" / "holdout")
+    monkeypatch.chdir(tmp_path)
+    bin_dir = str(Path(sys.executable).parent)
+    monkeypatch.setenv("PATH", bin_dir + os.pathsep + os.environ.get("PATH", ""))
+    namespace: dict[str, Any] = {}
+    exec(compile(block.group(1), "README.md", "exec"), namespace)
+    ok = namespace["ok"]
+    assert len(ok) == 60  # every held-out posting, none failed
+    assert set(ok["label"]) <= {"cx", "service", "success", "support", "ux", "none"}
+    assert str(ok["title_mismatch"].dtype) == "bool"
+    assert list(namespace["scores"].columns)[-1] == "score_none"
+    assert "input_label" in capsys.readouterr().out
+
+
+def test_a_file_that_is_not_parquet_is_one_clear_error(tmp_path: Path) -> None:
+    _need("pyarrow")
+    path = tmp_path / "rows.parquet"
+    path.write_text('{"id": 1, "text": "not parquet"}\n', encoding="utf-8")
+    done = run_subprocess("classify", "--batch", str(path))
+    assert done.returncode == 1
+    assert f"{path}: not a readable Parquet file" in done.stderr
+    assert "internal error" not in done.stderr

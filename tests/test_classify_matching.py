@@ -164,6 +164,7 @@ def test_html_tags_do_not_hide_sentence_ends(kb: Knowledge) -> None:
     assert tagged.confidence == pytest.approx(untagged.confidence, abs=0.05)
     for item in tagged.evidence:
         assert html[item.start : item.end] == item.text
+        assert "<" not in item.snippet  # snippets are cut from the text with tags blanked
 
 
 # --- evidence ----------------------------------------------------------------------------
@@ -183,3 +184,14 @@ def test_evidence_quotes_the_posting_sorted_by_contribution(kb: Knowledge) -> No
         assert "\n" not in item.snippet
     everything = result.evidence_by_function(None)
     assert sum(map(len, everything.values())) >= sum(map(len, grouped.values()))
+
+
+def test_top_evidence_without_building_the_rest_matches_the_full_ranking(kb: Knowledge) -> None:
+    text = "Responsibilities\n" + SUPPORT * 2 + "Handle billing inquiries and refunds by phone."
+    fast = classify(kb, text, None).top_evidence(5)
+    full = classify(kb, text, None)
+    ranked = sorted(full.evidence, key=lambda e: (-e.weight, e.start))[:5]
+    assert [(e.phrase, e.function, e.start, e.weight) for e in fast] == [
+        (e.phrase, e.function, e.start, e.weight) for e in ranked
+    ]
+    assert len(full.evidence) > 5

@@ -18,18 +18,31 @@ __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
+    "arrow_schema",
     "classify",
+    "classify_frame",
     "classify_records",
     "commands",
     "compare",
     "load_knowledge",
     "output_columns",
+    "spark_ddl",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxcs import commands
     from cxcs.api import classify, compare, load_knowledge
+    from cxcs.frames import classify_frame
     from cxcs.records import classify_records, output_columns
+    from cxcs.schema import arrow_schema, spark_ddl
+
+_LAZY = {
+    "classify_frame": "cxcs.frames",
+    "arrow_schema": "cxcs.schema",
+    "spark_ddl": "cxcs.schema",
+    "classify_records": "cxcs.records",
+    "output_columns": "cxcs.records",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -41,8 +54,8 @@ def __getattr__(name: str) -> Any:
         from cxcs import api
 
         return getattr(api, name)
-    if name in {"classify_records", "output_columns"}:
-        from cxcs import records
+    if name in _LAZY:
+        from importlib import import_module
 
-        return getattr(records, name)
+        return getattr(import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'cxcs' has no attribute {name!r}")

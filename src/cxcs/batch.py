@@ -27,10 +27,11 @@ from cxcs.records import (
     RowMaker,
     csv_cell,
     failed,
+    has_lone_surrogate,
     kept_column,
     row_from_mapping,
 )
-from cxcs.safe_text import has_surrogates, writable
+from cxcs.safe_text import writable
 
 _T = TypeVar("_T")
 
@@ -117,7 +118,9 @@ def parse_jsonl_line(line_no: int, raw: bytes, fields: Fields) -> Row | None:
         return failed(line_no, None, "bad_json", f"bad JSON: {exc}")
     if not isinstance(record, dict):
         return failed(line_no, None, "not_object", "each line must be a JSON object")
-    return row_from_mapping(line_no, record, fields)
+    # Valid UTF-8 decodes to no lone surrogate; only a JSON escape (\ud800) can make one.
+    escaped = b"\\ud" in raw or b"\\uD" in raw
+    return row_from_mapping(line_no, record, fields, unicode_checked=not escaped)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,11 +226,11 @@ def _csv_rows(
             row_id = record.get(fields.id_field)
             yield failed(start, row_id, "extra_fields", "more fields than the header has")
             continue
-        if any(has_surrogates(v) for v in record.values() if isinstance(v, str)):
+        if any(has_lone_surrogate(v) for v in record.values()):
             raw_id = record.get(fields.id_field)
             yield failed(start, writable(raw_id) if raw_id else None, "not_utf8", "not valid UTF-8")
             continue
-        yield row_from_mapping(start, record, fields)
+        yield row_from_mapping(start, record, fields, unicode_checked=True)
 
 
 def _chain_first(first: _T, rest: Iterable[_T]) -> Iterator[_T]:
@@ -239,12 +242,14 @@ def _chain_first(first: _T, rest: Iterable[_T]) -> Iterator[_T]:
 def read_parquet(
     path: str, fields: Fields, progress: Callable[[int], None] | None = None
 ) -> Iterator[Row]:
-    """Rows of a Parquet file (``line`` is the 1-based row number)."""
-    from cxcs.parquet import iter_records
+    """Rows of a Parquet file (``line`` is the 1-based row number). Progress is reported in
+    bytes of the file, spread evenly over its rows."""
+    from cxcs.parquet import iter_records, row_count
 
+    per_row = Path(path).stat().st_size // max(1, row_count(path)) if progress else 0
     for line, record in enumerate(iter_records(path), start=1):
         if progress is not None:
-            progress(1)
+            progress(per_row)
         yield row_from_mapping(line, record, fields)
 
 

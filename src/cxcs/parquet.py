@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cxcs.errors import OutputError, UsageError
+from cxcs.errors import InputError, OutputError, UsageError
 
 BATCH_ROWS = 1024
 """Rows read per Parquet batch, and written per row group slice."""
@@ -31,20 +31,27 @@ def _pyarrow() -> Any:
     return pyarrow
 
 
+def _open(path: str) -> Any:
+    pa = _pyarrow()
+    try:
+        return pa.parquet.ParquetFile(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
+
+
 def field_names(path: str) -> list[str]:
     """The column names of a Parquet file."""
-    pa = _pyarrow()
-    return list(pa.parquet.ParquetFile(path).schema_arrow.names)
+    return list(_open(path).schema_arrow.names)
+
+
+def row_count(path: str) -> int:
+    """How many rows a Parquet file holds (from its footer)."""
+    return int(_open(path).metadata.num_rows)
 
 
 def iter_records(path: str) -> Iterator[dict[str, Any]]:
     """The rows of a Parquet file as dicts, read a batch at a time."""
-    pa = _pyarrow()
-    try:
-        handle = pa.parquet.ParquetFile(path)
-    except (OSError, pa.ArrowException) as exc:
-        raise UsageError(f"{path}: not a readable Parquet file ({exc})") from None
-    for batch in handle.iter_batches(batch_size=BATCH_ROWS):
+    for batch in _open(path).iter_batches(batch_size=BATCH_ROWS):
         yield from batch.to_pylist()
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from cxcs.errors import InputError, UsageError
 from cxcs.safe_text import csv_cell as safe_csv_cell
-from cxcs.safe_text import has_surrogates, writable
+from cxcs.safe_text import writable
 
 if TYPE_CHECKING:
     from cxcs.models.classify import Classification
@@ -136,29 +136,48 @@ def _kept(record: Mapping[str, Any], fields: Fields) -> dict[str, Any] | None:
     return kept
 
 
-def _unwritable_field(values: tuple[tuple[str, object], ...]) -> str | None:
+def has_lone_surrogate(value: object) -> bool:
+    """Whether ``value`` is a string holding a lone surrogate (ASCII is checked in O(1);
+    encoding is five times faster than a regular-expression search)."""
+    if not isinstance(value, str) or value.isascii():
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _unwritable_field(fields: Fields, row_id: object, title: object, text: object) -> str | None:
     """Why a row cannot be written back (a lone surrogate, e.g. from a JSON ``\\ud800``
     escape, in a field it uses), or None."""
-    for name, value in values:
-        if isinstance(value, str) and has_surrogates(value):
+    for name, value in (
+        (fields.id_field, row_id),
+        (fields.title_field or "title", title),
+        (" / ".join(fields.text_fields), text),
+    ):
+        if has_lone_surrogate(value):
             return f"not valid Unicode: field {name} holds a lone surrogate"
     return None
 
 
-def row_from_mapping(line: int, record: Mapping[str, Any], fields: Fields) -> Row:
-    """The row for one input record (an error row when it has no usable text)."""
+def row_from_mapping(
+    line: int, record: Mapping[str, Any], fields: Fields, *, unicode_checked: bool = False
+) -> Row:
+    """The row for one input record (an error row when it has no usable text).
+
+    ``unicode_checked``: the caller knows no field holds a lone surrogate (e.g. the JSON
+    line had no ``\\u`` escape of one), so the check is skipped.
+    """
     kept = _kept(record, fields)
     row_id = _id_of(record.get(fields.id_field))
     text = _pick(record, fields.text_fields)
     title = record.get(fields.title_field) if fields.title_field else None
-    unwritable = _unwritable_field(
-        (
-            (fields.id_field, row_id),
-            (fields.title_field or "title", title),
-            (" / ".join(fields.text_fields), text),
-        )
-    )
-    if unwritable is not None:
+    if not unicode_checked and (
+        has_lone_surrogate(text) or has_lone_surrogate(title) or has_lone_surrogate(row_id)
+    ):
+        unwritable = _unwritable_field(fields, row_id, title, text)
+        assert unwritable is not None
         row_id = writable(row_id) if row_id else row_id
         return failed(line, row_id, "not_unicode", unwritable, kept)
     if text is None:
@@ -166,12 +185,12 @@ def row_from_mapping(line: int, record: Mapping[str, Any], fields: Fields) -> Ro
         return failed(line, row_id, "no_text", f"no text (looked for field {looked})", kept)
     if not isinstance(text, str):
         return failed(line, row_id, "text_not_string", "text field is not a string", kept)
-    if not text.strip():
+    if not text or text.isspace():
         return failed(line, row_id, "empty_text", "text is empty", kept)
     if "\x00" in text:
         message = "text contains NUL bytes (binary data)"
         return failed(line, row_id, "binary_text", message, kept)
-    title = title.strip() if isinstance(title, str) and title.strip() else None
+    title = (title.strip() or None) if isinstance(title, str) else None
     truncated = len(text) > MAX_ROW_CHARS
     return Row(line, row_id, title, text[:MAX_ROW_CHARS], truncated=truncated, kept=kept)
 
@@ -263,9 +282,7 @@ def csv_cell(value: Any) -> Any:
 
 def top_evidence(result: Classification) -> str:
     """The heaviest matched phrases as one string: ``phrase (function +w.ww); ...``."""
-    import heapq
-
-    top = heapq.nlargest(TOP_EVIDENCE, result.evidence, key=lambda e: e.weight)
+    top = result.top_evidence(TOP_EVIDENCE)  # builds only these (evidence is built lazily)
     return "; ".join(f"{e.phrase} ({e.function} {e.weight:+.2f})" for e in top)
 
 

@@ -136,9 +136,10 @@ def find(
     return located, markers, cues
 
 
-Pending = tuple[str, tuple[tuple[int, float], ...], float, str, str, int, int, str, str]
+Pending = tuple[str, tuple[tuple[int, float], ...], float, str, str, int, int, str, str, str]
 """A match for one function before the model scales it: function, ``(feature group,
-weight)`` parts, section/repeat factor, phrase, section, start, end, source, posting."""
+weight)`` parts, section/repeat factor, phrase, section, start, end, source, posting, and
+the text snippets are cut from (the posting with HTML blanked; offsets are the same)."""
 
 
 @dataclass
@@ -160,10 +161,12 @@ def scan(
     signals: Signals,
     source: str,
     posting: str,
+    context: str | None = None,
 ) -> Analysis:
     """Match phrases (and, for a body, section words) and tally them by feature group."""
     pieces, stems = tokenize(lower_keep_offsets(text))
     body = source == "body"
+    shown = posting if context is None else context
     limits = signals.thresholds
     located, markers, cues = find(pieces, stems, lexicon, limits.max_repeats, body)
     sections = build_sections(text, markers, cues) if body else None
@@ -201,7 +204,18 @@ def scan(
                 tallies[(function, where)] += summed * factor
                 parts = ((where, summed),)
             evidence.append(
-                (function, parts, factor, entry.phrase, section, begin, finish, source, posting)
+                (
+                    function,
+                    parts,
+                    factor,
+                    entry.phrase,
+                    section,
+                    begin,
+                    finish,
+                    source,
+                    posting,
+                    shown,
+                )
             )
     return Analysis(dict(tallies), dict(frames), evidence, sections, len(stems))
 
@@ -262,7 +276,7 @@ def _analyse(
         if title:  # a detected title: its evidence offsets index the posting itself
             title_offset = clean.find(title)  # the context ends with the title's line
             title_context = text[: title_offset + len(title)]
-    body_found = scan(body, body_offset, lexicon, signals, "body", text)
+    body_found = scan(body, body_offset, lexicon, signals, "body", text, clean)
     title_found = (
         scan(title, title_offset, lexicon, signals, "title", title_context or title)
         if title
@@ -348,7 +362,7 @@ def classify(
             body_points[function] += value
     result = _decide(probabilities, points, classes, signals, model, words, bool(title))
     evidence = [*(title_found.evidence if title_found else ()), *body_found.evidence]
-    lazy = LazyEvidence(_evidence_builder(evidence, model, tallies))
+    lazy = LazyEvidence(*_evidence_builder(evidence, model, tallies))
     title_check = _title_check(title, title_found, body_points, classes, signals) if title else None
     return Classification.model_construct(
         **result,
@@ -362,16 +376,18 @@ def classify(
 
 def _evidence_builder(
     pending: list[Pending], model: Model, tallies: dict[tuple[str, int], float]
-) -> Callable[[], tuple[Evidence, ...]]:
-    """A function that builds the evidence: each match's weight is its share of its
-    function's score — per feature group, the group's learned weight times the group's
-    squashed tally, split over the group's matches by raw weight. Matches that add nothing
-    are left out."""
+) -> tuple[Callable[[], tuple[Evidence, ...]], Callable[[int], list[Evidence]]]:
+    """Functions that build all the evidence, or only the heaviest items.
 
-    def build() -> tuple[Evidence, ...]:
+    Each match's weight is its share of its function's score: per feature group, the group's
+    learned weight times the group's squashed tally, split over the group's matches by raw
+    weight. Matches that add nothing are left out.
+    """
+
+    def weights() -> list[float]:
         factors: dict[tuple[str, int], float] = {}
-        kept: list[Evidence] = []
-        for function, parts, factor, phrase, section, start, end, source, posting in pending:
+        found: list[float] = []
+        for function, parts, factor, *_ in pending:
             weight = 0.0
             for group, raw in parts:
                 key = (function, group)
@@ -381,23 +397,27 @@ def _evidence_builder(
                     slope = squash(total) / total if total else 1.0
                     scale = factors[key] = model.weights(function).groups[group] * slope
                 weight += scale * raw
-            if weight:
-                kept.append(
-                    Evidence(
-                        phrase,
-                        function,
-                        section,
-                        weight * factor,
-                        start,
-                        end,
-                        posting[start:end],
-                        source,
-                        posting,
-                    )
-                )
-        return tuple(kept)
+            found.append(weight * factor)
+        return found
 
-    return build
+    def item(index: int, weight: float) -> Evidence:
+        function, _, _, phrase, section, start, end, source, posting, shown = pending[index]
+        return Evidence(
+            phrase, function, section, weight, start, end, posting[start:end], source, shown
+        )
+
+    def build() -> tuple[Evidence, ...]:
+        return tuple(item(i, w) for i, w in enumerate(weights()) if w)
+
+    def top(limit: int) -> list[Evidence]:
+        import heapq
+
+        found = weights()
+        best = heapq.nlargest(limit, (i for i, w in enumerate(found) if w), key=found.__getitem__)
+        ranked = sorted(best, key=lambda i: (-found[i], pending[i][5]))
+        return [item(i, found[i]) for i in ranked]
+
+    return build, top
 
 
 def _decide(

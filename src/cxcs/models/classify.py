@@ -44,11 +44,22 @@ class LazyEvidence(Sequence["Evidence"]):
     hundred items per posting would cost a tenth of the classification. Reads like a tuple;
     pickles as one."""
 
-    __slots__ = ("_build", "_items")
+    __slots__ = ("_build", "_items", "_top")
 
-    def __init__(self, build: Callable[[], tuple[Evidence, ...]]) -> None:
+    def __init__(
+        self,
+        build: Callable[[], tuple[Evidence, ...]],
+        top: Callable[[int], list[Evidence]] | None = None,
+    ) -> None:
         self._build: Callable[[], tuple[Evidence, ...]] | None = build
         self._items: tuple[Evidence, ...] | None = None
+        self._top = top
+
+    def top(self, limit: int) -> list[Evidence]:
+        """The ``limit`` heaviest items, heaviest first, without building the rest."""
+        if self._items is None and self._top is not None:
+            return self._top(limit)
+        return sorted(self._all(), key=lambda e: (-e.weight, e.start))[:limit]
 
     def _all(self) -> tuple[Evidence, ...]:
         if self._items is None:
@@ -137,6 +148,12 @@ class Classification(Frozen):
     chars_read: int
     truncated: bool = False
     reason: str
+
+    def top_evidence(self, limit: int = 5) -> list[Evidence]:
+        """The ``limit`` matches that added most, heaviest first (cheap: builds only those)."""
+        if isinstance(self.evidence, LazyEvidence):
+            return self.evidence.top(limit)
+        return sorted(self.evidence, key=lambda e: (-e.weight, e.start))[:limit]
 
     def evidence_by_function(self, limit: int | None = 3) -> dict[str, list[Evidence]]:
         """Evidence grouped by function (the label first, then by total contribution), each

@@ -1,0 +1,132 @@
+"""Classify a pandas DataFrame of postings: one output row per input row, flat columns.
+
+``classify_frame`` is :func:`cxcs.records.classify_records` over the frame's rows, returned
+as a frame with the columns of :func:`cxcs.records.output_columns` (scores flat, as
+``score_<function>``) and the nullable dtypes of :func:`cxcs.schema.pandas_dtypes`, fixed
+whatever the input. Needs pandas (``pip install 'cxcs[dask]'`` or ``'cxcs[spark]'``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from cxcs.errors import UsageError
+
+if TYPE_CHECKING:
+    from cxcs.models.knowledge import Knowledge
+
+__all__ = ["classify_frame", "empty_frame"]
+
+_NO_ID = "\x00no id column"
+"""The id field asked of records when the frame has no id column (no record has it)."""
+
+
+def classify_frame(
+    df: Any,
+    *,
+    text_col: str | Sequence[str] = "text",
+    id_col: str | None = "id",
+    title_col: str | None = "title",
+    keep: Sequence[str] = (),
+    kb: Knowledge | None = None,
+    errors: Literal["record", "raise"] = "record",
+) -> Any:
+    """Classify every row of the pandas DataFrame ``df``; return a frame of output rows.
+
+    The result has ``df``'s index (so ``df.join(result)`` lines up), the columns of
+    ``output_columns(kb)`` in order, then the ``keep`` columns copied from ``df`` (renamed
+    ``input_<name>`` when they clash). ``line`` is the row's 1-based position in ``df``.
+    ``text_col`` may name several columns: the first with a value is classified. A
+    ``title_col`` that ``df`` lacks (the default ``title``) means the title is detected from
+    the text's first line. Missing values (``None``, ``NaN``, ``NA``) count as absent; a row
+    without usable text becomes an error row (``error_code``, ``error``) unless
+    ``errors="raise"``.
+    """
+    from cxcs.records import classify_records, kept_column, output_columns
+
+    texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
+    _check_columns(df, texts, id_col, title_col, keep)
+    if kb is None:
+        from cxcs.knowledge.load import load_knowledge
+
+        kb = load_knowledge()
+    if title_col is not None and title_col not in df.columns:
+        title_col = None
+    names = [n for n in dict.fromkeys((id_col, title_col, *texts)) if n is not None]
+    rows = classify_records(
+        _records(df, names, id_col),
+        kb=kb,
+        id_field=id_col or _NO_ID,
+        title_field=title_col,
+        text_fields=texts,
+        errors=errors,
+    )
+    out = _frame(list(rows), kb)
+    out.index = df.index
+    columns = output_columns(kb)
+    for name in keep:
+        out[kept_column(name, columns)] = df[name]
+    return out
+
+
+def empty_frame(kb: Knowledge) -> Any:
+    """A frame with no rows and the output columns and dtypes (a ``meta`` for Dask)."""
+    return _frame([], kb)
+
+
+def _check_columns(
+    df: Any, texts: Sequence[str], id_col: str | None, title_col: str | None, keep: Sequence[str]
+) -> None:
+    present = set(df.columns)
+    if not texts or not any(t in present for t in texts):
+        raise UsageError(
+            f"the frame has no text column (looked for {' / '.join(texts)}; "
+            f"found {', '.join(map(str, df.columns)) or 'nothing'})"
+        )
+    missing = [n for n in (id_col, *keep) if n is not None and n not in present]
+    if missing:
+        raise UsageError(f"the frame has no column {', '.join(map(repr, missing))}")
+    if title_col is not None and title_col != "title" and title_col not in present:
+        raise UsageError(f"the frame has no title column {title_col!r}")
+
+
+def _records(df: Any, names: list[str], id_col: str | None) -> Iterator[dict[str, object]]:
+    """The frame's rows as plain dicts of plain Python values (missing values dropped).
+
+    A whole-number float id is written as an integer: pandas stores an integer column with
+    a missing value as floats, and ``17.0`` was the id ``17``.
+    """
+    present = [n for n in names if n in df.columns]
+    columns = [df[n].tolist() for n in present]
+    if id_col in present and df[id_col].dtype.kind == "f":
+        index = present.index(id_col)
+        columns[index] = [_whole(v) for v in columns[index]]
+    for values in zip(*columns, strict=True):
+        yield {n: v for n, v in zip(present, values, strict=True) if not _missing(v)}
+
+
+def _whole(value: object) -> object:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _missing(value: object) -> bool:
+    """None, NaN, pandas NA or NaT: a cell with no value."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return type(value).__name__ in {"NAType", "NaTType"}
+
+
+def _frame(rows: list[dict[str, object]], kb: Knowledge) -> Any:
+    import pandas as pd
+
+    from cxcs.schema import pandas_dtypes
+
+    dtypes = pandas_dtypes(kb)
+    frame = pd.DataFrame.from_records(rows, columns=list(dtypes)) if rows else None
+    if frame is None:
+        frame = pd.DataFrame({name: pd.Series([], dtype=object) for name in dtypes})
+    return frame.astype(dtypes)

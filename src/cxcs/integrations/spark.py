@@ -1,0 +1,143 @@
+"""Classify a Spark DataFrame of postings with ``mapInPandas``.
+
+::
+
+    from cxcs.integrations.spark import classify_spark
+
+    labels = classify_spark(spark.read.parquet("postings/"), text_col="description")
+    labels.write.mode("overwrite").parquet("labels/")
+
+Each output row is the row ``cxcs classify --batch`` writes for the same posting (the
+columns of :func:`cxcs.schema.spark_ddl`), except ``line``, which is null: a distributed
+frame has no line numbers and Spark does not keep input order, so keep an id column. The
+knowledge base is loaded on the driver and broadcast; workers check they run the same cxcs
+version and never read knowledge files or write a cache. A row without usable text becomes
+an error row (``error_code``) instead of failing the job. Needs pandas and pyarrow on the
+workers (``pip install 'cxcs[spark]'``); pyspark comes with the platform.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cxcs.errors import UsageError
+from cxcs.integrations.ship import ShippedKnowledge, ship, unship
+
+if TYPE_CHECKING:
+    from cxcs.models.knowledge import Knowledge
+
+__all__ = ["classify_spark", "spark_schema"]
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Which input columns the mapped function reads."""
+
+    texts: tuple[str, ...]
+    id_col: str | None
+    title_col: str | None
+    keep: tuple[str, ...]
+
+
+def classify_spark(
+    df: Any,
+    *,
+    text_col: str | Sequence[str] = "text",
+    id_col: str | None = "id",
+    title_col: str | None = "title",
+    keep: Sequence[str] = (),
+    kb: Knowledge | None = None,
+) -> Any:
+    """A lazy Spark DataFrame of output rows, one per row of ``df`` (order not kept).
+
+    Columns are ``spark_ddl(kb)``'s, then the ``keep`` columns of ``df`` with their types
+    (renamed ``input_<name>`` when they clash). The id column is read as a string, as the
+    CLI writes it. ``title_col`` absent from ``df`` (the default ``title``) means the title
+    is detected from the text. ``kb`` defaults to the shipped knowledge base.
+    """
+    if kb is None:
+        from cxcs.knowledge.load import load_knowledge
+
+        kb = load_knowledge()
+    texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
+    present = set(df.columns)
+    if not any(t in present for t in texts):
+        raise UsageError(f"the DataFrame has no text column (looked for {' / '.join(texts)})")
+    missing = [n for n in (id_col, *keep) if n is not None and n not in present]
+    if missing:
+        raise UsageError(f"the DataFrame has no column {', '.join(map(repr, missing))}")
+    if title_col is not None and title_col not in present:
+        if title_col != "title":
+            raise UsageError(f"the DataFrame has no title column {title_col!r}")
+        title_col = None
+    columns = _Columns(tuple(t for t in texts if t in present), id_col, title_col, tuple(keep))
+    selected = _selection(df, columns)
+    schema = spark_schema(kb, [df.schema[name] for name in keep])
+    mapped = functools.partial(_classify_batches, _broadcast(df, ship(kb)), columns)
+    return selected.mapInPandas(mapped, schema)
+
+
+def spark_schema(kb: Knowledge, kept: Sequence[Any] = ()) -> Any:
+    """The output rows as a ``pyspark.sql.types.StructType`` (plus ``kept`` input fields)."""
+    from pyspark.sql import types as t
+
+    from cxcs.records import kept_column, output_columns
+    from cxcs.schema import column_types
+
+    kinds = {
+        "string": t.StringType(),
+        "int64": t.LongType(),
+        "float64": t.DoubleType(),
+        "bool": t.BooleanType(),
+    }
+    fields = [t.StructField(n, kinds[k], True) for n, k in column_types(kb).items()]
+    names = output_columns(kb)
+    fields += [t.StructField(kept_column(f.name, names), f.dataType, True) for f in kept]
+    return t.StructType(fields)
+
+
+def _selection(df: Any, columns: _Columns) -> Any:
+    """Only the columns the workers need; the id as a string (as JSON ids are)."""
+    from pyspark.sql import functions as f
+
+    names = [n for n in dict.fromkeys((columns.id_col, columns.title_col, *columns.texts)) if n]
+    picked = [f.col(n).cast("string").alias(n) if n == columns.id_col else f.col(n) for n in names]
+    picked += [f.col(n) for n in columns.keep if n not in names]
+    return df.select(*picked)
+
+
+def _broadcast(df: Any, shipped: ShippedKnowledge) -> Any:
+    """A broadcast of ``shipped``, or ``shipped`` itself where there is no SparkContext.
+
+    Spark Connect (Databricks shared and serverless compute) has no broadcast variables; the
+    payload then travels inside the mapped function, once per task.
+    """
+    try:
+        context = df.sparkSession.sparkContext
+    except Exception:  # Spark Connect raises when asked for a SparkContext
+        return shipped
+    return context.broadcast(shipped)
+
+
+def _classify_batches(source: Any, columns: _Columns, batches: Iterator[Any]) -> Iterator[Any]:
+    """The mapped function: each pandas batch in, its output rows out (runs on workers)."""
+    import pandas as pd
+
+    from cxcs.frames import classify_frame
+
+    shipped = source if isinstance(source, ShippedKnowledge) else source.value
+    kb = unship(shipped)
+    for batch in batches:
+        out = classify_frame(
+            batch,
+            text_col=columns.texts,
+            id_col=columns.id_col,
+            title_col=columns.title_col,
+            keep=columns.keep,
+            kb=kb,
+        )
+        out["line"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
+        yield out.reset_index(drop=True)

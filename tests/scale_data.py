@@ -1,0 +1,114 @@
+"""Postings and the CLI's own answers for them, shared by the frame, Dask and Spark tests.
+
+The postings are the repository's labelled samples and held-out set (never the shared
+evaluation postings), some without a title, plus rows no engine may choke on. The reference
+answer for every row comes from running ``cxcs classify --batch`` on the same file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support import REPO, run_subprocess
+
+BAD_ROWS: list[dict[str, Any]] = [
+    {"id": "bad-missing", "title": "Support Agent"},
+    {"id": "bad-null", "title": "Support Agent", "description": None},
+    {"id": "bad-blank", "description": "   \n\t "},
+    {"id": "bad-nul", "description": "Answer tickets\x00 and calls"},
+]
+"""Rows without usable text: each must become an error row, never stop the job."""
+BAD_CODES = {"bad-missing": "no_text", "bad-null": "no_text", "bad-blank": "empty_text"}
+
+
+def postings() -> list[dict[str, Any]]:
+    """Good postings (every fifth without its title) with the bad rows spread among them."""
+    rows: list[dict[str, Any]] = []
+    for name in ("samples/postings_a.jsonl", "samples/postings_b.jsonl", "holdout/postings.jsonl"):
+        with (REPO / "tests" / name).open(encoding="utf-8") as handle:
+            rows.extend(json.loads(line) for line in handle if line.strip())
+    rows = [
+        {k: r[k] for k in ("id", "title", "description") if k != "title" or i % 5}
+        for i, r in enumerate(rows)
+    ]
+    for offset, bad in enumerate(BAD_ROWS):
+        rows.insert(17 + 31 * offset, bad)
+    return rows
+
+
+def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
+    """``rows`` as a JSONL file."""
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def cli_rows(path: Path) -> list[dict[str, Any]]:
+    """What ``cxcs classify --batch PATH`` writes, one dict per output line."""
+    done = run_subprocess(
+        "classify",
+        "--batch",
+        str(path),
+        "--text-field",
+        "description",
+        "-f",
+        "jsonl",
+        timeout=120,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def by_id(rows: list[dict[str, Any]], *, line: bool = True) -> dict[str, dict[str, Any]]:
+    """Rows keyed by id (ids are unique here); without ``line`` when ``line`` is false."""
+    keyed = {str(r["id"]): {k: v for k, v in r.items() if line or k != "line"} for r in rows}
+    assert len(keyed) == len(rows), "ids must be unique"
+    return keyed
+
+
+@pytest.fixture(scope="session")
+def posting_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shared postings as a JSONL file."""
+    return write_jsonl(tmp_path_factory.mktemp("postings") / "postings.jsonl", postings())
+
+
+@pytest.fixture(scope="session")
+def reference(posting_file: Path) -> list[dict[str, Any]]:
+    """The CLI's rows for ``posting_file``: what every engine must reproduce."""
+    rows = cli_rows(posting_file)
+    assert len(rows) == len(postings())
+    errors = {r["id"]: r["error_code"] for r in rows if r["error_code"] is not None}
+    assert set(errors) == {r["id"] for r in BAD_ROWS}
+    assert all(errors[k] == code for k, code in BAD_CODES.items())
+    return rows
+
+
+def readme_recipe(engine: str) -> str:
+    """The README's Python recipe for ``engine`` (the block that imports its integration)."""
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Millions of postings", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    (block,) = [b for b in blocks if f"cxcs.integrations.{engine} import" in b]
+    return str(block)
+
+
+def run_recipe(code: str, cwd: Path) -> None:
+    """Run a README recipe as a script in ``cwd``, with the repository's samples there."""
+    import contextlib
+    import io
+    import os
+
+    (cwd / "tests").mkdir()
+    (cwd / "tests" / "samples").symlink_to(REPO / "tests" / "samples")
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(code, "README.md", "exec"), {"__name__": "__main__"})
+    finally:
+        os.chdir(here)

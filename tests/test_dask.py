@@ -1,0 +1,195 @@
+"""Dask on a 2-worker LocalCluster: the CLI's record for every id, bad rows included, a killed
+worker changing nothing, a failed job leaving no output, and nothing written in the workers'
+home."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cxcs.models.knowledge import Knowledge
+from tests.conftest import load_samples
+from tests.scale_data import (
+    by_id,
+    cli_rows,
+    posting_file,
+    postings,
+    readme_recipe,
+    reference,
+    run_recipe,
+    write_jsonl,
+)
+from tests.support import has_module, require
+
+__all__ = ["posting_file", "reference"]  # fixtures
+
+KILLER = '''
+"""Test helpers shipped to the Dask workers (a test module is not importable there)."""
+import os
+
+
+def kill_once(part, marker, victim, partition_info=None):
+    """Kill this worker process while it runs partition ``victim``, the first time only."""
+    if partition_info and partition_info["number"] == victim and not os.path.exists(marker):
+        open(marker, "w").close()
+        os._exit(1)
+    return part
+
+
+def fail_on(part, victim, partition_info=None):
+    """Raise while computing partition ``victim``."""
+    if partition_info and partition_info["number"] == victim:
+        raise RuntimeError("this partition fails")
+    return part
+
+
+def load_knowledge_here():
+    """What a naive integration does on a worker: load the knowledge files."""
+    from cxcs.knowledge.load import load_knowledge
+
+    return load_knowledge().origin.version
+'''
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path]]:
+    """A client on a 2-worker LocalCluster whose workers' home is an empty temporary dir."""
+    require(
+        has_module("distributed") and has_module("pandas") and has_module("pyarrow"),
+        "dask[distributed], pandas and pyarrow are not installed (pip install -e '.[scale-test]')",
+    )
+    from dask.distributed import Client, LocalCluster
+
+    home = tmp_path_factory.mktemp("dask-worker-home")
+    helpers = tmp_path_factory.mktemp("dask-helpers") / "scale_killer.py"
+    helpers.write_text(KILLER, encoding="utf-8")
+    # Empty values switch off this test run's private cache dir: the cache would go to $HOME.
+    env = {"HOME": str(home), "CXCS_CACHE_DIR": "", "XDG_CACHE_HOME": "", "CXCS_NO_CACHE": ""}
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, env=env
+        ) as local,
+        Client(local) as client,
+    ):
+        client.upload_file(str(helpers))
+        sys.path.insert(0, str(helpers.parent))
+        assert set(client.run(lambda: os.environ["HOME"]).values()) == {str(home)}
+        try:
+            yield client, home
+        finally:
+            sys.path.remove(str(helpers.parent))
+
+
+def _frame(rows: list[dict[str, Any]], partitions: int = 5) -> Any:
+    import dask.dataframe as dd
+    import pandas as pd
+
+    return dd.from_pandas(pd.DataFrame(rows), npartitions=partitions)
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path).to_pylist()
+
+
+def _helpers() -> Any:
+    """The module shipped to the workers, as this process sees it (the functions must be the
+    workers' module's, so that they pickle by reference)."""
+    import importlib
+
+    return importlib.import_module("scale_killer")
+
+
+def test_dask_frame_gives_the_cli_record_for_every_id(
+    cluster: tuple[Any, Path], reference: list[dict[str, Any]], kb: Knowledge, tmp_path: Path
+) -> None:
+    from cxcs.integrations.dask import classify_dask, write_parquet
+
+    _, home = cluster
+    labels = classify_dask(_frame(postings()), text_col="description", kb=kb)
+    write_parquet(labels, tmp_path / "labels")
+    rows = _read(tmp_path / "labels")
+    assert by_id(rows, line=False) == by_id(reference, line=False)
+    assert {r["line"] for r in rows} == {None}
+    assert {r["error_code"] for r in rows if r["id"].startswith("bad-")} >= {"no_text"}
+    assert list(home.iterdir()) == []
+
+
+def test_dask_jsonl_bag_gives_the_cli_record_with_line_numbers(
+    cluster: tuple[Any, Path], kb: Knowledge, tmp_path: Path
+) -> None:
+    from cxcs.integrations.dask import classify_jsonl, records_frame, write_parquet
+
+    _, home = cluster
+    rows = postings()
+    first = write_jsonl(tmp_path / "a.jsonl", rows[:70])
+    second = tmp_path / "b.jsonl"
+    lines = [json.dumps(r) for r in rows[70:]]
+    lines[3:3] = ["", '{"id": "broken", "description": ', "[1, 2]"]  # blank, bad JSON, no object
+    second.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    bag = classify_jsonl([first, second], text_fields=("description",), kb=kb)
+    assert bag.npartitions == 2
+    got = bag.compute()
+    assert got == cli_rows(first) + cli_rows(second)
+    assert [r["error_code"] for r in got[70 + 3 : 70 + 5]] == ["bad_json", "not_object"]
+    write_parquet(records_frame(bag, kb), tmp_path / "labels")
+    assert _read(tmp_path / "labels") == got
+    assert list(home.iterdir()) == []
+
+
+def test_dask_killed_worker_gives_identical_output(
+    cluster: tuple[Any, Path], reference: list[dict[str, Any]], kb: Knowledge, tmp_path: Path
+) -> None:
+    from cxcs.frames import empty_frame
+    from cxcs.integrations.dask import classify_dask, write_parquet
+
+    marker = tmp_path / "killed"
+    labels = classify_dask(_frame(postings()), text_col="description", kb=kb)
+    doomed = labels.map_partitions(_helpers().kill_once, str(marker), 2, meta=empty_frame(kb))
+    write_parquet(doomed, tmp_path / "labels")
+    assert marker.exists(), "no worker was killed"
+    assert by_id(_read(tmp_path / "labels"), line=False) == by_id(reference, line=False)
+
+
+def test_dask_failed_job_leaves_no_partial_output(
+    cluster: tuple[Any, Path], kb: Knowledge, tmp_path: Path
+) -> None:
+    from cxcs.frames import empty_frame
+    from cxcs.integrations.dask import classify_dask, write_parquet
+
+    labels = classify_dask(_frame(postings()[:40], 4), text_col="description", kb=kb)
+    failing = labels.map_partitions(_helpers().fail_on, 2, meta=empty_frame(kb))
+    with pytest.raises(RuntimeError, match="this partition fails"):
+        write_parquet(failing, tmp_path / "labels")
+    assert list(tmp_path.iterdir()) == []
+    write_parquet(labels, tmp_path / "labels")
+    before = _read(tmp_path / "labels")
+    with pytest.raises(RuntimeError, match="this partition fails"):
+        write_parquet(failing, tmp_path / "labels", overwrite=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["labels"]
+    assert _read(tmp_path / "labels") == before
+
+
+def test_dask_worker_home_check_can_fail(cluster: tuple[Any, Path]) -> None:
+    """Control: loading knowledge on a worker does write under its home (so the checks above
+    would see it)."""
+    client, home = cluster
+    assert set(client.run(_helpers().load_knowledge_here).values())
+    assert list(home.rglob("*.json"))
+    for path in sorted(home.rglob("*"), reverse=True):
+        path.rmdir() if path.is_dir() else path.unlink()
+
+
+def test_readme_dask_recipe_runs(cluster: tuple[Any, Path], tmp_path: Path) -> None:
+    run_recipe(readme_recipe("dask"), tmp_path)
+    rows = _read(tmp_path / "labels-dask")
+    assert [r["id"] for r in rows] == [r["id"] for r in load_samples()]
+    assert {r["error_code"] for r in rows} == {None}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["labels-dask", "tests"]

@@ -1,0 +1,139 @@
+"""classify_records and classify_frame against the CLI, row by row; the schema as data."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cxcs.errors import UsageError
+from cxcs.integrations.ship import WorkerMismatchError, ship, unship
+from cxcs.models.knowledge import Knowledge
+from cxcs.records import classify_records, output_columns
+from cxcs.schema import column_types, spark_ddl
+from tests.scale_data import BAD_ROWS, by_id, posting_file, postings, reference
+from tests.support import has_module, require
+
+__all__ = ["posting_file", "reference"]  # fixtures
+
+
+@pytest.fixture
+def pd() -> Any:
+    require(has_module("pandas"), "pandas is not installed (pip install -e '.[scale-test]')")
+    import pandas
+
+    return pandas
+
+
+def _plain(frame: Any) -> list[dict[str, Any]]:
+    """A frame's rows as plain dicts, pandas' NA as None."""
+    return [
+        {k: (None if _is_na(v) else v) for k, v in row.items()} for row in frame.to_dict("records")
+    ]
+
+
+def _is_na(value: object) -> bool:
+    return type(value).__name__ == "NAType"
+
+
+def test_records_match_the_cli_row_by_row(reference: list[dict[str, Any]], kb: Knowledge) -> None:
+    rows = list(classify_records(postings(), kb=kb, text_fields=("description",)))
+    assert rows == reference
+    assert all(list(r) == output_columns(kb) for r in rows)
+
+
+def test_frame_matches_the_cli_row_by_row(
+    pd: Any, reference: list[dict[str, Any]], kb: Knowledge
+) -> None:
+    frame = pd.DataFrame(postings())
+    frame.index = frame.index * 10 + 7  # any index: the result keeps it
+    out = classify_frame_(frame, kb)
+    assert list(out.index) == list(frame.index)
+    assert list(out.columns) == output_columns(kb)
+    assert _plain(out) == reference
+
+
+def classify_frame_(frame: Any, kb: Knowledge, **options: Any) -> Any:
+    import cxcs
+
+    return cxcs.classify_frame(frame, text_col="description", kb=kb, **options)
+
+
+def test_frame_dtypes_are_fixed_whatever_the_input(pd: Any, kb: Knowledge) -> None:
+    good = classify_frame_(pd.DataFrame(postings()[:3]), kb)
+    bad = classify_frame_(pd.DataFrame(BAD_ROWS), kb)
+    empty = classify_frame_(pd.DataFrame({"id": [], "description": []}), kb)
+    assert dict(good.dtypes) == dict(bad.dtypes) == dict(empty.dtypes)
+    assert str(good.dtypes["score_cx"]) == "Float64"
+    assert str(good.dtypes["title_mismatch"]) == "boolean"
+    assert bad["label"].isna().all() and bad["error_code"].notna().all()
+
+
+def test_frame_missing_values_and_kept_columns(pd: Any, kb: Knowledge) -> None:
+    frame = pd.DataFrame(
+        {
+            "id": [17, 18, None],
+            "description": ["Resolve customer tickets by phone and chat", float("nan"), "x"],
+            "title": [None, "Agent", None],
+            "region": ["north", "south", "east"],
+            "label": ["a", "b", "c"],
+        }
+    )
+    out = classify_frame_(frame, kb, keep=["region", "label"])
+    assert list(out.columns) == [*output_columns(kb), "region", "input_label"]
+    assert list(out["region"]) == ["north", "south", "east"]
+    assert list(out["input_label"]) == ["a", "b", "c"]
+    assert out.loc[0, "id"] == "17" and out.loc[0, "error_code"] is pd.NA
+    assert out.loc[1, "error_code"] == "no_text"
+    assert out.loc[2, "id"] is pd.NA
+
+
+def test_frame_names_missing_columns(pd: Any, kb: Knowledge) -> None:
+    frame = pd.DataFrame({"id": ["1"], "body": ["text"]})
+    with pytest.raises(UsageError, match="no text column"):
+        classify_frame_(frame, kb)
+    with pytest.raises(UsageError, match="'region'"):
+        classify_frame_(frame.rename(columns={"body": "description"}), kb, keep=["region"])
+
+
+def test_schema_is_the_row_schema(kb: Knowledge) -> None:
+    types = column_types(kb)
+    assert list(types) == output_columns(kb)
+    assert {types[f"score_{f}"] for f in kb.functions} == {"float64"}
+    assert types["line"] == "int64" and types["truncated"] == "bool" and types["id"] == "string"
+    ddl = spark_ddl(kb)
+    assert ddl.startswith("`id` STRING, `line` BIGINT, `label` STRING")
+    assert ddl.count(", ") + 1 == len(types)
+
+
+def test_arrow_schema_round_trips_a_frame(pd: Any, kb: Knowledge, tmp_path: Path) -> None:
+    require(has_module("pyarrow"), "pyarrow is not installed (pip install -e '.[scale-test]')")
+    import pyarrow as pa
+
+    import cxcs
+
+    schema = cxcs.arrow_schema(kb)
+    assert schema.names == output_columns(kb)
+    frame = classify_frame_(pd.DataFrame([*postings()[:2], *BAD_ROWS]), kb)
+    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    assert table.schema.remove_metadata().equals(schema)
+    assert table.to_pylist() == _plain(frame)
+
+
+def test_shipped_knowledge_is_checked(kb: Knowledge, monkeypatch: pytest.MonkeyPatch) -> None:
+    shipped = ship(kb)
+    assert len(shipped.data) < 1_000_000
+    assert unship(shipped) == kb
+    damaged = dataclasses.replace(shipped, data=shipped.data[:-1] + b".", digest="0" * 64)
+    with pytest.raises(WorkerMismatchError, match="damaged"):
+        unship(dataclasses.replace(damaged, digest=shipped.digest[::-1]))
+    with pytest.raises(WorkerMismatchError, match="same cxcs wheel"):
+        unship(dataclasses.replace(shipped, tool_version="0.0.1", digest="1" * 64))
+    other = dataclasses.replace(shipped, kb_sha256="f" * 64, digest=shipped.digest)
+    monkeypatch.setattr("cxcs.integrations.ship._UNPICKLED", {})
+    with pytest.raises(WorkerMismatchError, match="another knowledge base"):
+        unship(other)
+    assert json.dumps(by_id(list(classify_records(BAD_ROWS, kb=unship(shipped)))))

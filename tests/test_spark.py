@@ -1,0 +1,184 @@
+"""Spark on local[2,4] (2 cores, a task may fail 4 times): the CLI's record for every id, bad
+rows included, a Python worker killed mid-job changing nothing, nothing written in the
+workers' home."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cxcs.models.knowledge import Knowledge
+from tests.conftest import load_samples
+from tests.scale_data import by_id, posting_file, readme_recipe, reference, run_recipe
+from tests.support import has_module, require
+
+__all__ = ["posting_file", "reference"]  # fixtures
+
+HELPERS = '''
+"""Test helpers shipped to the Spark workers (a test module is not importable there)."""
+import os
+
+
+def kill_once(marker, batches):
+    """Kill this Python worker in the middle of partition 1, on the task's first attempt."""
+    from pyspark import TaskContext
+
+    context = TaskContext.get()
+    for number, batch in enumerate(batches):
+        if number == 1 and context.partitionId() == 1 and context.attemptNumber() == 0:
+            open(marker, "w").close()
+            os._exit(1)
+        yield batch
+
+
+def load_knowledge_here(batches):
+    """What a naive integration does on a worker: load the knowledge files."""
+    from cxcs.knowledge.load import load_knowledge
+
+    for batch in batches:
+        load_knowledge()
+        yield batch
+'''
+
+INPUT_DDL = "id STRING, title STRING, description STRING"
+
+
+@dataclass(frozen=True)
+class Rig:
+    """The test run's SparkSession, its workers' home, the helper module and the JVM's cwd."""
+
+    session: Any
+    home: Path
+    helpers: Any
+    cwd: Path
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
+    """One local[2,4] SparkSession for the whole test run (starting one takes seconds)."""
+    require(
+        has_module("pyspark") and has_module("pandas") and has_module("pyarrow"),
+        "pyspark, pandas and pyarrow are not installed (pip install -e '.[scale-test]')",
+    )
+    require(shutil.which("java") is not None, "java is not installed (a JRE 17 or later)")
+    from pyspark.sql import SparkSession
+
+    home = tmp_path_factory.mktemp("spark-worker-home")
+    helpers = tmp_path_factory.mktemp("spark-helpers") / "scale_spark_helpers.py"
+    helpers.write_text(HELPERS, encoding="utf-8")
+    builder = (
+        SparkSession.builder.master("local[2,4]")
+        .appName("cxcs-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "16")
+        .config("spark.pyspark.python", sys.executable)
+        .config("spark.executorEnv.HOME", str(home))
+    )
+    # Empty values switch off this test run's private cache dir: the cache would go to $HOME.
+    for name in ("CXCS_CACHE_DIR", "XDG_CACHE_HOME", "CXCS_NO_CACHE"):
+        builder = builder.config(f"spark.executorEnv.{name}", "")
+    cwd = tmp_path_factory.mktemp("spark-cwd")
+    here = os.getcwd()
+    os.chdir(cwd)  # the JVM resolves relative paths against the directory it started in
+    try:
+        session = builder.getOrCreate()
+    finally:
+        os.chdir(here)
+    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.addPyFile(str(helpers))
+    sys.path.insert(0, str(helpers.parent))
+    try:
+        import scale_spark_helpers
+
+        yield Rig(session, home, scale_spark_helpers, cwd)
+    finally:
+        sys.path.remove(str(helpers.parent))
+        session.stop()
+
+
+def _postings(session: Any, path: Path) -> Any:
+    return session.read.json(str(path), schema=INPUT_DDL).repartition(4, "id")
+
+
+def _rows(frame: Any) -> list[dict[str, Any]]:
+    return [row.asDict() for row in frame.collect()]
+
+
+def test_spark_gives_the_cli_record_for_every_id(
+    spark: Rig, posting_file: Path, reference: list[dict[str, Any]], kb: Knowledge
+) -> None:
+    from cxcs.integrations.spark import classify_spark, spark_schema
+
+    session, home = spark.session, spark.home
+    labels = classify_spark(_postings(session, posting_file), text_col="description", kb=kb)
+    assert labels.schema == spark_schema(kb)
+    rows = _rows(labels)
+    assert by_id(rows, line=False) == by_id(reference, line=False)
+    assert {r["line"] for r in rows} == {None}
+    assert {r["kb_sha256"] for r in rows} == {kb.origin.sha256}
+    assert list(home.iterdir()) == []
+
+
+def test_spark_killed_worker_gives_identical_output(
+    spark: Rig,
+    posting_file: Path,
+    reference: list[dict[str, Any]],
+    kb: Knowledge,
+    tmp_path: Path,
+) -> None:
+    from cxcs.integrations.spark import classify_spark
+
+    session, home, helpers = spark.session, spark.home, spark.helpers
+    marker = tmp_path / "killed"
+    labels = classify_spark(_postings(session, posting_file), text_col="description", kb=kb)
+    doomed = labels.mapInPandas(functools.partial(helpers.kill_once, str(marker)), labels.schema)
+    doomed.write.mode("overwrite").parquet(str(tmp_path / "labels"))
+    assert marker.exists(), "no worker was killed"
+    rows = _rows(session.read.parquet(str(tmp_path / "labels")))
+    assert by_id(rows, line=False) == by_id(reference, line=False)
+    assert list(home.iterdir()) == []
+
+
+def test_spark_keeps_columns_and_reads_ids_as_strings(spark: Rig, kb: Knowledge) -> None:
+    from cxcs.integrations.spark import classify_spark
+
+    session = spark.session
+    frame = session.createDataFrame(
+        [(7, "Resolve customer tickets by phone and chat", "north"), (None, None, "south")],
+        "num BIGINT, body STRING, region STRING",
+    )
+    labels = classify_spark(frame, text_col="body", id_col="num", keep=["region"], kb=kb)
+    rows = sorted(_rows(labels), key=lambda r: r["region"])
+    assert [r["id"] for r in rows] == ["7", None]
+    assert [r["region"] for r in rows] == ["north", "south"]
+    assert rows[1]["error_code"] == "no_text" and rows[0]["error_code"] is None
+
+
+def test_spark_worker_home_check_can_fail(spark: Rig) -> None:
+    """Control: loading knowledge on a worker does write under its home (so the checks above
+    would see it)."""
+    session, home, helpers = spark.session, spark.home, spark.helpers
+    frame = session.createDataFrame([("x",)], "a STRING")
+    assert frame.mapInPandas(helpers.load_knowledge_here, frame.schema).count() == 1
+    assert list(home.rglob("*.json"))
+    for path in sorted(home.rglob("*"), reverse=True):
+        path.rmdir() if path.is_dir() else path.unlink()
+    assert os.listdir(home) == []
+
+
+def test_readme_spark_recipe_runs(spark: Rig, tmp_path: Path, kb: Knowledge) -> None:
+    session = spark.session
+    run_recipe(readme_recipe("spark"), spark.cwd)
+    rows = _rows(session.read.parquet(str(spark.cwd / "labels-spark")))
+    assert len(rows) == len(load_samples()) == 90
+    assert {r["error_code"] for r in rows} == {None}
+    assert {r["kb_sha256"] for r in rows} == {kb.origin.sha256}
