@@ -7,6 +7,7 @@ json``, one JSON error document), the documented exit status, and never drops a 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import pty
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from cxcs.errors import InputError
 from tests.support import (
     POSTING,
     Run,
@@ -380,3 +382,119 @@ def test_rows_written_by_helpers_are_what_batch_reads(tmp_path: Path) -> None:
             [{k: v for k, v in r.items() if k != "line"} for r in read_records(done.stdout)]
         )
     assert outs[0] == outs[1]
+
+
+# --------------------------------------------------------------------------- batch input hazards
+
+
+def test_output_that_is_the_input_file_is_refused(tmp_path: Path) -> None:
+    """``>> a.jsonl`` read its own records back for ever; ``-o a.jsonl`` replaced the input."""
+    source = write_rows(tmp_path / "a.jsonl", good_rows(3))
+    before = source.read_bytes()
+    (tmp_path / "link.jsonl").symlink_to(source)
+    command = cxcs_argv("classify", "--batch", str(source))
+    appended = completed(
+        subprocess.run(
+            ["sh", "-c", '"$@" >> "$0"', str(source), *command],
+            capture_output=True, text=True, env=subprocess_env(), timeout=60, check=False,
+        )
+    )  # fmt: skip
+    assert_failed(appended, 2, f"{source}: stdout is the input file itself")
+    for target in (source, tmp_path / "link.jsonl"):
+        done = completed(run_subprocess("classify", "--batch", str(source), "-o", str(target)))
+        assert_failed(done, 2, "is the input file itself")
+    assert source.read_bytes() == before
+    elsewhere = completed(
+        run_subprocess("classify", "--batch", str(source), "-o", str(tmp_path / "out.jsonl"))
+    )
+    assert elsewhere.code == 0, elsewhere.err
+
+
+def test_an_unterminated_csv_quote_is_reported_with_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It silently swallowed the following rows (labelled from their text) and exited 0."""
+    path = tmp_path / "rows.csv"
+    one_line = POSTING.strip().replace("\n", " ")
+    path.write_text(
+        f'text,id\n"{one_line}",1\n"Answer tickets,2\n{one_line},3\nOwn renewals,4\n',
+        encoding="utf-8",
+    )
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    assert run.code == 1, run.err
+    records = read_records(run.out)
+    assert [r["line"] for r in records] == [2, 3]
+    assert records[0]["error"] is None
+    assert records[1]["error_code"] == "bad_csv"
+    assert "a quote opened on line 3 is never closed" in records[1]["error"]
+    assert "cxcs: line 3: bad CSV: a quote opened on line 3" in run.err
+    closed_mid_field = tmp_path / "mid.csv"
+    closed_mid_field.write_text(
+        f'text,id\n"Answer tickets,1\n{one_line},2\n"x" y,3\n"{one_line}",4\n',
+        encoding="utf-8",
+    )
+    mid = run_cli(capsys, "classify", "--batch", str(closed_mid_field))
+    records = read_records(mid.out)
+    assert records[0]["line"] == 2 and "closes in the middle of a field" in records[0]["error"]
+    assert records[-1]["id"] == "4" and records[-1]["error"] is None  # the rest is read
+
+
+def test_an_over_long_batch_line_is_an_error_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 100 MB line cost 427 MB; now a line over MAX_LINE_BYTES is skipped, not held."""
+    from cxcs.inputs import MAX_LINE_BYTES
+
+    rows = good_rows(2)
+    huge = json.dumps({"id": "huge", "text": "x" * (MAX_LINE_BYTES + 10)}).encode() + b"\n"
+    path = write_rows(tmp_path / "rows.jsonl", [rows[0], huge, rows[1]])
+    for jobs in ("1", "2"):
+        run = run_cli(capsys, "classify", "--batch", str(path), "-j", jobs)
+        records = read_records(run.out)
+        assert [r["line"] for r in records] == [1, 2, 3]
+        assert records[1]["error_code"] == "line_too_long"
+        assert records[0]["error"] is None and records[2]["error"] is None
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+@pytest.mark.parametrize("kind", ["jsonl", "csv"])
+def test_endless_binary_batch_input_is_refused_in_bounded_memory(kind: str) -> None:
+    run = completed(
+        run_subprocess("classify", "--batch", "/dev/zero", "--input-format", kind, timeout=60)
+    )
+    assert_failed(run, 1, "/dev/zero: binary data (NUL bytes)")
+
+
+def test_an_endless_batch_line_stops_with_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text line with no end in sight (e.g. ``yes | tr -d '\\n'``) is not read for ever."""
+    import cxcs.inputs
+    from cxcs.inputs import bounded_lines
+
+    assert list(bounded_lines(io.BytesIO(b"y" * 5000), "s", limit=1000)) == [5000]
+    monkeypatch.setattr(cxcs.inputs, "MAX_SKIP_BYTES", 1000)
+    with pytest.raises(InputError, match="s: line 1 has no end"):
+        list(bounded_lines(io.BytesIO(b"y" * 5000), "s", limit=10))
+
+
+def test_a_csv_header_over_the_field_limit_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text("a" * 5_000_000 + ",text\n1,Answer tickets\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    assert_failed(run, 2, "CSV header is longer than 4,000,000 characters")
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text('"text,id\nAnswer tickets,1\n', encoding="utf-8")
+    assert_failed(run_cli(capsys, "classify", "--batch", str(quoted)), 2, "CSV header")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le"])
+def test_a_utf16_csv_is_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str
+) -> None:
+    """It got a misleading 'no text column' error that wrote NUL bytes to stderr."""
+    path = tmp_path / "rows.csv"
+    path.write_text("text,id\nAnswer tickets,1\n", encoding=encoding)
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    assert_failed(run, 1, "not UTF-8; convert it first")
+    assert "UTF-16" in run.err and "\x00" not in run.err

@@ -15,7 +15,6 @@ from cxcs import load_knowledge
 from cxcs.engine.placement import DEFAULT_X, DEFAULT_Y, place
 from cxcs.errors import UsageError
 from cxcs.models.knowledge import Knowledge
-from cxcs.output import emit_picture
 from cxcs.render.chart import map_report, picture
 from tests.support import run_subprocess
 
@@ -141,18 +140,45 @@ def test_report_has_one_row_per_function(kb: Knowledge) -> None:
     assert report.payload["placement"]["x"]["id"] == "proactivity"
 
 
-@pytest.mark.parametrize("fmt", ["svg", "html"])
-def test_emit_picture_exports_with_rich(kb: Knowledge, tmp_path: Path, fmt: str) -> None:
-    target = tmp_path / f"map.{fmt}"
-    emit_picture(picture(place(kb), kb), fmt, target, "cxcs map")
-    text = target.read_text(encoding="utf-8")
-    if fmt == "svg":
-        root = ET.fromstring(text)
-        assert root.tag.endswith("svg")
-        assert "Generated with Rich" in text
-    else:
-        assert text.lstrip().lower().startswith("<!doctype html>")
-    assert "CX" in text and "success?" in text
+def test_svg_is_a_labelled_scatter_with_spans_and_a_legend(kb: Knowledge) -> None:
+    from cxcs.render.svgmap import svg
+
+    placement = place(kb)
+    root = ET.fromstring(svg(kb, placement, footer="cxcs test"))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.tag == f"{ns}svg"
+    texts = ["".join(t.itertext()) for t in root.iter(f"{ns}text")]
+    for value in (*placement.x.scale, *placement.y.scale):
+        assert value in texts, value
+    points = [g for g in root.iter(f"{ns}g") if "point" in g.get("class", "")]
+    assert len(points) == sum(len(f.positions) for f in placement.functions)
+    minority = [g for g in points if "minority" in g.get("class", "")]
+    assert [g.get("data-function") for g in minority] == ["success"]  # the scope dispute
+    spans = [line for line in root.iter(f"{ns}line") if line.get("class") == "dispute-span"]
+    assert [s.get("data-function") for s in spans] == ["success"]
+    legend = [g for g in root.iter(f"{ns}g") if g.get("class") == "legend-item"]
+    assert len(legend) == len(placement.functions)
+    assert any("umbrella over" in t for t in texts)
+    text = svg(kb, placement)
+    assert "rich-terminal" not in text and "@font-face" not in text
+    assert "http" not in text.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_svg_escapes_names_from_overlays(kb: Knowledge) -> None:
+    from cxcs.render.svgmap import svg
+
+    placement = place(kb)
+    hostile = placement.model_copy(
+        update={
+            "functions": tuple(
+                f.model_copy(update={"name": "<script>alert(1)</script>"})
+                for f in placement.functions
+            )
+        }
+    )
+    text = svg(kb, hostile)
+    assert "<script>" not in text
+    ET.fromstring(text)
 
 
 # ---------------------------------------------------------------- command line
@@ -204,7 +230,8 @@ def test_cli_html_file(tmp_path: Path) -> None:
     target = tmp_path / "map.html"
     proc = cxcs("map", "-f", "html", "-o", str(target))
     assert proc.returncode == 0, proc.stderr
-    assert "<pre" in target.read_text(encoding="utf-8")
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>") and "<svg" in page and "<table>" in page
 
 
 @pytest.mark.parametrize(

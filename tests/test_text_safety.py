@@ -302,3 +302,44 @@ def test_any_batch_rows_give_one_safe_record_each(
         for record in records:
             assert not (record["id"] or "").startswith(("=", "+", "-", "@")), record["id"]
             _no_controls(record["id"] or "")
+
+
+def test_a_bare_carriage_return_never_splits_a_csv_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    directory = _overlay(tmp_path, "CX\rteam\r\nEMEA")
+    run = run_cli(capsys, "list", "--kb", str(directory), "-f", "csv")
+    assert run.code == 0, run.err
+    rows = list(csv.DictReader(io.StringIO(run.out, newline="")))
+    assert len(rows) == len(run_cli(capsys, "list", "-f", "csv").out.splitlines()) - 1
+    assert "CX\nteam\nEMEA" in [r["name"] for r in rows]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=hostile_text.filter(lambda t: t.strip()),
+    title=st.none() | hostile_text.filter(lambda t: t.strip()),
+    fmt=st.sampled_from(["table", "markdown", "csv", "json"]),
+)
+def test_any_posting_is_classified_with_safe_output(text: str, title: str | None, fmt: str) -> None:
+    """Any posting text (and ``--title``) gives exit 0 with safe output, or a one-line input
+    error; never an internal error, a raw control character or live HTML."""
+    import tempfile
+
+    from tests.support import run_cli_plain
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "posting.txt"
+        path.write_text(text, encoding="utf-8")
+        args = ["classify", str(path), "-f", fmt, "--explain"]
+        code, out, err = run_cli_plain(*args, *(["--title", title] if title else []))
+    assert code in (0, 1), err
+    assert "internal error" not in err and "Traceback" not in err
+    _no_controls(err)
+    assert len([line for line in err.splitlines() if "error:" in line]) <= 1
+    if fmt == "json":
+        json.loads(out, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+    elif code == 0:
+        _no_controls(out)
+    if fmt == "markdown":
+        assert "<img" not in out

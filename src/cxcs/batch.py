@@ -95,8 +95,14 @@ def open_input(path: str) -> IO[bytes]:
 # --------------------------------------------------------------------------- reading
 
 
-def parse_jsonl_line(line_no: int, raw: bytes, fields: Fields) -> Row | None:
-    """The row of one JSONL line (an error row when it is unusable; None when blank)."""
+def parse_jsonl_line(line_no: int, raw: bytes | int, fields: Fields) -> Row | None:
+    """The row of one JSONL line (an error row when it is unusable; None when blank). An
+    int stands for a line too long to read (its length: see :func:`cxcs.inputs.bounded_lines`)."""
+    if isinstance(raw, int):
+        from cxcs.inputs import MAX_LINE_BYTES
+
+        message = f"line is {raw:,} bytes, over the {MAX_LINE_BYTES:,}-byte limit; skipped"
+        return failed(line_no, None, "line_too_long", message)
     if line_no == 1:
         raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark
     if not raw.strip():
@@ -128,25 +134,29 @@ class Lines:
     """A chunk of raw JSONL lines, the first at line ``start``."""
 
     start: int
-    lines: list[bytes]
+    lines: list[bytes | int]
+
+
+def _size(line: bytes | int) -> int:
+    return line if isinstance(line, int) else len(line)
 
 
 def jsonl_chunks(
-    stream: Iterable[bytes], size: int, progress: Callable[[int], None] | None = None
+    stream: Iterable[bytes | int], size: int, progress: Callable[[int], None] | None = None
 ) -> Iterator[Lines]:
     """Raw JSONL lines in chunks of ``size`` (parsed later, in the worker)."""
-    chunk: list[bytes] = []
+    chunk: list[bytes | int] = []
     start = 1
     for line_no, raw in enumerate(stream, start=1):
         chunk.append(raw)
         if len(chunk) >= size:
             if progress is not None:
-                progress(sum(map(len, chunk)))
+                progress(sum(map(_size, chunk)))
             yield Lines(start, chunk)
             chunk, start = [], line_no + 1
     if chunk:
         if progress is not None:
-            progress(sum(map(len, chunk)))
+            progress(sum(map(_size, chunk)))
         yield Lines(start, chunk)
 
 
@@ -154,7 +164,9 @@ def read_jsonl(
     stream: IO[bytes], fields: Fields, progress: Callable[[int], None] | None = None
 ) -> Iterator[Row]:
     """Rows of a JSONL stream; bad lines become error rows with their line number."""
-    for chunk in jsonl_chunks(stream, SERIAL_CHUNK, progress):
+    from cxcs.inputs import bounded_lines
+
+    for chunk in jsonl_chunks(bounded_lines(stream, "input"), SERIAL_CHUNK, progress):
         for offset, raw in enumerate(chunk.lines):
             row = parse_jsonl_line(chunk.start + offset, raw, fields)
             if row is not None:
@@ -181,12 +193,23 @@ def open_csv(
 
     The delimiter is ``delimiter``, else sniffed from the header line.
     """
+    from cxcs.inputs import bounded_text_lines
+
+    limit = MAX_ROW_CHARS * 4
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    csv.field_size_limit(MAX_ROW_CHARS * 4)
-    first = text.readline()
+    csv.field_size_limit(limit)
+    first = text.readline(limit + 2)
+    if len(first) > limit + 1:
+        raise UsageError(f"CSV header is longer than {limit:,} characters; is this a CSV file?")
     sep = delimiter or sniff_delimiter(first.partition("\n")[0])
-    reader = csv.DictReader(_chain_first(first, text), delimiter=sep)
-    header = list(reader.fieldnames or [])
+    # a line far over the field limit stops the run (the csv module would hold it whole)
+    lines = bounded_text_lines(_chain_first(first, text), "input", limit * 4)
+    # strict: a quote left open (or closed mid-field) is an error, not rows swallowed whole
+    reader = csv.DictReader(lines, delimiter=sep, strict=True)
+    try:
+        header = list(reader.fieldnames or [])
+    except csv.Error as exc:
+        raise UsageError(f"CSV header cannot be read: {exc}") from None
     if not any(f in header for f in fields.text_fields):
         raise UsageError(
             f"CSV header has no text column (looked for {' / '.join(fields.text_fields)}; "
@@ -217,7 +240,7 @@ def _csv_rows(
             return
         except csv.Error as exc:  # DictReader.line_num is only updated on success
             start, line_no = line_no + 1, reader.reader.line_num
-            yield failed(start, None, "bad_csv", f"bad CSV: {exc}")
+            yield failed(start, None, "bad_csv", _csv_problem(exc, start, line_no))
             continue
         start, line_no = line_no + 1, reader.line_num
         if progress is not None:
@@ -231,6 +254,22 @@ def _csv_rows(
             yield failed(start, writable(raw_id) if raw_id else None, "not_utf8", "not valid UTF-8")
             continue
         yield row_from_mapping(start, record, fields, unicode_checked=True)
+
+
+def _csv_problem(exc: csv.Error, start: int, end: int) -> str:
+    """What went wrong with the CSV record on lines ``start``-``end``, in plain words."""
+    reason = str(exc)
+    if reason == "unexpected end of data":
+        return (
+            f"bad CSV: a quote opened on line {start} is never closed (it runs to the end "
+            f"of the input, line {end}); the rows after it were not read"
+        )
+    if "expected after" in reason:
+        return (
+            f"bad CSV: a quoted field opened on line {start} closes in the middle of a field "
+            f"(on line {end}: {reason}); check for a stray quote"
+        )
+    return f"bad CSV: {reason}"
 
 
 def _chain_first(first: _T, rest: Iterable[_T]) -> Iterator[_T]:
@@ -506,11 +545,13 @@ def run_batch(
         )
     else:
         assert stream is not None
-        lines: Iterable[bytes] = stream
+        from cxcs.inputs import bounded_lines
+
+        lines: Iterable[bytes | int] = bounded_lines(stream, source)
         if fields.keep_all and job.out_format in {"csv", "parquet"}:
-            first = stream.readline()
-            discovered = _first_record_keys(first)
-            lines = _chain_first(first, stream)
+            first = next(iter(lines), b"")
+            discovered = _first_record_keys(first if isinstance(first, bytes) else b"")
+            lines = _chain_first(first, lines)
         units = jsonl_chunks(lines, CHUNK if job.jobs > 1 else SERIAL_CHUNK, progress)
     columns = maker.columns + [kept_column(n, maker.columns) for n in kept_names(job, discovered)]
     parquet_out = job.out_format == "parquet"

@@ -87,12 +87,17 @@ def classify_batch(
     if request.delimiter is not None and len(request.delimiter) != 1:
         raise UsageError("--delimiter must be one character (use '\\t' for a tab)")
     opened = open_input(request.path)  # a missing file or a directory is reported first
+    from cxcs.inputs import check_batch_encoding, refuse_output_is_input
+
+    refuse_output_is_input(opened, request.output, request.path)
     kind = input_kind(request.path, request.input_format)
     if kind is None:
         kind = sniff_kind(opened)
         if request.path == "-" and kind == "csv":
             say("stdin does not start with '{': reading it as CSV (set --input-format)")
     stream: IO[bytes] | None = opened
+    if kind != "parquet":
+        check_batch_encoding(opened, request.path)
     if kind == "parquet":
         if request.path == "-":
             raise UsageError("Parquet input must be a file, not stdin")

@@ -16,7 +16,9 @@ from typing import Literal
 
 from cxcs.errors import UsageError
 
-Kind = Literal["report", "records", "picture"]
+Kind = Literal["report", "records", "picture", "document"]
+"""``document``: a finished file built by the command's view (an SVG chart, an HTML report,
+a PNG), written as is."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ for _fmt in (
     Format("html", (".html", ".htm"), "report", "one standalone HTML page"),
     Format("jsonl", (".jsonl", ".ndjson"), "records", "one JSON object per posting"),
     Format("svg", (".svg",), "picture", "the map as an SVG picture"),
+    Format("png", (".png",), "document", "the map as a PNG picture (needs chromium)"),
     Format("parquet", (".parquet", ".pq"), "records", "Parquet (batch; needs pyarrow)"),
 ):
     register(_fmt)

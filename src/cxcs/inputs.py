@@ -1,11 +1,16 @@
-"""Read one posting from a file or stdin: bounded, UTF-8, never binary, never empty."""
+"""Read one posting from a file or stdin: bounded, UTF-8, never binary, never empty; and the
+hazards of batch input (over-long lines, UTF-16, the output being the input)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from cxcs.errors import InputError, UsageError
 
@@ -131,3 +136,97 @@ def decode(data: bytes, total: int, name: str, total_known: bool = True) -> Post
     if not text.strip():
         raise InputError(f"{name}: input is empty")
     return PostingText(text, len(data), total, total_known)
+
+
+# --------------------------------------------------------------------------- batch input hazards
+
+MAX_LINE_BYTES = 8 * 1024 * 1024
+"""Longest batch line read; a longer JSONL line becomes an error record (``line_too_long``)."""
+
+MAX_SKIP_BYTES = 256 * 1024 * 1024
+"""How far past MAX_LINE_BYTES an over-long line is skipped looking for its end."""
+
+_UTF16_BOMS = {b"\xff\xfe": "UTF-16 (little-endian)", b"\xfe\xff": "UTF-16 (big-endian)"}
+
+
+def bounded_lines(
+    stream: IO[bytes], name: str, limit: int = MAX_LINE_BYTES
+) -> Iterator[bytes | int]:
+    """The lines of ``stream``, each at most ``limit`` bytes. An over-long line is skipped
+    (never held in memory) and yields its length in bytes instead; a line with no end in
+    sight (``/dev/zero``) stops the run with an input error."""
+    number = 0
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) <= limit or (len(line) == limit + 1 and line.endswith(b"\n")):
+            yield line
+            continue
+        size = len(line)
+        while not line.endswith(b"\n"):
+            line = stream.readline(_CHUNK)
+            if not line:
+                break
+            size += len(line)
+            if size > limit + MAX_SKIP_BYTES:
+                raise InputError(
+                    f"{name}: line {number} has no end after {size:,} bytes; is this a JSONL file?"
+                )
+        yield size
+
+
+def bounded_text_lines(lines: Iterable[str], name: str, limit: int) -> Iterator[str]:
+    """Physical lines of a text stream for the CSV reader, refusing one over ``limit``
+    characters (a CSV field is limited anyway: this stops ``/dev/zero``-like input)."""
+    for number, line in enumerate(lines, start=1):
+        if len(line) > limit:
+            raise InputError(
+                f"{name}: line {number} is longer than {limit:,} characters; is this a CSV file?"
+            )
+        yield line
+
+
+def check_batch_encoding(stream: IO[bytes], name: str) -> None:
+    """Refuse UTF-16/UTF-32 input (e.g. 'Unicode text' saved by Excel) and binary data with a
+    clear message, instead of a misleading one about missing columns or bad rows."""
+    peek = getattr(stream, "peek", None)
+    head = (peek(4096) if callable(peek) else b"")[:64]
+    encoding = next((e for bom, e in _UTF16_BOMS.items() if head.startswith(bom)), None)
+    if encoding is None and b"\x00" in head:
+        if head.count(b"\x00") == len(head) or (
+            b"\x00\x00\x00\x00" in head[:8]
+            and not any(head[i : i + 4].strip(b"\x00") for i in range(0, min(len(head), 16), 4))
+        ):
+            raise InputError(f"{name}: binary data (NUL bytes); give JSONL or CSV text")
+        encoding = "UTF-16 or UTF-32 (NUL bytes between characters)"
+    if encoding is not None:
+        raise InputError(
+            f"{name}: looks like {encoding}, not UTF-8; convert it first, "
+            "e.g. 'iconv -f UTF-16 -t UTF-8 in.csv > out.csv'"
+        )
+
+
+def refuse_output_is_input(stream: IO[bytes], output: Path | None, name: str) -> None:
+    """Refuse to write where the input is read from (same device and inode): ``-o`` naming
+    the input would replace it, and ``>> input`` would read its own records back for ever."""
+    try:
+        source = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        return
+    if not stat.S_ISREG(source.st_mode):
+        return
+    targets: list[tuple[str, os.stat_result]] = []
+    if output is not None:
+        with contextlib.suppress(OSError):
+            targets.append((f"--output {output}", os.stat(output)))
+    else:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            if sys.stdout is not None:
+                targets.append(("stdout", os.fstat(sys.stdout.fileno())))
+    for what, target in targets:
+        if (target.st_dev, target.st_ino) == (source.st_dev, source.st_ino):
+            raise UsageError(
+                f"{name}: {what} is the input file itself; write the results somewhere else"
+            )

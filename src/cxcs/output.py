@@ -119,6 +119,8 @@ def present(
         pass
     elif kind == "records" and view.records is not None:
         _emit_records(view.records(outcome), path)
+    elif kind == "document" and view.document is not None:
+        _emit_document(view.document(outcome, chosen), path)
     elif kind == "picture" and view.picture is not None:
         picture, title = view.picture(outcome)
         emit_picture(picture, chosen, path, title)
@@ -128,6 +130,32 @@ def present(
         env.say(f"wrote {path} ({chosen})")
     if outcome.failed:
         raise SystemExit(ExitStatus.DOMAIN)
+
+
+def _emit_document(data: str | bytes, output: Path | None) -> None:
+    """A finished file, to stdout or atomically to ``output`` (bytes as they are)."""
+    if isinstance(data, str):
+        if output is not None:
+            write_atomic(output, data)
+        else:
+            sys.stdout.write(data)
+        return
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    check_output_path(output)
+    directory = output.parent if str(output.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=directory)
+    try:
+        _give_default_mode(fd)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _emit_records(rows: list[dict[str, object]], output: Path | None) -> None:

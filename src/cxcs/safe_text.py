@@ -15,7 +15,7 @@ HTML in a markdown preview, start a spreadsheet formula, or crash an encoder:
   raw HTML reaches a CommonMark renderer.
 - :func:`csv_cell`: :func:`visible`, plus OWASP's formula neutralisation: a cell starting with
   ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'`` so spreadsheets
-  read it as text.
+  read it as text; CR and CRLF become LF (which the csv writer quotes).
 - :func:`rich_text`: a :class:`rich.text.Text` (never markup) of :func:`visible` text.
 """
 
@@ -78,7 +78,8 @@ def csv_cell(value: object) -> object:
         return value
     if value.startswith(FORMULA_STARTS):
         value = "'" + value
-    return visible(value)
+    # a bare CR would end the record for a reader, unquoted: line breaks become LF (quoted)
+    return visible(value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def rich_text(text: str, style: str = "") -> Text:

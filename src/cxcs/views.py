@@ -36,6 +36,8 @@ class View:
     report: Callable[[Outcome[Any]], Report] | None = None
     picture: Callable[[Outcome[Any]], tuple[RenderableType, str]] | None = None
     records: Callable[[Outcome[Any]], list[dict[str, object]]] | None = None
+    document: Callable[[Outcome[Any], str], str | bytes] | None = None
+    """Builds a finished file (SVG, HTML, PNG) for a ``document`` format."""
     default: str | None = None
     """The format when neither --format nor --output's extension names one (None: table
     on a terminal, markdown in a pipe)."""
@@ -118,6 +120,27 @@ def _map(o: Outcome[Any]) -> Report:
     return map_report(o.kb, o.result)  # type: ignore[arg-type]
 
 
+def _map_document(o: Outcome[Any], fmt: str) -> str | bytes:
+    from cxcs.render import svgmap
+    from cxcs.render.reports import footer
+
+    text = footer(o.kb)  # type: ignore[arg-type]
+    if fmt == "svg":
+        return svgmap.svg(o.kb, o.result, footer=text)  # type: ignore[arg-type]
+    page = svgmap.html_page(o.kb, o.result, footer=text)  # type: ignore[arg-type]
+    if fmt == "html":
+        return page
+    from cxcs.browser import screenshot
+
+    return screenshot(page, svgmap.WIDTH + 48, svgmap.HEIGHT + 60 + 40 * len(o.result.functions))
+
+
+def _compare_document(o: Outcome[Any], fmt: str) -> str | bytes:
+    from cxcs.render.report_html import compare_html
+
+    return compare_html(o.kb, o.result, differences_only=bool(o.options.get("differences")))  # type: ignore[arg-type]
+
+
 def _map_picture(o: Outcome[Any]) -> tuple[RenderableType, str]:
     from cxcs.render.chart import picture, title
 
@@ -127,7 +150,7 @@ def _map_picture(o: Outcome[Any]) -> tuple[RenderableType, str]:
 VIEWS: dict[str, View] = {
     "list": View(REPORT_FORMATS, _list),
     "show": View(REPORT_FORMATS, _show),
-    "compare": View(REPORT_FORMATS, _compare),
+    "compare": View({**REPORT_FORMATS, "html": "document"}, _compare, document=_compare_document),
     "journey": View(REPORT_FORMATS, _journey),
     "axes": View(REPORT_FORMATS, _axes),
     "metrics": View(REPORT_FORMATS, _metrics),
@@ -135,9 +158,16 @@ VIEWS: dict[str, View] = {
     "validate": View(REPORT_FORMATS, _validate),
     "classify": View({**REPORT_FORMATS, "jsonl": "records"}, _classify, records=_classify_rows),
     "map": View(
-        {**REPORT_FORMATS, "table": "picture", "html": "picture", "svg": "picture"},
+        {
+            **REPORT_FORMATS,
+            "table": "picture",
+            "html": "document",
+            "svg": "document",
+            "png": "document",
+        },
         _map,
         picture=_map_picture,
+        document=_map_document,
     ),
     "summarize": View(REPORT_FORMATS, _summarize),
     "classify_batch": View(

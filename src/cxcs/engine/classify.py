@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from itertools import accumulate, compress, count, pairwise
 from typing import Any
 
-from cxcs.engine.lexicon import ATTRIBUTIVE, CONTRAST, Entry, Lexicon, compile_lexicon
+from cxcs.engine.lexicon import CONTRAST, Entry, Lexicon, compile_lexicon
 from cxcs.engine.model import (
     DUTY_SECTIONS,
     GROUPS,
@@ -85,6 +85,7 @@ def find(
     the pieces before a token (see :func:`cxcs.engine.text.tokenize`).
     """
     singles, heads, lookup = lexicon.singles, lexicon.heads, lexicon.lookup
+    attributive = lexicon.attributive
     single_hits = list(map(singles.get, stems))
     head_hits = list(map(heads.get, pairwise(stems)))
     head_hits.append(None)
@@ -118,7 +119,7 @@ def find(
         entry, marker = hit
         if entry is not None:
             resume = i + n
-            if not entry.weights or (resume < total and stems[resume] in ATTRIBUTIVE):
+            if not entry.weights or (resume < total and stems[resume] in attributive):
                 entry = None
             else:
                 repeat = fired.get(entry.phrase, 0)

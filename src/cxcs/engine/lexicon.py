@@ -20,15 +20,6 @@ STRONG, MEDIUM, WEAK, CONTRAST, FRAME = range(5)
 
 TIER_GROUPS = {"strong": STRONG, "medium": MEDIUM, "weak": WEAK}
 
-ATTRIBUTIVE = frozenset(
-    phrase_key(
-        "software platform platforms company companies industry industries firm firms "
-        "startup startups sector provider providers marketplace vendor vendors"
-    )
-)
-"""Nouns that turn the phrase before them into the employer's field ("accounting software",
-"a nursing company"): such a match describes the business, not the role's duties."""
-
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -79,6 +70,8 @@ class Lexicon:
     lookup: dict[tuple[str, ...], Hit] = field(default_factory=dict)
     singles: dict[str, Hit] = field(default_factory=dict)
     heads: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
+    attributive: frozenset[str] = frozenset()
+    """Stems of the nouns that turn the phrase before them into the employer's field."""
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -164,6 +157,7 @@ def compile_lexicon(kb: Knowledge, signals: Signals, padding: Iterable[str] = ()
         key = phrase_key(phrase)
         if key and key not in lexicon.entries:
             lexicon.entries[key] = Entry(phrase, ())
+    lexicon.attributive = frozenset(phrase_key(" ".join(signals.attributive)))
     rules = signals.sections
     for kind, table in (("heading", rules.headings), ("cue", rules.boilerplate)):
         for section, phrases in table.items():
@@ -176,7 +170,6 @@ def compile_lexicon(kb: Knowledge, signals: Signals, padding: Iterable[str] = ()
 
 
 __all__ = [
-    "ATTRIBUTIVE",
     "CONTRAST",
     "FRAME",
     "MEDIUM",

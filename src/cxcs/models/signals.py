@@ -77,5 +77,8 @@ class Signals(Bounded):
     blockers: tuple[str, ...] = ()
     """Phrases that count for nothing: they stop their words from firing in another sense
     ("use cases" is not support "cases", "picking up new tools" is not warehouse picking)."""
+    attributive: tuple[str, ...] = ()
+    """Nouns that turn the phrase before them into the employer's field ("accounting
+    software", "a nursing company"): such a match describes the business, not the duties."""
     sections: SectionRules
     thresholds: Thresholds

@@ -18,7 +18,7 @@ from cxcs.models.knowledge import Knowledge
 from cxcs.models.placement import PlacedFunction, Placement
 from cxcs.render.reports import meta
 from cxcs.render.view import Column, Report, TableBlock, footer
-from cxcs.safe_text import visible
+from cxcs.safe_text import rich_text, visible
 
 PICTURE_FORMATS = ("table", "svg", "html")
 """Formats that show the grid itself (table on a terminal or as plain text)."""
@@ -127,6 +127,11 @@ def picture(placement: Placement, kb: Knowledge | None = None) -> RenderableType
     """The grid with its legend (and, given ``kb``, the tool and knowledge versions)."""
     parts: list[RenderableType] = [build_grid(placement), legend(placement)]
     if kb is not None:
+        from cxcs.render.svgmap import _umbrella_line
+
+        umbrella = _umbrella_line(kb, placement)
+        if umbrella:
+            parts.append(rich_text(umbrella, style="dim"))
         parts.append(Text(footer(meta(kb)), style="dim"))
     return Group(*parts)
 

@@ -26,6 +26,15 @@ def meta(kb: Knowledge) -> dict[str, Any]:
     }
 
 
+def footer(kb: Knowledge) -> str:
+    """'cxcs 0.1.0 · knowledge 2026.11.1 · sha256 1234abcd5678'."""
+    info = meta(kb)
+    return (
+        f"cxcs {info['tool_version']} · knowledge {info['knowledge']['version']} "
+        f"· sha256 {info['knowledge']['sha256'][:12]}"
+    )
+
+
 def _dump(model: Any) -> Any:
     return model.model_dump(mode="json")
 
@@ -237,7 +246,7 @@ def summary_lines(kb: Knowledge, result: PairComparison) -> list[tuple[str, str]
         (
             "similarity",
             similarity_text(result.similarity, result.similarity_min, result.similarity_max)
-            + " (0 = nothing in common, 1 = identical)",
+            + "; 0 = nothing in common, 1 = identical",
         )
     ]
     differences = []

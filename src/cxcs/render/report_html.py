@@ -1,0 +1,137 @@
+"""``compare --format html``: a standalone, print-friendly report a person can hand out.
+
+Summary first (similarity with its dispute range, biggest differences, shared ground,
+disputes), then the axis table with coloured verdicts, the text axes as context, and every
+source as a numbered footnote. No scripts, no external assets, nothing fetched.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from cxcs.models.compare import MatrixComparison, PairComparison
+from cxcs.models.knowledge import Knowledge, Source
+from cxcs.render.reports import (
+    PRACTICE_NOTE,
+    compare_report,
+    footer,
+    side_text,
+    similarity_text,
+    source_text,
+    summary_lines,
+    verdict_text,
+)
+from cxcs.safe_text import visible, writable
+
+STYLE = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;
+color:#1f2328;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:1.6rem}
+.similarity{font-size:1.3rem;font-weight:600}
+table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem}
+th,td{border:1px solid #d0d7de;padding:.35rem .55rem;vertical-align:top;text-align:left}
+th{background:#f6f8fa}
+.verdict{font-weight:600;white-space:nowrap}
+.v-same{background:#dafbe1;color:#116329}.v-near,.v-overlap{background:#fff8c5;color:#7d4e00}
+.v-far,.v-different{background:#ffebe9;color:#a40e26}.v-context{color:#57606a}
+.disputed{border-left:4px solid #bf8700}
+sup{color:#0969da}.footnotes{font-size:.85rem;color:#57606a}
+.note{color:#57606a;font-size:.9rem}footer{color:#8c959f;font-size:.8rem;margin-top:2rem}
+@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}
+"""
+
+
+def _e(text: str) -> str:
+    return escape(visible(writable(text)), quote=True)
+
+
+def _lines(text: str) -> str:
+    return "<br>".join(_e(line) for line in text.split("\n"))
+
+
+class _Notes:
+    """Numbered footnotes: each source once, cited by number."""
+
+    def __init__(self, kb: Knowledge) -> None:
+        self.kb = kb
+        self.order: list[str] = []
+
+    def cite(self, sources: tuple[Source, ...]) -> str:
+        marks = []
+        for source in dict.fromkeys(sources):
+            text = source_text(self.kb, source)
+            if text not in self.order:
+                self.order.append(text)
+            number = self.order.index(text) + 1
+            marks.append(str(number))
+        return f"<sup>{','.join(marks)}</sup>" if marks else ""
+
+    def html(self) -> str:
+        items = "".join(f'<li id="fn{i}">{_e(t)}</li>' for i, t in enumerate(self.order, 1))
+        return f'<h2>Sources</h2><ol class="footnotes">{items}</ol>'
+
+
+def compare_html(
+    kb: Knowledge, result: PairComparison | MatrixComparison, differences_only: bool = False
+) -> str:
+    """The comparison as one standalone HTML document."""
+    if isinstance(result, MatrixComparison):
+        from cxcs.render import html
+
+        return html.render(compare_report(kb, result, differences_only))
+    notes = _Notes(kb)
+    name_a, name_b = kb.functions[result.a].name, kb.functions[result.b].name
+    title = f"{name_a} vs {name_b}"
+    summary = dict(summary_lines(kb, result))
+    sim = similarity_text(result.similarity, result.similarity_min, result.similarity_max)
+    parts = [
+        f"<h1>{_e(title)}</h1>",
+        f'<p class="similarity" id="similarity">Similarity {_e(sim)}</p>',
+        '<p class="note">0 = nothing in common, 1 = identical; the range spans every reading '
+        "of the disputed cells.</p>",
+        '<section id="summary"><h2>Summary</h2><table>',
+    ]
+    for key in ("biggest differences", "shared ground", "disputes"):
+        parts.append(f"<tr><th>{_e(key)}</th><td>{_lines(summary[key])}</td></tr>")
+    parts.append("</table></section>")
+    rows = []
+    context = []
+    practice = False
+    for row in result.axes:
+        if differences_only and row.verdict == "same" and not row.disputed:
+            continue
+        cite_a, cite_b = notes.cite(row.a.sources), notes.cite(row.b.sources)
+        practice = practice or row.a.practice or row.b.practice
+        a = f"{_lines(side_text(kb, row, 'a'))}{cite_a}"
+        b = f"{_lines(side_text(kb, row, 'b'))}{cite_b}"
+        if row.verdict is None:
+            context.append(f"<tr><th>{_e(row.name)}</th><td>{a}</td><td>{b}</td></tr>")
+            continue
+        css = f"verdict v-{row.verdict}"
+        klass = ' class="disputed"' if row.disputed else ""
+        rows.append(
+            f"<tr{klass}><th>{_e(row.name)}</th><td>{a}</td><td>{b}</td>"
+            f'<td class="{css}">{_e(verdict_text(row))}</td></tr>'
+        )
+    head = f"<tr><th>axis</th><th>{_e(name_a)}</th><th>{_e(name_b)}</th>"
+    parts.append(
+        f'<section id="axes"><h2>Axis by axis</h2><table>{head}<th>verdict</th></tr>'
+        f"{''.join(rows)}</table></section>"
+    )
+    if context:
+        parts.append(
+            '<section id="context"><h2>Context (text axes: no verdict)</h2>'
+            f"<table>{head}</tr>{''.join(context)}</table></section>"
+        )
+    if practice:
+        parts.append(f'<p class="note">{_e(PRACTICE_NOTE)}</p>')
+    parts.append(f'<p class="note">Similarity = {_e(result.similarity_formula)}</p>')
+    parts.append(f'<p class="note">Verdicts: {_e(result.verdict_rules)}</p>')
+    parts.append(notes.html())
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>{_e(title)}</title><style>{STYLE}</style></head><body><main>"
+        + "\n".join(parts)
+        + f"<footer>{_e(footer(kb))}</footer></main></body></html>\n"
+    )

@@ -1,0 +1,235 @@
+"""``cxcs map`` as a real picture: a labelled scatter on two ordinal axes.
+
+SVG (valid XML, no scripts, no fonts or anything else fetched), an HTML page holding it with
+a legend table, and a PNG made from that page by a headless browser. A disputed position is
+drawn as a span from the primary claim (filled dot) to the minority claim (hollow dot).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from cxcs.models.knowledge import Knowledge
+from cxcs.models.placement import PlacedFunction, Placement
+from cxcs.safe_text import visible, writable
+
+WIDTH, HEIGHT = 960, 680
+LEFT, RIGHT, TOP, BOTTOM = 210, 60, 70, 190
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+COLOURS = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4", "#57606a")
+
+
+def esc(text: str) -> str:
+    """Text safe inside SVG/HTML: controls shown, markup escaped."""
+    return escape(visible(writable(text)), quote=True)
+
+
+@dataclass(frozen=True)
+class Dot:
+    function: str
+    label: str
+    colour: str
+    column: int
+    row: int
+    primary: bool
+
+
+def colours(placement: Placement) -> dict[str, str]:
+    """One colour per function, in placement order."""
+    return {f.function: COLOURS[i % len(COLOURS)] for i, f in enumerate(placement.functions)}
+
+
+def _primary(kb: Knowledge, placed: PlacedFunction, axis_id: str) -> str:
+    return str(kb.functions[placed.function].cells[axis_id].claim.value)
+
+
+def _dots(kb: Knowledge, placement: Placement) -> list[Dot]:
+    colour = colours(placement)
+    dots = []
+    for placed in placement.functions:
+        px, py = _primary(kb, placed, placement.x.id), _primary(kb, placed, placement.y.id)
+        for position in placed.positions:
+            dots.append(
+                Dot(
+                    placed.function,
+                    placed.label,
+                    colour[placed.function],
+                    position.column,
+                    position.row,
+                    position.x == px and position.y == py,
+                )
+            )
+    return dots
+
+
+def title(placement: Placement) -> str:
+    return f"Customer-facing functions by {placement.x.name.lower()} and {placement.y.name.lower()}"
+
+
+def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
+    """The chart as a standalone SVG document."""
+    x, y = placement.x, placement.y
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def cx(column: int) -> float:
+        return LEFT + plot_w * (column + 0.5) / len(x.scale)
+
+    def cy(row: int) -> float:
+        return TOP + plot_h * (1 - (row + 0.5) / len(y.scale))
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="map-title" '
+        f'font-family="{FONT}">',
+        f'<title id="map-title">{esc(title(placement))}</title>',
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+        f'<text x="{LEFT}" y="34" font-size="20" font-weight="600" fill="#1f2328" '
+        f'class="chart-title">{esc(title(placement))}</text>',
+        f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="#f6f8fa" '
+        'stroke="#d0d7de"/>',
+    ]
+    for column, value in enumerate(x.scale):
+        gx = cx(column)
+        parts.append(
+            f'<line x1="{gx:.1f}" y1="{TOP}" x2="{gx:.1f}" y2="{TOP + plot_h}" stroke="#d0d7de" '
+            'stroke-dasharray="4 4"/>'
+        )
+        parts.append(
+            f'<text x="{gx:.1f}" y="{TOP + plot_h + 22}" font-size="14" text-anchor="middle" '
+            f'fill="#1f2328" class="x-tick">{esc(value)}</text>'
+        )
+    for row, value in enumerate(y.scale):
+        gy = cy(row)
+        parts.append(
+            f'<line x1="{LEFT}" y1="{gy:.1f}" x2="{LEFT + plot_w}" y2="{gy:.1f}" stroke="#d0d7de" '
+            'stroke-dasharray="4 4"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT - 12}" y="{gy + 5:.1f}" font-size="14" text-anchor="end" '
+            f'fill="#1f2328" class="y-tick">{esc(value)}</text>'
+        )
+    parts.append(
+        f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h + 50}" font-size="15" '
+        f'font-weight="600" text-anchor="middle" fill="#1f2328" class="x-label">'
+        f"{esc(x.name)} →</text>"
+    )
+    parts.append(
+        f'<text x="24" y="{TOP + plot_h / 2:.1f}" font-size="15" font-weight="600" '
+        f'text-anchor="middle" fill="#1f2328" class="y-label" '
+        f'transform="rotate(-90 24 {TOP + plot_h / 2:.1f})">{esc(y.name)} →</text>'
+    )
+    dots = _dots(kb, placement)
+    crowd: dict[tuple[int, int], list[Dot]] = {}
+    for dot in dots:
+        crowd.setdefault((dot.column, dot.row), []).append(dot)
+    where: dict[tuple[str, int, int], tuple[float, float]] = {}
+    for (column, row), here in crowd.items():
+        for index, dot in enumerate(here):
+            offset = (index - (len(here) - 1) / 2) * 26
+            where[(dot.function, column, row)] = (cx(column), cy(row) + offset)
+    for placed in placement.functions:
+        mine = [d for d in dots if d.function == placed.function]
+        primary = next((d for d in mine if d.primary), mine[0] if mine else None)
+        for dot in mine:
+            if dot is primary or primary is None:
+                continue
+            x1, y1 = where[(primary.function, primary.column, primary.row)]
+            x2, y2 = where[(dot.function, dot.column, dot.row)]
+            parts.append(
+                f'<line class="dispute-span" data-function="{esc(dot.function)}" '
+                f'x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{dot.colour}" '
+                'stroke-width="5" stroke-opacity="0.35" stroke-linecap="round"/>'
+            )
+    for dot in dots:
+        px, py = where[(dot.function, dot.column, dot.row)]
+        fill = dot.colour if dot.primary else "#ffffff"
+        kind = "primary" if dot.primary else "minority"
+        parts.append(
+            f'<g class="point {kind}" data-function="{esc(dot.function)}">'
+            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="8" fill="{fill}" stroke="{dot.colour}" '
+            'stroke-width="3"/>'
+            f'<text x="{px + 14:.1f}" y="{py + 5:.1f}" font-size="14" font-weight="600" '
+            f'fill="{dot.colour}">{esc(dot.label)}{"" if dot.primary else " ?"}</text></g>'
+        )
+    parts += _legend(kb, placement, TOP + plot_h + 78, footer)
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def _legend(kb: Knowledge, placement: Placement, top: float, footer: str) -> list[str]:
+    colour = colours(placement)
+    parts = [f'<g class="legend" transform="translate({LEFT} {top:.1f})">']
+    per_row = 2
+    for index, placed in enumerate(placement.functions):
+        lx = (index % per_row) * 340
+        ly = (index // per_row) * 24
+        name = placed.name
+        below = kb.umbrella(placed.function)
+        if below:
+            name += " (umbrella)"
+        parts.append(
+            f'<g class="legend-item" data-function="{esc(placed.function)}">'
+            f'<circle cx="{lx + 8}" cy="{ly}" r="7" fill="{colour[placed.function]}"/>'
+            f'<text x="{lx + 22}" y="{ly + 5}" font-size="13" fill="#1f2328">'
+            f"{esc(placed.label)} = {esc(name)}</text></g>"
+        )
+    rows = (len(placement.functions) + per_row - 1) // per_row
+    ly = rows * 24 + 4
+    parts.append(
+        f'<circle cx="8" cy="{ly}" r="6" fill="#57606a"/><text x="20" y="{ly + 4}" '
+        'font-size="12" fill="#57606a">primary claim</text>'
+        f'<circle cx="128" cy="{ly}" r="6" fill="#ffffff" stroke="#57606a" stroke-width="2.5"/>'
+        f'<text x="140" y="{ly + 4}" font-size="12" fill="#57606a">minority claim (disputed)'
+        f'</text><line x1="320" y1="{ly}" x2="350" y2="{ly}" stroke="#57606a" stroke-width="5" '
+        f'stroke-opacity="0.35"/><text x="358" y="{ly + 4}" font-size="12" fill="#57606a">'
+        "span between the claims</text>"
+    )
+    umbrella = _umbrella_line(kb, placement)
+    if umbrella:
+        parts.append(
+            f'<text x="0" y="{ly + 24}" font-size="12" fill="#57606a" class="umbrella">'
+            f"{esc(umbrella)}</text>"
+        )
+    if footer:
+        parts.append(
+            f'<text x="0" y="{ly + 44}" font-size="11" fill="#8c959f" class="footer">'
+            f"{esc(footer)}</text>"
+        )
+    parts.append("</g>")
+    return parts
+
+
+def _umbrella_line(kb: Knowledge, placement: Placement) -> str:
+    shown = {f.function for f in placement.functions}
+    for placed in placement.functions:
+        below = [f for f in kb.umbrella(placed.function) if f in shown]
+        if below:
+            names = ", ".join(kb.functions[f].name.lower() for f in below)
+            return f"{placed.name} is the umbrella over {names} (cs-vs-cx-saas)."
+    return ""
+
+
+def html_page(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
+    """A standalone page: the chart and a table of every function's claimed positions."""
+    rows = []
+    for placed in placement.functions:
+        xs = " ⟷ ".join(placed.x) + (" (disputed)" if placed.x_disputed else "")
+        ys = " ⟷ ".join(placed.y) + (" (disputed)" if placed.y_disputed else "")
+        rows.append(
+            f"<tr><td>{esc(placed.label)}</td><td>{esc(placed.name)}</td>"
+            f"<td>{esc(xs)}</td><td>{esc(ys)}</td></tr>"
+        )
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{esc(title(placement))}</title><style>"
+        f"body{{font-family:{FONT};color:#1f2328;margin:24px;background:#fff}}"
+        "table{border-collapse:collapse;margin-top:16px}"
+        "th,td{border:1px solid #d0d7de;padding:4px 10px;text-align:left}"
+        "th{background:#f6f8fa}@media print{body{margin:0}}"
+        "</style></head><body><main>"
+        f"{svg(kb, placement, footer=footer)}"
+        f"<table><thead><tr><th>label</th><th>function</th><th>{esc(placement.x.name)}</th>"
+        f"<th>{esc(placement.y.name)}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f'<p class="footer">{esc(footer)}</p></main></body></html>\n'
+    )
