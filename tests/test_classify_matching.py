@@ -106,6 +106,15 @@ def test_a_heading_like_line_ends_a_company_or_benefits_section(
     assert sections.at(text.index("Answer")) not in {"company", "benefits"}
 
 
+def test_a_heading_or_a_salary_on_the_first_line_is_not_taken_as_the_title(kb: Knowledge) -> None:
+    for first in ("About Us", "Salary: £28,000 per year"):
+        text = f"{first}\nWe make accounting software.\nWhat you'll do\n{DUTIES * 3}"
+        result = classify(kb, text, None)
+        assert result.title is None
+        assert result.label == "support"
+        assert all(e.section != "summary" for e in result.evidence if e.start < 40)
+
+
 def test_a_first_line_salary_does_not_swallow_the_duties(kb: Knowledge) -> None:
     text = f"Salary: £28,000 per year\nWe are hiring. {DUTIES}\n{DUTIES}\n{DUTIES}"
     sections = sections_of(kb, text)

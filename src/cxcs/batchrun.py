@@ -1,5 +1,5 @@
-"""``classify --batch``: pick input and output formats, open them safely, run the batch, and
-report the summary on stderr (a table in a terminal, one line otherwise)."""
+"""``classify --batch``: pick input and output formats, open them safely, and run the batch
+(the caller reports its summary: a table in a terminal, one line otherwise)."""
 
 from __future__ import annotations
 
@@ -114,7 +114,10 @@ def classify_batch(
     overlays = [str(p) for p in request.overlays]
     output = request.output
     with contextlib.ExitStack() as stack:
-        bar = stack.enter_context(byte_progress(request.path)) if progress else None
+        # Rows printed to the same terminal would tear through the bar (and show progress).
+        rows_on_screen = output is None and sink is None and _stdout_is_terminal()
+        show_bar = progress and not rows_on_screen
+        bar = stack.enter_context(byte_progress(request.path)) if show_bar else None
         target: Any
         if out_format == "parquet":
             from cxcs.parquet import parquet_output
@@ -131,17 +134,8 @@ def classify_batch(
     return summary
 
 
-def report_summary(
-    summary: BatchSummary, say: Callable[[str], None], output: Path | None = None
-) -> None:
-    """The end-of-batch summary on stderr: rich tables in a terminal, one line otherwise."""
-    from cxcs.progress import stderr_is_terminal
-
-    wrote = f"; wrote {output}" if output is not None else ""
-    if stderr_is_terminal() and summary.rows:
-        from cxcs.summary import print_table
-
-        print_table(summary)
-        say(f"classified {summary.ok} row(s); {summary.failed} failed{wrote}")
-        return
-    say(summary.line() + wrote)
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout is not None and sys.stdout.isatty()
+    except (OSError, ValueError):
+        return False

@@ -27,7 +27,7 @@ from cxcs.engine.model import (
     squash,
 )
 from cxcs.engine.sections import SectionMap, build_sections
-from cxcs.engine.text import lower_keep_offsets, strip_html, tokenize
+from cxcs.engine.text import lower_keep_offsets, phrase_key, strip_html, tokenize
 from cxcs.models.classify import (
     Classification,
     Decision,
@@ -233,6 +233,7 @@ def split_title(text: str) -> tuple[str | None, str, int]:
         and 0 < len(line) <= TITLE_MAX_CHARS
         and len(line.split()) <= TITLE_MAX_WORDS
         and not line.endswith((".", ":", ";", ","))
+        and ": " not in line  # "Salary: £28,000" is a field, not a title
     ):
         return line, rest, lead + len(first) + 1
     return None, text, 0
@@ -274,6 +275,9 @@ def _analyse(
     title_offset, title_context = 0, title
     if title is None and detect_title:
         title, body, body_offset = split_title(clean)
+        marker = lexicon.markers.get(phrase_key(title)) if title else None
+        if marker is not None and marker[0] == "heading":  # "About Us" opens a section
+            title, body, body_offset = None, clean, 0
         if title:  # a detected title: its evidence offsets index the posting itself
             title_offset = clean.find(title)  # the context ends with the title's line
             title_context = text[: title_offset + len(title)]

@@ -1,0 +1,116 @@
+"""The audit of the knowledge against the five articles (issue 11): which disputes remain,
+which slips are notes, and the facts the audit fixed. Each fact names its article."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cxcs.models.knowledge import Knowledge
+
+
+def _disputes(kb: Knowledge) -> set[tuple[str, str, str]]:
+    found = set()
+    for fid, function in kb.functions.items():
+        for axis_id, cell in function.cells.items():
+            if cell.items is not None:
+                found |= {(fid, axis_id, k) for k, i in cell.items.items() if i.disputed}
+            elif cell.disputed:
+                found.add((fid, axis_id, ""))
+    return found
+
+
+def test_only_the_disputes_two_articles_make_remain(kb: Knowledge) -> None:
+    assert _disputes(kb) == {
+        ("success", "scope", ""),  # crucial-differences, cs-vs-cx-saas vs cx-versus-cs
+        ("cx", "timeframe", ""),  # customer-management-terms vs cx-versus-cs
+        ("cx", "metrics", "ces"),  # cx-versus-cs vs cs-vs-cx-saas
+        ("success", "metrics", "ces"),
+        ("service", "metrics", "csat"),  # customer-management-terms vs the CX-owner articles
+        ("support", "metrics", "csat"),
+    }
+
+
+def test_slips_are_notes_not_disputes(kb: Knowledge) -> None:
+    support = kb.functions["support"].cells
+    assert support["proactivity"].claim.value == "reactive"
+    assert "slip" in (support["proactivity"].note or "")
+    assert support["relationship"].claim.value == "transactional"
+    assert "onboarding" not in support["responsibilities"].item_ids("any")
+    assert kb.functions["service"].cells["relationship"].claim.value == "transactional"
+    assert kb.functions["service"].cells["scope"].claim.value == "single interaction"
+
+
+def test_no_claim_rests_on_our_own_reading(kb: Knowledge) -> None:
+    """CX personalization 'segmented' was no article's claim."""
+    assert kb.functions["cx"].cells["personalization"].claim.value == "individual"
+
+
+def test_ces_is_effort_so_lower_is_better_and_its_owner_is_disputed(kb: Knowledge) -> None:
+    ces = kb.metrics["ces"]
+    assert ces.direction == "lower"
+    assert ces.disputed and set(ces.owners) == {"cx", "success"}
+
+
+def test_csat_ownership_is_a_dispute(kb: Knowledge) -> None:
+    csat = kb.metrics["csat"]
+    assert csat.disputed
+    assert "cx" in csat.owners and "support" in csat.owners
+    assert "csat" not in kb.functions["success"].cells["metrics"].item_ids("any")
+
+
+def test_success_works_with_the_product_team_on_continuous_improvement(kb: Knowledge) -> None:
+    item = kb.functions["success"].cells["responsibilities"].items["continuous_improvement"]  # type: ignore[index]
+    assert {(s.article, s.section) for s in item.sources} == {
+        ("customer-management-terms", "10- Continuous Improvement")
+    }
+
+
+def test_every_set_item_cites_a_section_that_exists(kb: Knowledge) -> None:
+    """Per-item sources: marketing and sales in cx.collaborates_with cite sections naming them."""
+    items = kb.functions["cx"].cells["collaborates_with"].items or {}
+    sections = {s.section for s in items["marketing"].sources}
+    assert "4- Involvement" in sections
+    assert {s.section for s in items["sales"].sources} == {"4- Involvement"}
+
+
+def _seeds() -> Path | None:
+    import os
+
+    root = Path(__file__).resolve().parents[1]
+    for candidate in (os.environ.get("CXCS_SHARED"), root.parent / "shared", "/work/shared"):
+        if candidate and (Path(candidate) / "seeds").is_dir():
+            return Path(candidate) / "seeds"
+    return None
+
+
+def test_every_cited_section_is_a_heading_of_its_article(kb: Knowledge) -> None:
+    """Sources point at real sections: each cited heading occurs in the article's text."""
+    seeds = _seeds()
+    if seeds is None:
+        pytest.skip("the shared seed articles are not next to the repository")
+    sources = set()
+    for function in kb.functions.values():
+        for cell in function.cells.values():
+            sources |= set(cell.sources_all)
+        if function.under is not None:
+            sources |= set(function.under.sources)
+    for metric in kb.metrics.values():
+        sources |= set(metric.sources)
+    for roles in kb.journey.roles.values():
+        for role in roles.values():
+            sources |= set(role.sources)
+    texts: dict[str, str] = {}
+    missing = []
+    for source in sources:
+        seed = kb.articles[source.article].seed
+        if seed is None or source.section == "Introduction":
+            continue
+        if seed not in texts:
+            raw = (seeds / seed).read_text(encoding="utf-8")
+            texts[seed] = re.sub(r"\s+", " ", raw.replace("\u00a0", " "))
+        if source.section not in texts[seed]:
+            missing.append((source.article, source.section))
+    assert not missing
