@@ -12,7 +12,7 @@ import pytest
 
 import cxcs
 from cxcs import classify, compare, load_knowledge
-from cxcs.errors import KnowledgeError, UsageError
+from cxcs.errors import UsageError
 from cxcs.models.classify import Classification
 from cxcs.models.compare import MatrixComparison, PairComparison
 
@@ -53,13 +53,16 @@ def test_top_level_names_are_the_api() -> None:
         "classify",
         "classify_frame",
         "classify_records",
+        "commands",
         "compare",
         "load_knowledge",
         "output_columns",
         "spark_ddl",
     }
     assert cxcs.load_knowledge is load_knowledge
-    assert all(callable(getattr(cxcs, name)) for name in cxcs.__all__ if name != "__version__")
+    names = set(cxcs.__all__) - {"__version__", "commands"}
+    assert all(callable(getattr(cxcs, name)) for name in names)
+    assert cxcs.commands.compare  # the command layer, as a module
     with pytest.raises(AttributeError):
         _ = cxcs.nothing_here
 
@@ -97,5 +100,5 @@ def test_classify_returns_a_model() -> None:
 def test_load_knowledge_takes_str_and_path_overlays(tmp_path: Path) -> None:
     overlay = ROOT / "examples" / "overlay"
     assert load_knowledge([str(overlay)]).origin == load_knowledge([overlay]).origin
-    with pytest.raises(KnowledgeError, match="no such directory"):
+    with pytest.raises(UsageError, match="no such directory"):
         load_knowledge([tmp_path / "missing"])

@@ -498,3 +498,14 @@ def test_a_utf16_csv_is_named_as_such(
     run = run_cli(capsys, "classify", "--batch", str(path))
     assert_failed(run, 1, "not UTF-8; convert it first")
     assert "UTF-16" in run.err and "\x00" not in run.err
+
+
+def test_summarize_reads_lines_with_a_size_cap(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cxcs.inputs import MAX_LINE_BYTES
+
+    path = tmp_path / "out.jsonl"
+    path.write_bytes(b'{"decision": "' + b"x" * (MAX_LINE_BYTES + 10) + b'"}\n')
+    run = run_cli(capsys, "summarize", str(path))
+    assert_failed(run, 1, f"{path}: line 1 is {MAX_LINE_BYTES + 27:,} bytes; not a cxcs output row")

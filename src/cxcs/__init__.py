@@ -3,6 +3,11 @@
 The public Python API is imported lazily so that ``import cxcs`` stays cheap::
 
     from cxcs import load_knowledge, compare, classify
+
+Every command of the command line is a function of :mod:`cxcs.commands` (``cxcs.commands.
+show(kb, "cx")``, ``cxcs.commands.metric(kb, "nps")``...) returning an ``Outcome``: the
+result plus its notes and warnings. ``compare`` and ``classify`` here are those commands
+returning just the result.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ __all__ = [
     "classify",
     "classify_frame",
     "classify_records",
+    "commands",
     "compare",
     "load_knowledge",
     "output_columns",
@@ -24,6 +30,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from cxcs import commands
     from cxcs.api import classify, compare, load_knowledge
     from cxcs.frames import classify_frame
     from cxcs.records import classify_records, output_columns
@@ -39,6 +46,10 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "commands":
+        import importlib
+
+        return importlib.import_module("cxcs.commands")
     if name in {"classify", "compare", "load_knowledge"}:
         from cxcs import api
 

@@ -8,8 +8,12 @@ Everything returned is a frozen pydantic model (``.model_dump()`` gives plain da
     pair = compare(kb, "cx", "success")        # PairComparison: .similarity, .axes
     result = classify(kb, posting_text)        # Classification: .label, .decision, ...
 
-Errors are :class:`cxcs.errors.CxcsError` subclasses: ``KnowledgeError`` (a knowledge file
-is wrong, located as ``file:line``) and ``UsageError`` (an unknown function or axis).
+These are the commands of :mod:`cxcs.commands` (the ones the command line runs) returning
+just their result; call ``cxcs.commands.compare(...)`` for the whole
+:class:`~cxcs.commands.Outcome` with its notes and warnings. Errors are
+:class:`cxcs.errors.CxcsError` subclasses: ``KnowledgeError`` (a knowledge file is wrong,
+located as ``file:line``) and ``UsageError`` (an unknown function or axis, a function
+named twice).
 """
 
 from __future__ import annotations
@@ -31,41 +35,34 @@ def load_knowledge(overlays: Iterable[str | PathLike[str]] = ()) -> Knowledge:
 
     Each overlay directory holds any of ``functions.yaml``, ``metrics.yaml`` and
     ``signals.yaml`` (see ``examples/overlay``). Unlike the command line, ``$CXCS_KB`` is
-    not read: pass the overlays you want. Raises ``KnowledgeError`` (``file:line``) when a
-    file is malformed or the merged knowledge is inconsistent.
+    not read: pass the overlays you want. Raises ``UsageError`` for an overlay that is not a
+    directory and ``KnowledgeError`` (``file:line``) when a file is malformed or the merged
+    knowledge is inconsistent.
     """
-    from pathlib import Path
+    from cxcs.commands import open_knowledge
 
-    from cxcs.knowledge.load import load_knowledge as _load
-
-    return _load([Path(o) for o in overlays])
+    return open_knowledge(overlays)
 
 
 def compare(
-    kb: Knowledge, *functions: str, axes: Sequence[str] | None = None
+    kb: Knowledge | None, *functions: str, axes: Sequence[str] | None = None
 ) -> PairComparison | MatrixComparison:
-    """Compare functions axis by axis; names may be ids, aliases or abbreviations.
+    """Compare functions axis by axis; names may be ids, aliases, names or abbreviations.
 
     Two functions give a :class:`~cxcs.models.compare.PairComparison` (a verdict per axis
     and an overall ``similarity``); three or more give a
     :class:`~cxcs.models.compare.MatrixComparison`. ``axes`` limits the comparison to those
     axis ids, in that order. The ambiguous name ``"cs"`` means customer success. Raises
-    ``UsageError`` for fewer than two functions, an unknown name or an unknown axis.
+    ``UsageError`` for fewer than two functions, an unknown name, one function named twice
+    (``"cx"`` and ``"customer experience"``) or an unknown axis.
     """
-    from cxcs.engine.compare import compare_many, compare_pair
-    from cxcs.errors import UsageError
-    from cxcs.knowledge.resolve import resolve_function
+    from cxcs import commands
 
-    if len(functions) < 2:
-        raise UsageError("compare needs at least two functions")
-    ids = [resolve_function(kb, f).function_id for f in functions]
-    if len(ids) == 2:
-        return compare_pair(kb, ids[0], ids[1], axes)
-    return compare_many(kb, ids, axes)
+    return commands.compare(kb, *functions, axes=axes).result
 
 
 def classify(
-    kb: Knowledge, text: str, title: str | None = None, *, detect_title: bool = True
+    kb: Knowledge | None, text: str, title: str | None = None, *, detect_title: bool = True
 ) -> Classification:
     """Classify a job posting by the customer-facing function its duties describe.
 
@@ -74,6 +71,6 @@ def classify(
     any text: too little evidence gives ``decision == "insufficient"`` and ``label is
     None``; a role that is not customer-facing gives ``"not_customer_facing"``.
     """
-    from cxcs.engine.classify import classify as _classify
+    from cxcs import commands
 
-    return _classify(kb, text, title, detect_title=detect_title)
+    return commands.classify(kb, text, title, detect_title=detect_title).result

@@ -3,14 +3,87 @@ checks, per-run settings and shell completion."""
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 import typer.core
 
 from cxcs.entry import ERROR_FORMAT, Settings
 from cxcs.errors import UsageError
+
+COMMON = ("fmt", "output", "kb", "quiet")
+"""The options every command takes; :class:`Command` adds them and turns them into the
+command's :class:`~cxcs.entry.Settings` (``settings(ctx)``)."""
+
+
+def nonempty(value: Any) -> Any:
+    """Refuse an empty string (or an empty item of a list) as a usage error."""
+    items = value if isinstance(value, list | tuple) else [value]
+    if any(isinstance(v, str) and not v.strip() for v in items):
+        raise typer.BadParameter("must not be empty")
+    return value
+
+
+def _common_options(
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            callback=nonempty,
+            help="The output format. Default: from --output's extension, else table on a "
+            "terminal, markdown when piped.",
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (atomically) instead of stdout; '-' is stdout.",
+        ),
+    ] = None,
+    kb: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--kb",
+            metavar="DIR",
+            help="Overlay directory with your own functions/metrics/signals YAML (repeatable; "
+            "default: $CXCS_KB).",
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No notes on stderr (warnings stay).")
+    ] = False,
+) -> None:
+    """Declares the common options (Typer builds them; :class:`Command` borrows them)."""
+
+
+def argument(metavar: str, text: str, complete: Any = None) -> Any:
+    """A Typer argument shown as ``metavar``; an empty value is a usage error."""
+    return typer.Argument(metavar=metavar, callback=nonempty, help=text, autocompletion=complete)
+
+
+def option(names: str, metavar: str, text: str, complete: Any = None) -> Any:
+    """A Typer option (``names``: its flags, space-separated); an empty value is a usage
+    error."""
+    return typer.Option(
+        *names.split(), metavar=metavar, callback=nonempty, help=text, autocompletion=complete
+    )
+
+
+def _build_common() -> list[Any]:
+    holder = typer.Typer(add_completion=False)
+    holder.command()(_common_options)
+    return list(typer.main.get_command(holder).params)
+
+
+COMMON_OPTIONS = _build_common()
 
 
 class Group(typer.core.TyperGroup):
@@ -63,13 +136,49 @@ class Command(typer.core.TyperCommand):
                 with formatter.section(title):
                     formatter.write_dl(rows)
 
+    without: tuple[str, ...] = ()
+    """Common options this command does not take."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        known = {p.name for p in self.params} | set(self.without)
+        for param in COMMON_OPTIONS:
+            if param.name not in known:
+                self.params.append(self._own(param))
+
+    def _own(self, param: Any) -> Any:
+        """The ``--format`` option lists the formats of this command; others are shared."""
+        from cxcs.views import VIEWS
+
+        if param.name != "fmt" or self.name not in VIEWS:
+            return param
+        param = copy.copy(param)
+        names = ", ".join(VIEWS[self.name].formats)
+        batch = VIEWS.get(f"{self.name}_batch")
+        extra = f"; with --batch: {', '.join(batch.formats)}" if batch else ""
+        param.help = (
+            f"{names}{extra}. Default: from --output's extension, else table on a terminal, "
+            "markdown when piped."
+        )
+        return param
+
     def invoke(self, ctx: Any) -> Any:
         from cxcs.output import check
 
-        params = ctx.params
-        if "fmt" in params and not params.get("batch"):
-            check(self.name or "", params["fmt"], params.get("output"), settings(ctx).env)
+        common = {name: ctx.params.pop(name, None) for name in COMMON}
+        base = ctx.find_object(Settings) or Settings()
+        run = base.narrowed(common["kb"], bool(common["quiet"]))
+        ctx.obj = replace(run, format=common["fmt"], output=common["output"])
+        if not ctx.params.get("batch"):
+            check(self.name or "", ctx.obj.format, ctx.obj.output, ctx.obj.env)
         return super().invoke(ctx)
+
+
+class DirectoryCommand(Command):
+    """A command that reads no knowledge base (``validate`` reads the directory it is given,
+    ``summarize`` a batch output), so takes no ``--kb``."""
+
+    without = ("kb",)
 
 
 def _is_argument(param: Any) -> bool:
@@ -80,18 +189,32 @@ def _label(param: Any) -> str:
     return str(param.metavar or (param.name or "").upper())
 
 
-def nonempty(value: Any) -> Any:
-    """Refuse an empty string (or an empty item of a list) as a usage error."""
-    items = value if isinstance(value, list | tuple) else [value]
-    if any(isinstance(v, str) and not v.strip() for v in items):
-        raise typer.BadParameter("must not be empty")
-    return value
+def settings(ctx: Any) -> Settings:
+    """The settings of the running command: the run's, its own options applied."""
+    found = ctx.find_object(Settings)
+    return found if found is not None else Settings()
 
 
-def settings(ctx: Any, kb: list[Path] | None = None, quiet: bool = False) -> Settings:
-    """The run's settings (from the options before the command) with the command's own."""
-    base = ctx.find_object(Settings) or Settings()
-    return base.narrowed(kb, quiet)
+def print_version(settings: Settings) -> NoReturn:
+    """``--version``: the tool's version, then the version and hash of the knowledge base
+    with the ``--kb`` overlays given; ends the run."""
+    from cxcs import __version__
+
+    typer.echo(f"cxcs {__version__}")
+    try:
+        kb = settings.knowledge(signals=False)
+    except Exception as exc:
+        typer.echo(f"knowledge: unavailable ({getattr(exc, 'message', exc)})")
+    else:
+        typer.echo(f"knowledge {kb.origin.version} (sha256 {kb.origin.sha256})")
+    raise typer.Exit()
+
+
+def stderr_is_terminal() -> bool:
+    """Whether stderr is a terminal (the batch summary table goes there)."""
+    from cxcs.progress import stderr_is_terminal as on_terminal
+
+    return on_terminal()
 
 
 def refuse(active: bool, reason: str, **given: object) -> None:

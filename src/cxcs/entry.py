@@ -39,11 +39,16 @@ class Settings:
     overlays: tuple[Path, ...] = ()
     quiet: bool = False
     env: Environment = field(default_factory=Environment.current)
+    format: str | None = None
+    """``--format`` as given (None: from ``--output``'s extension or the terminal)."""
+    output: str | None = None
+    """``--output`` as given (None or ``-``: stdout)."""
 
     def narrowed(self, overlays: list[Path] | None, quiet: bool) -> Settings:
         """These settings with a command's own ``--kb`` and ``-q`` applied."""
-        env = Environment.current(quiet=quiet or self.quiet)
-        return Settings(tuple(overlays) if overlays else self.overlays, quiet or self.quiet, env)
+        quiet = quiet or self.quiet
+        chosen = tuple(overlays) if overlays else self.overlays
+        return Settings(chosen, quiet, Environment.current(quiet=quiet))
 
     def knowledge(self, *, signals: bool = False) -> Knowledge:
         """The knowledge base: shipped, plus ``--kb`` overlays (else ``$CXCS_KB``)."""

@@ -51,6 +51,9 @@ def read_posting(source: str | None) -> PostingText:
                 "(e.g. 'cxcs classify posting.txt' or 'pbpaste | cxcs classify')"
             )
         try:
+            if sys.stdin.isatty():  # typed in: ends at the first Ctrl-D
+                head, total = _read_interactive(sys.stdin.buffer)
+                return decode(head, total, "stdin")
             return _decode_stream(sys.stdin.buffer, "stdin")
         except OSError as exc:
             raise InputError(f"stdin: cannot read ({exc.strerror or exc})") from None
@@ -79,6 +82,20 @@ def open_binary(path: str) -> BinaryIO:
 def _decode_stream(stream: BinaryIO, name: str) -> PostingText:
     head, total, total_known = _read_bounded(stream)
     return decode(head, total, name, total_known)
+
+
+def _read_interactive(stream: BinaryIO) -> tuple[bytes, int]:
+    """What is typed on a terminal up to the first end-of-file (Ctrl-D): one raw read at a
+    time (a line, as typed), so the first empty read ends the input; ``read(n)`` would wait
+    for n bytes across Ctrl-Ds and need a second one."""
+    read = getattr(stream, "read1", stream.read)
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := read(_CHUNK):
+        chunks.append(chunk)
+        size += len(chunk)
+    data = b"".join(chunks)
+    return data[:MAX_INPUT_BYTES], size
 
 
 def _read_bounded(stream: BinaryIO) -> tuple[bytes, int, bool]:

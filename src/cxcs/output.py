@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,6 +145,8 @@ def _emit_document(data: str | bytes, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
+    import tempfile
+
     check_output_path(output)
     directory = output.parent if str(output.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=directory)
@@ -280,6 +281,8 @@ def atomic_text_file(path: Path) -> Iterator[IO[str]]:
 
     On any failure, Ctrl-C included, the temporary file is removed and ``path`` is untouched.
     """
+    import tempfile
+
     check_output_path(path)
     directory = path.parent if str(path.parent) else Path(".")
     try:

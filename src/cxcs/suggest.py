@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 
@@ -23,6 +22,8 @@ def suggestions(word: str, candidates: Iterable[str], limit: int = MAX_SUGGESTIO
         parts = [n for n in names if key in normalize(n).split("-")]
         if parts:
             return parts[:limit]
+    import difflib  # only when a name is unknown
+
     return difflib.get_close_matches(word, names, n=limit, cutoff=0.6)
 
 

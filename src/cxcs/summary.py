@@ -183,7 +183,11 @@ def read_output_rows(source: str, input_format: str | None = None) -> Iterator[d
             raise InputError(f"{source}: no 'decision' column; is this a cxcs batch output?")
         yield from csv.DictReader(text, fieldnames=header, delimiter=delimiter)
         return
-    for number, raw in enumerate(stream, start=1):
+    from cxcs.inputs import bounded_lines
+
+    for number, raw in enumerate(bounded_lines(stream, source), start=1):
+        if isinstance(raw, int):  # never held in memory: an output row is never this long
+            raise InputError(f"{source}: line {number} is {raw:,} bytes; not a cxcs output row")
         if not raw.strip():
             continue
         try:

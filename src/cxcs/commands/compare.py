@@ -59,16 +59,17 @@ def compare(
     differences: bool = False,
 ) -> Outcome[PairComparison | MatrixComparison]:
     """Compare functions axis by axis: two give a pair comparison (a verdict per axis and a
-    similarity), three or more a matrix. ``axes`` limits and orders the axes;
+    similarity), three or more a matrix. ``axes`` (ids or names) limits and orders the axes;
     ``differences`` asks the views to hide the rows that are the same."""
-    from cxcs.engine.compare import compare_many, compare_pair, select_axes
+    from cxcs.engine.compare import compare_many, compare_pair
+    from cxcs.knowledge.resolve import resolve_axes
 
     if len(functions) < 2:
         raise UsageError("compare needs at least two functions, e.g. 'cxcs compare cx cs'")
     kb = knowledge(kb)
     ids, notes = resolve_distinct(kb, functions)
-    axis_ids = axis_list(axes)
-    select_axes(kb, axis_ids)
+    chosen = axis_list(axes)
+    axis_ids = resolve_axes(kb, chosen) if chosen is not None else None
     result: PairComparison | MatrixComparison
     if len(ids) == 2:
         result = compare_pair(kb, ids[0], ids[1], axis_ids)

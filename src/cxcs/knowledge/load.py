@@ -137,6 +137,18 @@ def _is_complete(documents: Sequence[_Document]) -> bool:
     return all(not isinstance(f, dict) or "name" in f for f in functions.values())
 
 
+SHIPPED_LABEL = "cxcs/data"
+"""How results and messages name the shipped knowledge files (never a machine path)."""
+
+
+def file_label(directory: Path, name: str) -> str:
+    """A knowledge file's name in results and messages: package-relative for the shipped
+    files (``cxcs/data/functions.yaml``), as given for anyone else's."""
+    if directory.resolve() == data_dir().resolve():
+        return f"{SHIPPED_LABEL}/{name}"
+    return str(directory / name)
+
+
 def _read_dir(directory: Path, required: Sequence[str], signals: bool = True) -> list[_Document]:
     return [_parse(*source, signals) for source in _read_texts(directory, required)]
 
@@ -155,7 +167,8 @@ def _read_texts(directory: Path, required: Sequence[str]) -> list[tuple[str, str
                 raise KnowledgeError(str(path), None, "missing")
             continue
         _refuse_link_outside(directory, path)
-        found.append((str(path), name, read_text(path, str(path))))
+        label = file_label(directory, name)
+        found.append((label, name, read_text(path, label)))
     if not found:
         raise KnowledgeError(str(directory), None, f"holds none of {', '.join(FILES)}")
     return found

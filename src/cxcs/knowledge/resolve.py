@@ -5,7 +5,7 @@ Hints for unknown names come from :mod:`cxcs.suggest`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cxcs.errors import UsageError
@@ -81,3 +81,21 @@ def resolve_metric(kb: Knowledge, name: str) -> Metric:
         hint = did_you_mean(name, kb.metrics, see="cxcs metrics")
         raise UsageError(f"unknown metric '{name}'{hint}", known=sorted(kb.metrics))
     return kb.metrics[found]
+
+
+def resolve_axes(kb: Knowledge, names: Sequence[str], option: str = "") -> list[str]:
+    """Axis ids for ``names`` (ids, or display names such as ``Journey stages``), in order;
+    an unknown one is a usage error with a hint. ``option`` prefixes the message."""
+    index: dict[str, str] = {}
+    for axis in kb.axes:
+        index.setdefault(normalize_name(axis.id), axis.id)
+        index.setdefault(normalize_name(axis.name), axis.id)
+    chosen = []
+    for name in names:
+        found = index.get(normalize_name(name))
+        if found is None:
+            where = f"{option}: " if option else ""
+            hint = did_you_mean(name, kb.axis_ids, see="cxcs axes")
+            raise UsageError(f"{where}unknown axis '{name}'{hint}", known=list(kb.axis_ids))
+        chosen.append(found)
+    return chosen

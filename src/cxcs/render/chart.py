@@ -17,7 +17,7 @@ from rich.text import Text
 from cxcs.models.knowledge import Knowledge
 from cxcs.models.placement import PlacedFunction, Placement
 from cxcs.render.reports import meta
-from cxcs.render.view import Column, Report, TableBlock
+from cxcs.render.view import Column, Report, TableBlock, footer
 from cxcs.safe_text import rich_text, visible
 
 PICTURE_FORMATS = ("table", "svg", "html")
@@ -132,15 +132,7 @@ def picture(placement: Placement, kb: Knowledge | None = None) -> RenderableType
         umbrella = _umbrella_line(kb, placement)
         if umbrella:
             parts.append(rich_text(umbrella, style="dim"))
-    if kb is not None:
-        info = meta(kb)
-        parts.append(
-            Text(
-                f"cxcs {info['tool_version']} · knowledge {info['knowledge']['version']} "
-                f"· sha256 {info['knowledge']['sha256'][:12]}",
-                style="dim",
-            )
-        )
+        parts.append(Text(footer(meta(kb)), style="dim"))
     return Group(*parts)
 
 

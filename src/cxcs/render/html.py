@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from cxcs.render.view import Report, TableBlock, cell_text
+from cxcs.render.view import Report, TableBlock, cell_text, footer
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
@@ -53,7 +53,5 @@ def render(report: Report) -> str:
         f'<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{escape(report.title)}</title><style>{STYLE}</style></head><body>"
         f"<h1>{escape(report.title)}</h1>\n{tables}\n{notes}"
-        f"<footer>cxcs {escape(meta['tool_version'])} · knowledge "
-        f"{escape(str(meta['knowledge']['version']))} · sha256 "
-        f"{escape(meta['knowledge']['sha256'])}</footer></body></html>\n"
+        f"<footer>{escape(footer(meta, full_hash=True))}</footer></body></html>\n"
     )

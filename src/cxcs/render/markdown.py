@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cxcs.render.view import Report, TableBlock, cell_text
+from cxcs.render.view import Report, TableBlock, cell_text, footer
 from cxcs.safe_text import markdown_text
 
 
@@ -34,8 +34,5 @@ def render(report: Report) -> str:
     parts += [render_table(b) for b in report.tables]
     parts += [f"> {escape_cell(n)}" for n in report.notes]
     meta = report.meta
-    parts.append(
-        f"<sub>cxcs {meta['tool_version']} · knowledge {meta['knowledge']['version']} · "
-        f"sha256 {meta['knowledge']['sha256'][:12]}</sub>"
-    )
+    parts.append(f"<sub>{footer(meta)}</sub>")
     return "\n\n".join(parts) + "\n"

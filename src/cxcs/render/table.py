@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cxcs.render.view import Report, TableBlock, cell_text
+from cxcs.render.view import Report, TableBlock, cell_text, footer
 from cxcs.safe_text import rich_text
 
 BAR_WIDTH = 20
@@ -69,13 +69,7 @@ def print_report(report: Report, console: Console) -> None:
     for note in report.notes:
         console.print(rich_text(note, style="dim"))
     meta = report.meta
-    console.print(
-        Text(
-            f"cxcs {meta['tool_version']} · knowledge {meta['knowledge']['version']} "
-            f"· sha256 {meta['knowledge']['sha256'][:12]}",
-            style="dim",
-        )
-    )
+    console.print(Text(footer(meta), style="dim"))
 
 
 def render(report: Report, width: int = 120) -> str:

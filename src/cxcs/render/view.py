@@ -61,3 +61,10 @@ def cell_text(value: CellText) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
     return value
+
+
+def footer(meta: dict[str, Any], *, full_hash: bool = False) -> str:
+    """The versions line every human-readable format ends with."""
+    knowledge = meta["knowledge"]
+    sha = knowledge["sha256"] if full_hash else knowledge["sha256"][:12]
+    return f"cxcs {meta['tool_version']} · knowledge {knowledge['version']} · sha256 {sha}"

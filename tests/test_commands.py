@@ -1,0 +1,285 @@
+"""The command layer: the CLI and the Python API run the same commands and give the same
+answers; CLI conventions (help, completion, empty arguments, refused options, suggestions)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import pty
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import cxcs
+from cxcs import commands
+from cxcs.commands import Outcome
+from cxcs.errors import UsageError
+from cxcs.models.knowledge import Knowledge
+from cxcs.render import json as json_renderer
+from cxcs.views import VIEWS
+from tests.support import REPO, clean_env, run_cli, subprocess_env
+
+__all__ = ["clean_env"]
+
+POSTINGS = REPO / "examples" / "postings"
+POSTING = POSTINGS / "success-title-support-duties.txt"
+
+
+def cli_result(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
+    """The ``result`` member of ``cxcs ARGS -f json``."""
+    run = run_cli(capsys, *args, "-f", "json")
+    assert run.code == 0, run.err
+    document: dict[str, Any] = json.loads(run.out)
+    return document
+
+
+def api_document(outcome: Outcome[Any]) -> dict[str, Any]:
+    """The JSON document of an outcome computed in Python."""
+    report = VIEWS[outcome.command].report
+    assert report is not None
+    document: dict[str, Any] = json.loads(json_renderer.render(report(outcome)))
+    return document
+
+
+BOTH_WAYS: list[tuple[tuple[str, ...], Any]] = [
+    (("list",), lambda kb: commands.list_functions(kb)),
+    (("show", "customer success"), lambda kb: commands.show(kb, "customer success")),
+    (("compare", "cx", "cs"), lambda kb: commands.compare(kb, "cx", "cs")),
+    (
+        ("compare", "cx", "success", "ux", "--axes", "scope,level"),
+        lambda kb: commands.compare(kb, "cx", "success", "ux", axes=["scope", "level"]),
+    ),
+    (("axes",), lambda kb: commands.axes(kb)),
+    (("metrics", "success"), lambda kb: commands.metrics(kb, "success")),
+    (("metric", "Net Promoter Score"), lambda kb: commands.metric(kb, "Net Promoter Score")),
+    (("validate",), lambda kb: commands.validate()),
+    (
+        ("classify", str(POSTING), "--title", "Support Engineer"),
+        lambda kb: commands.classify(kb, POSTING.read_text("utf-8"), "Support Engineer"),
+    ),
+    (("map", "cx", "success"), lambda kb: commands.map(kb, ["cx", "success"])),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "call"), BOTH_WAYS, ids=lambda v: " ".join(v) if isinstance(v, tuple) else ""
+)
+def test_each_command_answers_the_same_from_python_and_the_cli(
+    capsys: pytest.CaptureFixture[str], kb: Knowledge, args: tuple[str, ...], call: Any
+) -> None:
+    from cxcs.knowledge.load import load_knowledge
+
+    full = load_knowledge(signals=True)
+    assert cli_result(capsys, *args) == api_document(call(full))
+
+
+def test_a_function_named_twice_is_the_same_error_both_ways(
+    capsys: pytest.CaptureFixture[str], kb: Knowledge
+) -> None:
+    with pytest.raises(UsageError) as raised:
+        cxcs.compare(kb, "cx", "customer experience")
+    run = run_cli(capsys, "compare", "cx", "customer experience")
+    assert run.code == 2
+    assert raised.value.message in run.err
+    assert "name the same function (cx)" in raised.value.message
+
+
+def test_notes_and_warnings_travel_with_the_outcome(kb: Knowledge) -> None:
+    outcome = commands.compare(kb, "cx", "cs")
+    assert outcome.result.b == "success"
+    assert any("'cs' is ambiguous" in n for n in outcome.notes)
+    assert cxcs.compare(kb, "cx", "cs") == outcome.result  # the API: the same result
+
+
+def test_quiet_silences_notes_only(capsys: pytest.CaptureFixture[str]) -> None:
+    assert "ambiguous" in run_cli(capsys, "compare", "cx", "cs").err
+    for args in (("-q", "compare", "cx", "cs"), ("compare", "cx", "cs", "--quiet")):
+        run = run_cli(capsys, *args)
+        assert run.code == 0
+        assert run.err == ""
+    # a title that disagrees with the duties is a warning: -q keeps it
+    run = run_cli(capsys, "-q", "classify", str(POSTING), "--title", "Customer Success Manager")
+    assert "warning:" in run.err
+
+
+# --------------------------------------------------------------------------- names
+
+
+def test_metric_by_display_name_and_abbreviation(capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("Net Promoter Score", "NPS", "nps", "net-promoter-score"):
+        document = cli_result(capsys, "metric", name)
+        assert document["result"]["metric"]["id"] == "nps"
+
+
+def test_a_partial_metric_name_suggests_every_match(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "metric", "churn")
+    assert run.code == 2
+    assert "did you mean 'customer_churn_rate' or 'revenue_churn_rate'?" in run.err
+
+
+def test_a_misspelt_command_suggests_the_one_closest(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "comapre", "cx", "cs")
+    assert run.code == 2
+    assert run.err.strip().endswith("did you mean 'compare'?")
+    assert run.err.count("'") == 4  # the typo and one suggestion
+
+
+# --------------------------------------------------------------------------- usage
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("list", "-o", ""), "--output is empty"),
+        (("compare", "cx", "ux", "--axes", ""), "Invalid value for '--axes'"),
+        (("compare", "cx", "ux", "--axes", ","), "--axes names no axis"),
+        (("classify", ""), "must not be empty"),
+        (("show", " "), "must not be empty"),
+        (("classify", str(POSTING), "--title", ""), "must not be empty"),
+        (("list", "-o", "functions.xlsx"), "'.xlsx' names no format"),
+        (("map", "-o", "map.pdf"), "'.pdf' names no format"),
+        (("list", "-o", "functions.svg"), "'.svg' names no format"),
+        (("classify", "--batch", "x.jsonl", "--explain"), "--explain does not apply with --batch"),
+        (("classify", "--batch", "x.jsonl", "--title", "t"), "--title does not apply"),
+        (("classify", str(POSTING), "--id-field", "key"), "--id-field applies only with --batch"),
+        (("classify", str(POSTING), "--jobs", "2"), "--jobs applies only with --batch"),
+        (("validate", "/nonexistent/cxcs"), "no such directory"),
+        (("list", "--kb", "/nonexistent/cxcs"), "--kb /nonexistent/cxcs: no such directory"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
+def test_usage_errors(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    run = run_cli(capsys, *args)
+    assert run.code == 2, run.err
+    assert message in run.err
+    assert run.out == ""
+
+
+def test_output_dash_is_stdout(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    run = run_cli(capsys, "list", "-o", "-", "-f", "json")
+    assert run.code == 0
+    assert json.loads(run.out)["command"] == "list"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_batch_format_follows_the_output_extension(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        json.dumps({"id": "a", "text": POSTING.read_text("utf-8")}) + "\n", encoding="utf-8"
+    )
+    target = tmp_path / "labels.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "cxcs", "classify", "--batch", str(rows), "-o", str(target)],
+        capture_output=True, text=True, env=subprocess_env(), timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    table = list(csv.DictReader(io.StringIO(target.read_text("utf-8"))))
+    assert table[0]["id"] == "a"
+
+
+def test_the_classification_csv_header_does_not_depend_on_the_posting(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from tests.conftest import load_samples
+
+    headers = set()
+    labels = set()
+    for index, sample in enumerate(load_samples()[::7]):
+        posting = tmp_path / f"{index}.txt"
+        posting.write_text(sample["description"], encoding="utf-8")
+        run = run_cli(capsys, "classify", str(posting), "-f", "csv")
+        assert run.code == 0, run.err
+        rows = list(csv.reader(io.StringIO(run.out)))
+        headers.add(tuple(rows[0]))
+        labels.add(dict(zip(rows[0], rows[1], strict=True))["label"])
+    assert len(labels) > 1  # control: the postings are classified differently
+    assert len(headers) == 1
+
+
+def test_json_knowledge_files_name_no_machine_path(capsys: pytest.CaptureFixture[str]) -> None:
+    overlay = os.path.relpath(REPO / "examples" / "overlay")
+    files = cli_result(capsys, "list", "--kb", overlay)["knowledge"]["files"]
+    assert files[:2] == ["cxcs/data/functions.yaml", "cxcs/data/metrics.yaml"]
+    assert f"{overlay}/functions.yaml" in files
+    assert not any(os.path.isabs(f) for f in files)
+
+
+# --------------------------------------------------------------------------- help
+
+
+def _help(*args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "cxcs", *args, "--help"],
+        capture_output=True, text=True, env=subprocess_env({"COLUMNS": "100"}), check=True,
+    )  # fmt: skip
+    return done.stdout
+
+
+def test_every_help_has_examples_and_no_placeholders() -> None:
+    import typer
+
+    from cxcs.cli import app
+
+    for name in ["", *typer.main.get_command(app).commands]:  # type: ignore[attr-defined]
+        text = _help(*([name] if name else []))
+        assert "Examples:\n" in text and "    cxcs " in text, name
+        for artefact in ("<str>", "<list", "<int", "{", "[[", "<path>"):
+            assert artefact not in text, (name, artefact)
+
+
+# --------------------------------------------------------------------------- completion
+
+
+def _complete(words: str) -> list[str]:
+    current = len(words.split()) - (0 if words.endswith(" ") else 1)
+    env = {"_CXCS_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(current)}
+    done = subprocess.run(
+        [sys.executable, "-m", "cxcs"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(env),
+        check=False,
+    )
+    return done.stdout.split()
+
+
+def test_shell_completion_of_commands_functions_axes_and_metrics() -> None:
+    assert _complete("cxcs com") == ["compare"]
+    assert _complete("cxcs compare s") == ["service", "success", "support"]
+    assert _complete("cxcs compare cx ux --axes level,sc") == ["level,scope"]
+    assert _complete("cxcs map --x pro") == ["proactivity"]
+    assert _complete("cxcs metric np") == ["nps"]
+
+
+# --------------------------------------------------------------------------- stdin
+
+
+def test_classify_dash_on_a_terminal_hints_and_ends_on_one_ctrl_d() -> None:
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cxcs", "classify", "-", "-f", "json"],
+        stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env(),
+    )  # fmt: skip
+    os.close(follower)
+    time.sleep(0.5)
+    for line in POSTING.read_text("utf-8").splitlines()[:12]:
+        os.write(leader, line.encode() + b"\n")
+    os.write(leader, b"\x04")  # one Ctrl-D at the start of a line
+    try:
+        out, err = process.communicate(timeout=60)
+    finally:
+        os.close(leader)
+    assert process.returncode == 0, err
+    assert b"end it with Ctrl-D" in err
+    assert json.loads(out)["result"]["classification"]["words"] > 40  # more than one line read
