@@ -205,6 +205,13 @@ def on_a_terminal(*args: str, env: dict[str, str]) -> str:
         stdout=follower, stderr=subprocess.DEVNULL, env={**base, "TERM": "xterm-256color", **env},
     )  # fmt: skip
     os.close(follower)
+    text = drain_terminal(leader)
+    assert process.wait(timeout=60) == 0
+    return text
+
+
+def drain_terminal(leader: int) -> str:
+    """Read a pseudo-terminal's leader side until the child closes it; close it; the text."""
     chunks = []
     while True:
         try:
@@ -215,7 +222,6 @@ def on_a_terminal(*args: str, env: dict[str, str]) -> str:
             break
         chunks.append(chunk)
     os.close(leader)
-    assert process.wait(timeout=60) == 0
     return b"".join(chunks).decode("utf-8", "replace")
 
 

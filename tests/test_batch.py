@@ -17,7 +17,15 @@ import pytest
 
 from cxcs.models.knowledge import Knowledge
 from cxcs.records import output_columns
-from tests.support import ENV_NOISE, good_rows, read_records, run_cli, run_subprocess, write_rows
+from tests.support import (
+    ENV_NOISE,
+    drain_terminal,
+    good_rows,
+    read_records,
+    run_cli,
+    run_subprocess,
+    write_rows,
+)
 
 
 def _need(module: str) -> Any:
@@ -52,18 +60,9 @@ def _stderr_on_a_terminal(args: list[str], stdout: Path) -> tuple[int, str]:
             env={**base, "TERM": "xterm-256color", "COLUMNS": "120"},
         )
         os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # EIO once the child has closed the terminal
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(leader)
+        text = drain_terminal(leader)
         code = process.wait(timeout=120)
-    return code, b"".join(chunks).decode("utf-8", "replace")
+    return code, text
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
