@@ -118,6 +118,20 @@ def test_title_only_confidence_is_capped(kb: Knowledge) -> None:
     assert result.confidence <= kb.signals.thresholds.short_text_cap
 
 
+def test_a_short_posting_with_a_title_is_labelled_but_never_confident(kb: Knowledge) -> None:
+    assert kb.signals is not None
+    text = (
+        "Customer Support Specialist\n"
+        "Answer inbound support inquiries by phone and chat, troubleshoot account issues, "
+        "log tickets and escalate bugs to engineering."
+    )
+    result = classify(kb, text, None)
+    assert result.label == "support"
+    assert result.decision == "ambiguous"
+    assert result.confidence <= kb.signals.thresholds.short_text_cap
+    assert "too few" in result.reason
+
+
 def test_ambiguous_when_two_functions_are_even(kb: Knowledge) -> None:
     success = (
         "Own renewals and churn for a book of business, run quarterly business reviews, drive "

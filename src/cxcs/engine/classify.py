@@ -466,6 +466,12 @@ def _decide(
         decision, label = "not_customer_facing", None
         runner_up = functions[0]
         reason = f"the duties read as a role that is not customer-facing (p={p1:.2f})"
+    elif short:
+        decision = "ambiguous"
+        reason = (
+            f"{top} ({p1:.2f}) over {second} ({p2:.2f}), but {words} words are too few "
+            f"to be confident (calibrated confidence capped at {limits.short_text_cap:.2f})"
+        )
     elif confidence >= model.confident:
         decision = "confident"
         reason = f"{top} is right with probability {confidence:.2f} (runner-up {second})"
