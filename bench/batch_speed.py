@@ -4,7 +4,7 @@ and --jobs 2 beside a naive regex counter measured in the same run.
 Usage: python bench/batch_speed.py [--rows 6000] [--rounds 3] [--shared DIR]
 
 The postings are read at run time from the shared evaluation set (``../shared/eval`` next to
-the repository, ``$CXCS_SHARED``, or ``/work/shared``); nothing of their text is stored in
+the repository, or ``$CXCS_SHARED``); nothing of their text is stored in
 the repository. They are repeated (with fresh ids) up to ``--rows``. Each command runs as
 its own process, start-up included, writing to a file; the best of ``--rounds`` wall times
 is reported (the least disturbed by other processes on a shared machine), with the CPU time
@@ -55,9 +55,6 @@ def shared_dir(given: str | None) -> Path:
     for candidate in (given, os.environ.get("CXCS_SHARED"), ROOT.parent / "shared"):
         if candidate and (Path(candidate) / "eval" / "jobs-dev.jsonl").is_file():
             return Path(candidate)
-    fallback = Path("/work/shared")
-    if (fallback / "eval" / "jobs-dev.jsonl").is_file():
-        return fallback
     sys.exit("bench: no shared eval data (give --shared DIR or set CXCS_SHARED)")
 
 

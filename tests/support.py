@@ -289,6 +289,15 @@ def require(ok: bool, what: str) -> None:
     pytest.skip(what)
 
 
+def shared_path(*parts: str) -> Path:
+    """A path in the shared development data (``$CXCS_SHARED``, else ``../shared`` beside the
+    repository): skips the calling test when it is missing, or fails it in CI."""
+    base = os.environ.get("CXCS_SHARED")
+    target = (Path(base) if base else REPO.parent / "shared").joinpath(*parts)
+    require(target.exists(), f"shared development data not found: {'/'.join(parts)}")
+    return target
+
+
 def has_module(name: str) -> bool:
     """Whether ``name`` can be imported here (without importing it)."""
     import importlib.util

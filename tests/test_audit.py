@@ -4,11 +4,9 @@ which slips are notes, and the facts the audit fixed. Each fact names its articl
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
-import pytest
 
 from cxcs.models.knowledge import Knowledge
+from tests.support import shared_path
 
 
 def _disputes(kb: Knowledge) -> set[tuple[str, str, str]]:
@@ -76,21 +74,9 @@ def test_every_set_item_cites_a_section_that_exists(kb: Knowledge) -> None:
     assert {s.section for s in items["sales"].sources} == {"4- Involvement"}
 
 
-def _seeds() -> Path | None:
-    import os
-
-    root = Path(__file__).resolve().parents[1]
-    for candidate in (os.environ.get("CXCS_SHARED"), root.parent / "shared", "/work/shared"):
-        if candidate and (Path(candidate) / "seeds").is_dir():
-            return Path(candidate) / "seeds"
-    return None
-
-
 def test_every_cited_section_is_a_heading_of_its_article(kb: Knowledge) -> None:
     """Sources point at real sections: each cited heading occurs in the article's text."""
-    seeds = _seeds()
-    if seeds is None:
-        pytest.skip("the shared seed articles are not next to the repository")
+    seeds = shared_path("seeds")
     sources = set()
     for function in kb.functions.values():
         for cell in function.cells.values():

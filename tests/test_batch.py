@@ -24,6 +24,7 @@ from tests.support import (
     read_records,
     run_cli,
     run_subprocess,
+    shared_path,
     write_rows,
 )
 
@@ -237,13 +238,7 @@ def test_parquet_output_needs_a_file(tmp_path: Path) -> None:
 def _dev_set() -> Path:
     """The shared real postings (``../shared/eval`` next to the repository, or
     ``$CXCS_SHARED``); missing data skips the test, or fails it in CI."""
-    root = Path(__file__).resolve().parents[1]
-    for base in (os.environ.get("CXCS_SHARED"), root.parent / "shared", "/work/shared"):
-        if base and (Path(base) / "eval" / "jobs-dev.jsonl").is_file():
-            return Path(base) / "eval" / "jobs-dev.jsonl"
-    if os.environ.get("CXCS_REQUIRE_ALL_TESTS") == "1":
-        pytest.fail("no shared eval data (../shared/eval/jobs-dev.jsonl)")
-    pytest.skip("no shared eval data")
+    return shared_path("eval", "jobs-dev.jsonl")
 
 
 def test_the_parallel_batch_gives_the_slow_path_answers_on_the_dev_set(kb: Knowledge) -> None:

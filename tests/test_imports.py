@@ -90,3 +90,25 @@ def test_piped_compare_uses_neither_rich_nor_the_classifier() -> None:
     assert "cxcs.render.markdown" in modules
     for name in ("rich.table", "rich.console", "cxcs.render.table", "cxcs.engine.classify"):
         assert name not in modules, name
+
+
+def test_models_build_their_validators_on_first_use() -> None:
+    """Defining cxcs's models builds no validator (``defer_build``): a command pays only for
+    the models it validates (``compare cx cs`` never builds the matrix models)."""
+    probe = (
+        "import json\n"
+        "from cxcs.models.compare import MatrixComparison, Side\n"
+        "from cxcs.models.knowledge import Knowledge\n"
+        "before = [Side.__pydantic_complete__, MatrixComparison.__pydantic_complete__,"
+        " Knowledge.__pydantic_complete__]\n"
+        "Side.model_rebuild()\n"
+        "print(json.dumps([before, Side.__pydantic_complete__,"
+        " MatrixComparison.__pydantic_complete__]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    before, side_after, matrix_after = json.loads(done.stdout.splitlines()[-1])
+    assert before == [False, False, False]
+    assert side_after is True  # control: building one model on demand works
+    assert matrix_after is False  # and builds only that one
