@@ -24,19 +24,26 @@ from tests.support import (
 __all__ = ["clean_env"]
 
 
-def _interrupt_when(process: subprocess.Popen[bytes], ready: Any, timeout: float = 60) -> None:
+def _signal_when(
+    process: subprocess.Popen[bytes], ready: Any, signum: int, timeout: float = 60
+) -> None:
+    """Send ``signum`` to ``process`` shortly after ``ready()`` first holds."""
     deadline = time.monotonic() + timeout
     while not ready():
-        assert process.poll() is None, "finished before it could be interrupted"
+        assert process.poll() is None, "finished before it could be stopped"
         assert time.monotonic() < deadline, "never started"
         time.sleep(0.01)
     time.sleep(0.2)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT")
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_ctrl_c_half_way_leaves_no_output_file(tmp_path: Path, jobs: str) -> None:
+def _interrupt_when(process: subprocess.Popen[bytes], ready: Any) -> None:
+    _signal_when(process, ready, signal.SIGINT)
+
+
+def _stop_batch_half_way(tmp_path: Path, jobs: str, signum: int) -> tuple[int, bytes, bytes, Path]:
+    """Start a long batch into ``work/out.jsonl``, send ``signum`` once its temporary file
+    exists; the exit status, stdout, stderr and the ``work`` directory."""
     source = write_rows(tmp_path / "big.jsonl", good_rows(4000))
     work = tmp_path / "work"
     work.mkdir()
@@ -46,11 +53,18 @@ def test_ctrl_c_half_way_leaves_no_output_file(tmp_path: Path, jobs: str) -> Non
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env(),
     )  # fmt: skip
     try:
-        _interrupt_when(process, lambda: any(work.iterdir()))  # the temporary file is there
+        _signal_when(process, lambda: any(work.iterdir()), signum)
         out, err = process.communicate(timeout=60)
     finally:
         process.kill()
-    assert process.returncode == 130, err
+    return process.returncode, out, err, work
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_half_way_leaves_no_output_file(tmp_path: Path, jobs: str) -> None:
+    code, out, err, work = _stop_batch_half_way(tmp_path, jobs, signal.SIGINT)
+    assert code == 130, err
     assert err.decode().splitlines()[-1] == "cxcs: interrupted"
     assert b"Traceback" not in err
     assert out == b""
@@ -113,33 +127,9 @@ def test_sigterm_and_sighup_clean_up_and_exit_quietly(
     tmp_path: Path, jobs: str, signum: int, status: int
 ) -> None:
     """Like Ctrl-C: no partial ``.out.jsonl.*.tmp`` left, no worker traceback; 143 / 129."""
-    source = write_rows(tmp_path / "big.jsonl", good_rows(4000))
-    work = tmp_path / "work"
-    work.mkdir()
-    target = work / "out.jsonl"
-    process = subprocess.Popen(
-        cxcs_argv("classify", "--batch", str(source), "--output", str(target), "-j", jobs),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env(),
-    )  # fmt: skip
-    try:
-        _signal_when(process, lambda: any(work.iterdir()), signum)
-        out, err = process.communicate(timeout=60)
-    finally:
-        process.kill()
-    assert process.returncode == status, err
+    code, out, err, work = _stop_batch_half_way(tmp_path, jobs, signum)
+    assert code == status, err
     assert b"Traceback" not in err
     assert err == b""  # quiet
     assert out == b""
     assert list(work.iterdir()) == []  # neither out.jsonl nor a hidden temporary file
-
-
-def _signal_when(
-    process: subprocess.Popen[bytes], ready: Any, signum: int, timeout: float = 60
-) -> None:
-    deadline = time.monotonic() + timeout
-    while not ready():
-        assert process.poll() is None, "finished before it could be stopped"
-        assert time.monotonic() < deadline, "never started"
-        time.sleep(0.01)
-    time.sleep(0.2)
-    process.send_signal(signum)
