@@ -14,7 +14,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import accumulate, compress, count, pairwise
+from itertools import compress, count, pairwise
 from typing import Any
 
 from cxcs.engine.lexicon import CONTRAST, Entry, Lexicon, compile_lexicon
@@ -27,7 +27,7 @@ from cxcs.engine.model import (
     squash,
 )
 from cxcs.engine.sections import SectionMap, build_sections
-from cxcs.engine.text import lower_keep_offsets, phrase_key, strip_html, tokenize
+from cxcs.engine.text import Tokens, lower_keep_offsets, phrase_key, strip_html, tokens_of
 from cxcs.models.classify import (
     Classification,
     Decision,
@@ -74,16 +74,17 @@ Marker = tuple[int, int, str]
 
 
 def find(
-    pieces: list[str], stems: list[str], lexicon: Lexicon, most: int, body: bool
+    tokens: Tokens, lexicon: Lexicon, most: int, body: bool
 ) -> tuple[list[Located], list[Marker], list[Marker]]:
     """Leftmost-longest matches: phrases (at most ``most`` times each), and for a body the
     heading words and boilerplate cues.
 
-    Two C-level passes find the token positions where any key can start; only those are
-    looked at in Python. A phrase followed by an attributive noun ("accounting software")
-    names the employer's field and counts for nothing. Offsets are sums of the lengths of
-    the pieces before a token (see :func:`cxcs.engine.text.tokenize`).
+    Two C-level passes find the token positions where any key can start (a one-word key, or
+    the first two words of a longer one); only those are looked at in Python. A phrase
+    followed by an attributive noun ("accounting software") names the employer's field and
+    counts for nothing.
     """
+    stems = tokens.stems
     singles, heads, lookup = lexicon.singles, lexicon.heads, lexicon.lookup
     attributive = lexicon.attributive
     single_hits = list(map(singles.get, stems))
@@ -97,9 +98,7 @@ def find(
     total = len(stems)
     resume = 0
     repeat = 0
-    # Running offsets: token i spans ends[2 * i] to ends[2 * i + 1] (pieces alternate gap,
-    # token), summed in C once.
-    ends = list(accumulate(map(len, pieces)))
+    span = tokens.span
     for i in candidates:
         if i < resume:
             continue
@@ -129,7 +128,7 @@ def find(
                     entry = None
         if entry is None and (marker is None or not body):
             continue
-        start, end = ends[2 * i], ends[2 * (i + n) - 1]
+        start, end = span(i, i + n - 1)
         if marker is not None and body:
             (cues if marker[0] == "cue" else markers).append((start, end, marker[1]))
         if entry is not None:
@@ -165,11 +164,11 @@ def scan(
     context: str | None = None,
 ) -> Analysis:
     """Match phrases (and, for a body, section words) and tally them by feature group."""
-    pieces, stems = tokenize(lower_keep_offsets(text))
+    tokens = tokens_of(lower_keep_offsets(text))
     body = source == "body"
     shown = posting if context is None else context
     limits = signals.thresholds
-    located, markers, cues = find(pieces, stems, lexicon, limits.max_repeats, body)
+    located, markers, cues = find(tokens, lexicon, limits.max_repeats, body)
     sections = build_sections(text, markers, cues) if body else None
     weights = signals.sections.weights
     decays = [limits.repeat_decay**r for r in range(limits.max_repeats)]
@@ -218,7 +217,7 @@ def scan(
                     shown,
                 )
             )
-    return Analysis(dict(tallies), dict(frames), evidence, sections, len(stems))
+    return Analysis(dict(tallies), dict(frames), evidence, sections, len(tokens.stems))
 
 
 def split_title(text: str) -> tuple[str | None, str, int]:
