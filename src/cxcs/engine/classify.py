@@ -17,10 +17,18 @@ from dataclasses import dataclass
 from itertools import compress, count, pairwise
 from typing import Any
 
-from cxcs.engine.lexicon import CONTRAST, Entry, Lexicon, compile_lexicon
+from cxcs.engine.lexicon import (
+    CONTRAST,
+    DUTY,
+    LOW,
+    REQUIREMENTS,
+    TITLE,
+    Entry,
+    Lexicon,
+    compile_lexicon,
+)
 from cxcs.engine.model import (
     DUTY_SECTIONS,
-    GROUPS,
     LOW_GROUP_SECTIONS,
     Model,
     shipped_model,
@@ -44,8 +52,6 @@ MAX_CHARS = 200_000
 
 TITLE_MAX_CHARS = 100
 TITLE_MAX_WORDS = 12
-
-REQUIREMENTS, LOW, TITLE = GROUPS.index("requirements"), GROUPS.index("low"), GROUPS.index("title")
 
 _LEXICONS: dict[str, Lexicon] = {}
 
@@ -98,7 +104,7 @@ def find(
     total = len(stems)
     resume = 0
     repeat = 0
-    span = tokens.span
+    at, ends, separator = tokens.at, tokens.ends, tokens.separator
     for i in candidates:
         if i < resume:
             continue
@@ -128,7 +134,8 @@ def find(
                     entry = None
         if entry is None and (marker is None or not body):
             continue
-        start, end = span(i, i + n - 1)
+        first, last = at[i], at[i + n - 1]
+        start, end = ends[first] + separator * first, ends[last + 1] + separator * last
         if marker is not None and body:
             (cues if marker[0] == "cue" else markers).append((start, end, marker[1]))
         if entry is not None:
@@ -136,22 +143,43 @@ def find(
     return located, markers, cues
 
 
-Pending = tuple[str, tuple[tuple[int, float], ...], float, str, str, int, int, str, str, str]
-"""A match for one function before the model scales it: function, ``(feature group,
-weight)`` parts, section/repeat factor, phrase, section, start, end, source, posting, and
-the text snippets are cut from (the posting with HTML blanked; offsets are the same)."""
+Place = tuple[str, float, int]
+"""A stretch of text as the tallies see it: section name, section weight, place."""
+
+Match = tuple[int, int, Entry, int, float]
+"""A counted match: ``(start, end, entry, index of its place, section × repeat factor)``."""
 
 
 @dataclass
 class Analysis:
     """What the scan found: per ``(function, group)`` tallies, duty-frame counts, the
-    evidence (in text order, not yet scaled by the model), the sections and token count."""
+    counted matches with the places they sit in, the sections and the token count."""
 
     tallies: dict[tuple[str, int], float]
     frames: dict[str, float]
-    evidence: list[Pending]
+    matches: list[Match]
+    places: list[Place]
     sections: SectionMap | None
     tokens: int
+    offset: int
+    """Where the scanned text starts in the posting (evidence offsets are the posting's)."""
+    source: str
+    posting: str
+    shown: str
+    """The text evidence snippets are cut from (the posting with HTML blanked)."""
+
+
+def _places(sections: SectionMap, weights: dict[str, float]) -> list[Place]:
+    places: list[Place] = []
+    for name in sections.names:
+        if name in DUTY_SECTIONS:
+            place = DUTY
+        elif name in LOW_GROUP_SECTIONS:
+            place = LOW
+        else:
+            place = REQUIREMENTS
+        places.append((name, weights.get(name, 1.0), place))
+    return places
 
 
 def scan(
@@ -166,58 +194,48 @@ def scan(
     """Match phrases (and, for a body, section words) and tally them by feature group."""
     tokens = tokens_of(lower_keep_offsets(text))
     body = source == "body"
-    shown = posting if context is None else context
     limits = signals.thresholds
     located, markers, cues = find(tokens, lexicon, limits.max_repeats, body)
-    sections = build_sections(text, markers, cues) if body else None
-    weights = signals.sections.weights
+    if body:
+        sections: SectionMap | None = build_sections(text, markers, cues)
+        assert sections is not None
+        starts, places = sections.starts, _places(sections, signals.sections.weights)
+    else:
+        sections, starts, places = None, [0], [("title", 1.0, TITLE)]
     decays = [limits.repeat_decay**r for r in range(limits.max_repeats)]
     tallies: dict[tuple[str, int], float] = defaultdict(float)
     frames: dict[str, float] = defaultdict(float)
-    evidence: list[Pending] = []
-    starts, names = (sections.starts, sections.names) if sections else ([0], ["title"])
-    section_weights = [weights.get(n, 1.0) if sections else 1.0 for n in names]
+    matches: list[Match] = []
     current, last = 0, len(starts) - 1
+    following = starts[1] if last else len(text) + 1
     for start, end, entry, repeat in located:
-        while current < last and start >= starts[current + 1]:
-            current += 1
-        section, section_weight = names[current], section_weights[current]
+        if start >= following:
+            while current < last and start >= starts[current + 1]:
+                current += 1
+            following = starts[current + 1] if current < last else len(text) + 1
+        _, section_weight, place = places[current]
         if section_weight <= 0:
             continue
         factor = section_weight * decays[repeat]
-        if not body:
-            where = TITLE
-        elif section in DUTY_SECTIONS:
-            where = -1
+        if place == DUTY:
             for frame, weight in entry.frames:
                 frames[frame] += weight * factor
-        elif section in LOW_GROUP_SECTIONS:
-            where = LOW
-        else:
-            where = REQUIREMENTS
-        begin, finish = start + offset, end + offset
-        for function, parts, summed in entry.functions:
-            if where == -1:
-                for group, weight in parts:
-                    tallies[(function, group)] += weight * factor
-            else:
-                tallies[(function, where)] += summed * factor
-                parts = ((where, summed),)
-            evidence.append(
-                (
-                    function,
-                    parts,
-                    factor,
-                    entry.phrase,
-                    section,
-                    begin,
-                    finish,
-                    source,
-                    posting,
-                    shown,
-                )
-            )
-    return Analysis(dict(tallies), dict(frames), evidence, sections, len(tokens.stems))
+        for key, weight in entry.parts[place]:
+            tallies[key] += weight * factor
+        matches.append((start, end, entry, current, factor))
+    shown = posting if context is None else context
+    return Analysis(
+        dict(tallies),
+        dict(frames),
+        matches,
+        places,
+        sections,
+        len(tokens.stems),
+        offset,
+        source,
+        posting,
+        shown,
+    )
 
 
 def split_title(text: str) -> tuple[str | None, str, int]:
@@ -365,8 +383,8 @@ def classify(
         if group != CONTRAST:
             body_points[function] += value
     result = _decide(probabilities, points, classes, signals, model, words, bool(title))
-    evidence = [*(title_found.evidence if title_found else ()), *body_found.evidence]
-    lazy = LazyEvidence(*_evidence_builder(evidence, model, tallies))
+    found = [title_found, body_found] if title_found else [body_found]
+    lazy = LazyEvidence(*_evidence_builder(found, model, tallies))
     title_check = _title_check(title, title_found, body_points, classes, signals) if title else None
     return Classification.model_construct(
         **result,
@@ -379,47 +397,62 @@ def classify(
 
 
 def _evidence_builder(
-    pending: list[Pending], model: Model, tallies: dict[tuple[str, int], float]
+    found: list[Analysis], model: Model, tallies: dict[tuple[str, int], float]
 ) -> tuple[Callable[[], tuple[Evidence, ...]], Callable[[int], list[Evidence]]]:
-    """Functions that build all the evidence, or only the heaviest items.
+    """Functions that build all the evidence (in text order, the title's first), or only
+    the heaviest items.
 
     Each match's weight is its share of its function's score: per feature group, the group's
     learned weight times the group's squashed tally, split over the group's matches by raw
     weight. Matches that add nothing are left out.
     """
+    Weighed = tuple[float, Analysis, Match, str]
 
-    def weights() -> list[float]:
-        factors: dict[tuple[str, int], float] = {}
-        found: list[float] = []
-        for function, parts, factor, *_ in pending:
-            weight = 0.0
-            for group, raw in parts:
-                key = (function, group)
-                scale = factors.get(key)
-                if scale is None:
-                    total = tallies.get(key, 0.0)
-                    slope = squash(total) / total if total else 1.0
-                    scale = factors[key] = model.weights(function).groups[group] * slope
-                weight += scale * raw
-            found.append(weight * factor)
-        return found
+    def weigh() -> list[Weighed]:
+        scales: dict[tuple[str, int], float] = {}
+        weighed: list[Weighed] = []
+        for analysis in found:
+            places = analysis.places
+            for match in analysis.matches:
+                by_function = match[2].by_function[places[match[3]][2]]
+                for function, parts in by_function:
+                    weight = 0.0
+                    for key, raw in parts:
+                        scale = scales.get(key)
+                        if scale is None:
+                            total = tallies.get(key, 0.0)
+                            slope = squash(total) / total if total else 1.0
+                            scale = scales[key] = model.weights(function).groups[key[1]] * slope
+                        weight += scale * raw
+                    if weight:
+                        weighed.append((weight * match[4], analysis, match, function))
+        return weighed
 
-    def item(index: int, weight: float) -> Evidence:
-        function, _, _, phrase, section, start, end, source, posting, shown = pending[index]
+    def item(weighed: Weighed) -> Evidence:
+        weight, analysis, (start, end, entry, place, _), function = weighed
+        begin, finish = start + analysis.offset, end + analysis.offset
         return Evidence(
-            phrase, function, section, weight, start, end, posting[start:end], source, shown
+            entry.phrase,
+            function,
+            analysis.places[place][0],
+            weight,
+            begin,
+            finish,
+            analysis.posting[begin:finish],
+            analysis.source,
+            analysis.shown,
         )
 
     def build() -> tuple[Evidence, ...]:
-        return tuple(item(i, w) for i, w in enumerate(weights()) if w)
+        return tuple(item(w) for w in weigh() if w[0])
 
     def top(limit: int) -> list[Evidence]:
         import heapq
 
-        found = weights()
-        best = heapq.nlargest(limit, (i for i, w in enumerate(found) if w), key=found.__getitem__)
-        ranked = sorted(best, key=lambda i: (-found[i], pending[i][5]))
-        return [item(i, found[i]) for i in ranked]
+        found = [w for w in weigh() if w[0]]
+        best = heapq.nlargest(limit, range(len(found)), key=lambda i: found[i][0])
+        best.sort(key=lambda i: (-found[i][0], found[i][2][0] + found[i][1].offset))
+        return [item(found[i]) for i in best]
 
     return build, top
 

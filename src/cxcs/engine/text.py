@@ -8,7 +8,7 @@ computed for the few tokens that match something, which keeps scanning cheap.
 from __future__ import annotations
 
 import re
-from itertools import compress, count
+from itertools import accumulate, compress, count
 from typing import Any
 
 # Possessive quantifiers (``++``) match exactly the same tokens; they only spare the regex
@@ -121,34 +121,25 @@ def tokenize(lowered: str) -> tuple[list[str], list[str]]:
 
 
 class Tokens:
-    """A text's token stems, and the character span of any run of its tokens.
+    """A text's token stems, and where each token sits.
 
-    The text is held as consecutive pieces (words, or the regex's tokens and gaps) joined by
-    ``separator`` characters; token ``i`` is piece ``at[i]``. Offsets are sums of piece
-    lengths, computed only for the tokens asked about, from a cursor that moves forward as
-    a scan does.
+    The text is held as consecutive pieces (words, or the regex's tokens and gaps) with
+    ``separator`` characters between them; token ``i`` is piece ``at[i]``, and piece ``j``
+    starts at ``ends[j] + separator * j`` (``ends[j]``: the length of the pieces before it).
     """
 
-    __slots__ = ("_at", "_cursor", "_pieces", "_separator", "stems")
+    __slots__ = ("at", "ends", "separator", "stems")
 
     def __init__(self, stems: list[str], pieces: list[Any], at: list[int], separator: int) -> None:
         self.stems = stems
-        self._pieces = pieces
-        self._at = at
-        self._separator = separator
-        self._cursor = (0, 0)
-        """A piece and its start."""
+        self.at = at
+        self.ends = list(accumulate(map(len, pieces), initial=0))
+        self.separator = separator
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Where tokens ``first`` to ``last`` (inclusive) sit in the text."""
-        pieces, separator = self._pieces, self._separator
-        j, k = self._at[first], self._at[last]
-        piece, start = self._cursor
-        if j < piece:
-            piece = start = 0
-        start += sum(map(len, pieces[piece:j])) + separator * (j - piece)
-        self._cursor = (j, start)
-        return start, start + sum(map(len, pieces[j : k + 1])) + separator * (k - j)
+        j, k = self.at[first], self.at[last]
+        return self.ends[j] + self.separator * j, self.ends[k + 1] + self.separator * k
 
 
 def regex_tokens(lowered: str) -> Tokens:
