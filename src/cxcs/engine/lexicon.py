@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cxcs.engine.model import GROUPS
 from cxcs.engine.text import phrase_key
 from cxcs.models.knowledge import Knowledge
 from cxcs.models.signals import NOT_CUSTOMER_FACING, Signals
+
+if TYPE_CHECKING:
+    from cxcs.engine.compiled import CompiledMatcher
 
 STRONG, MEDIUM, WEAK, CONTRAST, FRAME = range(5)
 """Feature group of a phrase's weight: its tier, a contrast rule, or a duty-frame word."""
@@ -93,6 +97,9 @@ class Lexicon:
     heads: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
     attributive: frozenset[str] = frozenset()
     """Stems of the nouns that turn the phrase before them into the employer's field."""
+    compiled: CompiledMatcher | None = None
+    """The same index as a compiled automaton, when the ``fast`` extra is installed (see
+    :func:`cxcs.engine.compiled.compiled_matcher`)."""
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -174,14 +174,15 @@ class _WordStems(dict[bytes, str]):
         return value
 
 
-_WORD_STEMS = _WordStems({b"": ""})
+WORD_STEMS = _WordStems({b"": ""})
+"""word (bytes, from :func:`words_of`) -> stem, ``""`` or :data:`IRREGULAR`."""
 
 
-def tokens_of(lowered: str) -> Tokens:
-    """The tokens :func:`tokenize` finds in lowercased text, in a few C passes: every
-    non-token character becomes a space (same length, so offsets hold), the text is split
-    on single spaces, and each word's stem comes from a cache. A text with a word the token
-    regex cuts differently (``a+b``, ``rock’n’roll``) takes the regex."""
+def words_of(lowered: str) -> tuple[list[bytes], bool]:
+    """Lowercased text as words of token characters: every other character becomes a space
+    (same length, so offsets hold) and the text is split on single spaces (so word ``j``
+    starts after the ``j`` words and ``j`` spaces before it). Also whether any word may hold
+    a mark the token regex treats specially (``'``, ``’``, ``+``, ``#``)."""
     if "`" in lowered:
         lowered = lowered.replace("`", " ")
     if lowered.isascii():
@@ -193,8 +194,15 @@ def tokens_of(lowered: str) -> Tokens:
         for mark, blank in _NEVER_IN_A_TOKEN:
             if mark in raw:
                 raw = raw.replace(mark, blank)
-    words = raw.split(b" ")
-    stems = list(map(_WORD_STEMS.__getitem__, words))
+    return raw.split(b" "), special
+
+
+def tokens_of(lowered: str) -> Tokens:
+    """The tokens :func:`tokenize` finds in lowercased text, in a few C passes over the
+    :func:`words_of` of the text, each word's stem from a cache. A text with a word the
+    token regex cuts differently (``a+b``, ``rock’n’roll``) takes the regex."""
+    words, special = words_of(lowered)
+    stems = list(map(WORD_STEMS.__getitem__, words))
     if special and IRREGULAR in stems:
         return regex_tokens(lowered)
     return Tokens(list(filter(None, stems)), words, list(compress(count(), stems)), 1)
