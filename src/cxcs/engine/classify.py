@@ -86,8 +86,8 @@ Marker = tuple[int, int, str]
 def find(
     tokens: Tokens, lexicon: Lexicon, most: int, body: bool
 ) -> tuple[list[Located], list[Marker], list[Marker]]:
-    """Leftmost-longest matches of the phrases (at most ``most`` times each), and for a
-    body, independently, of the heading words and boilerplate cues.
+    """Leftmost-longest matches: phrases (at most ``most`` times each), and for a body the
+    heading words and boilerplate cues.
 
     Two C-level passes find the token positions where any key can start (a one-word key, or
     the first two words of a longer one); only those are looked at in Python. A phrase
@@ -106,47 +106,44 @@ def find(
     cues: list[Marker] = []
     fired: dict[str, int] = {}
     total = len(stems)
-    phrases_from = 0  # phrases do not overlap, nor do section words
-    words_from = 0 if body else total + 1
+    resume = 0
     repeat = 0
     at, ends, separator = tokens.at, tokens.ends, tokens.separator
     for i in candidates:
-        want_entry, want_marker = i >= phrases_from, i >= words_from
-        if not (want_entry or want_marker):
+        if i < resume:
             continue
-        entry: Entry | None = None
-        marker: tuple[str, str] | None = None
-        entry_n = marker_n = 1
         lengths = head_hits[i]
+        hit = None
         if lengths is not None:
             for n in lengths:
                 if i + n <= total:
                     hit = lookup.get(tuple(stems[i : i + n]))
                     if hit is not None:
-                        if want_entry and entry is None and hit[0] is not None:
-                            entry, entry_n = hit[0], n
-                        if want_marker and marker is None and hit[1] is not None:
-                            marker, marker_n = hit[1], n
-        hit = single_hits[i]
-        if hit is not None:
-            if want_entry and entry is None:
-                entry = hit[0]
-            if want_marker and marker is None:
-                marker = hit[1]
+                        break
+        if hit is None:
+            hit = single_hits[i]
+            if hit is None:
+                continue
+            n = 1
+        entry, marker = hit
         if entry is not None:
-            phrases_from = i + entry_n
-            if entry.weights and not (phrases_from < total and stems[phrases_from] in attributive):
+            resume = i + n
+            if not entry.weights or (resume < total and stems[resume] in attributive):
+                entry = None
+            else:
                 repeat = fired.get(entry.phrase, 0)
                 if repeat < most:  # a phrase counts less each time, not at all past a few
                     fired[entry.phrase] = repeat + 1
-                    first, last = at[i], at[i + entry_n - 1]
-                    start, end = ends[first] + separator * first, ends[last + 1] + separator * last
-                    located.append((start, end, entry, repeat))
-        if marker is not None:
-            words_from = i + marker_n
-            first, last = at[i], at[i + marker_n - 1]
-            start, end = ends[first] + separator * first, ends[last + 1] + separator * last
+                else:
+                    entry = None
+        if entry is None and (marker is None or not body):
+            continue
+        first, last = at[i], at[i + n - 1]
+        start, end = ends[first] + separator * first, ends[last + 1] + separator * last
+        if marker is not None and body:
             (cues if marker[0] == "cue" else markers).append((start, end, marker[1]))
+        if entry is not None:
+            located.append((start, end, entry, repeat))
     return located, markers, cues
 
 

@@ -2,10 +2,10 @@
 
 Each stem the lexicon uses gets one character; a posting's words become a string of those
 characters, one per token (a word holding no token adds nothing, any other word a filler).
-Two automata over that string find the leftmost-longest phrases and, separately, the
-leftmost-longest section words in one C call each, so Python only sees what matched. The
-answers are the ones :func:`cxcs.engine.classify.find` gives (a test holds the two equal on
-real postings and random text); a posting with a word the token regex cuts unusually
+One C call finds every occurrence of every key in that string, so Python only sees what
+matched; the longest key at each position then goes through the same leftmost-longest walk
+as :func:`cxcs.engine.classify.find`, with the same answers (a test holds the two equal on
+real postings and random text). A posting with a word the token regex cuts unusually
 (``a+b``) is left to that function.
 """
 
@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import os
 from itertools import accumulate, compress, count
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from cxcs.engine.text import IRREGULAR, WORD_STEMS, words_of
 
 if TYPE_CHECKING:
     from cxcs.engine.classify import Located, Marker
-    from cxcs.engine.lexicon import Entry, Lexicon
+    from cxcs.engine.lexicon import Hit, Lexicon
 
 FILLER = "\x01"
 """The character of a token no key uses."""
@@ -49,23 +50,17 @@ class _WordCodes(dict[bytes, str]):
 
 
 class CompiledMatcher:
-    """The lexicon's phrases and section words as two Aho-Corasick automata."""
+    """The lexicon's keys (phrases and section words) as one Aho-Corasick automaton."""
 
-    def __init__(self, lexicon: Lexicon, automaton: Any) -> None:
-        vocabulary = {stem for key in (*lexicon.entries, *lexicon.markers) for stem in key}
-        vocabulary |= lexicon.attributive
+    def __init__(self, lexicon: Lexicon, automaton: Callable[[list[str]], Any]) -> None:
+        vocabulary = {stem for key in lexicon.lookup for stem in key} | lexicon.attributive
         codes = {stem: _code(i) for i, stem in enumerate(sorted(vocabulary))}
         self._words = _WordCodes(codes)
-        self._entries: list[Entry] = list(lexicon.entries.values())
-        self._markers: list[tuple[str, str]] = list(lexicon.markers.values())
+        keys = list(lexicon.lookup)
+        self._hits: list[Hit] = [lexicon.lookup[key] for key in keys]
         self._attributive = frozenset(codes[stem] for stem in lexicon.attributive)
-
-        def automaton_of(keys: list[tuple[str, ...]]) -> Any:
-            patterns = ["".join(codes[stem] for stem in key) for key in keys]
-            return automaton(patterns) if patterns else None
-
-        self._phrases = automaton_of(list(lexicon.entries))
-        self._sections = automaton_of(list(lexicon.markers))
+        patterns = ["".join(codes[stem] for stem in key) for key in keys]
+        self._automaton = automaton(patterns) if patterns else None
 
     def find(
         self, lowered: str, most: int, body: bool
@@ -78,30 +73,44 @@ class CompiledMatcher:
             return None
         line = "".join(codes)
         total = len(line)
-        at = list(compress(count(), codes))
-        ends = list(accumulate(map(len, words), initial=0))
         located: list[Located] = []
-        fired: dict[str, int] = {}
-        attributive = self._attributive
-        entries = self._entries
-        for pattern, i, j in self._phrases.find_matches_as_indexes(line) if self._phrases else ():
-            entry = entries[pattern]
-            if not entry.weights or (j < total and line[j] in attributive):
-                continue
-            repeat = fired.get(entry.phrase, 0)
-            if repeat >= most:  # a phrase counts less each time, not at all past a few
-                continue
-            fired[entry.phrase] = repeat + 1
-            first, last = at[i], at[j - 1]
-            located.append((ends[first] + first, ends[last + 1] + last, entry, repeat))
         markers: list[Marker] = []
         cues: list[Marker] = []
-        if body and self._sections is not None:
-            for pattern, i, j in self._sections.find_matches_as_indexes(line):
-                kind, section = self._markers[pattern]
-                first, last = at[i], at[j - 1]
-                found = (ends[first] + first, ends[last + 1] + last, section)
-                (cues if kind == "cue" else markers).append(found)
+        if self._automaton is None:
+            return located, markers, cues, total
+        # Occurrences come in order of their end, so the last one kept per start is the
+        # longest key there.
+        longest = {i: (pattern, j) for pattern, i, j in self._automaton.find_matches_as_indexes(
+            line, overlapping=True
+        )}
+        at = list(compress(count(), codes))
+        ends = list(accumulate(map(len, words), initial=0))
+        hits, attributive = self._hits, self._attributive
+        fired: dict[str, int] = {}
+        resume = repeat = 0
+        for i in sorted(longest):
+            if i < resume:
+                continue
+            pattern, j = longest[i]
+            entry, marker = hits[pattern]
+            if entry is not None:
+                resume = j
+                if not entry.weights or (j < total and line[j] in attributive):
+                    entry = None
+                else:
+                    repeat = fired.get(entry.phrase, 0)
+                    if repeat < most:  # a phrase counts less each time, not at all past a few
+                        fired[entry.phrase] = repeat + 1
+                    else:
+                        entry = None
+            if entry is None and (marker is None or not body):
+                continue
+            first, last = at[i], at[j - 1]
+            start, end = ends[first] + first, ends[last + 1] + last
+            if marker is not None and body:
+                (cues if marker[0] == "cue" else markers).append((start, end, marker[1]))
+            if entry is not None:
+                located.append((start, end, entry, repeat))
         return located, markers, cues, total
 
 
@@ -114,9 +123,4 @@ def compiled_matcher(lexicon: Lexicon) -> CompiledMatcher | None:
         import ahocorasick_rs
     except ImportError:
         return None
-    kind = ahocorasick_rs.MatchKind.LeftmostLongest
-
-    def automaton(patterns: list[str]) -> Any:
-        return ahocorasick_rs.AhoCorasick(patterns, matchkind=kind)
-
-    return CompiledMatcher(lexicon, automaton)
+    return CompiledMatcher(lexicon, ahocorasick_rs.AhoCorasick)
