@@ -366,6 +366,41 @@ def softmax(logits: dict[str, float]) -> dict[str, float]:
     return {c: v / total for c, v in exps.items()}
 
 
+@dataclass(slots=True)
+class Assessment:
+    """A posting's answer as plain values, before it becomes result models
+    (:meth:`classification`) or a batch row (``cxcs.records.RowMaker``): batches never pay
+    for models they do not show."""
+
+    decided: dict[str, Any]
+    """label, decision, confidence, runner_up, margin, not_customer_facing and reason."""
+    scores: list[tuple[str, float, float]]
+    """``(function, score, raw)`` in knowledge order."""
+    all_evidence: Callable[[], tuple[Evidence, ...]]
+    top_evidence: Callable[[int], list[Evidence]]
+    """The ``limit`` heaviest evidence items, heaviest first (builds only those)."""
+    title: dict[str, Any] | None
+    """The title check's fields (see :class:`TitleCheck`)."""
+    words: int
+    chars_read: int
+    truncated: bool
+
+    def classification(self) -> Classification:
+        """The result model."""
+        return Classification.model_construct(
+            **self.decided,
+            scores=tuple(
+                FunctionScore.model_construct(function=f, score=score, raw=raw)
+                for f, score, raw in self.scores
+            ),
+            evidence=LazyEvidence(self.all_evidence, self.top_evidence),
+            title=TitleCheck(**self.title) if self.title else None,
+            words=self.words,
+            chars_read=self.chars_read,
+            truncated=self.truncated,
+        )
+
+
 def classify(
     kb: Knowledge,
     text: str,
@@ -376,6 +411,21 @@ def classify(
     model: Model | None = None,
 ) -> Classification:
     """Classify posting ``text`` (optionally with its ``title``). Never raises on any text."""
+    return assess(
+        kb, text, title, detect_title=detect_title, lexicon=lexicon, model=model
+    ).classification()
+
+
+def assess(
+    kb: Knowledge,
+    text: str,
+    title: str | None = None,
+    *,
+    detect_title: bool = True,
+    lexicon: Lexicon | None = None,
+    model: Model | None = None,
+) -> Assessment:
+    """What :func:`classify` answers, as an :class:`Assessment`."""
     signals = signals_of(kb)
     model = model or shipped_model()
     truncated = len(text) > MAX_CHARS
@@ -386,24 +436,25 @@ def classify(
     logits = class_logits(model, classes, tallies, shared)
     probabilities = softmax(logits)
     points: dict[str, float] = defaultdict(float)
+    body_points: dict[str, float] = defaultdict(float)
     for (function, group), value in tallies.items():
         if group != CONTRAST and value > 0:
             points[function] += value
-    body_points: dict[str, float] = defaultdict(float)
     for (function, group), value in body_found.tallies.items():
         if group != CONTRAST:
             body_points[function] += value
-    result = _decide(probabilities, points, classes, signals, model, words, bool(title))
+    decided, scores = _decide(probabilities, points, classes, signals, model, words, bool(title))
     found = [title_found, body_found] if title_found else [body_found]
-    lazy = LazyEvidence(*_evidence_builder(found, model, tallies))
-    title_check = _title_check(title, title_found, body_points, classes, signals) if title else None
-    return Classification.model_construct(
-        **result,
-        evidence=lazy,
-        title=title_check,
-        words=words,
-        chars_read=len(text),
-        truncated=truncated,
+    all_evidence, top_evidence = _evidence_builder(found, model, tallies)
+    return Assessment(
+        decided,
+        scores,
+        all_evidence,
+        top_evidence,
+        _title_check(title, title_found, body_points, classes, signals) if title else None,
+        words,
+        len(text),
+        truncated,
     )
 
 
@@ -476,7 +527,7 @@ def _decide(
     model: Model,
     words: int,
     has_title: bool,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], list[tuple[str, float, float]]]:
     limits = signals.thresholds
     ranked = sorted(classes, key=lambda c: (-probabilities[c], c))
     functions = [c for c in ranked if c != NOT_CUSTOMER_FACING]
@@ -487,13 +538,11 @@ def _decide(
     short = words < limits.min_words
     if short:
         confidence = min(confidence, limits.short_text_cap)
-    scores = tuple(
-        FunctionScore.model_construct(
-            function=c, score=round(probabilities[c], 4), raw=round(points.get(c, 0.0), 4)
-        )
+    scores = [
+        (c, round(probabilities[c], 4), round(points.get(c, 0.0), 4))
         for c in classes
         if c != NOT_CUSTOMER_FACING
-    )
+    ]
     decision: Decision
     label: str | None = top
     runner_up: str | None = second
@@ -524,16 +573,16 @@ def _decide(
             f"{top} ({p1:.2f}) over {second} ({p2:.2f}); calibrated confidence "
             f"{confidence:.2f} is below {model.confident:.2f}"
         )
-    return {
+    decided = {
         "label": label,
         "decision": decision,
         "confidence": round(confidence, 4),
         "runner_up": runner_up,
         "margin": round(p1 - p2, 4),
-        "scores": scores,
         "not_customer_facing": round(probabilities[NOT_CUSTOMER_FACING], 4),
         "reason": reason,
     }
+    return decided, scores
 
 
 def _title_check(
@@ -542,7 +591,7 @@ def _title_check(
     body_points: dict[str, float],
     classes: list[str],
     signals: Signals,
-) -> TitleCheck:
+) -> dict[str, Any]:
     title_points: dict[str, float] = defaultdict(float)
     if title_found:
         for (function, group), value in title_found.tallies.items():
@@ -554,13 +603,13 @@ def _title_check(
     message = None
     if mismatch:
         message = f"the title reads as {title_label} but the duties read as {body_label}"
-    return TitleCheck(
-        title=title,
-        title_label=title_label,
-        body_label=body_label,
-        mismatch=mismatch,
-        message=message,
-    )
+    return {
+        "title": title,
+        "title_label": title_label,
+        "body_label": body_label,
+        "mismatch": mismatch,
+        "message": message,
+    }
 
 
 def _top_label(raw: dict[str, float], classes: list[str], minimum: float) -> str | None:
