@@ -88,10 +88,9 @@ class CompiledMatcher:
         hits, attributive = self._hits, self._attributive
         fired: dict[str, int] = {}
         resume = repeat = 0
-        for i in sorted(longest):
+        for i, (pattern, j) in sorted(longest.items()):
             if i < resume:
                 continue
-            pattern, j = longest[i]
             entry, marker = hits[pattern]
             if entry is not None:
                 resume = j
@@ -103,7 +102,9 @@ class CompiledMatcher:
                         fired[entry.phrase] = repeat + 1
                     else:
                         entry = None
-            if entry is None and (marker is None or not body):
+                if entry is None and (marker is None or not body):
+                    continue
+            elif not body:
                 continue
             first, last = at[i], at[j - 1]
             start, end = ends[first] + first, ends[last + 1] + last
