@@ -137,6 +137,8 @@ def test_a_word_the_regex_cuts_unusually_is_left_to_the_python_matcher(
     assert fast.compiled.find("troubleshoot tickets", 3, True) is not None
 
 
-def test_the_python_matcher_can_be_asked_for(monkeypatch: pytest.MonkeyPatch, kb: Knowledge) -> None:
+def test_the_python_matcher_can_be_asked_for(
+    monkeypatch: pytest.MonkeyPatch, kb: Knowledge
+) -> None:
     monkeypatch.setenv("CXCS_MATCHER", "python")
     assert compiled_matcher(compile_lexicon(kb, signals_of(kb))) is None

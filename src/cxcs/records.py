@@ -28,7 +28,15 @@ MAX_ROW_CHARS = 1_000_000
 
 TOP_EVIDENCE = 5
 """How many of the heaviest matched phrases ``top_evidence`` lists."""
-DECIDED = ("label", "decision", "confidence", "runner_up", "margin", "not_customer_facing", "reason")
+DECIDED = (
+    "label",
+    "decision",
+    "confidence",
+    "runner_up",
+    "margin",
+    "not_customer_facing",
+    "reason",
+)
 """The decision's own fields, as a classification and an assessment both hold them."""
 
 NONE_LABEL = "none"

@@ -150,8 +150,9 @@ def find(
 Place = tuple[str, float, int]
 """A stretch of text as the tallies see it: section name, section weight, place."""
 
-Match = tuple[int, int, Entry, int, float]
-"""A counted match: ``(start, end, entry, index of its place, section × repeat factor)``."""
+Match = tuple[int, int, Entry, int, float, int]
+"""A counted match: ``(start, end, entry, index of its stretch, section × repeat factor,
+place)``."""
 
 
 @dataclass
@@ -233,7 +234,7 @@ def scan(
                 frames[frame] += weight * factor
         for key, weight in entry.parts[place]:
             tallies[key] += weight * factor
-        matches.append((start, end, entry, current, factor))
+        matches.append((start, end, entry, current, factor, place))
     shown = posting if context is None else context
     return Analysis(
         dict(tallies),
@@ -345,14 +346,16 @@ def class_logits(
 ) -> dict[str, float]:
     """Each class's linear score from its own function's group tallies and shared features."""
     common = shared_vector(shared)
+    counted: dict[str, list[tuple[int, float]]] = {}
+    for (c, g), tally in tallies.items():
+        if tally:
+            counted.setdefault(c, []).append((g, tally))
     logits: dict[str, float] = {}
     for c in classes:
         w = model.weights(c)
         value = w.bias
-        for g, weight in enumerate(w.groups):
-            tally = tallies.get((c, g))
-            if tally:
-                value += weight * squash(tally)
+        for g, tally in sorted(counted.get(c, ())):
+            value += w.groups[g] * squash(tally)
         for weight, x in zip(w.shared, common, strict=True):
             value += weight * x
         logits[c] = value
@@ -468,30 +471,35 @@ def _evidence_builder(
     learned weight times the group's squashed tally, split over the group's matches by raw
     weight. Matches that add nothing are left out.
     """
-    Weighed = tuple[float, Analysis, Match, str]
+    Weighed = tuple[Analysis, Match, str]
 
-    def weigh() -> list[Weighed]:
-        scales: dict[tuple[str, int], float] = {}
+    class Scales(dict[tuple[str, int], float]):
+        """(function, group) -> the group's learned weight times the slope of its squash."""
+
+        def __missing__(self, key: tuple[str, int]) -> float:
+            total = tallies.get(key, 0.0)
+            slope = squash(total) / total if total else 1.0
+            scale = self[key] = model.weights(key[0]).groups[key[1]] * slope
+            return scale
+
+    def weigh() -> tuple[list[float], list[Weighed]]:
+        scales = Scales()
+        weights: list[float] = []
         weighed: list[Weighed] = []
         for analysis in found:
-            places = analysis.places
             for match in analysis.matches:
-                by_function = match[2].by_function[places[match[3]][2]]
-                for function, parts in by_function:
+                for function, parts in match[2].by_function[match[5]]:
                     weight = 0.0
                     for key, raw in parts:
-                        scale = scales.get(key)
-                        if scale is None:
-                            total = tallies.get(key, 0.0)
-                            slope = squash(total) / total if total else 1.0
-                            scale = scales[key] = model.weights(function).groups[key[1]] * slope
-                        weight += scale * raw
+                        weight += scales[key] * raw
+                    weight *= match[4]
                     if weight:
-                        weighed.append((weight * match[4], analysis, match, function))
-        return weighed
+                        weights.append(weight)
+                        weighed.append((analysis, match, function))
+        return weights, weighed
 
-    def item(weighed: Weighed) -> Evidence:
-        weight, analysis, (start, end, entry, place, _), function = weighed
+    def item(weight: float, weighed: Weighed) -> Evidence:
+        analysis, (start, end, entry, place, *_), function = weighed
         begin, finish = start + analysis.offset, end + analysis.offset
         return Evidence(
             entry.phrase,
@@ -506,15 +514,15 @@ def _evidence_builder(
         )
 
     def build() -> tuple[Evidence, ...]:
-        return tuple(item(w) for w in weigh() if w[0])
+        return tuple(map(item, *weigh()))
 
     def top(limit: int) -> list[Evidence]:
         import heapq
 
-        found = [w for w in weigh() if w[0]]
-        best = heapq.nlargest(limit, range(len(found)), key=lambda i: found[i][0])
-        best.sort(key=lambda i: (-found[i][0], found[i][2][0] + found[i][1].offset))
-        return [item(found[i]) for i in best]
+        weights, weighed = weigh()
+        best = heapq.nlargest(limit, range(len(weights)), key=weights.__getitem__)
+        best.sort(key=lambda i: (-weights[i], weighed[i][1][0] + weighed[i][0].offset))
+        return [item(weights[i], weighed[i]) for i in best]
 
     return build, top
 

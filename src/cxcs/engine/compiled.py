@@ -12,8 +12,8 @@ real postings and random text). A posting with a word the token regex cuts unusu
 from __future__ import annotations
 
 import os
-from itertools import accumulate, compress, count
 from collections.abc import Callable
+from itertools import accumulate, compress, count
 from typing import TYPE_CHECKING, Any
 
 from cxcs.engine.text import IRREGULAR, WORD_STEMS, words_of
@@ -80,9 +80,10 @@ class CompiledMatcher:
             return located, markers, cues, total
         # Occurrences come in order of their end, so the last one kept per start is the
         # longest key there.
-        longest = {i: (pattern, j) for pattern, i, j in self._automaton.find_matches_as_indexes(
-            line, overlapping=True
-        )}
+        longest = {
+            i: (pattern, j)
+            for pattern, i, j in self._automaton.find_matches_as_indexes(line, overlapping=True)
+        }
         at = list(compress(count(), codes))
         ends = list(accumulate(map(len, words), initial=0))
         hits, attributive = self._hits, self._attributive

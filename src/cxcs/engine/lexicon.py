@@ -65,9 +65,7 @@ def make_entry(phrase: str, weights: tuple[tuple[str, float, int], ...]) -> Entr
             frames.append((function.removeprefix("_"), weight))
         else:
             tiers.setdefault(function, []).append((group, weight))
-    by_function = {
-        DUTY: tuple((f, tuple(((f, g), w) for g, w in ws)) for f, ws in tiers.items())
-    }
+    by_function = {DUTY: tuple((f, tuple(((f, g), w) for g, w in ws)) for f, ws in tiers.items())}
     for place in PLACES[1:]:
         by_function[place] = tuple(
             (f, (((f, place), sum(w for _, w in ws)),)) for f, ws in tiers.items()
@@ -200,14 +198,14 @@ def compile_lexicon(kb: Knowledge, signals: Signals, padding: Iterable[str] = ()
 __all__ = [
     "CONTRAST",
     "DUTY",
-    "LOW",
-    "PLACES",
-    "REQUIREMENTS",
-    "TITLE",
     "FRAME",
+    "LOW",
     "MEDIUM",
     "NOT_CUSTOMER_FACING",
+    "PLACES",
+    "REQUIREMENTS",
     "STRONG",
+    "TITLE",
     "WEAK",
     "Entry",
     "Lexicon",
