@@ -301,7 +301,6 @@ def test_no_color_is_respectedon_a_terminal() -> None:
 
 # --------------------------------------------------------------------------- declarations
 
-CLI_SOURCES = [Path(cxcs.__file__).parent / n for n in ("cli.py", "params.py", "clitools.py")]
 CONTROL_FLOW = (ast.If, ast.For, ast.While, ast.Try, ast.With, ast.Raise, ast.Match)
 
 
@@ -317,7 +316,7 @@ def _commands(tree: ast.Module) -> list[ast.FunctionDef]:
 def test_cli_py_holds_declarations_only() -> None:
     """Each command is a signature, a docstring with examples and one call (no branching):
     rules live in cxcs.commands, process concerns in cxcs.entry."""
-    path = CLI_SOURCES[0]
+    path = Path(cxcs.__file__).parent / "cli.py"
     tree = ast.parse(path.read_text(encoding="utf-8"))
     commands = _commands(tree)
     assert len(commands) >= 12  # control: the commands were found
@@ -329,12 +328,3 @@ def test_cli_py_holds_declarations_only() -> None:
         for node in ast.walk(command):
             assert not isinstance(node, CONTROL_FLOW), (command.name, ast.unparse(node))
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 250
-
-
-@pytest.mark.parametrize("path", CLI_SOURCES, ids=lambda p: p.name)
-def test_typer_reads_annotations_as_objects(path: Path) -> None:
-    """Typer reads every command's annotations at each start; postponed (string)
-    annotations would have to be evaluated every time."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    futures = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
-    assert futures == []

@@ -5,9 +5,9 @@ kind, never test its name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
     from cxcs.models.compare import AxisComparison, MatrixCell, Side
@@ -41,13 +41,12 @@ def articles_text(sources: tuple[Source, ...]) -> str:
     return ", ".join(dict.fromkeys(s.article for s in sources))
 
 
-@dataclass(frozen=True)
-class Scored:
+class Scored(NamedTuple):
     """How two values compare on one axis: a score in [0, 1] (None: not scored) and a verdict."""
 
     score: float | None
     verdict: str | None
-    extra: dict[str, object] = field(default_factory=dict)
+    extra: Mapping[str, object] = MappingProxyType({})
 
 
 class Kind:
@@ -309,7 +308,8 @@ def items_text(
     kb: Knowledge, axis_id: str, value: CellValue, practice: tuple[str, ...] = ()
 ) -> str:
     """A set's items by label, those in ``practice`` marked; '—' for no items."""
-    labels = (marked(kb.label(axis_id, i), i in practice) for i in _items(value))
+    vocabulary = kb.vocabulary(kb.axis(axis_id))
+    labels = (marked(vocabulary.get(i, i), i in practice) for i in _items(value))
     return ", ".join(labels) or "—"
 
 

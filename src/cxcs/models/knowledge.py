@@ -1,8 +1,10 @@
 """The knowledge base: articles, axes, vocabularies, functions with their cells, journey
 roles and metrics. The data rules are written once, in the header of data/functions.yaml."""
 
-from __future__ import annotations
+# No postponed annotations: pydantic evaluates each annotation string when the class is
+# created, which every command that loads this model pays at start-up.
 
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -113,7 +115,7 @@ class Cell(Frozen):
         return data
 
     @model_validator(mode="after")
-    def _one_shape(self) -> Cell:
+    def _one_shape(self) -> "Cell":
         if self.items is not None:
             if self.value is not None or self.sources or self.primary or self.minority:
                 raise ValueError("a set cell has 'items' only (each item carries its sources)")
@@ -140,7 +142,9 @@ class Cell(Frozen):
         return self
 
     # ------------------------------------------------------------------ readings
-    @property
+    # (cached: a cell is frozen, and a comparison asks for its readings many times; so a
+    # cell is never model_copy(update=...)-ed)
+    @cached_property
     def claim(self) -> Claim:
         """The primary claim (the one verdicts and similarity use)."""
         if self.items is not None:
@@ -152,7 +156,7 @@ class Cell(Frozen):
         assert self.value is not None
         return Claim.model_construct(value=self.value, sources=self.sources, note=self.note)
 
-    @property
+    @cached_property
     def alternative(self) -> Claim | None:
         """The minority reading, or None when nothing is disputed."""
         if not self.disputed:
@@ -184,12 +188,12 @@ class Cell(Frozen):
                 keep.append(item_id)
         return tuple(keep)
 
-    @property
+    @cached_property
     def sources_all(self) -> tuple[Source, ...]:
-        """Every source cited by the cell, opposite claims included."""
+        """Every source cited by the cell, opposite claims included (each once)."""
         if self.items is not None:
             found = (s for i in self.items.values() for s in (*i.sources, *i.disputed_by))
-            return tuple(dict.fromkeys(found))
+            return tuple({(s.article, s.section): s for s in found}.values())
         if self.primary is not None and self.minority is not None:
             return (*self.primary.sources, *self.minority.sources)
         return self.sources
@@ -223,7 +227,7 @@ class Axis(Frozen):
         return kind
 
     @model_validator(mode="after")
-    def _fits_kind(self) -> Axis:
+    def _fits_kind(self) -> "Axis":
         from cxcs.models.kinds import KINDS
 
         problem = KINDS[self.kind].axis_problem(self)
