@@ -4,12 +4,14 @@ Usage: python bench/startup.py [--rounds N] [--warmup N]
 
 Runs, round-robin so that machine noise hits every command alike,
 
-* ``cxcs compare cx cs -f table``    (a 22-row rich table; stdout to /dev/null),
+* ``cxcs compare cx cs -f table``    (rich tables: the summary and the 22 axes; stdout to
+  /dev/null),
 * ``cxcs compare cx cs -f markdown``,
 * ``cxcs --help``,
 * the *floor*: a minimal Typer + pydantic + rich app (written to a temporary file) that
-  validates the 22 rows of that comparison as pydantic models and prints the same rich table
-  (same cells, headers and caption),
+  validates the rows of that comparison as pydantic models and prints the same rich tables
+  (every table of the report, with the same title, cells, headers and captions, then the
+  same notes and footer),
 * ``python -c pass`` (the baseline),
 
 each with the same interpreter and environment, and measures the CPU time (user + system)
@@ -49,6 +51,7 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 app = typer.Typer(add_completion=False)
 
@@ -60,40 +63,49 @@ class Row(BaseModel):
 @app.command()
 def compare(rows_file: str) -> None:
     data = json.loads(open(rows_file, encoding="utf-8").read())
-    rows = [Row(cells=cells) for cells in data["rows"]]
-    table = Table(caption=data["caption"], show_lines=True)
-    for header in data["headers"]:
-        table.add_column(header, overflow="fold")
-    for row in rows:
-        table.add_row(*row.cells)
     console = Console()
-    console.print(data["title"])
-    console.print(table)
+    console.print(Text(data["title"]))
+    for block in data["tables"]:
+        rows = [Row(cells=cells) for cells in block["rows"]]
+        multiline = any("\\n" in cell for row in rows for cell in row.cells)
+        table = Table(title=block["title"], caption=block["caption"], show_lines=multiline)
+        for header in block["headers"]:
+            table.add_column(header, overflow="fold")
+        for row in rows:
+            table.add_row(*(Text(cell) for cell in row.cells))  # text, not markup
+        console.print(table)
+    for line in data["lines"]:
+        console.print(Text(line))
 
 
 app()
 """
 """The floor: Typer parses the command line, pydantic validates the rows, rich prints the
-same table ``cxcs compare cx cs -f table`` prints (same cells, headers and caption)."""
+same tables ``cxcs compare cx cs -f table`` prints (same titles, cells, headers, captions),
+then the same notes and footer."""
 
 
-def same_table(target: Path) -> None:
-    """Write the cells of ``cxcs compare cx cs``'s table for the floor app to print."""
+def same_tables(target: Path) -> None:
+    """Write what ``cxcs compare cx cs -f table`` prints, for the floor app to print."""
     from cxcs import commands
+    from cxcs.render.view import footer
     from cxcs.views import VIEWS
 
     outcome = commands.compare(None, "cx", "cs")
     build = VIEWS["compare"].report
     assert build is not None
     report = build(outcome)
-    block = report.tables[0]
-    rows = [["" if v is None else str(v) for v in row] for row in block.rows]
-    document = {
-        "title": report.title,
-        "headers": [c.header for c in block.columns],
-        "caption": block.caption or "",
-        "rows": rows,
-    }
+    tables = [
+        {
+            "title": block.title,
+            "headers": [c.header for c in block.columns],
+            "caption": block.caption,
+            "rows": [["" if v is None else str(v) for v in row] for row in block.rows],
+        }
+        for block in report.tables
+    ]
+    lines = [*report.notes, footer(report.meta)]
+    document = {"title": report.title, "tables": tables, "lines": lines}
     target.write_text(json.dumps(document), encoding="utf-8")
 
 
@@ -160,7 +172,7 @@ def main() -> None:
         floor = Path(tmp) / "floor_app.py"
         floor.write_text(FLOOR_APP, encoding="utf-8")
         rows = Path(tmp) / "rows.json"
-        same_table(rows)
+        same_tables(rows)
         times = measure(commands(floor, rows), max(1, args.rounds), max(0, args.warmup))
     medians = {name: statistics.median(values) for name, values in times.items()}
     print(f"python {sys.version.split()[0]} at {sys.executable}")
