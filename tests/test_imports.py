@@ -91,7 +91,7 @@ def test_piped_compare_uses_neither_rich_nor_the_classifier() -> None:
     assert "cxcs.engine.compare" in modules  # control: the command really ran
     assert "cxcs.render.markdown" in modules
     for name in ("rich.table", "rich.console", "cxcs.render.table", "cxcs.engine.classify",
-                 "cxcs.summary", "cxcs.batch", "cxcs.records"):  # fmt: skip
+                 "cxcs.summary", "cxcs.batch", "cxcs.records", "cxcs.models.signals"):  # fmt: skip
         assert name not in modules, name
 
 

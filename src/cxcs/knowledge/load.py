@@ -219,14 +219,21 @@ def build(documents: Sequence[_Document]) -> Knowledge:
     }
     knowledge: Knowledge | None = None
     unlocated = 0  # problems past MAX_PROBLEMS: counted, not located (that costs a lookup each)
+    errors: list[Any] = []
+    signals = merged.data.pop("signals", None)
+    if signals is not None:  # validated on their own, so that each problem keeps its place
+        signals, errors = _validated_signals(signals)
     try:
-        knowledge = Knowledge.model_validate(merged.data)
+        knowledge = Knowledge.model_validate(merged.data | {"signals": signals})
     except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            if len(problems) < MAX_PROBLEMS:
-                problems.append(_from_pydantic(merged, err))
-            else:
-                unlocated += 1
+        errors[:0] = exc.errors(include_url=False)
+    if errors:
+        knowledge = None
+    for err in errors:
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(_from_pydantic(merged, err))
+        else:
+            unlocated += 1
     if knowledge is not None:
         for path, problem in cross_check(knowledge):
             if len(problems) >= MAX_PROBLEMS:
@@ -243,6 +250,18 @@ def build(documents: Sequence[_Document]) -> Knowledge:
         raise first
     assert knowledge is not None
     return knowledge
+
+
+def _validated_signals(data: Any) -> tuple[Any, list[Any]]:
+    """The signals model for ``data``, or None and pydantic's errors (located under
+    ``signals``)."""
+    from cxcs.models.signals import Signals
+
+    try:
+        return Signals.model_validate(data), []
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        return None, [err | {"loc": ("signals", *err["loc"])} for err in errors]
 
 
 def _missing_cell_site(

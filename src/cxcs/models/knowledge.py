@@ -5,12 +5,11 @@ roles and metrics. The data rules are written once, in the header of data/functi
 # created, which every command that loads this model pays at start-up.
 
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from cxcs.models.base import Frozen
-from cxcs.models.signals import Signals
 
 CellValue = str | tuple[str, ...]
 PRACTICE = "practice"
@@ -296,6 +295,25 @@ def metric_label(metric: Metric) -> str:
     return metric.name
 
 
+def _as_signals(value: Any) -> Any:
+    """The classifier signals validated by their own model, which is imported (and its
+    validator built) only when a knowledge base carries signals: the commands that do not
+    classify load knowledge without them and never pay for those models."""
+    if value is None:
+        return None
+    from cxcs.models.signals import Signals
+
+    return value if isinstance(value, Signals) else Signals.model_validate(value)
+
+
+if TYPE_CHECKING:
+    from cxcs.models.signals import Signals
+
+    OptionalSignals = Signals | None
+else:  # for pydantic: validated by _as_signals, serialized as the Signals model it holds
+    OptionalSignals = Annotated[Any, BeforeValidator(_as_signals)]
+
+
 class KnowledgeFiles(Frozen):
     """Where a knowledge base came from and its fingerprint."""
 
@@ -314,7 +332,8 @@ class Knowledge(Frozen):
     journey: Journey = Journey()
     functions: dict[str, Function]
     metrics: dict[str, Metric]
-    signals: Signals | None = None
+    signals: OptionalSignals = None
+    """The classifier signals (None: loaded without them, see ``load_knowledge``)."""
     origin: KnowledgeFiles
 
     def axis(self, axis_id: str) -> Axis:
