@@ -7,7 +7,6 @@ No ``from __future__ import annotations``: Typer reads ``_common_options``'s ann
 
 import copy
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -153,9 +152,9 @@ class Command(typer.core.TyperCommand):
         from cxcs.output import check
 
         common = {name: ctx.params.pop(name, None) for name in COMMON}
-        base = ctx.find_object(Settings) or Settings()
+        base = ctx.find_object(Settings) or Settings.of()
         run = base.narrowed(common["kb"], bool(common["quiet"]))
-        ctx.obj = replace(run, format=common["fmt"], output=common["output"])
+        ctx.obj = run._replace(format=common["fmt"], output=common["output"])
         if not ctx.params.get("batch"):
             check(self.name or "", ctx.obj.format, ctx.obj.output, ctx.obj.env)
         return super().invoke(ctx)
@@ -179,13 +178,13 @@ def _label(param: Any) -> str:
 def settings(ctx: Any) -> Settings:
     """The settings of the running command: the run's, its own options applied."""
     found = ctx.find_object(Settings)
-    return found if found is not None else Settings()
+    return found if found is not None else Settings.of()
 
 
 def start(ctx: Any, kb: list[Path] | None, quiet: bool, version: bool) -> None:
     """The options before the command name: keep them for the command (``--kb``, ``-q``);
     ``--version`` answers and ends the run; no command at all shows the help (exit 2)."""
-    ctx.obj = Settings(tuple(kb or ()), quiet)
+    ctx.obj = Settings.of(tuple(kb or ()), quiet)
     if version:  # not eager, so that 'cxcs --kb DIR -V' reports the overlaid knowledge
         print_version(ctx.obj)
     if ctx.invoked_subcommand is None and not ctx.resilient_parsing:

@@ -42,7 +42,7 @@ def flag(names: str, text: str) -> Any:
 
 def _kb_names(kind: str) -> list[str]:
     try:
-        kb = Settings().knowledge(signals=False)
+        kb = Settings.of().knowledge(signals=False)
     except Exception:
         return []
     if kind == "function":
