@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import json
@@ -296,3 +297,34 @@ def test_no_color_is_respectedon_a_terminal() -> None:
     plain = on_a_terminal(*args, env={"NO_COLOR": "1"})
     assert "Customer experience" in plain
     assert not colour_codes(plain)
+
+
+# --------------------------------------------------------------------------- declarations
+
+CONTROL_FLOW = (ast.If, ast.For, ast.While, ast.Try, ast.With, ast.Raise, ast.Match)
+
+
+def _commands(tree: ast.Module) -> list[ast.FunctionDef]:
+    return [
+        node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any("app." in ast.unparse(d) for d in node.decorator_list)
+    ]
+
+
+def test_cli_py_holds_declarations_only() -> None:
+    """Each command is a signature, a docstring with examples and one call (no branching):
+    rules live in cxcs.commands, process concerns in cxcs.entry."""
+    path = Path(cxcs.__file__).parent / "cli.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    commands = _commands(tree)
+    assert len(commands) >= 12  # control: the commands were found
+    for command in commands:
+        doc = ast.get_docstring(command) or ""
+        assert "Examples:" in doc or command.name == "_root", command.name
+        body = command.body[1:]
+        assert isinstance(body[-1], ast.Expr) and isinstance(body[-1].value, ast.Call)
+        for node in ast.walk(command):
+            assert not isinstance(node, CONTROL_FLOW), (command.name, ast.unparse(node))
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 250

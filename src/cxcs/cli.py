@@ -1,37 +1,49 @@
 """The ``cxcs`` command line: Typer declarations, each calling one function of
-:mod:`cxcs.commands` and presenting its outcome with :func:`cxcs.output.present`.
+:mod:`cxcs.commands` and presenting its outcome (:func:`cxcs.clitools.respond`).
 
-The options every command shares (``--format``, ``--output``, ``--kb``, ``-q``) are added
-by :class:`cxcs.clitools.Command`; process concerns (exit statuses, Ctrl-C, broken pipes,
-the JSON error document) live in :mod:`cxcs.entry`.
+The arguments and options are declared once in :mod:`cxcs.params`; the options every
+command shares (``--format``, ``--output``, ``--kb``, ``-q``) are added by
+:class:`cxcs.clitools.Command`; process concerns (exit statuses, Ctrl-C, broken pipes, the
+JSON error document) live in :mod:`cxcs.entry`. No ``from __future__ import annotations``:
+Typer reads these signatures on every start, and as objects they need no evaluating.
 """
 
-from __future__ import annotations
-
 import os
-from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Any, NoReturn
 
 import typer
 
-from cxcs import commands
-from cxcs.clitools import (
-    Command,
-    DirectoryCommand,
-    Group,
-    argument,
-    complete_axis,
-    complete_function,
-    complete_metric,
-    option,
-    print_version,
-    refuse,
-    settings,
-    stderr_is_terminal,
+from cxcs import clitools, commands
+from cxcs.clitools import Command, DirectoryCommand, Group, respond
+from cxcs.entry import run
+from cxcs.params import (
+    Axes,
+    Batch,
+    BatchOutput,
+    Delimiter,
+    Differences,
+    Directory,
+    Explain,
+    Function,
+    Functions,
+    GlobalKb,
+    IdField,
+    InputFormat,
+    Jobs,
+    Keep,
+    KeepAll,
+    MetricName,
+    Owner,
+    Quiet,
+    Some,
+    Source,
+    TextField,
+    Title,
+    TitleField,
+    Version,
+    X,
+    Y,
 )
-from cxcs.entry import Settings, run
-from cxcs.errors import UsageError
-from cxcs.output import check, present, target
 
 app = typer.Typer(
     name="cxcs",
@@ -47,78 +59,12 @@ app = typer.Typer(
 )
 
 
-Str = str | None
-Function = Annotated[
-    str, argument("FUNCTION", "Id, alias or name, e.g. cx, csm.", complete_function)
-]
-Functions = Annotated[
-    list[str], argument("FUNCTION FUNCTION...", "Two or more functions.", complete_function)
-]
-Some = Annotated[
-    list[str] | None, argument("[FUNCTION]...", "Only these (default: all).", complete_function)
-]
-Owner = Annotated[
-    Str, argument("[FUNCTION]", "Only metrics owned by this function.", complete_function)
-]
-MetricName = Annotated[
-    str, argument("METRIC", "Metric id, name or abbreviation, e.g. nps.", complete_metric)
-]
-Directory = Annotated[Str, argument("[DIR]", "Knowledge or overlay directory.")]
-Source = Annotated[Str, argument("[FILE|-]", "Posting file; '-' or none: stdin.")]
-Axes = Annotated[
-    Str, option("--axes -a", "AXIS,...", "Only these axes, in this order.", complete_axis)
-]
-X = Annotated[
-    str, option("--x -x", "AXIS", "Ordinal axis across (see 'cxcs axes').", complete_axis)
-]
-Y = Annotated[str, option("--y -y", "AXIS", "Ordinal axis up (see 'cxcs axes').", complete_axis)]
-Title = Annotated[Str, option("--title -t", "TITLE", "Title, checked against the duties.")]
-Explain = Annotated[bool, typer.Option("--explain", help="Add a table of phrase contributions.")]
-Batch = Annotated[
-    Str, option("--batch -b", "FILE", "Classify each row of a JSONL, CSV or Parquet file.")
-]
-InputFormat = Annotated[
-    Str, typer.Option("--input-format", metavar="jsonl|csv|parquet", help="Input file format.")
-]
-Keep = Annotated[Str, option("--keep", "FIELD,...", "Batch: copy these input fields.")]
-KeepAll = Annotated[bool, typer.Option("--keep-all", help="Batch: copy every input field.")]
-Delimiter = Annotated[
-    Str, typer.Option("--delimiter", metavar="CHAR", help="Batch: CSV delimiter (sniffed).")
-]
-IdField = Annotated[Str, option("--id-field", "FIELD", "Batch: row id field [default: id].")]
-TitleField = Annotated[
-    Str, option("--title-field", "FIELD", "Batch: title field [default: title].")
-]
-TextField = Annotated[
-    Str, option("--text-field", "FIELD", "Batch: text field [default: text, description].")
-]
-Jobs = Annotated[
-    int, typer.Option("--jobs", "-j", metavar="N", min=1, max=64, help="Batch: worker processes.")
-]
-GlobalKb = Annotated[
-    list[Path] | None, typer.Option("--kb", metavar="DIR", help="Overlay for every command.")
-]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr.")]
-Version = Annotated[
-    bool, typer.Option("--version", "-V", help="Show the tool and knowledge versions and exit.")
-]
-Differences = Annotated[
-    bool, typer.Option("--differences", help="Hide the rows that are the same.")
-]
-
-
 @app.callback()
 def _root(
-    ctx: typer.Context, kb: GlobalKb = None, quiet: Quiet = False,
-    version: Version = False,
-) -> None:  # fmt: skip
+    ctx: typer.Context, kb: GlobalKb = None, quiet: Quiet = False, version: Version = False
+) -> None:
     """Compare customer-facing functions and classify job postings."""
-    ctx.obj = Settings(tuple(kb or ()), quiet)
-    if version:  # not eager, so that 'cxcs --kb DIR -V' reports the overlaid knowledge
-        print_version(ctx.obj)
-    if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
-        typer.echo(ctx.get_help(), err=True)
-        raise typer.Exit(2)
+    clitools.start(ctx, kb, quiet, version)
 
 
 @app.command("list", cls=Command)
@@ -130,8 +76,7 @@ def list_functions(ctx: typer.Context) -> None:
       cxcs list
       cxcs list -o functions.json
     """
-    run_ = settings(ctx)
-    present(commands.list_functions(run_.knowledge()), run_.format, run_.output, run_.env)
+    respond(ctx, lambda run: commands.list_functions(run.knowledge()))
 
 
 @app.command("show", cls=Command)
@@ -143,8 +88,7 @@ def show(ctx: typer.Context, function: Function) -> None:
       cxcs show cx
       cxcs show "customer success" -f markdown
     """
-    run_ = settings(ctx)
-    present(commands.show(run_.knowledge(), function), run_.format, run_.output, run_.env)
+    respond(ctx, lambda run: commands.show(run.knowledge(), function))
 
 
 @app.command("compare", cls=Command)
@@ -161,10 +105,13 @@ def compare(
       cxcs compare cx success ux --axes scope,metrics
       cxcs compare cx ux -o comparison.html
     """
-    run_ = settings(ctx)
     chosen = axes.split(",") if axes is not None else None
-    outcome = commands.compare(run_.knowledge(), *functions, axes=chosen, differences=differences)
-    present(outcome, run_.format, run_.output, run_.env)
+    respond(
+        ctx,
+        lambda run: commands.compare(
+            run.knowledge(), *functions, axes=chosen, differences=differences
+        ),
+    )
 
 
 @app.command("journey", cls=Command)
@@ -176,9 +123,7 @@ def journey(ctx: typer.Context, functions: Some = None) -> None:
       cxcs journey
       cxcs journey cx success support -f html -o journey.html
     """
-    run_ = settings(ctx)
-    outcome = commands.journey(run_.knowledge(), functions or ())
-    present(outcome, run_.format, run_.output, run_.env)
+    respond(ctx, lambda run: commands.journey(run.knowledge(), functions or ()))
 
 
 @app.command("axes", cls=Command)
@@ -190,8 +135,7 @@ def axes(ctx: typer.Context) -> None:
       cxcs axes
       cxcs axes -f csv
     """
-    run_ = settings(ctx)
-    present(commands.axes(run_.knowledge()), run_.format, run_.output, run_.env)
+    respond(ctx, lambda run: commands.axes(run.knowledge()))
 
 
 @app.command("metrics", cls=Command)
@@ -203,8 +147,7 @@ def metrics(ctx: typer.Context, function: Owner = None) -> None:
       cxcs metrics
       cxcs metrics success
     """
-    run_ = settings(ctx)
-    present(commands.metrics(run_.knowledge(), function), run_.format, run_.output, run_.env)
+    respond(ctx, lambda run: commands.metrics(run.knowledge(), function))
 
 
 @app.command("metric", cls=Command)
@@ -216,8 +159,7 @@ def metric(ctx: typer.Context, name: MetricName) -> None:
       cxcs metric nps
       cxcs metric "Net Promoter Score" -f json
     """
-    run_ = settings(ctx)
-    present(commands.metric(run_.knowledge(), name), run_.format, run_.output, run_.env)
+    respond(ctx, lambda run: commands.metric(run.knowledge(), name))
 
 
 @app.command("validate", cls=DirectoryCommand)
@@ -229,8 +171,7 @@ def validate(ctx: typer.Context, directory: Directory = None) -> None:
       cxcs validate
       cxcs validate examples/overlay
     """
-    run_ = settings(ctx)
-    present(commands.validate(directory), run_.format, run_.output, run_.env)
+    respond(ctx, lambda run: commands.validate(directory))
 
 
 @app.command("classify", cls=Command)
@@ -248,47 +189,15 @@ def classify(
       pbpaste | cxcs classify --explain
       cxcs classify --batch postings.jsonl -o labels.csv
     """
-    run_ = settings(ctx)
-    if batch is not None and source is not None:
-        raise UsageError("give either FILE or --batch FILE, not both")
-    refuse(batch is not None, "does not apply with --batch", title=title, explain=explain)
-    refuse(batch is None, "applies only with --batch", id_field=id_field, title_field=title_field,
-           text_field=text_field, input_format=input_format, jobs=jobs != 1, keep=keep,
-           keep_all=keep_all, delimiter=delimiter)  # fmt: skip
-    if batch is None:
-        if source == "-" and run_.env.stdin_isatty:
-            run_.env.say("reading the posting from the terminal; end it with Ctrl-D")
-        outcome = commands.classify_file(
-            run_.knowledge(signals=True), source, title, explain=explain
-        )
-        present(outcome, run_.format, run_.output, run_.env)
-        return
-    if keep is not None and keep_all:
-        raise UsageError("give --keep FIELD,... or --keep-all, not both")
-    chosen = check("classify_batch", run_.format, run_.output, run_.env)
-    table = stderr_is_terminal() and not run_.env.quiet
-    summary = commands.classify_batch(
-        run_.knowledge(signals=True), batch, format=chosen, output=target(run_.output),
-        input_format=input_format, id_field=id_field or "id", title_field=title_field or "title",
-        text_field=text_field, keep=[k.strip() for k in (keep or "").split(",") if k.strip()],
-        keep_all=keep_all,
-        delimiter="\t" if delimiter in {"\\t", "tab"} else delimiter, jobs=jobs,
-        on_failure=run_.env.say, progress=True, brief=table,
-        overlays=[str(o) for o in run_.overlays],
+    clitools.classify(
+        clitools.settings(ctx), source, title, explain, batch, input_format=input_format,
+        keep=keep, keep_all=keep_all, delimiter=delimiter, id_field=id_field,
+        title_field=title_field, text_field=text_field, jobs=jobs,
     )  # fmt: skip
-    if table and summary.result.rows:
-        from cxcs.summary import print_table
-
-        print_table(summary.result)
-    present(summary, chosen, run_.output, run_.env)
 
 
 @app.command("summarize", cls=DirectoryCommand)
-def summarize(
-    ctx: typer.Context,
-    source: Annotated[str, argument("FILE|-", "A batch output: JSONL, CSV, JSON or Parquet.")],
-    input_format: InputFormat = None,
-) -> None:
+def summarize(ctx: typer.Context, source: BatchOutput, input_format: InputFormat = None) -> None:
     """Summarize a batch output: counts by label and decision, title/duty mismatches, and
     the spread of confidence.
 
@@ -297,9 +206,7 @@ def summarize(
       cxcs summarize labels.jsonl
       cxcs summarize labels.csv -f json
     """
-    run_ = settings(ctx)
-    outcome = commands.summarize(source, input_format=input_format)
-    present(outcome, run_.format, run_.output, run_.env)
+    respond(ctx, lambda run: commands.summarize(source, input_format=input_format))
 
 
 @app.command("map", cls=Command)
@@ -316,9 +223,7 @@ def map_(ctx: typer.Context, functions: Some = None, x: X = "proactivity", y: Y 
       cxcs map cx success support --x proactivity --y level
       cxcs map -o map.svg
     """
-    run_ = settings(ctx)
-    outcome = commands.map(run_.knowledge(), functions or (), x=x, y=y)
-    present(outcome, run_.format, run_.output, run_.env)
+    respond(ctx, lambda run: commands.map(run.knowledge(), functions or (), x=x, y=y))
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

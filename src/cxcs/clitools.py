@@ -1,30 +1,29 @@
-"""The pieces every ``cxcs`` command declaration shares: the Click command classes, argument
-checks, per-run settings and shell completion."""
+"""The pieces every ``cxcs`` command declaration shares: the Click command classes that add
+the common options, the run's settings, and what a command body does with them
+(:func:`respond`); plus the one command whose body is more than one call (``classify``).
 
-from __future__ import annotations
+No ``from __future__ import annotations``: Typer reads ``_common_options``'s annotations.
+"""
 
 import copy
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 import typer.core
 
 from cxcs.entry import ERROR_FORMAT, Settings
 from cxcs.errors import UsageError
+from cxcs.output import present
+from cxcs.params import nonempty
+
+if TYPE_CHECKING:
+    from cxcs.commands.outcome import Outcome
 
 COMMON = ("fmt", "output", "kb", "quiet")
 """The options every command takes; :class:`Command` adds them and turns them into the
 command's :class:`~cxcs.entry.Settings` (``settings(ctx)``)."""
-
-
-def nonempty(value: Any) -> Any:
-    """Refuse an empty string (or an empty item of a list) as a usage error."""
-    items = value if isinstance(value, list | tuple) else [value]
-    if any(isinstance(v, str) and not v.strip() for v in items):
-        raise typer.BadParameter("must not be empty")
-    return value
 
 
 def _common_options(
@@ -62,19 +61,6 @@ def _common_options(
     ] = False,
 ) -> None:
     """Declares the common options (Typer builds them; :class:`Command` borrows them)."""
-
-
-def argument(metavar: str, text: str, complete: Any = None) -> Any:
-    """A Typer argument shown as ``metavar``; an empty value is a usage error."""
-    return typer.Argument(metavar=metavar, callback=nonempty, help=text, autocompletion=complete)
-
-
-def option(names: str, metavar: str, text: str, complete: Any = None) -> Any:
-    """A Typer option (``names``: its flags, space-separated); an empty value is a usage
-    error."""
-    return typer.Option(
-        *names.split(), metavar=metavar, callback=nonempty, help=text, autocompletion=complete
-    )
 
 
 def _build_common() -> list[Any]:
@@ -166,9 +152,9 @@ class Command(typer.core.TyperCommand):
         from cxcs.output import check
 
         common = {name: ctx.params.pop(name, None) for name in COMMON}
-        base = ctx.find_object(Settings) or Settings()
+        base = ctx.find_object(Settings) or Settings.of()
         run = base.narrowed(common["kb"], bool(common["quiet"]))
-        ctx.obj = replace(run, format=common["fmt"], output=common["output"])
+        ctx.obj = run._replace(format=common["fmt"], output=common["output"])
         if not ctx.params.get("batch"):
             check(self.name or "", ctx.obj.format, ctx.obj.output, ctx.obj.env)
         return super().invoke(ctx)
@@ -192,7 +178,25 @@ def _label(param: Any) -> str:
 def settings(ctx: Any) -> Settings:
     """The settings of the running command: the run's, its own options applied."""
     found = ctx.find_object(Settings)
-    return found if found is not None else Settings()
+    return found if found is not None else Settings.of()
+
+
+def start(ctx: Any, kb: list[Path] | None, quiet: bool, version: bool) -> None:
+    """The options before the command name: keep them for the command (``--kb``, ``-q``);
+    ``--version`` answers and ends the run; no command at all shows the help (exit 2)."""
+    ctx.obj = Settings.of(tuple(kb or ()), quiet)
+    if version:  # not eager, so that 'cxcs --kb DIR -V' reports the overlaid knowledge
+        print_version(ctx.obj)
+    if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
+        typer.echo(ctx.get_help(), err=True)
+        raise typer.Exit(2)
+
+
+def respond(ctx: Any, outcome_of: "Callable[[Settings], Outcome[Any]]") -> None:
+    """The body of a command: ``outcome_of`` the run's settings (one call of
+    :mod:`cxcs.commands`), presented in the format and to the output asked for."""
+    run = settings(ctx)
+    present(outcome_of(run), run.format, run.output, run.env)
 
 
 def print_version(settings: Settings) -> NoReturn:
@@ -226,30 +230,46 @@ def refuse(active: bool, reason: str, **given: object) -> None:
             raise UsageError(f"--{name.replace('_', '-')} {reason}")
 
 
-def _kb_names(kind: str) -> list[str]:
-    try:
-        kb = Settings().knowledge(signals=False)
-    except Exception:
-        return []
-    if kind == "function":
-        return list(kb.functions)
-    if kind == "axis":
-        return list(kb.axis_ids)
-    return list(kb.metrics)
+def classify(
+    run: Settings, source: str | None, title: str | None, explain: bool, batch: str | None,
+    *, input_format: str | None, keep: str | None, keep_all: bool, delimiter: str | None,
+    id_field: str | None, title_field: str | None, text_field: str | None, jobs: int,
+) -> None:  # fmt: skip
+    """``cxcs classify``: one posting (``source``), or every row of ``batch``; options that
+    apply only to the other mode are refused."""
+    if batch is not None and source is not None:
+        raise UsageError("give either FILE or --batch FILE, not both")
+    refuse(batch is not None, "does not apply with --batch", title=title, explain=explain)
+    refuse(batch is None, "applies only with --batch", id_field=id_field, title_field=title_field,
+           text_field=text_field, input_format=input_format, jobs=jobs != 1, keep=keep,
+           keep_all=keep_all, delimiter=delimiter)  # fmt: skip
+    from cxcs import commands
 
+    if batch is None:
+        if source == "-" and run.env.stdin_isatty:
+            run.env.say("reading the posting from the terminal; end it with Ctrl-D")
+        outcome = commands.classify_file(
+            run.knowledge(signals=True), source, title, explain=explain
+        )
+        present(outcome, run.format, run.output, run.env)
+        return
+    if keep is not None and keep_all:
+        raise UsageError("give --keep FIELD,... or --keep-all, not both")
+    from cxcs.output import check, target
 
-def complete_function(incomplete: str) -> list[str]:
-    """Shell completion: function ids."""
-    return [n for n in _kb_names("function") if n.startswith(incomplete)]
+    chosen = check("classify_batch", run.format, run.output, run.env)
+    table = stderr_is_terminal() and not run.env.quiet
+    summary = commands.classify_batch(
+        run.knowledge(signals=True), batch, format=chosen, output=target(run.output),
+        input_format=input_format, id_field=id_field or "id", title_field=title_field or "title",
+        text_field=text_field, keep=[k.strip() for k in (keep or "").split(",") if k.strip()],
+        keep_all=keep_all,
+        delimiter="\t" if delimiter in {"\\t", "tab"} else delimiter, jobs=jobs,
+        on_failure=run.env.say, progress=True, brief=table,
+        overlays=[str(o) for o in run.overlays],
+    )  # fmt: skip
+    if table and summary.result.rows:
+        from cxcs.summary import print_table
 
-
-def complete_axis(incomplete: str) -> list[str]:
-    """Shell completion: axis ids (after the last comma of an ``--axes`` list)."""
-    done, _, last = incomplete.rpartition(",")
-    prefix = f"{done}," if done else ""
-    return [prefix + n for n in _kb_names("axis") if n.startswith(last)]
-
-
-def complete_metric(incomplete: str) -> list[str]:
-    """Shell completion: metric ids."""
-    return [n for n in _kb_names("metric") if n.startswith(incomplete)]
+        print_table(summary.result)
+    present(summary, chosen, run.output, run.env)

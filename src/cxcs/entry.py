@@ -13,9 +13,8 @@ import io
 import os
 import sys
 from collections.abc import MutableMapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from cxcs import __version__
 from cxcs.errors import CxcsError
@@ -31,24 +30,27 @@ COMPLETE_VAR = "_CXCS_COMPLETE"
 """Set by the shell completion scripts (``cxcs --install-completion``)."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """What the options before the command name set for the whole run (``cxcs --kb DIR -q
     compare ...``); commands combine it with their own options."""
 
-    overlays: tuple[Path, ...] = ()
-    quiet: bool = False
-    env: Environment = field(default_factory=Environment.current)
+    overlays: tuple[Path, ...]
+    quiet: bool
+    env: Environment
     format: str | None = None
     """``--format`` as given (None: from ``--output``'s extension or the terminal)."""
     output: str | None = None
     """``--output`` as given (None or ``-``: stdout)."""
 
+    @classmethod
+    def of(cls, overlays: tuple[Path, ...] = (), quiet: bool = False) -> Settings:
+        """Settings for the process's streams as they are now."""
+        return cls(overlays, quiet, Environment.current(quiet=quiet))
+
     def narrowed(self, overlays: list[Path] | None, quiet: bool) -> Settings:
         """These settings with a command's own ``--kb`` and ``-q`` applied."""
         quiet = quiet or self.quiet
-        chosen = tuple(overlays) if overlays else self.overlays
-        return Settings(chosen, quiet, Environment.current(quiet=quiet))
+        return Settings.of(tuple(overlays) if overlays else self.overlays, quiet)
 
     def knowledge(self, *, signals: bool = False) -> Knowledge:
         """The knowledge base: shipped, plus ``--kb`` overlays (else ``$CXCS_KB``)."""

@@ -10,9 +10,8 @@ it can produce (see :mod:`cxcs.views`). Renderer modules are imported only when 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from cxcs.errors import UsageError
 
@@ -21,8 +20,7 @@ Kind = Literal["report", "records", "picture", "document"]
 a PNG), written as is."""
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(NamedTuple):
     """One output format: its name, the extensions that select it, what it renders."""
 
     name: str

@@ -11,9 +11,8 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from cxcs.errors import OutputError, UsageError
 from cxcs.formats import STDOUT, choose
@@ -27,8 +26,7 @@ if TYPE_CHECKING:
     from cxcs.render.view import Report
 
 
-@dataclass(frozen=True)
-class Environment:
+class Environment(NamedTuple):
     """The streams a run talks to, and whether each is a terminal (injectable in tests)."""
 
     stdin: TextIO | None

@@ -8,8 +8,7 @@ A :class:`View` names, per format, which kind of view to build: a ``report`` (ta
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cxcs.formats import Kind
 
@@ -28,8 +27,7 @@ REPORT_FORMATS: Mapping[str, Kind] = {
 }
 
 
-@dataclass(frozen=True)
-class View:
+class View(NamedTuple):
     """How one command is shown: the formats it offers and the builders behind them."""
 
     formats: Mapping[str, Kind]

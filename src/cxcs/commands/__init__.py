@@ -11,6 +11,8 @@ To add a command: a function here returning ``Outcome("name", result, kb)``, a v
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from cxcs.commands._kb import open_knowledge
 from cxcs.commands.browse import (
     MetricList,
@@ -25,7 +27,19 @@ from cxcs.commands.classify import classify, classify_batch, classify_file
 from cxcs.commands.compare import compare, journey, map
 from cxcs.commands.outcome import Outcome
 from cxcs.commands.summarize import summarize
-from cxcs.summary import BatchSummary
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cxcs.summary import BatchSummary
+
+
+def __getattr__(name: str) -> Any:
+    """``BatchSummary`` on first use (only batch commands need it)."""
+    if name == "BatchSummary":
+        from cxcs.summary import BatchSummary
+
+        return BatchSummary
+    raise AttributeError(f"module 'cxcs.commands' has no attribute {name!r}")
+
 
 __all__ = [
     "BatchSummary",

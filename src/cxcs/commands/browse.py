@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cxcs.commands._kb import knowledge
 from cxcs.commands.outcome import Outcome
@@ -15,8 +14,7 @@ if TYPE_CHECKING:
     from cxcs.models.knowledge import Axis, Function, Knowledge, Metric
 
 
-@dataclass(frozen=True)
-class MetricList:
+class MetricList(NamedTuple):
     """The metrics asked for, and the function they were filtered by (if any)."""
 
     metrics: tuple[Metric, ...]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Generic, TypeVar
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from cxcs.models.knowledge import Knowledge
@@ -11,8 +12,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Outcome(Generic[T]):
+class Outcome(NamedTuple, Generic[T]):
     """The answer of one command.
 
     ``result`` is the typed result (a frozen pydantic model, or a small dataclass);
@@ -28,11 +28,11 @@ class Outcome(Generic[T]):
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     failed: bool = False
-    options: dict[str, object] = field(default_factory=dict)
+    options: Mapping[str, object] = MappingProxyType({})
     """Presentation choices made by the caller (e.g. ``explain`` for classify)."""
 
     def with_messages(
         self, notes: tuple[str, ...] = (), warnings: tuple[str, ...] = ()
     ) -> Outcome[T]:
         """A copy with ``notes`` and ``warnings`` put before this outcome's own."""
-        return replace(self, notes=notes + self.notes, warnings=warnings + self.warnings)
+        return self._replace(notes=notes + self.notes, warnings=warnings + self.warnings)

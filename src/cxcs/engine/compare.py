@@ -24,9 +24,7 @@ from cxcs.models.kinds import KINDS
 from cxcs.models.knowledge import Axis, Cell, Knowledge
 
 MAX_DIFFERENCES = 4
-"""How many of the biggest differences a summary names."""
-DIFFERENCE_SCORE = 0.5
-"""Rows scoring at most this count as differences (far apart, or few items shared)."""
+"""How many of the biggest differences a summary names (what counts as one: the kinds)."""
 
 
 def select_axes(kb: Knowledge, axis_ids: Sequence[str] | None) -> tuple[Axis, ...]:
@@ -62,9 +60,7 @@ def compare_pair(
         similarity_min=low,
         similarity_max=high,
         differences=_differences(rows),
-        shared_ground=tuple(
-            r.axis for r in rows if r.verdict == "same" or (r.kind == "set" and r.shared)
-        ),
+        shared_ground=tuple(r.axis for r in rows if KINDS[r.kind].is_common_ground(r)),
         disputes=tuple(r.axis for r in rows if r.disputed),
     )
 
@@ -83,10 +79,7 @@ def compare_many(
             cells[fid] = _matrix_cell(cell)
             if cell.disputed:
                 disputes.append((fid, axis.id))
-        shared = None
-        if axis.kind == "set":
-            sets = [set(cells[f].value) for f in function_ids]
-            shared = tuple(sorted(set.intersection(*sets)))
+        shared = KINDS[axis.kind].shared_items([cells[f].value for f in function_ids])
         rows.append(
             MatrixRow(axis=axis.id, name=axis.name, kind=axis.kind, cells=cells, shared=shared)
         )
@@ -171,13 +164,12 @@ def compare_axis(
 
 
 def _differences(rows: Sequence[AxisComparison]) -> tuple[str, ...]:
-    """Axes where the two differ, biggest first: ordinal contrasts (far, then near) before
-    sets, and sets by how little they share."""
-    ordinal = [r for r in rows if r.kind == "ordinal" and r.verdict in {"far", "near"}]
-    ordinal.sort(key=lambda r: r.score or 0.0)
-    sets = [r for r in rows if r.kind == "set" and (r.score or 0.0) <= DIFFERENCE_SCORE]
-    sets.sort(key=lambda r: r.score or 0.0)
-    return tuple(r.axis for r in [*ordinal, *sets][:MAX_DIFFERENCES])
+    """Axes where the two differ, biggest first: by kind (ordinal contrasts before sets, see
+    ``Kind.difference_rank``), then by score (far before near, sets by how little they
+    share)."""
+    differ = [r for r in rows if KINDS[r.kind].is_difference(r)]
+    differ.sort(key=lambda r: (KINDS[r.kind].difference_rank, r.score or 0.0))
+    return tuple(r.axis for r in differ[:MAX_DIFFERENCES])
 
 
 def _overall(rows: Sequence[AxisComparison]) -> tuple[float | None, float | None, float | None]:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from itertools import product
 
 from cxcs.errors import UsageError
+from cxcs.models.kinds import KINDS
 from cxcs.models.knowledge import Axis, Cell, Knowledge
 from cxcs.models.placement import GridAxis, GridCell, Mark, PlacedFunction, Placement, Position
 
@@ -21,7 +22,7 @@ DEFAULT_Y = "scope"
 
 def ordinal_axes(kb: Knowledge) -> tuple[Axis, ...]:
     """The axes a map can use: those with an ordered scale."""
-    return tuple(a for a in kb.axes if a.kind == "ordinal")
+    return tuple(a for a in kb.axes if KINDS[a.kind].scaled)
 
 
 def grid_axis(kb: Knowledge, axis_id: str, option: str = "axis") -> GridAxis:
@@ -37,7 +38,7 @@ def grid_axis(kb: Knowledge, axis_id: str, option: str = "axis") -> GridAxis:
             f"{option}: unknown axis '{axis_id}'; {hint}ordinal axes: {choices}",
             ordinal_axes=[a.id for a in ordinal],
         )
-    if axis.kind != "ordinal" or axis.scale is None:
+    if not KINDS[axis.kind].scaled or axis.scale is None:
         raise UsageError(
             f"{option}: axis '{axis.id}' is a {axis.kind} axis and has no scale to place "
             f"functions on; ordinal axes: {choices}",

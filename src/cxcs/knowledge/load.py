@@ -7,12 +7,12 @@ overlay directory may hold any subset of them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -30,29 +30,30 @@ tens of thousands, and locating each one costs a walk of its file)."""
 Path_ = tuple[str | int, ...]
 
 
+@functools.cache
 def data_dir() -> Path:
-    """The shipped knowledge directory (inside the wheel, or ``data/`` in a checkout)."""
+    """The shipped knowledge directory (inside the wheel, or ``data/`` in a checkout),
+    resolved; found once per process."""
     packaged = Path(__file__).resolve().parent.parent / "data"
     if (packaged / "functions.yaml").is_file():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "data"
+        return packaged.resolve()
+    return (Path(__file__).resolve().parents[3] / "data").resolve()
 
 
-@dataclass
-class _Document:
+class _Document(NamedTuple):
     name: str
     text: str
     data: dict[str, Any]
 
 
-@dataclass
 class _Merged:
     """The merged raw document and, for each merged path prefix, where it came from."""
 
-    data: dict[str, Any] = field(default_factory=dict)
-    origin: dict[Path_, tuple[_Document, Path_]] = field(default_factory=dict)
-    documents: Sequence[_Document] = ()
-    _by_text: dict[tuple[str, ...], tuple[_Document, Path_]] | None = None
+    def __init__(self, documents: Sequence[_Document] = ()) -> None:
+        self.data: dict[str, Any] = {}
+        self.origin: dict[Path_, tuple[_Document, Path_]] = {}
+        self.documents = documents
+        self._by_text: dict[tuple[str, ...], tuple[_Document, Path_]] | None = None
 
     def locate(self, path: Sequence[str | int]) -> tuple[str, int | None]:
         """File name and line for a path in the merged document."""
@@ -144,7 +145,7 @@ SHIPPED_LABEL = "cxcs/data"
 def file_label(directory: Path, name: str) -> str:
     """A knowledge file's name in results and messages: package-relative for the shipped
     files (``cxcs/data/functions.yaml``), as given for anyone else's."""
-    if directory.resolve() == data_dir().resolve():
+    if directory == data_dir() or directory.resolve() == data_dir():
         return f"{SHIPPED_LABEL}/{name}"
     return str(directory / name)
 
@@ -218,14 +219,21 @@ def build(documents: Sequence[_Document]) -> Knowledge:
     }
     knowledge: Knowledge | None = None
     unlocated = 0  # problems past MAX_PROBLEMS: counted, not located (that costs a lookup each)
+    errors: list[Any] = []
+    signals = merged.data.pop("signals", None)
+    if signals is not None:  # validated on their own, so that each problem keeps its place
+        signals, errors = _validated_signals(signals)
     try:
-        knowledge = Knowledge.model_validate(merged.data)
+        knowledge = Knowledge.model_validate(merged.data | {"signals": signals})
     except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            if len(problems) < MAX_PROBLEMS:
-                problems.append(_from_pydantic(merged, err))
-            else:
-                unlocated += 1
+        errors[:0] = exc.errors(include_url=False)
+    if errors:
+        knowledge = None
+    for err in errors:
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(_from_pydantic(merged, err))
+        else:
+            unlocated += 1
     if knowledge is not None:
         for path, problem in cross_check(knowledge):
             if len(problems) >= MAX_PROBLEMS:
@@ -242,6 +250,18 @@ def build(documents: Sequence[_Document]) -> Knowledge:
         raise first
     assert knowledge is not None
     return knowledge
+
+
+def _validated_signals(data: Any) -> tuple[Any, list[Any]]:
+    """The signals model for ``data``, or None and pydantic's errors (located under
+    ``signals``)."""
+    from cxcs.models.signals import Signals
+
+    try:
+        return Signals.model_validate(data), []
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        return None, [err | {"loc": ("signals", *err["loc"])} for err in errors]
 
 
 def _missing_cell_site(

@@ -6,7 +6,7 @@ Hints for unknown names come from :mod:`cxcs.suggest`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cxcs.errors import UsageError
 from cxcs.knowledge.checks import normalize_name
@@ -20,8 +20,7 @@ AMBIGUITY_NOTE = (
 )
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     """A function id and, when the name was ambiguous, a note for stderr."""
 
     function_id: str

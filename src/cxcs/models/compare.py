@@ -1,6 +1,7 @@
 """Results of comparing functions."""
 
-from __future__ import annotations
+# No postponed annotations: pydantic evaluates each annotation string when the class is
+# created, which every command that loads this model pays at start-up.
 
 from cxcs.models.base import Frozen
 from cxcs.models.knowledge import CellValue, Source

@@ -1,29 +1,52 @@
 """Axis kinds: one class per kind, each knowing how to validate, compare, score and show
-its values. Adding a kind means adding a class here and an entry in :data:`KINDS`."""
+its values, and what its rows mean in a comparison's summary. Adding a kind means adding a
+class here and an entry in :data:`KINDS`: the loader, the engine and every renderer ask the
+kind, never test its name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
-    from cxcs.models.knowledge import Axis, Cell, CellValue, Claim, Knowledge
+    from cxcs.models.compare import AxisComparison, MatrixCell, Side
+    from cxcs.models.knowledge import Axis, Cell, CellValue, Claim, Knowledge, Source
 
 Problem = tuple[tuple[str | int, ...], str]
 TEXT_MAX = 240
 """Longest text value (characters): a sentence or two, so a table cell stays readable."""
 NEAR = 0.5
 """Ordinal positions at most this share of the scale apart are `near`; further is `far`."""
+DIFFERENCE_SCORE = 0.5
+"""Set rows scoring at most this count as differences (few items shared)."""
+PRACTICE_MARK = "†"
+"""Marks a value (or set item) that rests on practitioner knowledge only."""
+DISPUTE_MARK = "⚠"
+"""Marks the other reading of a disputed cell."""
 
 
-@dataclass(frozen=True)
-class Scored:
+def values_text(value: CellValue) -> str:
+    """A value as written: a string, or the items of a tuple joined by ', '."""
+    return value if isinstance(value, str) else ", ".join(value)
+
+
+def marked(text: str, practice: bool) -> str:
+    """``text`` with the practice mark when it rests on practitioner knowledge."""
+    return f"{text} {PRACTICE_MARK}" if practice else text
+
+
+def articles_text(sources: tuple[Source, ...]) -> str:
+    """The article ids of ``sources``, each once: 'hbr, gartner'."""
+    return ", ".join(dict.fromkeys(s.article for s in sources))
+
+
+class Scored(NamedTuple):
     """How two values compare on one axis: a score in [0, 1] (None: not scored) and a verdict."""
 
     score: float | None
     verdict: str | None
-    extra: dict[str, object] = field(default_factory=dict)
+    extra: Mapping[str, object] = MappingProxyType({})
 
 
 class Kind:
@@ -57,9 +80,72 @@ class Kind:
     def compare(self, kb: Knowledge, axis: Axis, a: CellValue, b: CellValue) -> Scored:
         raise NotImplementedError
 
-    def text(self, kb: Knowledge, axis: Axis, value: CellValue) -> str:
-        """The value as people read it."""
-        return value if isinstance(value, str) else ", ".join(value)
+    # ------------------------------------------------------------- in a comparison
+    scaled: ClassVar[bool] = False
+    """Whether the values lie on an ordered scale (only such axes can be mapped)."""
+    difference_rank: ClassVar[int] = 0
+    """Where this kind's differences come in a summary (lower first)."""
+
+    def is_difference(self, row: AxisComparison) -> bool:
+        """Whether the row counts among a summary's differences."""
+        return False
+
+    def is_common_ground(self, row: AxisComparison) -> bool:
+        """Whether the row counts as shared ground."""
+        return row.verdict == "same"
+
+    def shared_items(self, values: list[CellValue]) -> tuple[str, ...] | None:
+        """What several functions' values have in common (None: not a question for this
+        kind)."""
+        return None
+
+    # ------------------------------------------------------------------ as text
+    def cell_text(self, kb: Knowledge, axis_id: str, cell: Cell) -> str:
+        """A knowledge cell for people: its primary value, and for a dispute the minority
+        claim too, each with its articles."""
+        if cell.primary is None or cell.minority is None:
+            return marked(values_text(cell.claim.value), cell.claim.practice)
+        return (
+            f"{marked(values_text(cell.primary.value), cell.primary.practice)} "
+            f"[{articles_text(cell.primary.sources)}]\n"
+            f"{DISPUTE_MARK} disputed, minority: {values_text(cell.minority.value)} "
+            f"[{articles_text(cell.minority.sources)}]"
+        )
+
+    def dispute_text(self, kb: Knowledge, axis_id: str, cell: Cell) -> str:
+        """The opposing claims of a disputed cell, each with its articles."""
+        if cell.primary is None or cell.minority is None:
+            return ""
+        return (
+            f"{values_text(cell.primary.value)} [{articles_text(cell.primary.sources)}] vs "
+            f"{values_text(cell.minority.value)} [{articles_text(cell.minority.sources)}]"
+        )
+
+    def side_text(self, kb: Knowledge, axis_id: str, side: Side) -> str:
+        """One side of a comparison row: the primary value, then the other reading."""
+        text = marked(values_text(side.value), side.practice)
+        if side.alternative is not None:
+            text += f"\n{DISPUTE_MARK} or: {values_text(side.alternative)}"
+        return text
+
+    def matrix_text(self, kb: Knowledge, axis_id: str, cell: MatrixCell) -> str:
+        """One function's value in a matrix row, then the other reading."""
+        text = marked(values_text(cell.value), cell.practice)
+        if cell.alternative is not None:
+            text += f"\n{DISPUTE_MARK} or: {values_text(cell.alternative)}"
+        return text
+
+    def verdict_detail(self, row: AxisComparison) -> str:
+        """What follows the verdict word (e.g. how many items are shared)."""
+        return ""
+
+    def difference_text(self, row: AxisComparison, verdict: str) -> str:
+        """A summary line for a row that is among the biggest differences."""
+        return f"{row.name}: {values_text(row.a.value)} vs {values_text(row.b.value)} ({verdict})"
+
+    def common_ground_text(self, kb: Knowledge, row: AxisComparison) -> str | None:
+        """A summary line for a row of shared ground (None: nothing to name)."""
+        return f"{row.name}: {values_text(row.a.value)}"
 
 
 def _claims(cell: Cell) -> Iterator[tuple[tuple[str | int, ...], Claim]]:
@@ -75,6 +161,7 @@ class OrdinalKind(Kind):
 
     name = "ordinal"
     verdicts = ("same", "near", "far")
+    scaled = True
 
     def axis_problem(self, axis: Axis) -> str | None:
         if not axis.scale or len(axis.scale) < 2:
@@ -100,12 +187,16 @@ class OrdinalKind(Kind):
         extra: dict[str, object] = {"position_a": pa, "position_b": pb, "distance": pb - pa}
         return Scored(round(1 - relative, 4), verdict, extra)
 
+    def is_difference(self, row: AxisComparison) -> bool:
+        return row.verdict in {"near", "far"}
+
 
 class SetKind(Kind):
     """Items from one vocabulary, each with its own sources; compared by Jaccard overlap."""
 
     name = "set"
     verdicts = ("same", "overlap", "different")
+    difference_rank = 1
 
     def axis_problem(self, axis: Axis) -> str | None:
         if axis.scale is not None:
@@ -139,9 +230,87 @@ class SetKind(Kind):
         }
         return Scored(round(score, 4), verdict, extra)
 
-    def text(self, kb: Knowledge, axis: Axis, value: CellValue) -> str:
-        items = (value,) if isinstance(value, str) else value
-        return ", ".join(kb.label(axis.id, i) for i in items)
+    def is_difference(self, row: AxisComparison) -> bool:
+        return (row.score or 0.0) <= DIFFERENCE_SCORE
+
+    def is_common_ground(self, row: AxisComparison) -> bool:
+        return row.verdict == "same" or bool(row.shared)
+
+    def shared_items(self, values: list[CellValue]) -> tuple[str, ...] | None:
+        common = set.intersection(*(set(_items(v)) for v in values)) if values else set()
+        return tuple(sorted(common))
+
+    def cell_text(self, kb: Knowledge, axis_id: str, cell: Cell) -> str:
+        if cell.items is None:
+            return super().cell_text(kb, axis_id, cell)
+        from cxcs.models.knowledge import PRACTICE
+
+        practice = tuple(
+            k for k, i in cell.items.items() if all(s.article == PRACTICE for s in i.sources)
+        )
+        lines = [items_text(kb, axis_id, cell.item_ids("primary"), practice)]
+        for item_id, item in cell.items.items():
+            if item.disputed:
+                side = "in" if item.primary == "in" else "out"
+                lines.append(
+                    f"{DISPUTE_MARK} disputed: {kb.label(axis_id, item_id)} "
+                    f"(primary: {side}) [{articles_text(item.sources)}] ⟷ "
+                    f"[{articles_text(item.disputed_by)}]"
+                )
+        return "\n".join(lines)
+
+    def dispute_text(self, kb: Knowledge, axis_id: str, cell: Cell) -> str:
+        return "; ".join(
+            f"{kb.label(axis_id, k)} ({'kept' if i.primary == 'in' else 'left out'}: "
+            f"[{articles_text(i.sources)}] vs [{articles_text(i.disputed_by)}])"
+            for k, i in (cell.items or {}).items()
+            if i.disputed
+        )
+
+    def side_text(self, kb: Knowledge, axis_id: str, side: Side) -> str:
+        text = items_text(kb, axis_id, side.value, side.practice_items)
+        if side.alternative is not None:
+            kept = [i for i in side.value if i not in side.alternative]
+            left = [i for i in side.alternative if i not in side.value]
+            for items, how in ((kept, "kept"), (left, "left out")):
+                if items:
+                    listed = items_text(kb, axis_id, tuple(items))
+                    text += f"\n{DISPUTE_MARK} disputed, {how}: {listed}"
+        return text
+
+    def matrix_text(self, kb: Knowledge, axis_id: str, cell: MatrixCell) -> str:
+        text = marked(items_text(kb, axis_id, cell.value), cell.practice)
+        if cell.alternative is not None:
+            text += f"\n{DISPUTE_MARK} or: {items_text(kb, axis_id, cell.alternative)}"
+        return text
+
+    def verdict_detail(self, row: AxisComparison) -> str:
+        if row.shared is None:
+            return ""
+        total = len(row.shared) + len(row.only_a or ()) + len(row.only_b or ())
+        return f" {len(row.shared)}/{total}"
+
+    def difference_text(self, row: AxisComparison, verdict: str) -> str:
+        total = len(row.shared or ()) + len(row.only_a or ()) + len(row.only_b or ())
+        return f"{row.name}: {len(row.shared or ())} of {total} items shared"
+
+    def common_ground_text(self, kb: Knowledge, row: AxisComparison) -> str | None:
+        if not row.shared:
+            return None
+        return f"{row.name}: {items_text(kb, row.axis, row.shared)}"
+
+
+def _items(value: CellValue) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else value
+
+
+def items_text(
+    kb: Knowledge, axis_id: str, value: CellValue, practice: tuple[str, ...] = ()
+) -> str:
+    """A set's items by label, those in ``practice`` marked; '—' for no items."""
+    vocabulary = kb.vocabulary(kb.axis(axis_id))
+    labels = (marked(vocabulary.get(i, i), i in practice) for i in _items(value))
+    return ", ".join(labels) or "—"
 
 
 class TextKind(Kind):

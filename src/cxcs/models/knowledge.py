@@ -1,14 +1,15 @@
 """The knowledge base: articles, axes, vocabularies, functions with their cells, journey
 roles and metrics. The data rules are written once, in the header of data/functions.yaml."""
 
-from __future__ import annotations
+# No postponed annotations: pydantic evaluates each annotation string when the class is
+# created, which every command that loads this model pays at start-up.
 
-from typing import Annotated, Any, Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from cxcs.models.base import Frozen
-from cxcs.models.signals import Signals
 
 CellValue = str | tuple[str, ...]
 PRACTICE = "practice"
@@ -113,7 +114,7 @@ class Cell(Frozen):
         return data
 
     @model_validator(mode="after")
-    def _one_shape(self) -> Cell:
+    def _one_shape(self) -> "Cell":
         if self.items is not None:
             if self.value is not None or self.sources or self.primary or self.minority:
                 raise ValueError("a set cell has 'items' only (each item carries its sources)")
@@ -140,7 +141,9 @@ class Cell(Frozen):
         return self
 
     # ------------------------------------------------------------------ readings
-    @property
+    # (cached: a cell is frozen, and a comparison asks for its readings many times; so a
+    # cell is never model_copy(update=...)-ed)
+    @cached_property
     def claim(self) -> Claim:
         """The primary claim (the one verdicts and similarity use)."""
         if self.items is not None:
@@ -152,7 +155,7 @@ class Cell(Frozen):
         assert self.value is not None
         return Claim.model_construct(value=self.value, sources=self.sources, note=self.note)
 
-    @property
+    @cached_property
     def alternative(self) -> Claim | None:
         """The minority reading, or None when nothing is disputed."""
         if not self.disputed:
@@ -184,12 +187,12 @@ class Cell(Frozen):
                 keep.append(item_id)
         return tuple(keep)
 
-    @property
+    @cached_property
     def sources_all(self) -> tuple[Source, ...]:
-        """Every source cited by the cell, opposite claims included."""
+        """Every source cited by the cell, opposite claims included (each once)."""
         if self.items is not None:
             found = (s for i in self.items.values() for s in (*i.sources, *i.disputed_by))
-            return tuple(dict.fromkeys(found))
+            return tuple({(s.article, s.section): s for s in found}.values())
         if self.primary is not None and self.minority is not None:
             return (*self.primary.sources, *self.minority.sources)
         return self.sources
@@ -223,7 +226,7 @@ class Axis(Frozen):
         return kind
 
     @model_validator(mode="after")
-    def _fits_kind(self) -> Axis:
+    def _fits_kind(self) -> "Axis":
         from cxcs.models.kinds import KINDS
 
         problem = KINDS[self.kind].axis_problem(self)
@@ -292,6 +295,25 @@ def metric_label(metric: Metric) -> str:
     return metric.name
 
 
+def _as_signals(value: Any) -> Any:
+    """The classifier signals validated by their own model, which is imported (and its
+    validator built) only when a knowledge base carries signals: the commands that do not
+    classify load knowledge without them and never pay for those models."""
+    if value is None:
+        return None
+    from cxcs.models.signals import Signals
+
+    return value if isinstance(value, Signals) else Signals.model_validate(value)
+
+
+if TYPE_CHECKING:
+    from cxcs.models.signals import Signals
+
+    OptionalSignals = Signals | None
+else:  # for pydantic: validated by _as_signals, serialized as the Signals model it holds
+    OptionalSignals = Annotated[Any, BeforeValidator(_as_signals)]
+
+
 class KnowledgeFiles(Frozen):
     """Where a knowledge base came from and its fingerprint."""
 
@@ -310,7 +332,8 @@ class Knowledge(Frozen):
     journey: Journey = Journey()
     functions: dict[str, Function]
     metrics: dict[str, Metric]
-    signals: Signals | None = None
+    signals: OptionalSignals = None
+    """The classifier signals (None: loaded without them, see ``load_knowledge``)."""
     origin: KnowledgeFiles
 
     def axis(self, axis_id: str) -> Axis:

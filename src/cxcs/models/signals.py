@@ -1,6 +1,7 @@
 """Classifier signals: weighted phrases per function, contrasts, section rules, thresholds."""
 
-from __future__ import annotations
+# No postponed annotations: pydantic evaluates each annotation string when the class is
+# created, which every command that loads this model pays at start-up.
 
 from typing import Annotated
 

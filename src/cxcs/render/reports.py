@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from cxcs import __version__
 from cxcs.models.compare import AxisComparison, MatrixComparison, PairComparison
-from cxcs.models.knowledge import PRACTICE, Cell, CellValue, Claim, Knowledge, Metric, Source
-from cxcs.render.view import Column, Report, TableBlock, join_values
+from cxcs.models.kinds import DISPUTE_MARK, KINDS, PRACTICE_MARK, articles_text
+from cxcs.models.knowledge import Cell, Knowledge, Metric, Source
+from cxcs.render.view import Column, Report, TableBlock
 
 if TYPE_CHECKING:
     from cxcs.models.classify import Classification
@@ -39,9 +40,7 @@ def _dump(model: Any) -> Any:
     return model.model_dump(mode="json")
 
 
-PRACTICE_MARK = "†"
 PRACTICE_NOTE = "† practitioner knowledge: common practice, not stated in the five source articles."
-DISPUTE_MARK = "⚠"
 
 
 def source_text(kb: Knowledge, source: Source) -> str:
@@ -51,53 +50,9 @@ def source_text(kb: Knowledge, source: Source) -> str:
     return f"{title} § {source.section}"
 
 
-def value_text(value: CellValue) -> str:
-    return join_values(value, ", ")
-
-
-def claim_text(claim: Claim) -> str:
-    return value_text(claim.value)
-
-
-def _mark(text: str, practice: bool) -> str:
-    return f"{text} {PRACTICE_MARK}" if practice else text
-
-
-def _items_text(kb: Knowledge, axis_id: str, items: CellValue, practice: tuple[str, ...]) -> str:
-    ids = (items,) if isinstance(items, str) else items
-    return ", ".join(_mark(kb.label(axis_id, i), i in practice) for i in ids) or "—"
-
-
-def _articles(sources: tuple[Source, ...]) -> str:
-    return ", ".join(dict.fromkeys(s.article for s in sources))
-
-
 def cell_text(kb: Knowledge, axis_id: str, cell: Cell) -> str:
     """A cell for people: its primary value, and for a dispute the minority claim too."""
-    if cell.items is not None:
-        practice = tuple(k for k, i in cell.items.items() if _only_practice(i.sources))
-        lines = [_items_text(kb, axis_id, cell.item_ids("primary"), practice)]
-        for item_id, item in cell.items.items():
-            if item.disputed:
-                side = "in" if item.primary == "in" else "out"
-                lines.append(
-                    f"{DISPUTE_MARK} disputed: {kb.label(axis_id, item_id)} "
-                    f"(primary: {side}) [{_articles(item.sources)}] ⟷ "
-                    f"[{_articles(item.disputed_by)}]"
-                )
-        return "\n".join(lines)
-    if cell.primary is not None and cell.minority is not None:
-        return (
-            f"{_mark(claim_text(cell.primary), cell.primary.practice)} "
-            f"[{_articles(cell.primary.sources)}]\n"
-            f"{DISPUTE_MARK} disputed, minority: {claim_text(cell.minority)} "
-            f"[{_articles(cell.minority.sources)}]"
-        )
-    return _mark(claim_text(cell.claim), cell.claim.practice)
-
-
-def _only_practice(sources: tuple[Source, ...]) -> bool:
-    return all(s.article == PRACTICE for s in sources)
+    return KINDS[kb.axis(axis_id).kind].cell_text(kb, axis_id, cell)
 
 
 def _cell_notes(cell: Cell) -> list[str]:
@@ -147,7 +102,7 @@ def umbrella_text(kb: Knowledge, function_id: str) -> str | None:
         return f"Umbrella over: {names} [{', '.join(sorted(cited))}]"
     if function.under is not None and function.under.function in kb.functions:
         parent = kb.functions[function.under.function].name
-        return f"Sits under the {parent} umbrella [{_articles(function.under.sources)}]"
+        return f"Sits under the {parent} umbrella [{articles_text(function.under.sources)}]"
     return None
 
 
@@ -206,31 +161,14 @@ def similarity_text(value: float | None, low: float | None, high: float | None) 
 
 def side_text(kb: Knowledge, row: AxisComparison, side: str) -> str:
     """One side's primary value (with † marks), and its minority claim when disputed."""
-    s = row.a if side == "a" else row.b
-    if row.kind == "set":
-        text = _items_text(kb, row.axis, s.value, s.practice_items)
-        if s.alternative is not None:
-            kept = [i for i in s.value if i not in s.alternative]
-            left = [i for i in s.alternative if i not in s.value]
-            for items, how in ((kept, "kept"), (left, "left out")):
-                if items:
-                    listed = _items_text(kb, row.axis, tuple(items), ())
-                    text += f"\n{DISPUTE_MARK} disputed, {how}: {listed}"
-        return text
-    text = _mark(value_text(s.value), s.practice)
-    if s.alternative is not None:
-        text += f"\n{DISPUTE_MARK} or: {value_text(s.alternative)}"
-    return text
+    return KINDS[row.kind].side_text(kb, row.axis, row.a if side == "a" else row.b)
 
 
 def verdict_text(row: AxisComparison) -> str:
     """'far', 'overlap 2/9', '⚠ near (or same)'."""
     if row.verdict is None:
         return "context"
-    text = row.verdict
-    if row.kind == "set" and row.shared is not None:
-        total = len(row.shared) + len(row.only_a or ()) + len(row.only_b or ())
-        text = f"{text} {len(row.shared)}/{total}"
+    text = row.verdict + KINDS[row.kind].verdict_detail(row)
     if row.disputed:
         text = f"{DISPUTE_MARK} {text}"
         if row.alternatives:
@@ -249,24 +187,13 @@ def summary_lines(kb: Knowledge, result: PairComparison) -> list[tuple[str, str]
             + "; 0 = nothing in common, 1 = identical",
         )
     ]
-    differences = []
-    for axis_id in result.differences:
-        row = rows[axis_id]
-        if row.kind == "ordinal":
-            a, b = value_text(row.a.value), value_text(row.b.value)
-            differences.append(f"{row.name}: {a} vs {b} ({verdict_text(row)})")
-        else:
-            total = len(row.shared or ()) + len(row.only_a or ()) + len(row.only_b or ())
-            differences.append(f"{row.name}: {len(row.shared or ())} of {total} items shared")
+    differences = [
+        KINDS[rows[a].kind].difference_text(rows[a], verdict_text(rows[a]))
+        for a in result.differences
+    ]
     lines.append(("biggest differences", "\n".join(differences) or "none"))
-    shared = []
-    for axis_id in result.shared_ground:
-        row = rows[axis_id]
-        if row.kind == "ordinal":
-            shared.append(f"{row.name}: {value_text(row.a.value)}")
-        elif row.shared:
-            shared.append(f"{row.name}: {_items_text(kb, row.axis, row.shared, ())}")
-    lines.append(("shared ground", "\n".join(shared) or "none"))
+    shared = [KINDS[rows[a].kind].common_ground_text(kb, rows[a]) for a in result.shared_ground]
+    lines.append(("shared ground", "\n".join(s for s in shared if s) or "none"))
     disputes = []
     for axis_id in result.disputes:
         row = rows[axis_id]
@@ -284,19 +211,8 @@ def _dispute_line(kb: Knowledge, row: AxisComparison, function_id: str, name: st
         if row.alternatives
         else ", same verdict either way"
     )
-    if cell.items is not None:
-        items = [
-            f"{kb.label(row.axis, k)} ({'kept' if i.primary == 'in' else 'left out'}: "
-            f"[{_articles(i.sources)}] vs [{_articles(i.disputed_by)}])"
-            for k, i in cell.items.items()
-            if i.disputed
-        ]
-        return f"{row.name} of {name}: {'; '.join(items)}; {outcome}"
-    assert cell.primary is not None and cell.minority is not None
-    return (
-        f"{row.name} of {name}: {claim_text(cell.primary)} [{_articles(cell.primary.sources)}]"
-        f" vs {claim_text(cell.minority)} [{_articles(cell.minority.sources)}]; {outcome}"
-    )
+    claims = KINDS[row.kind].dispute_text(kb, row.axis, cell)
+    return f"{row.name} of {name}: {claims}; {outcome}"
 
 
 def _pair_report(kb: Knowledge, result: PairComparison, differences_only: bool) -> Report:
@@ -404,24 +320,10 @@ def _matrix_report(kb: Knowledge, result: MatrixComparison, differences_only: bo
         ):
             continue
         cells: list[str | float | None] = []
-        for fid, cell in zip(result.functions, values, strict=True):
-            text = (
-                _items_text(kb, row.axis, cell.value, ())
-                if row.kind == "set"
-                else _mark(value_text(cell.value), cell.practice)
-            )
-            if row.kind == "set" and cell.practice:
-                text = _mark(text, True)
+        kind = KINDS[row.kind]
+        for cell in values:
             practice = practice or cell.practice
-            if cell.alternative is not None:
-                alt = (
-                    _items_text(kb, row.axis, cell.alternative, ())
-                    if row.kind == "set"
-                    else value_text(cell.alternative)
-                )
-                text += f"\n{DISPUTE_MARK} or: {alt}"
-            cells.append(text)
-            del fid
+            cells.append(kind.matrix_text(kb, row.axis, cell))
         rows.append([row.name, *cells])
     table = TableBlock("Axis by axis", [Column("axis"), *(Column(n) for n in names)], rows)
     sims: list[list[str | float | None]] = [

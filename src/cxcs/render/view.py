@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import Any, Literal, NamedTuple
 
 CellText = str | float | None
 ColumnKind = Literal["text", "bar", "number"]
 
 
-@dataclass
-class Column:
+class Column(NamedTuple):
     """A column header; ``bar`` columns hold a number in [0, 1] drawn as a bar in a terminal."""
 
     header: str
     kind: ColumnKind = "text"
 
 
-@dataclass
-class TableBlock:
+class TableBlock(NamedTuple):
     """One table of a report."""
 
     title: str | None
@@ -27,8 +25,7 @@ class TableBlock:
     caption: str | None = None
 
 
-@dataclass
-class Report:
+class Report(NamedTuple):
     """What a command shows: titled tables for people, ``payload`` for JSON."""
 
     command: str
@@ -36,7 +33,7 @@ class Report:
     tables: list[TableBlock]
     payload: dict[str, Any]
     meta: dict[str, Any]
-    notes: list[str] = field(default_factory=list)
+    notes: Sequence[str] = ()
     csv_table: TableBlock | None = None
 
     @property

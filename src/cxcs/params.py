@@ -1,0 +1,134 @@
+"""The arguments and options of the ``cxcs`` commands, each declared once as an
+``Annotated`` type that :mod:`cxcs.cli` uses in its command signatures, with their checks
+(an empty value is a usage error) and shell completion (function ids, axes, metrics).
+
+No ``from __future__ import annotations`` here or in :mod:`cxcs.cli`: Typer reads these
+annotations on every start, and as objects they need no evaluating.
+"""
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cxcs.entry import Settings
+
+
+def nonempty(value: Any) -> Any:
+    """Refuse an empty string (or an empty item of a list) as a usage error."""
+    items = value if isinstance(value, list | tuple) else [value]
+    if any(isinstance(v, str) and not v.strip() for v in items):
+        raise typer.BadParameter("must not be empty")
+    return value
+
+
+def argument(metavar: str, text: str, complete: Any = None) -> Any:
+    """A Typer argument shown as ``metavar``; an empty value is a usage error."""
+    return typer.Argument(metavar=metavar, callback=nonempty, help=text, autocompletion=complete)
+
+
+def option(names: str, metavar: str, text: str, complete: Any = None) -> Any:
+    """A Typer option (``names``: its flags, space-separated); an empty value is a usage
+    error."""
+    return typer.Option(
+        *names.split(), metavar=metavar, callback=nonempty, help=text, autocompletion=complete
+    )
+
+
+def flag(names: str, text: str) -> Any:
+    """A Typer on/off option (``names``: its flags, space-separated)."""
+    return typer.Option(*names.split(), help=text)
+
+
+def _kb_names(kind: str) -> list[str]:
+    try:
+        kb = Settings.of().knowledge(signals=False)
+    except Exception:
+        return []
+    if kind == "function":
+        return list(kb.functions)
+    if kind == "axis":
+        return list(kb.axis_ids)
+    return list(kb.metrics)
+
+
+def complete_function(incomplete: str) -> list[str]:
+    """Shell completion: function ids."""
+    return [n for n in _kb_names("function") if n.startswith(incomplete)]
+
+
+def complete_axis(incomplete: str) -> list[str]:
+    """Shell completion: axis ids (after the last comma of an ``--axes`` list)."""
+    done, _, last = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    return [prefix + n for n in _kb_names("axis") if n.startswith(last)]
+
+
+def complete_metric(incomplete: str) -> list[str]:
+    """Shell completion: metric ids."""
+    return [n for n in _kb_names("metric") if n.startswith(incomplete)]
+
+
+Str = str | None
+
+# Arguments
+Function = Annotated[
+    str, argument("FUNCTION", "Id, alias or name, e.g. cx, csm.", complete_function)
+]
+Functions = Annotated[
+    list[str], argument("FUNCTION FUNCTION...", "Two or more functions.", complete_function)
+]
+Some = Annotated[
+    list[str] | None, argument("[FUNCTION]...", "Only these (default: all).", complete_function)
+]
+Owner = Annotated[
+    Str, argument("[FUNCTION]", "Only metrics owned by this function.", complete_function)
+]
+MetricName = Annotated[
+    str, argument("METRIC", "Metric id, name or abbreviation, e.g. nps.", complete_metric)
+]
+Directory = Annotated[Str, argument("[DIR]", "Knowledge or overlay directory.")]
+Source = Annotated[Str, argument("[FILE|-]", "Posting file; '-' or none: stdin.")]
+BatchOutput = Annotated[str, argument("FILE|-", "A batch output: JSONL, CSV, JSON or Parquet.")]
+
+# Options of the run (before the command name)
+GlobalKb = Annotated[
+    list[Path] | None, typer.Option("--kb", metavar="DIR", help="Overlay for every command.")
+]
+Quiet = Annotated[bool, flag("--quiet -q", "No notes on stderr.")]
+Version = Annotated[bool, flag("--version -V", "Show the tool and knowledge versions and exit.")]
+
+# compare, map
+Axes = Annotated[
+    Str, option("--axes -a", "AXIS,...", "Only these axes, in this order.", complete_axis)
+]
+Differences = Annotated[bool, flag("--differences", "Hide the rows that are the same.")]
+X = Annotated[
+    str, option("--x -x", "AXIS", "Ordinal axis across (see 'cxcs axes').", complete_axis)
+]
+Y = Annotated[str, option("--y -y", "AXIS", "Ordinal axis up (see 'cxcs axes').", complete_axis)]
+
+# classify, summarize
+Title = Annotated[Str, option("--title -t", "TITLE", "Title, checked against the duties.")]
+Explain = Annotated[bool, flag("--explain", "Add a table of phrase contributions.")]
+Batch = Annotated[
+    Str, option("--batch -b", "FILE", "Classify each row of a JSONL, CSV or Parquet file.")
+]
+InputFormat = Annotated[
+    Str, typer.Option("--input-format", metavar="jsonl|csv|parquet", help="Input file format.")
+]
+Keep = Annotated[Str, option("--keep", "FIELD,...", "Batch: copy these input fields.")]
+KeepAll = Annotated[bool, flag("--keep-all", "Batch: copy every input field.")]
+Delimiter = Annotated[
+    Str, typer.Option("--delimiter", metavar="CHAR", help="Batch: CSV delimiter (sniffed).")
+]
+IdField = Annotated[Str, option("--id-field", "FIELD", "Batch: row id field [default: id].")]
+TitleField = Annotated[
+    Str, option("--title-field", "FIELD", "Batch: title field [default: title].")
+]
+TextField = Annotated[
+    Str, option("--text-field", "FIELD", "Batch: text field [default: text, description].")
+]
+Jobs = Annotated[
+    int, typer.Option("--jobs", "-j", metavar="N", min=1, max=64, help="Batch: worker processes.")
+]
