@@ -3,6 +3,9 @@ and --jobs 2 beside a naive regex counter measured in the same run.
 
 Usage: python bench/batch_speed.py [--rows 6000] [--rounds 3] [--shared DIR]
 
+``--jobs 2`` runs twice: with the matcher cxcs picks (the compiled one when the ``fast``
+extra is installed) and with ``CXCS_MATCHER=python`` (the pure-Python matcher).
+
 The postings are read at run time from the shared evaluation set (``../shared/eval`` next to
 the repository, or ``$CXCS_SHARED``); nothing of their text is stored in
 the repository. They are repeated (with fresh ids) up to ``--rows``. Each command runs as
@@ -109,11 +112,13 @@ class Run:
     peak_mb: float
 
 
-def measure(argv: list[str]) -> Run:
+def measure(argv: list[str], env: dict[str, str] | None = None) -> Run:
     """Run ``argv`` once: wall seconds, CPU seconds of the process tree, peak tree RSS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
+    )
     peak = 0
     done = threading.Event()
 
@@ -136,9 +141,18 @@ def measure(argv: list[str]) -> Run:
     return Run(wall, cpu, peak / 1024)
 
 
-def best(argv: list[str], rounds: int) -> Run:
+def best(argv: list[str], rounds: int, env: dict[str, str] | None = None) -> Run:
     """The round with the least wall time."""
-    return min((measure(argv) for _ in range(rounds)), key=lambda r: r.wall)
+    return min((measure(argv, env) for _ in range(rounds)), key=lambda r: r.wall)
+
+
+def matcher_in_use() -> str:
+    """Which phrase matcher ``cxcs`` uses here (the compiled one needs the ``fast`` extra)."""
+    from cxcs.engine.classify import lexicon_for
+    from cxcs.knowledge.load import load_knowledge
+
+    compiled = lexicon_for(load_knowledge()).compiled is not None
+    return "compiled (ahocorasick-rs)" if compiled else "pure Python (no fast extra)"
 
 
 def main() -> None:
@@ -159,16 +173,20 @@ def main() -> None:
             ),
             "cxcs --jobs 1": best([*cxcs, "--jobs", "1"], args.rounds),
             "cxcs --jobs 2": best([*cxcs, "--jobs", "2"], args.rounds),
+            "cxcs --jobs 2, Python": best(
+                [*cxcs, "--jobs", "2"], args.rounds, {"CXCS_MATCHER": "python"}
+            ),
         }
     rows = args.rows
     print(
         f"{rows} real postings ({size / rows / 1024:.1f} KB each on average), "
-        f"{os.cpu_count()} CPUs, best of {args.rounds}, whole process incl. start-up"
+        f"{os.cpu_count()} CPUs, best of {args.rounds}, whole process incl. start-up; "
+        f"matcher: {matcher_in_use()} (the 'Python' row forces the pure-Python one)"
     )
-    print(f"{'':22s} {'postings/s':>11s} {'CPU ms/posting':>15s} {'peak RSS MB':>12s}")
+    print(f"{'':24s} {'postings/s':>11s} {'CPU ms/posting':>15s} {'peak RSS MB':>12s}")
     for name, run in runs.items():
         print(
-            f"{name:22s} {rows / run.wall:11,.0f} {run.cpu * 1000 / rows:15.3f} {run.peak_mb:12.1f}"
+            f"{name:24s} {rows / run.wall:11,.0f} {run.cpu * 1000 / rows:15.3f} {run.peak_mb:12.1f}"
         )
     two = runs["cxcs --jobs 2"]
     one = runs["cxcs --jobs 1"]

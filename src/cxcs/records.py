@@ -18,7 +18,7 @@ from cxcs.safe_text import csv_cell as safe_csv_cell
 from cxcs.safe_text import writable
 
 if TYPE_CHECKING:
-    from cxcs.models.classify import Classification
+    from cxcs.models.classify import Classification, Evidence
     from cxcs.models.knowledge import Knowledge
 
 __all__ = ["ERROR_CODES", "Fields", "Row", "classify_records", "output_columns"]
@@ -28,6 +28,16 @@ MAX_ROW_CHARS = 1_000_000
 
 TOP_EVIDENCE = 5
 """How many of the heaviest matched phrases ``top_evidence`` lists."""
+DECIDED = (
+    "label",
+    "decision",
+    "confidence",
+    "runner_up",
+    "margin",
+    "not_customer_facing",
+    "reason",
+)
+"""The decision's own fields, as a classification and an assessment both hold them."""
 
 NONE_LABEL = "none"
 """The ``label`` of a row whose duties read as not customer-facing."""
@@ -214,10 +224,20 @@ class RowMaker:
         """The output row for ``row``: classified, or its error."""
         if row.error is not None or row.text is None:
             return self.error_row(row)
-        from cxcs.engine.classify import classify
+        from cxcs.engine.classify import assess
 
-        result = classify(self.kb, row.text, row.title, detect_title=row.title is None)
-        return self.result_row(result, row)
+        found = assess(self.kb, row.text, row.title, detect_title=row.title is None)
+        title = found.title
+        out = self._filled(
+            row,
+            found.decided,
+            found.scores,
+            title["title_label"] if title else None,
+            bool(title and title["mismatch"]),
+            found.truncated,
+            found.top_evidence(TOP_EVIDENCE),
+        )
+        return self._with_kept(out, row)
 
     def error_row(self, row: Row) -> dict[str, Any]:
         """The output row of a row that could not be classified."""
@@ -229,29 +249,54 @@ class RowMaker:
 
     def result_row(self, result: Classification, row: Row | None = None) -> dict[str, Any]:
         """The output row of a classification (``row`` None: a single posting, no id)."""
+        decided = {name: getattr(result, name) for name in DECIDED}
+        scores = [(s.function, s.score, s.raw) for s in result.scores]
+        check = result.title
+        out = self._filled(
+            row,
+            decided,
+            scores,
+            check.title_label if check else None,
+            bool(check and check.mismatch),
+            result.truncated,
+            result.top_evidence(TOP_EVIDENCE),
+        )
+        return self._with_kept(out, row) if row is not None else out
+
+    def _filled(
+        self,
+        row: Row | None,
+        decided: Mapping[str, Any],
+        scores: Iterable[tuple[str, float, float]],
+        title_label: str | None,
+        title_mismatch: bool,
+        truncated: bool,
+        evidence: list[Evidence],
+    ) -> dict[str, Any]:
+        """The one row layout, from a classification's plain values."""
         out = self._blank.copy()
         if row is not None:
             out["id"], out["line"] = row.id, row.line
-        decision = result.decision
-        out["label"] = NONE_LABEL if decision == "not_customer_facing" else result.label
+        decision = decided["decision"]
+        out["label"] = NONE_LABEL if decision == "not_customer_facing" else decided["label"]
         out["decision"] = decision
-        out["confidence"] = result.confidence
-        out["runner_up"] = result.runner_up
-        out["margin"] = result.margin
-        for score in result.scores:
-            out["score_" + score.function] = score.score
+        out["confidence"] = decided["confidence"]
+        out["runner_up"] = decided["runner_up"]
+        out["margin"] = decided["margin"]
         for function in self.functions:  # a function with no score entry still has a number
-            if out["score_" + function] is None:
-                out["score_" + function] = 0.0
-        out["score_none"] = result.not_customer_facing
-        out["reason"] = result.reason
-        check = result.title
-        out["title_label"] = check.title_label if check else None
-        out["title_mismatch"] = bool(check and check.mismatch)
-        out["truncated"] = bool(result.truncated or (row is not None and row.truncated))
-        out["top_evidence"] = top_evidence(result)
+            out["score_" + function] = 0.0
+        for function, score, _ in scores:
+            out["score_" + function] = score
+        out["score_none"] = decided["not_customer_facing"]
+        out["reason"] = decided["reason"]
+        out["title_label"] = title_label
+        out["title_mismatch"] = title_mismatch
+        out["truncated"] = bool(truncated or (row is not None and row.truncated))
+        out["top_evidence"] = "; ".join(
+            f"{e.phrase} ({e.function} {e.weight:+.2f})" for e in evidence
+        )
         out.update(self.meta)
-        return self._with_kept(out, row) if row is not None else out
+        return out
 
     def _with_kept(self, out: dict[str, Any], row: Row) -> dict[str, Any]:
         if row.kept:
@@ -279,12 +324,6 @@ def csv_cell(value: Any) -> Any:
 
         return safe_csv_cell(json.dumps(value, ensure_ascii=False))
     return value
-
-
-def top_evidence(result: Classification) -> str:
-    """The heaviest matched phrases as one string: ``phrase (function +w.ww); ...``."""
-    top = result.top_evidence(TOP_EVIDENCE)  # builds only these (evidence is built lazily)
-    return "; ".join(f"{e.phrase} ({e.function} {e.weight:+.2f})" for e in top)
 
 
 def _tool_version() -> str:

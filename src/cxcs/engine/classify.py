@@ -14,20 +14,28 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import accumulate, compress, count, pairwise
+from itertools import compress, count, pairwise
 from typing import Any
 
-from cxcs.engine.lexicon import CONTRAST, Entry, Lexicon, compile_lexicon
+from cxcs.engine.lexicon import (
+    CONTRAST,
+    DUTY,
+    LOW,
+    REQUIREMENTS,
+    TITLE,
+    Entry,
+    Lexicon,
+    compile_lexicon,
+)
 from cxcs.engine.model import (
     DUTY_SECTIONS,
-    GROUPS,
     LOW_GROUP_SECTIONS,
     Model,
     shipped_model,
     squash,
 )
 from cxcs.engine.sections import SectionMap, build_sections
-from cxcs.engine.text import lower_keep_offsets, phrase_key, strip_html, tokenize
+from cxcs.engine.text import Tokens, lower_keep_offsets, phrase_key, strip_html, tokens_of
 from cxcs.models.classify import (
     Classification,
     Decision,
@@ -45,8 +53,6 @@ MAX_CHARS = 200_000
 TITLE_MAX_CHARS = 100
 TITLE_MAX_WORDS = 12
 
-REQUIREMENTS, LOW, TITLE = GROUPS.index("requirements"), GROUPS.index("low"), GROUPS.index("title")
-
 _LEXICONS: dict[str, Lexicon] = {}
 
 
@@ -63,7 +69,11 @@ def lexicon_for(kb: Knowledge) -> Lexicon:
     """The compiled lexicon for ``kb`` (cached by knowledge hash)."""
     key = kb.origin.sha256
     if key not in _LEXICONS:
-        _LEXICONS[key] = compile_lexicon(kb, signals_of(kb))
+        from cxcs.engine.compiled import compiled_matcher
+
+        lexicon = compile_lexicon(kb, signals_of(kb))
+        lexicon.compiled = compiled_matcher(lexicon)
+        _LEXICONS[key] = lexicon
     return _LEXICONS[key]
 
 
@@ -74,16 +84,17 @@ Marker = tuple[int, int, str]
 
 
 def find(
-    pieces: list[str], stems: list[str], lexicon: Lexicon, most: int, body: bool
+    tokens: Tokens, lexicon: Lexicon, most: int, body: bool
 ) -> tuple[list[Located], list[Marker], list[Marker]]:
     """Leftmost-longest matches: phrases (at most ``most`` times each), and for a body the
     heading words and boilerplate cues.
 
-    Two C-level passes find the token positions where any key can start; only those are
-    looked at in Python. A phrase followed by an attributive noun ("accounting software")
-    names the employer's field and counts for nothing. Offsets are sums of the lengths of
-    the pieces before a token (see :func:`cxcs.engine.text.tokenize`).
+    Two C-level passes find the token positions where any key can start (a one-word key, or
+    the first two words of a longer one); only those are looked at in Python. A phrase
+    followed by an attributive noun ("accounting software") names the employer's field and
+    counts for nothing.
     """
+    stems = tokens.stems
     singles, heads, lookup = lexicon.singles, lexicon.heads, lexicon.lookup
     attributive = lexicon.attributive
     single_hits = list(map(singles.get, stems))
@@ -97,9 +108,7 @@ def find(
     total = len(stems)
     resume = 0
     repeat = 0
-    # Running offsets: token i spans ends[2 * i] to ends[2 * i + 1] (pieces alternate gap,
-    # token), summed in C once.
-    ends = list(accumulate(map(len, pieces)))
+    at, ends, separator = tokens.at, tokens.ends, tokens.separator
     for i in candidates:
         if i < resume:
             continue
@@ -129,7 +138,8 @@ def find(
                     entry = None
         if entry is None and (marker is None or not body):
             continue
-        start, end = ends[2 * i], ends[2 * (i + n) - 1]
+        first, last = at[i], at[i + n - 1]
+        start, end = ends[first] + separator * first, ends[last + 1] + separator * last
         if marker is not None and body:
             (cues if marker[0] == "cue" else markers).append((start, end, marker[1]))
         if entry is not None:
@@ -137,22 +147,44 @@ def find(
     return located, markers, cues
 
 
-Pending = tuple[str, tuple[tuple[int, float], ...], float, str, str, int, int, str, str, str]
-"""A match for one function before the model scales it: function, ``(feature group,
-weight)`` parts, section/repeat factor, phrase, section, start, end, source, posting, and
-the text snippets are cut from (the posting with HTML blanked; offsets are the same)."""
+Place = tuple[str, float, int]
+"""A stretch of text as the tallies see it: section name, section weight, place."""
+
+Match = tuple[int, int, Entry, int, float, int]
+"""A counted match: ``(start, end, entry, index of its stretch, section × repeat factor,
+place)``."""
 
 
 @dataclass
 class Analysis:
     """What the scan found: per ``(function, group)`` tallies, duty-frame counts, the
-    evidence (in text order, not yet scaled by the model), the sections and token count."""
+    counted matches with the places they sit in, the sections and the token count."""
 
     tallies: dict[tuple[str, int], float]
     frames: dict[str, float]
-    evidence: list[Pending]
+    matches: list[Match]
+    places: list[Place]
     sections: SectionMap | None
     tokens: int
+    offset: int
+    """Where the scanned text starts in the posting (evidence offsets are the posting's)."""
+    source: str
+    posting: str
+    shown: str
+    """The text evidence snippets are cut from (the posting with HTML blanked)."""
+
+
+def _places(sections: SectionMap, weights: dict[str, float]) -> list[Place]:
+    places: list[Place] = []
+    for name in sections.names:
+        if name in DUTY_SECTIONS:
+            place = DUTY
+        elif name in LOW_GROUP_SECTIONS:
+            place = LOW
+        else:
+            place = REQUIREMENTS
+        places.append((name, weights.get(name, 1.0), place))
+    return places
 
 
 def scan(
@@ -165,60 +197,57 @@ def scan(
     context: str | None = None,
 ) -> Analysis:
     """Match phrases (and, for a body, section words) and tally them by feature group."""
-    pieces, stems = tokenize(lower_keep_offsets(text))
+    lowered = lower_keep_offsets(text)
     body = source == "body"
-    shown = posting if context is None else context
     limits = signals.thresholds
-    located, markers, cues = find(pieces, stems, lexicon, limits.max_repeats, body)
-    sections = build_sections(text, markers, cues) if body else None
-    weights = signals.sections.weights
+    compiled = lexicon.compiled
+    found = compiled.find(lowered, limits.max_repeats, body) if compiled else None
+    if found is None:
+        tokens = tokens_of(lowered)
+        located, markers, cues = find(tokens, lexicon, limits.max_repeats, body)
+        words = len(tokens.stems)
+    else:
+        located, markers, cues, words = found
+    if body:
+        sections: SectionMap | None = build_sections(text, markers, cues)
+        assert sections is not None
+        starts, places = sections.starts, _places(sections, signals.sections.weights)
+    else:
+        sections, starts, places = None, [0], [("title", 1.0, TITLE)]
     decays = [limits.repeat_decay**r for r in range(limits.max_repeats)]
     tallies: dict[tuple[str, int], float] = defaultdict(float)
     frames: dict[str, float] = defaultdict(float)
-    evidence: list[Pending] = []
-    starts, names = (sections.starts, sections.names) if sections else ([0], ["title"])
-    section_weights = [weights.get(n, 1.0) if sections else 1.0 for n in names]
+    matches: list[Match] = []
     current, last = 0, len(starts) - 1
+    following = starts[1] if last else len(text) + 1
     for start, end, entry, repeat in located:
-        while current < last and start >= starts[current + 1]:
-            current += 1
-        section, section_weight = names[current], section_weights[current]
+        if start >= following:
+            while current < last and start >= starts[current + 1]:
+                current += 1
+            following = starts[current + 1] if current < last else len(text) + 1
+        _, section_weight, place = places[current]
         if section_weight <= 0:
             continue
         factor = section_weight * decays[repeat]
-        if not body:
-            where = TITLE
-        elif section in DUTY_SECTIONS:
-            where = -1
+        if place == DUTY:
             for frame, weight in entry.frames:
                 frames[frame] += weight * factor
-        elif section in LOW_GROUP_SECTIONS:
-            where = LOW
-        else:
-            where = REQUIREMENTS
-        begin, finish = start + offset, end + offset
-        for function, parts, summed in entry.functions:
-            if where == -1:
-                for group, weight in parts:
-                    tallies[(function, group)] += weight * factor
-            else:
-                tallies[(function, where)] += summed * factor
-                parts = ((where, summed),)
-            evidence.append(
-                (
-                    function,
-                    parts,
-                    factor,
-                    entry.phrase,
-                    section,
-                    begin,
-                    finish,
-                    source,
-                    posting,
-                    shown,
-                )
-            )
-    return Analysis(dict(tallies), dict(frames), evidence, sections, len(stems))
+        for key, weight in entry.parts[place]:
+            tallies[key] += weight * factor
+        matches.append((start, end, entry, current, factor, place))
+    shown = posting if context is None else context
+    return Analysis(
+        dict(tallies),
+        dict(frames),
+        matches,
+        places,
+        sections,
+        words,
+        offset,
+        source,
+        posting,
+        shown,
+    )
 
 
 def split_title(text: str) -> tuple[str | None, str, int]:
@@ -317,14 +346,16 @@ def class_logits(
 ) -> dict[str, float]:
     """Each class's linear score from its own function's group tallies and shared features."""
     common = shared_vector(shared)
+    counted: dict[str, list[tuple[int, float]]] = {}
+    for (c, g), tally in tallies.items():
+        if tally:
+            counted.setdefault(c, []).append((g, tally))
     logits: dict[str, float] = {}
     for c in classes:
         w = model.weights(c)
         value = w.bias
-        for g, weight in enumerate(w.groups):
-            tally = tallies.get((c, g))
-            if tally:
-                value += weight * squash(tally)
+        for g, tally in sorted(counted.get(c, ())):
+            value += w.groups[g] * squash(tally)
         for weight, x in zip(w.shared, common, strict=True):
             value += weight * x
         logits[c] = value
@@ -338,6 +369,41 @@ def softmax(logits: dict[str, float]) -> dict[str, float]:
     return {c: v / total for c, v in exps.items()}
 
 
+@dataclass(slots=True)
+class Assessment:
+    """A posting's answer as plain values, before it becomes result models
+    (:meth:`classification`) or a batch row (``cxcs.records.RowMaker``): batches never pay
+    for models they do not show."""
+
+    decided: dict[str, Any]
+    """label, decision, confidence, runner_up, margin, not_customer_facing and reason."""
+    scores: list[tuple[str, float, float]]
+    """``(function, score, raw)`` in knowledge order."""
+    all_evidence: Callable[[], tuple[Evidence, ...]]
+    top_evidence: Callable[[int], list[Evidence]]
+    """The ``limit`` heaviest evidence items, heaviest first (builds only those)."""
+    title: dict[str, Any] | None
+    """The title check's fields (see :class:`TitleCheck`)."""
+    words: int
+    chars_read: int
+    truncated: bool
+
+    def classification(self) -> Classification:
+        """The result model."""
+        return Classification.model_construct(
+            **self.decided,
+            scores=tuple(
+                FunctionScore.model_construct(function=f, score=score, raw=raw)
+                for f, score, raw in self.scores
+            ),
+            evidence=LazyEvidence(self.all_evidence, self.top_evidence),
+            title=TitleCheck(**self.title) if self.title else None,
+            words=self.words,
+            chars_read=self.chars_read,
+            truncated=self.truncated,
+        )
+
+
 def classify(
     kb: Knowledge,
     text: str,
@@ -348,6 +414,21 @@ def classify(
     model: Model | None = None,
 ) -> Classification:
     """Classify posting ``text`` (optionally with its ``title``). Never raises on any text."""
+    return assess(
+        kb, text, title, detect_title=detect_title, lexicon=lexicon, model=model
+    ).classification()
+
+
+def assess(
+    kb: Knowledge,
+    text: str,
+    title: str | None = None,
+    *,
+    detect_title: bool = True,
+    lexicon: Lexicon | None = None,
+    model: Model | None = None,
+) -> Assessment:
+    """What :func:`classify` answers, as an :class:`Assessment`."""
     signals = signals_of(kb)
     model = model or shipped_model()
     truncated = len(text) > MAX_CHARS
@@ -358,69 +439,90 @@ def classify(
     logits = class_logits(model, classes, tallies, shared)
     probabilities = softmax(logits)
     points: dict[str, float] = defaultdict(float)
+    body_points: dict[str, float] = defaultdict(float)
     for (function, group), value in tallies.items():
         if group != CONTRAST and value > 0:
             points[function] += value
-    body_points: dict[str, float] = defaultdict(float)
     for (function, group), value in body_found.tallies.items():
         if group != CONTRAST:
             body_points[function] += value
-    result = _decide(probabilities, points, classes, signals, model, words, bool(title))
-    evidence = [*(title_found.evidence if title_found else ()), *body_found.evidence]
-    lazy = LazyEvidence(*_evidence_builder(evidence, model, tallies))
-    title_check = _title_check(title, title_found, body_points, classes, signals) if title else None
-    return Classification.model_construct(
-        **result,
-        evidence=lazy,
-        title=title_check,
-        words=words,
-        chars_read=len(text),
-        truncated=truncated,
+    decided, scores = _decide(probabilities, points, classes, signals, model, words, bool(title))
+    found = [title_found, body_found] if title_found else [body_found]
+    all_evidence, top_evidence = _evidence_builder(found, model, tallies)
+    return Assessment(
+        decided,
+        scores,
+        all_evidence,
+        top_evidence,
+        _title_check(title, title_found, body_points, classes, signals) if title else None,
+        words,
+        len(text),
+        truncated,
     )
 
 
 def _evidence_builder(
-    pending: list[Pending], model: Model, tallies: dict[tuple[str, int], float]
+    found: list[Analysis], model: Model, tallies: dict[tuple[str, int], float]
 ) -> tuple[Callable[[], tuple[Evidence, ...]], Callable[[int], list[Evidence]]]:
-    """Functions that build all the evidence, or only the heaviest items.
+    """Functions that build all the evidence (in text order, the title's first), or only
+    the heaviest items.
 
     Each match's weight is its share of its function's score: per feature group, the group's
     learned weight times the group's squashed tally, split over the group's matches by raw
     weight. Matches that add nothing are left out.
     """
+    Weighed = tuple[Analysis, Match, str]
 
-    def weights() -> list[float]:
-        factors: dict[tuple[str, int], float] = {}
-        found: list[float] = []
-        for function, parts, factor, *_ in pending:
-            weight = 0.0
-            for group, raw in parts:
-                key = (function, group)
-                scale = factors.get(key)
-                if scale is None:
-                    total = tallies.get(key, 0.0)
-                    slope = squash(total) / total if total else 1.0
-                    scale = factors[key] = model.weights(function).groups[group] * slope
-                weight += scale * raw
-            found.append(weight * factor)
-        return found
+    class Scales(dict[tuple[str, int], float]):
+        """(function, group) -> the group's learned weight times the slope of its squash."""
 
-    def item(index: int, weight: float) -> Evidence:
-        function, _, _, phrase, section, start, end, source, posting, shown = pending[index]
+        def __missing__(self, key: tuple[str, int]) -> float:
+            total = tallies.get(key, 0.0)
+            slope = squash(total) / total if total else 1.0
+            scale = self[key] = model.weights(key[0]).groups[key[1]] * slope
+            return scale
+
+    def weigh() -> tuple[list[float], list[Weighed]]:
+        scales = Scales()
+        weights: list[float] = []
+        weighed: list[Weighed] = []
+        for analysis in found:
+            for match in analysis.matches:
+                for function, parts in match[2].by_function[match[5]]:
+                    weight = 0.0
+                    for key, raw in parts:
+                        weight += scales[key] * raw
+                    weight *= match[4]
+                    if weight:
+                        weights.append(weight)
+                        weighed.append((analysis, match, function))
+        return weights, weighed
+
+    def item(weight: float, weighed: Weighed) -> Evidence:
+        analysis, (start, end, entry, place, *_), function = weighed
+        begin, finish = start + analysis.offset, end + analysis.offset
         return Evidence(
-            phrase, function, section, weight, start, end, posting[start:end], source, shown
+            entry.phrase,
+            function,
+            analysis.places[place][0],
+            weight,
+            begin,
+            finish,
+            analysis.posting[begin:finish],
+            analysis.source,
+            analysis.shown,
         )
 
     def build() -> tuple[Evidence, ...]:
-        return tuple(item(i, w) for i, w in enumerate(weights()) if w)
+        return tuple(map(item, *weigh()))
 
     def top(limit: int) -> list[Evidence]:
         import heapq
 
-        found = weights()
-        best = heapq.nlargest(limit, (i for i, w in enumerate(found) if w), key=found.__getitem__)
-        ranked = sorted(best, key=lambda i: (-found[i], pending[i][5]))
-        return [item(i, found[i]) for i in ranked]
+        weights, weighed = weigh()
+        best = heapq.nlargest(limit, range(len(weights)), key=weights.__getitem__)
+        best.sort(key=lambda i: (-weights[i], weighed[i][1][0] + weighed[i][0].offset))
+        return [item(weights[i], weighed[i]) for i in best]
 
     return build, top
 
@@ -433,7 +535,7 @@ def _decide(
     model: Model,
     words: int,
     has_title: bool,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], list[tuple[str, float, float]]]:
     limits = signals.thresholds
     ranked = sorted(classes, key=lambda c: (-probabilities[c], c))
     functions = [c for c in ranked if c != NOT_CUSTOMER_FACING]
@@ -444,13 +546,11 @@ def _decide(
     short = words < limits.min_words
     if short:
         confidence = min(confidence, limits.short_text_cap)
-    scores = tuple(
-        FunctionScore.model_construct(
-            function=c, score=round(probabilities[c], 4), raw=round(points.get(c, 0.0), 4)
-        )
+    scores = [
+        (c, round(probabilities[c], 4), round(points.get(c, 0.0), 4))
         for c in classes
         if c != NOT_CUSTOMER_FACING
-    )
+    ]
     decision: Decision
     label: str | None = top
     runner_up: str | None = second
@@ -481,16 +581,16 @@ def _decide(
             f"{top} ({p1:.2f}) over {second} ({p2:.2f}); calibrated confidence "
             f"{confidence:.2f} is below {model.confident:.2f}"
         )
-    return {
+    decided = {
         "label": label,
         "decision": decision,
         "confidence": round(confidence, 4),
         "runner_up": runner_up,
         "margin": round(p1 - p2, 4),
-        "scores": scores,
         "not_customer_facing": round(probabilities[NOT_CUSTOMER_FACING], 4),
         "reason": reason,
     }
+    return decided, scores
 
 
 def _title_check(
@@ -499,7 +599,7 @@ def _title_check(
     body_points: dict[str, float],
     classes: list[str],
     signals: Signals,
-) -> TitleCheck:
+) -> dict[str, Any]:
     title_points: dict[str, float] = defaultdict(float)
     if title_found:
         for (function, group), value in title_found.tallies.items():
@@ -511,13 +611,13 @@ def _title_check(
     message = None
     if mismatch:
         message = f"the title reads as {title_label} but the duties read as {body_label}"
-    return TitleCheck(
-        title=title,
-        title_label=title_label,
-        body_label=body_label,
-        mismatch=mismatch,
-        message=message,
-    )
+    return {
+        "title": title,
+        "title_label": title_label,
+        "body_label": body_label,
+        "mismatch": mismatch,
+        "message": message,
+    }
 
 
 def _top_label(raw: dict[str, float], classes: list[str], minimum: float) -> str | None:

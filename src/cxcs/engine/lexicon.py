@@ -10,15 +10,31 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from cxcs.engine.model import GROUPS
 from cxcs.engine.text import phrase_key
 from cxcs.models.knowledge import Knowledge
 from cxcs.models.signals import NOT_CUSTOMER_FACING, Signals
+
+if TYPE_CHECKING:
+    from cxcs.engine.compiled import CompiledMatcher
 
 STRONG, MEDIUM, WEAK, CONTRAST, FRAME = range(5)
 """Feature group of a phrase's weight: its tier, a contrast rule, or a duty-frame word."""
 
 TIER_GROUPS = {"strong": STRONG, "medium": MEDIUM, "weak": WEAK}
+
+
+DUTY = -1
+"""Where a match counts: in the duty sections, each weight in its own tier's group …"""
+REQUIREMENTS, LOW, TITLE = GROUPS.index("requirements"), GROUPS.index("low"), GROUPS.index("title")
+"""… or elsewhere, all of a function's weights in one group: the requirements, the company
+and benefits text, the title."""
+PLACES = (DUTY, REQUIREMENTS, LOW, TITLE)
+
+Part = tuple[tuple[str, int], float]
+"""A ``((function, feature group), weight)`` a match adds to the tallies."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,24 +47,31 @@ class Entry:
 
     phrase: str
     weights: tuple[tuple[str, float, int], ...]
-    functions: tuple[tuple[str, tuple[tuple[int, float], ...], float], ...] = ()
-    """The weights per function (duty-frame words left out), each as its ``(group,
-    weight)`` parts and their sum: what the scan needs, precomputed."""
     frames: tuple[tuple[str, float], ...] = ()
     """Duty-frame words: ``(frame, weight)``."""
+    parts: dict[int, tuple[Part, ...]] = field(default_factory=dict)
+    """Per place (:data:`PLACES`), the tally parts one match adds: precomputed, so a scan
+    only multiplies and adds."""
+    by_function: dict[int, tuple[tuple[str, tuple[Part, ...]], ...]] = field(default_factory=dict)
+    """The same parts per function (evidence is one item per function)."""
 
 
 def make_entry(phrase: str, weights: tuple[tuple[str, float, int], ...]) -> Entry:
-    """An :class:`Entry` with its per-function view precomputed."""
-    parts: dict[str, list[tuple[int, float]]] = {}
+    """An :class:`Entry` with its tally parts precomputed for every place."""
+    tiers: dict[str, list[tuple[int, float]]] = {}
     frames: list[tuple[str, float]] = []
     for function, weight, group in weights:
         if group == FRAME:
             frames.append((function.removeprefix("_"), weight))
         else:
-            parts.setdefault(function, []).append((group, weight))
-    functions = tuple((f, tuple(p), sum(w for _, w in p)) for f, p in parts.items())
-    return Entry(phrase, weights, functions, tuple(frames))
+            tiers.setdefault(function, []).append((group, weight))
+    by_function = {DUTY: tuple((f, tuple(((f, g), w) for g, w in ws)) for f, ws in tiers.items())}
+    for place in PLACES[1:]:
+        by_function[place] = tuple(
+            (f, (((f, place), sum(w for _, w in ws)),)) for f, ws in tiers.items()
+        )
+    parts = {place: tuple(p for _, ps in found for p in ps) for place, found in by_function.items()}
+    return Entry(phrase, weights, tuple(frames), parts, by_function)
 
 
 Hit = tuple[Entry | None, tuple[str, str] | None]
@@ -72,6 +95,9 @@ class Lexicon:
     heads: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
     attributive: frozenset[str] = frozenset()
     """Stems of the nouns that turn the phrase before them into the employer's field."""
+    compiled: CompiledMatcher | None = None
+    """The same index as a compiled automaton, when the ``fast`` extra is installed (see
+    :func:`cxcs.engine.compiled.compiled_matcher`)."""
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -171,10 +197,15 @@ def compile_lexicon(kb: Knowledge, signals: Signals, padding: Iterable[str] = ()
 
 __all__ = [
     "CONTRAST",
+    "DUTY",
     "FRAME",
+    "LOW",
     "MEDIUM",
     "NOT_CUSTOMER_FACING",
+    "PLACES",
+    "REQUIREMENTS",
     "STRONG",
+    "TITLE",
     "WEAK",
     "Entry",
     "Lexicon",

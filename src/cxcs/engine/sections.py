@@ -14,7 +14,6 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 HEADING_LEAD = " \t#*_>•·▪●◦-–—|"
-SENTENCE_ENDS = ".!?\n"
 MAX_SENTENCE = 400
 
 
@@ -46,11 +45,27 @@ def is_heading(text: str, start: int, end: int) -> bool:
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the sentence containing ``text[start:end]`` (at most 400 chars each way)."""
-    left = max(text.rfind(c, max(0, start - MAX_SENTENCE), start) for c in SENTENCE_ENDS)
-    left = left + 1 if left >= 0 else max(0, start - MAX_SENTENCE)
-    rights = [i for i in (text.find(c, end, end + MAX_SENTENCE) for c in SENTENCE_ENDS) if i >= 0]
-    right = min(rights) + 1 if rights else min(len(text), end + MAX_SENTENCE)
+    """Bounds of the sentence containing ``text[start:end]`` (it ends at ``.!?`` or a line
+    break; at most 400 chars each way)."""
+    low, high = max(0, start - MAX_SENTENCE), end + MAX_SENTENCE
+    left = max(
+        text.rfind(".", low, start),
+        text.rfind("!", low, start),
+        text.rfind("?", low, start),
+        text.rfind("\n", low, start),
+    )
+    left = left + 1 if left >= 0 else low
+    rights = [
+        i
+        for i in (
+            text.find(".", end, high),
+            text.find("!", end, high),
+            text.find("?", end, high),
+            text.find("\n", end, high),
+        )
+        if i >= 0
+    ]
+    right = min(rights) + 1 if rights else min(len(text), high)
     return left, right
 
 

@@ -1,0 +1,128 @@
+"""Phrase matching through a compiled Aho-Corasick automaton (the optional ``fast`` extra).
+
+Each stem the lexicon uses gets one character; a posting's words become a string of those
+characters, one per token (a word holding no token adds nothing, any other word a filler).
+One C call finds every occurrence of every key in that string, so Python only sees what
+matched; the longest key at each position then goes through the same leftmost-longest walk
+as :func:`cxcs.engine.classify.find`, with the same answers (a test holds the two equal on
+real postings and random text). A posting with a word the token regex cuts unusually
+(``a+b``) is left to that function.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from itertools import accumulate, compress, count
+from typing import TYPE_CHECKING, Any
+
+from cxcs.engine.text import IRREGULAR, WORD_STEMS, words_of
+
+if TYPE_CHECKING:
+    from cxcs.engine.classify import Located, Marker
+    from cxcs.engine.lexicon import Hit, Lexicon
+
+FILLER = "\x01"
+"""The character of a token no key uses."""
+FIRST_CODE = 0x100
+MATCHER_VARIABLE = "CXCS_MATCHER"
+"""Set to ``python`` to match without the compiled automaton (for comparisons)."""
+
+
+def _code(index: int) -> str:
+    point = FIRST_CODE + index
+    return chr(point + 0x800 if point >= 0xD800 else point)  # no surrogates
+
+
+class _WordCodes(dict[bytes, str]):
+    """word -> its token's character (``""``: no token; :data:`IRREGULAR` kept as is)."""
+
+    def __init__(self, codes: dict[str, str]) -> None:
+        super().__init__({b"": ""})
+        self._codes = codes
+
+    def __missing__(self, word: bytes) -> str:
+        stem = WORD_STEMS[word]
+        value = stem if stem in ("", IRREGULAR) else self._codes.get(stem, FILLER)
+        if len(self) < 200_000:
+            self[word] = value
+        return value
+
+
+class CompiledMatcher:
+    """The lexicon's keys (phrases and section words) as one Aho-Corasick automaton."""
+
+    def __init__(self, lexicon: Lexicon, automaton: Callable[[list[str]], Any]) -> None:
+        vocabulary = {stem for key in lexicon.lookup for stem in key} | lexicon.attributive
+        codes = {stem: _code(i) for i, stem in enumerate(sorted(vocabulary))}
+        self._words = _WordCodes(codes)
+        keys = list(lexicon.lookup)
+        self._hits: list[Hit] = [lexicon.lookup[key] for key in keys]
+        self._attributive = frozenset(codes[stem] for stem in lexicon.attributive)
+        patterns = ["".join(codes[stem] for stem in key) for key in keys]
+        self._automaton = automaton(patterns) if patterns else None
+
+    def find(
+        self, lowered: str, most: int, body: bool
+    ) -> tuple[list[Located], list[Marker], list[Marker], int] | None:
+        """Phrases, heading words, cues and the token count of lowercased text, as
+        :func:`cxcs.engine.classify.find` gives them; None for a text it leaves to that."""
+        words, special = words_of(lowered)
+        codes = list(map(self._words.__getitem__, words))
+        if special and IRREGULAR in codes:
+            return None
+        line = "".join(codes)
+        total = len(line)
+        located: list[Located] = []
+        markers: list[Marker] = []
+        cues: list[Marker] = []
+        if self._automaton is None:
+            return located, markers, cues, total
+        # Occurrences come in order of their end, so the last one kept per start is the
+        # longest key there.
+        longest = {
+            i: (pattern, j)
+            for pattern, i, j in self._automaton.find_matches_as_indexes(line, overlapping=True)
+        }
+        at = list(compress(count(), codes))
+        ends = list(accumulate(map(len, words), initial=0))
+        hits, attributive = self._hits, self._attributive
+        fired: dict[str, int] = {}
+        resume = repeat = 0
+        for i, (pattern, j) in sorted(longest.items()):
+            if i < resume:
+                continue
+            entry, marker = hits[pattern]
+            if entry is not None:
+                resume = j
+                if not entry.weights or (j < total and line[j] in attributive):
+                    entry = None
+                else:
+                    repeat = fired.get(entry.phrase, 0)
+                    if repeat < most:  # a phrase counts less each time, not at all past a few
+                        fired[entry.phrase] = repeat + 1
+                    else:
+                        entry = None
+                if entry is None and (marker is None or not body):
+                    continue
+            elif not body:
+                continue
+            first, last = at[i], at[j - 1]
+            start, end = ends[first] + first, ends[last + 1] + last
+            if marker is not None and body:
+                (cues if marker[0] == "cue" else markers).append((start, end, marker[1]))
+            if entry is not None:
+                located.append((start, end, entry, repeat))
+        return located, markers, cues, total
+
+
+def compiled_matcher(lexicon: Lexicon) -> CompiledMatcher | None:
+    """The compiled matcher for ``lexicon``, or None when the ``fast`` extra is not
+    installed (or ``CXCS_MATCHER=python`` asks for the pure-Python matcher)."""
+    if os.environ.get(MATCHER_VARIABLE, "").lower() == "python":
+        return None
+    try:
+        import ahocorasick_rs
+    except ImportError:
+        return None
+    return CompiledMatcher(lexicon, ahocorasick_rs.AhoCorasick)

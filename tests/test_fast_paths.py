@@ -1,0 +1,144 @@
+"""The fast paths answer exactly what the reference paths answer.
+
+- :func:`cxcs.engine.text.tokens_of` (a byte translate, one split, a word cache) against the
+  token regex (:func:`cxcs.engine.text.regex_tokens`);
+- the compiled Aho-Corasick matcher (the ``fast`` extra) against the pure-Python matcher
+  (:func:`cxcs.engine.classify.find`), match by match and answer by answer, on the real
+  development postings (title withheld, title given, function names blanked) and on random
+  text built from the characters the tokenizer treats specially.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxcs.engine.classify import classify, find, signals_of
+from cxcs.engine.compiled import CompiledMatcher, compiled_matcher
+from cxcs.engine.lexicon import Lexicon, compile_lexicon
+from cxcs.engine.text import lower_keep_offsets, regex_tokens, strip_html, tokens_of
+from cxcs.models.knowledge import Knowledge
+from tests.support import has_module, require, shared_path
+
+TRICKY = "ab cde support customer’s' +#c++ ### \n\t.,:;-–•*İé`9x"
+"""Letters, the marks the token regex treats specially, and characters that lowercase
+longer or are not ASCII."""
+NAMES = re.compile(
+    r"customer (?:experience|success|service|support)|user experience|\bux\b|\bcx\b", re.I
+)
+
+
+def _dev_postings() -> list[tuple[str | None, str]]:
+    postings = []
+    for name in ("jobs-dev.jsonl", "jobs-negatives-dev.jsonl"):
+        with shared_path("eval", name).open(encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    record = json.loads(line)
+                    postings.append((record.get("title"), record["description"]))
+    return postings
+
+
+def _random_texts(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 80))) for _ in range(count)]
+
+
+def _spans(lowered: str, fast: bool) -> tuple[list[str], list[tuple[int, int]]]:
+    tokens = tokens_of(lowered) if fast else regex_tokens(lowered)
+    n = len(tokens.stems)
+    pairs = [(i, i) for i in range(n)] + [(i, min(i + 2, n - 1)) for i in range(n)]
+    return tokens.stems, [tokens.span(first, last) for first, last in pairs]
+
+
+@pytest.fixture(scope="module")
+def lexicons(kb: Knowledge) -> tuple[Lexicon, Lexicon]:
+    """The shipped lexicon without and with the compiled matcher."""
+    require(has_module("ahocorasick_rs"), "ahocorasick-rs (the fast extra) is not installed")
+    plain = compile_lexicon(kb, signals_of(kb))
+    fast = compile_lexicon(kb, signals_of(kb))
+    fast.compiled = compiled_matcher(fast)
+    assert isinstance(fast.compiled, CompiledMatcher)
+    return plain, fast
+
+
+def _matches(
+    lexicon: Lexicon, lowered: str, body: bool
+) -> tuple[list[object], list[object], list[object], int]:
+    if lexicon.compiled is not None:
+        found = lexicon.compiled.find(lowered, 3, body)
+        if found is not None:
+            located, markers, cues, words = found
+            return [(s, e, x.phrase, r) for s, e, x, r in located], list(markers), cues, words
+    tokens = tokens_of(lowered)
+    located, markers, cues = find(tokens, lexicon, 3, body)
+    return (
+        [(s, e, x.phrase, r) for s, e, x, r in located],
+        list(markers),
+        list(cues),
+        len(tokens.stems),
+    )
+
+
+def test_the_fast_tokenizer_finds_the_regex_tokens_on_real_postings() -> None:
+    for _, text in _dev_postings():
+        lowered = lower_keep_offsets(strip_html(text))
+        assert _spans(lowered, fast=True) == _spans(lowered, fast=False)
+
+
+def test_the_fast_tokenizer_finds_the_regex_tokens_in_random_text() -> None:
+    for text in _random_texts(5000, seed=11):
+        lowered = lower_keep_offsets(text)
+        assert _spans(lowered, fast=True) == _spans(lowered, fast=False), repr(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(TRICKY), max_size=60) | st.text(max_size=60))
+def test_the_fast_tokenizer_finds_the_regex_tokens_in_any_text(text: str) -> None:
+    lowered = lower_keep_offsets(text)
+    assert _spans(lowered, fast=True) == _spans(lowered, fast=False)
+
+
+def test_the_compiled_matcher_finds_what_the_python_matcher_finds(
+    lexicons: tuple[Lexicon, Lexicon],
+) -> None:
+    plain, fast = lexicons
+    texts = [text for _, text in _dev_postings()] + _random_texts(3000, seed=5)
+    texts += ["customer service team lead " * 3, "Responsibilities: support customers."]
+    for text in texts:
+        lowered = lower_keep_offsets(strip_html(text))
+        for body in (True, False):
+            assert _matches(fast, lowered, body) == _matches(plain, lowered, body), text[:80]
+
+
+def test_the_compiled_matcher_gives_the_same_answers_on_the_dev_set(
+    kb: Knowledge, lexicons: tuple[Lexicon, Lexicon]
+) -> None:
+    plain, fast = lexicons
+    for title, text in _dev_postings():
+        for given_title, body in ((None, text), (title, text), (None, NAMES.sub(" ", text))):
+            detect = given_title is None
+            one = classify(kb, body, given_title, detect_title=detect, lexicon=fast)
+            other = classify(kb, body, given_title, detect_title=detect, lexicon=plain)
+            assert one.model_dump(mode="json") == other.model_dump(mode="json")
+
+
+def test_a_word_the_regex_cuts_unusually_is_left_to_the_python_matcher(
+    lexicons: tuple[Lexicon, Lexicon],
+) -> None:
+    _, fast = lexicons
+    assert fast.compiled is not None
+    assert fast.compiled.find("troubleshoot a+b tickets", 3, True) is None
+    assert fast.compiled.find("troubleshoot tickets", 3, True) is not None
+
+
+def test_the_python_matcher_can_be_asked_for(
+    monkeypatch: pytest.MonkeyPatch, kb: Knowledge
+) -> None:
+    monkeypatch.setenv("CXCS_MATCHER", "python")
+    assert compiled_matcher(compile_lexicon(kb, signals_of(kb))) is None
