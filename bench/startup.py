@@ -1,6 +1,6 @@
 """Start-up benchmark: cxcs against its stack's floor and a bare interpreter.
 
-Usage: python bench/startup.py [--rounds N] [--warmup N]
+Usage: python bench/startup.py [--rounds N] [--warmup N] [--instructions]
 
 Runs, round-robin so that machine noise hits every command alike,
 
@@ -23,6 +23,13 @@ medians:
 * compare as a table <= 1.05 x the floor app (cxcs adds nothing measurable to its stack),
 * compare as markdown <= 16 x ``python -c pass``.
 
+``--instructions`` instead counts the instructions each command executes, once, under
+valgrind's cachegrind (``I refs``; needs ``valgrind``, ~1 minute): a deterministic measure
+for comparing two versions on a busy machine, where CPU times swing by 15% from one run to
+the next. Its ratios are not the CPU-time ratios the targets are stated in (a bare
+interpreter spends relatively more time outside counted instructions), so it checks no
+target.
+
 Exits 1 when a target is missed. The console script is the ``cxcs`` next to
 ``sys.executable`` (run this with the venv's python).
 
@@ -38,6 +45,7 @@ import argparse
 import compileall
 import json
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -112,6 +120,13 @@ def same_tables(target: Path) -> None:
 
 
 TARGETS = {"table": ("floor", 1.05), "markdown": ("baseline", 16.0)}
+LABELS = {
+    "table": "cxcs compare -f table",
+    "markdown": "cxcs compare -f markdown",
+    "help": "cxcs --help",
+    "floor": "typer+pydantic+rich app",
+    "baseline": "python -c pass",
+}
 """command: (what it is compared with, the largest ratio allowed)."""
 
 
@@ -147,11 +162,41 @@ def cpu_of(argv: list[str], env: dict[str, str]) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def measure(todo: dict[str, list[str]], rounds: int, warmup: int) -> dict[str, list[float]]:
-    """CPU times per command, interleaved: every round runs each command once."""
+def child_env() -> dict[str, str]:
+    """The environment every measured command runs in."""
     unset = {"CXCS_KB", "CXCS_DEBUG", "PYTHONDONTWRITEBYTECODE"}
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env["COLUMNS"] = "120"
+    return env
+
+
+def instructions_of(argv: list[str], env: dict[str, str]) -> int:
+    """Instructions one run executes, counted by valgrind's cachegrind."""
+    tool = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+    done = subprocess.run(
+        tool + argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True
+    )
+    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    if done.returncode != 0 or found is None:
+        sys.exit(f"{' '.join(argv)} under valgrind: exit {done.returncode}")
+    return int(found.group(1).replace(",", ""))
+
+
+def count(todo: dict[str, list[str]]) -> None:
+    """Print the instructions each command executes and their ratios."""
+    env = child_env()
+    for argv in todo.values():  # warm the knowledge cache and the byte-code
+        cpu_of(argv, env)
+    counted = {name: instructions_of(argv, env) for name, argv in todo.items()}
+    print(f"{'command':<26}{'instructions':>16}{'x pass':>8}{'x floor':>9}")
+    for name, label in LABELS.items():
+        n = counted[name]
+        print(f"{label:<26}{n:>16,}{n / counted['baseline']:>7.1f}x{n / counted['floor']:>8.2f}x")
+
+
+def measure(todo: dict[str, list[str]], rounds: int, warmup: int) -> dict[str, list[float]]:
+    """CPU times per command, interleaved: every round runs each command once."""
+    env = child_env()
     for _ in range(warmup):
         for argv in todo.values():
             cpu_of(argv, env)
@@ -166,6 +211,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--instructions", action="store_true", help="count, under valgrind")
     args = parser.parse_args()
     import cxcs
 
@@ -175,17 +221,13 @@ def main() -> None:
         floor.write_text(FLOOR_APP, encoding="utf-8")
         rows = Path(tmp) / "rows.json"
         same_tables(rows)
+        if args.instructions:
+            count(commands(floor, rows))
+            return
         times = measure(commands(floor, rows), max(1, args.rounds), max(0, args.warmup))
     medians = {name: statistics.median(values) for name, values in times.items()}
     print(f"python {sys.version.split()[0]} at {sys.executable}")
     print(f"{args.rounds} interleaved rounds after {args.warmup} warm-up rounds; CPU time\n")
-    labels = {
-        "table": "cxcs compare -f table",
-        "markdown": "cxcs compare -f markdown",
-        "help": "cxcs --help",
-        "floor": "typer+pydantic+rich app",
-        "baseline": "python -c pass",
-    }
     best = {name: min(values) for name, values in times.items()}
     print(f"{'':<26}{'':>18}{'medians':>17}{'bests':>17}")
     print(
@@ -193,7 +235,7 @@ def main() -> None:
         f"{'x pass':>8}{'x floor':>9}  target (on medians)"
     )
     missed = False
-    for name, label in labels.items():
+    for name, label in LABELS.items():
         ratio_base = medians[name] / medians["baseline"]
         ratio_floor = medians[name] / medians["floor"]
         best_base, best_floor = best[name] / best["baseline"], best[name] / best["floor"]
