@@ -384,6 +384,28 @@ def test_rows_written_by_helpers_are_what_batch_reads(tmp_path: Path) -> None:
     assert outs[0] == outs[1]
 
 
+def test_a_single_posting_is_never_overwritten_by_its_own_result(tmp_path: Path) -> None:
+    """``cxcs classify p.txt -o p.txt`` replaced the posting with the report; ``>> p.txt``
+    appended the report to it."""
+    source = tmp_path / "posting.txt"
+    source.write_text("Answer customer calls and resolve billing questions.\n", encoding="utf-8")
+    before = source.read_bytes()
+    (tmp_path / "link.txt").symlink_to(source)
+    for target in (source, tmp_path / "link.txt"):
+        done = completed(run_subprocess("classify", str(source), "-o", str(target)))
+        assert_failed(done, 2, f"{source}: --output {target} is the input file itself")
+    appended = completed(
+        subprocess.run(
+            ["sh", "-c", '"$@" >> "$0"', str(source), *cxcs_argv("classify", str(source))],
+            capture_output=True, text=True, env=subprocess_env(), timeout=60, check=False,
+        )
+    )  # fmt: skip
+    assert_failed(appended, 2, f"{source}: stdout is the input file itself")
+    assert source.read_bytes() == before
+    elsewhere = completed(run_subprocess("classify", str(source), "-o", str(tmp_path / "r.md")))
+    assert elsewhere.code == 0, elsewhere.err
+
+
 # --------------------------------------------------------------------------- batch input hazards
 
 

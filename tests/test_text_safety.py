@@ -60,6 +60,33 @@ def test_safe_text_escapes_every_control_but_layout() -> None:
         assert char not in one_line(char)
 
 
+def test_bidi_overrides_are_shown_never_sent_raw() -> None:
+    """A right-to-left override would make a title display other than it reads."""
+    for char in ("\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2069"):
+        for function in (visible, one_line, markdown_text):
+            shown = function(f"Support{char}reganam")
+            assert char not in shown and f"\\u{ord(char):04x}" in shown
+    assert visible("دعم العملاء") == "دعم العملاء"  # right-to-left text itself is left as it is
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv"])
+def test_a_bidi_override_in_a_posting_never_reaches_the_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    posting = tmp_path / "b.txt"
+    posting.write_text(
+        "Support \u202eregaNAM\nAnswer tickets; troubleshoot customer issues.\n",
+        encoding="utf-8",
+    )
+    run = run_cli(
+        capsys, "classify", str(posting), "-f", fmt, "--explain" if fmt != "csv" else "-q"
+    )
+    assert run.code == 0, run.err
+    assert "\u202e" not in run.out and "\u202e" not in run.err
+    if fmt != "csv":  # the csv row has no title column
+        assert "\\u202e" in run.out
+
+
 def test_safe_text_makes_lone_surrogates_writable() -> None:
     assert writable("bad\ud800") == "bad\ufffd"
     for function in (visible, one_line, markdown_text):

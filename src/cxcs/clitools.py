@@ -248,8 +248,10 @@ def classify(
     if batch is None:
         if source == "-" and run.env.stdin_isatty:
             run.env.say("reading the posting from the terminal; end it with Ctrl-D")
+        from cxcs.output import target
+
         outcome = commands.classify_file(
-            run.knowledge(signals=True), source, title, explain=explain
+            run.knowledge(signals=True), source, title, explain=explain, output=target(run.output)
         )
         present(outcome, run.format, run.output, run.env)
         return

@@ -38,8 +38,9 @@ class PostingText:
         return self.bytes_total > self.bytes_read
 
 
-def read_posting(source: str | None) -> PostingText:
-    """Read ``source`` (a path, ``-`` or None for piped stdin) as posting text."""
+def read_posting(source: str | None, output: Path | None = None) -> PostingText:
+    """Read ``source`` (a path, ``-`` or None for piped stdin) as posting text; refused when
+    the result would be written over it (``output``, or stdout when ``output`` is None)."""
     if source is None or source == "-":
         if sys.stdin is None:
             raise UsageError(
@@ -58,6 +59,7 @@ def read_posting(source: str | None) -> PostingText:
         except OSError as exc:
             raise InputError(f"stdin: cannot read ({exc.strerror or exc})") from None
     with open_binary(source) as handle:
+        refuse_output_is_input(handle, output, source)
         try:
             return _decode_stream(handle, source)
         except OSError as exc:

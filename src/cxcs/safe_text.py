@@ -7,8 +7,9 @@ HTML in a markdown preview, start a spreadsheet formula, or crash an encoder:
 - :func:`writable`: lone surrogates (possible from JSON ``\\ud800`` escapes or undecodable
   bytes) become U+FFFD, so every string can be encoded as UTF-8.
 - :func:`visible`: C0 and C1 control characters (ESC, BEL, CSI, DEL, ...; not tab or line
-  breaks) are shown as escapes such as ``\\x1b`` instead of being sent raw. Used for the
-  terminal, markdown, CSV and stderr.
+  breaks) and the bidirectional overrides, embeddings and isolates (U+202A-U+202E,
+  U+2066-U+2069) are shown as escapes such as ``\\x1b`` or ``\\u202e`` instead of being sent
+  raw. Used for the terminal, markdown, CSV and stderr.
 - :func:`one_line`: :func:`visible`, plus tabs and line breaks escaped (``\\n``): messages
   on stderr and in JSON error documents stay one line.
 - :func:`markdown_text`: :func:`visible`, plus ``&``, ``<`` and ``>`` as HTML entities, so no
@@ -27,10 +28,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.text import Text
 
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
-"""C0 controls except tab, LF and CR; DEL; C1 controls (U+0080-U+009F)."""
-_LINE_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-"""Every C0/C1 control and DEL, plus the Unicode line and paragraph separators."""
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+"""Bidirectional embeddings, overrides and isolates: they reorder what a terminal, editor or
+browser shows ("Trojan Source"), so text could display other than it reads."""
+_CONTROLS = re.compile(f"[\\x00-\\x08\\x0b-\\x0c\\x0e-\\x1f\\x7f-\\x9f{_BIDI}]")
+"""C0 controls except tab, LF and CR; DEL; C1 controls (U+0080-U+009F); bidi controls."""
+_LINE_CONTROLS = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{_BIDI}]")
+"""Every C0/C1 control and DEL, the Unicode line and paragraph separators, bidi controls."""
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

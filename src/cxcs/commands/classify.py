@@ -59,14 +59,16 @@ def classify_file(
     title: str | None = None,
     *,
     explain: bool = False,
+    output: Path | None = None,
 ) -> Outcome[Classification]:
     """Classify the posting in file ``source`` (``-`` or None: stdin), read bounded and as
-    UTF-8; a longer input is classified from its start, with a warning saying so."""
+    UTF-8; a longer input is classified from its start, with a warning saying so. Refused
+    when the result would overwrite the posting (``output``, or stdout when None)."""
     from cxcs.inputs import read_posting
 
     if source == "":
         raise UsageError("FILE is empty; give a file name or '-' for stdin")
-    posting = read_posting(source)
+    posting = read_posting(source, output)
     outcome = classify(kb, posting.text, title, explain=explain)
     if not posting.truncated:
         return outcome
