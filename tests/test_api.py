@@ -14,7 +14,8 @@ import cxcs
 from cxcs import classify, compare, load_knowledge
 from cxcs.errors import UsageError
 from cxcs.models.classify import Classification
-from cxcs.models.compare import MatrixComparison, PairComparison
+from cxcs.models.compare import PairComparison
+from cxcs.models.matrix import MatrixComparison
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "api_example.py"

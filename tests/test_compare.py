@@ -14,8 +14,9 @@ from cxcs import api
 from cxcs.engine.compare import compare_many, compare_pair, select_axes
 from cxcs.errors import UsageError
 from cxcs.knowledge.load import load_knowledge
-from cxcs.models.compare import AxisComparison, MatrixComparison, PairComparison
+from cxcs.models.compare import AxisComparison, PairComparison
 from cxcs.models.knowledge import Axis, Cell, Knowledge
+from cxcs.models.matrix import MatrixComparison
 from tests.support import clean_env, run_cli
 
 __all__ = ["clean_env"]

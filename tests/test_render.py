@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 import cxcs
 import cxcs.output
 from cxcs.engine.compare import compare_many, compare_pair
-from cxcs.models.compare import MatrixComparison, PairComparison
+from cxcs.models.compare import PairComparison
 from cxcs.models.knowledge import Knowledge
+from cxcs.models.matrix import MatrixComparison
 from cxcs.render import csv as csv_renderer
 from cxcs.render import html as html_renderer
 from cxcs.render import json as json_renderer

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from cxcs.models.classify import Classification
-    from cxcs.models.compare import MatrixComparison, PairComparison
+    from cxcs.models.compare import PairComparison
     from cxcs.models.knowledge import Knowledge
+    from cxcs.models.matrix import MatrixComparison
 
 __all__ = ["classify", "compare", "load_knowledge"]
 
@@ -51,7 +52,7 @@ def compare(
 
     Two functions give a :class:`~cxcs.models.compare.PairComparison` (a verdict per axis
     and an overall ``similarity``); three or more give a
-    :class:`~cxcs.models.compare.MatrixComparison`. ``axes`` limits the comparison to those
+    :class:`~cxcs.models.matrix.MatrixComparison`. ``axes`` limits the comparison to those
     axis ids, in that order. The ambiguous name ``"cs"`` means customer success. Raises
     ``UsageError`` for fewer than two functions, an unknown name, one function named twice
     (``"cx"`` and ``"customer experience"``) or an unknown axis.

@@ -10,9 +10,10 @@ from cxcs.commands.outcome import Outcome
 from cxcs.errors import UsageError
 
 if TYPE_CHECKING:
-    from cxcs.models.compare import MatrixComparison, PairComparison
+    from cxcs.models.compare import PairComparison
     from cxcs.models.journey import JourneyMap
     from cxcs.models.knowledge import Knowledge
+    from cxcs.models.matrix import MatrixComparison
     from cxcs.models.placement import Placement
 
 

@@ -9,19 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import combinations, product
+from typing import TYPE_CHECKING
 
 from cxcs.errors import UsageError
-from cxcs.models.compare import (
-    AxisComparison,
-    MatrixCell,
-    MatrixComparison,
-    MatrixRow,
-    PairComparison,
-    PairSimilarity,
-    Side,
-)
+from cxcs.models.compare import AxisComparison, PairComparison, Side
 from cxcs.models.kinds import KINDS
 from cxcs.models.knowledge import Axis, Cell, Knowledge
+
+if TYPE_CHECKING:
+    from cxcs.models.matrix import MatrixCell, MatrixComparison
 
 MAX_DIFFERENCES = 4
 """How many of the biggest differences a summary names (what counts as one: the kinds)."""
@@ -69,6 +65,8 @@ def compare_many(
     kb: Knowledge, function_ids: Sequence[str], axis_ids: Sequence[str] | None = None
 ) -> MatrixComparison:
     """Compare three or more functions: a matrix with one row per axis."""
+    from cxcs.models.matrix import MatrixComparison, MatrixRow, PairSimilarity
+
     axes = select_axes(kb, axis_ids)
     rows = []
     disputes = []
@@ -104,6 +102,8 @@ def compare_many(
 
 
 def _matrix_cell(cell: Cell) -> MatrixCell:
+    from cxcs.models.matrix import MatrixCell
+
     alternative = cell.alternative
     return MatrixCell(
         value=cell.claim.value,

@@ -1,4 +1,4 @@
-"""Results of comparing functions."""
+"""Results of comparing two functions (three or more: :mod:`cxcs.models.matrix`)."""
 
 # No postponed annotations: pydantic evaluates each annotation string when the class is
 # created, which every command that loads this model pays at start-up.
@@ -76,43 +76,3 @@ class PairComparison(Frozen):
     """Axis ids where either side's cell is disputed."""
     similarity_formula: str = SIMILARITY_FORMULA
     verdict_rules: str = VERDICT_RULES
-
-
-class MatrixCell(Frozen):
-    """One function's value on one axis in a matrix."""
-
-    value: CellValue
-    alternative: CellValue | None = None
-    disputed: bool
-    practice: bool = False
-
-
-class MatrixRow(Frozen):
-    """One axis across several functions."""
-
-    axis: str
-    name: str
-    kind: str
-    cells: dict[str, MatrixCell]
-    shared: tuple[str, ...] | None = None
-
-
-class PairSimilarity(Frozen):
-    """The overall similarity of one pair within a matrix."""
-
-    a: str
-    b: str
-    similarity: float | None
-    similarity_min: float | None = None
-    similarity_max: float | None = None
-
-
-class MatrixComparison(Frozen):
-    """Three or more functions compared: one row per axis and the pairwise similarities."""
-
-    functions: tuple[str, ...]
-    rows: tuple[MatrixRow, ...]
-    similarities: tuple[PairSimilarity, ...]
-    disputes: tuple[tuple[str, str], ...] = ()
-    """(function, axis) of every disputed cell shown."""
-    similarity_formula: str = SIMILARITY_FORMULA

@@ -10,8 +10,9 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
-    from cxcs.models.compare import AxisComparison, MatrixCell, Side
+    from cxcs.models.compare import AxisComparison, Side
     from cxcs.models.knowledge import Axis, Cell, CellValue, Claim, Knowledge, Source
+    from cxcs.models.matrix import MatrixCell
 
 Problem = tuple[tuple[str | int, ...], str]
 TEXT_MAX = 240

@@ -8,8 +8,9 @@ source as a numbered footnote. No scripts, no external assets, nothing fetched.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
-from cxcs.models.compare import MatrixComparison, PairComparison
+from cxcs.models.compare import PairComparison
 from cxcs.models.knowledge import Knowledge, Source
 from cxcs.render.reports import (
     PRACTICE_NOTE,
@@ -22,6 +23,9 @@ from cxcs.render.reports import (
     verdict_text,
 )
 from cxcs.safe_text import visible, writable
+
+if TYPE_CHECKING:
+    from cxcs.models.matrix import MatrixComparison
 
 STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;
@@ -75,7 +79,7 @@ def compare_html(
     kb: Knowledge, result: PairComparison | MatrixComparison, differences_only: bool = False
 ) -> str:
     """The comparison as one standalone HTML document."""
-    if isinstance(result, MatrixComparison):
+    if not isinstance(result, PairComparison):
         from cxcs.render import html
 
         return html.render(compare_report(kb, result, differences_only))

@@ -6,13 +6,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cxcs import __version__
-from cxcs.models.compare import AxisComparison, MatrixComparison, PairComparison
+from cxcs.models.compare import AxisComparison, PairComparison
 from cxcs.models.kinds import DISPUTE_MARK, KINDS, PRACTICE_MARK, articles_text
 from cxcs.models.knowledge import Cell, Knowledge, Metric, Source
 from cxcs.render.view import Column, Report, TableBlock
 
 if TYPE_CHECKING:
     from cxcs.models.classify import Classification
+    from cxcs.models.matrix import MatrixComparison
 
 
 def meta(kb: Knowledge) -> dict[str, Any]:
