@@ -391,6 +391,22 @@ def assess(
     )
 
 
+class _Scales(dict[tuple[str, int], float]):
+    """(function, group) -> the group's learned weight times the slope of its squashed
+    tally: how much a unit of raw weight in that group adds to the function's score."""
+
+    def __init__(self, model: Model, tallies: dict[tuple[str, int], float]) -> None:
+        super().__init__()
+        self._model = model
+        self._tallies = tallies
+
+    def __missing__(self, key: tuple[str, int]) -> float:
+        total = self._tallies.get(key, 0.0)
+        slope = squash(total) / total if total else 1.0
+        scale = self[key] = self._model.weights(key[0]).groups[key[1]] * slope
+        return scale
+
+
 def _evidence_builder(
     found: list[Analysis], model: Model, tallies: dict[tuple[str, int], float]
 ) -> tuple[Callable[[], tuple[Evidence, ...]], Callable[[int], list[Evidence]]]:
@@ -403,17 +419,8 @@ def _evidence_builder(
     """
     Weighed = tuple[Analysis, Match, str]
 
-    class Scales(dict[tuple[str, int], float]):
-        """(function, group) -> the group's learned weight times the slope of its squash."""
-
-        def __missing__(self, key: tuple[str, int]) -> float:
-            total = tallies.get(key, 0.0)
-            slope = squash(total) / total if total else 1.0
-            scale = self[key] = model.weights(key[0]).groups[key[1]] * slope
-            return scale
-
     def weigh() -> tuple[list[float], list[Weighed]]:
-        scales = Scales()
+        scales = _Scales(model, tallies)
         weights: list[float] = []
         weighed: list[Weighed] = []
         for analysis in found:
