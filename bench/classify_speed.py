@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from cxcs.engine.classify import classify, lexicon_for
+from cxcs.engine.compiled import compiled_matcher
 from cxcs.engine.lexicon import compile_lexicon
 from cxcs.knowledge.load import load_knowledge
 
@@ -100,15 +101,17 @@ def main() -> None:
     classify(kb, texts[0], None)
     ms = per_posting_ms(kb, texts)
     mean_kb = statistics.mean(len(t.encode()) for t in texts) / 1024
+    matcher = "compiled" if lexicon_for(kb).compiled is not None else "pure Python"
     print(
-        f"in process: {ms:.3f} ms per posting (mean {mean_kb:.1f} KB)  target <= 1 ms: "
-        f"{'PASS' if ms <= 1 else 'MISS'}"
+        f"in process ({matcher} matcher): {ms:.3f} ms per posting (mean {mean_kb:.1f} KB)  "
+        f"target <= 1 ms: {'PASS' if ms <= 1 else 'MISS'}"
     )
     base = None
     for scale in (1, 10, 100):
         base_size = len(lexicon_for(kb))
         padding = padding_phrases(texts, (scale - 1) * base_size)
         lexicon = compile_lexicon(kb, kb.signals, padding)
+        lexicon.compiled = compiled_matcher(lexicon)  # the same matcher as the x1 run
         cost = per_posting_ms(kb, texts, lexicon)
         base = base or cost
         print(
