@@ -143,3 +143,17 @@ def test_the_python_matcher_can_be_asked_for(
 ) -> None:
     monkeypatch.setenv("CXCS_MATCHER", "python")
     assert compiled_matcher(compile_lexicon(kb, signals_of(kb))) is None
+
+
+def test_a_pickled_lexicon_keeps_its_compiled_matcher(
+    kb: Knowledge, lexicons: tuple[Lexicon, Lexicon]
+) -> None:
+    """Process pools and clusters may ship a lexicon: the automaton is rebuilt on arrival."""
+    import pickle
+
+    _, fast = lexicons
+    back = pickle.loads(pickle.dumps(fast))
+    assert isinstance(back.compiled, CompiledMatcher)
+    for _, text in _dev_postings()[:40]:
+        lowered = lower_keep_offsets(strip_html(text))
+        assert _matches(back, lowered, True) == _matches(fast, lowered, True)

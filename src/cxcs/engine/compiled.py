@@ -12,7 +12,6 @@ real postings and random text). A posting with a word the token regex cuts unusu
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from itertools import compress, count
 from typing import TYPE_CHECKING, Any
 
@@ -51,17 +50,30 @@ class _WordCodes(dict[bytes, str]):
 
 
 class CompiledMatcher:
-    """The lexicon's keys (phrases and section words) as one Aho-Corasick automaton."""
+    """The lexicon's keys (phrases and section words) as one Aho-Corasick automaton.
+    Pickles (for process pools and clusters) as its patterns; the automaton is rebuilt."""
 
-    def __init__(self, lexicon: Lexicon, automaton: Callable[[list[str]], Any]) -> None:
+    def __init__(self, lexicon: Lexicon) -> None:
         vocabulary = {stem for key in lexicon.lookup for stem in key} | lexicon.attributive
-        codes = {stem: _code(i) for i, stem in enumerate(sorted(vocabulary))}
-        self._words = _WordCodes(codes)
+        self._codes = {stem: _code(i) for i, stem in enumerate(sorted(vocabulary))}
         keys = list(lexicon.lookup)
         self._hits: list[Hit] = [lexicon.lookup[key] for key in keys]
-        self._attributive = frozenset(codes[stem] for stem in lexicon.attributive)
-        patterns = ["".join(codes[stem] for stem in key) for key in keys]
-        self._automaton = automaton(patterns) if patterns else None
+        self._attributive = frozenset(self._codes[stem] for stem in lexicon.attributive)
+        self._patterns = ["".join(self._codes[stem] for stem in key) for key in keys]
+        self._build()
+
+    def _build(self) -> None:
+        import ahocorasick_rs
+
+        self._words = _WordCodes(self._codes)
+        self._automaton = ahocorasick_rs.AhoCorasick(self._patterns) if self._patterns else None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if k not in ("_words", "_automaton")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state)
+        self._build()
 
     def find(
         self, lowered: str, most: int, body: bool
@@ -98,8 +110,8 @@ def compiled_matcher(lexicon: Lexicon) -> CompiledMatcher | None:
     installed (or ``CXCS_MATCHER=python`` asks for the pure-Python matcher)."""
     if os.environ.get(MATCHER_VARIABLE, "").lower() == "python":
         return None
-    try:
-        import ahocorasick_rs
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("ahocorasick_rs") is None:
         return None
-    return CompiledMatcher(lexicon, ahocorasick_rs.AhoCorasick)
+    return CompiledMatcher(lexicon)
