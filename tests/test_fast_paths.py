@@ -3,7 +3,7 @@
 - :func:`cxcs.engine.text.tokens_of` (a byte translate, one split, a word cache) against the
   token regex (:func:`cxcs.engine.text.regex_tokens`);
 - the compiled Aho-Corasick matcher (the ``fast`` extra) against the pure-Python matcher
-  (:func:`cxcs.engine.classify.find`), match by match and answer by answer, on the real
+  (:func:`cxcs.engine.matching.find`), match by match and answer by answer, on the real
   development postings (title withheld, title given, function names blanked) and on random
   text built from the characters the tokenizer treats specially.
 """
@@ -18,9 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxcs.engine.classify import classify, find, signals_of
+from cxcs.engine.classify import classify, signals_of
 from cxcs.engine.compiled import CompiledMatcher, compiled_matcher
 from cxcs.engine.lexicon import Lexicon, compile_lexicon
+from cxcs.engine.matching import find
 from cxcs.engine.text import lower_keep_offsets, regex_tokens, strip_html, tokens_of
 from cxcs.models.knowledge import Knowledge
 from tests.support import has_module, require, shared_path
@@ -53,7 +54,7 @@ def _spans(lowered: str, fast: bool) -> tuple[list[str], list[tuple[int, int]]]:
     tokens = tokens_of(lowered) if fast else regex_tokens(lowered)
     n = len(tokens.stems)
     pairs = [(i, i) for i in range(n)] + [(i, min(i + 2, n - 1)) for i in range(n)]
-    return tokens.stems, [tokens.span(first, last) for first, last in pairs]
+    return tokens.stems, [tokens.offsets.span(first, last) for first, last in pairs]
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import compress, count, pairwise
 from typing import Any
 
 from cxcs.engine.lexicon import (
@@ -27,6 +26,7 @@ from cxcs.engine.lexicon import (
     Lexicon,
     compile_lexicon,
 )
+from cxcs.engine.matching import find
 from cxcs.engine.model import (
     DUTY_SECTIONS,
     LOW_GROUP_SECTIONS,
@@ -35,7 +35,7 @@ from cxcs.engine.model import (
     squash,
 )
 from cxcs.engine.sections import SectionMap, build_sections
-from cxcs.engine.text import Tokens, lower_keep_offsets, phrase_key, strip_html, tokens_of
+from cxcs.engine.text import lower_keep_offsets, phrase_key, strip_html, tokens_of
 from cxcs.models.classify import (
     Classification,
     Decision,
@@ -75,76 +75,6 @@ def lexicon_for(kb: Knowledge) -> Lexicon:
         lexicon.compiled = compiled_matcher(lexicon)
         _LEXICONS[key] = lexicon
     return _LEXICONS[key]
-
-
-Located = tuple[int, int, Entry, int]
-"""A phrase match: ``(start, end, entry, how many times the phrase matched before)``."""
-Marker = tuple[int, int, str]
-"""A section word: ``(start, end, section)``."""
-
-
-def find(
-    tokens: Tokens, lexicon: Lexicon, most: int, body: bool
-) -> tuple[list[Located], list[Marker], list[Marker]]:
-    """Leftmost-longest matches: phrases (at most ``most`` times each), and for a body the
-    heading words and boilerplate cues.
-
-    Two C-level passes find the token positions where any key can start (a one-word key, or
-    the first two words of a longer one); only those are looked at in Python. A phrase
-    followed by an attributive noun ("accounting software") names the employer's field and
-    counts for nothing.
-    """
-    stems = tokens.stems
-    singles, heads, lookup = lexicon.singles, lexicon.heads, lexicon.lookup
-    attributive = lexicon.attributive
-    single_hits = list(map(singles.get, stems))
-    head_hits = list(map(heads.get, pairwise(stems)))
-    head_hits.append(None)
-    candidates = sorted({*compress(count(), single_hits), *compress(count(), head_hits)})
-    located: list[Located] = []
-    markers: list[Marker] = []
-    cues: list[Marker] = []
-    fired: dict[str, int] = {}
-    total = len(stems)
-    resume = 0
-    repeat = 0
-    at, ends, separator = tokens.at, tokens.ends, tokens.separator
-    for i in candidates:
-        if i < resume:
-            continue
-        lengths = head_hits[i]
-        hit = None
-        if lengths is not None:
-            for n in lengths:
-                if i + n <= total:
-                    hit = lookup.get(tuple(stems[i : i + n]))
-                    if hit is not None:
-                        break
-        if hit is None:
-            hit = single_hits[i]
-            if hit is None:
-                continue
-            n = 1
-        entry, marker = hit
-        if entry is not None:
-            resume = i + n
-            if not entry.weights or (resume < total and stems[resume] in attributive):
-                entry = None
-            else:
-                repeat = fired.get(entry.phrase, 0)
-                if repeat < most:  # a phrase counts less each time, not at all past a few
-                    fired[entry.phrase] = repeat + 1
-                else:
-                    entry = None
-        if entry is None and (marker is None or not body):
-            continue
-        first, last = at[i], at[i + n - 1]
-        start, end = ends[first] + separator * first, ends[last + 1] + separator * last
-        if marker is not None and body:
-            (cues if marker[0] == "cue" else markers).append((start, end, marker[1]))
-        if entry is not None:
-            located.append((start, end, entry, repeat))
-    return located, markers, cues
 
 
 Place = tuple[str, float, int]

@@ -4,7 +4,7 @@ Each stem the lexicon uses gets one character; a posting's words become a string
 characters, one per token (a word holding no token adds nothing, any other word a filler).
 One C call finds every occurrence of every key in that string, so Python only sees what
 matched; the longest key at each position then goes through the same leftmost-longest walk
-as :func:`cxcs.engine.classify.find`, with the same answers (a test holds the two equal on
+as :func:`cxcs.engine.matching.find`, with the same answers (a test holds the two equal on
 real postings and random text). A posting with a word the token regex cuts unusually
 (``a+b``) is left to that function.
 """
@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from itertools import accumulate, compress, count
+from itertools import compress, count
 from typing import TYPE_CHECKING, Any
 
-from cxcs.engine.text import IRREGULAR, WORD_STEMS, words_of
+from cxcs.engine.matching import walk
+from cxcs.engine.text import IRREGULAR, WORD_STEMS, Offsets, words_of
 
 if TYPE_CHECKING:
-    from cxcs.engine.classify import Located, Marker
     from cxcs.engine.lexicon import Hit, Lexicon
+    from cxcs.engine.matching import Located, Marker
 
 FILLER = "\x01"
 """The character of a token no key uses."""
@@ -66,53 +67,29 @@ class CompiledMatcher:
         self, lowered: str, most: int, body: bool
     ) -> tuple[list[Located], list[Marker], list[Marker], int] | None:
         """Phrases, heading words, cues and the token count of lowercased text, as
-        :func:`cxcs.engine.classify.find` gives them; None for a text it leaves to that."""
+        :func:`cxcs.engine.matching.find` gives them; None for a text it leaves to that."""
         words, special = words_of(lowered)
         codes = list(map(self._words.__getitem__, words))
         if special and IRREGULAR in codes:
             return None
         line = "".join(codes)
         total = len(line)
-        located: list[Located] = []
-        markers: list[Marker] = []
-        cues: list[Marker] = []
         if self._automaton is None:
-            return located, markers, cues, total
+            return [], [], [], total
         # Occurrences come in order of their end, so the last one kept per start is the
         # longest key there.
-        longest = {
-            i: (pattern, j)
-            for pattern, i, j in self._automaton.find_matches_as_indexes(line, overlapping=True)
-        }
-        at = list(compress(count(), codes))
-        ends = list(accumulate(map(len, words), initial=0))
-        hits, attributive = self._hits, self._attributive
-        fired: dict[str, int] = {}
-        resume = repeat = 0
-        for i, (pattern, j) in sorted(longest.items()):
-            if i < resume:
-                continue
-            entry, marker = hits[pattern]
-            if entry is not None:
-                resume = j
-                if not entry.weights or (j < total and line[j] in attributive):
-                    entry = None
-                else:
-                    repeat = fired.get(entry.phrase, 0)
-                    if repeat < most:  # a phrase counts less each time, not at all past a few
-                        fired[entry.phrase] = repeat + 1
-                    else:
-                        entry = None
-                if entry is None and (marker is None or not body):
-                    continue
-            elif not body:
-                continue
-            first, last = at[i], at[j - 1]
-            start, end = ends[first] + first, ends[last + 1] + last
-            if marker is not None and body:
-                (cues if marker[0] == "cue" else markers).append((start, end, marker[1]))
-            if entry is not None:
-                located.append((start, end, entry, repeat))
+        occurrences = self._automaton.find_matches_as_indexes(line, overlapping=True)
+        longest = {i: (pattern, j) for pattern, i, j in occurrences}
+        hits = self._hits
+        offsets = Offsets.of(words, list(compress(count(), codes)), 1)
+        located, markers, cues = walk(
+            ((i, j, hits[pattern]) for i, (pattern, j) in sorted(longest.items())),
+            line,
+            self._attributive,
+            offsets,
+            most,
+            body,
+        )
         return located, markers, cues, total
 
 

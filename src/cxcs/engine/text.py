@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate, compress, count
-from typing import Any
+from typing import Any, NamedTuple
 
 # Possessive quantifiers (``++``) match exactly the same tokens; they only spare the regex
 # engine the backtracking points it would never use.
@@ -120,21 +120,18 @@ def tokenize(lowered: str) -> tuple[list[str], list[str]]:
     return pieces, list(map(_STEMS.__getitem__, pieces[1::2]))
 
 
-class Tokens:
-    """A text's token stems, and where each token sits.
+class Offsets(NamedTuple):
+    """Where tokens sit in a text held as consecutive pieces with ``separator`` characters
+    between them: token ``i`` is piece ``at[i]``, and piece ``j`` starts at
+    ``ends[j] + separator * j`` (``ends[j]``: the length of the pieces before it)."""
 
-    The text is held as consecutive pieces (words, or the regex's tokens and gaps) with
-    ``separator`` characters between them; token ``i`` is piece ``at[i]``, and piece ``j``
-    starts at ``ends[j] + separator * j`` (``ends[j]``: the length of the pieces before it).
-    """
+    at: list[int]
+    ends: list[int]
+    separator: int
 
-    __slots__ = ("at", "ends", "separator", "stems")
-
-    def __init__(self, stems: list[str], pieces: list[Any], at: list[int], separator: int) -> None:
-        self.stems = stems
-        self.at = at
-        self.ends = list(accumulate(map(len, pieces), initial=0))
-        self.separator = separator
+    @classmethod
+    def of(cls, pieces: list[Any], at: list[int], separator: int) -> Offsets:
+        return cls(at, list(accumulate(map(len, pieces), initial=0)), separator)
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Where tokens ``first`` to ``last`` (inclusive) sit in the text."""
@@ -142,10 +139,17 @@ class Tokens:
         return self.ends[j] + self.separator * j, self.ends[k + 1] + self.separator * k
 
 
+class Tokens(NamedTuple):
+    """A text's token stems, and where each token sits."""
+
+    stems: list[str]
+    offsets: Offsets
+
+
 def regex_tokens(lowered: str) -> Tokens:
     """:class:`Tokens` by the token regex (the reference for :func:`tokens_of`)."""
     pieces, stems = tokenize(lowered)
-    return Tokens(stems, pieces, list(range(1, len(pieces), 2)), 0)
+    return Tokens(stems, Offsets.of(pieces, list(range(1, len(pieces), 2)), 0))
 
 
 _WORD_BYTES = bytes(
@@ -205,7 +209,7 @@ def tokens_of(lowered: str) -> Tokens:
     stems = list(map(WORD_STEMS.__getitem__, words))
     if special and IRREGULAR in stems:
         return regex_tokens(lowered)
-    return Tokens(list(filter(None, stems)), words, list(compress(count(), stems)), 1)
+    return Tokens(list(filter(None, stems)), Offsets.of(words, list(compress(count(), stems)), 1))
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
