@@ -137,7 +137,7 @@ def test_report_has_one_row_per_function(kb: Knowledge) -> None:
     assert [row[0] for row in block.rows] == list(kb.functions)
     success = next(row for row in block.rows if row[0] == "success")
     assert success[2] == "⚠ disputed: post-purchase lifecycle ⟷ whole journey"
-    assert report.payload["placement"]["x"]["id"] == "proactivity"
+    assert report.data()["placement"]["x"]["id"] == "proactivity"
 
 
 def test_svg_is_a_labelled_scatter_with_spans_and_a_legend(kb: Knowledge) -> None:

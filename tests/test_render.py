@@ -285,3 +285,28 @@ def test_html_escapes_markup_in_text() -> None:
     assert parser.title == "<i>title</i>"
     assert evil in parser.cells
     assert "x < y" in parser.cells
+
+
+@pytest.mark.parametrize("names", [("cx", "cs"), ("cx", "success", "ux")], ids=" ".join)
+def test_only_json_dumps_the_comparison(
+    kb: Knowledge, names: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dumping the result models is the JSON payload's job: the other formats never pay
+    for it (start-up), and JSON still carries the whole comparison."""
+    from cxcs import commands
+    from cxcs.views import VIEWS
+
+    outcome = commands.compare(kb, *names)
+    expected = outcome.result.model_dump(mode="json")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the result was dumped")
+
+    monkeypatch.setattr(type(outcome.result), "model_dump", refuse)
+    build = VIEWS["compare"].report
+    assert build is not None
+    report = build(outcome)
+    for fmt in ("markdown", "csv", "html", "table"):
+        assert cxcs.output.render(report, fmt)
+    monkeypatch.undo()
+    assert json.loads(cxcs.output.render(report, "json"))["result"]["comparison"] == expected

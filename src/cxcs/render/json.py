@@ -23,7 +23,7 @@ def envelope(command: str, meta: dict[str, Any], result: dict[str, Any]) -> dict
 
 def render(report: Report) -> str:
     """The report's payload inside the envelope."""
-    return dumps(envelope(report.command, report.meta, report.payload))
+    return dumps(envelope(report.command, report.meta, report.data()))
 
 
 def dumps(document: dict[str, Any]) -> str:

@@ -276,8 +276,11 @@ def _pair_report(kb: Knowledge, result: PairComparison, differences_only: bool) 
         ],
         csv_rows,
     )
-    payload: dict[str, Any] = {"comparison": _dump(result)}
-    payload["summary"] = {k: v.split("\n") for k, v in summary_lines(kb, result)}
+
+    def payload() -> dict[str, Any]:
+        summary = {k: v.split("\n") for k, v in summary_lines(kb, result)}
+        return {"comparison": _dump(result), "summary": summary}
+
     return Report(
         "compare",
         f"{name_a} vs {name_b}",
@@ -348,7 +351,7 @@ def _matrix_report(kb: Knowledge, result: MatrixComparison, differences_only: bo
         "compare",
         " vs ".join(names),
         [summary, sim_table, table],
-        {"comparison": _dump(result)},
+        lambda: {"comparison": _dump(result)},
         meta(kb),
         notes=notes,
         csv_table=table,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, NamedTuple
 
 CellText = str | float | None
@@ -25,16 +25,25 @@ class TableBlock(NamedTuple):
     caption: str | None = None
 
 
+Payload = dict[str, Any] | Callable[[], dict[str, Any]]
+"""The result for JSON output, or a function that builds it (so that the other formats never
+pay for dumping the result models)."""
+
+
 class Report(NamedTuple):
     """What a command shows: titled tables for people, ``payload`` for JSON."""
 
     command: str
     title: str
     tables: list[TableBlock]
-    payload: dict[str, Any]
+    payload: Payload
     meta: dict[str, Any]
     notes: Sequence[str] = ()
     csv_table: TableBlock | None = None
+
+    def data(self) -> dict[str, Any]:
+        """The payload (built now when it was deferred)."""
+        return self.payload() if callable(self.payload) else self.payload
 
     @property
     def primary(self) -> TableBlock:
