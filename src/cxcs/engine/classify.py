@@ -26,7 +26,7 @@ from cxcs.engine.lexicon import (
     Lexicon,
     compile_lexicon,
 )
-from cxcs.engine.matching import find
+from cxcs.engine.matching import Located, Marker, find
 from cxcs.engine.model import (
     DUTY_SECTIONS,
     LOW_GROUP_SECTIONS,
@@ -117,6 +117,21 @@ def _places(sections: SectionMap, weights: dict[str, float]) -> list[Place]:
     return places
 
 
+def matches_in(
+    text: str, lexicon: Lexicon, most: int, body: bool
+) -> tuple[list[Located], list[Marker], list[Marker], int]:
+    """Phrases, section words (for a body), cues and the token count of ``text``: through
+    the compiled matcher when there is one, else (or for a text it leaves) in Python."""
+    lowered = lower_keep_offsets(text)
+    compiled = lexicon.compiled
+    found = compiled.find(lowered, most, body) if compiled else None
+    if found is not None:
+        return found
+    tokens = tokens_of(lowered)
+    located, markers, cues = find(tokens, lexicon, most, body)
+    return located, markers, cues, len(tokens.stems)
+
+
 def scan(
     text: str,
     offset: int,
@@ -127,17 +142,9 @@ def scan(
     context: str | None = None,
 ) -> Analysis:
     """Match phrases (and, for a body, section words) and tally them by feature group."""
-    lowered = lower_keep_offsets(text)
     body = source == "body"
     limits = signals.thresholds
-    compiled = lexicon.compiled
-    found = compiled.find(lowered, limits.max_repeats, body) if compiled else None
-    if found is None:
-        tokens = tokens_of(lowered)
-        located, markers, cues = find(tokens, lexicon, limits.max_repeats, body)
-        words = len(tokens.stems)
-    else:
-        located, markers, cues, words = found
+    located, markers, cues, words = matches_in(text, lexicon, limits.max_repeats, body)
     if body:
         sections: SectionMap | None = build_sections(text, markers, cues)
         assert sections is not None

@@ -1,8 +1,10 @@
-"""Tokenizing: lowercase word tokens, a light stemmer, and lazy character offsets.
+"""Tokenizing: lowercase word tokens, a light stemmer, character offsets, HTML blanking.
 
 The same tokenizer and stemmer are applied to lexicon phrases and to postings, so
-"Troubleshooting tickets" matches the phrase "troubleshoot ticket". Offsets are only
-computed for the few tokens that match something, which keeps scanning cheap.
+"Troubleshooting tickets" matches the phrase "troubleshoot ticket". The token regex
+(:func:`tokenize`) defines the tokens; :func:`tokens_of` finds the same ones in a few C
+passes (a byte translate, one split, a cache of word stems), which is what postings go
+through. Offsets are sums of piece lengths (:class:`Offsets`), so they point into the text.
 """
 
 from __future__ import annotations
@@ -131,6 +133,7 @@ class Offsets(NamedTuple):
 
     @classmethod
     def of(cls, pieces: list[Any], at: list[int], separator: int) -> Offsets:
+        """The offsets of ``pieces`` (str or bytes), token ``i`` being piece ``at[i]``."""
         return cls(at, list(accumulate(map(len, pieces), initial=0)), separator)
 
     def span(self, first: int, last: int) -> tuple[int, int]:
