@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -157,3 +158,22 @@ def test_a_pickled_lexicon_keeps_its_compiled_matcher(
     for _, text in _dev_postings()[:40]:
         lowered = lower_keep_offsets(strip_html(text))
         assert _matches(back, lowered, True) == _matches(fast, lowered, True)
+
+
+def test_the_word_caches_stay_bounded_whatever_the_postings(
+    kb: Knowledge, lexicons: tuple[Lexicon, Lexicon]
+) -> None:
+    """A batch of long unique words (hostile or just odd) must not grow memory without
+    bound: long words are looked up but never kept."""
+    from cxcs.engine import text
+
+    _, fast = lexicons
+    assert fast.compiled is not None
+    long_words = [f"{'x' * 5000}{i}" for i in range(20)]
+    for word in long_words:
+        classify(kb, f"Answer customer calls. {word} {word.upper()}", None, lexicon=fast)
+    caches: list[dict[Any, str]] = [text.WORD_STEMS, text._STEMS, fast.compiled._words]
+    for cache in caches:
+        assert all(len(key) <= text.CACHE_WORD_CHARS for key in cache)
+        assert len(cache) <= text.CACHE_ENTRIES
+    assert "answer" in text._STEMS  # short words are still kept

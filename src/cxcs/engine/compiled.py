@@ -16,7 +16,7 @@ from itertools import compress, count
 from typing import TYPE_CHECKING, Any
 
 from cxcs.engine.matching import walk
-from cxcs.engine.text import IRREGULAR, WORD_STEMS, Offsets, words_of
+from cxcs.engine.text import IRREGULAR, WORD_STEMS, Offsets, words_of, worth_caching
 
 if TYPE_CHECKING:
     from cxcs.engine.lexicon import Hit, Lexicon
@@ -44,7 +44,7 @@ class _WordCodes(dict[bytes, str]):
     def __missing__(self, word: bytes) -> str:
         stem = WORD_STEMS[word]
         value = stem if stem in ("", IRREGULAR) else self._codes.get(stem, FILLER)
-        if len(self) < 200_000:
+        if worth_caching(self, word):
             self[word] = value
         return value
 

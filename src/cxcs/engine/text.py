@@ -67,12 +67,23 @@ STEM_EXCEPTIONS = {
 """Words the light stemmer would fold into a different sense; each has a test."""
 
 
+CACHE_ENTRIES = 200_000
+CACHE_WORD_CHARS = 64
+"""The word caches keep at most ``CACHE_ENTRIES`` words of at most ``CACHE_WORD_CHARS``
+characters each, so their memory stays bounded whatever a batch holds."""
+
+
+def worth_caching(cache: dict[Any, str], word: str | bytes) -> bool:
+    """Whether ``word`` may be added to ``cache`` (see :data:`CACHE_WORD_CHARS`)."""
+    return len(word) <= CACHE_WORD_CHARS and len(cache) < CACHE_ENTRIES
+
+
 class _StemCache(dict[str, str]):
     """word -> stem, computed on first sight (``__missing__``), so lookups stay in C."""
 
     def __missing__(self, word: str) -> str:
         value = _stem(word)
-        if len(self) < 200_000:
+        if worth_caching(self, word):
             self[word] = value
         return value
 
@@ -176,7 +187,7 @@ class _WordStems(dict[bytes, str]):
         text = word.decode("ascii").replace("`", "’")
         found = TOKEN.findall(text)
         value = _STEMS[text] if found == [text] else IRREGULAR if found else ""
-        if len(self) < 200_000:
+        if worth_caching(self, word):
             self[word] = value
         return value
 
