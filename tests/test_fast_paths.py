@@ -139,6 +139,17 @@ def test_a_word_the_regex_cuts_unusually_is_left_to_the_python_matcher(
     assert fast.compiled.find("troubleshoot tickets", 3, True) is not None
 
 
+def test_without_the_extra_the_python_matcher_is_used(
+    monkeypatch: pytest.MonkeyPatch, kb: Knowledge
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ahocorasick_rs", None)  # import fails, as if absent
+    lexicon = compile_lexicon(kb, signals_of(kb))
+    assert compiled_matcher(lexicon) is None
+    assert classify(kb, "Answer customer calls and resolve billing questions.", lexicon=lexicon)
+
+
 def test_the_python_matcher_can_be_asked_for(
     monkeypatch: pytest.MonkeyPatch, kb: Knowledge
 ) -> None:

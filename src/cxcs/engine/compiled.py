@@ -110,8 +110,7 @@ def compiled_matcher(lexicon: Lexicon) -> CompiledMatcher | None:
     installed (or ``CXCS_MATCHER=python`` asks for the pure-Python matcher)."""
     if os.environ.get(MATCHER_VARIABLE, "").lower() == "python":
         return None
-    import importlib.util
-
-    if importlib.util.find_spec("ahocorasick_rs") is None:
+    try:
+        return CompiledMatcher(lexicon)
+    except ImportError:  # not installed, or a wheel that does not load here
         return None
-    return CompiledMatcher(lexicon)
