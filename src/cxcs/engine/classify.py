@@ -156,12 +156,9 @@ def scan(
     frames: dict[str, float] = defaultdict(float)
     matches: list[Match] = []
     current, last = 0, len(starts) - 1
-    following = starts[1] if last else len(text) + 1
     for start, end, entry, repeat in located:
-        if start >= following:
-            while current < last and start >= starts[current + 1]:
-                current += 1
-            following = starts[current + 1] if current < last else len(text) + 1
+        while current < last and start >= starts[current + 1]:
+            current += 1
         _, section_weight, place = places[current]
         if section_weight <= 0:
             continue

@@ -95,7 +95,7 @@ def walk(
                 continue
         elif not body:
             continue
-        first, last = at[i], at[j - 1]
+        first, last = at[i], at[j - 1]  # Offsets.span, inlined: this runs per match
         start, end = ends[first] + separator * first, ends[last + 1] + separator * last
         if marker is not None and body:
             (cues if marker[0] == "cue" else markers).append((start, end, marker[1]))
