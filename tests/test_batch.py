@@ -297,3 +297,77 @@ def test_a_file_that_is_not_parquet_is_one_clear_error(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert f"{path}: not a readable Parquet file" in done.stderr
     assert "internal error" not in done.stderr
+
+
+# --------------------------------------------------------------------------- pool shutdown
+
+
+class _Result:
+    """A stand-in for a pool's AsyncResult: ready at once, or never."""
+
+    def __init__(self, ready: bool) -> None:
+        self._ready = ready
+        self.waited: list[float] = []
+
+    def wait(self, timeout: float) -> None:
+        self.waited.append(timeout)
+
+    def ready(self) -> bool:
+        return self._ready
+
+
+class _Pool:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def close(self) -> None:
+        self.calls.append("close")
+
+    def terminate(self) -> None:
+        self.calls.append("terminate")
+
+    def join(self) -> None:
+        self.calls.append("join")
+
+
+def test_a_run_that_stops_early_lets_sent_units_finish_before_closing_the_pool() -> None:
+    """No worker is killed while units it was sent can still finish (a killed writer can
+    leave the pool's result pipe locked and its shutdown hanging)."""
+    from cxcs.batch import _shut_down
+
+    pool, pending = _Pool(), [_Result(True), _Result(True)]
+    _shut_down(pool, pending, finished=False)
+    assert pool.calls == ["close", "join"]
+    assert all(result.waited for result in pending)
+
+
+def test_workers_still_busy_after_the_drain_time_are_terminated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cxcs.batch
+
+    monkeypatch.setattr(cxcs.batch, "DRAIN_SECONDS", 0.0)
+    pool = _Pool()
+    cxcs.batch._shut_down(pool, [_Result(True), _Result(False)], finished=False)
+    assert pool.calls == ["terminate", "join"]
+
+
+def test_a_second_interrupt_while_draining_terminates_at_once() -> None:
+    from cxcs.batch import _shut_down
+
+    class Interrupted(_Result):
+        def wait(self, timeout: float) -> None:
+            raise KeyboardInterrupt
+
+    pool = _Pool()
+    _shut_down(pool, [Interrupted(False)], finished=False)
+    assert pool.calls == ["terminate", "join"]
+
+
+def test_a_finished_run_closes_its_pool_without_waiting() -> None:
+    from cxcs.batch import _shut_down
+
+    pool, never = _Pool(), _Result(False)
+    _shut_down(pool, [never], finished=True)
+    assert pool.calls == ["close", "join"]
+    assert never.waited == []

@@ -124,6 +124,34 @@ def test_a_first_line_salary_does_not_swallow_the_duties(kb: Knowledge) -> None:
     assert result.label == "support"
 
 
+def test_an_inline_heading_over_a_hard_wrapped_paragraph_holds_the_whole_paragraph(
+    kb: Knowledge,
+) -> None:
+    """A "Job Duties: ..." line wrapped at a fixed width mid-sentence runs on to the blank line;
+    a short "Salary: ..." field still ends at its own line."""
+    text = (
+        "About us\nWe build software for hospitals and have offices in three cities.\n\n"
+        "Job Duties: Answer customer calls and emails about orders, resolve billing issues\n"
+        "for customers, and escalate tickets to the second line when a case needs\n"
+        "an engineer. Keep the help centre articles up to date.\n\n"
+        "Salary: $40,000 per year\nWe are an equal opportunity employer.\n"
+    )
+    sections = sections_of(kb, text)
+    for words in ("Answer", "escalate", "an engineer", "help centre"):
+        assert sections.at(text.index(words)) == "responsibilities", words
+    assert sections.at(text.index("40,000")) == "benefits"
+    assert sections.at(text.index("equal opportunity")) != "benefits"
+
+
+def test_an_inline_heading_on_a_short_or_finished_line_ends_with_its_line(kb: Knowledge) -> None:
+    long_line = "Answer customer calls and emails about orders, and resolve billing issues."
+    for first in (f"Job Duties: {long_line}", "Job Duties: answer calls"):
+        text = f"About us\nWe are a small company.\n{first}\nWe were founded in 1990 in Leeds.\n"
+        sections = sections_of(kb, text)
+        assert sections.at(text.index("calls")) == "responsibilities"
+        assert sections.at(text.index("founded")) == "company", first
+
+
 @pytest.mark.parametrize(
     ("line", "section"),
     [

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -43,6 +44,9 @@ SERIAL_CHUNK = 32
 
 IN_FLIGHT_PER_JOB = 3
 """Chunks queued per worker: enough to keep workers busy, few enough to keep memory flat."""
+
+DRAIN_SECONDS = 10.0
+"""How long a run that stops early waits for the chunks already sent to its workers."""
 
 INPUT_KINDS = ("jsonl", "csv", "parquet")
 OUTPUT_FORMATS = ("jsonl", "json", "csv", "parquet")
@@ -449,22 +453,48 @@ def run_units(
 
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     pool: Any = None
+    pending: deque[Any] = deque()
+    finished = False
     try:
         with deferred():  # a signal while forking stops the whole pool, not half of it
             pool = context.Pool(
                 jobs, initializer=_init_worker, initargs=(overlays, fields, encoder)
             )
-        pending: deque[Any] = deque()
         for unit in units:
             pending.append(pool.apply_async(_work, (unit,)))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
                 emit(pending.popleft().get())
         while pending:
             emit(pending.popleft().get())
+        finished = True
     finally:
         if pool is not None:
-            pool.terminate()
-            pool.join()
+            _shut_down(pool, pending, finished)
+
+
+def _shut_down(pool: Any, pending: Iterable[Any], finished: bool) -> None:
+    """Stop the pool's workers without ever killing one mid-write.
+
+    ``Pool.terminate`` kills workers where they stand: one killed while writing a large
+    result holds the result pipe's lock for ever, and the pool's own shutdown can then hang
+    on that lock. So a run that stops early (a closed pipe, Ctrl-C, an error) first lets the
+    units already sent finish (at most ``jobs * IN_FLIGHT_PER_JOB`` of them, their results
+    discarded) and closes the pool as a finished run does; only workers that are still busy
+    after :data:`DRAIN_SECONDS`, or a second Ctrl-C while waiting, are killed.
+    """
+    if not finished:
+        try:
+            deadline = time.monotonic() + DRAIN_SECONDS
+            for result in pending:
+                result.wait(max(0.0, deadline - time.monotonic()))
+            finished = all(result.ready() for result in pending)
+        except KeyboardInterrupt:  # asked again while waiting: stop now
+            finished = False
+    if finished:
+        pool.close()
+    else:
+        pool.terminate()
+    pool.join()
 
 
 # --------------------------------------------------------------------------- one batch

@@ -105,6 +105,27 @@ def _heading_like(line: str) -> bool:
     return len(core) >= 4 and core.isupper()
 
 
+WRAPPED_LINE_CHARS = 60
+"""A line at least this long that stops mid-sentence was wrapped, not ended."""
+
+
+def wrapped_end(text: str, line_end: int, heading_starts: list[int]) -> int:
+    """Where the text run on from the line ending at ``line_end`` ends. A long line that
+    stops mid-sentence (no ``.!?:;`` at its end) was hard-wrapped: its paragraph runs on to
+    the next blank or heading-like line. Any other line ends where it ends."""
+    line = text[text.rfind("\n", 0, line_end) + 1 : line_end].rstrip()
+    if len(line) < WRAPPED_LINE_CHARS or line.endswith((".", "!", "?", ":", ";")):
+        return line_end
+    while line_end < len(text):
+        following = line_end + 1
+        next_end = text.find("\n", following)
+        next_end = len(text) if next_end < 0 else next_end
+        if following in heading_starts or not text[following:next_end].strip():
+            return line_end
+        line_end = next_end
+    return line_end
+
+
 def build_sections(
     text: str,
     markers: list[tuple[int, int, str]],
@@ -115,7 +136,8 @@ def build_sections(
 
     - A heading word on a heading-like line opens its section at that line; so does one that
       stands as a heading (:func:`is_heading`). When text follows its colon on the same line
-      ("Salary: $40,000"), the section closes at the end of that line.
+      ("Salary: $40,000"), the section closes at the end of that line, or of its paragraph
+      when the line was hard-wrapped mid-sentence (:func:`wrapped_end`).
     - A heading-like line without a known heading word ends a company, benefits or
       equal-opportunity section (it opens ``other``, which counts like the summary).
     - A sentence with a boilerplate cue belongs to the cue's section, whatever surrounds it.
@@ -139,7 +161,7 @@ def build_sections(
         rest = text[end:line_end].lstrip(" \t*_#:-–")
         if len(rest) >= 3:
             events.append((start, 1, "inline", name))
-            events.append((line_end, 0, "close-inline", name))
+            events.append((wrapped_end(text, line_end, line_starts), 0, "close-inline", name))
         else:
             events.append((start, 1, "block", name))
     for index, (start, _) in enumerate(lines):
