@@ -119,6 +119,29 @@ def test_models_build_their_validators_on_first_use() -> None:
     assert matrix_after is False  # and builds only that one
 
 
+FREEZE_PROBE = (
+    "import atexit, gc, sys\n"
+    "atexit.register(lambda: print(gc.get_freeze_count(), file=sys.stderr))\n"
+    "from cxcs.cli import main\n"
+    "sys.argv = ['cxcs', 'axes', '-f', 'json']\n"
+    "main({})\n"
+)
+
+
+@pytest.mark.parametrize(("argv", "frozen"), [("None", True), ("sys.argv[1:]", False)])
+def test_the_real_process_freezes_its_start_up_objects(argv: str, frozen: bool) -> None:
+    """The console script (``main()``) freezes what start-up created before the command
+    runs (``gc.freeze``: the collector stops rescanning Typer's and pydantic's objects); a
+    caller running ``main([...])`` keeps its garbage collector as it was."""
+    done = subprocess.run(
+        [sys.executable, "-c", FREEZE_PROBE.format(argv)],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    assert json.loads(done.stdout)["command"] == "axes"  # control: the command ran
+    count = int(done.stderr.splitlines()[-1])
+    assert (count > 0) is frozen
+
+
 READ_AT_START = ("cli.py", "params.py", "clitools.py", "models/knowledge.py", "models/signals.py",
                  "models/compare.py")  # fmt: skip
 """Modules whose annotations are read on every start: Typer reads the command signatures,
