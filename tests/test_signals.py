@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -28,13 +29,18 @@ def _signal_when(
     process: subprocess.Popen[bytes], ready: Any, signum: int, timeout: float = 60
 ) -> None:
     """Send ``signum`` to ``process`` shortly after ``ready()`` first holds."""
+    _wait_until(process, ready, timeout)
+    process.send_signal(signum)
+
+
+def _wait_until(process: subprocess.Popen[bytes], ready: Any, timeout: float = 60) -> None:
+    """Return shortly after ``ready()`` first holds while ``process`` runs."""
     deadline = time.monotonic() + timeout
     while not ready():
         assert process.poll() is None, "finished before it could be stopped"
         assert time.monotonic() < deadline, "never started"
         time.sleep(0.01)
     time.sleep(0.2)
-    process.send_signal(signum)
 
 
 def _interrupt_when(process: subprocess.Popen[bytes], ready: Any) -> None:
@@ -133,3 +139,41 @@ def test_sigterm_and_sighup_clean_up_and_exit_quietly(
     assert err == b""  # quiet
     assert out == b""
     assert list(work.iterdir()) == []  # neither out.jsonl nor a hidden temporary file
+
+
+# --------------------------------------------------------------------------- a worker dies
+
+
+def _worker_pids(parent: int) -> list[int]:
+    """The child processes of ``parent`` (Linux /proc)."""
+    children = Path(f"/proc/{parent}/task/{parent}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc")
+def test_a_worker_killed_mid_batch_ends_the_run_with_an_error_not_a_hang(tmp_path: Path) -> None:
+    """The OOM killer's way: SIGKILL one worker. The batch stops with exit 1 and one line
+    naming the problem, its output file is not left behind, and the other worker is gone."""
+    source = write_rows(tmp_path / "big.jsonl", good_rows(6000))
+    work = tmp_path / "work"
+    work.mkdir()
+    process = subprocess.Popen(
+        cxcs_argv("classify", "--batch", str(source), "-o", str(work / "out.jsonl"), "-j", "2"),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env(),
+    )  # fmt: skip
+    try:
+        _wait_until(process, lambda: any(work.iterdir()) and len(_worker_pids(process.pid)) >= 2)
+        workers = _worker_pids(process.pid)
+        os.kill(workers[-1], signal.SIGKILL)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 1, err
+    assert (
+        err.decode()
+        .splitlines()[-1]
+        .startswith("cxcs: error: a worker process stopped unexpectedly")
+    ), err
+    assert b"Traceback" not in err
+    assert list(work.iterdir()) == []
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)

@@ -13,14 +13,13 @@ import csv
 import io
 import json
 import sys
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from cxcs.errors import UsageError
+from cxcs.errors import UsageError, WorkerError
 from cxcs.records import (
     MAX_ROW_CHARS,
     Fields,
@@ -45,8 +44,6 @@ SERIAL_CHUNK = 32
 IN_FLIGHT_PER_JOB = 3
 """Chunks queued per worker: enough to keep workers busy, few enough to keep memory flat."""
 
-DRAIN_SECONDS = 10.0
-"""How long a run that stops early waits for the chunks already sent to its workers."""
 
 INPUT_KINDS = ("jsonl", "csv", "parquet")
 OUTPUT_FORMATS = ("jsonl", "json", "csv", "parquet")
@@ -436,7 +433,8 @@ def run_units(
     """Classify ``units`` in order with ``jobs`` processes, emitting each result in order.
 
     Without --jobs the work runs here. With it, at most ``jobs * IN_FLIGHT_PER_JOB`` units
-    are queued, so reading, classifying and writing overlap while memory stays flat.
+    are queued, so reading, classifying and writing overlap while memory stays flat. A worker
+    that dies (killed, out of memory) ends the run with a :class:`WorkerError`, never a hang.
     """
     global _STATE
     from cxcs.engine.classify import lexicon_for
@@ -448,53 +446,38 @@ def run_units(
             emit(_work(unit))
         return
     import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     from cxcs.interrupts import deferred
 
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    pool: Any = None
-    pending: deque[Any] = deque()
-    finished = False
+    pending: deque[Future[Done]] = deque()
+    executor = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_init_worker, initargs=(overlays, fields, encoder)
+    )
     try:
         with deferred():  # a signal while forking stops the whole pool, not half of it
-            pool = context.Pool(
-                jobs, initializer=_init_worker, initargs=(overlays, fields, encoder)
-            )
+            executor.submit(_ready).result()  # the workers start (all of them, by fork)
         for unit in units:
-            pending.append(pool.apply_async(_work, (unit,)))
+            pending.append(executor.submit(_work, unit))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                emit(pending.popleft().get())
+                emit(pending.popleft().result())
         while pending:
-            emit(pending.popleft().get())
-        finished = True
+            emit(pending.popleft().result())
+    except BrokenProcessPool:
+        raise WorkerError(
+            "a worker process stopped unexpectedly (killed, or out of memory?); "
+            "the batch is incomplete"
+        ) from None
     finally:
-        if pool is not None:
-            _shut_down(pool, pending, finished)
+        # Queued units are dropped; those a worker has started finish (their results
+        # discarded), so no worker is ever killed in the middle of writing a result.
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _shut_down(pool: Any, pending: Iterable[Any], finished: bool) -> None:
-    """Stop the pool's workers without ever killing one mid-write.
-
-    ``Pool.terminate`` kills workers where they stand: one killed while writing a large
-    result holds the result pipe's lock for ever, and the pool's own shutdown can then hang
-    on that lock. So a run that stops early (a closed pipe, Ctrl-C, an error) first lets the
-    units already sent finish (at most ``jobs * IN_FLIGHT_PER_JOB`` of them, their results
-    discarded) and closes the pool as a finished run does; only workers that are still busy
-    after :data:`DRAIN_SECONDS`, or a second Ctrl-C while waiting, are killed.
-    """
-    if not finished:
-        try:
-            deadline = time.monotonic() + DRAIN_SECONDS
-            for result in pending:
-                result.wait(max(0.0, deadline - time.monotonic()))
-            finished = all(result.ready() for result in pending)
-        except KeyboardInterrupt:  # asked again while waiting: stop now
-            finished = False
-    if finished:
-        pool.close()
-    else:
-        pool.terminate()
-    pool.join()
+def _ready() -> None:
+    """A no-op task: submitting it starts the workers."""
 
 
 # --------------------------------------------------------------------------- one batch

@@ -64,3 +64,10 @@ class OutputError(CxcsError):
     """The result could not be written where asked."""
 
     code = "output"
+
+
+class WorkerError(CxcsError):
+    """A worker process of a ``--jobs`` batch died (killed, out of memory): the batch is
+    incomplete (exit 1)."""
+
+    code = "worker"
