@@ -121,7 +121,7 @@ def test_models_build_their_validators_on_first_use() -> None:
 
 FREEZE_PROBE = (
     "import atexit, gc, sys\n"
-    "atexit.register(lambda: print(gc.get_freeze_count(), file=sys.stderr))\n"
+    "atexit.register(lambda: print(gc.get_freeze_count(), gc.isenabled(), file=sys.stderr))\n"
     "from cxcs.cli import main\n"
     "sys.argv = ['cxcs', 'axes', '-f', 'json']\n"
     "main({})\n"
@@ -130,16 +130,18 @@ FREEZE_PROBE = (
 
 @pytest.mark.parametrize(("argv", "frozen"), [("None", True), ("sys.argv[1:]", False)])
 def test_the_real_process_freezes_its_start_up_objects(argv: str, frozen: bool) -> None:
-    """The console script (``main()``) freezes what start-up created before the command
-    runs (``gc.freeze``: the collector stops rescanning Typer's and pydantic's objects); a
-    caller running ``main([...])`` keeps its garbage collector as it was."""
+    """The console script (``main()``) parses with the garbage collector off, then freezes
+    what start-up created (``gc.freeze``: the collector stops rescanning Typer's and
+    pydantic's objects) and switches it back on before the command runs; a caller running
+    ``main([...])`` keeps its garbage collector as it was."""
     done = subprocess.run(
         [sys.executable, "-c", FREEZE_PROBE.format(argv)],
         capture_output=True, text=True, check=True, timeout=60,
     )  # fmt: skip
     assert json.loads(done.stdout)["command"] == "axes"  # control: the command ran
-    count = int(done.stderr.splitlines()[-1])
-    assert (count > 0) is frozen
+    count, enabled = done.stderr.splitlines()[-1].split()
+    assert (int(count) > 0) is frozen
+    assert enabled == "True"  # collecting what the command leaves behind, as ever
 
 
 READ_AT_START = ("cli.py", "params.py", "clitools.py", "models/knowledge.py", "models/signals.py",

@@ -81,6 +81,7 @@ def run(group: Any, argv: list[str] | None = None) -> NoReturn:
         from cxcs.interrupts import install  # end the run like Ctrl-C
 
         install()
+        gc.disable()  # parsing imports pydantic: long-lived objects, no garbage to look for
     env = Environment.current()
     if COMPLETE_VAR in os.environ:  # shell completion: Click answers and exits
         group.main(args=args, prog_name="cxcs")
@@ -93,6 +94,7 @@ def run(group: Any, argv: list[str] | None = None) -> NoReturn:
                 # frozen, the collector no longer rescans them at every collection the
                 # command's own allocations trigger, nor at exit.
                 gc.freeze()
+                gc.enable()
             group.invoke(ctx)
         sys.stdout.flush()
     except CxcsError as exc:
