@@ -61,7 +61,12 @@ def input_kind(path: str, explicit: str | None) -> str | None:
                 f"unknown input format '{explicit}'; choose one of: {', '.join(INPUT_KINDS)}"
             )
         return kind
-    suffix = Path(path).suffix.lower()
+    from cxcs.compressed import SUFFIXES
+
+    name = Path(path)
+    if name.suffix.lower() in SUFFIXES:  # postings.jsonl.gz: the kind is the inner suffix
+        name = name.with_suffix("")
+    suffix = name.suffix.lower()
     if suffix in {".csv", ".tsv"}:
         return "csv"
     if suffix in {".parquet", ".pq"}:
@@ -83,14 +88,17 @@ def sniff_kind(stream: IO[bytes]) -> str:
 
 
 def open_input(path: str) -> IO[bytes]:
-    """The batch input as a binary stream (``-`` is stdin)."""
+    """The batch input as a binary stream (``-`` is stdin), decompressed when it is
+    gzip, bzip2 or xz data (:mod:`cxcs.compressed`)."""
+    from cxcs.compressed import decompressed
+
     if path == "-":
         if sys.stdin is None:
             raise UsageError("no input: stdin is closed; give --batch FILE")
-        return sys.stdin.buffer
+        return decompressed(sys.stdin.buffer, "stdin")
     from cxcs.inputs import open_binary
 
-    return open_binary(path)
+    return decompressed(open_binary(path), path)
 
 
 # --------------------------------------------------------------------------- reading
