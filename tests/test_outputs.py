@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import math
 import os
 import shutil
@@ -30,8 +31,10 @@ from tests.support import (
     completed,
     cxcs_argv,
     good_rows,
+    has_module,
     markdown_tables,
     on_a_terminal,
+    require,
     run_cli,
     run_shell,
     run_subprocess,
@@ -348,3 +351,77 @@ def test_output_into_a_read_only_directory_is_an_output_error(tmp_path: Path) ->
         locked.chmod(0o755)
     assert_failed(run, 1, f"cannot write {locked / 'x.json'}", "output")
     assert ".tmp" not in run.err
+
+
+# --------------------------------------------------------------------------- --output targets
+
+
+def _read_fifo(path: Path, into: list[bytes]) -> Any:
+    """Start a thread that reads the named pipe ``path`` to its end into ``into``."""
+    import threading
+
+    def read() -> None:
+        with path.open("rb") as stream:
+            into.append(stream.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return reader
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("compare", "cx", "ux", "-f", "json"),
+        ("map", "-f", "svg"),
+        ("classify", "--batch", "{rows}", "-f", "csv"),
+    ],
+    ids=" ".join,
+)
+def test_output_into_a_named_pipe_streams_into_it_and_leaves_it_a_pipe(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    """A FIFO (or /dev/stdout, a device) is written into, never swapped for a file."""
+    import stat
+
+    rows = write_rows(tmp_path / "rows.jsonl", good_rows(5))
+    fifo = tmp_path / "out.pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = _read_fifo(fifo, received)
+    argv = [a.replace("{rows}", str(rows)) for a in args]
+    run = run_cli(capsys, *argv, "-o", str(fifo))
+    reader.join(timeout=60)
+    assert run.code == 0, run.err
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert received and received[0].strip()
+    assert {p.name for p in tmp_path.iterdir()} == {"rows.jsonl", "out.pipe"}  # no temporary
+
+
+def test_output_through_a_symlink_replaces_the_file_and_keeps_the_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    real = data / "report.json"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    run = run_cli(capsys, "compare", "cx", "ux", "-o", str(link))
+    assert run.code == 0, run.err
+    assert link.is_symlink()
+    assert json.loads(real.read_text(encoding="utf-8"))["command"] == "compare"
+    assert sorted(p.name for p in data.iterdir()) == ["report.json"]  # no temporary file left
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_parquet_into_a_named_pipe_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    require(has_module("pyarrow"), "pyarrow")
+    rows = write_rows(tmp_path / "rows.jsonl", good_rows(5))
+    fifo = tmp_path / "out.parquet"
+    os.mkfifo(fifo)
+    run = run_cli(capsys, "classify", "--batch", str(rows), "-o", str(fifo))
+    assert_failed(run, 2, "not a device or pipe")

@@ -144,6 +144,15 @@ def test_sigterm_and_sighup_clean_up_and_exit_quietly(
 # --------------------------------------------------------------------------- a worker dies
 
 
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
 def _worker_pids(parent: int) -> list[int]:
     """The child processes of ``parent`` (Linux /proc)."""
     children = Path(f"/proc/{parent}/task/{parent}/children")
@@ -176,4 +185,25 @@ def test_a_worker_killed_mid_batch_ends_the_run_with_an_error_not_a_hang(tmp_pat
     ), err
     assert b"Traceback" not in err
     assert list(work.iterdir()) == []
-    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    assert not any(map(_running, workers))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc")
+def test_workers_end_with_their_parent_when_it_is_killed(tmp_path: Path) -> None:
+    """``kill -9`` of the main process leaves no worker waiting for work for ever."""
+    source = write_rows(tmp_path / "big.jsonl", good_rows(6000))
+    process = subprocess.Popen(
+        cxcs_argv("classify", "--batch", str(source), "-o", str(tmp_path / "out.jsonl"), "-j", "2"),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env(),
+    )  # fmt: skip
+    try:
+        _wait_until(process, lambda: len(_worker_pids(process.pid)) >= 2)
+        workers = _worker_pids(process.pid)
+        process.kill()
+        process.wait(timeout=60)
+        deadline = time.monotonic() + 30
+        while any(map(_running, workers)):
+            assert time.monotonic() < deadline, "a worker outlived its parent"
+            time.sleep(0.05)
+    finally:
+        process.kill()

@@ -380,10 +380,12 @@ _STATE: _Worker | None = None
 
 def _init_worker(overlays: list[str], fields: Fields, encoder: Encoder | None) -> None:
     """Process-pool initializer: Ctrl-C and SIGHUP are the parent's (it stops the pool),
-    SIGTERM ends the worker quietly; load the knowledge base unless inherited by fork."""
-    from cxcs.interrupts import worker_defaults
+    SIGTERM ends the worker quietly, so does the parent's death; load the knowledge base
+    unless inherited by fork."""
+    from cxcs.interrupts import exit_with_parent, worker_defaults
 
     worker_defaults()
+    exit_with_parent()
     global _STATE
     if _STATE is None:
         from cxcs.knowledge.load import load_knowledge

@@ -10,11 +10,14 @@ processes call :func:`worker_defaults` so that they never print a traceback of t
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 from collections.abc import Iterator
 from types import FrameType
 
 HANDLED = ("SIGTERM", "SIGHUP")
+EXIT_ORPHANED = 1
+"""A worker's exit status when its parent died before it."""
 
 
 class Terminated(KeyboardInterrupt):
@@ -71,6 +74,24 @@ def worker_defaults() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _stop_signals())
+
+
+def exit_with_parent() -> None:
+    """In a worker process: end as soon as the parent process is gone (killed with
+    ``kill -9``, say) instead of waiting for work that will never come: a daemon thread
+    waits for the parent (:func:`multiprocessing.parent_process`) to end."""
+    import multiprocessing
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(EXIT_ORPHANED)
+
+    threading.Thread(target=watch, name="cxcs-parent-watch", daemon=True).start()
 
 
 def terminated_by(exc: BaseException) -> Terminated | None:

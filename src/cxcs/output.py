@@ -143,19 +143,8 @@ def _emit_document(data: str | bytes, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    import tempfile
-
-    check_output_path(output)
-    directory = output.parent if str(output.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=directory)
-    try:
-        _give_default_mode(fd)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with _atomic_file(output, "wb") as handle:
+        handle.write(data)
 
 
 def _emit_records(rows: list[dict[str, object]], output: Path | None) -> None:
@@ -273,32 +262,69 @@ def sink(output: str | None) -> Iterator[IO[str]]:
         yield handle
 
 
+def replaced_file(path: Path) -> Path | None:
+    """The regular file an atomic write of ``path`` replaces: ``path`` itself, or the file a
+    symbolic link names (the link stays a link); None when ``path`` is a stream to write
+    into as it is (``/dev/stdout``, ``/dev/null``, a named pipe): replacing those would
+    swap a device or a pipe for a file."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # not there yet (or a dangling link): created where it points
+        return Path(os.path.realpath(path))
+    return Path(os.path.realpath(path)) if stat.S_ISREG(mode) else None
+
+
 @contextlib.contextmanager
 def atomic_text_file(path: Path) -> Iterator[IO[str]]:
     """A text stream that becomes ``path`` only when the block finishes without error.
 
     On any failure, Ctrl-C included, the temporary file is removed and ``path`` is untouched.
+    A ``path`` that is a stream (see :func:`replaced_file`) is written to directly.
     """
+    with _atomic_file(path, "w", encoding="utf-8", newline="") as handle:
+        yield handle
+
+
+@contextlib.contextmanager
+def _atomic_file(path: Path, mode: str, **text: Any) -> Iterator[IO[Any]]:
+    """:func:`atomic_text_file` for ``open``'s ``mode`` (``"w"`` with ``text``, or ``"wb"``)."""
     import tempfile
 
     check_output_path(path)
-    directory = path.parent if str(path.parent) else Path(".")
+    final = replaced_file(path)
+    if final is None:
+        with _failing_as_output(path), open(path, mode, **text) as stream:
+            yield stream
+        return
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
     except OSError as exc:  # e.g. a read-only directory: name the output, not the temp file
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         _give_default_mode(fd)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
+        with _failing_as_output(path):
+            with os.fdopen(fd, mode, **text) as handle:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, final)
+    except BaseException:
         Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
+
+
+@contextlib.contextmanager
+def _failing_as_output(path: Path) -> Iterator[None]:
+    """An OS error in the block (a full disk, say) becomes an :class:`OutputError` naming
+    ``path``; a closed pipe stays what it is."""
+    try:
+        yield
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _give_default_mode(fd: int) -> None:

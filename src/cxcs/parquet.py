@@ -105,9 +105,13 @@ def parquet_output(
     path: Path, types: dict[str, str]
 ) -> Iterator[Callable[[list[str]], ParquetRows]]:
     """A factory for the Parquet writer of ``path``; the file appears only on success."""
+    from cxcs.output import replaced_file
+
     _pyarrow()
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    final = replaced_file(path)
+    if final is None:
+        raise UsageError(f"--output {path}: Parquet is written to a file, not a device or pipe")
+    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
     os.close(fd)
     made: list[ParquetRows] = []
 
@@ -117,7 +121,7 @@ def parquet_output(
 
     try:
         yield factory
-        os.replace(tmp, path)
+        os.replace(tmp, final)
     except BaseException as exc:
         for writer in made:
             with contextlib.suppress(Exception):
