@@ -389,3 +389,21 @@ def test_a_compressed_parquet_file_is_a_usage_error(
     run = run_cli(capsys, "classify", "--batch", str(packed))
     assert run.code == 2
     assert "compressed Parquet" in run.err
+
+
+def test_workers_that_cannot_start_are_one_error_not_a_write_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No memory left to fork: said as such, not as 'cannot write output'."""
+    import errno
+
+    def no_fork() -> int:
+        raise OSError(errno.ENOMEM, "Cannot allocate memory")
+
+    source = write_rows(tmp_path / "rows.jsonl", good_rows(3))
+    monkeypatch.setattr(os, "fork", no_fork)
+    run = run_cli(capsys, "classify", "--batch", str(source), "-j", "2")
+    assert run.code == 1
+    assert run.err.splitlines()[-1] == (
+        "cxcs: error: cannot start 2 worker processes: Cannot allocate memory"
+    )

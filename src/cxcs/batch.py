@@ -468,7 +468,12 @@ def run_units(
     )
     try:
         with deferred():  # a signal while forking stops the whole pool, not half of it
-            executor.submit(_ready).result()  # the workers start (all of them, by fork)
+            try:
+                executor.submit(_ready).result()  # the workers start (all of them, by fork)
+            except OSError as exc:  # e.g. no memory left to fork
+                raise WorkerError(
+                    f"cannot start {jobs} worker processes: {exc.strerror or exc}"
+                ) from None
         for unit in units:
             pending.append(executor.submit(_work, unit))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
