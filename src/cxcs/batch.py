@@ -202,12 +202,13 @@ def open_csv(
 
     The delimiter is ``delimiter``, else sniffed from the header line.
     """
-    from cxcs.inputs import bounded_text_lines
+    from cxcs.inputs import bounded_text_lines, reading
 
     limit = MAX_ROW_CHARS * 4
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
     csv.field_size_limit(limit)
-    first = text.readline(limit + 2)
+    with reading("input"):
+        first = text.readline(limit + 2)
     if len(first) > limit + 1:
         raise UsageError(f"CSV header is longer than {limit:,} characters; is this a CSV file?")
     sep = delimiter or sniff_delimiter(first.partition("\n")[0])
