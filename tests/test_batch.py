@@ -407,3 +407,19 @@ def test_workers_that_cannot_start_are_one_error_not_a_write_error(
     assert run.err.splitlines()[-1] == (
         "cxcs: error: cannot start 2 worker processes: Cannot allocate memory"
     )
+
+
+@pytest.mark.parametrize("name", ["postings.jsonl", "postings.json"])
+def test_summarize_refuses_json_rows_that_are_not_a_batch_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """The input file given by mistake: an error, not '300 failed rows'."""
+    rows = [{"id": "r1", "text": "Answer calls."}, {"id": "r2", "text": "Fix bugs."}]
+    path = tmp_path / name
+    if name.endswith(".jsonl"):
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    else:
+        path.write_text(json.dumps(rows), encoding="utf-8")
+    run = run_cli(capsys, "summarize", str(path))
+    assert run.code == 1
+    assert "row 1 has no 'decision' field; is this a cxcs batch output?" in run.err

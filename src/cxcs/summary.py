@@ -147,7 +147,20 @@ def summarize_rows(rows: Iterable[Mapping[str, Any]]) -> BatchSummary:
 
 def read_output_rows(source: str, input_format: str | None = None) -> Iterator[dict[str, Any]]:
     """The rows of a batch output file: JSONL, CSV, a JSON array or Parquet (``-``: stdin;
-    the kind from ``input_format``, else the extension, else sniffed)."""
+    the kind from ``input_format``, else the extension, else sniffed). A row without a
+    ``decision`` (an input file given by mistake, say) is an input error, never a count of
+    failed rows."""
+    for number, row in enumerate(_output_rows(source, input_format), start=1):
+        if "decision" not in row:
+            from cxcs.errors import InputError
+
+            raise InputError(
+                f"{source}: row {number} has no 'decision' field; is this a cxcs batch output?"
+            )
+        yield row
+
+
+def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, Any]]:
     import csv
     import io
     import json
