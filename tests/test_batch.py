@@ -423,3 +423,49 @@ def test_summarize_refuses_json_rows_that_are_not_a_batch_output(
     run = run_cli(capsys, "summarize", str(path))
     assert run.code == 1
     assert "row 1 has no 'decision' field; is this a cxcs batch output?" in run.err
+
+
+# --------------------------------------------------------------------------- compressed output
+
+
+def _decompress(data: bytes, suffix: str) -> bytes:
+    import importlib
+
+    module: Any = importlib.import_module(COMPRESSIONS[suffix])
+    return bytes(module.decompress(data))
+
+
+@pytest.mark.parametrize("suffix", list(COMPRESSIONS))
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_output_named_with_a_compression_suffix_is_written_compressed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str, fmt: str
+) -> None:
+    """``labels.csv.gz``: CSV by the inner extension, the same bytes as ``labels.csv``."""
+    source = write_rows(tmp_path / "rows.jsonl", good_rows(12))
+    plain, packed = tmp_path / f"labels.{fmt}", tmp_path / f"labels.{fmt}.{suffix}"
+    for target in (plain, packed):
+        assert run_cli(capsys, "classify", "--batch", str(source), "-o", str(target)).code == 0
+    assert _decompress(packed.read_bytes(), suffix) == plain.read_bytes()
+    summary = run_cli(capsys, "summarize", str(packed), "-f", "json")
+    assert json.loads(summary.out)["result"]["rows"] == 12
+
+
+def test_gzip_output_is_the_same_bytes_every_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = tmp_path / "a.md.gz", tmp_path / "b.md.gz"
+    for target in (first, second):
+        assert run_cli(capsys, "compare", "cx", "ux", "-o", str(target)).code == 0
+    assert first.read_bytes() == second.read_bytes()
+    assert _decompress(first.read_bytes(), "gz").startswith(b"# Customer experience vs")
+
+
+def test_a_compressed_parquet_output_name_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _need("pyarrow")
+    source = write_rows(tmp_path / "rows.jsonl", good_rows(2))
+    run = run_cli(capsys, "classify", "--batch", str(source), "-o", str(tmp_path / "x.parquet.gz"))
+    assert run.code == 2
+    assert "Parquet compresses inside the file" in run.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rows.jsonl"]

@@ -61,12 +61,9 @@ def input_kind(path: str, explicit: str | None) -> str | None:
                 f"unknown input format '{explicit}'; choose one of: {', '.join(INPUT_KINDS)}"
             )
         return kind
-    from cxcs.compressed import SUFFIXES
+    from cxcs.compressed import uncompressed_name
 
-    name = Path(path)
-    if name.suffix.lower() in SUFFIXES:  # postings.jsonl.gz: the kind is the inner suffix
-        name = name.with_suffix("")
-    suffix = name.suffix.lower()
+    suffix = Path(uncompressed_name(path)).suffix.lower()  # postings.jsonl.gz: .jsonl
     if suffix in {".csv", ".tsv"}:
         return "csv"
     if suffix in {".parquet", ".pq"}:

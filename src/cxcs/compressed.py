@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from cxcs.errors import InputError
 
 MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz"}
 """First bytes of each compression cxcs reads."""
-SUFFIXES = (".gz", ".bz2", ".xz")
-"""Name endings that say the file is compressed (the input kind is read before them)."""
+BY_SUFFIX = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
+"""Name endings that say a file is compressed: output is written so, and the input or
+output kind is read from the extension before them (``labels.csv.gz``: CSV)."""
+SUFFIXES = tuple(BY_SUFFIX)
 
 
 def compression_of(stream: IO[bytes]) -> str | None:
@@ -111,6 +113,45 @@ def consumed(stream: IO[bytes]) -> int | None:
     is not decompressing."""
     raw = getattr(stream, "raw", None)
     return raw.consumed() if isinstance(raw, _Decompressing) else None
+
+
+def compression_by_name(name: str) -> str | None:
+    """The compression a file name asks for by its ending (None: none)."""
+    return BY_SUFFIX.get(_suffix_of(name) or "")
+
+
+def uncompressed_name(name: str) -> str:
+    """``name`` without the ending that asks for compression (``labels.csv.gz``: ``labels.csv``)."""
+    suffix = _suffix_of(name)
+    return name[: -len(suffix)] if suffix else name
+
+
+def _suffix_of(name: str) -> str | None:
+    lowered = name.lower()
+    return next((suffix for suffix in SUFFIXES if lowered.endswith(suffix)), None)
+
+
+def compressing(raw: IO[bytes], name: str) -> IO[bytes]:
+    """A writer that compresses into ``raw`` as ``name``'s ending asks (else ``raw``);
+    closing it ends the compressed data and leaves ``raw`` open. Gzip output carries no
+    timestamp, so the same rows give the same bytes."""
+    compression = compression_by_name(name)
+    writer: io.BufferedIOBase
+    if compression == "gzip":
+        import gzip
+
+        writer = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0)
+    elif compression == "bzip2":
+        import bz2
+
+        writer = bz2.BZ2File(raw, mode="wb")
+    elif compression == "xz":
+        import lzma
+
+        writer = lzma.LZMAFile(raw, mode="wb")  # noqa: SIM115 (the caller closes it)
+    else:
+        return raw
+    return cast(IO[bytes], writer)
 
 
 def compressed_progress(advance: Callable[[int], None], stream: IO[bytes]) -> Callable[[int], None]:

@@ -57,9 +57,17 @@ STDOUT = "-"
 
 
 def by_extension(path: str) -> Format | None:
-    """The format a file name's extension selects, if any."""
-    suffix = Path(path).suffix.lower()
+    """The format a file name's extension selects, if any (``labels.csv.gz``: CSV, written
+    compressed)."""
+    suffix = _extension(path).lower()
     return next((f for f in REGISTRY.values() if suffix in f.extensions), None)
+
+
+def _extension(path: str) -> str:
+    """The extension that names the format: the one before a compression suffix."""
+    from cxcs.compressed import uncompressed_name
+
+    return Path(uncompressed_name(path)).suffix
 
 
 def choose(
@@ -85,7 +93,7 @@ def choose(
             )
         return name
     if output is not None and output != STDOUT:
-        suffix = Path(output).suffix
+        suffix = _extension(output)
         if suffix:
             fmt = by_extension(output)
             if fmt is None or fmt.name not in offered:

@@ -289,14 +289,19 @@ def atomic_text_file(path: Path) -> Iterator[IO[str]]:
 
 @contextlib.contextmanager
 def _atomic_file(path: Path, mode: str, **text: Any) -> Iterator[IO[Any]]:
-    """:func:`atomic_text_file` for ``open``'s ``mode`` (``"w"`` with ``text``, or ``"wb"``)."""
+    """:func:`atomic_text_file` for ``open``'s ``mode`` (``"w"`` with ``text``, or ``"wb"``).
+    A name ending in ``.gz``, ``.bz2`` or ``.xz`` is written compressed."""
     import tempfile
 
     check_output_path(path)
     final = replaced_file(path)
     if final is None:
-        with _failing_as_output(path), open(path, mode, **text) as stream:
-            yield stream
+        with (
+            _failing_as_output(path),
+            open(path, "wb") as stream,
+            _encoded(stream, path, mode, text) as handle,
+        ):
+            yield handle
         return
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
@@ -305,14 +310,33 @@ def _atomic_file(path: Path, mode: str, **text: Any) -> Iterator[IO[Any]]:
     try:
         _give_default_mode(fd)
         with _failing_as_output(path):
-            with os.fdopen(fd, mode, **text) as handle:
-                yield handle
-                handle.flush()
-                os.fsync(handle.fileno())
+            with os.fdopen(fd, "wb") as raw:
+                with _encoded(raw, path, mode, text) as handle:
+                    yield handle
+                raw.flush()
+                os.fsync(raw.fileno())
             os.replace(tmp, final)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def _encoded(raw: IO[bytes], path: Path, mode: str, text: dict[str, Any]) -> Iterator[IO[Any]]:
+    """What the caller writes to: ``raw`` itself, or through a compressor (by ``path``'s
+    suffix) and, for text, an encoder; all flushed into ``raw`` (left open) at the end."""
+    import io
+
+    from cxcs.compressed import compressing
+
+    packed = compressing(raw, path.name)
+    stream: IO[Any] = packed if "b" in mode else io.TextIOWrapper(packed, **text)
+    yield stream
+    stream.flush()
+    if stream is not packed:
+        stream.detach()  # type: ignore[attr-defined]
+    if packed is not raw:
+        packed.close()  # the compressor's end marks; ``raw`` stays open
 
 
 @contextlib.contextmanager

@@ -105,9 +105,12 @@ def parquet_output(
     path: Path, types: dict[str, str]
 ) -> Iterator[Callable[[list[str]], ParquetRows]]:
     """A factory for the Parquet writer of ``path``; the file appears only on success."""
+    from cxcs.compressed import compression_by_name
     from cxcs.output import replaced_file
 
     _pyarrow()
+    if compression_by_name(path.name):
+        raise UsageError(f"--output {path}: Parquet compresses inside the file; drop the suffix")
     final = replaced_file(path)
     if final is None:
         raise UsageError(f"--output {path}: Parquet is written to a file, not a device or pipe")
