@@ -23,6 +23,7 @@ from tests.support import (
     good_rows,
     read_records,
     run_cli,
+    run_shell,
     run_subprocess,
     shared_path,
     write_rows,
@@ -297,3 +298,112 @@ def test_a_file_that_is_not_parquet_is_one_clear_error(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert f"{path}: not a readable Parquet file" in done.stderr
     assert "internal error" not in done.stderr
+
+
+# --------------------------------------------------------------------------- compressed input
+
+COMPRESSIONS = {"gz": "gzip", "bz2": "bz2", "xz": "lzma"}
+
+
+def _compress(data: bytes, suffix: str) -> bytes:
+    import importlib
+
+    module: Any = importlib.import_module(COMPRESSIONS[suffix])
+    return bytes(module.compress(data))
+
+
+def _plain_and_compressed(
+    tmp_path: Path, suffix: str, name: str = "rows.jsonl"
+) -> tuple[Path, Path]:
+    plain = write_rows(tmp_path / name, good_rows(40))
+    packed = tmp_path / f"{name}.{suffix}"
+    packed.write_bytes(_compress(plain.read_bytes(), suffix))
+    return plain, packed
+
+
+@pytest.mark.parametrize("via", ["file", "stdin"])
+@pytest.mark.parametrize("suffix", list(COMPRESSIONS))
+def test_compressed_jsonl_gives_the_rows_of_the_plain_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str, via: str
+) -> None:
+    """Recognised by its first bytes: as a named file, and piped to ``--batch -``."""
+    import shlex
+
+    plain, packed = _plain_and_compressed(tmp_path, suffix)
+    expected = read_records(run_cli(capsys, "classify", "--batch", str(plain)).out)
+    if via == "file":
+        run = run_cli(capsys, "classify", "--batch", str(packed))
+    else:
+        run = run_shell(f'exec "$@" < {shlex.quote(str(packed))}', "classify", "--batch", "-")
+    assert run.code == 0, run.err
+    assert read_records(run.out) == expected and len(expected) == 40
+
+
+def test_a_gzipped_csv_is_read_as_csv_by_its_inner_extension(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "rows.csv.gz"
+    text = "id,text\nr1,Answer customer calls and resolve billing tickets in Zendesk.\n"
+    source.write_bytes(_compress(text.encode(), "gz"))
+    records = read_records(run_cli(capsys, "classify", "--batch", str(source)).out)
+    assert [r["id"] for r in records] == ["r1"]
+
+
+def test_damaged_compressed_input_is_one_input_error_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, packed = _plain_and_compressed(tmp_path, "gz")
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(packed.read_bytes()[: packed.stat().st_size // 2])
+    run = run_cli(capsys, "classify", "--batch", str(cut))
+    assert run.code == 1
+    assert run.err.splitlines()[-1].startswith(f"cxcs: error: {cut}: damaged gzip data")
+
+
+def test_progress_over_a_compressed_file_counts_its_bytes_on_disk(tmp_path: Path) -> None:
+    """The bar is sized by the file on disk: it must end at that size, not at the size of
+    the decompressed lines."""
+    from cxcs.batch import open_input
+    from cxcs.compressed import compressed_progress
+
+    _, packed = _plain_and_compressed(tmp_path, "gz")
+    advanced: list[int] = []
+    step = compressed_progress(advanced.append, (stream := open_input(str(packed))))
+    with stream:
+        for line in stream:
+            step(len(line))
+    assert sum(advanced) == packed.stat().st_size
+    assert all(n >= 0 for n in advanced)
+
+
+def test_a_compressed_parquet_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _need("pyarrow")
+    source = tmp_path / "rows.jsonl"
+    write_rows(source, good_rows(3))
+    table = tmp_path / "rows.parquet"
+    assert run_cli(capsys, "classify", "--batch", str(source), "-o", str(table)).code == 0
+    packed = tmp_path / "rows.parquet.gz"
+    packed.write_bytes(_compress(table.read_bytes(), "gz"))
+    run = run_cli(capsys, "classify", "--batch", str(packed))
+    assert run.code == 2
+    assert "compressed Parquet" in run.err
+
+
+def test_workers_that_cannot_start_are_one_error_not_a_write_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No memory left to fork: said as such, not as 'cannot write output'."""
+    import errno
+
+    def no_fork() -> int:
+        raise OSError(errno.ENOMEM, "Cannot allocate memory")
+
+    source = write_rows(tmp_path / "rows.jsonl", good_rows(3))
+    monkeypatch.setattr(os, "fork", no_fork)
+    run = run_cli(capsys, "classify", "--batch", str(source), "-j", "2")
+    assert run.code == 1
+    assert run.err.splitlines()[-1] == (
+        "cxcs: error: cannot start 2 worker processes: Cannot allocate memory"
+    )

@@ -531,3 +531,30 @@ def test_summarize_reads_lines_with_a_size_cap(
     path.write_bytes(b'{"decision": "' + b"x" * (MAX_LINE_BYTES + 10) + b'"}\n')
     run = run_cli(capsys, "summarize", str(path))
     assert_failed(run, 1, f"{path}: line 1 is {MAX_LINE_BYTES + 27:,} bytes; not a cxcs output row")
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "csv"])
+def test_a_failing_read_is_an_input_error_not_an_output_error(kind: str) -> None:
+    """A disk error while reading (EIO) names the input, never 'cannot write output'."""
+    import errno
+
+    from cxcs.batch import open_csv, read_jsonl
+    from cxcs.errors import InputError
+    from cxcs.records import Fields
+
+    class Failing(io.BufferedReader):
+        def readline(self, size: int | None = -1) -> bytes:
+            raise OSError(errno.EIO, "Input/output error")
+
+        def read(self, size: int | None = -1) -> bytes:
+            raise OSError(errno.EIO, "Input/output error")
+
+        def read1(self, size: int = -1) -> bytes:
+            raise OSError(errno.EIO, "Input/output error")
+
+    stream = Failing(io.BytesIO(b"id,text\n"))
+    with pytest.raises(InputError, match=r"cannot read \(Input/output error\)"):
+        if kind == "jsonl":
+            list(read_jsonl(stream, Fields()))
+        else:
+            list(open_csv(stream, Fields())[1])

@@ -61,7 +61,12 @@ def input_kind(path: str, explicit: str | None) -> str | None:
                 f"unknown input format '{explicit}'; choose one of: {', '.join(INPUT_KINDS)}"
             )
         return kind
-    suffix = Path(path).suffix.lower()
+    from cxcs.compressed import SUFFIXES
+
+    name = Path(path)
+    if name.suffix.lower() in SUFFIXES:  # postings.jsonl.gz: the kind is the inner suffix
+        name = name.with_suffix("")
+    suffix = name.suffix.lower()
     if suffix in {".csv", ".tsv"}:
         return "csv"
     if suffix in {".parquet", ".pq"}:
@@ -83,14 +88,17 @@ def sniff_kind(stream: IO[bytes]) -> str:
 
 
 def open_input(path: str) -> IO[bytes]:
-    """The batch input as a binary stream (``-`` is stdin)."""
+    """The batch input as a binary stream (``-`` is stdin), decompressed when it is
+    gzip, bzip2 or xz data (:mod:`cxcs.compressed`)."""
+    from cxcs.compressed import decompressed
+
     if path == "-":
         if sys.stdin is None:
             raise UsageError("no input: stdin is closed; give --batch FILE")
-        return sys.stdin.buffer
+        return decompressed(sys.stdin.buffer, "stdin")
     from cxcs.inputs import open_binary
 
-    return open_binary(path)
+    return decompressed(open_binary(path), path)
 
 
 # --------------------------------------------------------------------------- reading
@@ -194,12 +202,13 @@ def open_csv(
 
     The delimiter is ``delimiter``, else sniffed from the header line.
     """
-    from cxcs.inputs import bounded_text_lines
+    from cxcs.inputs import bounded_text_lines, reading
 
     limit = MAX_ROW_CHARS * 4
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
     csv.field_size_limit(limit)
-    first = text.readline(limit + 2)
+    with reading("input"):
+        first = text.readline(limit + 2)
     if len(first) > limit + 1:
         raise UsageError(f"CSV header is longer than {limit:,} characters; is this a CSV file?")
     sep = delimiter or sniff_delimiter(first.partition("\n")[0])
@@ -460,7 +469,12 @@ def run_units(
     )
     try:
         with deferred():  # a signal while forking stops the whole pool, not half of it
-            executor.submit(_ready).result()  # the workers start (all of them, by fork)
+            try:
+                executor.submit(_ready).result()  # the workers start (all of them, by fork)
+            except OSError as exc:  # e.g. no memory left to fork
+                raise WorkerError(
+                    f"cannot start {jobs} worker processes: {exc.strerror or exc}"
+                ) from None
         for unit in units:
             pending.append(executor.submit(_work, unit))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:

@@ -78,6 +78,7 @@ def classify_batch(
     file appears only when the run completes), else to stdout.
     """
     from cxcs.batch import BatchJob, input_kind, open_input, run_batch, sniff_kind
+    from cxcs.compressed import compressed_progress, is_decompressing, refuse_compressed_parquet
     from cxcs.output import atomic_text_file, check_output_path
     from cxcs.progress import byte_progress
     from cxcs.records import Fields, column_types
@@ -101,6 +102,7 @@ def classify_batch(
     if kind == "parquet":
         if request.path == "-":
             raise UsageError("Parquet input must be a file, not stdin")
+        refuse_compressed_parquet(opened, request.path)
         opened.close()
         stream = None
     fields = Fields(
@@ -118,6 +120,8 @@ def classify_batch(
         rows_on_screen = output is None and sink is None and _stdout_is_terminal()
         show_bar = progress and not rows_on_screen
         bar = stack.enter_context(byte_progress(request.path)) if show_bar else None
+        if bar is not None and is_decompressing(opened):
+            bar = compressed_progress(bar, opened)
         target: Any
         if out_format == "parquet":
             from cxcs.parquet import parquet_output

@@ -159,7 +159,7 @@ def bounded_lines(
     sight (``/dev/zero``) stops the run with an input error."""
     number = 0
     while True:
-        line = stream.readline(limit + 1)
+        line = _read_line(stream, limit + 1, name)
         if not line:
             return
         number += 1
@@ -168,7 +168,7 @@ def bounded_lines(
             continue
         size = len(line)
         while not line.endswith(b"\n"):
-            line = stream.readline(_CHUNK)
+            line = _read_line(stream, _CHUNK, name)
             if not line:
                 break
             size += len(line)
@@ -179,15 +179,35 @@ def bounded_lines(
         yield size
 
 
+@contextlib.contextmanager
+def reading(name: str) -> Iterator[None]:
+    """A failing read in the block (a disk error, say) becomes an input error naming the
+    input, not an output error."""
+    try:
+        yield
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+
+
+def _read_line(stream: IO[bytes], size: int, name: str) -> bytes:
+    with reading(name):
+        return stream.readline(size)
+
+
 def bounded_text_lines(lines: Iterable[str], name: str, limit: int) -> Iterator[str]:
     """Physical lines of a text stream for the CSV reader, refusing one over ``limit``
     characters (a CSV field is limited anyway: this stops ``/dev/zero``-like input)."""
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(_read_lines(lines, name), start=1):
         if len(line) > limit:
             raise InputError(
                 f"{name}: line {number} is longer than {limit:,} characters; is this a CSV file?"
             )
         yield line
+
+
+def _read_lines(lines: Iterable[str], name: str) -> Iterator[str]:
+    with reading(name):
+        yield from lines
 
 
 def check_batch_encoding(stream: IO[bytes], name: str) -> None:

@@ -158,6 +158,9 @@ def read_output_rows(source: str, input_format: str | None = None) -> Iterator[d
     stream = open_input(source)
     kind = input_kind(source, input_format) or sniff_kind(stream)
     if kind == "parquet":
+        from cxcs.compressed import refuse_compressed_parquet
+
+        refuse_compressed_parquet(stream, source)
         stream.close()
         from cxcs.parquet import iter_records
 
