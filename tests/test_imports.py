@@ -115,29 +115,40 @@ def test_models_build_their_validators_on_first_use() -> None:
     assert matrix_after is False  # and builds only that one
 
 
-FREEZE_PROBE = (
+GC_PROBE = (
     "import atexit, gc, sys\n"
-    "atexit.register(lambda: print(gc.get_freeze_count(), gc.isenabled(), file=sys.stderr))\n"
-    "from cxcs.cli import main\n"
+    "early = []  # collections from the call of main() until the start-up objects are frozen\n"
+    "def watch():\n"
+    "    gc.callbacks.append(lambda phase, info: gc.get_freeze_count() or early.append(1))\n"
+    "atexit.register(lambda: print(len(early), gc.get_freeze_count(), gc.isenabled(),"
+    " file=sys.stderr))\n"
     "sys.argv = ['cxcs', 'axes', '-f', 'json']\n"
-    "main({})\n"
 )
 
 
-@pytest.mark.parametrize(("argv", "frozen"), [("None", True), ("sys.argv[1:]", False)])
-def test_the_real_process_freezes_its_start_up_objects(argv: str, frozen: bool) -> None:
-    """The console script (``main()``) parses with the garbage collector off, then freezes
-    what start-up created (``gc.freeze``: the collector stops rescanning Typer's and
-    pydantic's objects) and switches it back on before the command runs; a caller running
-    ``main([...])`` keeps its garbage collector as it was."""
+@pytest.mark.parametrize(
+    ("launch", "collected", "frozen"),
+    [
+        ("from cxcs.__main__ import main; watch(); main()", False, True),  # console script
+        ("from cxcs.cli import main; watch(); main()", True, True),  # started otherwise
+        ("from cxcs.cli import main; watch(); main(sys.argv[1:])", True, False),  # a caller
+    ],
+)
+def test_start_up_objects_are_never_collected(launch: str, collected: bool, frozen: bool) -> None:
+    """The console script (and ``python -m cxcs``) starts with the garbage collector off:
+    importing and parsing create only objects that live until exit. Before the command
+    runs, the real process freezes them (``gc.freeze``: no collection rescans them) and
+    switches the collector on; a caller running ``main([...])`` keeps its collector as it
+    was."""
     done = subprocess.run(
-        [sys.executable, "-c", FREEZE_PROBE.format(argv)],
+        [sys.executable, "-c", GC_PROBE + launch],
         capture_output=True, text=True, check=True, timeout=60,
     )  # fmt: skip
     assert json.loads(done.stdout)["command"] == "axes"  # control: the command ran
-    count, enabled = done.stderr.splitlines()[-1].split()
-    assert (int(count) > 0) is frozen
-    assert enabled == "True"  # collecting what the command leaves behind, as ever
+    early, freezes, enabled = done.stderr.splitlines()[-1].split()
+    assert (int(early) > 0) is collected
+    assert (int(freezes) > 0) is frozen
+    assert enabled == "True"  # the command's own garbage is collected, as ever
 
 
 READ_AT_START = ("cli.py", "params.py", "clitools.py", "models/knowledge.py", "models/signals.py",

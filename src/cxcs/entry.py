@@ -81,7 +81,6 @@ def run(group: Any, argv: list[str] | None = None) -> NoReturn:
         from cxcs.interrupts import install  # end the run like Ctrl-C
 
         install()
-        gc.disable()  # parsing imports pydantic: long-lived objects, no garbage to look for
     env = Environment.current()
     if COMPLETE_VAR in os.environ:  # shell completion: Click answers and exits
         group.main(args=args, prog_name="cxcs")
@@ -92,7 +91,8 @@ def run(group: Any, argv: list[str] | None = None) -> NoReturn:
             if argv is None:  # the real process (a caller's objects are not ours to freeze)
                 # Typer, pydantic and cxcs's command line are imported and live until exit:
                 # frozen, the collector no longer rescans them at every collection the
-                # command's own allocations trigger, nor at exit.
+                # command's own allocations trigger, nor at exit; it was off while they
+                # were made (cxcs.__main__), and is on for the command.
                 gc.freeze()
                 gc.enable()
             group.invoke(ctx)
