@@ -46,6 +46,30 @@ def test_commands_exit_0(capsys: pytest.CaptureFixture[str], args: tuple[str, ..
     assert "error" not in run.err
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("show", "nps"), "'nps' is a metric, not a function; see 'cxcs metric nps'"),
+        (
+            ("compare", "cx", "Net Promoter Score"),
+            "'Net Promoter Score' is a metric, not a function; see 'cxcs metric nps'",
+        ),
+        (
+            ("metric", "Customer Success"),
+            "'Customer Success' is a function, not a metric; "
+            "see 'cxcs metrics success' or 'cxcs show success'",
+        ),
+    ],
+    ids=" ".join,
+)
+def test_a_name_from_the_other_namespace_says_where_it_belongs(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    run = run_cli(capsys, *args)
+    assert run.code == 2
+    assert run.err.splitlines()[-1] == f"cxcs: error: {message}"
+
+
 def test_unknown_function_exits_2_with_a_hint(capsys: pytest.CaptureFixture[str]) -> None:
     run = run_cli(capsys, "show", "suport")
     assert run.code == 2

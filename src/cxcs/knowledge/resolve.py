@@ -54,6 +54,12 @@ def resolve_function(kb: Knowledge, name: str) -> Resolved:
         return Resolved(index[key])
     if key in AMBIGUOUS and AMBIGUOUS[key] in kb.functions:
         return Resolved(AMBIGUOUS[key], AMBIGUITY_NOTE)
+    metric = metric_index(kb.metrics).get(key)
+    if metric is not None:  # "cxcs show nps": a metric, not a function
+        raise UsageError(
+            f"'{name}' is a metric, not a function; see 'cxcs metric {metric}'",
+            known=sorted(kb.functions),
+        )
     shown = name_index(kb, hidden=False)
     by_function: dict[str, str] = {}
     for close in suggestions(key, shown):  # one name per function
@@ -77,6 +83,13 @@ def resolve_metric(kb: Knowledge, name: str) -> Metric:
     index = metric_index(kb.metrics)
     found = index.get(normalize_name(name))
     if found is None:
+        function = name_index(kb).get(normalize_name(name))
+        if function is not None:  # "cxcs metric cx": a function, not a metric
+            raise UsageError(
+                f"'{name}' is a function, not a metric; see 'cxcs metrics {function}' "
+                f"or 'cxcs show {function}'",
+                known=sorted(kb.metrics),
+            )
         hint = did_you_mean(name, kb.metrics, see="cxcs metrics")
         raise UsageError(f"unknown metric '{name}'{hint}", known=sorted(kb.metrics))
     return kb.metrics[found]
