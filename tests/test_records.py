@@ -139,3 +139,17 @@ def test_column_types_cover_every_column(kb: Knowledge) -> None:
     python = {"string": str, "int64": int, "float64": float, "bool": bool}
     for name, kind in types.items():
         assert row[name] is None or isinstance(row[name], python[kind]), name
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [("a-1", "a-1"), (12, "12"), (1.5, "1.5"), (True, "true"), ({"a": 1}, '{"a":1}'),
+     ([1, "é"], '[1,"é"]'), (None, None)],
+)  # fmt: skip
+def test_an_input_id_is_written_as_text_the_way_json_writes_it(
+    value: object, text: str | None
+) -> None:
+    from cxcs.records import Fields, row_from_mapping
+
+    row = row_from_mapping(1, {"id": value, "text": "Answer customer calls."}, Fields())
+    assert row.id == text

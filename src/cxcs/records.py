@@ -130,7 +130,15 @@ def _pick(record: Mapping[str, Any], names: Sequence[str]) -> Any:
 
 
 def _id_of(value: Any) -> str | None:
-    return None if value is None else str(value)
+    """An input id as text: strings as they are, numbers as written, JSON's ``true`` and
+    objects or arrays as JSON (never Python's ``True`` or ``{'a': 1}``)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool | dict | list):
+        import json
+
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
 
 
 def _kept(record: Mapping[str, Any], fields: Fields) -> dict[str, Any] | None:
