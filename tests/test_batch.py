@@ -469,3 +469,29 @@ def test_a_compressed_parquet_output_name_is_a_usage_error(
     assert run.code == 2
     assert "Parquet compresses inside the file" in run.err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rows.jsonl"]
+
+
+def test_a_json_array_on_stdout_stays_valid_json_when_the_batch_fails_midway(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The rows written so far are closed into their array; the error goes to stderr and
+    the exit status, not as a second document glued after the array."""
+    plain = write_rows(tmp_path / "rows.jsonl", good_rows(400))
+    packed = _compress(plain.read_bytes(), "gz")
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(packed[: len(packed) * 3 // 4])
+    run = run_cli(capsys, "classify", "--batch", str(cut), "-f", "json")
+    assert run.code == 1
+    rows = json.loads(run.out)
+    assert rows and [r["id"] for r in rows] == [f"r{i}" for i in range(len(rows))]
+    assert "damaged gzip data" in run.err.splitlines()[-1]
+
+
+def test_a_batch_that_fails_before_any_row_still_prints_the_json_error_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "rows.csv"
+    source.write_text("a,b\n1,2\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(source), "-f", "json")
+    assert run.code == 2
+    assert json.loads(run.out)["error"]["code"] == "usage"

@@ -9,6 +9,7 @@ per row, so no result object crosses a process boundary.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -516,6 +517,10 @@ class TextSink:
         self.encoder = encoder
         self.rows = 0
         stream.write(encoder.header())
+        if encoder.fmt == "json" and stream is sys.stdout:
+            from cxcs.output import json_stream_started
+
+            json_stream_started(True)
 
     def write(self, payload: str | list[dict[str, Any]], count: int) -> None:
         assert isinstance(payload, str)
@@ -529,6 +534,13 @@ class TextSink:
     def close(self) -> None:
         self.stream.write(self.encoder.footer(self.rows))
         self.stream.flush()
+
+    def abort(self) -> None:
+        """End what was written so far as a whole document (a JSON array gets its closing
+        bracket), after a failure; the rows written stay, nothing is added."""
+        if self.encoder.fmt == "json":
+            with contextlib.suppress(OSError, ValueError):
+                self.close()
 
 
 def kept_names(job: BatchJob, discovered: list[str]) -> list[str]:
@@ -593,9 +605,20 @@ def run_batch(
                 on_row_error(f"line {line}: {error}")
         writer.write(payload, len(tallies))
 
-    run_units(
-        units, emit, maker=maker, fields=fields, encoder=encoder, overlays=overlays, jobs=job.jobs
-    )
+    try:
+        run_units(
+            units,
+            emit,
+            maker=maker,
+            fields=fields,
+            encoder=encoder,
+            overlays=overlays,
+            jobs=job.jobs,
+        )
+    except BaseException:
+        if isinstance(writer, TextSink):
+            writer.abort()
+        raise
     writer.close()
     return summary
 

@@ -82,6 +82,9 @@ def run(group: Any, argv: list[str] | None = None) -> NoReturn:
 
         install()
     env = Environment.current()
+    from cxcs.output import json_stream_started
+
+    json_stream_started(False)  # a new run: nothing streamed yet
     if COMPLETE_VAR in os.environ:  # shell completion: Click answers and exits
         group.main(args=args, prog_name="cxcs")
     meta: MutableMapping[str, Any] = {}
@@ -171,7 +174,9 @@ def _fail(
     """One line on stderr; under ``--format json`` the error document on stdout."""
     env.say(f"{prefix}{message}")
     wanted = meta.get(ERROR_FORMAT)
-    if isinstance(wanted, str) and wanted.strip().lower() == "json":
+    from cxcs.output import json_stream_started
+
+    if isinstance(wanted, str) and wanted.strip().lower() == "json" and not json_stream_started():
         from cxcs.render.json import error_document
 
         try:

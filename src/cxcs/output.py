@@ -11,6 +11,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 
@@ -18,6 +19,18 @@ from cxcs.errors import OutputError, UsageError
 from cxcs.formats import STDOUT, choose
 from cxcs.safe_text import visible
 from cxcs.status import ExitStatus
+
+_JSON_ON_STDOUT: ContextVar[bool] = ContextVar("cxcs_json_on_stdout", default=False)
+
+
+def json_stream_started(started: bool | None = None) -> bool:
+    """Whether a streamed JSON document (a batch's array) has begun on stdout in this run;
+    ``started`` sets it. A failure then closes that document instead of printing a second
+    one after it: stdout stays one valid JSON document."""
+    if started is not None:
+        _JSON_ON_STDOUT.set(started)
+    return _JSON_ON_STDOUT.get()
+
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
