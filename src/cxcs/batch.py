@@ -45,7 +45,6 @@ SERIAL_CHUNK = 32
 IN_FLIGHT_PER_JOB = 3
 """Chunks queued per worker: enough to keep workers busy, few enough to keep memory flat."""
 
-
 INPUT_KINDS = ("jsonl", "csv", "parquet")
 OUTPUT_FORMATS = ("jsonl", "json", "csv", "parquet")
 

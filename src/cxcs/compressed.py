@@ -1,10 +1,12 @@
-"""Compressed batch input: ``postings.jsonl.gz`` (or ``.bz2``, ``.xz``) is read as it is.
+"""Compressed files: batch input such as ``postings.jsonl.gz`` (or ``.bz2``, ``.xz``) is
+read as it is, and an ``--output`` named so is written compressed.
 
-The compression is recognised by the stream's first bytes, never by the name alone, so a
+Input compression is recognised by the stream's first bytes, never by the name alone, so a
 compressed file piped to ``--batch -`` works too. The decompressed stream is buffered
 (``peek`` works, so the input kind and encoding checks look at the data, not at the
 compressed bytes), reports damaged data as an input error naming the file, and tells how
-much of the compressed file has been read (for the progress bar).
+much of the compressed file has been read (for the progress bar). Output compression
+follows the name's ending; the format is named by the extension before it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import io
 from collections.abc import Callable
 from typing import IO, Any, cast
 
-from cxcs.errors import InputError
+from cxcs.errors import InputError, UsageError
 
 MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz"}
 """First bytes of each compression cxcs reads."""
@@ -103,8 +105,6 @@ def refuse_compressed_parquet(stream: IO[bytes], name: str) -> None:
     """Parquet is read from its file, which compresses inside itself: a compressed Parquet
     file is a usage error."""
     if is_decompressing(stream):
-        from cxcs.errors import UsageError
-
         raise UsageError(f"{name}: a compressed Parquet file; give the .parquet file itself")
 
 

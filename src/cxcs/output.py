@@ -20,6 +20,13 @@ from cxcs.formats import STDOUT, choose
 from cxcs.safe_text import visible
 from cxcs.status import ExitStatus
 
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from cxcs.commands.outcome import Outcome
+    from cxcs.render.view import Report
+
+
 _JSON_ON_STDOUT: ContextVar[bool] = ContextVar("cxcs_json_on_stdout", default=False)
 
 
@@ -30,13 +37,6 @@ def json_stream_started(started: bool | None = None) -> bool:
     if started is not None:
         _JSON_ON_STDOUT.set(started)
     return _JSON_ON_STDOUT.get()
-
-
-if TYPE_CHECKING:
-    from rich.console import RenderableType
-
-    from cxcs.commands.outcome import Outcome
-    from cxcs.render.view import Report
 
 
 class Environment(NamedTuple):
