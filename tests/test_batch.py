@@ -495,3 +495,13 @@ def test_a_batch_that_fails_before_any_row_still_prints_the_json_error_document(
     run = run_cli(capsys, "classify", "--batch", str(source), "-f", "json")
     assert run.code == 2
     assert json.loads(run.out)["error"]["code"] == "usage"
+
+
+def test_the_python_api_reads_the_format_before_a_compression_suffix(tmp_path: Path) -> None:
+    from cxcs import commands
+
+    source = write_rows(tmp_path / "rows.jsonl", good_rows(3))
+    target = tmp_path / "labels.csv.gz"
+    commands.classify_batch(None, str(source), output=target, format=None)
+    text = _decompress(target.read_bytes(), "gz").decode()
+    assert text.startswith("id,line,label,")

@@ -57,7 +57,10 @@ def output_format(fmt: str | None, output: Path | None) -> str:
                 f"unknown batch format '{fmt}'; choose one of: {', '.join(OUTPUT_FORMATS)}"
             )
     else:
-        suffix = output.suffix.lower() if output is not None else ""
+        from cxcs.compressed import uncompressed_name
+
+        # labels.csv.gz: CSV, compressed
+        suffix = Path(uncompressed_name(str(output))).suffix.lower() if output is not None else ""
         chosen = OUTPUT_EXTENSIONS.get(suffix, "jsonl")
     if chosen == "parquet" and output is None:
         raise UsageError("Parquet output needs a file: add --output FILE.parquet")
