@@ -505,3 +505,50 @@ def test_the_python_api_reads_the_format_before_a_compression_suffix(tmp_path: P
     commands.classify_batch(None, str(source), output=target, format=None)
     text = _decompress(target.read_bytes(), "gz").decode()
     assert text.startswith("id,line,label,")
+
+
+# --------------------------------------------------------------------------- --encoding
+
+CP1252_TEXT = "Café support: answer “customer” calls and emails, resolve tickets in Zendesk."
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("kind", ["jsonl", "csv"])
+def test_encoding_reads_a_file_that_is_not_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, jobs: str
+) -> None:
+    """A Windows export (cp1252): each row decoded with --encoding, the text kept exactly."""
+    if kind == "jsonl":
+        data = json.dumps({"id": "r1", "text": CP1252_TEXT}, ensure_ascii=False) + "\n"
+    else:
+        data = f'id;text\r\nr1;"{CP1252_TEXT}"\r\n'
+    source = tmp_path / f"export.{kind}"
+    source.write_bytes(data.encode("cp1252"))
+    args = ("classify", "--batch", str(source), "--keep", "text", "-j", jobs)
+    plain = read_records(run_cli(capsys, *args).out)[0]
+    assert plain["error_code"] == "not_utf8"
+    assert "give --encoding, e.g. cp1252" in plain["error"]
+    decoded = read_records(run_cli(capsys, *args, "--encoding", "cp1252").out)[0]
+    assert decoded["error"] is None and decoded["decision"] is not None
+    assert decoded["text"] == CP1252_TEXT
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--batch", "{rows}", "--encoding", "klingon"), "--encoding klingon: unknown encoding"),
+        (("--batch", "{rows}", "--encoding", "utf-16"), "not an ASCII-compatible encoding"),
+        (("{posting}", "--encoding", "cp1252"), "--encoding applies only with --batch"),
+    ],
+    ids=["unknown", "utf-16", "without --batch"],
+)
+def test_an_unusable_encoding_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    rows = write_rows(tmp_path / "rows.jsonl", good_rows(2))
+    posting = tmp_path / "posting.txt"
+    posting.write_text(CP1252_TEXT, encoding="utf-8")
+    argv = [a.replace("{rows}", str(rows)).replace("{posting}", str(posting)) for a in args]
+    run = run_cli(capsys, "classify", *argv)
+    assert run.code == 2
+    assert message in run.err

@@ -222,7 +222,7 @@ BAD_JSONL = {
     b'{"id": "trunc", "text": "Answer tickets"\n': "bad JSON: Expecting ',' delimiter",
     b"not json at all\n": "bad JSON: Expecting value",
     b"[1, 2, 3]\n": "each line must be a JSON object",
-    LATIN1: "not valid UTF-8 (byte 28 of the line)",
+    LATIN1: "not valid UTF-8 (byte 28 of the line; in another encoding? give --encoding",
     b'{"id": "notext", "title": "Support engineer"}\n': "no text (looked for field text / desc",
     b'{"id": "empty", "text": "   "}\n': "text is empty",
     b'{"id": "number", "text": 42}\n': "text field is not a string",

@@ -114,9 +114,9 @@ def parse_jsonl_line(line_no: int, raw: bytes | int, fields: Fields) -> Row | No
     if not raw.strip():
         return None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode(fields.encoding)
     except UnicodeDecodeError as exc:
-        message = f"not valid UTF-8 (byte {exc.start} of the line)"
+        message = fields.undecodable(f"byte {exc.start} of the line")
         return failed(line_no, None, "not_utf8", message)
     try:
         record = json.loads(text)
@@ -202,7 +202,8 @@ def open_csv(
     from cxcs.inputs import bounded_text_lines, reading
 
     limit = MAX_ROW_CHARS * 4
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    encoding = "utf-8-sig" if fields.encoding == "utf-8" else fields.encoding
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
     csv.field_size_limit(limit)
     with reading("input"):
         first = text.readline(limit + 2)
@@ -258,7 +259,8 @@ def _csv_rows(
             continue
         if any(has_lone_surrogate(v) for v in record.values()):
             raw_id = record.get(fields.id_field)
-            yield failed(start, writable(raw_id) if raw_id else None, "not_utf8", "not valid UTF-8")
+            row_id = writable(raw_id) if raw_id else None
+            yield failed(start, row_id, "not_utf8", fields.undecodable())
             continue
         yield row_from_mapping(start, record, fields, unicode_checked=True)
 

@@ -41,6 +41,7 @@ class BatchRequest:
     fmt: str | None = None
     output: Path | None = None
     delimiter: str | None = None
+    encoding: str | None = None
     overlays: Sequence[Path] = field(default_factory=tuple)
 
 
@@ -65,6 +66,27 @@ def output_format(fmt: str | None, output: Path | None) -> str:
     if chosen == "parquet" and output is None:
         raise UsageError("Parquet output needs a file: add --output FILE.parquet")
     return chosen
+
+
+def input_encoding(name: str | None) -> str:
+    """The codec ``--encoding`` names (UTF-8 when None), by its canonical name; an unknown
+    one, or one that does not keep ASCII as it is (UTF-16: lines and JSON could not be
+    found in its bytes), is a usage error."""
+    if name is None:
+        return "utf-8"
+    import codecs
+
+    try:
+        canonical = codecs.lookup(name.strip()).name
+    except LookupError:
+        raise UsageError(f"--encoding {name}: unknown encoding") from None
+    ascii_kept = all(c.encode(canonical) == c.encode("ascii") for c in '\n{}",;')
+    if not ascii_kept:
+        raise UsageError(
+            f"--encoding {name}: not an ASCII-compatible encoding; convert the file to UTF-8 "
+            f"first, e.g. 'iconv -f {name} -t UTF-8'"
+        )
+    return canonical
 
 
 def classify_batch(
@@ -114,6 +136,7 @@ def classify_batch(
         request.text_fields,
         request.keep,
         request.keep_all,
+        input_encoding(request.encoding),
     )
     job = BatchJob(kind, fields, out_format, request.jobs, request.delimiter)
     overlays = [str(p) for p in request.overlays]

@@ -23,6 +23,7 @@ from cxcs.params import (
     Delimiter,
     Differences,
     Directory,
+    Encoding,
     Explain,
     Function,
     Functions,
@@ -178,8 +179,9 @@ def validate(ctx: typer.Context, directory: Directory = None) -> None:
 def classify(
     ctx: typer.Context, source: Source = None, title: Title = None, explain: Explain = False,
     batch: Batch = None, input_format: InputFormat = None, keep: Keep = None,
-    keep_all: KeepAll = False, delimiter: Delimiter = None, id_field: IdField = None,
-    title_field: TitleField = None, text_field: TextField = None, jobs: Jobs = 1,
+    keep_all: KeepAll = False, delimiter: Delimiter = None, encoding: Encoding = None,
+    id_field: IdField = None, title_field: TitleField = None, text_field: TextField = None,
+    jobs: Jobs = 1,
 ) -> None:  # fmt: skip
     """Classify a job posting by the function its duties describe (or a whole file with --batch).
 
@@ -191,7 +193,7 @@ def classify(
     """
     clitools.classify(
         clitools.settings(ctx), source, title, explain, batch, input_format=input_format,
-        keep=keep, keep_all=keep_all, delimiter=delimiter, id_field=id_field,
+        keep=keep, keep_all=keep_all, delimiter=delimiter, encoding=encoding, id_field=id_field,
         title_field=title_field, text_field=text_field, jobs=jobs,
     )  # fmt: skip
 

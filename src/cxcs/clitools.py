@@ -233,7 +233,8 @@ def refuse(active: bool, reason: str, **given: object) -> None:
 def classify(
     run: Settings, source: str | None, title: str | None, explain: bool, batch: str | None,
     *, input_format: str | None, keep: str | None, keep_all: bool, delimiter: str | None,
-    id_field: str | None, title_field: str | None, text_field: str | None, jobs: int,
+    encoding: str | None, id_field: str | None, title_field: str | None,
+    text_field: str | None, jobs: int,
 ) -> None:  # fmt: skip
     """``cxcs classify``: one posting (``source``), or every row of ``batch``; options that
     apply only to the other mode are refused."""
@@ -242,7 +243,7 @@ def classify(
     refuse(batch is not None, "does not apply with --batch", title=title, explain=explain)
     refuse(batch is None, "applies only with --batch", id_field=id_field, title_field=title_field,
            text_field=text_field, input_format=input_format, jobs=jobs != 1, keep=keep,
-           keep_all=keep_all, delimiter=delimiter)  # fmt: skip
+           keep_all=keep_all, delimiter=delimiter, encoding=encoding)  # fmt: skip
     from cxcs import commands
 
     if batch is None:
@@ -266,7 +267,8 @@ def classify(
         input_format=input_format, id_field=id_field or "id", title_field=title_field or "title",
         text_field=text_field, keep=[k.strip() for k in (keep or "").split(",") if k.strip()],
         keep_all=keep_all,
-        delimiter="\t" if delimiter in {"\\t", "tab"} else delimiter, jobs=jobs,
+        delimiter="\t" if delimiter in {"\\t", "tab"} else delimiter, encoding=encoding,
+        jobs=jobs,
         on_failure=run.env.say, progress=True, brief=table,
         overlays=[str(o) for o in run.overlays],
     )  # fmt: skip

@@ -122,6 +122,9 @@ KeepAll = Annotated[bool, flag("--keep-all", "Batch: copy every input field.")]
 Delimiter = Annotated[
     Str, typer.Option("--delimiter", metavar="CHAR", help="Batch: CSV delimiter (sniffed).")
 ]
+Encoding = Annotated[
+    Str, option("--encoding", "CODEC", "Batch: input text encoding, e.g. cp1252 [default: UTF-8].")
+]
 IdField = Annotated[Str, option("--id-field", "FIELD", "Batch: row id field [default: id].")]
 TitleField = Annotated[
     Str, option("--title-field", "FIELD", "Batch: title field [default: title].")

@@ -99,6 +99,15 @@ class Fields:
     text_fields: tuple[str, ...] = ("text",)
     keep: tuple[str, ...] = ()
     keep_all: bool = False
+    encoding: str = "utf-8"
+    """The input's text encoding (``--encoding``; an ASCII-compatible one)."""
+
+    def undecodable(self, where: str = "") -> str:
+        """The error message of a row that does not decode (``where``: the byte, if known)."""
+        if self.encoding != "utf-8":
+            return f"not valid {self.encoding}" + (f" ({where})" if where else "")
+        hint = "in another encoding? give --encoding, e.g. cp1252"
+        return f"not valid UTF-8 ({where}; {hint})" if where else f"not valid UTF-8 ({hint})"
 
 
 @dataclass(frozen=True, slots=True)

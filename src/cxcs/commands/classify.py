@@ -93,6 +93,7 @@ def classify_batch(
     keep: Sequence[str] = (),
     keep_all: bool = False,
     delimiter: str | None = None,
+    encoding: str | None = None,
     output: Path | None = None,
     jobs: int = 1,
     on_failure: Callable[[str], None] | None = None,
@@ -125,6 +126,7 @@ def classify_batch(
         fmt=format,
         output=output,
         delimiter=delimiter,
+        encoding=encoding,
         overlays=tuple(Path(o) for o in overlays),
     )
     kb = knowledge(kb, signals=True)
