@@ -552,3 +552,24 @@ def test_an_unusable_encoding_is_a_usage_error(
     run = run_cli(capsys, "classify", *argv)
     assert run.code == 2
     assert message in run.err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_keep_all_says_which_later_fields_the_csv_columns_leave_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], jobs: str
+) -> None:
+    """The first row sets CSV columns; a field first seen later is named, never lost
+    silently (JSON output keeps it)."""
+    text = "Answer customer calls and emails and resolve support tickets in Zendesk."
+    rows = [{"id": "r1", "region": "EU", "text": text}, {"id": "r2", "salary": "1", "text": text}]
+    source = tmp_path / "rows.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    args = ("classify", "--batch", str(source), "--keep-all", "-j", jobs)
+    run = run_cli(capsys, *args, "-f", "csv")
+    assert run.code == 0
+    assert "cxcs: note: --keep-all: salary first appear after the first row" in run.err
+    assert "salary" not in run.out.splitlines()[0]
+    assert "--keep-all" not in run_cli(capsys, *args, "-f", "csv", "-q").err
+    kept = run_cli(capsys, *args)
+    assert "--keep-all" not in kept.err
+    assert read_records(kept.out)[1]["salary"] == "1"

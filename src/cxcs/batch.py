@@ -371,8 +371,9 @@ def tally(row: dict[str, Any]) -> Tally:
 Unit = Lines | list[Row]
 """One unit of work: raw JSONL lines (parsed in the worker) or rows parsed already."""
 
-Done = tuple[str | list[dict[str, Any]], list[Tally]]
-"""A unit's result: encoded text (or, for Parquet, the rows) and a tally per row."""
+Done = tuple[str | list[dict[str, Any]], list[Tally], frozenset[str]]
+"""A unit's result: encoded text (or, for Parquet, the rows), a tally per row, and the
+fields ``--keep-all`` found that the fixed columns of CSV or Parquet leave out."""
 
 
 @dataclass
@@ -381,12 +382,16 @@ class _Worker:
     fields: Fields
     encoder: Encoder | None
     """None: return the rows themselves (Parquet output is assembled in the main process)."""
+    columns: frozenset[str] | None = None
+    """The output's fixed columns (CSV, Parquet); None when every row keeps all its fields."""
 
 
 _STATE: _Worker | None = None
 
 
-def _init_worker(overlays: list[str], fields: Fields, encoder: Encoder | None) -> None:
+def _init_worker(
+    overlays: list[str], fields: Fields, encoder: Encoder | None, columns: frozenset[str] | None
+) -> None:
     """Process-pool initializer: Ctrl-C and SIGHUP are the parent's (it stops the pool),
     SIGTERM ends the worker quietly, so does the parent's death; load the knowledge base
     unless inherited by fork."""
@@ -399,7 +404,7 @@ def _init_worker(overlays: list[str], fields: Fields, encoder: Encoder | None) -
         from cxcs.knowledge.load import load_knowledge
 
         kb = load_knowledge([Path(p) for p in overlays])
-        _STATE = _Worker(RowMaker(kb), fields, encoder)
+        _STATE = _Worker(RowMaker(kb), fields, encoder, columns)
 
 
 def _work(unit: Unit) -> Done:
@@ -414,9 +419,17 @@ def _work(unit: Unit) -> Done:
     else:
         rows = [state.maker.classify(r) for r in unit]
     tallies = [tally(r) for r in rows]
+    left_out = _left_out(rows, state.columns) if state.fields.keep_all else frozenset()
     if state.encoder is None:
-        return rows, tallies
-    return state.encoder.encode(rows), tallies
+        return rows, tallies, left_out
+    return state.encoder.encode(rows), tallies, left_out
+
+
+def _left_out(rows: list[dict[str, Any]], columns: frozenset[str] | None) -> frozenset[str]:
+    """Fields of ``rows`` that fixed ``columns`` (None: JSON keeps every field) leave out."""
+    if columns is None:
+        return frozenset()
+    return frozenset(name for row in rows for name in row if name not in columns)
 
 
 def _units(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
@@ -439,6 +452,7 @@ def run_units(
     encoder: Encoder | None,
     overlays: list[str],
     jobs: int,
+    columns: frozenset[str] | None = None,
 ) -> None:
     """Classify ``units`` in order with ``jobs`` processes, emitting each result in order.
 
@@ -449,7 +463,7 @@ def run_units(
     global _STATE
     from cxcs.engine.classify import lexicon_for
 
-    _STATE = _Worker(maker, fields, encoder)
+    _STATE = _Worker(maker, fields, encoder, columns)
     lexicon_for(maker.kb)  # compile once, before any fork
     if jobs <= 1:
         for unit in units:
@@ -464,7 +478,10 @@ def run_units(
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     pending: deque[Future[Done]] = deque()
     executor = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_init_worker, initargs=(overlays, fields, encoder)
+        jobs,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(overlays, fields, encoder, columns),
     )
     try:
         with deferred():  # a signal while forking stops the whole pool, not half of it
@@ -599,12 +616,13 @@ def run_batch(
     summary = BatchSummary()
 
     def emit(done: Done) -> None:
-        payload, tallies = done
+        payload, tallies, left_out = done
         for label, decision, mismatch, confidence, code, error, line in tallies:
             summary.add(label, decision, mismatch, confidence, code)
             if error is not None:
                 on_row_error(f"line {line}: {error}")
         writer.write(payload, len(tallies))
+        summary.left_out.update(left_out)
 
     try:
         run_units(
@@ -615,6 +633,7 @@ def run_batch(
             encoder=encoder,
             overlays=overlays,
             jobs=job.jobs,
+            columns=frozenset(columns) if job.out_format in {"csv", "parquet"} else None,
         )
     except BaseException:
         if isinstance(writer, TextSink):

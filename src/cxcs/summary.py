@@ -27,6 +27,9 @@ class BatchSummary:
     knowledge: Counter[tuple[str, str]] = field(default_factory=Counter)
     """Rows per (``kb_version``, ``kb_sha256``) (only for rows read back from a file)."""
     _confidence: Counter[int] = field(default_factory=Counter)
+    left_out: set[str] = field(default_factory=set)
+    """Input fields ``--keep-all`` found after the first row, outside the fixed columns of
+    CSV or Parquet output (so not written)."""
 
     @property
     def ok(self) -> int:

@@ -108,7 +108,7 @@ def classify_batch(
     row failed. Its note is the one-line summary (``brief``: only the counts, for when the
     summary is shown as a table). ``overlays`` (the directories ``kb`` was loaded with) let
     worker processes that cannot fork load the same knowledge."""
-    from cxcs.batchrun import BatchRequest
+    from cxcs.batchrun import BatchRequest, output_format
     from cxcs.batchrun import classify_batch as run
 
     for option, value in (("--id-field", id_field), ("--title-field", title_field)):
@@ -131,8 +131,14 @@ def classify_batch(
     )
     kb = knowledge(kb, signals=True)
     summary = run(request, kb, on_failure or _ignore, sink, progress=progress)
-    note = summary.counts_line() if brief else summary.line()
-    return Outcome("classify_batch", summary, kb, notes=(note,), failed=summary.failed > 0)
+    notes = [summary.counts_line() if brief else summary.line()]
+    if summary.left_out:
+        notes.append(
+            f"note: --keep-all: {', '.join(sorted(summary.left_out))} first appear after the first "
+            f"row, which sets the {output_format(format, output).upper()} columns; left out "
+            "(name them with --keep)"
+        )
+    return Outcome("classify_batch", summary, kb, notes=tuple(notes), failed=summary.failed > 0)
 
 
 def _ignore(message: str) -> None:
