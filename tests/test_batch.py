@@ -573,3 +573,16 @@ def test_keep_all_says_which_later_fields_the_csv_columns_leave_out(
     kept = run_cli(capsys, *args)
     assert "--keep-all" not in kept.err
     assert read_records(kept.out)[1]["salary"] == "1"
+
+
+@pytest.mark.parametrize("option", [("--encoding", "cp1252"), ("--delimiter", ";")])
+def test_text_options_are_refused_for_parquet_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: tuple[str, str]
+) -> None:
+    _need("pyarrow")
+    source = write_rows(tmp_path / "rows.jsonl", good_rows(2))
+    table = tmp_path / "rows.parquet"
+    assert run_cli(capsys, "classify", "--batch", str(source), "-o", str(table)).code == 0
+    run = run_cli(capsys, "classify", "--batch", str(table), *option)
+    assert run.code == 2
+    assert f"{option[0]} does not apply to Parquet input" in run.err

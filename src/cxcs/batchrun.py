@@ -128,6 +128,9 @@ def classify_batch(
         if request.path == "-":
             raise UsageError("Parquet input must be a file, not stdin")
         refuse_compressed_parquet(opened, request.path)
+        for option, value in (("--encoding", request.encoding), ("--delimiter", request.delimiter)):
+            if value is not None:
+                raise UsageError(f"{option} does not apply to Parquet input")
         opened.close()
         stream = None
     fields = Fields(
