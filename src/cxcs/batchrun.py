@@ -16,15 +16,6 @@ if TYPE_CHECKING:
     from cxcs.models.knowledge import Knowledge
     from cxcs.summary import BatchSummary
 
-OUTPUT_EXTENSIONS = {
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "json",
-    ".csv": "csv",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-}
-
 
 @dataclass(frozen=True)
 class BatchRequest:
@@ -57,12 +48,11 @@ def output_format(fmt: str | None, output: Path | None) -> str:
             raise UsageError(
                 f"unknown batch format '{fmt}'; choose one of: {', '.join(OUTPUT_FORMATS)}"
             )
-    else:
-        from cxcs.compressed import uncompressed_name
+    else:  # the registry's choice by extension (labels.csv.gz: CSV), else JSONL
+        from cxcs.formats import by_extension
 
-        # labels.csv.gz: CSV, compressed
-        suffix = Path(uncompressed_name(str(output))).suffix.lower() if output is not None else ""
-        chosen = OUTPUT_EXTENSIONS.get(suffix, "jsonl")
+        found = by_extension(str(output)) if output is not None else None
+        chosen = found.name if found is not None and found.name in OUTPUT_FORMATS else "jsonl"
     if chosen == "parquet" and output is None:
         raise UsageError("Parquet output needs a file: add --output FILE.parquet")
     return chosen

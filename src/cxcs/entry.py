@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from cxcs import __version__
 from cxcs.errors import CxcsError
-from cxcs.output import Environment
+from cxcs.output import Environment, json_stream_started
 from cxcs.status import ExitStatus
 
 if TYPE_CHECKING:
@@ -82,8 +82,6 @@ def run(group: Any, argv: list[str] | None = None) -> NoReturn:
 
         install()
     env = Environment.current()
-    from cxcs.output import json_stream_started
-
     json_stream_started(False)  # a new run: nothing streamed yet
     if COMPLETE_VAR in os.environ:  # shell completion: Click answers and exits
         group.main(args=args, prog_name="cxcs")
@@ -174,8 +172,6 @@ def _fail(
     """One line on stderr; under ``--format json`` the error document on stdout."""
     env.say(f"{prefix}{message}")
     wanted = meta.get(ERROR_FORMAT)
-    from cxcs.output import json_stream_started
-
     if isinstance(wanted, str) and wanted.strip().lower() == "json" and not json_stream_started():
         from cxcs.render.json import error_document
 
