@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from itertools import compress, count
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from cxcs.engine.matching import walk
@@ -21,6 +22,8 @@ from cxcs.engine.text import IRREGULAR, WORD_STEMS, Offsets, words_of, worth_cac
 if TYPE_CHECKING:
     from cxcs.engine.lexicon import Hit, Lexicon
     from cxcs.engine.matching import Located, Marker
+
+_KEY, _START, _END = itemgetter(0), itemgetter(1), itemgetter(2)
 
 FILLER = "\x01"
 """The character of a token no key uses."""
@@ -82,20 +85,20 @@ class CompiledMatcher:
         :func:`cxcs.engine.matching.find` gives them; None for a text it leaves to that."""
         words, special = words_of(lowered)
         codes = list(map(self._words.__getitem__, words))
-        if special and IRREGULAR in codes:
-            return None
         line = "".join(codes)
+        if special and IRREGULAR in line:
+            return None
         total = len(line)
         if self._automaton is None:
             return [], [], [], total
-        # Occurrences come in order of their end, so the last one kept per start is the
-        # longest key there.
+        # Occurrences ``(key, start, end)`` come in order of their end, so the last one kept
+        # per start is the longest key there. All in C: no Python frame per occurrence.
         occurrences = self._automaton.find_matches_as_indexes(line, overlapping=True)
-        longest = {i: (pattern, j) for pattern, i, j in occurrences}
-        hits = self._hits
+        longest = dict(zip(map(_START, occurrences), occurrences))
+        keys = list(map(longest.__getitem__, sorted(longest)))
         offsets = Offsets.of(words, list(compress(count(), codes)), 1)
         located, markers, cues = walk(
-            ((i, j, hits[pattern]) for i, (pattern, j) in sorted(longest.items())),
+            zip(map(_START, keys), map(_END, keys), map(self._hits.__getitem__, map(_KEY, keys))),
             line,
             self._attributive,
             offsets,
