@@ -94,11 +94,16 @@ class CompiledMatcher:
         # Occurrences ``(key, start, end)`` come in order of their end, so the last one kept
         # per start is the longest key there. All in C: no Python frame per occurrence.
         occurrences = self._automaton.find_matches_as_indexes(line, overlapping=True)
-        longest = dict(zip(map(_START, occurrences), occurrences))
+        longest = dict(zip(map(_START, occurrences), occurrences, strict=True))
         keys = list(map(longest.__getitem__, sorted(longest)))
         offsets = Offsets.of(words, list(compress(count(), codes)), 1)
         located, markers, cues = walk(
-            zip(map(_START, keys), map(_END, keys), map(self._hits.__getitem__, map(_KEY, keys))),
+            zip(
+                map(_START, keys),
+                map(_END, keys),
+                map(self._hits.__getitem__, map(_KEY, keys)),
+                strict=True,
+            ),
             line,
             self._attributive,
             offsets,
