@@ -586,3 +586,63 @@ def test_text_options_are_refused_for_parquet_input(
     run = run_cli(capsys, "classify", "--batch", str(table), *option)
     assert run.code == 2
     assert f"{option[0]} does not apply to Parquet input" in run.err
+
+
+def _output_until_first_line(process: subprocess.Popen[bytes], timeout: float) -> bytes:
+    """What cxcs writes until its first full line, or b"" if none comes within ``timeout``
+    seconds (read unbuffered, so nothing waits in a reader's buffer)."""
+    import select
+    import time
+
+    assert process.stdout is not None
+    fd, out = process.stdout.fileno(), b""
+    deadline = time.monotonic() + timeout
+    while b"\n" not in out:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        chunk = os.read(fd, 65536) if ready else b""
+        if not chunk:
+            return out
+        out += chunk
+    return out
+
+
+@pytest.mark.parametrize(("kind", "jobs"), [("jsonl", "1"), ("jsonl", "2"), ("csv", "1")], ids=str)
+def test_a_live_input_gets_each_row_answered_before_the_next_arrives(kind: str, jobs: str) -> None:
+    """``tail -f jobs.jsonl | cxcs classify --batch -``: a row is written as soon as it is
+    classified, not held back until a chunk fills or the input ends."""
+    rows = [json.loads(line) for line in good_rows(2)]
+    if kind == "csv":
+        head = b"id,text\n"
+        lines = []
+        for row in rows:
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerow([row["id"], row["text"]])
+            lines.append(buffer.getvalue().encode())
+    else:
+        head = b""
+        lines = good_rows(2)
+    argv = [sys.executable, "-m", "cxcs", "classify", "--batch", "-", "--jobs", jobs, "-q"]
+    if kind == "csv":
+        argv += ["--input-format", "csv"]
+    env = {k: v for k, v in os.environ.items() if k not in ENV_NOISE}
+    process = subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+    )
+    assert process.stdin is not None
+    try:
+        process.stdin.write(head + lines[0])
+        process.stdin.flush()
+        # The input stays open: the first answer must come while cxcs waits for more.
+        answer = _output_until_first_line(process, timeout=60)
+        assert json.loads(answer.splitlines()[0])["id"] == rows[0]["id"]
+        process.stdin.write(lines[1])
+        process.stdin.close()
+        assert process.stdout is not None
+        answer += process.stdout.read()
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert [json.loads(r)["id"] for r in answer.splitlines()] == [r["id"] for r in rows]
+    assert process.returncode == 0

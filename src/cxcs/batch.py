@@ -148,22 +148,39 @@ def _size(line: bytes | int) -> int:
 
 
 def jsonl_chunks(
-    stream: Iterable[bytes | int], size: int, progress: Callable[[int], None] | None = None
+    stream: Iterable[bytes | int],
+    size: int,
+    progress: Callable[[int], None] | None = None,
+    waits: Callable[[], bool] | None = None,
 ) -> Iterator[Lines]:
-    """Raw JSONL lines in chunks of ``size`` (parsed later, in the worker)."""
-    chunk: list[bytes | int] = []
+    """Raw JSONL lines in chunks of ``size`` (parsed later, in the worker); a shorter chunk
+    when reading on would wait for the producer (``waits``: see
+    :func:`cxcs.inputs.waiting_check`)."""
     start = 1
-    for line_no, raw in enumerate(stream, start=1):
-        chunk.append(raw)
-        if len(chunk) >= size:
-            if progress is not None:
-                progress(sum(map(_size, chunk)))
-            yield Lines(start, chunk)
-            chunk, start = [], line_no + 1
-    if chunk:
+    for chunk in _chunks(stream, size, waits):
         if progress is not None:
             progress(sum(map(_size, chunk)))
         yield Lines(start, chunk)
+        start += len(chunk)
+
+
+def _chunks(
+    items: Iterable[_T], size: int, waits: Callable[[], bool] | None = None
+) -> Iterator[list[_T]]:
+    """``items`` in lists of ``size``, or fewer when the next item would keep the ones read
+    waiting (``waits()`` true: a live input has nothing more yet)."""
+    chunk: list[_T] = []
+    items = iter(items)
+    while True:
+        if chunk and (len(chunk) >= size or (waits is not None and waits())):
+            yield chunk
+            chunk = []
+        try:
+            chunk.append(next(items))
+        except StopIteration:
+            break
+    if chunk:
+        yield chunk
 
 
 def read_jsonl(
@@ -432,17 +449,6 @@ def _left_out(rows: list[dict[str, Any]], columns: frozenset[str] | None) -> fro
     return frozenset(name for row in rows for name in row if name not in columns)
 
 
-def _units(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
-    unit: list[Row] = []
-    for row in rows:
-        unit.append(row)
-        if len(unit) >= size:
-            yield unit
-            unit = []
-    if unit:
-        yield unit
-
-
 def run_units(
     units: Iterator[Unit],
     emit: Callable[[Done], None],
@@ -453,6 +459,7 @@ def run_units(
     overlays: list[str],
     jobs: int,
     columns: frozenset[str] | None = None,
+    waits: Callable[[], bool] | None = None,
 ) -> None:
     """Classify ``units`` in order with ``jobs`` processes, emitting each result in order.
 
@@ -495,6 +502,9 @@ def run_units(
             pending.append(executor.submit(_work, unit))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
                 emit(pending.popleft().result())
+            if waits is not None and waits():  # a live input: write what is done first
+                while pending:
+                    emit(pending.popleft().result())
         while pending:
             emit(pending.popleft().result())
     except BrokenProcessPool:
@@ -582,21 +592,23 @@ def run_batch(
     returning an object with ``write(rows)`` and ``close()``. Returns the
     :class:`~cxcs.summary.BatchSummary`; each failed row is also passed to ``on_row_error``.
     """
+    from cxcs.inputs import waiting_check
     from cxcs.summary import BatchSummary
 
     maker = RowMaker(kb)
     fields = job.fields
     discovered: list[str] = []
+    waits = waiting_check(stream) if stream is not None else None
     units: Iterator[Unit]
     if job.kind == "csv":
         assert stream is not None
         discovered, rows = open_csv(stream, fields, progress, job.delimiter)
-        units = _units(rows, CHUNK if job.jobs > 1 else SERIAL_CHUNK)
+        units = _chunks(rows, CHUNK if job.jobs > 1 else SERIAL_CHUNK, waits)
     elif job.kind == "parquet":
         from cxcs.parquet import field_names
 
         discovered = field_names(source)
-        units = _units(
+        units = _chunks(
             read_parquet(source, fields, progress), CHUNK if job.jobs > 1 else SERIAL_CHUNK
         )
     else:
@@ -608,7 +620,7 @@ def run_batch(
             first = next(iter(lines), b"")
             discovered = _first_record_keys(first if isinstance(first, bytes) else b"")
             lines = _chain_first(first, lines)
-        units = jsonl_chunks(lines, CHUNK if job.jobs > 1 else SERIAL_CHUNK, progress)
+        units = jsonl_chunks(lines, CHUNK if job.jobs > 1 else SERIAL_CHUNK, progress, waits)
     columns = maker.columns + [kept_column(n, maker.columns) for n in kept_names(job, discovered)]
     parquet_out = job.out_format == "parquet"
     encoder = None if parquet_out else Encoder(job.out_format, columns)
@@ -634,6 +646,7 @@ def run_batch(
             overlays=overlays,
             jobs=job.jobs,
             columns=frozenset(columns) if job.out_format in {"csv", "parquet"} else None,
+            waits=waits,
         )
     except BaseException:
         if isinstance(writer, TextSink):

@@ -7,7 +7,7 @@ import contextlib
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
@@ -187,6 +187,36 @@ def reading(name: str) -> Iterator[None]:
         yield
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+
+
+def waiting_check(stream: IO[bytes]) -> Callable[[], bool] | None:
+    """For input from a pipe, terminal or socket: a check whether reading on would wait for
+    the producer (nothing to read yet), so that a batch writes the rows it has before it
+    waits (``tail -f jobs.jsonl | cxcs classify --batch -`` answers each posting as it
+    comes). None where reading never waits for a producer (a regular file) or where the
+    wait cannot be seen (no ``poll``, no file descriptor)."""
+    import select
+
+    if not hasattr(select, "poll"):
+        return None
+    try:
+        fd = stream.fileno()
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        return None
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+
+    def waits() -> bool:
+        # Data still in the reader's own buffer is not seen here: a chunk may then be cut
+        # early, which only makes it smaller.
+        try:
+            return not poller.poll(0)
+        except OSError:
+            return False
+
+    return waits
 
 
 def _read_line(stream: IO[bytes], size: int, name: str) -> bytes:
