@@ -646,3 +646,67 @@ def test_a_live_input_gets_each_row_answered_before_the_next_arrives(kind: str, 
             process.wait()
     assert [json.loads(r)["id"] for r in answer.splitlines()] == [r["id"] for r in rows]
     assert process.returncode == 0
+
+
+def _classified(capsys: pytest.CaptureFixture[str], source: Path, *args: str) -> Any:
+    run = run_cli(capsys, "classify", "--batch", str(source), "-q", *args)
+    assert run.code == 0, run.err
+    return read_records(run.out)
+
+
+def test_fields_may_be_paths_into_nested_objects(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Scraped and API postings nest their fields: ``job.description`` reaches into them,
+    for the id, the title, the text and ``--keep``; a key that holds the dot itself wins."""
+    text = json.loads(good_rows(1)[0])["text"]
+    nested = {"meta": {"id": "n1"}, "job": {"title": "UX Designer", "body": text, "loc": "UK"}}
+    dotted = {"meta.id": "d1", "meta": {"id": "not this"}, "job": {"body": text}}
+    flat = {"meta": {"id": "f1"}, "text": text}
+    source = tmp_path / "nested.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in (nested, dotted)), encoding="utf-8")
+    args = ("--id-field", "meta.id", "--title-field", "job.title", "--text-field", "job.body")
+    records = _classified(capsys, source, *args, "--keep", "job.loc")
+    assert [r["id"] for r in records] == ["n1", "d1"]
+    assert [r["job.loc"] for r in records] == ["UK", None]
+    assert records[0]["title_label"] == "ux"  # the nested title was read
+    assert records[1]["title_label"] is None
+    plain = tmp_path / "flat.jsonl"
+    plain.write_text(json.dumps(flat) + "\n", encoding="utf-8")
+    answer = _classified(capsys, plain, "--id-field", "meta.id", "--text-field", "job.body,text")
+    assert answer[0]["id"] == "f1" and answer[0]["error"] is None
+
+
+def test_a_text_split_over_fields_is_joined_in_the_order_given(
+    kb: Knowledge, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--text-field duties+skills`` classifies the two fields as one posting (a list of
+    texts, as some job APIs give duties, is one line each), in JSONL and CSV alike, and
+    answers what the joined text answers on its own."""
+    from cxcs.engine.classify import classify
+
+    text = json.loads(good_rows(1)[0])["text"]
+    half = len(text) // 2
+    cut = text.rindex("\n", 0, half) if "\n" in text[:half] else half
+    duties, skills = text[:cut].strip(), text[cut:].strip()
+    lines = [line for line in skills.split("\n") if line.strip()]
+    record = {"id": "s1", "duties": duties, "skills": lines, "title": "Support Agent"}
+    source = tmp_path / "split.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    expected = classify(kb, duties + "\n\n" + "\n".join(lines), "Support Agent")
+    answer = _classified(capsys, source, "--text-field", "duties+skills")[0]
+    assert (answer["label"], answer["confidence"]) == (expected.label, expected.confidence)
+    table = tmp_path / "split.csv"
+    with table.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(
+            [["id", "title", "duties", "skills"], ["s1", "Support Agent", duties, "\n".join(lines)]]
+        )
+    from_csv = _classified(capsys, table, "--text-field", "duties+skills")[0]
+    assert (from_csv["label"], from_csv["confidence"]) == (expected.label, expected.confidence)
+    only_duties = _classified(capsys, source, "--text-field", "duties")[0]
+    scores = [name for name in answer if name.startswith("score_")]
+    assert [only_duties[n] for n in scores] != [answer[n] for n in scores]  # skills were read
+    missing = {"id": "s2", "skills": [], "duties": ""}
+    source.write_text(json.dumps(missing) + "\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(source), "--text-field", "duties+skills")
+    assert run.code == 1 and "no text (looked for field duties+skills)" in run.err

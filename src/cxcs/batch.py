@@ -31,6 +31,7 @@ from cxcs.records import (
     has_lone_surrogate,
     kept_column,
     row_from_mapping,
+    text_parts,
 )
 from cxcs.safe_text import writable
 
@@ -235,7 +236,8 @@ def open_csv(
         header = list(reader.fieldnames or [])
     except csv.Error as exc:
         raise UsageError(f"CSV header cannot be read: {exc}") from None
-    if not any(f in header for f in fields.text_fields):
+    wanted = [n for group in fields.text_fields for n in (group, *text_parts(group))]
+    if not any(name in header for name in wanted):
         raise UsageError(
             f"CSV header has no text column (looked for {' / '.join(fields.text_fields)}; "
             f"found {', '.join(header) or 'nothing'}); use --text-field"

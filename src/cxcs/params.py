@@ -130,7 +130,13 @@ TitleField = Annotated[
     Str, option("--title-field", "FIELD", "Batch: title field [default: title].")
 ]
 TextField = Annotated[
-    Str, option("--text-field", "FIELD", "Batch: text field [default: text, description].")
+    Str,
+    option(
+        "--text-field",
+        "FIELD",
+        "Batch: text field; a+b joins two, a,b takes the first found, a.b is nested "
+        "[default: text,description].",
+    ),
 ]
 Jobs = Annotated[
     int, typer.Option("--jobs", "-j", metavar="N", min=1, max=64, help="Batch: worker processes.")

@@ -97,6 +97,9 @@ class Fields:
     id_field: str = "id"
     title_field: str | None = "title"
     text_fields: tuple[str, ...] = ("text",)
+    """The first of these with text is the posting; ``a+b`` joins fields ``a`` and ``b``
+    (blank line between; a list of texts is one line each). Any field name may be a path
+    into nested objects (``job.description``) when the record has no such key itself."""
     keep: tuple[str, ...] = ()
     keep_all: bool = False
     encoding: str = "utf-8"
@@ -130,11 +133,47 @@ def failed(line: int, row_id: str | None, code: str, message: str, kept: Any = N
     return Row(line, row_id, error=message, error_code=code, kept=kept)
 
 
-def _pick(record: Mapping[str, Any], names: Sequence[str]) -> Any:
-    for name in names:
-        value = record.get(name)
-        if value is not None and value != "":
-            return value
+_ABSENT = object()
+
+
+def field_value(record: Mapping[str, Any], name: str) -> Any:
+    """The value of input field ``name``: the key itself when the record has it, else a
+    path through nested objects (``job.description``); None when absent."""
+    value = record.get(name, _ABSENT)
+    if value is not _ABSENT:
+        return value
+    if "." not in name:
+        return None
+    value = record
+    for part in name.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+def text_parts(group: str) -> tuple[str, ...]:
+    """The fields a text field spec joins: ``summary+duties`` is both, in that order."""
+    return tuple(part for part in group.split("+") if part) or (group,)
+
+
+def _text_of(record: Mapping[str, Any], groups: Sequence[str]) -> Any:
+    """The posting text: the first of ``groups`` that has any (see :class:`Fields`). A
+    value that is neither text nor a list of texts is returned as it is (an error row)."""
+    for group in groups:
+        parts = (group,) if group in record else text_parts(group)
+        found: list[str] = []
+        for part in parts:
+            value = field_value(record, part)
+            if isinstance(value, list) and all(isinstance(item, str) for item in value):
+                value = "\n".join(item for item in value if item)
+            if value is None or value == "":
+                continue
+            if not isinstance(value, str):
+                return value
+            found.append(value)
+        if found:
+            return "\n\n".join(found)
     return None
 
 
@@ -157,7 +196,7 @@ def _kept(record: Mapping[str, Any], fields: Fields) -> dict[str, Any] | None:
         names = fields.keep
     else:
         return None
-    kept = {str(name): record.get(name) for name in names}
+    kept = {str(name): field_value(record, name) for name in names}
     for name, value in kept.items():
         if isinstance(value, str):
             kept[name] = writable(value)
@@ -198,9 +237,9 @@ def row_from_mapping(
     line had no ``\\u`` escape of one), so the check is skipped.
     """
     kept = _kept(record, fields)
-    row_id = _id_of(record.get(fields.id_field))
-    text = _pick(record, fields.text_fields)
-    title = record.get(fields.title_field) if fields.title_field else None
+    row_id = _id_of(field_value(record, fields.id_field))
+    text = _text_of(record, fields.text_fields)
+    title = field_value(record, fields.title_field) if fields.title_field else None
     if not unicode_checked and (
         has_lone_surrogate(text) or has_lone_surrogate(title) or has_lone_surrogate(row_id)
     ):
@@ -371,9 +410,10 @@ def classify_records(
     position), then the ``keep`` fields copied from the record (renamed ``input_<name>``
     when they clash with an output column). The title is read from ``title_field`` when
     present, else detected from the text's first line; the text is the first of
-    ``text_fields`` with a value. A record without usable text yields an error row
-    (``error_code``, ``error``) or, with ``errors="raise"``, raises ``InputError``.
-    ``kb`` defaults to the shipped knowledge base.
+    ``text_fields`` with a value (``"duties+skills"`` joins two fields; a list of texts is
+    one line each; a name may be a path into nested objects, ``"job.description"``). A
+    record without usable text yields an error row (``error_code``, ``error``) or, with
+    ``errors="raise"``, raises ``InputError``. ``kb`` defaults to the shipped knowledge base.
     """
     if errors not in ("record", "raise"):
         raise UsageError(f"errors must be 'record' or 'raise', not {errors!r}")

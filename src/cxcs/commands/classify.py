@@ -119,7 +119,7 @@ def classify_batch(
         input_format=input_format,
         id_field=id_field,
         title_field=title_field,
-        text_fields=(text_field,) if text_field else ("text", "description"),
+        text_fields=tuple(text_field.split(",")) if text_field else ("text", "description"),
         keep=tuple(keep),
         keep_all=keep_all,
         jobs=jobs,
