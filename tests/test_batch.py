@@ -646,3 +646,17 @@ def test_a_live_input_gets_each_row_answered_before_the_next_arrives(kind: str, 
             process.wait()
     assert [json.loads(r)["id"] for r in answer.splitlines()] == [r["id"] for r in rows]
     assert process.returncode == 0
+
+
+def test_jobs_0_is_one_worker_per_cpu_this_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cxcs.batchrun import MAX_JOBS, worker_count
+    from cxcs.errors import UsageError
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 2, 5}, raising=False)
+    assert worker_count(0) == 3
+    assert worker_count(5) == 5
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(200)), raising=False)
+    assert worker_count(0) == MAX_JOBS
+    for wrong in (-1, MAX_JOBS + 1):
+        with pytest.raises(UsageError, match="--jobs must be between 0"):
+            worker_count(wrong)

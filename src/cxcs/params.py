@@ -133,5 +133,8 @@ TextField = Annotated[
     Str, option("--text-field", "FIELD", "Batch: text field [default: text, description].")
 ]
 Jobs = Annotated[
-    int, typer.Option("--jobs", "-j", metavar="N", min=1, max=64, help="Batch: worker processes.")
+    int,
+    typer.Option(
+        "--jobs", "-j", metavar="N", min=0, max=64, help="Batch: worker processes (0: one per CPU)."
+    ),
 ]
