@@ -710,3 +710,17 @@ def test_a_text_split_over_fields_is_joined_in_the_order_given(
     source.write_text(json.dumps(missing) + "\n", encoding="utf-8")
     run = run_cli(capsys, "classify", "--batch", str(source), "--text-field", "duties+skills")
     assert run.code == 1 and "no text (looked for field duties+skills)" in run.err
+
+
+def test_jobs_0_is_one_worker_per_cpu_this_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cxcs.batchrun import MAX_JOBS, worker_count
+    from cxcs.errors import UsageError
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 2, 5}, raising=False)
+    assert worker_count(0) == 3
+    assert worker_count(5) == 5
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(200)), raising=False)
+    assert worker_count(0) == MAX_JOBS
+    for wrong in (-1, MAX_JOBS + 1):
+        with pytest.raises(UsageError, match="--jobs must be between 0"):
+            worker_count(wrong)

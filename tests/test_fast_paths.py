@@ -188,3 +188,24 @@ def test_the_word_caches_stay_bounded_whatever_the_postings(
         assert all(len(key) <= text.CACHE_WORD_CHARS for key in cache)
         assert len(cache) <= text.CACHE_ENTRIES
     assert "answer" in text._STEMS  # short words are still kept
+
+
+HEADING_MARKS = "Ab: #*_-•.\t"
+
+
+def _heading_implies_quick_check(line: str) -> None:
+    from cxcs.engine.sections import _heading_like, _may_be_heading
+
+    assert not _heading_like(line) or _may_be_heading(line), repr(line)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(HEADING_MARKS), max_size=30) | st.text(max_size=30))
+def test_the_quick_heading_check_passes_every_heading_like_line(line: str) -> None:
+    _heading_implies_quick_check(line)
+
+
+def test_the_quick_heading_check_passes_every_heading_like_line_of_real_postings() -> None:
+    for _, text in _dev_postings():
+        for line in text.split("\n"):
+            _heading_implies_quick_check(line)

@@ -137,3 +137,25 @@ def test_shipped_knowledge_is_checked(kb: Knowledge, monkeypatch: pytest.MonkeyP
     with pytest.raises(WorkerMismatchError, match="another knowledge base"):
         unship(other)
     assert json.dumps(by_id(list(classify_records(BAD_ROWS, kb=unship(shipped)))))
+
+
+def test_frame_joins_a_text_split_over_columns(pd: Any, kb: Knowledge) -> None:
+    """``text_col="duties+skills"``: both columns as one posting; a missing one is skipped;
+    a frame with neither column is a usage error naming what was looked for."""
+    from cxcs.engine.classify import classify
+
+    duties, skills = "Resolve customer tickets by phone and chat.", "Zendesk; de-escalation."
+    frame = pd.DataFrame({"id": ["a", "b"], "duties": [duties, None], "skills": [skills] * 2})
+    out = cxcs_frame(frame, kb, "duties+skills")
+    assert list(out["confidence"]) == [
+        classify(kb, f"{duties}\n\n{skills}").confidence,
+        classify(kb, skills).confidence,
+    ]
+    with pytest.raises(UsageError, match="looked for a\\+b"):
+        cxcs_frame(frame, kb, "a+b")
+
+
+def cxcs_frame(frame: Any, kb: Knowledge, text_col: str) -> Any:
+    import cxcs
+
+    return cxcs.classify_frame(frame, text_col=text_col, kb=kb)

@@ -350,19 +350,20 @@ def test_batch_input_that_is_not_a_file_is_a_usage_error(
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_batch_jobs_2_is_byte_identical_to_jobs_1(tmp_path: Path, fmt: str) -> None:
-    """Over a window boundary (512 rows), bad rows included."""
+    """Over a window boundary (512 rows), bad rows included; ``--jobs 0`` (one worker per
+    CPU) too."""
     path, _ = _mixed_jsonl(tmp_path)
     rows = path.read_bytes() + b"".join(good_rows(560))
     path.write_bytes(rows)
     outputs = []
-    for jobs in ("1", "2"):
+    for jobs in ("1", "2", "0"):
         done = subprocess.run(
             cxcs_argv("classify", "--batch", str(path), "-f", fmt, "--jobs", jobs),
             capture_output=True, env=subprocess_env(), timeout=120, check=False,
         )  # fmt: skip
         assert done.returncode == 1, done.stderr
         outputs.append((done.stdout, done.stderr))
-    assert outputs[0] == outputs[1]
+    assert outputs[0] == outputs[1] == outputs[2]
     assert outputs[0][0].count(b"\n") == 560 + len(BAD_JSONL) * 2 + 1 + (fmt == "csv")
 
 

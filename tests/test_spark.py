@@ -182,3 +182,18 @@ def test_readme_spark_recipe_runs(spark: Rig, tmp_path: Path, kb: Knowledge) -> 
     assert len(rows) == len(load_samples()) == 90
     assert {r["error_code"] for r in rows} == {None}
     assert {r["kb_sha256"] for r in rows} == {kb.origin.sha256}
+
+
+def test_spark_joins_a_text_split_over_columns(spark: Rig, kb: Knowledge) -> None:
+    """``text_col="duties+skills"`` reads both columns as one posting, as the CLI does."""
+    from cxcs.engine.classify import classify
+    from cxcs.integrations.spark import classify_spark
+
+    duties, skills = "Resolve customer tickets by phone and chat.", "Zendesk; de-escalation."
+    frame = spark.session.createDataFrame(
+        [("a", duties, skills), ("b", None, skills)], "id STRING, duties STRING, skills STRING"
+    )
+    rows = sorted(_rows(classify_spark(frame, text_col="duties+skills", kb=kb)), key=str)
+    expected = classify(kb, f"{duties}\n\n{skills}")
+    assert (rows[0]["id"], rows[0]["confidence"]) == ("a", expected.confidence)
+    assert rows[1]["confidence"] == classify(kb, skills).confidence

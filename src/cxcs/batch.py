@@ -31,7 +31,7 @@ from cxcs.records import (
     has_lone_surrogate,
     kept_column,
     row_from_mapping,
-    text_parts,
+    text_field_names,
 )
 from cxcs.safe_text import writable
 
@@ -236,8 +236,7 @@ def open_csv(
         header = list(reader.fieldnames or [])
     except csv.Error as exc:
         raise UsageError(f"CSV header cannot be read: {exc}") from None
-    wanted = [n for group in fields.text_fields for n in (group, *text_parts(group))]
-    if not any(name in header for name in wanted):
+    if not any(name in header for name in text_field_names(fields.text_fields)):
         raise UsageError(
             f"CSV header has no text column (looked for {' / '.join(fields.text_fields)}; "
             f"found {', '.join(header) or 'nothing'}); use --text-field"

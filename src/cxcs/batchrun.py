@@ -36,6 +36,25 @@ class BatchRequest:
     overlays: Sequence[Path] = field(default_factory=tuple)
 
 
+MAX_JOBS = 64
+
+
+def worker_count(jobs: int) -> int:
+    """The worker processes ``--jobs`` asks for: 0 means one per CPU this process may run
+    on (its affinity, as a container or ``taskset`` limits it), at most :data:`MAX_JOBS`."""
+    if jobs < 0 or jobs > MAX_JOBS:
+        raise UsageError(f"--jobs must be between 0 (one per CPU) and {MAX_JOBS}, not {jobs}")
+    if jobs:
+        return jobs
+    import os
+
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return min(cpus, MAX_JOBS)
+
+
 def output_format(fmt: str | None, output: Path | None) -> str:
     """The batch output format: as asked, else from ``--output``'s extension, else jsonl."""
     from cxcs.batch import OUTPUT_FORMATS
@@ -131,7 +150,7 @@ def classify_batch(
         request.keep_all,
         input_encoding(request.encoding),
     )
-    job = BatchJob(kind, fields, out_format, request.jobs, request.delimiter)
+    job = BatchJob(kind, fields, out_format, worker_count(request.jobs), request.delimiter)
     overlays = [str(p) for p in request.overlays]
     output = request.output
     with contextlib.ExitStack() as stack:

@@ -38,13 +38,14 @@ def classify_frame(
     The result has ``df``'s index (so ``df.join(result)`` lines up), the columns of
     ``output_columns(kb)`` in order, then the ``keep`` columns copied from ``df`` (renamed
     ``input_<name>`` when they clash). ``line`` is the row's 1-based position in ``df``.
-    ``text_col`` may name several columns: the first with a value is classified. A
+    ``text_col`` may name several columns: the first with a value is classified
+    (``"duties+skills"`` joins two columns, as ``--text-field`` does). A
     ``title_col`` that ``df`` lacks (the default ``title``) means the title is detected from
     the text's first line. Missing values (``None``, ``NaN``, ``NA``) count as absent; a row
     without usable text becomes an error row (``error_code``, ``error``) unless
     ``errors="raise"``.
     """
-    from cxcs.records import classify_records, kept_column, output_columns
+    from cxcs.records import classify_records, kept_column, output_columns, text_field_names
 
     texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
     _check_columns(df, texts, id_col, title_col, keep)
@@ -54,7 +55,7 @@ def classify_frame(
         kb = load_knowledge()
     if title_col is not None and title_col not in df.columns:
         title_col = None
-    names = [n for n in dict.fromkeys((id_col, title_col, *texts)) if n is not None]
+    names = [n for n in dict.fromkeys((id_col, title_col, *text_field_names(texts))) if n]
     rows = classify_records(
         _records(df, names, id_col),
         kb=kb,
@@ -79,8 +80,10 @@ def empty_frame(kb: Knowledge) -> Any:
 def _check_columns(
     df: Any, texts: Sequence[str], id_col: str | None, title_col: str | None, keep: Sequence[str]
 ) -> None:
+    from cxcs.records import text_field_names
+
     present = set(df.columns)
-    if not texts or not any(t in present for t in texts):
+    if not texts or not any(t in present for t in text_field_names(texts)):
         raise UsageError(
             f"the frame has no text column (looked for {' / '.join(texts)}; "
             f"found {', '.join(map(str, df.columns)) or 'nothing'})"

@@ -139,5 +139,8 @@ TextField = Annotated[
     ),
 ]
 Jobs = Annotated[
-    int, typer.Option("--jobs", "-j", metavar="N", min=1, max=64, help="Batch: worker processes.")
+    int,
+    typer.Option(
+        "--jobs", "-j", metavar="N", min=0, max=64, help="Batch: worker processes (0: one per CPU)."
+    ),
 ]

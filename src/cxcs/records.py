@@ -157,6 +157,11 @@ def text_parts(group: str) -> tuple[str, ...]:
     return tuple(part for part in group.split("+") if part) or (group,)
 
 
+def text_field_names(groups: Sequence[str]) -> list[str]:
+    """Every field name the text specs ``groups`` may read (a spec itself and its parts)."""
+    return list(dict.fromkeys(n for group in groups for n in (group, *text_parts(group))))
+
+
 def _text_of(record: Mapping[str, Any], groups: Sequence[str]) -> Any:
     """The posting text: the first of ``groups`` that has any (see :class:`Fields`). A
     value that is neither text nor a list of texts is returned as it is (an error row)."""

@@ -85,10 +85,17 @@ def heading_lines(text: str) -> list[tuple[int, int]]:
     position = 0
     for line in text.split("\n"):
         end = position + len(line)
-        if 2 < len(line) <= MAX_HEADING_CHARS and _heading_like(line):
+        if 2 < len(line) <= MAX_HEADING_CHARS and _may_be_heading(line) and _heading_like(line):
             found.append((position, end))
         position = end + 1
     return found
+
+
+def _may_be_heading(line: str) -> bool:
+    """A necessary condition of :func:`_heading_like`, in C: most lines of a posting fail it.
+    (Capitals: the marks around a line's core are uncased, so a capitalised core makes the
+    whole line ``isupper``.)"""
+    return "#" in line or "*" in line or ":" in line or line.isupper()
 
 
 def _heading_like(line: str) -> bool:

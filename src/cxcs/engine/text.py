@@ -171,11 +171,14 @@ _WORD_BYTES = bytes(
 )
 """Token characters kept, every other byte a space (``’`` travels as a backtick)."""
 _NEVER_IN_A_TOKEN = (
-    *((b" " + mark, b"  ") for mark in (b"#", b"+", b"'", b"`")),
-    *((mark + b" ", b"  ") for mark in (b"'", b"`")),
+    (b"#", (b" #",)),
+    (b"+", (b" +",)),
+    (b"'", (b" '", b"' ")),
+    (b"`", (b" `", b"` ")),
 )
 """Marks no token can hold (a ``#``/``+`` suffix follows a letter or digit, an apostrophe
-is followed by a letter): blanked, so that most words are exactly one token."""
+is followed by a letter): blanked, so that most words are exactly one token. Per mark, the
+pairs to blank; a pair is looked for only when its mark is there at all (one ``memchr``)."""
 IRREGULAR = "\x00"
 
 
@@ -207,11 +210,12 @@ def words_of(lowered: str) -> tuple[list[bytes], bool]:
         raw = lowered.encode("ascii").translate(_WORD_BYTES)
     else:
         raw = lowered.replace("’", "`").encode("ascii", "replace").translate(_WORD_BYTES)
-    special = b"'" in raw or b"+" in raw or b"#" in raw or b"`" in raw
-    if special:
-        for mark, blank in _NEVER_IN_A_TOKEN:
-            if mark in raw:
-                raw = raw.replace(mark, blank)
+    special = False
+    for mark, pairs in _NEVER_IN_A_TOKEN:
+        if mark in raw:
+            special = True
+            for pair in pairs:
+                raw = raw.replace(pair, b"  ")
     return raw.split(b" "), special
 
 

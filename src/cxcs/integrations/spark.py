@@ -62,9 +62,11 @@ def classify_spark(
         from cxcs.knowledge.load import load_knowledge
 
         kb = load_knowledge()
+    from cxcs.records import text_field_names, text_parts
+
     texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
     present = set(df.columns)
-    if not any(t in present for t in texts):
+    if not any(t in present for t in text_field_names(texts)):
         raise UsageError(f"the DataFrame has no text column (looked for {' / '.join(texts)})")
     missing = [n for n in (id_col, *keep) if n is not None and n not in present]
     if missing:
@@ -73,7 +75,8 @@ def classify_spark(
         if title_col != "title":
             raise UsageError(f"the DataFrame has no title column {title_col!r}")
         title_col = None
-    columns = _Columns(tuple(t for t in texts if t in present), id_col, title_col, tuple(keep))
+    usable = tuple(t for t in texts if t in present or any(p in present for p in text_parts(t)))
+    columns = _Columns(usable, id_col, title_col, tuple(keep))
     selected = _selection(df, columns)
     schema = spark_schema(kb, [df.schema[name] for name in keep])
     mapped = functools.partial(_classify_batches, _broadcast(df, ship(kb)), columns)
@@ -103,7 +106,10 @@ def _selection(df: Any, columns: _Columns) -> Any:
     """Only the columns the workers need; the id as a string (as JSON ids are)."""
     from pyspark.sql import functions as f
 
-    names = [n for n in dict.fromkeys((columns.id_col, columns.title_col, *columns.texts)) if n]
+    from cxcs.records import text_field_names
+
+    wanted = (columns.id_col, columns.title_col, *text_field_names(columns.texts))
+    names = [n for n in dict.fromkeys(wanted) if n and n in df.columns]
     picked = [f.col(n).cast("string").alias(n) if n == columns.id_col else f.col(n) for n in names]
     picked += [f.col(n) for n in columns.keep if n not in names]
     return df.select(*picked)
