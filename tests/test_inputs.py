@@ -76,6 +76,35 @@ def test_bad_posting_file_exits_1(
     assert_failed(run, 1, f"{path}: {message}", "input")
 
 
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_a_compressed_posting_is_read_as_its_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    """``cxcs classify posting.txt.gz`` (or piped): the text inside, as batch input is
+    read; damaged data is an input error naming the file."""
+    import bz2
+    import gzip
+    import lzma
+
+    compress = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}[suffix]
+    plain = tmp_path / "posting.txt"
+    plain.write_text(POSTING, encoding="utf-8")
+    packed = tmp_path / f"posting.txt{suffix}"
+    packed.write_bytes(compress(POSTING.encode()))
+    expected = run_cli(capsys, "classify", str(plain), "-f", "json")
+    assert expected.code == 0, expected.err
+    answer = json.loads(expected.out)["result"]
+    from_file = run_cli(capsys, "classify", str(packed), "-f", "json")
+    assert (from_file.code, json.loads(from_file.out)["result"]) == (0, answer)
+    piped = subprocess.run(
+        cxcs_argv("classify", "-", "-f", "json"), input=packed.read_bytes(),
+        capture_output=True, env=subprocess_env(), timeout=60, check=False,
+    )  # fmt: skip
+    assert (piped.returncode, json.loads(piped.stdout)["result"]) == (0, answer)
+    packed.write_bytes(packed.read_bytes()[:20])
+    assert_failed(run_cli(capsys, "classify", str(packed)), 1, f"{packed}: damaged")
+
+
 def test_a_5_mb_line_is_classified_from_its_start(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

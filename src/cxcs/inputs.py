@@ -82,7 +82,10 @@ def open_binary(path: str) -> BinaryIO:
 
 
 def _decode_stream(stream: BinaryIO, name: str) -> PostingText:
-    head, total, total_known = _read_bounded(stream)
+    """The posting in ``stream``, decompressed first when it is gzip, bzip2 or xz data."""
+    from cxcs.compressed import decompressed
+
+    head, total, total_known = _read_bounded(decompressed(stream, name))
     return decode(head, total, name, total_known)
 
 
@@ -100,7 +103,7 @@ def _read_interactive(stream: BinaryIO) -> tuple[bytes, int]:
     return data[:MAX_INPUT_BYTES], size
 
 
-def _read_bounded(stream: BinaryIO) -> tuple[bytes, int, bool]:
+def _read_bounded(stream: IO[bytes]) -> tuple[bytes, int, bool]:
     """The first MAX_INPUT_BYTES of ``stream``, its total size, and whether that is exact.
 
     The rest is drained only to count it, and only up to MAX_COUNT_BYTES, so an endless
