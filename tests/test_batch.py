@@ -695,6 +695,7 @@ def test_a_text_split_over_fields_is_joined_in_the_order_given(
     source.write_text(json.dumps(record) + "\n", encoding="utf-8")
     expected = classify(kb, duties + "\n\n" + "\n".join(lines), "Support Agent")
     answer = _classified(capsys, source, "--text-field", "duties+skills")[0]
+    assert _classified(capsys, source, "--text-field", "missing, duties + skills")[0] == answer
     assert (answer["label"], answer["confidence"]) == (expected.label, expected.confidence)
     table = tmp_path / "split.csv"
     with table.open("w", newline="", encoding="utf-8") as handle:

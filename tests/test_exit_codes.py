@@ -26,6 +26,7 @@ __all__ = ["clean_env"]
         (("classify", "-", "--batch", "x.jsonl"), "give either FILE or --batch FILE, not both"),
         (("classify", "--batch", HOLDOUT, "--input-format", "xml"), "unknown input format 'xml'"),
         (("classify", "--batch", "x.jsonl", "--jobs", "-1"), "Invalid value for '--jobs'"),
+        (("classify", "--batch", "x.jsonl", "--text-field", " , "), "--text-field names no field"),
         (("classify", "--batch", "x.jsonl", "--jobs", "65"), "Invalid value for '--jobs'"),
         (("show", "a\nb"), "unknown function 'a\\nb'"),  # still one line
     ],

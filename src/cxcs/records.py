@@ -154,7 +154,7 @@ def field_value(record: Mapping[str, Any], name: str) -> Any:
 
 def text_parts(group: str) -> tuple[str, ...]:
     """The fields a text field spec joins: ``summary+duties`` is both, in that order."""
-    return tuple(part for part in group.split("+") if part) or (group,)
+    return tuple(part.strip() for part in group.split("+") if part.strip()) or (group,)
 
 
 def text_field_names(groups: Sequence[str]) -> list[str]:

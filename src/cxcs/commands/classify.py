@@ -114,12 +114,15 @@ def classify_batch(
     for option, value in (("--id-field", id_field), ("--title-field", title_field)):
         if not value.strip():
             raise UsageError(f"{option} is empty")
+    texts = [name.strip() for name in (text_field or "").split(",") if name.strip()]
+    if text_field is not None and not texts:
+        raise UsageError("--text-field names no field")
     request = BatchRequest(
         path=source,
         input_format=input_format,
         id_field=id_field,
         title_field=title_field,
-        text_fields=tuple(text_field.split(",")) if text_field else ("text", "description"),
+        text_fields=tuple(texts) or ("text", "description"),
         keep=tuple(keep),
         keep_all=keep_all,
         jobs=jobs,
