@@ -725,3 +725,30 @@ def test_jobs_0_is_one_worker_per_cpu_this_process_may_use(monkeypatch: pytest.M
     for wrong in (-1, MAX_JOBS + 1):
         with pytest.raises(UsageError, match="--jobs must be between 0"):
             worker_count(wrong)
+
+
+def test_a_pipe_counts_as_waiting_only_after_a_silence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A producer that is late for a moment (``cat`` on a busy machine) must not cut
+    chunks short: only a silence of ``IDLE_MS`` counts as a live input waiting. A regular
+    file never waits."""
+    import threading
+
+    from cxcs import inputs
+
+    read_fd, write_fd = os.pipe()
+    with os.fdopen(read_fd, "rb") as reader, os.fdopen(write_fd, "wb", buffering=0) as writer:
+        waits = inputs.waiting_check(reader)
+        assert waits is not None
+        monkeypatch.setattr(inputs, "IDLE_MS", 10)
+        assert waits()
+        monkeypatch.setattr(inputs, "IDLE_MS", 60_000)
+        late = threading.Timer(0.05, writer.write, [b"{}\n"])
+        late.start()
+        assert not waits()
+        late.join()
+    regular = tmp_path / "rows.jsonl"
+    regular.write_bytes(b"{}\n")
+    with regular.open("rb") as handle:
+        assert inputs.waiting_check(handle) is None

@@ -192,6 +192,10 @@ def reading(name: str) -> Iterator[None]:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
 
 
+IDLE_MS = 100
+"""How long a live input may stay silent before the rows read so far are written."""
+
+
 def waiting_check(stream: IO[bytes]) -> Callable[[], bool] | None:
     """For input from a pipe, terminal or socket: a check whether reading on would wait for
     the producer (nothing to read yet), so that a batch writes the rows it has before it
@@ -212,10 +216,13 @@ def waiting_check(stream: IO[bytes]) -> Callable[[], bool] | None:
     poller.register(fd, select.POLLIN)
 
     def waits() -> bool:
-        # Data still in the reader's own buffer is not seen here: a chunk may then be cut
-        # early, which only makes it smaller.
+        # A producer that is only slower than cxcs for a moment (``cat`` waiting for its
+        # turn on a busy machine) refills the pipe within IDLE_MS: only a longer silence
+        # counts, so a fast pipe is read in full chunks. Data still in the reader's own
+        # buffer is not seen here: a chunk may then be cut early, which only makes it
+        # smaller.
         try:
-            return not poller.poll(0)
+            return not poller.poll(IDLE_MS)
         except OSError:
             return False
 
