@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from cxcs.errors import UsageError, WorkerError
 from cxcs.records import (
@@ -34,6 +34,9 @@ from cxcs.records import (
     text_field_names,
 )
 from cxcs.safe_text import writable
+
+if TYPE_CHECKING:
+    from cxcs.inputs import LiveInput
 
 _T = TypeVar("_T")
 
@@ -155,8 +158,7 @@ def jsonl_chunks(
     waits: Callable[[], bool] | None = None,
 ) -> Iterator[Lines]:
     """Raw JSONL lines in chunks of ``size`` (parsed later, in the worker); a shorter chunk
-    when reading on would wait for the producer (``waits``: see
-    :func:`cxcs.inputs.waiting_check`)."""
+    when the producer falls silent (``waits``: see :class:`cxcs.inputs.LiveInput`)."""
     start = 1
     for chunk in _chunks(stream, size, waits):
         if progress is not None:
@@ -460,12 +462,13 @@ def run_units(
     overlays: list[str],
     jobs: int,
     columns: frozenset[str] | None = None,
-    waits: Callable[[], bool] | None = None,
+    live: LiveInput | None = None,
 ) -> None:
     """Classify ``units`` in order with ``jobs`` processes, emitting each result in order.
 
     Without --jobs the work runs here. With it, at most ``jobs * IN_FLIGHT_PER_JOB`` units
-    are queued, so reading, classifying and writing overlap while memory stays flat. A worker
+    are queued, so reading, classifying and writing overlap while memory stays flat; when a
+    ``live`` input's silence cut the unit just read, every queued unit is written first. A worker
     that dies (killed, out of memory) ends the run with a :class:`WorkerError`, never a hang.
     """
     global _STATE
@@ -503,7 +506,7 @@ def run_units(
             pending.append(executor.submit(_work, unit))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
                 emit(pending.popleft().result())
-            if waits is not None and waits():  # a live input: write what is done first
+            if live is not None and live.silent:  # the input fell silent: write what is done
                 while pending:
                     emit(pending.popleft().result())
         while pending:
@@ -599,12 +602,12 @@ def run_batch(
     maker = RowMaker(kb)
     fields = job.fields
     discovered: list[str] = []
-    waits = waiting_check(stream) if stream is not None else None
+    live = waiting_check(stream) if stream is not None else None
     units: Iterator[Unit]
     if job.kind == "csv":
         assert stream is not None
         discovered, rows = open_csv(stream, fields, progress, job.delimiter)
-        units = _chunks(rows, CHUNK if job.jobs > 1 else SERIAL_CHUNK, waits)
+        units = _chunks(rows, CHUNK if job.jobs > 1 else SERIAL_CHUNK, live)
     elif job.kind == "parquet":
         from cxcs.parquet import field_names
 
@@ -621,7 +624,7 @@ def run_batch(
             first = next(iter(lines), b"")
             discovered = _first_record_keys(first if isinstance(first, bytes) else b"")
             lines = _chain_first(first, lines)
-        units = jsonl_chunks(lines, CHUNK if job.jobs > 1 else SERIAL_CHUNK, progress, waits)
+        units = jsonl_chunks(lines, CHUNK if job.jobs > 1 else SERIAL_CHUNK, progress, live)
     columns = maker.columns + [kept_column(n, maker.columns) for n in kept_names(job, discovered)]
     parquet_out = job.out_format == "parquet"
     encoder = None if parquet_out else Encoder(job.out_format, columns)
@@ -647,7 +650,7 @@ def run_batch(
             overlays=overlays,
             jobs=job.jobs,
             columns=frozenset(columns) if job.out_format in {"csv", "parquet"} else None,
-            waits=waits,
+            live=live,
         )
     except BaseException:
         if isinstance(writer, TextSink):

@@ -7,7 +7,7 @@ import contextlib
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
@@ -196,12 +196,36 @@ IDLE_MS = 100
 """How long a live input may stay silent before the rows read so far are written."""
 
 
-def waiting_check(stream: IO[bytes]) -> Callable[[], bool] | None:
-    """For input from a pipe, terminal or socket: a check whether reading on would wait for
-    the producer (nothing to read yet), so that a batch writes the rows it has before it
-    waits (``tail -f jobs.jsonl | cxcs classify --batch -`` answers each posting as it
-    comes). None where reading never waits for a producer (a regular file) or where the
-    wait cannot be seen (no ``poll``, no file descriptor)."""
+class LiveInput:
+    """A pipe, terminal or socket, watched for silences: called, it tells whether the
+    producer has had nothing more for :data:`IDLE_MS` (waiting that long at most), and
+    :attr:`silent` keeps that last answer for whoever acts on it next."""
+
+    def __init__(self, fd: int) -> None:
+        import select
+
+        self._poller = select.poll()
+        self._poller.register(fd, select.POLLIN)
+        self.silent = False
+
+    def __call__(self) -> bool:
+        # A producer that is only slower than cxcs for a moment (``cat`` waiting for its
+        # turn on a busy machine) refills the pipe within IDLE_MS: only a longer silence
+        # counts, so a fast pipe is read in full chunks. Data still in the reader's own
+        # buffer is not seen here: a chunk may then be cut early, which only makes it
+        # smaller.
+        try:
+            self.silent = not self._poller.poll(IDLE_MS)
+        except OSError:
+            self.silent = False
+        return self.silent
+
+
+def waiting_check(stream: IO[bytes]) -> LiveInput | None:
+    """For input from a pipe, terminal or socket: a :class:`LiveInput`, so that a batch
+    writes the rows it has before it waits (``tail -f jobs.jsonl | cxcs classify --batch -``
+    answers each posting as it comes). None where reading never waits for a producer (a
+    regular file) or where the wait cannot be seen (no ``poll``, no file descriptor)."""
     import select
 
     if not hasattr(select, "poll"):
@@ -212,21 +236,7 @@ def waiting_check(stream: IO[bytes]) -> Callable[[], bool] | None:
             return None
     except (OSError, ValueError):  # io.UnsupportedOperation is both
         return None
-    poller = select.poll()
-    poller.register(fd, select.POLLIN)
-
-    def waits() -> bool:
-        # A producer that is only slower than cxcs for a moment (``cat`` waiting for its
-        # turn on a busy machine) refills the pipe within IDLE_MS: only a longer silence
-        # counts, so a fast pipe is read in full chunks. Data still in the reader's own
-        # buffer is not seen here: a chunk may then be cut early, which only makes it
-        # smaller.
-        try:
-            return not poller.poll(IDLE_MS)
-        except OSError:
-            return False
-
-    return waits
+    return LiveInput(fd)
 
 
 def _read_line(stream: IO[bytes], size: int, name: str) -> bytes:
