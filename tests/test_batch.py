@@ -349,15 +349,97 @@ def test_a_gzipped_csv_is_read_as_csv_by_its_inner_extension(
     assert [r["id"] for r in records] == ["r1"]
 
 
-def test_damaged_compressed_input_is_one_input_error_naming_the_file(
+def _whole_lines_before_damage(data: bytes, suffix: str) -> int:
+    """How many whole lines a streaming decompressor gets out of damaged ``data``."""
+    import bz2
+    import lzma
+    import zlib
+
+    decompressor: Any = {
+        "gz": lambda: zlib.decompressobj(31),
+        "bz2": bz2.BZ2Decompressor,
+        "xz": lzma.LZMADecompressor,
+    }[suffix]()
+    return int(decompressor.decompress(data).count(b"\n"))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("suffix", list(COMPRESSIONS))
+def test_damaged_compressed_input_keeps_every_row_before_the_damage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str, jobs: str
+) -> None:
+    """Every whole line before the damage is classified and written (with --jobs too); the
+    rest of the input is one error row where the damage starts, naming the file."""
+    plain = write_rows(tmp_path / "rows.jsonl", good_rows(3000))
+    packed = _compress(plain.read_bytes(), suffix)
+    cut = tmp_path / f"cut.jsonl.{suffix}"
+    cut.write_bytes(packed[: len(packed) * 3 // 4])
+    whole = _whole_lines_before_damage(cut.read_bytes(), suffix)
+    run = run_cli(capsys, "classify", "--batch", str(cut), "--jobs", jobs)
+    assert run.code == 1
+    records = read_records(run.out)
+    assert [r["id"] for r in records[:-1]] == [f"r{i}" for i in range(whole)]
+    assert all(r["error_code"] is None for r in records[:-1])
+    damaged = records[-1]
+    assert damaged["error_code"] == "damaged_input" and damaged["line"] == whole + 1
+    assert f"{cut}: damaged" in damaged["error"] and f"line {whole + 1}: {cut}: damaged" in run.err
+
+
+def test_damaged_compressed_csv_keeps_every_row_before_the_damage(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _, packed = _plain_and_compressed(tmp_path, "gz")
-    cut = tmp_path / "cut.jsonl.gz"
-    cut.write_bytes(packed.read_bytes()[: packed.stat().st_size // 2])
+    lines = [f"r{i},Answer customer calls and resolve billing tickets.\n" for i in range(3000)]
+    packed = _compress(("id,text\n" + "".join(lines)).encode(), "gz")
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(packed[: len(packed) // 2])
+    whole = _whole_lines_before_damage(cut.read_bytes(), "gz") - 1  # the header
     run = run_cli(capsys, "classify", "--batch", str(cut))
+    records = read_records(run.out)
     assert run.code == 1
-    assert run.err.splitlines()[-1].startswith(f"cxcs: error: {cut}: damaged gzip data")
+    assert [r["id"] for r in records[:-1]] == [f"r{i}" for i in range(whole)]
+    assert records[-1]["error_code"] == "damaged_input"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_rows_read_before_the_input_fails_are_still_written(kb: Knowledge, jobs: int) -> None:
+    """An input that cannot be read on (a disk error, say) ends the run with its error, but
+    only after every row read before it, queued for the workers or not, is written."""
+    from cxcs.batch import Lines, RowMaker, run_units
+    from cxcs.errors import InputError
+    from cxcs.records import Fields
+
+    def units() -> Any:
+        for start in range(1, 200, 40):
+            yield Lines(start, good_rows(240)[start - 1 : start + 39])
+        raise InputError("rows.jsonl: cannot read (Input/output error)")
+
+    written: list[Any] = []
+    with pytest.raises(InputError, match="cannot read"):
+        run_units(
+            units(),
+            written.append,
+            maker=RowMaker(kb),
+            fields=Fields(),
+            encoder=None,
+            overlays=[],
+            jobs=jobs,
+        )
+    rows = [row for payload, _, _ in written for row in payload]
+    assert [row["line"] for row in rows] == list(range(1, 201))
+
+
+def test_a_chunk_cut_short_by_an_unreadable_input_still_comes_out() -> None:
+    from cxcs.batch import _chunks
+    from cxcs.errors import InputError
+
+    def items() -> Any:
+        yield from range(5)
+        raise InputError("cannot read")
+
+    chunks = _chunks(items(), 3)
+    assert next(chunks) == [0, 1, 2] and next(chunks) == [3, 4]
+    with pytest.raises(InputError):
+        next(chunks)
 
 
 def test_progress_over_a_compressed_file_counts_its_bytes_on_disk(tmp_path: Path) -> None:
@@ -483,8 +565,8 @@ def test_a_json_array_on_stdout_stays_valid_json_when_the_batch_fails_midway(
     run = run_cli(capsys, "classify", "--batch", str(cut), "-f", "json")
     assert run.code == 1
     rows = json.loads(run.out)
-    assert rows and [r["id"] for r in rows] == [f"r{i}" for i in range(len(rows))]
-    assert "damaged gzip data" in run.err.splitlines()[-1]
+    assert rows and [r["id"] for r in rows[:-1]] == [f"r{i}" for i in range(len(rows) - 1)]
+    assert rows[-1]["error_code"] == "damaged_input" and "damaged gzip data" in run.err
 
 
 def test_a_batch_that_fails_before_any_row_still_prints_the_json_error_document(

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-from cxcs.errors import UsageError, WorkerError
+from cxcs.errors import DamagedData, InputError, UsageError, WorkerError
+from cxcs.inputs import BatchLine, Unreadable, unreadable_from
 from cxcs.records import (
     MAX_ROW_CHARS,
     Fields,
@@ -105,14 +106,17 @@ def open_input(path: str) -> IO[bytes]:
 # --------------------------------------------------------------------------- reading
 
 
-def parse_jsonl_line(line_no: int, raw: bytes | int, fields: Fields) -> Row | None:
+def parse_jsonl_line(line_no: int, raw: BatchLine, fields: Fields) -> Row | None:
     """The row of one JSONL line (an error row when it is unusable; None when blank). An
-    int stands for a line too long to read (its length: see :func:`cxcs.inputs.bounded_lines`)."""
+    int stands for a line too long to read (its length), an ``Unreadable`` for damaged
+    compressed data (see :func:`cxcs.inputs.bounded_lines`)."""
     if isinstance(raw, int):
         from cxcs.inputs import MAX_LINE_BYTES
 
         message = f"line is {raw:,} bytes, over the {MAX_LINE_BYTES:,}-byte limit; skipped"
         return failed(line_no, None, "line_too_long", message)
+    if isinstance(raw, Unreadable):
+        return failed(line_no, None, "damaged_input", unreadable_from(line_no, raw.reason))
     if line_no == 1:
         raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark
     if not raw.strip():
@@ -144,15 +148,15 @@ class Lines:
     """A chunk of raw JSONL lines, the first at line ``start``."""
 
     start: int
-    lines: list[bytes | int]
+    lines: list[BatchLine]
 
 
-def _size(line: bytes | int) -> int:
-    return line if isinstance(line, int) else len(line)
+def _size(line: BatchLine) -> int:
+    return line if isinstance(line, int) else len(line) if isinstance(line, bytes) else 0
 
 
 def jsonl_chunks(
-    stream: Iterable[bytes | int],
+    stream: Iterable[BatchLine],
     size: int,
     progress: Callable[[int], None] | None = None,
     waits: Callable[[], bool] | None = None,
@@ -182,6 +186,10 @@ def _chunks(
             chunk.append(next(items))
         except StopIteration:
             break
+        except InputError:  # the input cannot be read on: what was read still counts
+            if chunk:
+                yield chunk
+            raise
     if chunk:
         yield chunk
 
@@ -270,6 +278,10 @@ def _csv_rows(
             start, line_no = line_no + 1, reader.reader.line_num
             yield failed(start, None, "bad_csv", _csv_problem(exc, start, line_no))
             continue
+        except DamagedData as exc:  # every row before it counts; nothing after it is read
+            where = line_no + 1
+            yield failed(where, None, "damaged_input", unreadable_from(where, exc.message))
+            return
         start, line_no = line_no + 1, reader.line_num
         if progress is not None:
             progress(sum(len(v or "") for v in record.values() if isinstance(v, str)) + 1)
@@ -502,15 +514,21 @@ def run_units(
                 raise WorkerError(
                     f"cannot start {jobs} worker processes: {exc.strerror or exc}"
                 ) from None
-        for unit in units:
-            pending.append(executor.submit(_work, unit))
-            if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                emit(pending.popleft().result())
-            if live is not None and live.silent:  # the input fell silent: write what is done
-                while pending:
+        unreadable: InputError | None = None
+        try:
+            for unit in units:
+                pending.append(executor.submit(_work, unit))
+                if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
                     emit(pending.popleft().result())
+                if live is not None and live.silent:  # the input fell silent: write what is done
+                    while pending:
+                        emit(pending.popleft().result())
+        except InputError as exc:  # the input cannot be read on: the rows read still count
+            unreadable = exc
         while pending:
             emit(pending.popleft().result())
+        if unreadable is not None:
+            raise unreadable
     except BrokenProcessPool:
         raise WorkerError(
             "a worker process stopped unexpectedly (killed, or out of memory?); "
@@ -619,7 +637,7 @@ def run_batch(
         assert stream is not None
         from cxcs.inputs import bounded_lines
 
-        lines: Iterable[bytes | int] = bounded_lines(stream, source)
+        lines: Iterable[BatchLine] = bounded_lines(stream, source)
         if fields.keep_all and job.out_format in {"csv", "parquet"}:
             first = next(iter(lines), b"")
             discovered = _first_record_keys(first if isinstance(first, bytes) else b"")

@@ -44,6 +44,11 @@ class InputError(CxcsError):
     code = "input"
 
 
+class DamagedData(InputError):
+    """Compressed input whose data is damaged (or cut short) from some point on: a batch
+    keeps every row before that point and reports the rest as one error row."""
+
+
 class KnowledgeError(CxcsError):
     """A knowledge file that is malformed or inconsistent, located as ``file:line``."""
 

@@ -10,9 +10,9 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, BinaryIO, NamedTuple
 
-from cxcs.errors import InputError, UsageError
+from cxcs.errors import DamagedData, InputError, UsageError
 
 MAX_INPUT_BYTES = 1_000_000
 """Only this much of one posting is read; longer input is classified from its start."""
@@ -154,12 +154,35 @@ MAX_SKIP_BYTES = 256 * 1024 * 1024
 _UTF16_BOMS = {b"\xff\xfe": "UTF-16 (little-endian)", b"\xfe\xff": "UTF-16 (big-endian)"}
 
 
-def bounded_lines(
-    stream: IO[bytes], name: str, limit: int = MAX_LINE_BYTES
-) -> Iterator[bytes | int]:
+class Unreadable(NamedTuple):
+    """Stands for the rest of an input that cannot be read: compressed data damaged (or cut
+    short) from this line on."""
+
+    reason: str
+
+
+BatchLine = bytes | int | Unreadable
+"""A line of batch input as read: its bytes, the length of a line too long to read, or
+where the input stopped being readable."""
+
+
+def bounded_lines(stream: IO[bytes], name: str, limit: int = MAX_LINE_BYTES) -> Iterator[BatchLine]:
     """The lines of ``stream``, each at most ``limit`` bytes. An over-long line is skipped
     (never held in memory) and yields its length in bytes instead; a line with no end in
-    sight (``/dev/zero``) stops the run with an input error."""
+    sight (``/dev/zero``) stops the run with an input error. Compressed data damaged from
+    some point on ends the lines with an :class:`Unreadable`: every line before it counts."""
+    try:
+        yield from _bounded_lines(stream, name, limit)
+    except DamagedData as exc:
+        yield Unreadable(exc.message)
+
+
+def unreadable_from(line: int, reason: str) -> str:
+    """What an error row says where damaged compressed data stops the input."""
+    return f"{reason}; the input cannot be read from line {line} on"
+
+
+def _bounded_lines(stream: IO[bytes], name: str, limit: int) -> Iterator[bytes | int]:
     number = 0
     while True:
         line = _read_line(stream, limit + 1, name)

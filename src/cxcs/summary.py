@@ -202,9 +202,11 @@ def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, An
             raise InputError(f"{source}: no 'decision' column; is this a cxcs batch output?")
         yield from csv.DictReader(text, fieldnames=header, delimiter=delimiter)
         return
-    from cxcs.inputs import bounded_lines
+    from cxcs.inputs import Unreadable, bounded_lines
 
     for number, raw in enumerate(bounded_lines(stream, source), start=1):
+        if isinstance(raw, Unreadable):  # a summary of part of a file would mislead
+            raise InputError(raw.reason)
         if isinstance(raw, int):  # never held in memory: an output row is never this long
             raise InputError(f"{source}: line {number} is {raw:,} bytes; not a cxcs output row")
         if not raw.strip():
