@@ -479,6 +479,7 @@ def test_an_unterminated_csv_quote_is_reported_with_its_line(
     assert records[0]["error"] is None
     assert records[1]["error_code"] == "bad_csv"
     assert "a quote opened on line 3 is never closed" in records[1]["error"]
+    assert records[1]["error"].endswith("lines 3-5 were skipped")
     assert "cxcs: line 3: bad CSV: a quote opened on line 3" in run.err
     closed_mid_field = tmp_path / "mid.csv"
     closed_mid_field.write_text(
@@ -488,6 +489,7 @@ def test_an_unterminated_csv_quote_is_reported_with_its_line(
     mid = run_cli(capsys, "classify", "--batch", str(closed_mid_field))
     records = read_records(mid.out)
     assert records[0]["line"] == 2 and "closes in the middle of a field" in records[0]["error"]
+    assert records[0]["error"].endswith("lines 2-4 were skipped")  # said, not silently lost
     assert records[-1]["id"] == "4" and records[-1]["error"] is None  # the rest is read
 
 

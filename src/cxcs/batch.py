@@ -298,19 +298,21 @@ def _csv_rows(
 
 
 def _csv_problem(exc: csv.Error, start: int, end: int) -> str:
-    """What went wrong with the CSV record on lines ``start``-``end``, in plain words."""
+    """What went wrong with the CSV record on lines ``start``-``end``, in plain words, and
+    which lines it cost (a quote can run over rows that were fine)."""
     reason = str(exc)
+    skipped = f"line {start} was skipped" if end <= start else f"lines {start}-{end} were skipped"
     if reason == "unexpected end of data":
         return (
             f"bad CSV: a quote opened on line {start} is never closed (it runs to the end "
-            f"of the input, line {end}); the rows after it were not read"
+            f"of the input, line {end}); {skipped}"
         )
     if "expected after" in reason:
         return (
             f"bad CSV: a quoted field opened on line {start} closes in the middle of a field "
-            f"(on line {end}: {reason}); check for a stray quote"
+            f"(on line {end}: {reason}); check for a stray quote; {skipped}"
         )
-    return f"bad CSV: {reason}"
+    return f"bad CSV: {reason}; {skipped}"
 
 
 def _chain_first(first: _T, rest: Iterable[_T]) -> Iterator[_T]:
