@@ -649,7 +649,7 @@ def test_keep_all_says_which_later_fields_the_csv_columns_leave_out(
     args = ("classify", "--batch", str(source), "--keep-all", "-j", jobs)
     run = run_cli(capsys, *args, "-f", "csv")
     assert run.code == 0
-    assert "cxcs: note: --keep-all: salary first appear after the first row" in run.err
+    assert "cxcs: note: --keep-all: salary first appears after the first row" in run.err
     assert "salary" not in run.out.splitlines()[0]
     assert "--keep-all" not in run_cli(capsys, *args, "-f", "csv", "-q").err
     kept = run_cli(capsys, *args)

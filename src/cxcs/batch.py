@@ -130,6 +130,7 @@ def parse_jsonl_line(line_no: int, raw: BatchLine, fields: Fields) -> Row | None
         record = json.loads(text)
     except json.JSONDecodeError as exc:
         hint = " (is this CSV? use --input-format csv)" if line_no == 1 else ""
+        exc = _line_problem(text, exc)
         message = f"bad JSON: {exc.msg} (column {exc.colno}){hint}"
         return failed(line_no, None, "bad_json", message)
     except RecursionError:
@@ -141,6 +142,18 @@ def parse_jsonl_line(line_no: int, raw: BatchLine, fields: Fields) -> Row | None
     # Valid UTF-8 decodes to no lone surrogate; only a JSON escape (\ud800) can make one.
     escaped = b"\\ud" in raw or b"\\uD" in raw
     return row_from_mapping(line_no, record, fields, unicode_checked=not escaped)
+
+
+def _line_problem(text: str, error: json.JSONDecodeError) -> json.JSONDecodeError:
+    """The error of the line without its line break: a string left open then reads as
+    'Unterminated string', not as an 'Invalid control character' (the break itself)."""
+    try:
+        json.loads(text.rstrip("\r\n"))
+    except json.JSONDecodeError as bare:
+        return bare
+    except ValueError:
+        pass
+    return error
 
 
 @dataclass(frozen=True, slots=True)

@@ -290,17 +290,30 @@ def check_batch_encoding(stream: IO[bytes], name: str) -> None:
     head = (peek(4096) if callable(peek) else b"")[:64]
     encoding = next((e for bom, e in _UTF16_BOMS.items() if head.startswith(bom)), None)
     if encoding is None and b"\x00" in head:
-        if head.count(b"\x00") == len(head) or (
-            b"\x00\x00\x00\x00" in head[:8]
-            and not any(head[i : i + 4].strip(b"\x00") for i in range(0, min(len(head), 16), 4))
-        ):
+        encoding = _wide_text(head)
+        if encoding is None:
             raise InputError(f"{name}: binary data (NUL bytes); give JSONL or CSV text")
-        encoding = "UTF-16 or UTF-32 (NUL bytes between characters)"
     if encoding is not None:
         raise InputError(
             f"{name}: looks like {encoding}, not UTF-8; convert it first, "
             "e.g. 'iconv -f UTF-16 -t UTF-8 in.csv > out.csv'"
         )
+
+
+def _wide_text(head: bytes) -> str | None:
+    """The encoding of text whose characters are wider than a byte (UTF-16 or UTF-32 with
+    no byte-order mark), judged by where its NUL bytes fall; None for other data."""
+    for width, encoding in ((2, "UTF-16"), (4, "UTF-32")):
+        size = len(head) - len(head) % width
+        if size < 2 * width:
+            continue
+        for text_at in range(width):  # little-endian text sits first in each unit
+            units = [head[i : i + width] for i in range(0, size, width)]
+            text = [u[text_at] for u in units]
+            pads = [u[:text_at] + u[text_at + 1 :] for u in units]
+            if all(b and not p.strip(b"\x00") for b, p in zip(text, pads, strict=True)):
+                return f"{encoding} (NUL bytes between characters)"
+    return None
 
 
 def refuse_output_is_input(stream: IO[bytes], output: Path | None, name: str) -> None:
