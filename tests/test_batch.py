@@ -19,6 +19,7 @@ from cxcs.models.knowledge import Knowledge
 from cxcs.records import output_columns
 from tests.support import (
     ENV_NOISE,
+    assert_failed,
     drain_terminal,
     good_rows,
     read_records,
@@ -154,6 +155,34 @@ def test_keep_copies_input_fields_and_renames_clashes(
     assert both.code == 2
 
 
+def test_a_kept_field_the_input_does_not_have_is_caught(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A misspelt --keep wrote an empty column and exit 0 without a word. A CSV or Parquet
+    header proves the field missing (a usage error); for JSONL a note names a field no row
+    had."""
+    source = tmp_path / "rows.csv"
+    source.write_text("id,text,region\nr1,Answer support tickets.,north\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(source), "--keep", "regoin")
+    assert_failed(run, 2, "--keep regoin: the input has no such column; did you mean 'region'?")
+    fine = run_cli(capsys, "classify", "--batch", str(source), "--keep", "region")
+    assert fine.code == 0 and read_records(fine.out)[0]["region"] == "north"
+    assert "--keep" not in fine.err
+    jsonl = _rows_file(tmp_path, 3)
+    noted = run_cli(capsys, "classify", "--batch", str(jsonl), "--keep", "regoin,id", "-j", "2")
+    assert noted.code == 0
+    assert "cxcs: note: --keep: no row has a value for regoin; check the field name" in noted.err
+    assert len(read_records(noted.out)) == 3
+
+
+def test_options_for_another_input_kind_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _rows_file(tmp_path, 2)
+    run = run_cli(capsys, "classify", "--batch", str(source), "--delimiter", ";")
+    assert_failed(run, 2, "--delimiter does not apply to JSONL input")
+
+
 def test_json_output_is_one_array(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = _rows_file(tmp_path, 70)
     run = run_cli(capsys, "classify", "--batch", str(source), "-f", "json")
@@ -227,6 +256,16 @@ def test_parquet_in_and_out_agree_with_jsonl(kb: Knowledge, tmp_path: Path) -> N
     assert from_parquet[3]["error_code"] == "no_text"
     summary = run_subprocess("summarize", str(target), "-f", "json")
     assert json.loads(summary.stdout)["result"]["failed"] == 1
+
+
+def test_piped_parquet_is_refused_by_summarize_as_by_classify(tmp_path: Path) -> None:
+    pq = _need("pyarrow.parquet")
+    pa = _need("pyarrow")
+    target = tmp_path / "labels.parquet"
+    pq.write_table(pa.Table.from_pylist([{"id": "a", "decision": "confident"}]), target)
+    for command in (["summarize", "-"], ["classify", "--batch", "-"]):
+        done = run_shell(f'cat {target} | "$@"', *command)
+        assert done.code == 2 and "Parquet input must be a file, not stdin" in done.err
 
 
 def test_parquet_output_needs_a_file(tmp_path: Path) -> None:
@@ -424,7 +463,7 @@ def test_rows_read_before_the_input_fails_are_still_written(kb: Knowledge, jobs:
             overlays=[],
             jobs=jobs,
         )
-    rows = [row for payload, _, _ in written for row in payload]
+    rows = [row for payload, *_ in written for row in payload]
     assert [row["line"] for row in rows] == list(range(1, 201))
 
 

@@ -15,7 +15,7 @@ import io
 import json
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -418,9 +418,10 @@ def tally(row: dict[str, Any]) -> Tally:
 Unit = Lines | list[Row]
 """One unit of work: raw JSONL lines (parsed in the worker) or rows parsed already."""
 
-Done = tuple[str | list[dict[str, Any]], list[Tally], frozenset[str]]
-"""A unit's result: encoded text (or, for Parquet, the rows), a tally per row, and the
-fields ``--keep-all`` found that the fixed columns of CSV or Parquet leave out."""
+Done = tuple[str | list[dict[str, Any]], list[Tally], frozenset[str], frozenset[str]]
+"""A unit's result: encoded text (or, for Parquet, the rows), a tally per row, the fields
+``--keep-all`` found that the fixed columns of CSV or Parquet leave out, and the ``--keep``
+fields some row holds a value for."""
 
 
 @dataclass
@@ -458,18 +459,26 @@ def _work(unit: Unit) -> Done:
     """Classify one unit: its output text (or rows) and a tally per row."""
     state = _STATE
     assert state is not None
+    parsed: list[Row] = unit if not isinstance(unit, Lines) else []
     if isinstance(unit, Lines):
-        parsed = (
-            parse_jsonl_line(unit.start + i, raw, state.fields) for i, raw in enumerate(unit.lines)
-        )
-        rows = [state.maker.classify(r) for r in parsed if r is not None]
-    else:
-        rows = [state.maker.classify(r) for r in unit]
+        for i, raw in enumerate(unit.lines):
+            row = parse_jsonl_line(unit.start + i, raw, state.fields)
+            if row is not None:
+                parsed.append(row)
+    rows = [state.maker.classify(r) for r in parsed]
     tallies = [tally(r) for r in rows]
     left_out = _left_out(rows, state.columns) if state.fields.keep_all else frozenset()
+    kept = _kept_with_values(parsed) if state.fields.keep else frozenset()
     if state.encoder is None:
-        return rows, tallies, left_out
-    return state.encoder.encode(rows), tallies, left_out
+        return rows, tallies, left_out, kept
+    return state.encoder.encode(rows), tallies, left_out, kept
+
+
+def _kept_with_values(rows: list[Row]) -> frozenset[str]:
+    """The kept fields that hold a value in at least one of ``rows``."""
+    return frozenset(
+        name for row in rows if row.kept for name, value in row.kept.items() if value is not None
+    )
 
 
 def _left_out(rows: list[dict[str, Any]], columns: frozenset[str] | None) -> frozenset[str]:
@@ -608,6 +617,19 @@ class TextSink:
                 self.close()
 
 
+def refuse_unknown_kept(keep: Sequence[str], header: Sequence[str]) -> None:
+    """A ``--keep`` field a CSV or Parquet header does not have (nor, for a path such as
+    ``job.location``, its first part) is a usage error: the header proves it misspelt."""
+    for name in keep:
+        if name not in header and name.partition(".")[0] not in header:
+            from cxcs.suggest import did_you_mean
+
+            raise UsageError(
+                f"--keep {name}: the input has no such column"
+                f"{did_you_mean(name, header)} (columns: {', '.join(header)})"
+            )
+
+
 def kept_names(job: BatchJob, discovered: list[str]) -> list[str]:
     """The input fields copied to the output: ``--keep``'s, or (``--keep-all``) those found."""
     return list(discovered) if job.fields.keep_all else list(job.fields.keep)
@@ -658,6 +680,8 @@ def run_batch(
             discovered = _first_record_keys(first if isinstance(first, bytes) else b"")
             lines = _chain_first(first, lines)
         units = jsonl_chunks(lines, CHUNK if job.jobs > 1 else SERIAL_CHUNK, progress, live)
+    if job.kind != "jsonl":
+        refuse_unknown_kept(fields.keep, discovered)
     columns = maker.columns + [kept_column(n, maker.columns) for n in kept_names(job, discovered)]
     parquet_out = job.out_format == "parquet"
     encoder = None if parquet_out else Encoder(job.out_format, columns)
@@ -665,13 +689,14 @@ def run_batch(
     summary = BatchSummary()
 
     def emit(done: Done) -> None:
-        payload, tallies, left_out = done
+        payload, tallies, left_out, kept = done
         for label, decision, mismatch, confidence, code, error, line in tallies:
             summary.add(label, decision, mismatch, confidence, code)
             if error is not None:
                 on_row_error(f"line {line}: {error}")
         writer.write(payload, len(tallies))
         summary.left_out.update(left_out)
+        summary.kept_with_values.update(kept)
 
     try:
         run_units(

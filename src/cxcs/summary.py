@@ -30,6 +30,8 @@ class BatchSummary:
     left_out: set[str] = field(default_factory=set)
     """Input fields ``--keep-all`` found after the first row, outside the fixed columns of
     CSV or Parquet output (so not written)."""
+    kept_with_values: set[str] = field(default_factory=set)
+    """The ``--keep`` fields some row held a value for (one none did is likely misspelt)."""
 
     @property
     def ok(self) -> int:
@@ -176,6 +178,10 @@ def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, An
     if kind == "parquet":
         from cxcs.compressed import refuse_compressed_parquet
 
+        if source == "-":
+            from cxcs.errors import UsageError
+
+            raise UsageError("Parquet input must be a file, not stdin")
         refuse_compressed_parquet(stream, source)
         stream.close()
         from cxcs.parquet import iter_records

@@ -143,6 +143,11 @@ def classify_batch(
             f"sets the {output_format(format, output).upper()} columns; left out (name "
             f"{them} with --keep)"
         )
+    empty = [name for name in request.keep if name not in summary.kept_with_values]
+    if empty and summary.rows:
+        notes.append(
+            f"note: --keep: no row has a value for {', '.join(empty)}; check the field name"
+        )
     return Outcome("classify_batch", summary, kb, notes=tuple(notes), failed=summary.failed > 0)
 
 
