@@ -873,3 +873,32 @@ def test_a_pipe_counts_as_waiting_only_after_a_silence(
     regular.write_bytes(b"{}\n")
     with regular.open("rb") as handle:
         assert inputs.waiting_check(handle) is None
+
+
+@pytest.mark.parametrize("width", [120, 80, 40])
+def test_the_summary_tables_fit_the_terminal_without_cutting_a_name(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """At 80 columns the decisions read 'confide…' and 'not_cus…'; now the tables wrap into
+    rows instead, and no cell is cut."""
+    from cxcs.summary import BatchSummary, print_table
+    from cxcs.termconsole import stderr_console
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    stderr_console.cache_clear()  # a console made by an earlier test keeps its width
+    summary = BatchSummary()
+    for label, decision, count in [
+        ("ux", "confident", 240),
+        ("none", "not_customer_facing", 13),
+        ("support", "ambiguous", 3),
+    ]:
+        for _ in range(count):
+            summary.add(label, decision, False, 0.9)
+    try:
+        print_table(summary)
+    finally:
+        stderr_console.cache_clear()
+    shown = capsys.readouterr().err
+    for name in ("confident", "not_customer_facing", "ambiguous", "title mismatches", "p90"):
+        assert name in shown, shown
+    assert "…" not in shown and max(map(len, shown.splitlines())) <= width
