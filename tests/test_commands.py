@@ -137,11 +137,10 @@ def test_a_misspelt_command_suggests_the_one_closest(capsys: pytest.CaptureFixtu
     ("args", "message"),
     [
         (("list", "-o", ""), "--output is empty"),
-        (("compare", "cx", "ux", "--axes", ""), "Invalid value for '--axes'"),
+        (("compare", "cx", "ux", "--axes", ""), "cxcs: error: --axes is empty\n"),
         (("compare", "cx", "ux", "--axes", ","), "--axes names no axis"),
-        (("classify", ""), "must not be empty"),
-        (("show", " "), "must not be empty"),
-        (("classify", str(POSTING), "--title", ""), "must not be empty"),
+        (("classify", str(POSTING), "--title", ""), "cxcs: error: --title is empty\n"),
+        (("list", "-f", ""), "cxcs: error: --format is empty\n"),
         (("list", "-o", "functions.xlsx"), "'.xlsx' names no format"),
         (("map", "-o", "map.pdf"), "'.pdf' names no format"),
         (("list", "-o", "functions.svg"), "'.svg' names no format"),
@@ -160,6 +159,31 @@ def test_usage_errors(
     run = run_cli(capsys, *args)
     assert run.code == 2, run.err
     assert message in run.err
+    assert run.out == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("classify", ""), "classify: the file name is empty"),
+        (("summarize", ""), "summarize: the file name is empty"),
+        (("validate", " "), "validate: the directory name is empty"),
+        (("show", " "), "show: the function name is empty"),
+        (("metrics", ""), "metrics: the function name is empty"),
+        (("metric", ""), "metric: the metric name is empty"),
+        (("compare", "cx", ""), "compare: a function name is empty"),
+        (("journey", ""), "journey: a function name is empty"),
+        (("map", "cx", " "), "map: a function name is empty"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
+def test_an_empty_argument_is_named_in_words(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    """Not by its placeholder ('Invalid value for '[FILE|-]': must not be empty')."""
+    run = run_cli(capsys, *args)
+    assert run.code == 2
+    assert run.err == f"cxcs: error: {message}\n"
     assert run.out == ""
 
 

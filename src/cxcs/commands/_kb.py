@@ -20,10 +20,11 @@ def open_knowledge(
     a usage error (exit 2), a broken knowledge file a ``KnowledgeError`` (exit 1)."""
     from cxcs.knowledge.load import load_knowledge
 
-    dirs = [Path(o) for o in overlays]
+    given = list(overlays)
+    if any(isinstance(o, str) and not o.strip() for o in given):  # Path("") would be "."
+        raise UsageError("--kb is empty; give an overlay directory")
+    dirs = [Path(o) for o in given]
     for directory in dirs:
-        if not str(directory):
-            raise UsageError("--kb: empty directory name")
         if not directory.exists():
             raise UsageError(f"--kb {directory}: no such directory")
         if not directory.is_dir():
