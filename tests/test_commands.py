@@ -18,6 +18,7 @@ import pytest
 
 import cxcs
 from cxcs import commands
+from cxcs.clitools import TERMINAL_HINT
 from cxcs.commands import Outcome
 from cxcs.errors import UsageError
 from cxcs.models.knowledge import Knowledge
@@ -289,7 +290,12 @@ def test_shell_completion_of_commands_functions_axes_and_metrics() -> None:
 # --------------------------------------------------------------------------- stdin
 
 
-def test_classify_dash_on_a_terminal_hints_and_ends_on_one_ctrl_d() -> None:
+@pytest.mark.parametrize(
+    "ending",
+    [b"\n\x04", b"\x04\x04"],  # as the hint says: on an empty line, or twice after text
+    ids=["ctrl-d on an empty line", "ctrl-d twice after text"],
+)
+def test_classify_dash_on_a_terminal_hints_and_ends_as_the_hint_says(ending: bytes) -> None:
     leader, follower = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "cxcs", "classify", "-", "-f", "json"],
@@ -297,13 +303,19 @@ def test_classify_dash_on_a_terminal_hints_and_ends_on_one_ctrl_d() -> None:
     )  # fmt: skip
     os.close(follower)
     time.sleep(0.5)
-    for line in POSTING.read_text("utf-8").splitlines()[:12]:
-        os.write(leader, line.encode() + b"\n")
-    os.write(leader, b"\x04")  # one Ctrl-D at the start of a line
+    lines = POSTING.read_text("utf-8").splitlines()[:12]
+    os.write(leader, "\n".join(lines).encode() + ending)  # the last line: no newline of its own
     try:
         out, err = process.communicate(timeout=60)
     finally:
         os.close(leader)
     assert process.returncode == 0, err
-    assert b"end it with Ctrl-D" in err
+    assert TERMINAL_HINT.encode() in err
+    assert b"end it with Ctrl-D on an empty line (or Ctrl-D twice after text)" in err
     assert json.loads(out)["result"]["classification"]["words"] > 40  # more than one line read
+
+
+def test_the_readme_says_how_to_end_typed_input_as_the_hint_does() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    how = TERMINAL_HINT.split("; ", 1)[1]  # "end it with Ctrl-D on an empty line (...)"
+    assert how in " ".join(readme.split())

@@ -26,6 +26,14 @@ COMMON = ("fmt", "output", "kb", "quiet")
 command's :class:`~cxcs.entry.Settings` (``settings(ctx)``)."""
 
 
+TERMINAL_HINT = (
+    "reading the posting from the terminal; end it with Ctrl-D on an empty line "
+    "(or Ctrl-D twice after text)"
+)
+"""What ``classify -`` says on a terminal: a terminal ends input on one Ctrl-D only at the
+start of a line (after text, the first Ctrl-D just sends that text)."""
+
+
 def _common_options(
     fmt: Annotated[
         str | None,
@@ -253,7 +261,7 @@ def classify(
 
     if batch is None:
         if source == "-" and run.env.stdin_isatty:
-            run.env.say("reading the posting from the terminal; end it with Ctrl-D")
+            run.env.say(TERMINAL_HINT)
         from cxcs.output import target
 
         outcome = commands.classify_file(
