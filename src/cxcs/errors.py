@@ -17,6 +17,8 @@ class CxcsError(Exception):
 
     code = "error"
     exit_code: ExitStatus = ExitStatus.DOMAIN
+    lines: tuple[str, ...] = ()
+    """Lines shown on stderr before the error line (``validate``: each problem)."""
 
     def __init__(self, message: str, **details: Any) -> None:
         from cxcs.safe_text import one_line
