@@ -8,6 +8,7 @@ import io
 import json
 import os
 import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -902,3 +903,33 @@ def test_the_summary_tables_fit_the_terminal_without_cutting_a_name(
     for name in ("confident", "not_customer_facing", "ambiguous", "title mismatches", "p90"):
         assert name in shown, shown
     assert "…" not in shown and max(map(len, shown.splitlines())) <= width
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "message"),
+    [
+        (None, "labels.xlsx", "'.xlsx' names no format this command writes"),
+        ("json", "labels.csv", "'.csv' names the csv format, not json"),
+        ("table", "labels", "unknown format 'table'"),
+    ],
+)
+def test_the_api_refuses_a_batch_output_as_the_command_line_does(
+    kb: Knowledge,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fmt: str | None,
+    name: str,
+    message: str,
+) -> None:
+    """From Python, ``output=labels.xlsx`` wrote JSONL into it."""
+    from cxcs.commands import classify_batch
+    from cxcs.errors import UsageError
+
+    source = _rows_file(tmp_path, 2)
+    target = tmp_path / name
+    with pytest.raises(UsageError, match=re.escape(message)):
+        classify_batch(kb, str(source), format=fmt, output=target)
+    assert not target.exists()
+    flags = ["-f", fmt] if fmt else []
+    run = run_cli(capsys, "classify", "--batch", str(source), "-o", str(target), *flags)
+    assert_failed(run, 2, message)

@@ -165,7 +165,10 @@ class Lines:
 
 
 def _size(line: BatchLine) -> int:
-    return line if isinstance(line, int) else len(line) if isinstance(line, bytes) else 0
+    """The bytes a line stands for (for the progress bar)."""
+    if isinstance(line, int):  # a line too long to read: its length
+        return line
+    return len(line) if isinstance(line, bytes) else 0
 
 
 def jsonl_chunks(

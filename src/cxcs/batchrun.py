@@ -56,22 +56,14 @@ def worker_count(jobs: int) -> int:
 
 
 def output_format(fmt: str | None, output: Path | None) -> str:
-    """The batch output format: as asked, else from ``--output``'s extension, else jsonl."""
+    """The batch output format: as asked, else from ``--output``'s extension, else jsonl.
+    The rules of every command apply (:func:`cxcs.formats.choose`): an extension that names
+    no batch format, or another format than ``fmt``, is a usage error."""
     from cxcs.batch import OUTPUT_FORMATS
+    from cxcs.formats import choose
 
-    if fmt is not None:
-        chosen = fmt.strip().lower()
-        if chosen == "ndjson":
-            chosen = "jsonl"
-        if chosen not in OUTPUT_FORMATS:
-            raise UsageError(
-                f"unknown batch format '{fmt}'; choose one of: {', '.join(OUTPUT_FORMATS)}"
-            )
-    else:  # the registry's choice by extension (labels.csv.gz: CSV), else JSONL
-        from cxcs.formats import by_extension
-
-        found = by_extension(str(output)) if output is not None else None
-        chosen = found.name if found is not None and found.name in OUTPUT_FORMATS else "jsonl"
+    named = str(output) if output is not None else None
+    chosen = choose(fmt, named, OUTPUT_FORMATS, terminal=False, default="jsonl")
     if chosen == "parquet" and output is None:
         raise UsageError("Parquet output needs a file: add --output FILE.parquet")
     return chosen

@@ -85,7 +85,7 @@ def classify_batch(
     source: str,
     sink: IO[str] | None = None,
     *,
-    format: str | None = "jsonl",
+    format: str | None = None,
     input_format: str | None = None,
     id_field: str = "id",
     title_field: str = "title",
@@ -102,8 +102,9 @@ def classify_batch(
     overlays: Sequence[str] = (),
 ) -> Outcome[BatchSummary]:
     """Classify every row of a JSONL, CSV or Parquet file (``-``: stdin), writing one
-    ``format`` row per input row (see :func:`cxcs.records.output_columns`) in input order to
-    ``sink``, else to ``output`` (atomically), else to stdout. Rows that fail are written
+    ``format`` row (default: by ``output``'s extension, else JSONL) per input row (see
+    :func:`cxcs.records.output_columns`) in input order to ``sink``, else to ``output``
+    (atomically), else to stdout. Rows that fail are written
     with an error and reported through ``on_failure``; the outcome is ``failed`` when any
     row failed. Its note is the one-line summary (``brief``: only the counts, for when the
     summary is shown as a table). ``overlays`` (the directories ``kb`` was loaded with) let
