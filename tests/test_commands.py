@@ -130,6 +130,35 @@ def test_a_misspelt_command_suggests_the_one_closest(capsys: pytest.CaptureFixtu
     assert run.err.count("'") == 4  # the typo and one suggestion
 
 
+def test_a_swapped_short_id_gets_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    """difflib's ratio misses two swapped letters of a two-letter id; the one-edit check
+    catches them."""
+    run = run_cli(capsys, "compare", "cx", "xc")
+    assert run.code == 2
+    assert "unknown function 'xc'; did you mean 'cx'?" in run.err
+    run = run_cli(capsys, "map", "--x", "prosactivity")
+    assert "did you mean 'proactivity'?" in run.err
+
+
+@pytest.mark.parametrize(
+    ("word", "names", "expected"),
+    [
+        ("xc", ["cx", "ux", "success"], ["cx"]),  # two letters swapped
+        ("UX", ["xu", "cx"], ["xu"]),  # case does not count as an edit
+        ("ox", ["cx", "ux"], []),  # a changed letter is half a two-letter name
+        ("nsp", ["nps", "csat"], ["nps"]),
+        ("sucess", ["success", "service"], ["success"]),  # a letter dropped
+        ("successs", ["success"], ["success"]),  # a letter added
+        ("levle", ["level", "scope"], ["level"]),
+        ("zzz", ["cx", "ux"], []),
+    ],
+)
+def test_suggestions_catch_one_edit(word: str, names: list[str], expected: list[str]) -> None:
+    from cxcs.suggest import suggestions
+
+    assert suggestions(word, names) == expected
+
+
 # --------------------------------------------------------------------------- usage
 
 
