@@ -270,9 +270,12 @@ def test_every_help_has_examples_and_no_placeholders() -> None:
 # --------------------------------------------------------------------------- completion
 
 
-def _complete(words: str) -> list[str]:
+def _complete(words: str, **extra: str) -> list[str]:
+    """What the shell would offer for the last word of ``words`` (a trailing space: a new
+    word), driven as the completion script drives cxcs."""
     current = len(words.split()) - (0 if words.endswith(" ") else 1)
     env = {"_CXCS_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(current)}
+    env.update(extra)
     done = subprocess.run(
         [sys.executable, "-m", "cxcs"],
         capture_output=True,
@@ -289,6 +292,54 @@ def test_shell_completion_of_commands_functions_axes_and_metrics() -> None:
     assert _complete("cxcs compare cx ux --axes level,sc") == ["level,scope"]
     assert _complete("cxcs map --x pro") == ["proactivity"]
     assert _complete("cxcs metric np") == ["nps"]
+
+
+def test_map_axes_complete_only_the_ordinal_ones(kb: Knowledge) -> None:
+    from cxcs.engine.placement import ordinal_axes
+
+    ordinal = [a.id for a in ordinal_axes(kb)]
+    assert 1 < len(ordinal) < len(kb.axis_ids)  # control: some axes cannot be mapped
+    assert _complete("cxcs map --x ") == ordinal
+    assert _complete("cxcs map cx ux -y ") == ordinal
+    assert _complete("cxcs map --y me") == []  # 'metrics' is a set axis
+    assert _complete("cxcs compare cx ux --axes me") == ["metrics"]  # compare takes any axis
+
+
+OVERLAY = str(REPO / "examples" / "overlay")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        f"cxcs --kb {OVERLAY} show acc",  # before the command name
+        f"cxcs show --kb {OVERLAY} acc",  # the command's own
+        f"cxcs --kb /nonexistent/cxcs compare cx --kb {OVERLAY} acc",  # the command's wins
+        f"cxcs --kb {OVERLAY} map --x pro",
+    ],
+)
+def test_completion_reads_the_kb_given_on_the_line(words: str) -> None:
+    expected = ["proactivity"] if "--x" in words else ["account_management"]
+    assert _complete("cxcs show acc") == []  # control: not in the shipped knowledge
+    assert _complete(words) == expected
+
+
+def test_completion_of_metrics_with_an_overlay_and_of_a_broken_kb() -> None:
+    assert "technical_win_rate" not in _complete("cxcs metric ")
+    assert _complete(f"cxcs --kb {OVERLAY} metric tech") == ["technical_win_rate"]
+    assert _complete("cxcs --kb /nonexistent/cxcs show c") == []  # no error, nothing offered
+    assert _complete("cxcs show acc", CXCS_KB=OVERLAY) == ["account_management"]
+
+
+def test_formats_complete_per_command() -> None:
+    assert _complete("cxcs list -f ") == ["table", "markdown", "json", "csv", "html"]
+    assert _complete("cxcs map --format s") == ["svg"]
+    assert _complete("cxcs list -f s") == []  # list draws no picture
+    assert _complete("cxcs summarize -f j") == ["json"]
+    batch = ["jsonl", "csv", "json", "parquet"]
+    assert _complete("cxcs classify --batch x.jsonl -f ") == batch
+    assert _complete("cxcs classify -f p") == ["parquet"]  # --batch may follow
+    assert _complete("cxcs classify --input-format ") == ["jsonl", "csv", "parquet"]
+    assert _complete("cxcs summarize --input-format c") == ["csv"]
 
 
 # --------------------------------------------------------------------------- stdin

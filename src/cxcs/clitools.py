@@ -16,7 +16,7 @@ import typer.core
 from cxcs.entry import ERROR_FORMAT, Settings
 from cxcs.errors import UsageError
 from cxcs.output import present
-from cxcs.params import nonempty
+from cxcs.params import complete_format, nonempty
 
 if TYPE_CHECKING:
     from cxcs.commands.outcome import Outcome
@@ -34,6 +34,7 @@ def _common_options(
             "-f",
             metavar="FORMAT",
             callback=nonempty,
+            autocompletion=complete_format,
             help="The output format. Default: from --output's extension, else table on a "
             "terminal, markdown when piped.",
         ),
