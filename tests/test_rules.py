@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cxcs.errors import KnowledgeError
-from cxcs.knowledge.load import data_dir, validate_dir
+from cxcs.knowledge.load import data_dir, load_knowledge, validate_dir
 from tests.support import clean_env, copy_kb, run_cli
 
 __all__ = ["clean_env"]
@@ -248,3 +248,85 @@ def test_the_rules_are_written_in_the_file_headers() -> None:
     assert header.count("[R]") >= 20
     for phrase in ("Dispute policy", "at most 240", "vocabulary", "lowercase", "journey"):
         assert phrase in header
+
+
+# --------------------------------------------------------------------------- signals.yaml
+
+TWO_TIERS = (
+    "signals:\n"
+    "  phrases:\n"
+    "    cx:\n"
+    "      strong: [foo bar baz]\n"
+    "      medium:\n"
+    "        - qux quux\n"
+    "        - foo bar baz\n"
+)
+"""An overlay listing one phrase in two tiers of the same function (the medium one is on
+line 7)."""
+
+
+def _signals_overlay(tmp_path: Path, text: str) -> Path:
+    directory = tmp_path / "overlay"
+    directory.mkdir()
+    (directory / "signals.yaml").write_text(text, encoding="utf-8")
+    return directory
+
+
+def test_the_shipped_signals_list_each_phrase_in_one_tier() -> None:
+    kb = validate_dir(data_dir())
+    assert kb.signals is not None
+    assert "complaint trends" in kb.signals.phrases["cx"].strong  # kept where it counted most
+
+
+def test_validate_refuses_a_phrase_in_two_tiers_of_one_function(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    overlay = _signals_overlay(tmp_path, TWO_TIERS)
+    run = run_cli(capsys, "validate", str(overlay))
+    assert run.code == 1
+    assert run.err.splitlines() == [
+        f"cxcs: error: {overlay / 'signals.yaml'}:7: function 'cx' lists 'foo bar baz' in both"
+        " 'strong' and 'medium': a phrase belongs to one tier of a function"
+    ]
+
+
+def test_loading_refuses_a_phrase_in_two_tiers_of_one_function(tmp_path: Path) -> None:
+    overlay = _signals_overlay(tmp_path, TWO_TIERS)
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge([overlay])
+    assert (caught.value.file, caught.value.line) == (str(overlay / "signals.yaml"), 7)
+    assert caught.value.details["count"] == 1
+
+
+def test_two_spellings_that_stem_alike_are_one_phrase(tmp_path: Path) -> None:
+    """The lexicon matches stems, so "invoice runs" and "invoicing run" are one phrase."""
+    text = (
+        "signals:\n  phrases:\n    none:\n"
+        "      medium: [invoice runs]\n      weak: [invoicing run]\n"
+    )
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge([_signals_overlay(tmp_path, text)])
+    assert caught.value.problem == (
+        "function 'none' lists 'invoice runs' in 'medium' and 'invoicing run' in 'weak'"
+        " (the same words once stemmed): a phrase belongs to one tier of a function"
+    )
+
+
+def test_different_functions_may_share_a_phrase(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        "signals:\n  phrases:\n    cx:\n      strong: [foo bar baz]\n"
+        "    ux:\n      medium: [foo bar baz]\n"
+    )
+    overlay = _signals_overlay(tmp_path, text)
+    run = run_cli(capsys, "validate", str(overlay))
+    assert run.code == 0, run.err
+    kb = load_knowledge([overlay])
+    assert kb.signals is not None
+    assert "foo bar baz" in kb.signals.phrases["ux"].medium
+
+
+def test_the_signals_rule_is_written_in_the_file_header() -> None:
+    header = (data_dir() / "signals.yaml").read_text(encoding="utf-8").split("\nversion:")[0]
+    assert header.count("one tier of a function") == 1

@@ -1,7 +1,8 @@
 """Checks across the whole knowledge base that a per-field schema cannot express.
 
-Each rule is stated once, in the header of data/functions.yaml (or metrics.yaml), and runs
-on every load, so user overlays are held to it too. tests/test_rules.py tests each one.
+Each rule is stated once, in the header of data/functions.yaml (or metrics.yaml,
+signals.yaml), and runs on every load, so user overlays are held to it too.
+tests/test_rules.py tests each one.
 """
 
 from __future__ import annotations
@@ -9,10 +10,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cxcs.models.kinds import KINDS
 from cxcs.models.knowledge import PRACTICE, Cell, Claim, Item, Knowledge, Source
+
+if TYPE_CHECKING:
+    from cxcs.models.signals import PhraseTiers
 
 Problem = tuple[tuple[str | int, ...], str]
 
@@ -20,6 +24,7 @@ SORTED_MAPPINGS: tuple[tuple[str, ...], ...] = (("functions",), ("metrics",), ("
 RESERVED_ALIASES = frozenset({"cs"})
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 LABEL_MAX = 60
+TIERS = ("strong", "medium", "weak")
 
 
 def normalize_name(name: str) -> str:
@@ -239,17 +244,19 @@ def _check_metrics(kb: Knowledge) -> Iterator[Problem]:
 
 
 def _check_signals(kb: Knowledge) -> Iterator[Problem]:
-    """Signals name known functions, tiers and axes."""
+    """Signals name known functions, tiers and axes; a phrase sits in one tier of a
+    function."""
     signals = kb.signals
     if signals is None:
         return
     classes = {*kb.functions, "none"}
-    for tier in ("strong", "medium", "weak"):
+    for tier in TIERS:
         if tier not in signals.tiers:
             yield ("signals", "tiers"), f"missing tier weight '{tier}'"
-    for function in signals.phrases:
+    for function, tiers in signals.phrases.items():
         if function not in classes:
             yield ("signals", "phrases", function), f"signals for unknown function '{function}'"
+        yield from _one_tier_each(function, tiers)
     for axis_id, tier in signals.kb_feeds.items():
         if axis_id not in {a.id for a in kb.axes}:
             yield ("signals", "kb_feeds", axis_id), f"kb_feeds names unknown axis '{axis_id}'"
@@ -263,6 +270,34 @@ def _check_signals(kb: Knowledge) -> Iterator[Problem]:
                     ("signals", "contrasts", index, role),
                     f"contrast names unknown function '{name}'",
                 )
+
+
+def _one_tier_each(function: str, tiers: PhraseTiers) -> Iterator[Problem]:
+    """A phrase listed in two tiers of one function counts in both (the lexicon keeps a
+    weight per tier), so each phrase may sit in one tier only. Phrases are compared as the
+    lexicon matches them (lowercased, stemmed): "invoices" and "invoicing" are one phrase."""
+    from cxcs.engine.text import phrase_key
+
+    first: dict[tuple[str, ...], tuple[str, str]] = {}
+    for tier in TIERS:
+        for index, phrase in enumerate(getattr(tiers, tier)):
+            key = phrase_key(phrase)
+            if not key:
+                continue
+            earlier_tier, earlier = first.setdefault(key, (tier, phrase))
+            if earlier_tier == tier:
+                continue
+            if earlier == phrase:
+                listed = f"'{phrase}' in both '{earlier_tier}' and '{tier}'"
+            else:
+                listed = (
+                    f"'{earlier}' in '{earlier_tier}' and '{phrase}' in '{tier}' "
+                    "(the same words once stemmed)"
+                )
+            yield (
+                ("signals", "phrases", function, tier, index),
+                f"function '{function}' lists {listed}: a phrase belongs to one tier of a function",
+            )
 
 
 def _check_sources(
