@@ -64,7 +64,7 @@ def _kb_names(ctx: typer.Context | None, kind: str) -> list[str]:
         return list(kb.functions)
     if kind == "axis":
         return list(kb.axis_ids)
-    if kind == "ordinal":
+    if kind == "map axis":
         from cxcs.engine.placement import ordinal_axes
 
         return [a.id for a in ordinal_axes(kb)]
@@ -85,7 +85,7 @@ def complete_axis(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def complete_ordinal_axis(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion: the axes a map can use (those with an ordered scale)."""
-    return [n for n in _kb_names(ctx, "ordinal") if n.startswith(incomplete)]
+    return [n for n in _kb_names(ctx, "map axis") if n.startswith(incomplete)]
 
 
 def complete_metric(ctx: typer.Context, incomplete: str) -> list[str]:
