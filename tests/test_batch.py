@@ -19,6 +19,7 @@ from cxcs.models.knowledge import Knowledge
 from cxcs.records import output_columns
 from tests.support import (
     ENV_NOISE,
+    assert_failed,
     drain_terminal,
     good_rows,
     read_records,
@@ -154,6 +155,34 @@ def test_keep_copies_input_fields_and_renames_clashes(
     assert both.code == 2
 
 
+def test_a_kept_field_the_input_does_not_have_is_caught(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A misspelt --keep wrote an empty column and exit 0 without a word. A CSV or Parquet
+    header proves the field missing (a usage error); for JSONL a note names a field no row
+    had."""
+    source = tmp_path / "rows.csv"
+    source.write_text("id,text,region\nr1,Answer support tickets.,north\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(source), "--keep", "regoin")
+    assert_failed(run, 2, "--keep regoin: the input has no such column; did you mean 'region'?")
+    fine = run_cli(capsys, "classify", "--batch", str(source), "--keep", "region")
+    assert fine.code == 0 and read_records(fine.out)[0]["region"] == "north"
+    assert "--keep" not in fine.err
+    jsonl = _rows_file(tmp_path, 3)
+    noted = run_cli(capsys, "classify", "--batch", str(jsonl), "--keep", "regoin,id", "-j", "2")
+    assert noted.code == 0
+    assert "cxcs: note: --keep: no row has a value for regoin; check the field name" in noted.err
+    assert len(read_records(noted.out)) == 3
+
+
+def test_options_for_another_input_kind_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _rows_file(tmp_path, 2)
+    run = run_cli(capsys, "classify", "--batch", str(source), "--delimiter", ";")
+    assert_failed(run, 2, "--delimiter does not apply to JSONL input")
+
+
 def test_json_output_is_one_array(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = _rows_file(tmp_path, 70)
     run = run_cli(capsys, "classify", "--batch", str(source), "-f", "json")
@@ -227,6 +256,16 @@ def test_parquet_in_and_out_agree_with_jsonl(kb: Knowledge, tmp_path: Path) -> N
     assert from_parquet[3]["error_code"] == "no_text"
     summary = run_subprocess("summarize", str(target), "-f", "json")
     assert json.loads(summary.stdout)["result"]["failed"] == 1
+
+
+def test_piped_parquet_is_refused_by_summarize_as_by_classify(tmp_path: Path) -> None:
+    pq = _need("pyarrow.parquet")
+    pa = _need("pyarrow")
+    target = tmp_path / "labels.parquet"
+    pq.write_table(pa.Table.from_pylist([{"id": "a", "decision": "confident"}]), target)
+    for command in (["summarize", "-"], ["classify", "--batch", "-"]):
+        done = run_shell(f'cat {target} | "$@"', *command)
+        assert done.code == 2 and "Parquet input must be a file, not stdin" in done.err
 
 
 def test_parquet_output_needs_a_file(tmp_path: Path) -> None:
@@ -349,15 +388,97 @@ def test_a_gzipped_csv_is_read_as_csv_by_its_inner_extension(
     assert [r["id"] for r in records] == ["r1"]
 
 
-def test_damaged_compressed_input_is_one_input_error_naming_the_file(
+def _whole_lines_before_damage(data: bytes, suffix: str) -> int:
+    """How many whole lines a streaming decompressor gets out of damaged ``data``."""
+    import bz2
+    import lzma
+    import zlib
+
+    decompressor: Any = {
+        "gz": lambda: zlib.decompressobj(31),
+        "bz2": bz2.BZ2Decompressor,
+        "xz": lzma.LZMADecompressor,
+    }[suffix]()
+    return int(decompressor.decompress(data).count(b"\n"))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("suffix", list(COMPRESSIONS))
+def test_damaged_compressed_input_keeps_every_row_before_the_damage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str, jobs: str
+) -> None:
+    """Every whole line before the damage is classified and written (with --jobs too); the
+    rest of the input is one error row where the damage starts, naming the file."""
+    plain = write_rows(tmp_path / "rows.jsonl", good_rows(3000))
+    packed = _compress(plain.read_bytes(), suffix)
+    cut = tmp_path / f"cut.jsonl.{suffix}"
+    cut.write_bytes(packed[: len(packed) * 3 // 4])
+    whole = _whole_lines_before_damage(cut.read_bytes(), suffix)
+    run = run_cli(capsys, "classify", "--batch", str(cut), "--jobs", jobs)
+    assert run.code == 1
+    records = read_records(run.out)
+    assert [r["id"] for r in records[:-1]] == [f"r{i}" for i in range(whole)]
+    assert all(r["error_code"] is None for r in records[:-1])
+    damaged = records[-1]
+    assert damaged["error_code"] == "damaged_input" and damaged["line"] == whole + 1
+    assert f"{cut}: damaged" in damaged["error"] and f"line {whole + 1}: {cut}: damaged" in run.err
+
+
+def test_damaged_compressed_csv_keeps_every_row_before_the_damage(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _, packed = _plain_and_compressed(tmp_path, "gz")
-    cut = tmp_path / "cut.jsonl.gz"
-    cut.write_bytes(packed.read_bytes()[: packed.stat().st_size // 2])
+    lines = [f"r{i},Answer customer calls and resolve billing tickets.\n" for i in range(3000)]
+    packed = _compress(("id,text\n" + "".join(lines)).encode(), "gz")
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(packed[: len(packed) // 2])
+    whole = _whole_lines_before_damage(cut.read_bytes(), "gz") - 1  # the header
     run = run_cli(capsys, "classify", "--batch", str(cut))
+    records = read_records(run.out)
     assert run.code == 1
-    assert run.err.splitlines()[-1].startswith(f"cxcs: error: {cut}: damaged gzip data")
+    assert [r["id"] for r in records[:-1]] == [f"r{i}" for i in range(whole)]
+    assert records[-1]["error_code"] == "damaged_input"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_rows_read_before_the_input_fails_are_still_written(kb: Knowledge, jobs: int) -> None:
+    """An input that cannot be read on (a disk error, say) ends the run with its error, but
+    only after every row read before it, queued for the workers or not, is written."""
+    from cxcs.batch import Lines, RowMaker, run_units
+    from cxcs.errors import InputError
+    from cxcs.records import Fields
+
+    def units() -> Any:
+        for start in range(1, 200, 40):
+            yield Lines(start, good_rows(240)[start - 1 : start + 39])
+        raise InputError("rows.jsonl: cannot read (Input/output error)")
+
+    written: list[Any] = []
+    with pytest.raises(InputError, match="cannot read"):
+        run_units(
+            units(),
+            written.append,
+            maker=RowMaker(kb),
+            fields=Fields(),
+            encoder=None,
+            overlays=[],
+            jobs=jobs,
+        )
+    rows = [row for payload, *_ in written for row in payload]
+    assert [row["line"] for row in rows] == list(range(1, 201))
+
+
+def test_a_chunk_cut_short_by_an_unreadable_input_still_comes_out() -> None:
+    from cxcs.batch import _chunks
+    from cxcs.errors import InputError
+
+    def items() -> Any:
+        yield from range(5)
+        raise InputError("cannot read")
+
+    chunks = _chunks(items(), 3)
+    assert next(chunks) == [0, 1, 2] and next(chunks) == [3, 4]
+    with pytest.raises(InputError):
+        next(chunks)
 
 
 def test_progress_over_a_compressed_file_counts_its_bytes_on_disk(tmp_path: Path) -> None:
@@ -483,8 +604,8 @@ def test_a_json_array_on_stdout_stays_valid_json_when_the_batch_fails_midway(
     run = run_cli(capsys, "classify", "--batch", str(cut), "-f", "json")
     assert run.code == 1
     rows = json.loads(run.out)
-    assert rows and [r["id"] for r in rows] == [f"r{i}" for i in range(len(rows))]
-    assert "damaged gzip data" in run.err.splitlines()[-1]
+    assert rows and [r["id"] for r in rows[:-1]] == [f"r{i}" for i in range(len(rows) - 1)]
+    assert rows[-1]["error_code"] == "damaged_input" and "damaged gzip data" in run.err
 
 
 def test_a_batch_that_fails_before_any_row_still_prints_the_json_error_document(
@@ -567,7 +688,7 @@ def test_keep_all_says_which_later_fields_the_csv_columns_leave_out(
     args = ("classify", "--batch", str(source), "--keep-all", "-j", jobs)
     run = run_cli(capsys, *args, "-f", "csv")
     assert run.code == 0
-    assert "cxcs: note: --keep-all: salary first appear after the first row" in run.err
+    assert "cxcs: note: --keep-all: salary first appears after the first row" in run.err
     assert "salary" not in run.out.splitlines()[0]
     assert "--keep-all" not in run_cli(capsys, *args, "-f", "csv", "-q").err
     kept = run_cli(capsys, *args)
@@ -752,3 +873,32 @@ def test_a_pipe_counts_as_waiting_only_after_a_silence(
     regular.write_bytes(b"{}\n")
     with regular.open("rb") as handle:
         assert inputs.waiting_check(handle) is None
+
+
+@pytest.mark.parametrize("width", [120, 80, 40])
+def test_the_summary_tables_fit_the_terminal_without_cutting_a_name(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """At 80 columns the decisions read 'confide…' and 'not_cus…'; now the tables wrap into
+    rows instead, and no cell is cut."""
+    from cxcs.summary import BatchSummary, print_table
+    from cxcs.termconsole import stderr_console
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    stderr_console.cache_clear()  # a console made by an earlier test keeps its width
+    summary = BatchSummary()
+    for label, decision, count in [
+        ("ux", "confident", 240),
+        ("none", "not_customer_facing", 13),
+        ("support", "ambiguous", 3),
+    ]:
+        for _ in range(count):
+            summary.add(label, decision, False, 0.9)
+    try:
+        print_table(summary)
+    finally:
+        stderr_console.cache_clear()
+    shown = capsys.readouterr().err
+    for name in ("confident", "not_customer_facing", "ambiguous", "title mismatches", "p90"):
+        assert name in shown, shown
+    assert "…" not in shown and max(map(len, shown.splitlines())) <= width

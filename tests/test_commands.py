@@ -18,6 +18,7 @@ import pytest
 
 import cxcs
 from cxcs import commands
+from cxcs.clitools import TERMINAL_HINT
 from cxcs.commands import Outcome
 from cxcs.errors import UsageError
 from cxcs.models.knowledge import Knowledge
@@ -191,11 +192,10 @@ def test_suggestions_catch_one_edit(word: str, names: list[str], expected: list[
     ("args", "message"),
     [
         (("list", "-o", ""), "--output is empty"),
-        (("compare", "cx", "ux", "--axes", ""), "Invalid value for '--axes'"),
+        (("compare", "cx", "ux", "--axes", ""), "cxcs: error: --axes is empty\n"),
         (("compare", "cx", "ux", "--axes", ","), "--axes names no axis"),
-        (("classify", ""), "must not be empty"),
-        (("show", " "), "must not be empty"),
-        (("classify", str(POSTING), "--title", ""), "must not be empty"),
+        (("classify", str(POSTING), "--title", ""), "cxcs: error: --title is empty\n"),
+        (("list", "-f", ""), "cxcs: error: --format is empty\n"),
         (("list", "-o", "functions.xlsx"), "'.xlsx' names no format"),
         (("map", "-o", "map.pdf"), "'.pdf' names no format"),
         (("list", "-o", "functions.svg"), "'.svg' names no format"),
@@ -214,6 +214,31 @@ def test_usage_errors(
     run = run_cli(capsys, *args)
     assert run.code == 2, run.err
     assert message in run.err
+    assert run.out == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("classify", ""), "classify: the file name is empty"),
+        (("summarize", ""), "summarize: the file name is empty"),
+        (("validate", " "), "validate: the directory name is empty"),
+        (("show", " "), "show: the function name is empty"),
+        (("metrics", ""), "metrics: the function name is empty"),
+        (("metric", ""), "metric: the metric name is empty"),
+        (("compare", "cx", ""), "compare: a function name is empty"),
+        (("journey", ""), "journey: a function name is empty"),
+        (("map", "cx", " "), "map: a function name is empty"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
+def test_an_empty_argument_is_named_in_words(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    """Not by its placeholder ('Invalid value for '[FILE|-]': must not be empty')."""
+    run = run_cli(capsys, *args)
+    assert run.code == 2
+    assert run.err == f"cxcs: error: {message}\n"
     assert run.out == ""
 
 
@@ -370,7 +395,12 @@ def test_formats_complete_per_command() -> None:
 # --------------------------------------------------------------------------- stdin
 
 
-def test_classify_dash_on_a_terminal_hints_and_ends_on_one_ctrl_d() -> None:
+@pytest.mark.parametrize(
+    "ending",
+    [b"\n\x04", b"\x04\x04"],  # as the hint says: on an empty line, or twice after text
+    ids=["ctrl-d on an empty line", "ctrl-d twice after text"],
+)
+def test_classify_dash_on_a_terminal_hints_and_ends_as_the_hint_says(ending: bytes) -> None:
     leader, follower = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "cxcs", "classify", "-", "-f", "json"],
@@ -378,13 +408,19 @@ def test_classify_dash_on_a_terminal_hints_and_ends_on_one_ctrl_d() -> None:
     )  # fmt: skip
     os.close(follower)
     time.sleep(0.5)
-    for line in POSTING.read_text("utf-8").splitlines()[:12]:
-        os.write(leader, line.encode() + b"\n")
-    os.write(leader, b"\x04")  # one Ctrl-D at the start of a line
+    lines = POSTING.read_text("utf-8").splitlines()[:12]
+    os.write(leader, "\n".join(lines).encode() + ending)  # the last line: no newline of its own
     try:
         out, err = process.communicate(timeout=60)
     finally:
         os.close(leader)
     assert process.returncode == 0, err
-    assert b"end it with Ctrl-D" in err
+    assert TERMINAL_HINT.encode() in err
+    assert b"end it with Ctrl-D on an empty line (or Ctrl-D twice after text)" in err
     assert json.loads(out)["result"]["classification"]["words"] > 40  # more than one line read
+
+
+def test_the_readme_says_how_to_end_typed_input_as_the_hint_does() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    how = TERMINAL_HINT.split("; ", 1)[1]  # "end it with Ctrl-D on an empty line (...)"
+    assert how in " ".join(readme.split())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from cxcs.commands import open_knowledge
+from cxcs.errors import UsageError
 from tests.support import (
     HOLDOUT,
     OVERLAY,
@@ -81,3 +83,53 @@ def test_version_reports_the_knowledge_kb_names(
     assert run.out.splitlines()[0] == shipped.out.splitlines()[0]  # cxcs VERSION
     assert run.out.splitlines()[1] != shipped.out.splitlines()[1]  # the overlay's own sha256
     assert run_cli(capsys, "--kb", str(OVERLAY)).code == 2  # no command: help, exit 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--kb", "", "list"),
+        ("-V", "--kb", ""),
+        ("--kb", str(OVERLAY), "--kb", " ", "list"),
+        ("list", "--kb", ""),
+        ("compare", "cx", "cs", "--kb", ""),
+    ],
+    ids=" ".join,
+)
+def test_an_empty_kb_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    """It was read as the current directory ('.: holds none of functions.yaml, ...', exit
+    1), and '-V --kb ""' exited 0."""
+    run = run_cli(capsys, *args)
+    assert_failed(run, 2, "--kb is empty; give an overlay directory")
+    assert run.out == ""
+    if args[0] != "--kb" and "-V" not in args:  # a command's own --kb: -f json is known
+        assert_failed(run_cli(capsys, *args, "-f", "json"), 2, "--kb is empty", "usage")
+
+
+@pytest.mark.parametrize(
+    ("flags", "json_document"),
+    [
+        (("-f", "json"), True),
+        (("--format", "json"), True),
+        (("--format=json",), True),
+        (("--axes", "scope", "-fjson"), True),  # an option the group does not know first
+        (("-f", "json", "-f", "table"), False),  # the last one wins
+        ((), False),
+    ],
+    ids=lambda v: (" ".join(v) or "no format") if isinstance(v, tuple) else "",
+)
+def test_an_unknown_command_gives_the_error_document_under_json(
+    capsys: pytest.CaptureFixture[str], flags: tuple[str, ...], json_document: bool
+) -> None:
+    run = run_cli(capsys, "comapre", "cx", "cs", *flags)
+    message = "No such command 'comapre'; did you mean 'compare'?"
+    assert_failed(run, 2, message, "usage" if json_document else None)
+    if not json_document:
+        assert run.out == ""
+
+
+def test_an_empty_overlay_name_is_refused_by_the_library_too() -> None:
+    with pytest.raises(UsageError, match="--kb is empty"):
+        open_knowledge([""])

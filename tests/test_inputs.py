@@ -250,6 +250,7 @@ BAD_JSONL = {
     # line content: the error it gets
     b'{"id": "trunc", "text": "Answer tickets"\n': "bad JSON: Expecting ',' delimiter",
     b"not json at all\n": "bad JSON: Expecting value",
+    b'{"id": "open", "text": "Answer tickets\n': "bad JSON: Unterminated string",
     b"[1, 2, 3]\n": "each line must be a JSON object",
     LATIN1: "not valid UTF-8 (byte 28 of the line; in another encoding? give --encoding",
     b'{"id": "notext", "title": "Support engineer"}\n': "no text (looked for field text / desc",
@@ -479,6 +480,7 @@ def test_an_unterminated_csv_quote_is_reported_with_its_line(
     assert records[0]["error"] is None
     assert records[1]["error_code"] == "bad_csv"
     assert "a quote opened on line 3 is never closed" in records[1]["error"]
+    assert records[1]["error"].endswith("lines 3-5 were skipped")
     assert "cxcs: line 3: bad CSV: a quote opened on line 3" in run.err
     closed_mid_field = tmp_path / "mid.csv"
     closed_mid_field.write_text(
@@ -488,6 +490,7 @@ def test_an_unterminated_csv_quote_is_reported_with_its_line(
     mid = run_cli(capsys, "classify", "--batch", str(closed_mid_field))
     records = read_records(mid.out)
     assert records[0]["line"] == 2 and "closes in the middle of a field" in records[0]["error"]
+    assert records[0]["error"].endswith("lines 2-4 were skipped")  # said, not silently lost
     assert records[-1]["id"] == "4" and records[-1]["error"] is None  # the rest is read
 
 
@@ -550,6 +553,23 @@ def test_a_utf16_csv_is_named_as_such(
     run = run_cli(capsys, "classify", "--batch", str(path))
     assert_failed(run, 1, "not UTF-8; convert it first")
     assert "UTF-16" in run.err and "\x00" not in run.err
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        ("text,id\nAnswer tickets,1\n".encode("utf-32-le"), "looks like UTF-32"),
+        ("text,id\nAnswer tickets,1\n".encode("utf-16-le"), "looks like UTF-16"),
+        (b"\x7fELF\x02\x01\x01\x00" + bytes(8) + b"\x03\x00>\x00\x01\x00\x00\x00", "binary data"),
+    ],
+)
+def test_nul_bytes_are_told_apart_as_wide_text_or_binary_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, named: str
+) -> None:
+    """An executable was called 'UTF-16 or UTF-32'; text is named by its width."""
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(data * 4)
+    assert_failed(run_cli(capsys, "classify", "--batch", str(path)), 1, named)
 
 
 def test_summarize_reads_lines_with_a_size_cap(

@@ -27,6 +27,8 @@ from cxcs.models.knowledge import Knowledge
 from tests.support import (
     OVERLAY,
     POSTING,
+    REPO,
+    Run,
     assert_failed,
     clean_env,
     completed,
@@ -125,6 +127,16 @@ def _overlay(tmp_path: Path, file: str, text: str) -> Path:
     return directory
 
 
+def _first_validate_problem(run: Run, problem: str) -> str:
+    """``validate -f json`` failed (exit 1, one error line and the error document) and its
+    first problem, in file order, holds ``problem``: that problem, ``file:line: ...``."""
+    assert_failed(run, 1, "", "knowledge")
+    error = json.loads(run.out)["error"]
+    first = str(error.get("problems", [error["message"]])[0])
+    assert problem in first, (problem, first)
+    return first
+
+
 def _assert_located(message: str, path: Path, line: int | None) -> None:
     where = f"{path}:{line}: " if line else f"{path}: "
     assert message.startswith(where), (where, message)
@@ -157,8 +169,7 @@ def test_broken_overlay_with_kb_and_validate(
         assert error["line"] == line
         _assert_located(error["message"], path, line)
     run = run_cli(capsys, "validate", str(directory), "-f", "json")
-    assert_failed(run, 1, problem, "knowledge")
-    _assert_located(json.loads(run.out)["error"]["message"], path, line)
+    _assert_located(_first_validate_problem(run, problem), path, line)
     assert time.perf_counter() - started < 10
 
 
@@ -243,11 +254,80 @@ def test_thousands_of_problems_are_reported_quickly(tmp_path: Path) -> None:
     started = time.perf_counter()
     run = completed(run_subprocess("validate", str(directory), "-f", "json", timeout=60))
     assert time.perf_counter() - started < 30
-    assert_failed(run, 1, f"{path}:2: missing field 'metrics.m000000.name'", "knowledge")
+    _first_validate_problem(run, f"{path}:2: missing field 'metrics.m000000.name'")
     error = json.loads(run.out)["error"]
+    assert error["message"] == f"{directory}: 140,000 problems"
     assert error["count"] == 140_000
-    assert len(error["more"]) == MAX_PROBLEMS
-    assert error["more"][-1] == f"... and {140_000 - MAX_PROBLEMS:,} more problems"
+    assert len(error["problems"]) == MAX_PROBLEMS + 1
+    assert error["problems"][-1] == f"... and {140_000 - MAX_PROBLEMS:,} more problems"
+    assert run.err.splitlines()[:-1] == [f"cxcs: {p}" for p in error["problems"]]
+
+
+TWO_PROBLEMS = """\
+functions:
+  cx:
+    aliases: [Customer Xperience]
+  ux:
+    aliases: [user thing]
+  success:
+    aliases: [winning]
+"""
+"""An uppercase alias (line 3, found by the cross-checks) and unsorted keys (line 6, found
+first): reported in file order all the same."""
+
+
+def test_validate_lists_every_problem_in_file_order_then_one_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The second problem came first, without the 'error:', then the error line for the
+    first."""
+    directory = _overlay(tmp_path, "functions.yaml", TWO_PROBLEMS)
+    path = directory / "functions.yaml"
+    problems = [
+        f"{path}:3: alias 'Customer Xperience' must be lowercase with no outer spaces",
+        f"{path}:6: keys must be sorted: 'success' comes before 'ux'",
+    ]
+    run = run_cli(capsys, "validate", str(directory))
+    assert run.code == 1
+    assert run.err.splitlines() == [
+        *(f"cxcs: {p}" for p in problems),
+        f"cxcs: error: {directory}: 2 problems",
+    ]
+    run = run_cli(capsys, "validate", str(directory), "-f", "json")
+    assert_failed(run, 1, f"{directory}: 2 problems", "knowledge")
+    error = json.loads(run.out)["error"]
+    assert (error["problems"], error["count"]) == (problems, 2)
+
+
+def test_a_readme_validate_example_is_what_validate_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    shown = readme.split("$ cxcs validate my-kb\n", 1)[1].split("```", 1)[0].splitlines()
+    directory = _overlay(tmp_path, "functions.yaml", TWO_PROBLEMS)
+    run = run_cli(capsys, "validate", str(directory))
+    assert run.err.replace(str(directory), "my-kb").splitlines() == shown
+
+
+@pytest.mark.parametrize("where", ["option", "env"])
+def test_another_command_names_the_first_problem_and_how_many_more(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+) -> None:
+    directory = _overlay(tmp_path / "my kb", "functions.yaml", TWO_PROBLEMS)
+    first = f"{directory / 'functions.yaml'}:3: alias 'Customer Xperience' must be lowercase"
+    args: tuple[str, ...] = ("--kb", str(directory), "list")
+    if where == "env":
+        monkeypatch.setenv("CXCS_KB", str(directory))
+        args = ("list",)
+    run = run_cli(capsys, *args)
+    assert run.code == 1
+    assert run.err.startswith(f"cxcs: error: {first}")
+    assert run.err.endswith(f" (and 1 more; run cxcs validate '{directory}')\n")
+    assert len(run.err.splitlines()) == 1
+    assert_failed(run_cli(capsys, *args, "-f", "json"), 1, first, "knowledge")
 
 
 def test_a_missing_top_level_field_is_reported_in_the_file_it_belongs_to(
@@ -413,8 +493,10 @@ def test_knowledge_error_messages_are_one_line(
     ):
         assert "\n" not in message and "\r" not in message and "\x1b" not in message, message
     run = run_cli(capsys, "validate", str(directory), "-f", "json")
-    assert_failed(run, 1, f"{directory / 'metrics.yaml'}:", "knowledge")
-    assert "\n" not in json.loads(run.out)["error"]["message"]
+    _first_validate_problem(run, f"{directory / 'metrics.yaml'}:")
+    error = json.loads(run.out)["error"]
+    for message in (error["message"], *error.get("problems", [])):
+        assert "\n" not in message, message
 
 
 # --------------------------------------------------------------------------- names and links

@@ -50,3 +50,11 @@ def test_readme_classify_example_is_real_output() -> None:
     for line in shown.splitlines():
         if line and line != "| … | | | | |":
             assert line in actual.splitlines(), line
+
+
+def test_readme_lists_every_batch_error_code() -> None:
+    """The README's list of ``error_code`` values is the one the code can write."""
+    from cxcs.records import ERROR_CODES
+
+    sentence = README.split("`error_code` is one of ", 1)[1].split("(`cxcs.records", 1)[0]
+    assert re.findall(r"`(\w+)`", sentence) == list(ERROR_CODES)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,10 @@ def test_csv_cell_neutralises_formulas_as_owasp_recommends() -> None:
         assert isinstance(cell, str) and cell.startswith("'"), cell
     assert csv_cell("Support") == "Support"
     assert csv_cell(-0.5) == -0.5  # numbers stay numbers
+    for number in ("-5", "+3", "-0.25", "-1e5", "+.5"):  # an id written as a number
+        assert csv_cell(number) == number
+    for near in ("-5+cmd|' /C calc'!A0", "-1-", "+", "-", "--5", "-e5", "=5"):
+        assert csv_cell(near) == "'" + near
     assert csv_cell(None) is None
 
 
@@ -327,7 +332,9 @@ def test_any_batch_rows_give_one_safe_record_each(
         records = list(csv.DictReader(io.StringIO(out)))
         assert len(records) == len(rows)
         for record in records:
-            assert not (record["id"] or "").startswith(("=", "+", "-", "@")), record["id"]
+            row_id = record["id"] or ""
+            number = re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", row_id)
+            assert number or not row_id.startswith(("=", "+", "-", "@")), row_id
             _no_controls(record["id"] or "")
 
 

@@ -15,13 +15,14 @@ import io
 import json
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-from cxcs.errors import UsageError, WorkerError
+from cxcs.errors import DamagedData, InputError, UsageError, WorkerError
 from cxcs.formats import INPUT_FORMATS
+from cxcs.inputs import BatchLine, Unreadable, unreadable_from
 from cxcs.records import (
     MAX_ROW_CHARS,
     Fields,
@@ -106,14 +107,17 @@ def open_input(path: str) -> IO[bytes]:
 # --------------------------------------------------------------------------- reading
 
 
-def parse_jsonl_line(line_no: int, raw: bytes | int, fields: Fields) -> Row | None:
+def parse_jsonl_line(line_no: int, raw: BatchLine, fields: Fields) -> Row | None:
     """The row of one JSONL line (an error row when it is unusable; None when blank). An
-    int stands for a line too long to read (its length: see :func:`cxcs.inputs.bounded_lines`)."""
+    int stands for a line too long to read (its length), an ``Unreadable`` for damaged
+    compressed data (see :func:`cxcs.inputs.bounded_lines`)."""
     if isinstance(raw, int):
         from cxcs.inputs import MAX_LINE_BYTES
 
         message = f"line is {raw:,} bytes, over the {MAX_LINE_BYTES:,}-byte limit; skipped"
         return failed(line_no, None, "line_too_long", message)
+    if isinstance(raw, Unreadable):
+        return failed(line_no, None, "damaged_input", unreadable_from(line_no, raw.reason))
     if line_no == 1:
         raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark
     if not raw.strip():
@@ -127,6 +131,7 @@ def parse_jsonl_line(line_no: int, raw: bytes | int, fields: Fields) -> Row | No
         record = json.loads(text)
     except json.JSONDecodeError as exc:
         hint = " (is this CSV? use --input-format csv)" if line_no == 1 else ""
+        exc = _line_problem(text, exc)
         message = f"bad JSON: {exc.msg} (column {exc.colno}){hint}"
         return failed(line_no, None, "bad_json", message)
     except RecursionError:
@@ -140,20 +145,32 @@ def parse_jsonl_line(line_no: int, raw: bytes | int, fields: Fields) -> Row | No
     return row_from_mapping(line_no, record, fields, unicode_checked=not escaped)
 
 
+def _line_problem(text: str, error: json.JSONDecodeError) -> json.JSONDecodeError:
+    """The error of the line without its line break: a string left open then reads as
+    'Unterminated string', not as an 'Invalid control character' (the break itself)."""
+    try:
+        json.loads(text.rstrip("\r\n"))
+    except json.JSONDecodeError as bare:
+        return bare
+    except ValueError:
+        pass
+    return error
+
+
 @dataclass(frozen=True, slots=True)
 class Lines:
     """A chunk of raw JSONL lines, the first at line ``start``."""
 
     start: int
-    lines: list[bytes | int]
+    lines: list[BatchLine]
 
 
-def _size(line: bytes | int) -> int:
-    return line if isinstance(line, int) else len(line)
+def _size(line: BatchLine) -> int:
+    return line if isinstance(line, int) else len(line) if isinstance(line, bytes) else 0
 
 
 def jsonl_chunks(
-    stream: Iterable[bytes | int],
+    stream: Iterable[BatchLine],
     size: int,
     progress: Callable[[int], None] | None = None,
     waits: Callable[[], bool] | None = None,
@@ -183,6 +200,10 @@ def _chunks(
             chunk.append(next(items))
         except StopIteration:
             break
+        except InputError:  # the input cannot be read on: what was read still counts
+            if chunk:
+                yield chunk
+            raise
     if chunk:
         yield chunk
 
@@ -271,6 +292,10 @@ def _csv_rows(
             start, line_no = line_no + 1, reader.reader.line_num
             yield failed(start, None, "bad_csv", _csv_problem(exc, start, line_no))
             continue
+        except DamagedData as exc:  # every row before it counts; nothing after it is read
+            where = line_no + 1
+            yield failed(where, None, "damaged_input", unreadable_from(where, exc.message))
+            return
         start, line_no = line_no + 1, reader.line_num
         if progress is not None:
             progress(sum(len(v or "") for v in record.values() if isinstance(v, str)) + 1)
@@ -287,19 +312,21 @@ def _csv_rows(
 
 
 def _csv_problem(exc: csv.Error, start: int, end: int) -> str:
-    """What went wrong with the CSV record on lines ``start``-``end``, in plain words."""
+    """What went wrong with the CSV record on lines ``start``-``end``, in plain words, and
+    which lines it cost (a quote can run over rows that were fine)."""
     reason = str(exc)
+    skipped = f"line {start} was skipped" if end <= start else f"lines {start}-{end} were skipped"
     if reason == "unexpected end of data":
         return (
             f"bad CSV: a quote opened on line {start} is never closed (it runs to the end "
-            f"of the input, line {end}); the rows after it were not read"
+            f"of the input, line {end}); {skipped}"
         )
     if "expected after" in reason:
         return (
             f"bad CSV: a quoted field opened on line {start} closes in the middle of a field "
-            f"(on line {end}: {reason}); check for a stray quote"
+            f"(on line {end}: {reason}); check for a stray quote; {skipped}"
         )
-    return f"bad CSV: {reason}"
+    return f"bad CSV: {reason}; {skipped}"
 
 
 def _chain_first(first: _T, rest: Iterable[_T]) -> Iterator[_T]:
@@ -392,9 +419,10 @@ def tally(row: dict[str, Any]) -> Tally:
 Unit = Lines | list[Row]
 """One unit of work: raw JSONL lines (parsed in the worker) or rows parsed already."""
 
-Done = tuple[str | list[dict[str, Any]], list[Tally], frozenset[str]]
-"""A unit's result: encoded text (or, for Parquet, the rows), a tally per row, and the
-fields ``--keep-all`` found that the fixed columns of CSV or Parquet leave out."""
+Done = tuple[str | list[dict[str, Any]], list[Tally], frozenset[str], frozenset[str]]
+"""A unit's result: encoded text (or, for Parquet, the rows), a tally per row, the fields
+``--keep-all`` found that the fixed columns of CSV or Parquet leave out, and the ``--keep``
+fields some row holds a value for."""
 
 
 @dataclass
@@ -432,18 +460,26 @@ def _work(unit: Unit) -> Done:
     """Classify one unit: its output text (or rows) and a tally per row."""
     state = _STATE
     assert state is not None
+    parsed: list[Row] = unit if not isinstance(unit, Lines) else []
     if isinstance(unit, Lines):
-        parsed = (
-            parse_jsonl_line(unit.start + i, raw, state.fields) for i, raw in enumerate(unit.lines)
-        )
-        rows = [state.maker.classify(r) for r in parsed if r is not None]
-    else:
-        rows = [state.maker.classify(r) for r in unit]
+        for i, raw in enumerate(unit.lines):
+            row = parse_jsonl_line(unit.start + i, raw, state.fields)
+            if row is not None:
+                parsed.append(row)
+    rows = [state.maker.classify(r) for r in parsed]
     tallies = [tally(r) for r in rows]
     left_out = _left_out(rows, state.columns) if state.fields.keep_all else frozenset()
+    kept = _kept_with_values(parsed) if state.fields.keep else frozenset()
     if state.encoder is None:
-        return rows, tallies, left_out
-    return state.encoder.encode(rows), tallies, left_out
+        return rows, tallies, left_out, kept
+    return state.encoder.encode(rows), tallies, left_out, kept
+
+
+def _kept_with_values(rows: list[Row]) -> frozenset[str]:
+    """The kept fields that hold a value in at least one of ``rows``."""
+    return frozenset(
+        name for row in rows if row.kept for name, value in row.kept.items() if value is not None
+    )
 
 
 def _left_out(rows: list[dict[str, Any]], columns: frozenset[str] | None) -> frozenset[str]:
@@ -503,15 +539,21 @@ def run_units(
                 raise WorkerError(
                     f"cannot start {jobs} worker processes: {exc.strerror or exc}"
                 ) from None
-        for unit in units:
-            pending.append(executor.submit(_work, unit))
-            if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                emit(pending.popleft().result())
-            if live is not None and live.silent:  # the input fell silent: write what is done
-                while pending:
+        unreadable: InputError | None = None
+        try:
+            for unit in units:
+                pending.append(executor.submit(_work, unit))
+                if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
                     emit(pending.popleft().result())
+                if live is not None and live.silent:  # the input fell silent: write what is done
+                    while pending:
+                        emit(pending.popleft().result())
+        except InputError as exc:  # the input cannot be read on: the rows read still count
+            unreadable = exc
         while pending:
             emit(pending.popleft().result())
+        if unreadable is not None:
+            raise unreadable
     except BrokenProcessPool:
         raise WorkerError(
             "a worker process stopped unexpectedly (killed, or out of memory?); "
@@ -576,6 +618,19 @@ class TextSink:
                 self.close()
 
 
+def refuse_unknown_kept(keep: Sequence[str], header: Sequence[str]) -> None:
+    """A ``--keep`` field a CSV or Parquet header does not have (nor, for a path such as
+    ``job.location``, its first part) is a usage error: the header proves it misspelt."""
+    for name in keep:
+        if name not in header and name.partition(".")[0] not in header:
+            from cxcs.suggest import did_you_mean
+
+            raise UsageError(
+                f"--keep {name}: the input has no such column"
+                f"{did_you_mean(name, header)} (columns: {', '.join(header)})"
+            )
+
+
 def kept_names(job: BatchJob, discovered: list[str]) -> list[str]:
     """The input fields copied to the output: ``--keep``'s, or (``--keep-all``) those found."""
     return list(discovered) if job.fields.keep_all else list(job.fields.keep)
@@ -620,12 +675,14 @@ def run_batch(
         assert stream is not None
         from cxcs.inputs import bounded_lines
 
-        lines: Iterable[bytes | int] = bounded_lines(stream, source)
+        lines: Iterable[BatchLine] = bounded_lines(stream, source)
         if fields.keep_all and job.out_format in {"csv", "parquet"}:
             first = next(iter(lines), b"")
             discovered = _first_record_keys(first if isinstance(first, bytes) else b"")
             lines = _chain_first(first, lines)
         units = jsonl_chunks(lines, CHUNK if job.jobs > 1 else SERIAL_CHUNK, progress, live)
+    if job.kind != "jsonl":
+        refuse_unknown_kept(fields.keep, discovered)
     columns = maker.columns + [kept_column(n, maker.columns) for n in kept_names(job, discovered)]
     parquet_out = job.out_format == "parquet"
     encoder = None if parquet_out else Encoder(job.out_format, columns)
@@ -633,13 +690,14 @@ def run_batch(
     summary = BatchSummary()
 
     def emit(done: Done) -> None:
-        payload, tallies, left_out = done
+        payload, tallies, left_out, kept = done
         for label, decision, mismatch, confidence, code, error, line in tallies:
             summary.add(label, decision, mismatch, confidence, code)
             if error is not None:
                 on_row_error(f"line {line}: {error}")
         writer.write(payload, len(tallies))
         summary.left_out.update(left_out)
+        summary.kept_with_values.update(kept)
 
     try:
         run_units(

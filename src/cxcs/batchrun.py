@@ -130,6 +130,8 @@ def classify_batch(
         kind = sniff_kind(opened)
         if request.path == "-" and kind == "csv":
             say("stdin does not start with '{': reading it as CSV (set --input-format)")
+    if kind == "jsonl" and request.delimiter is not None:
+        raise UsageError("--delimiter does not apply to JSONL input (it is for CSV)")
     stream: IO[bytes] | None = opened
     if kind != "parquet":
         check_batch_encoding(opened, request.path)

@@ -16,7 +16,7 @@ import typer.core
 from cxcs.entry import ERROR_FORMAT, Settings
 from cxcs.errors import UsageError
 from cxcs.output import present
-from cxcs.params import complete_format, nonempty
+from cxcs.params import OVERLAY_DIRECTORY, complete_format, refuse_empty
 
 if TYPE_CHECKING:
     from cxcs.commands.outcome import Outcome
@@ -26,6 +26,14 @@ COMMON = ("fmt", "output", "kb", "quiet")
 command's :class:`~cxcs.entry.Settings` (``settings(ctx)``)."""
 
 
+TERMINAL_HINT = (
+    "reading the posting from the terminal; end it with Ctrl-D on an empty line "
+    "(or Ctrl-D twice after text)"
+)
+"""What ``classify -`` says on a terminal: a terminal ends input on one Ctrl-D only at the
+start of a line (after text, the first Ctrl-D just sends that text)."""
+
+
 def _common_options(
     fmt: Annotated[
         str | None,
@@ -33,7 +41,7 @@ def _common_options(
             "--format",
             "-f",
             metavar="FORMAT",
-            callback=nonempty,
+            callback=refuse_empty(),
             autocompletion=complete_format,
             help="The output format. Default: from --output's extension, else table on a "
             "terminal, markdown when piped.",
@@ -49,10 +57,11 @@ def _common_options(
         ),
     ] = None,
     kb: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Option(
             "--kb",
             metavar="DIR",
+            callback=refuse_empty(OVERLAY_DIRECTORY),
             help="Overlay directory with your own functions/metrics/signals YAML (repeatable; "
             "default: $CXCS_KB).",
         ),
@@ -74,7 +83,8 @@ COMMON_OPTIONS = _build_common()
 
 
 class Group(typer.core.TyperGroup):
-    """The ``cxcs`` group: an unknown command name gets the one closest command name."""
+    """The ``cxcs`` group: an unknown command name gets the one closest command name, and
+    the JSON error document when the arguments after it ask for ``--format json``."""
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:
@@ -85,6 +95,7 @@ class Group(typer.core.TyperGroup):
 
                 hint = did_you_mean(args[0], list(self.commands), see="cxcs --help", limit=1)
                 exc.message = f"No such command '{args[0]}'{hint}"  # type: ignore[attr-defined]
+                ctx.meta[ERROR_FORMAT] = Command(name=None).format_given(ctx, args[1:])
             raise
 
 
@@ -93,14 +104,15 @@ class Command(typer.core.TyperCommand):
     it, even when parsing fails) and checks ``--format``/``--output`` before any work."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        ctx.meta[ERROR_FORMAT] = self._format_given(ctx, args)
+        ctx.meta[ERROR_FORMAT] = self.format_given(ctx, args)
         return super().parse_args(ctx, args)
 
-    def _format_given(self, ctx: Any, args: list[str]) -> str | None:
+    def format_given(self, ctx: Any, args: list[str]) -> str | None:
         """``--format``'s value as Click's own parser reads ``args`` (the last one wins),
         ignoring every other option, known or not."""
         parser = self.make_parser(ctx)
         parser.ignore_unknown_options = True
+        parser.allow_interspersed_args = True  # options after arguments (ctx: maybe a group)
         try:
             options, _, _ = parser.parse_args(list(args))
         except Exception:
@@ -154,7 +166,8 @@ class Command(typer.core.TyperCommand):
 
         common = {name: ctx.params.pop(name, None) for name in COMMON}
         base = ctx.find_object(Settings) or Settings.of()
-        run = base.narrowed(common["kb"], bool(common["quiet"]))
+        overlays = [Path(k) for k in common["kb"] or ()]
+        run = base.narrowed(overlays, bool(common["quiet"]))
         ctx.obj = run._replace(format=common["fmt"], output=common["output"])
         if not ctx.params.get("batch"):
             check(self.name or "", ctx.obj.format, ctx.obj.output, ctx.obj.env)
@@ -182,10 +195,10 @@ def settings(ctx: Any) -> Settings:
     return found if found is not None else Settings.of()
 
 
-def start(ctx: Any, kb: list[Path] | None, quiet: bool, version: bool) -> None:
+def start(ctx: Any, kb: list[str] | None, quiet: bool, version: bool) -> None:
     """The options before the command name: keep them for the command (``--kb``, ``-q``);
     ``--version`` answers and ends the run; no command at all shows the help (exit 2)."""
-    ctx.obj = Settings.of(tuple(kb or ()), quiet)
+    ctx.obj = Settings.of(tuple(Path(k) for k in kb or ()), quiet)
     if version:  # not eager, so that 'cxcs --kb DIR -V' reports the overlaid knowledge
         print_version(ctx.obj)
     if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
@@ -249,7 +262,7 @@ def classify(
 
     if batch is None:
         if source == "-" and run.env.stdin_isatty:
-            run.env.say("reading the posting from the terminal; end it with Ctrl-D")
+            run.env.say(TERMINAL_HINT)
         from cxcs.output import target
 
         outcome = commands.classify_file(

@@ -15,7 +15,7 @@ import io
 from collections.abc import Callable
 from typing import IO, Any, cast
 
-from cxcs.errors import InputError, UsageError
+from cxcs.errors import DamagedData, UsageError
 
 MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz"}
 """First bytes of each compression cxcs reads."""
@@ -41,7 +41,7 @@ def decompressed(stream: IO[bytes], name: str) -> IO[bytes]:
 
 
 class _Decompressing(io.RawIOBase):
-    """Raw reads of the decompressed data; damaged data is an :class:`InputError`."""
+    """Raw reads of the decompressed data; damaged data is a :class:`DamagedData` error."""
 
     def __init__(self, source: IO[bytes], compression: str, name: str) -> None:
         super().__init__()
@@ -56,9 +56,10 @@ class _Decompressing(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         try:
-            data = self._reader.read(len(buffer))
+            # read1: what one step decodes, so data decoded before damage is never dropped
+            data = self._reader.read1(len(buffer))
         except self._damaged as exc:
-            raise InputError(f"{self._name}: damaged {self.compression} data ({exc})") from None
+            raise DamagedData(f"{self._name}: damaged {self.compression} data ({exc})") from None
         buffer[: len(data)] = data
         return len(data)
 

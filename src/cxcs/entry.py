@@ -99,8 +99,8 @@ def run(group: Any, argv: list[str] | None = None) -> NoReturn:
             group.invoke(ctx)
         sys.stdout.flush()
     except CxcsError as exc:
-        for line in exc.details.get("more", []):
-            env.say(str(line))
+        for line in exc.lines:
+            env.say(line)
         _fail(env, meta, exc.to_dict(), exc.message, exc.exit_code)
     except KeyboardInterrupt as exc:
         from cxcs.interrupts import terminated_by

@@ -17,6 +17,8 @@ class CxcsError(Exception):
 
     code = "error"
     exit_code: ExitStatus = ExitStatus.DOMAIN
+    lines: tuple[str, ...] = ()
+    """Lines shown on stderr before the error line (``validate``: each problem)."""
 
     def __init__(self, message: str, **details: Any) -> None:
         from cxcs.safe_text import one_line
@@ -42,6 +44,11 @@ class InputError(CxcsError):
     """Input that cannot be read or used: missing file, binary data, empty text (exit 1)."""
 
     code = "input"
+
+
+class DamagedData(InputError):
+    """Compressed input whose data is damaged (or cut short) from some point on: a batch
+    keeps every row before that point and reports the rest as one error row."""
 
 
 class KnowledgeError(CxcsError):

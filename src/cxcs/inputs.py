@@ -10,9 +10,9 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, BinaryIO, NamedTuple
 
-from cxcs.errors import InputError, UsageError
+from cxcs.errors import DamagedData, InputError, UsageError
 
 MAX_INPUT_BYTES = 1_000_000
 """Only this much of one posting is read; longer input is classified from its start."""
@@ -154,12 +154,35 @@ MAX_SKIP_BYTES = 256 * 1024 * 1024
 _UTF16_BOMS = {b"\xff\xfe": "UTF-16 (little-endian)", b"\xfe\xff": "UTF-16 (big-endian)"}
 
 
-def bounded_lines(
-    stream: IO[bytes], name: str, limit: int = MAX_LINE_BYTES
-) -> Iterator[bytes | int]:
+class Unreadable(NamedTuple):
+    """Stands for the rest of an input that cannot be read: compressed data damaged (or cut
+    short) from this line on."""
+
+    reason: str
+
+
+BatchLine = bytes | int | Unreadable
+"""A line of batch input as read: its bytes, the length of a line too long to read, or
+where the input stopped being readable."""
+
+
+def bounded_lines(stream: IO[bytes], name: str, limit: int = MAX_LINE_BYTES) -> Iterator[BatchLine]:
     """The lines of ``stream``, each at most ``limit`` bytes. An over-long line is skipped
     (never held in memory) and yields its length in bytes instead; a line with no end in
-    sight (``/dev/zero``) stops the run with an input error."""
+    sight (``/dev/zero``) stops the run with an input error. Compressed data damaged from
+    some point on ends the lines with an :class:`Unreadable`: every line before it counts."""
+    try:
+        yield from _bounded_lines(stream, name, limit)
+    except DamagedData as exc:
+        yield Unreadable(exc.message)
+
+
+def unreadable_from(line: int, reason: str) -> str:
+    """What an error row says where damaged compressed data stops the input."""
+    return f"{reason}; the input cannot be read from line {line} on"
+
+
+def _bounded_lines(stream: IO[bytes], name: str, limit: int) -> Iterator[bytes | int]:
     number = 0
     while True:
         line = _read_line(stream, limit + 1, name)
@@ -267,17 +290,30 @@ def check_batch_encoding(stream: IO[bytes], name: str) -> None:
     head = (peek(4096) if callable(peek) else b"")[:64]
     encoding = next((e for bom, e in _UTF16_BOMS.items() if head.startswith(bom)), None)
     if encoding is None and b"\x00" in head:
-        if head.count(b"\x00") == len(head) or (
-            b"\x00\x00\x00\x00" in head[:8]
-            and not any(head[i : i + 4].strip(b"\x00") for i in range(0, min(len(head), 16), 4))
-        ):
+        encoding = _wide_text(head)
+        if encoding is None:
             raise InputError(f"{name}: binary data (NUL bytes); give JSONL or CSV text")
-        encoding = "UTF-16 or UTF-32 (NUL bytes between characters)"
     if encoding is not None:
         raise InputError(
             f"{name}: looks like {encoding}, not UTF-8; convert it first, "
             "e.g. 'iconv -f UTF-16 -t UTF-8 in.csv > out.csv'"
         )
+
+
+def _wide_text(head: bytes) -> str | None:
+    """The encoding of text whose characters are wider than a byte (UTF-16 or UTF-32 with
+    no byte-order mark), judged by where its NUL bytes fall; None for other data."""
+    for width, encoding in ((2, "UTF-16"), (4, "UTF-32")):
+        size = len(head) - len(head) % width
+        if size < 2 * width:
+            continue
+        for text_at in range(width):  # little-endian text sits first in each unit
+            units = [head[i : i + width] for i in range(0, size, width)]
+            text = [u[text_at] for u in units]
+            pads = [u[:text_at] + u[text_at + 1 :] for u in units]
+            if all(b and not p.strip(b"\x00") for b, p in zip(text, pads, strict=True)):
+                return f"{encoding} (NUL bytes between characters)"
+    return None
 
 
 def refuse_output_is_input(stream: IO[bytes], output: Path | None, name: str) -> None:

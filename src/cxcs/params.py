@@ -7,32 +7,54 @@ No ``from __future__ import annotations`` here or in :mod:`cxcs.cli`: Typer read
 annotations on every start, and as objects they need no evaluating.
 """
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from cxcs.entry import Settings
+from cxcs.errors import UsageError
 
 
-def nonempty(value: Any) -> Any:
-    """Refuse an empty string (or an empty item of a list) as a usage error."""
-    items = value if isinstance(value, list | tuple) else [value]
-    if any(isinstance(v, str) and not v.strip() for v in items):
-        raise typer.BadParameter("must not be empty")
-    return value
+def refuse_empty(what: str = "") -> Any:
+    """A callback that refuses an empty value (or an empty item of a list) as a usage error,
+    worded for people: an argument as ``COMMAND: WHAT is empty``, an option as ``--NAME is
+    empty`` (then ``; give WHAT`` when ``what`` is given), as ``-o ''`` is refused."""
+
+    def check(ctx: Any, param: Any, value: Any) -> Any:
+        items = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(v, str) and not v.strip() for v in items):
+            raise UsageError(empty_message(ctx, param, what))
+        return value
+
+    return check
 
 
-def argument(metavar: str, text: str, complete: Any = None) -> Any:
-    """A Typer argument shown as ``metavar``; an empty value is a usage error."""
-    return typer.Argument(metavar=metavar, callback=nonempty, help=text, autocompletion=complete)
+def empty_message(ctx: Any, param: Any, what: str) -> str:
+    """What an empty ``param`` is told: ``classify: the file name is empty``, ``--kb is
+    empty; give an overlay directory``."""
+    if param.param_type_name == "argument":
+        return f"{ctx.info_name}: {what} is empty"
+    flags = [o for o in param.opts if o.startswith("--")] or list(param.opts)
+    return f"{flags[0]} is empty" + (f"; give {what}" if what else "")
+
+
+def argument(metavar: str, text: str, empty: str, complete: Any = None) -> Any:
+    """A Typer argument shown as ``metavar``; an empty value is a usage error (``empty``:
+    what the message calls it, e.g. "the file name")."""
+    return typer.Argument(
+        metavar=metavar, callback=refuse_empty(empty), help=text, autocompletion=complete
+    )
 
 
 def option(names: str, metavar: str, text: str, complete: Any = None) -> Any:
     """A Typer option (``names``: its flags, space-separated); an empty value is a usage
     error."""
     return typer.Option(
-        *names.split(), metavar=metavar, callback=nonempty, help=text, autocompletion=complete
+        *names.split(),
+        metavar=metavar,
+        callback=refuse_empty(),
+        help=text,
+        autocompletion=complete,
     )
 
 
@@ -41,9 +63,11 @@ def flag(names: str, text: str) -> Any:
     return typer.Option(*names.split(), help=text)
 
 
-def given_overlays(ctx: typer.Context | None) -> tuple[Path, ...]:
-    """The ``--kb`` directories typed so far, applied as a run applies them: the command's
-    own, else those before the command name (else, later, ``$CXCS_KB``)."""
+def given_overlays(ctx: typer.Context | None) -> tuple[Any, ...]:
+    """The ``--kb`` directories typed so far (as paths), applied as a run applies them: the
+    command's own, else those before the command name (else, later, ``$CXCS_KB``)."""
+    from pathlib import Path
+
     current: Any = ctx  # Click's own Context class above Typer's
     while current is not None:
         given = current.params.get("kb")
@@ -117,28 +141,57 @@ def complete_input_format(incomplete: str) -> list[str]:
 Str = str | None
 
 # Arguments
+FUNCTION_NAME = "the function name"
+A_FUNCTION_NAME = "a function name"
 Function = Annotated[
-    str, argument("FUNCTION", "Id, alias or name, e.g. cx, csm.", complete_function)
+    str,
+    argument("FUNCTION", "Id, alias or name, e.g. cx, csm.", FUNCTION_NAME, complete_function),
 ]
 Functions = Annotated[
-    list[str], argument("FUNCTION FUNCTION...", "Two or more functions.", complete_function)
+    list[str],
+    argument("FUNCTION FUNCTION...", "Two or more functions.", A_FUNCTION_NAME, complete_function),
 ]
 Some = Annotated[
-    list[str] | None, argument("[FUNCTION]...", "Only these (default: all).", complete_function)
+    list[str] | None,
+    argument("[FUNCTION]...", "Only these (default: all).", A_FUNCTION_NAME, complete_function),
 ]
 Owner = Annotated[
-    Str, argument("[FUNCTION]", "Only metrics owned by this function.", complete_function)
+    Str,
+    argument(
+        "[FUNCTION]", "Only metrics owned by this function.", FUNCTION_NAME, complete_function
+    ),
 ]
 MetricName = Annotated[
-    str, argument("METRIC", "Metric id, name or abbreviation, e.g. nps.", complete_metric)
+    str,
+    argument(
+        "METRIC",
+        "Metric id, name or abbreviation, e.g. nps.",
+        "the metric name",
+        complete_metric,
+    ),
 ]
-Directory = Annotated[Str, argument("[DIR]", "Knowledge or overlay directory.")]
-Source = Annotated[Str, argument("[FILE|-]", "Posting file; '-' or none: stdin.")]
-BatchOutput = Annotated[str, argument("FILE|-", "A batch output: JSONL, CSV, JSON or Parquet.")]
+Directory = Annotated[
+    Str, argument("[DIR]", "Knowledge or overlay directory.", "the directory name")
+]
+Source = Annotated[
+    Str,
+    argument("[FILE|-]", "Posting file; '-' or none: stdin.", "the file name"),
+]
+BatchOutput = Annotated[
+    str,
+    argument("FILE|-", "A batch output: JSONL, CSV, JSON or Parquet.", "the file name"),
+]
 
 # Options of the run (before the command name)
+OVERLAY_DIRECTORY = "an overlay directory"
 GlobalKb = Annotated[
-    list[Path] | None, typer.Option("--kb", metavar="DIR", help="Overlay for every command.")
+    list[str] | None,
+    typer.Option(
+        "--kb",
+        metavar="DIR",
+        callback=refuse_empty(OVERLAY_DIRECTORY),
+        help="Overlay for every command.",
+    ),
 ]
 Quiet = Annotated[bool, flag("--quiet -q", "No notes on stderr.")]
 Version = Annotated[bool, flag("--version -V", "Show the tool and knowledge versions and exit.")]

@@ -55,6 +55,7 @@ ERROR_CODES: dict[str, str] = {
     "text_not_string": "the text field holds something other than a string",
     "empty_text": "the text is blank",
     "binary_text": "the text contains NUL bytes",
+    "damaged_input": "compressed input damaged or cut short here: nothing after it can be read",
 }
 """Every ``error_code`` a row can carry, with what it means."""
 

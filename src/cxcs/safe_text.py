@@ -16,7 +16,8 @@ HTML in a markdown preview, start a spreadsheet formula, or crash an encoder:
   raw HTML reaches a CommonMark renderer.
 - :func:`csv_cell`: :func:`visible`, plus OWASP's formula neutralisation: a cell starting with
   ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'`` so spreadsheets
-  read it as text; CR and CRLF become LF (which the csv writer quotes).
+  read it as text (a plain signed number such as ``-5`` stays as written: it is no
+  formula, and an id must join back); CR and CRLF become LF (which the csv writer quotes).
 - :func:`rich_text`: a :class:`rich.text.Text` (never markup) of :func:`visible` text.
 """
 
@@ -39,6 +40,8 @@ _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """Cell starts a spreadsheet reads as a formula (OWASP CSV injection guidance)."""
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+"""A signed decimal number: a spreadsheet reads it as that number, never as a formula."""
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -80,7 +83,7 @@ def csv_cell(value: object) -> object:
     numbers, booleans and None are returned unchanged."""
     if not isinstance(value, str):
         return value
-    if value.startswith(FORMULA_STARTS):
+    if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
         value = "'" + value
     # a bare CR would end the record for a reader, unquoted: line breaks become LF (quoted)
     return visible(value.replace("\r\n", "\n").replace("\r", "\n"))

@@ -30,6 +30,8 @@ class BatchSummary:
     left_out: set[str] = field(default_factory=set)
     """Input fields ``--keep-all`` found after the first row, outside the fixed columns of
     CSV or Parquet output (so not written)."""
+    kept_with_values: set[str] = field(default_factory=set)
+    """The ``--keep`` fields some row held a value for (one none did is likely misspelt)."""
 
     @property
     def ok(self) -> int:
@@ -176,6 +178,10 @@ def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, An
     if kind == "parquet":
         from cxcs.compressed import refuse_compressed_parquet
 
+        if source == "-":
+            from cxcs.errors import UsageError
+
+            raise UsageError("Parquet input must be a file, not stdin")
         refuse_compressed_parquet(stream, source)
         stream.close()
         from cxcs.parquet import iter_records
@@ -202,9 +208,11 @@ def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, An
             raise InputError(f"{source}: no 'decision' column; is this a cxcs batch output?")
         yield from csv.DictReader(text, fieldnames=header, delimiter=delimiter)
         return
-    from cxcs.inputs import bounded_lines
+    from cxcs.inputs import Unreadable, bounded_lines
 
     for number, raw in enumerate(bounded_lines(stream, source), start=1):
+        if isinstance(raw, Unreadable):  # a summary of part of a file would mislead
+            raise InputError(raw.reason)
         if isinstance(raw, int):  # never held in memory: an output row is never this long
             raise InputError(f"{source}: line {number} is {raw:,} bytes; not a cxcs output row")
         if not raw.strip():
@@ -263,17 +271,36 @@ def print_table(summary: BatchSummary) -> None:
     from cxcs.termconsole import stderr_console
 
     console = stderr_console()
-    grid = Table.grid(padding=(0, 3))
     cells = []
     for title, pairs in summary.tables():
         table = Table(title=title, show_header=False, title_justify="left", box=None)
-        table.add_column(style="bold")
-        table.add_column(justify="right")
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(justify="right", no_wrap=True)
         for name, value in pairs:
             table.add_row(name, value)
         cells.append(table)
-    grid.add_row(*cells)
-    console.print(grid)
+    console.print(_side_by_side(cells, console, gap=3))
+
+
+def _side_by_side(cells: list[Any], console: Any, gap: int) -> Any:
+    """``cells`` in as few rows as the terminal's width allows, none of them cut: all four
+    in a row, else two by two, else one under another."""
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    widths = [Measurement.get(console, console.options, cell).maximum for cell in cells]
+    per_row = len(cells)
+    while per_row > 1 and any(
+        sum(widths[i : i + per_row]) + gap * (per_row - 1) > console.width
+        for i in range(0, len(cells), per_row)
+    ):
+        per_row = max(1, per_row // 2)
+    grid = Table.grid(padding=(0, gap))
+    for start in range(0, len(cells), per_row):
+        if start:
+            grid.add_row(*[""] * per_row)  # a blank line between rows of tables
+        grid.add_row(*cells[start : start + per_row])
+    return grid
 
 
 def _counts(counter: Counter[str]) -> str:

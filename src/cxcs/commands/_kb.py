@@ -7,7 +7,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cxcs.errors import UsageError
+from cxcs.errors import KnowledgeError, UsageError
 
 if TYPE_CHECKING:
     from cxcs.models.knowledge import Knowledge
@@ -17,18 +17,54 @@ def open_knowledge(
     overlays: Iterable[str | PathLike[str]] = (), *, signals: bool = True
 ) -> Knowledge:
     """The shipped knowledge with ``overlays`` on top; an overlay that is not a directory is
-    a usage error (exit 2), a broken knowledge file a ``KnowledgeError`` (exit 1)."""
+    a usage error (exit 2), a broken knowledge file a ``KnowledgeError`` (exit 1) naming
+    its first problem (see :func:`in_short`)."""
     from cxcs.knowledge.load import load_knowledge
 
-    dirs = [Path(o) for o in overlays]
+    given = list(overlays)
+    if any(isinstance(o, str) and not o.strip() for o in given):  # Path("") would be "."
+        raise UsageError("--kb is empty; give an overlay directory")
+    dirs = [Path(o) for o in given]
     for directory in dirs:
-        if not str(directory):
-            raise UsageError("--kb: empty directory name")
         if not directory.exists():
             raise UsageError(f"--kb {directory}: no such directory")
         if not directory.is_dir():
             raise UsageError(f"--kb {directory}: not a directory")
-    return load_knowledge(dirs, signals=signals)
+    try:
+        return load_knowledge(dirs, signals=signals)
+    except KnowledgeError as exc:
+        raise in_short(exc, dirs) from None
+
+
+def in_short(error: KnowledgeError, overlays: list[Path]) -> KnowledgeError:
+    """``error`` (the first problem in file order) saying how many more there are and how
+    to see them: ``F:3: ... (and 2 more; run cxcs validate DIR)``, DIR being the overlay
+    that holds the first problem (else the first overlay)."""
+    import shlex
+
+    more = int(error.details.get("count", 1)) - 1
+    if more < 1:
+        return error
+    holder = Path(error.file).parent
+    directory = next((d for d in overlays if d == holder), overlays[0] if overlays else None)
+    command = "cxcs validate" + (f" {shlex.quote(str(directory))}" if directory else "")
+    error.message = f"{error.message} (and {more:,} more; run {command})"
+    error.args = (error.message,)
+    return error
+
+
+def listed(error: KnowledgeError, directory: str) -> KnowledgeError:
+    """``validate``'s error for several problems: each on its own line (``lines``, in file
+    order), then one error line counting them (``DIR: 2 problems``); its JSON error
+    document has them all under ``problems``. One problem stays as it is."""
+    count = int(error.details.get("count", 1))
+    if count < 2:
+        return error
+    problems = [error.message, *map(str, error.details.get("more", []))]
+    summary = KnowledgeError(directory, None, f"{count:,} problems")
+    summary.details.update(count=count, problems=problems)
+    summary.lines = tuple(problems)
+    return summary
 
 
 def knowledge(kb: Knowledge | None, *, signals: bool = False) -> Knowledge:

@@ -6,9 +6,9 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from cxcs.commands._kb import knowledge
+from cxcs.commands._kb import knowledge, listed
 from cxcs.commands.outcome import Outcome
-from cxcs.errors import UsageError
+from cxcs.errors import KnowledgeError, UsageError
 
 if TYPE_CHECKING:
     from cxcs.models.knowledge import Axis, Function, Knowledge, Metric
@@ -68,8 +68,9 @@ def metric(kb: Knowledge | None, name: str) -> Outcome[Metric]:
 
 def validate(directory: str | PathLike[str] | None = None) -> Outcome[Knowledge]:
     """Validate a knowledge directory (a complete one, or an overlay over the shipped one);
-    the shipped knowledge when None. A path that is not a directory is a usage error."""
-    from cxcs.knowledge.load import data_dir, validate_dir
+    the shipped knowledge when None. A path that is not a directory is a usage error;
+    several problems are listed, one a line, then counted (see :func:`listed`)."""
+    from cxcs.knowledge.load import SHIPPED_LABEL, data_dir, validate_dir
 
     if directory is None:
         path = data_dir()
@@ -81,5 +82,8 @@ def validate(directory: str | PathLike[str] | None = None) -> Outcome[Knowledge]
             raise UsageError(f"{directory}: no such directory")
         if not path.is_dir():
             raise UsageError(f"{directory}: not a directory")
-    kb = validate_dir(path)
+    try:
+        kb = validate_dir(path)
+    except KnowledgeError as exc:
+        raise listed(exc, SHIPPED_LABEL if directory is None else str(directory)) from None
     return Outcome("validate", kb, kb)

@@ -136,10 +136,17 @@ def classify_batch(
     summary = run(request, kb, on_failure or _ignore, sink, progress=progress)
     notes = [summary.counts_line() if brief else summary.line()]
     if summary.left_out:
+        late = sorted(summary.left_out)
+        verb, them = ("appears", "it") if len(late) == 1 else ("appear", "them")
         notes.append(
-            f"note: --keep-all: {', '.join(sorted(summary.left_out))} first appear after the first "
-            f"row, which sets the {output_format(format, output).upper()} columns; left out "
-            "(name them with --keep)"
+            f"note: --keep-all: {', '.join(late)} first {verb} after the first row, which "
+            f"sets the {output_format(format, output).upper()} columns; left out (name "
+            f"{them} with --keep)"
+        )
+    empty = [name for name in request.keep if name not in summary.kept_with_values]
+    if empty and summary.rows:
+        notes.append(
+            f"note: --keep: no row has a value for {', '.join(empty)}; check the field name"
         )
     return Outcome("classify_batch", summary, kb, notes=tuple(notes), failed=summary.failed > 0)
 

@@ -199,7 +199,9 @@ def _parse(label: str, name: str, text: str, signals: bool = True) -> _Document:
 
 
 def build(documents: Sequence[_Document]) -> Knowledge:
-    """Merge raw documents in order and validate them into a :class:`Knowledge`."""
+    """Merge raw documents in order and validate them into a :class:`Knowledge`; else raise
+    the first problem in file order, the others' messages in its ``more`` detail and how
+    many there are in ``count``."""
     problems: list[KnowledgeError] = []
     for doc in documents:
         for path, problem in sorted_key_problems(doc.data):
@@ -242,6 +244,8 @@ def build(documents: Sequence[_Document]) -> Knowledge:
             name, line = _missing_cell_site(merged, knowledge, path, problem) or merged.locate(path)
             problems.append(KnowledgeError(name, line, problem))
     if problems:
+        order = {doc.name: i for i, doc in enumerate(documents)}
+        problems.sort(key=lambda p: (order.get(p.file, len(order)), p.line or 0))  # file order
         first = problems[0]
         first.details["more"] = [p.message for p in problems[1:]]
         if unlocated:
