@@ -14,7 +14,14 @@ import pytest
 
 import cxcs
 from cxcs.models.knowledge import Knowledge
-from tests.support import clean_env, colour_codes, on_a_terminal, run_cli, run_subprocess
+from tests.support import (
+    assert_failed,
+    clean_env,
+    colour_codes,
+    on_a_terminal,
+    run_cli,
+    run_subprocess,
+)
 
 __all__ = ["clean_env"]
 
@@ -186,12 +193,72 @@ def test_output_infers_the_format_and_writes_atomically(
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
-def test_explicit_format_beats_the_extension(
+@pytest.mark.parametrize(
+    ("fmt", "name", "message"),
+    [
+        ("json", "x.xlsx", "'.xlsx' names no format; give .json, or no extension"),
+        ("markdown", "x.svg", "'.svg' names the svg format, not markdown; give .md or .markdown"),
+        ("json", "out.csv", "'.csv' names the csv format, not json; give .json"),
+        ("json", "out.md", "'.md' names the markdown format, not json"),
+        ("table", "out.markdown", "'.markdown' names the markdown format, not table; give .txt"),
+        ("md", "out.htm", "'.htm' names the html format, not markdown"),
+        ("csv", "out.json.gz", "'.json' names the json format, not csv"),
+        ("html", "out.ndjson", "'.ndjson' names the jsonl format, not html"),
+        ("json", "out.tar.gz", "'.tar' names no format"),
+    ],
+)
+def test_an_extension_that_is_not_the_formats_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, name: str, message: str
+) -> None:
+    """``--format`` does not make any extension right: one naming no format, or another
+    format than ``--format``, is refused before any work and nothing is written."""
+    target = tmp_path / name
+    run = run_cli(capsys, "compare", "cx", "ux", "-f", fmt, "-o", str(target))
+    assert_failed(run, 2, f"--output {target}: {message}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_refused_extension_under_format_json_is_a_json_error_document(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = tmp_path / "out.md"
-    assert run_cli(capsys, "list", "-f", "json", "-o", str(target)).code == 0
-    assert json.loads(target.read_text())["command"] == "list"
+    for name, message in (("x.xlsx", "'.xlsx' names no format"), ("x.csv", "names the csv")):
+        run = run_cli(capsys, "list", "-f", "json", "-o", str(tmp_path / name))
+        assert_failed(run, 2, message, "usage")
+    run = run_cli(capsys, "classify", "--batch", "x.jsonl", "-f", "json", "-o", "o.jsonl")
+    assert_failed(run, 2, "'.jsonl' names the jsonl format, not json", "usage")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "check"),
+    [
+        ("json", "out", lambda t: json.loads(t)["command"] == "list"),
+        ("md", "out.markdown", lambda t: t.startswith("# ")),
+        ("markdown", "OUT.MD", lambda t: t.startswith("# ")),
+        ("txt", "out.txt", lambda t: "Customer experience" in t and "|---|" not in t),
+        ("table", "out.TXT", lambda t: "Customer experience" in t and "|---|" not in t),
+        ("html", "out.htm", lambda t: t.startswith("<!doctype html>")),
+        ("csv", "out.csv", lambda t: t.startswith("id,")),
+    ],
+)
+def test_format_with_its_own_extension_or_none_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, name: str, check: object
+) -> None:
+    target = tmp_path / name
+    run = run_cli(capsys, "list", "-f", fmt, "-o", str(target))
+    assert run.code == 0, run.err
+    assert check(target.read_text(encoding="utf-8"))  # type: ignore[operator]
+
+
+def test_format_with_a_compressed_name_looks_at_the_extension_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gzip
+
+    for name in ("out.json.gz", "out.gz"):
+        target = tmp_path / name
+        assert run_cli(capsys, "list", "-f", "json", "-o", str(target)).code == 0
+        assert json.loads(gzip.decompress(target.read_bytes()))["command"] == "list"
 
 
 def test_output_replaces_an_existing_file(

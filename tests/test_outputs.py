@@ -95,7 +95,7 @@ def test_output_into_a_missing_directory_or_a_directory_fails_before_any_work(
         assert_failed(run_cli(capsys, *args), 2, "does not exist")
     for args in (
         ("classify", str(posting), "-o", str(tmp_path / "taken.json")),
-        ("classify", "--batch", str(rows), "-o", str(tmp_path / "taken.json"), "-f", "jsonl"),
+        ("classify", "--batch", str(rows), "-o", str(tmp_path / "taken.json"), "-f", "json"),
         ("map", "-o", str(tmp_path)),
     ):
         assert_failed(run_cli(capsys, *args), 2, "is a directory")

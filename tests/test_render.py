@@ -7,6 +7,7 @@ import io
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +25,7 @@ from cxcs.render import html as html_renderer
 from cxcs.render import json as json_renderer
 from cxcs.render import markdown as markdown_renderer
 from cxcs.render.view import Column, Report, TableBlock, cell_text
-from tests.support import clean_env, markdown_tables, run_cli
+from tests.support import POSTING, clean_env, markdown_tables, run_cli
 
 __all__ = ["clean_env"]
 
@@ -272,6 +273,83 @@ def test_html_is_a_standalone_page(
     parser = _Cells()
     parser.feed(page)
     assert {"html", "head", "body", "table", "style", "title"} <= parser.tags
+
+
+class _Shell(HTMLParser):
+    """The parts of a page the shared shell makes: the ``<head>`` (without the title's
+    text), the stylesheet, the header and footer text, and the tags of the body."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.head: list[object] = []
+        self.style = self.header = self.footer = ""
+        self.body: list[tuple[str, dict[str, str | None]]] = []
+        self._open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if "head" in self._open:
+            self.head.append((tag, attrs))
+        if "body" in self._open:
+            self.body.append((tag, dict(attrs)))
+        if tag not in {"meta", "br"}:
+            self._open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open and self._open[-1] == tag:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if "style" in self._open:
+            self.style += data
+        elif "header" in self._open:
+            self.header += data
+        elif "footer" in self._open:
+            self.footer += data
+        elif "head" in self._open and "title" not in self._open:
+            self.head.append(data)
+
+
+def test_every_html_output_is_one_document_shell(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """list, show, classify, summarize, a matrix compare, the compare report and the map
+    page: the same head and stylesheet, a header and a footer with the tool and knowledge
+    versions; compare keeps its report body (summary, axes, footnotes) inside."""
+    posting = tmp_path / "posting.txt"
+    posting.write_text(POSTING, encoding="utf-8")
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(json.dumps({"id": "1", "text": POSTING}) + "\n", encoding="utf-8")
+    labels = tmp_path / "labels.csv"
+    assert run_cli(capsys, "classify", "--batch", str(rows), "-o", str(labels)).code == 0
+    commands = {
+        "list": ("list",),
+        "show": ("show", "ux"),
+        "classify": ("classify", str(posting), "--explain"),
+        "summarize": ("summarize", str(labels)),
+        "matrix": ("compare", "cx", "success", "ux"),
+        "report": ("compare", "success", "support"),
+        "map": ("map",),
+    }
+    pages = {}
+    for name, args in commands.items():
+        run = run_cli(capsys, *args, "-f", "html")
+        assert run.code == 0, (name, run.err)
+        assert run.out.startswith("<!doctype html>\n") and run.out.endswith("</html>\n")
+        pages[name] = _Shell()
+        pages[name].feed(run.out)
+    first = pages["list"]
+    assert first.style.strip() and first.head
+    versions = rf"cxcs {re.escape(cxcs.__version__)} · knowledge \S+ · sha256 [0-9a-f]{{64}}"
+    for name, page in pages.items():
+        assert page.head == first.head, name
+        assert page.style == first.style, name
+        assert re.fullmatch(versions, page.footer), (name, page.footer)
+        if name != "map":  # the chart draws its own title
+            assert page.header.strip(), name
+    report = {attrs.get("id") for _, attrs in pages["report"].body}
+    assert {"summary", "axes", "similarity"} <= report
+    assert any(attrs.get("class") == "verdict v-far" for _, attrs in pages["report"].body)
+    assert "svg" in {tag for tag, _ in pages["map"].body}
 
 
 def test_html_escapes_markup_in_text() -> None:

@@ -70,7 +70,7 @@ def test_bidi_overrides_are_shown_never_sent_raw() -> None:
     assert visible("دعم العملاء") == "دعم العملاء"  # right-to-left text itself is left as it is
 
 
-@pytest.mark.parametrize("fmt", ["table", "markdown", "csv"])
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "html"])
 def test_a_bidi_override_in_a_posting_never_reaches_the_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
 ) -> None:
@@ -110,7 +110,7 @@ def test_csv_cell_neutralises_formulas_as_owasp_recommends() -> None:
 # --------------------------------------------------------------------------- item 2
 
 
-@pytest.mark.parametrize("fmt", ["table", "markdown", "csv"])
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "html"])
 def test_terminal_escapes_in_a_posting_never_reach_the_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
 ) -> None:
@@ -133,10 +133,61 @@ def test_terminal_escapes_in_names_and_overlays_never_reach_stderr(
     assert "\\x1b" in json.loads(run.out)["error"]["message"]
     directory = _overlay(tmp_path, f"CX {ESCAPES}")
     for args in (("show", "cx"), ("compare", "cx", "ux"), ("list",), ("map",)):
-        for fmt in ("table", "markdown", "csv"):
+        for fmt in ("table", "markdown", "csv", "html"):
             done = run_cli(capsys, *args, "--kb", str(directory), "-f", fmt)
             assert done.code == 0, (args, done.err)
             _no_controls(done.out)
+
+
+HOSTILE = "\x1b[5mblink\x1b[41m red \x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\ \x9b2J\x7f"
+"""Blink, a red background, an OSC 8 hyperlink (ESC ] 8 ;; url ESC \\), a C1 CSI, DEL."""
+
+
+@pytest.mark.parametrize("fmt", ["html", "table", "markdown"])
+def test_terminal_escapes_in_a_postings_body_never_reach_the_evidence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """The evidence quotes the posting around each matched word: escapes there are shown."""
+    posting = tmp_path / "body.txt"
+    posting.write_text(
+        "Support agent \x1b[5mblink\x1b[41m red; answer \x1b]8;;http://evil.example\x1b\\"
+        "tickets\x1b]8;;\x1b\\, help desk, troubleshoot issues \x9b2J\x7f\n",
+        encoding="utf-8",
+    )
+    run = run_cli(capsys, "classify", str(posting), "-f", fmt, "--explain")
+    assert run.code == 0, run.err
+    _no_controls(run.out)
+    _no_controls(run.err)
+    if fmt != "table":  # a table wraps its cells
+        assert "x1b[5mblink" in run.out and "x1b]8;;http://evil" in run.out  # shown
+
+
+@pytest.mark.parametrize("fmt", ["html", "table", "markdown", "csv"])
+def test_terminal_escapes_in_a_batch_output_never_reach_the_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """``summarize`` reads a file anyone could have written: its labels, decisions, error
+    codes and knowledge version are user text."""
+    rows = write_rows(
+        tmp_path / "rows.jsonl",
+        [json.dumps({"id": "1", "text": SUPPORT_DUTIES}).encode() + b"\n"],
+    )
+    labels = tmp_path / "labels.csv"
+    assert run_cli(capsys, "classify", "--batch", str(rows), "-o", str(labels)).code == 0
+    [row] = list(csv.DictReader(io.StringIO(labels.read_text(encoding="utf-8"))))
+    row.update(label=f"sup\x1b[31mport {HOSTILE}", kb_version=f"2026\x1b[5m{HOSTILE}")
+    hostile = tmp_path / "hostile.csv"
+    with hostile.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow(row)
+    run = run_cli(capsys, "summarize", str(hostile), "-f", fmt)
+    assert run.code == 0, run.err
+    _no_controls(run.out)
+    _no_controls(run.err)
+    assert "x1b[31mport" in run.out and "x1b]8;;http://evil.example" in run.out  # shown
+    if fmt != "csv":  # the footer's knowledge version is shown too
+        assert "2026\\" in run.out and "x1b[5m" in run.out
 
 
 # --------------------------------------------------------------------------- item 3

@@ -84,30 +84,74 @@ def choose(
     """The format to write: ``--format``, else ``--output``'s extension, else the default
     (``default``, or table on a terminal and markdown in a pipe).
 
-    Unknown formats, formats the command cannot produce and an ``--output`` extension that
-    names no format are usage errors (without ``--format``, the extension is the choice).
+    Unknown formats and formats the command cannot produce are usage errors. So is an
+    ``--output`` extension that names no format this command writes, whatever ``--format``
+    says, and one that names another format than ``--format`` (``-f json -o out.csv``). A
+    name without an extension, or an existing named pipe or device, takes ``--format`` as
+    it is.
     """
-    if requested is not None:
-        name = requested.strip().lower()
-        name = ALIASES.get(name, name)
-        if name not in offered:
+    chosen = _requested(requested, offered) if requested is not None else None
+    if output is not None and output != STDOUT and _extension(output):
+        if chosen is not None and _is_stream(output):
+            return chosen  # an existing pipe or device: its name says nothing of its content
+        named = _named_by_extension(output, offered, chosen)
+        if chosen is not None and named != chosen:
+            suffix = _extension(output)
             raise UsageError(
-                f"unknown format '{requested}' here; choose one of: {', '.join(offered)}"
+                f"--output {output}: '{suffix}' names the {named} format, not {chosen}; "
+                f"give {_extensions_of(chosen)}, or no extension"
             )
-        return name
-    if output is not None and output != STDOUT:
-        suffix = _extension(output)
-        if suffix:
-            fmt = by_extension(output)
-            if fmt is None or fmt.name not in offered:
-                known = sorted(e for f in offered for e in REGISTRY[f].extensions)
-                raise UsageError(
-                    f"--output {output}: '{suffix}' names no format this command writes "
-                    f"({', '.join(known)}); give --format or another extension"
-                )
-            return fmt.name
+        return named
+    if chosen is not None:
+        return chosen
     if default is not None:
         return default
     if terminal and "table" in offered:
         return "table"
     return "markdown" if "markdown" in offered else offered[0]
+
+
+def _is_stream(path: str) -> bool:
+    """Whether ``path`` is an existing named pipe, device or socket (not a regular file,
+    not a directory)."""
+    import os
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _requested(requested: str, offered: Sequence[str]) -> str:
+    """The format ``--format`` names (aliases resolved), if the command writes it."""
+    name = requested.strip().lower()
+    name = ALIASES.get(name, name)
+    if name not in offered:
+        raise UsageError(f"unknown format '{requested}' here; choose one of: {', '.join(offered)}")
+    return name
+
+
+def _named_by_extension(output: str, offered: Sequence[str], chosen: str | None) -> str:
+    """The format ``output``'s extension names; a usage error when it names none the
+    command writes."""
+    fmt = by_extension(output)
+    if fmt is not None and fmt.name in offered:
+        return fmt.name
+    suffix = _extension(output)
+    if chosen is not None:
+        what = f"names the {fmt.name} format, not {chosen}" if fmt else "names no format"
+        raise UsageError(
+            f"--output {output}: '{suffix}' {what}; give {_extensions_of(chosen)}, or no extension"
+        )
+    known = sorted(e for f in offered for e in REGISTRY[f].extensions)
+    raise UsageError(
+        f"--output {output}: '{suffix}' names no format this command writes "
+        f"({', '.join(known)}); give --format or another extension"
+    )
+
+
+def _extensions_of(name: str) -> str:
+    """'.md or .markdown': the extensions that name format ``name``."""
+    return " or ".join(REGISTRY[name].extensions)

@@ -208,8 +208,9 @@ def emit(report: Report, fmt: str, output: Path | None) -> None:
 def emit_picture(picture: RenderableType, fmt: str, output: Path | None, title: str) -> None:
     """Show a rich renderable: on the terminal (``table``), else exported by rich.
 
-    ``svg`` and ``html`` come from a recording console's ``export_svg``/``export_html``
-    (colours kept whatever ``NO_COLOR`` says: they are files, not terminal output);
+    ``svg`` comes from a recording console's ``export_svg`` (colours kept whatever
+    ``NO_COLOR`` says: it is a file, not terminal output; HTML is never a rich export but
+    the one page of :mod:`cxcs.render.page`);
     ``table`` sent to a file or pipe is the plain text. Written to ``output`` atomically,
     or to stdout when there is no ``output``.
     """
@@ -222,7 +223,7 @@ def emit_picture(picture: RenderableType, fmt: str, output: Path | None, title: 
 
         stdout_console().print(picture)
         return
-    styled = fmt in {"svg", "html"}
+    styled = fmt == "svg"
     console = Console(
         record=True,
         file=io.StringIO(),
@@ -236,8 +237,6 @@ def emit_picture(picture: RenderableType, fmt: str, output: Path | None, title: 
     console.print(picture)
     if fmt == "svg":
         text = console.export_svg(title=visible(title), code_format=offline_svg_format())
-    elif fmt == "html":
-        text = console.export_html(inline_styles=True)
     else:
         text = "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
     if output is not None:

@@ -120,17 +120,18 @@ def _map(o: Outcome[Any]) -> Report:
 
 def _map_document(o: Outcome[Any], fmt: str) -> str | bytes:
     from cxcs.render import svgmap
-    from cxcs.render.reports import footer
 
-    text = footer(o.kb)  # type: ignore[arg-type]
     if fmt == "svg":
-        return svgmap.svg(o.kb, o.result, footer=text)  # type: ignore[arg-type]
-    page = svgmap.html_page(o.kb, o.result, footer=text)  # type: ignore[arg-type]
+        from cxcs.render.reports import footer
+
+        return svgmap.svg(o.kb, o.result, footer=footer(o.kb))  # type: ignore[arg-type]
+    page = svgmap.html_page(o.kb, o.result)  # type: ignore[arg-type]
     if fmt == "html":
         return page
     from cxcs.browser import screenshot
 
-    return screenshot(page, svgmap.WIDTH + 48, svgmap.HEIGHT + 60 + 40 * len(o.result.functions))
+    height = svgmap.HEIGHT + 140 + 40 * len(o.result.functions)
+    return screenshot(page, svgmap.WIDTH + 48, height)
 
 
 def _compare_document(o: Outcome[Any], fmt: str) -> str | bytes:

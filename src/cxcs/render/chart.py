@@ -132,7 +132,7 @@ def picture(placement: Placement, kb: Knowledge | None = None) -> RenderableType
         umbrella = _umbrella_line(kb, placement)
         if umbrella:
             parts.append(rich_text(umbrella, style="dim"))
-        parts.append(Text(footer(meta(kb)), style="dim"))
+        parts.append(rich_text(footer(meta(kb)), style="dim"))
     return Group(*parts)
 
 

@@ -34,5 +34,5 @@ def render(report: Report) -> str:
     parts += [render_table(b) for b in report.tables]
     parts += [f"> {escape_cell(n)}" for n in report.notes]
     meta = report.meta
-    parts.append(f"<sub>{footer(meta)}</sub>")
+    parts.append(f"<sub>{markdown_text(footer(meta))}</sub>")
     return "\n\n".join(parts) + "\n"

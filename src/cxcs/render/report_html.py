@@ -1,4 +1,5 @@
-"""``compare --format html``: a standalone, print-friendly report a person can hand out.
+"""``compare --format html``: a print-friendly report a person can hand out, in the one HTML
+shell every command shares (:mod:`cxcs.render.page`).
 
 Summary first (similarity with its dispute range, biggest differences, shared ground,
 disputes), then the axis table with coloured verdicts, the text axes as context, and every
@@ -7,50 +8,26 @@ source as a numbered footnote. No scripts, no external assets, nothing fetched.
 
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING
 
 from cxcs.models.compare import PairComparison
 from cxcs.models.knowledge import Knowledge, Source
+from cxcs.render import page
 from cxcs.render.reports import (
     PRACTICE_NOTE,
     compare_report,
-    footer,
+    meta,
     side_text,
     similarity_text,
     source_text,
     summary_lines,
     verdict_text,
 )
-from cxcs.safe_text import visible, writable
 
 if TYPE_CHECKING:
     from cxcs.models.matrix import MatrixComparison
 
-STYLE = """
-body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;
-color:#1f2328;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:1.6rem}
-.similarity{font-size:1.3rem;font-weight:600}
-table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem}
-th,td{border:1px solid #d0d7de;padding:.35rem .55rem;vertical-align:top;text-align:left}
-th{background:#f6f8fa}
-.verdict{font-weight:600;white-space:nowrap}
-.v-same{background:#dafbe1;color:#116329}.v-near,.v-overlap{background:#fff8c5;color:#7d4e00}
-.v-far,.v-different{background:#ffebe9;color:#a40e26}.v-context{color:#57606a}
-.disputed{border-left:4px solid #bf8700}
-sup{color:#0969da}.footnotes{font-size:.85rem;color:#57606a}
-.note{color:#57606a;font-size:.9rem}footer{color:#8c959f;font-size:.8rem;margin-top:2rem}
-@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}
-"""
-
-
-def _e(text: str) -> str:
-    return escape(visible(writable(text)), quote=True)
-
-
-def _lines(text: str) -> str:
-    return "<br>".join(_e(line) for line in text.split("\n"))
+_e, _lines = page.text, page.lines
 
 
 class _Notes:
@@ -89,7 +66,6 @@ def compare_html(
     summary = dict(summary_lines(kb, result))
     sim = similarity_text(result.similarity, result.similarity_min, result.similarity_max)
     parts = [
-        f"<h1>{_e(title)}</h1>",
         f'<p class="similarity" id="similarity">Similarity {_e(sim)}</p>',
         '<p class="note">0 = nothing in common, 1 = identical; the range spans every reading '
         "of the disputed cells.</p>",
@@ -132,10 +108,4 @@ def compare_html(
     parts.append(f'<p class="note">Similarity = {_e(result.similarity_formula)}</p>')
     parts.append(f'<p class="note">Verdicts: {_e(result.verdict_rules)}</p>')
     parts.append(notes.html())
-    return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>{_e(title)}</title><style>{STYLE}</style></head><body><main>"
-        + "\n".join(parts)
-        + f"<footer>{_e(footer(kb))}</footer></main></body></html>\n"
-    )
+    return page.document(title, "\n".join(parts), meta(kb))

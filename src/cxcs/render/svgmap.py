@@ -8,11 +8,10 @@ drawn as a span from the primary claim (filled dot) to the minority claim (hollo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 
 from cxcs.models.knowledge import Knowledge
 from cxcs.models.placement import PlacedFunction, Placement
-from cxcs.safe_text import visible, writable
+from cxcs.render import page
 
 WIDTH, HEIGHT = 960, 680
 LEFT, RIGHT, TOP, BOTTOM = 210, 60, 70, 190
@@ -21,8 +20,8 @@ COLOURS = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0
 
 
 def esc(text: str) -> str:
-    """Text safe inside SVG/HTML: controls shown, markup escaped."""
-    return escape(visible(writable(text)), quote=True)
+    """Text safe inside SVG/HTML: controls shown, markup escaped (as in every HTML page)."""
+    return page.text(text)
 
 
 @dataclass(frozen=True)
@@ -210,8 +209,12 @@ def _umbrella_line(kb: Knowledge, placement: Placement) -> str:
     return ""
 
 
-def html_page(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
-    """A standalone page: the chart and a table of every function's claimed positions."""
+def html_page(kb: Knowledge, placement: Placement) -> str:
+    """A standalone page (the shell every HTML output shares): the chart, which draws its own
+    title, and a table of every function's claimed positions; the versions are the page's
+    footer."""
+    from cxcs.render.reports import meta
+
     rows = []
     for placed in placement.functions:
         xs = " ⟷ ".join(placed.x) + (" (disputed)" if placed.x_disputed else "")
@@ -220,16 +223,9 @@ def html_page(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
             f"<tr><td>{esc(placed.label)}</td><td>{esc(placed.name)}</td>"
             f"<td>{esc(xs)}</td><td>{esc(ys)}</td></tr>"
         )
-    return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{esc(title(placement))}</title><style>"
-        f"body{{font-family:{FONT};color:#1f2328;margin:24px;background:#fff}}"
-        "table{border-collapse:collapse;margin-top:16px}"
-        "th,td{border:1px solid #d0d7de;padding:4px 10px;text-align:left}"
-        "th{background:#f6f8fa}@media print{body{margin:0}}"
-        "</style></head><body><main>"
-        f"{svg(kb, placement, footer=footer)}"
+    body = (
+        f"{svg(kb, placement)}"
         f"<table><thead><tr><th>label</th><th>function</th><th>{esc(placement.x.name)}</th>"
         f"<th>{esc(placement.y.name)}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        f'<p class="footer">{esc(footer)}</p></main></body></html>\n'
     )
+    return page.document(title(placement), body, meta(kb), heading=False)

@@ -69,7 +69,7 @@ def print_report(report: Report, console: Console) -> None:
     for note in report.notes:
         console.print(rich_text(note, style="dim"))
     meta = report.meta
-    console.print(Text(footer(meta), style="dim"))
+    console.print(rich_text(footer(meta), style="dim"))
 
 
 def render(report: Report, width: int = 120) -> str:

@@ -1,0 +1,60 @@
+"""The one HTML document every ``--format html`` output is.
+
+Every command's HTML (the report tables of ``list``, ``classify``, ``summarize``..., the
+compare report, the map page) is a body inside :func:`document`: the same ``<head>`` and
+stylesheet, a header with the title, a footer with the tool and knowledge versions. Inline
+CSS, no scripts, nothing fetched. All text reaches HTML through :func:`text`, which shows
+control characters as escapes (:func:`cxcs.safe_text.visible`) and escapes markup.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from cxcs.render.view import footer
+from cxcs.safe_text import visible
+
+STYLE = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;
+color:#1f2328;background:#fff;max-width:72rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:1.6rem}
+table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem}
+th,td{border:1px solid #d0d7de;padding:.35rem .55rem;vertical-align:top;text-align:left}
+th{background:#f6f8fa}
+.bar{display:inline-block;height:.7rem;background:#0969da;border-radius:2px}
+.similarity{font-size:1.3rem;font-weight:600}
+.verdict{font-weight:600;white-space:nowrap}
+.v-same{background:#dafbe1;color:#116329}.v-near,.v-overlap{background:#fff8c5;color:#7d4e00}
+.v-far,.v-different{background:#ffebe9;color:#a40e26}.v-context{color:#57606a}
+.disputed{border-left:4px solid #bf8700}
+sup{color:#0969da}.footnotes{font-size:.85rem;color:#57606a}
+.note{color:#57606a;font-size:.9rem}footer{color:#8c959f;font-size:.8rem;margin-top:2rem}
+@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}
+"""
+
+
+def text(value: str) -> str:
+    """``value`` as HTML text: controls (ESC, C1, DEL, bidi overrides) shown as escapes such
+    as ``\\x1b``, lone surrogates replaced, ``& < > " '`` escaped."""
+    return escape(visible(value), quote=True)
+
+
+def lines(value: str) -> str:
+    """:func:`text`, with line breaks as ``<br>``."""
+    return "<br>".join(text(line) for line in value.split("\n"))
+
+
+def document(title: str, body: str, meta: dict[str, Any], *, heading: bool = True) -> str:
+    """The standalone page: ``title`` (text, escaped here) in ``<title>`` and, with
+    ``heading`` (not for a picture that draws its own title), as the header's ``<h1>``;
+    ``body`` (HTML, already escaped) in ``<main>``; the versions in the footer."""
+    header = f"<header><h1>{text(title)}</h1></header>\n" if heading else ""
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f'<meta name="generator" content="cxcs {text(str(meta["tool_version"]))}">'
+        f"<title>{text(title)}</title><style>{STYLE}</style></head>\n"
+        f"<body>{header}<main>\n{body}\n</main>\n"
+        f"<footer>{text(footer(meta, full_hash=True))}</footer></body></html>\n"
+    )
