@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import cxcs
-from cxcs import classify, compare, load_knowledge
+from cxcs import classify, commands, compare, load_knowledge
 from cxcs.errors import UsageError
 from cxcs.models.classify import Classification
 from cxcs.models.compare import PairComparison
@@ -59,6 +60,7 @@ def test_top_level_names_are_the_api() -> None:
         "load_knowledge",
         "output_columns",
         "spark_ddl",
+        *commands.__all__,
     }
     assert cxcs.load_knowledge is load_knowledge
     names = set(cxcs.__all__) - {"__version__", "commands"}
@@ -66,6 +68,54 @@ def test_top_level_names_are_the_api() -> None:
     assert cxcs.commands.compare  # the command layer, as a module
     with pytest.raises(AttributeError):
         _ = cxcs.nothing_here
+
+
+RESULTS_ONLY = {"compare", "classify"}
+"""The commands whose top-level name is :mod:`cxcs.api`'s function returning just the
+result (the README's examples use them so); their outcomes are ``cxcs.commands.NAME``."""
+
+
+@pytest.mark.parametrize("name", sorted(commands.__all__))
+def test_every_command_is_reachable_from_cxcs(name: str) -> None:
+    from cxcs import api
+
+    assert name in cxcs.__all__
+    assert name in dir(cxcs)
+    if name in RESULTS_ONLY:
+        assert getattr(cxcs, name) is getattr(api, name)
+        assert f"cxcs.commands.{name}" in (cxcs.__doc__ or "")  # where the outcome is
+    else:
+        assert getattr(cxcs, name) is getattr(commands, name)
+
+
+def test_results_only_names_return_the_commands_result() -> None:
+    kb = load_knowledge()
+    assert cxcs.compare(kb, "cx", "ux") == commands.compare(kb, "cx", "ux").result
+    text = (ROOT / "examples" / "postings" / "success-title-support-duties.txt").read_text("utf-8")
+    assert cxcs.classify(kb, text) == commands.classify(kb, text).result
+
+
+def test_help_lists_the_api() -> None:
+    import pydoc
+
+    text = pydoc.render_doc(cxcs, renderer=pydoc.plaintext)
+    calls = ("show(kb", "list_functions(kb", "metric(kb", "map(kb", "journey(kb", "compare(kb",
+             "classify(kb", "load_knowledge(overlays", "class Outcome")  # fmt: skip
+    for call in calls:
+        assert f"\n    {call}" in text, call
+
+
+def test_dir_imports_nothing() -> None:
+    """``dir(cxcs)`` lists the lazy names without importing them."""
+    probe = (
+        "import cxcs, json, sys\nnames = dir(cxcs)\nprint(json.dumps([names, sorted(sys.modules)]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    names, modules = json.loads(done.stdout)
+    assert {"show", "list_functions", "metric", "compare", "Outcome"} <= set(names)
+    assert [m for m in modules if m.startswith("cxcs")] == ["cxcs"]
 
 
 def test_compare_pair_and_matrix() -> None:

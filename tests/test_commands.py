@@ -48,24 +48,49 @@ def api_document(outcome: Outcome[Any]) -> dict[str, Any]:
     return document
 
 
+def results_only(command: str, kb: Knowledge, result: Any) -> Outcome[Any]:
+    """``cxcs.compare``'s or ``cxcs.classify``'s result as the outcome the CLI presents."""
+    return Outcome(command, result, kb)
+
+
 BOTH_WAYS: list[tuple[tuple[str, ...], Any]] = [
-    (("list",), lambda kb: commands.list_functions(kb)),
-    (("show", "customer success"), lambda kb: commands.show(kb, "customer success")),
-    (("compare", "cx", "cs"), lambda kb: commands.compare(kb, "cx", "cs")),
+    (("list",), lambda kb: cxcs.list_functions(kb)),
+    (("show", "customer success"), lambda kb: cxcs.show(kb, "customer success")),
+    (("compare", "cx", "cs"), lambda kb: results_only("compare", kb, cxcs.compare(kb, "cx", "cs"))),
     (
         ("compare", "cx", "success", "ux", "--axes", "scope,level"),
-        lambda kb: commands.compare(kb, "cx", "success", "ux", axes=["scope", "level"]),
+        lambda kb: results_only(
+            "compare", kb, cxcs.compare(kb, "cx", "success", "ux", axes=["scope", "level"])
+        ),
     ),
-    (("axes",), lambda kb: commands.axes(kb)),
-    (("metrics", "success"), lambda kb: commands.metrics(kb, "success")),
-    (("metric", "Net Promoter Score"), lambda kb: commands.metric(kb, "Net Promoter Score")),
-    (("validate",), lambda kb: commands.validate()),
+    (
+        ("compare", "cx", "ux", "--differences"),
+        lambda kb: commands.compare(kb, "cx", "ux", differences=True),
+    ),
+    (("axes",), lambda kb: cxcs.axes(kb)),
+    (("metrics",), lambda kb: cxcs.metrics(kb)),
+    (("metrics", "success"), lambda kb: cxcs.metrics(kb, "success")),
+    (("metric", "Net Promoter Score"), lambda kb: cxcs.metric(kb, "Net Promoter Score")),
+    (("validate",), lambda kb: cxcs.validate()),
     (
         ("classify", str(POSTING), "--title", "Support Engineer"),
-        lambda kb: commands.classify(kb, POSTING.read_text("utf-8"), "Support Engineer"),
+        lambda kb: results_only(
+            "classify", kb, cxcs.classify(kb, POSTING.read_text("utf-8"), "Support Engineer")
+        ),
     ),
-    (("map", "cx", "success"), lambda kb: commands.map(kb, ["cx", "success"])),
+    (
+        ("classify", str(POSTING), "--explain"),
+        lambda kb: cxcs.classify_file(kb, str(POSTING), explain=True),
+    ),
+    (("map", "cx", "success"), lambda kb: cxcs.map(kb, ["cx", "success"])),
+    (
+        ("map", "--x", "level", "--y", "proactivity"),
+        lambda kb: cxcs.map(kb, x="level", y="proactivity"),
+    ),
+    (("journey",), lambda kb: cxcs.journey(kb)),
+    (("journey", "cx", "support"), lambda kb: cxcs.journey(kb, ["cx", "support"])),
 ]
+"""Each command through the public API (``cxcs.NAME``) and through the command line."""
 
 
 @pytest.mark.parametrize(
@@ -129,6 +154,35 @@ def test_a_misspelt_command_suggests_the_one_closest(capsys: pytest.CaptureFixtu
     assert run.code == 2
     assert run.err.strip().endswith("did you mean 'compare'?")
     assert run.err.count("'") == 4  # the typo and one suggestion
+
+
+def test_a_swapped_short_id_gets_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    """difflib's ratio misses two swapped letters of a two-letter id; the one-edit check
+    catches them."""
+    run = run_cli(capsys, "compare", "cx", "xc")
+    assert run.code == 2
+    assert "unknown function 'xc'; did you mean 'cx'?" in run.err
+    run = run_cli(capsys, "map", "--x", "prosactivity")
+    assert "did you mean 'proactivity'?" in run.err
+
+
+@pytest.mark.parametrize(
+    ("word", "names", "expected"),
+    [
+        ("xc", ["cx", "ux", "success"], ["cx"]),  # two letters swapped
+        ("UX", ["xu", "cx"], ["xu"]),  # case does not count as an edit
+        ("ox", ["cx", "ux"], []),  # a changed letter is half a two-letter name
+        ("nsp", ["nps", "csat"], ["nps"]),
+        ("sucess", ["success", "service"], ["success"]),  # a letter dropped
+        ("successs", ["success"], ["success"]),  # a letter added
+        ("levle", ["level", "scope"], ["level"]),
+        ("zzz", ["cx", "ux"], []),
+    ],
+)
+def test_suggestions_catch_one_edit(word: str, names: list[str], expected: list[str]) -> None:
+    from cxcs.suggest import suggestions
+
+    assert suggestions(word, names) == expected
 
 
 # --------------------------------------------------------------------------- usage
@@ -266,9 +320,12 @@ def test_every_help_has_examples_and_no_placeholders() -> None:
 # --------------------------------------------------------------------------- completion
 
 
-def _complete(words: str) -> list[str]:
+def _complete(words: str, **extra: str) -> list[str]:
+    """What the shell would offer for the last word of ``words`` (a trailing space: a new
+    word), driven as the completion script drives cxcs."""
     current = len(words.split()) - (0 if words.endswith(" ") else 1)
     env = {"_CXCS_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(current)}
+    env.update(extra)
     done = subprocess.run(
         [sys.executable, "-m", "cxcs"],
         capture_output=True,
@@ -285,6 +342,54 @@ def test_shell_completion_of_commands_functions_axes_and_metrics() -> None:
     assert _complete("cxcs compare cx ux --axes level,sc") == ["level,scope"]
     assert _complete("cxcs map --x pro") == ["proactivity"]
     assert _complete("cxcs metric np") == ["nps"]
+
+
+def test_map_axes_complete_only_the_ordinal_ones(kb: Knowledge) -> None:
+    from cxcs.engine.placement import ordinal_axes
+
+    ordinal = [a.id for a in ordinal_axes(kb)]
+    assert 1 < len(ordinal) < len(kb.axis_ids)  # control: some axes cannot be mapped
+    assert _complete("cxcs map --x ") == ordinal
+    assert _complete("cxcs map cx ux -y ") == ordinal
+    assert _complete("cxcs map --y me") == []  # 'metrics' is a set axis
+    assert _complete("cxcs compare cx ux --axes me") == ["metrics"]  # compare takes any axis
+
+
+OVERLAY = str(REPO / "examples" / "overlay")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        f"cxcs --kb {OVERLAY} show acc",  # before the command name
+        f"cxcs show --kb {OVERLAY} acc",  # the command's own
+        f"cxcs --kb /nonexistent/cxcs compare cx --kb {OVERLAY} acc",  # the command's wins
+        f"cxcs --kb {OVERLAY} map --x pro",
+    ],
+)
+def test_completion_reads_the_kb_given_on_the_line(words: str) -> None:
+    expected = ["proactivity"] if "--x" in words else ["account_management"]
+    assert _complete("cxcs show acc") == []  # control: not in the shipped knowledge
+    assert _complete(words) == expected
+
+
+def test_completion_of_metrics_with_an_overlay_and_of_a_broken_kb() -> None:
+    assert "technical_win_rate" not in _complete("cxcs metric ")
+    assert _complete(f"cxcs --kb {OVERLAY} metric tech") == ["technical_win_rate"]
+    assert _complete("cxcs --kb /nonexistent/cxcs show c") == []  # no error, nothing offered
+    assert _complete("cxcs show acc", CXCS_KB=OVERLAY) == ["account_management"]
+
+
+def test_formats_complete_per_command() -> None:
+    assert _complete("cxcs list -f ") == ["table", "markdown", "json", "csv", "html"]
+    assert _complete("cxcs map --format s") == ["svg"]
+    assert _complete("cxcs list -f s") == []  # list draws no picture
+    assert _complete("cxcs summarize -f j") == ["json"]
+    batch = ["jsonl", "csv", "json", "parquet"]
+    assert _complete("cxcs classify --batch x.jsonl -f ") == batch
+    assert _complete("cxcs classify -f p") == ["parquet"]  # --batch may follow
+    assert _complete("cxcs classify --input-format ") == ["jsonl", "csv", "parquet"]
+    assert _complete("cxcs summarize --input-format c") == ["csv"]
 
 
 # --------------------------------------------------------------------------- stdin

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from cxcs.errors import DamagedData, InputError, UsageError, WorkerError
+from cxcs.formats import INPUT_FORMATS
 from cxcs.inputs import BatchLine, Unreadable, unreadable_from
 from cxcs.records import (
     MAX_ROW_CHARS,
@@ -50,7 +51,7 @@ SERIAL_CHUNK = 32
 IN_FLIGHT_PER_JOB = 3
 """Chunks queued per worker: enough to keep workers busy, few enough to keep memory flat."""
 
-INPUT_KINDS = ("jsonl", "csv", "parquet")
+INPUT_KINDS = INPUT_FORMATS
 OUTPUT_FORMATS = ("jsonl", "json", "csv", "parquet")
 
 Tally = tuple[str | None, str | None, bool | None, float | None, str | None, str | None, int]

@@ -16,7 +16,7 @@ import typer.core
 from cxcs.entry import ERROR_FORMAT, Settings
 from cxcs.errors import UsageError
 from cxcs.output import present
-from cxcs.params import OVERLAY_DIRECTORY, refuse_empty
+from cxcs.params import OVERLAY_DIRECTORY, complete_format, refuse_empty
 
 if TYPE_CHECKING:
     from cxcs.commands.outcome import Outcome
@@ -42,6 +42,7 @@ def _common_options(
             "-f",
             metavar="FORMAT",
             callback=refuse_empty(),
+            autocompletion=complete_format,
             help="The output format. Default: from --output's extension, else table on a "
             "terminal, markdown when piped.",
         ),

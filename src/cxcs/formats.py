@@ -52,6 +52,9 @@ for _fmt in (
 ):
     register(_fmt)
 
+INPUT_FORMATS = ("jsonl", "csv", "parquet")
+"""What ``--input-format`` accepts: the kinds of file a batch (or a batch output) is read as."""
+
 STDOUT = "-"
 """``--output -`` means stdout."""
 

@@ -1,6 +1,7 @@
 """The arguments and options of the ``cxcs`` commands, each declared once as an
 ``Annotated`` type that :mod:`cxcs.cli` uses in its command signatures, with their checks
-(an empty value is a usage error) and shell completion (function ids, axes, metrics).
+(an empty value is a usage error) and shell completion (function ids, axes, metrics,
+formats), which reads the knowledge with the ``--kb`` overlays typed on the line.
 
 No ``from __future__ import annotations`` here or in :mod:`cxcs.cli`: Typer reads these
 annotations on every start, and as objects they need no evaluating.
@@ -62,33 +63,79 @@ def flag(names: str, text: str) -> Any:
     return typer.Option(*names.split(), help=text)
 
 
-def _kb_names(kind: str) -> list[str]:
+def given_overlays(ctx: typer.Context | None) -> tuple[Any, ...]:
+    """The ``--kb`` directories typed so far (as paths), applied as a run applies them: the
+    command's own, else those before the command name (else, later, ``$CXCS_KB``)."""
+    from pathlib import Path
+
+    current: Any = ctx  # Click's own Context class above Typer's
+    while current is not None:
+        given = current.params.get("kb")
+        if given:
+            return tuple(Path(p) for p in given)
+        current = current.parent
+    return ()
+
+
+def _kb_names(ctx: typer.Context | None, kind: str) -> list[str]:
+    """The names of ``kind`` in the knowledge the command line would load (none if it
+    cannot be loaded: completion never fails)."""
     try:
-        kb = Settings.of().knowledge(signals=False)
+        kb = Settings.of(given_overlays(ctx)).knowledge(signals=False)
     except Exception:
         return []
     if kind == "function":
         return list(kb.functions)
     if kind == "axis":
         return list(kb.axis_ids)
+    if kind == "map axis":
+        from cxcs.engine.placement import ordinal_axes
+
+        return [a.id for a in ordinal_axes(kb)]
     return list(kb.metrics)
 
 
-def complete_function(incomplete: str) -> list[str]:
-    """Shell completion: function ids."""
-    return [n for n in _kb_names("function") if n.startswith(incomplete)]
+def complete_function(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion: function ids (with the ``--kb`` overlays given)."""
+    return [n for n in _kb_names(ctx, "function") if n.startswith(incomplete)]
 
 
-def complete_axis(incomplete: str) -> list[str]:
+def complete_axis(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion: axis ids (after the last comma of an ``--axes`` list)."""
     done, _, last = incomplete.rpartition(",")
     prefix = f"{done}," if done else ""
-    return [prefix + n for n in _kb_names("axis") if n.startswith(last)]
+    return [prefix + n for n in _kb_names(ctx, "axis") if n.startswith(last)]
 
 
-def complete_metric(incomplete: str) -> list[str]:
-    """Shell completion: metric ids."""
-    return [n for n in _kb_names("metric") if n.startswith(incomplete)]
+def complete_ordinal_axis(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion: the axes a map can use (those with an ordered scale)."""
+    return [n for n in _kb_names(ctx, "map axis") if n.startswith(incomplete)]
+
+
+def complete_metric(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion: metric ids (with the ``--kb`` overlays given)."""
+    return [n for n in _kb_names(ctx, "metric") if n.startswith(incomplete)]
+
+
+def complete_format(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion: the output formats this command writes (``classify``: those of one
+    posting and those of a batch; only the batch ones once ``--batch`` is typed)."""
+    from cxcs.views import VIEWS
+
+    command = ctx.command.name or ""
+    names = list(VIEWS[command].formats) if command in VIEWS else []
+    batch = VIEWS.get(f"{command}_batch")
+    if batch is not None:
+        batch_names = list(batch.formats)
+        names = batch_names if ctx.params.get("batch") else names + batch_names
+    return [n for n in dict.fromkeys(names) if n.startswith(incomplete.lower())]
+
+
+def complete_input_format(incomplete: str) -> list[str]:
+    """Shell completion: the input formats a batch file may be read as."""
+    from cxcs.formats import INPUT_FORMATS
+
+    return [n for n in INPUT_FORMATS if n.startswith(incomplete.lower())]
 
 
 Str = str | None
@@ -155,9 +202,11 @@ Axes = Annotated[
 ]
 Differences = Annotated[bool, flag("--differences", "Hide the rows that are the same.")]
 X = Annotated[
-    str, option("--x -x", "AXIS", "Ordinal axis across (see 'cxcs axes').", complete_axis)
+    str, option("--x -x", "AXIS", "Ordinal axis across (see 'cxcs axes').", complete_ordinal_axis)
 ]
-Y = Annotated[str, option("--y -y", "AXIS", "Ordinal axis up (see 'cxcs axes').", complete_axis)]
+Y = Annotated[
+    str, option("--y -y", "AXIS", "Ordinal axis up (see 'cxcs axes').", complete_ordinal_axis)
+]
 
 # classify, summarize
 Title = Annotated[Str, option("--title -t", "TITLE", "Title, checked against the duties.")]
@@ -166,7 +215,13 @@ Batch = Annotated[
     Str, option("--batch -b", "FILE", "Classify each row of a JSONL, CSV or Parquet file.")
 ]
 InputFormat = Annotated[
-    Str, typer.Option("--input-format", metavar="jsonl|csv|parquet", help="Input file format.")
+    Str,
+    typer.Option(
+        "--input-format",
+        metavar="jsonl|csv|parquet",
+        help="Input file format.",
+        autocompletion=complete_input_format,
+    ),
 ]
 Keep = Annotated[Str, option("--keep", "FIELD,...", "Batch: copy these input fields.")]
 KeepAll = Annotated[bool, flag("--keep-all", "Batch: copy every input field.")]

@@ -15,7 +15,8 @@ def normalize(name: str) -> str:
 
 def suggestions(word: str, candidates: Iterable[str], limit: int = MAX_SUGGESTIONS) -> list[str]:
     """Names close to ``word``: those containing it as a part (``churn`` →
-    ``customer_churn_rate``), else those spelled alike (``comapre`` → ``compare``)."""
+    ``customer_churn_rate``), else those one edit away (``xc`` → ``cx``: two letters swapped,
+    one added, dropped or changed), then those spelled alike (``comapre`` → ``compare``)."""
     names = list(dict.fromkeys(candidates))
     key = normalize(word)
     if key:
@@ -24,7 +25,27 @@ def suggestions(word: str, candidates: Iterable[str], limit: int = MAX_SUGGESTIO
             return parts[:limit]
     import difflib  # only when a name is unknown
 
-    return difflib.get_close_matches(word, names, n=limit, cutoff=0.6)
+    close = [n for n in names if one_edit(key, normalize(n))]
+    close += difflib.get_close_matches(word, names, n=limit, cutoff=0.6)
+    return list(dict.fromkeys(close))[:limit]
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with one edit: two neighbouring letters swapped (any length:
+    difflib misses ``xc`` for ``cx``), or, when both have three letters or more, one letter
+    added, dropped or changed (in a two-letter name a changed letter is half the name)."""
+    if a == b or not a or not b:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diffs) == 2 and diffs[1] == diffs[0] + 1:
+            i, j = diffs
+            return a[i] == b[j] and a[j] == b[i]
+        return len(diffs) == 1 and len(a) >= 3
+    if abs(len(a) - len(b)) != 1 or min(len(a), len(b)) < 3:
+        return False
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def did_you_mean(

@@ -3,9 +3,12 @@
 Each function takes plain arguments (and a knowledge base, or None for the shipped one),
 applies every rule, and returns an :class:`Outcome`: the result model plus the notes and
 warnings meant for stderr. ``cxcs.cli`` only parses arguments, calls one of these and
-presents the outcome, so the command line and the library cannot disagree.
+presents the outcome, so the command line and the library cannot disagree. :mod:`cxcs`
+re-exports every name here as the same object (``cxcs.show``), but for ``compare`` and
+``classify``, whose top-level names return just the result.
 
-To add a command: a function here returning ``Outcome("name", result, kb)``, a view for it in
+To add a command: a function here returning ``Outcome("name", result, kb)``, its name in
+``cxcs/__init__.py`` (``__all__`` and the lazy names; a test checks), a view for it in
 :mod:`cxcs.views`, and a Typer declaration in :mod:`cxcs.cli` calling ``present``.
 """
 

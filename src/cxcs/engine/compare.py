@@ -30,9 +30,9 @@ def select_axes(kb: Knowledge, axis_ids: Sequence[str] | None) -> tuple[Axis, ..
     known = {a.id: a for a in kb.axes}
     unknown = [a for a in axis_ids if a not in known]
     if unknown:
-        import difflib
+        from cxcs.suggest import suggestions
 
-        close = difflib.get_close_matches(unknown[0], list(known), n=1)
+        close = suggestions(unknown[0], list(known), limit=1)
         hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(known)}"
         raise UsageError(f"unknown axis '{unknown[0]}'{hint}")
     return tuple(known[a] for a in dict.fromkeys(axis_ids))

@@ -7,7 +7,6 @@ nothing is averaged or resolved.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from itertools import product
 
@@ -15,6 +14,7 @@ from cxcs.errors import UsageError
 from cxcs.models.kinds import KINDS
 from cxcs.models.knowledge import Axis, Cell, Knowledge
 from cxcs.models.placement import GridAxis, GridCell, Mark, PlacedFunction, Placement, Position
+from cxcs.suggest import suggestions
 
 DEFAULT_X = "proactivity"
 DEFAULT_Y = "scope"
@@ -32,7 +32,7 @@ def grid_axis(kb: Knowledge, axis_id: str, option: str = "axis") -> GridAxis:
     known = {a.id: a for a in kb.axes}
     axis = known.get(axis_id.strip().lower())
     if axis is None:
-        close = difflib.get_close_matches(axis_id, [a.id for a in ordinal], n=1)
+        close = suggestions(axis_id, [a.id for a in ordinal], limit=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise UsageError(
             f"{option}: unknown axis '{axis_id}'; {hint}ordinal axes: {choices}",
