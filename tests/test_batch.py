@@ -176,6 +176,23 @@ def test_a_kept_field_the_input_does_not_have_is_caught(
     assert len(read_records(noted.out)) == 3
 
 
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--id-field", "idd"), ("--title-field", "titel"), ("--text-field", "titel+text")],
+)
+def test_a_field_option_the_csv_header_lacks_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str
+) -> None:
+    """A misspelt --id-field wrote empty ids, --title-field dropped every title, exit 0."""
+    source = tmp_path / "rows.csv"
+    source.write_text("id,title,text\nr1,Agent,Answer support tickets.\n", encoding="utf-8")
+    misspelt = value.split("+")[0]
+    run = run_cli(capsys, "classify", "--batch", str(source), option, value)
+    assert_failed(run, 2, f"{option} {misspelt}: the input has no such column; did you mean")
+    joined = run_cli(capsys, "classify", "--batch", str(source), "--text-field", "title+text")
+    assert joined.code == 0, joined.err
+
+
 def test_options_for_another_input_kind_are_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -933,3 +950,14 @@ def test_the_api_refuses_a_batch_output_as_the_command_line_does(
     flags = ["-f", fmt] if fmt else []
     run = run_cli(capsys, "classify", "--batch", str(source), "-o", str(target), *flags)
     assert_failed(run, 2, message)
+
+
+def test_the_keep_all_note_names_the_output_format_as_written(tmp_path: Path) -> None:
+    _need("pyarrow")
+    rows = [{"id": "a", "text": "Answer support tickets."}]
+    rows.append({"id": "b", "text": "Resolve customer tickets.", "salary": "40k"})
+    source = tmp_path / "rows.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    target = tmp_path / "out.parquet"
+    done = run_subprocess("classify", "--batch", str(source), "--keep-all", "-o", str(target))
+    assert "sets the Parquet columns" in done.stderr, done.stderr

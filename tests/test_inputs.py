@@ -555,6 +555,16 @@ def test_a_utf16_csv_is_named_as_such(
     assert "UTF-16" in run.err and "\x00" not in run.err
 
 
+def test_a_broken_json_first_line_is_not_called_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "Answer tickets\n{"id": "b", "text": "Fix"}\n')
+    records = read_records(run_cli(capsys, "classify", "--batch", str(path)).out)
+    assert "Unterminated string" in records[0]["error"]
+    assert "is this CSV" not in records[0]["error"]
+
+
 @pytest.mark.parametrize(
     ("data", "named"),
     [

@@ -102,7 +102,7 @@ def test_csv_cell_neutralises_formulas_as_owasp_recommends() -> None:
     assert csv_cell(-0.5) == -0.5  # numbers stay numbers
     for number in ("-5", "+3", "-0.25", "-1e5", "+.5"):  # an id written as a number
         assert csv_cell(number) == number
-    for near in ("-5+cmd|' /C calc'!A0", "-1-", "+", "-", "--5", "-e5", "=5"):
+    for near in ("-5+cmd|' /C calc'!A0", "-1-", "+", "-", "--5", "-e5", "=5", "-\u0661\u0662"):
         assert csv_cell(near) == "'" + near
     assert csv_cell(None) is None
 

@@ -34,6 +34,7 @@ from cxcs.records import (
     kept_column,
     row_from_mapping,
     text_field_names,
+    text_parts,
 )
 from cxcs.safe_text import writable
 
@@ -130,7 +131,8 @@ def parse_jsonl_line(line_no: int, raw: BatchLine, fields: Fields) -> Row | None
     try:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
-        hint = " (is this CSV? use --input-format csv)" if line_no == 1 else ""
+        looks_csv = line_no == 1 and not text.lstrip().startswith("{")
+        hint = " (is this CSV? use --input-format csv)" if looks_csv else ""
         exc = _line_problem(text, exc)
         message = f"bad JSON: {exc.msg} (column {exc.colno}){hint}"
         return failed(line_no, None, "bad_json", message)
@@ -621,15 +623,26 @@ class TextSink:
                 self.close()
 
 
-def refuse_unknown_kept(keep: Sequence[str], header: Sequence[str]) -> None:
-    """A ``--keep`` field a CSV or Parquet header does not have (nor, for a path such as
-    ``job.location``, its first part) is a usage error: the header proves it misspelt."""
-    for name in keep:
+def refuse_unknown_fields(fields: Fields, header: Sequence[str]) -> None:
+    """A field option naming a column a CSV or Parquet header does not have (nor, for a
+    path such as ``job.location``, its first part) is a usage error: the header proves it
+    misspelt. The default id and title columns may be absent; each part of a joined text
+    (``duties+skills``) must be there."""
+    defaults = Fields()
+    named = [("--keep", name) for name in fields.keep]
+    if fields.id_field != defaults.id_field:
+        named.append(("--id-field", fields.id_field))
+    if fields.title_field is not None and fields.title_field != defaults.title_field:
+        named.append(("--title-field", fields.title_field))
+    for spec in fields.text_fields:
+        if "+" in spec and spec not in header:
+            named += [("--text-field", part) for part in text_parts(spec)]
+    for option, name in named:
         if name not in header and name.partition(".")[0] not in header:
             from cxcs.suggest import did_you_mean
 
             raise UsageError(
-                f"--keep {name}: the input has no such column"
+                f"{option} {name}: the input has no such column"
                 f"{did_you_mean(name, header)} (columns: {', '.join(header)})"
             )
 
@@ -685,7 +698,7 @@ def run_batch(
             lines = _chain_first(first, lines)
         units = jsonl_chunks(lines, CHUNK if job.jobs > 1 else SERIAL_CHUNK, progress, live)
     if job.kind != "jsonl":
-        refuse_unknown_kept(fields.keep, discovered)
+        refuse_unknown_fields(fields, discovered)
     columns = maker.columns + [kept_column(n, maker.columns) for n in kept_names(job, discovered)]
     parquet_out = job.out_format == "parquet"
     encoder = None if parquet_out else Encoder(job.out_format, columns)

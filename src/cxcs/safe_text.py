@@ -40,7 +40,7 @@ _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """Cell starts a spreadsheet reads as a formula (OWASP CSV injection guidance)."""
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 """A signed decimal number: a spreadsheet reads it as that number, never as a formula."""
 
 

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 BATCH_FORMATS = ("jsonl", "csv", "json", "parquet")
 
 
+_FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet", "json": "JSON", "jsonl": "JSONL"}
+"""How a note names a batch output format."""
+
 def classify(
     kb: Knowledge | None,
     text: str,
@@ -141,7 +144,7 @@ def classify_batch(
         verb, them = ("appears", "it") if len(late) == 1 else ("appear", "them")
         notes.append(
             f"note: --keep-all: {', '.join(late)} first {verb} after the first row, which "
-            f"sets the {output_format(format, output).upper()} columns; left out (name "
+            f"sets the {_FORMAT_NAMES[output_format(format, output)]} columns; left out (name "
             f"{them} with --keep)"
         )
     empty = [name for name in request.keep if name not in summary.kept_with_values]
