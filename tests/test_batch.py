@@ -961,3 +961,25 @@ def test_the_keep_all_note_names_the_output_format_as_written(tmp_path: Path) ->
     target = tmp_path / "out.parquet"
     done = run_subprocess("classify", "--batch", str(source), "--keep-all", "-o", str(target))
     assert "sets the Parquet columns" in done.stderr, done.stderr
+
+
+def test_the_api_takes_paths_and_dash_as_the_command_line_does(
+    kb: Knowledge,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """output='x.csv' raised AttributeError; output=Path('-') wrote a file named '-';
+    summarize(Path(...)) raised AttributeError."""
+    import cxcs
+
+    source = _rows_file(tmp_path, 3)
+    monkeypatch.chdir(tmp_path)
+    cxcs.classify_batch(kb, source, output="labels.csv")
+    written = (tmp_path / "labels.csv").read_text(encoding="utf-8")
+    assert [r["id"] for r in csv.DictReader(io.StringIO(written))] == ["r0", "r1", "r2"]
+    capsys.readouterr()
+    cxcs.classify_batch(kb, str(source), output=Path("-"))
+    assert len(read_records(capsys.readouterr().out)) == 3 and not (tmp_path / "-").exists()
+    summary = cxcs.summarize(tmp_path / "labels.csv").result
+    assert summary.rows == 3

@@ -82,13 +82,16 @@ def _isatty(stream: IO[Any] | None) -> bool:
         return False
 
 
-def target(output: str | None) -> Path | None:
+def target(output: str | os.PathLike[str] | None) -> Path | None:
     """The file ``--output`` names (None for stdout: no option, or ``-``)."""
-    if output is None or output == STDOUT:
+    if output is None:
         return None
-    if not output.strip():
+    name = os.fspath(output)
+    if name == STDOUT:
+        return None
+    if not name.strip():
         raise UsageError("--output is empty; give a file name, or '-' for stdout")
-    return Path(output)
+    return Path(name)
 
 
 def check(command: str, fmt: str | None, output: str | None, env: Environment) -> str:

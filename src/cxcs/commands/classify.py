@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from os import PathLike
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -58,17 +60,20 @@ def classify(
 
 def classify_file(
     kb: Knowledge | None,
-    source: str | None,
+    source: str | PathLike[str] | None,
     title: str | None = None,
     *,
     explain: bool = False,
-    output: Path | None = None,
+    output: str | PathLike[str] | None = None,
 ) -> Outcome[Classification]:
     """Classify the posting in file ``source`` (``-`` or None: stdin), read bounded and as
     UTF-8; a longer input is classified from its start, with a warning saying so. Refused
     when the result would overwrite the posting (``output``, or stdout when None)."""
     from cxcs.inputs import read_posting
+    from cxcs.output import target
 
+    output = target(output)
+    source = None if source is None else os.fspath(source)
     if source == "":
         raise UsageError("FILE is empty; give a file name or '-' for stdin")
     posting = read_posting(source, output)
@@ -85,7 +90,7 @@ def classify_file(
 
 def classify_batch(
     kb: Knowledge | None,
-    source: str,
+    source: str | PathLike[str],
     sink: IO[str] | None = None,
     *,
     format: str | None = None,
@@ -97,7 +102,7 @@ def classify_batch(
     keep_all: bool = False,
     delimiter: str | None = None,
     encoding: str | None = None,
-    output: Path | None = None,
+    output: str | PathLike[str] | None = None,
     jobs: int = 1,
     on_failure: Callable[[str], None] | None = None,
     progress: bool = False,
@@ -114,6 +119,9 @@ def classify_batch(
     worker processes that cannot fork load the same knowledge."""
     from cxcs.batchrun import BatchRequest, output_format
     from cxcs.batchrun import classify_batch as run
+    from cxcs.output import target
+
+    output, source = target(output), os.fspath(source)  # "-": stdout, as on the command line
 
     for option, value in (("--id-field", id_field), ("--title-field", title_field)):
         if not value.strip():
