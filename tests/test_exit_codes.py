@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cxcs.commands import open_knowledge
@@ -40,6 +42,16 @@ def test_more_usage_errors_exit_2(
     assert_failed(run_cli(capsys, *args), 2, message)
     if "--batch" not in args:  # batch output is jsonl or csv: no JSON document there
         assert_failed(run_cli(capsys, *args, "-f", "json"), 2, message, "usage")
+
+
+def test_version_with_a_kb_that_is_no_directory_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """It printed 'knowledge: unavailable' and exited 0, though every other command exits 2
+    for a --kb that is not a directory."""
+    run = run_cli(capsys, "-V", "--kb", str(tmp_path / "missing"))
+    assert_failed(run, 2, "no such directory")
+    assert run.out == ""
 
 
 @pytest.mark.parametrize(

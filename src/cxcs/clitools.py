@@ -218,13 +218,15 @@ def print_version(settings: Settings) -> NoReturn:
     with the ``--kb`` overlays given; ends the run."""
     from cxcs import __version__
 
-    typer.echo(f"cxcs {__version__}")
     try:
         kb = settings.knowledge(signals=False)
-    except Exception as exc:
-        typer.echo(f"knowledge: unavailable ({getattr(exc, 'message', exc)})")
+    except UsageError:  # a --kb that is no directory: exit 2, as for any command
+        raise
+    except Exception as exc:  # broken knowledge files: the tool's version still helps
+        knowledge = f"knowledge: unavailable ({getattr(exc, 'message', exc)})"
     else:
-        typer.echo(f"knowledge {kb.origin.version} (sha256 {kb.origin.sha256})")
+        knowledge = f"knowledge {kb.origin.version} (sha256 {kb.origin.sha256})"
+    typer.echo(f"cxcs {__version__}\n{knowledge}")
     raise typer.Exit()
 
 
@@ -272,6 +274,9 @@ def classify(
         return
     if keep is not None and keep_all:
         raise UsageError("give --keep FIELD,... or --keep-all, not both")
+    kept = [k.strip() for k in (keep or "").split(",") if k.strip()]
+    if keep is not None and not kept:
+        raise UsageError("--keep names no field")
     from cxcs.output import check, target
 
     chosen = check("classify_batch", run.format, run.output, run.env)
@@ -279,8 +284,7 @@ def classify(
     summary = commands.classify_batch(
         run.knowledge(signals=True), batch, format=chosen, output=target(run.output),
         input_format=input_format, id_field=id_field or "id", title_field=title_field or "title",
-        text_field=text_field, keep=[k.strip() for k in (keep or "").split(",") if k.strip()],
-        keep_all=keep_all,
+        text_field=text_field, keep=kept, keep_all=keep_all,
         delimiter="\t" if delimiter in {"\\t", "tab"} else delimiter, encoding=encoding,
         jobs=jobs,
         on_failure=run.env.say, progress=True, brief=table,

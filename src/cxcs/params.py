@@ -215,13 +215,7 @@ Batch = Annotated[
     Str, option("--batch -b", "FILE", "Classify each row of a JSONL, CSV or Parquet file.")
 ]
 InputFormat = Annotated[
-    Str,
-    typer.Option(
-        "--input-format",
-        metavar="jsonl|csv|parquet",
-        help="Input file format.",
-        autocompletion=complete_input_format,
-    ),
+    Str, option("--input-format", "jsonl|csv|parquet", "Input file format.", complete_input_format)
 ]
 Keep = Annotated[Str, option("--keep", "FIELD,...", "Batch: copy these input fields.")]
 KeepAll = Annotated[bool, flag("--keep-all", "Batch: copy every input field.")]
