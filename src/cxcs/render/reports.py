@@ -80,7 +80,7 @@ def list_report(kb: Knowledge) -> Report:
     table = TableBlock(
         None,
         [
-            Column("id"),
+            Column("id", "number"),
             Column("name"),
             Column("abbreviation"),
             Column("aliases"),
@@ -448,7 +448,13 @@ def axes_report(kb: Knowledge) -> Report:
     ]
     table = TableBlock(
         None,
-        [Column("id"), Column("name"), Column("kind"), Column("scale"), Column("question")],
+        [
+            Column("id", "number"),
+            Column("name"),
+            Column("kind"),
+            Column("scale"),
+            Column("question"),
+        ],
         rows,
     )
     return Report(
@@ -472,7 +478,7 @@ def metrics_report(kb: Knowledge, function_id: str | None) -> Report:
     table = TableBlock(
         None,
         [
-            Column("id"),
+            Column("id", "number"),
             Column("name"),
             Column("abbr."),
             Column("owners"),
@@ -518,7 +524,7 @@ def validate_report(kb: Knowledge) -> Report:
         ["axes", str(len(kb.axes))],
         ["metrics", str(len(kb.metrics))],
         ["disputed cells", str(disputed)],
-        ["cells resting on practitioner knowledge", str(practice)],
+        ["cells from practice †", str(practice)],
     ]
     table = TableBlock(None, [Column("check"), Column("result")], rows, caption="valid")
     payload = {
@@ -567,7 +573,12 @@ def classify_report(kb: Knowledge, result: Classification, explain: bool = False
     score_rows.append(["none", "not customer-facing", result.not_customer_facing, ""])
     scores = TableBlock(
         "Scores",
-        [Column("id"), Column("function"), Column("share", "bar"), Column("raw")],
+        [
+            Column("id", "number"),
+            Column("function"),
+            Column("share", "bar"),
+            Column("raw", "number"),
+        ],
         score_rows,
     )
     # The posting's own words, grouped by function (the label first), largest contribution
@@ -592,8 +603,8 @@ def classify_report(kb: Knowledge, result: Classification, explain: bool = False
             Column("words"),
             Column("in context"),
             Column("section"),
-            Column("adds"),
-            Column("chars"),
+            Column("adds", "number"),
+            Column("chars", "number"),
         ],
         evidence_rows,
     )
