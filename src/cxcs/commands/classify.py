@@ -24,6 +24,7 @@ BATCH_FORMATS = ("jsonl", "csv", "json", "parquet")
 _FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet", "json": "JSON", "jsonl": "JSONL"}
 """How a note names a batch output format."""
 
+
 def classify(
     kb: Knowledge | None,
     text: str,
