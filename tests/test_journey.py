@@ -12,6 +12,7 @@ import pytest
 
 from cxcs.engine.journey import journey
 from cxcs.models.knowledge import Knowledge
+from cxcs.render.csv import VERSION_COLUMNS
 from tests.support import clean_env, markdown_tables, run_cli
 
 __all__ = ["clean_env"]
@@ -57,8 +58,8 @@ def test_journey_command_in_every_format(capsys: pytest.CaptureFixture[str], fmt
         assert stages[0]["roles"]["cx"]["role"] == "leads"
     elif fmt == "csv":
         rows = list(csv.reader(io.StringIO(run.out)))
-        assert rows[0] == ["stage", "function", "role"]
-        assert ["renewal", "success", "leads"] in rows
+        assert rows[0] == ["stage", "function", "role", *VERSION_COLUMNS]
+        assert ["renewal", "success", "leads"] in [r[:3] for r in rows]
     elif fmt == "html":
         assert run.out.lower().startswith("<!doctype html>") and "leads" in run.out
     else:
