@@ -49,6 +49,32 @@ def test_real_postings_quote_themselves_and_read_as_their_duties(kb: Knowledge) 
     assert balanced >= 0.9, right
 
 
+def test_the_title_warning_never_contradicts_how_the_duties_are_read(kb: Knowledge) -> None:
+    """With a title, 6 of 26 dev postings warned "the duties read as service" while being
+    labelled support: the warning compared raw points, the label came from the model. Now
+    the duties' reading is the model's answer without the title, so the warning and an
+    untitled classification of the same text always agree."""
+    warned = 0
+    for posting in _dev():
+        titled = classify(kb, posting.text, posting.title)
+        check = titled.title
+        assert check is not None
+        untitled = classify(kb, posting.text, None, detect_title=False)
+        duties = untitled.label or ("none" if untitled.decision == "not_customer_facing" else None)
+        if check.title_label is not None:
+            assert check.body_label == duties, posting.id
+        assert check.mismatch == bool(
+            check.title_label and check.body_label and check.title_label != check.body_label
+        )
+        if check.mismatch:
+            warned += 1
+            assert check.message is not None
+            assert ("with the title's weight" in check.message) == (
+                titled.label == check.title_label
+            )
+    assert warned > 0
+
+
 def test_readme_classifier_figures_are_generated() -> None:
     from classifier_report import updated_readme
 

@@ -372,23 +372,25 @@ def assess(
     classes = [*kb.functions, NOT_CUSTOMER_FACING]
     logits = class_logits(model, classes, tallies, shared)
     probabilities = softmax(logits)
-    points: dict[str, float] = defaultdict(float)
-    body_points: dict[str, float] = defaultdict(float)
-    for (function, group), value in tallies.items():
-        if group != CONTRAST and value > 0:
-            points[function] += value
-    for (function, group), value in body_found.tallies.items():
-        if group != CONTRAST:
-            body_points[function] += value
+    points = _points(tallies)
     decided, scores = _decide(probabilities, points, classes, signals, model, words, bool(title))
     found = [title_found, body_found] if title_found else [body_found]
     all_evidence, top_evidence = _evidence_builder(found, model, tallies)
+    title_check = None
+    if title and title_found is not None:
+        title_label = _title_label(title_found, classes)
+        duties = (  # asked only when the title reads as something
+            _duties_reading(model, classes, body_found.tallies, shared, signals, words)
+            if title_label
+            else None
+        )
+        title_check = _title_check(title, title_label, duties, decided["label"])
     return Assessment(
         decided,
         scores,
         all_evidence,
         top_evidence,
-        _title_check(title, title_found, body_points, classes, signals) if title else None,
+        title_check,
         words,
         len(text),
         truncated,
@@ -565,31 +567,71 @@ def _decide(
     return decided, scores
 
 
-def _title_check(
-    title: str,
-    title_found: Analysis | None,
-    body_points: dict[str, float],
+def _points(tallies: dict[tuple[str, int], float]) -> dict[str, float]:
+    """Each class's raw evidence points: its positive tallies outside the contrast group."""
+    points: dict[str, float] = defaultdict(float)
+    for (function, group), value in tallies.items():
+        if group != CONTRAST and value > 0:
+            points[function] += value
+    return points
+
+
+def _reading(decision: str) -> str | None:
+    """What a decision without a function label says of the duties: not customer-facing
+    (``none``), or nothing at all (too little to tell)."""
+    return NOT_CUSTOMER_FACING if decision == "not_customer_facing" else None
+
+
+def _duties_reading(
+    model: Model,
     classes: list[str],
+    body_tallies: dict[tuple[str, int], float],
+    shared: dict[str, float],
     signals: Signals,
-) -> dict[str, Any]:
+    words: int,
+) -> str | None:
+    """What the duties alone read as: the model's own answer for the body without its
+    title — a function, ``none`` (not customer-facing), or None (too little to tell)."""
+    probabilities = softmax(class_logits(model, classes, body_tallies, shared))
+    points = _points(body_tallies)
+    decided, _ = _decide(probabilities, points, classes, signals, model, words, False)
+    return decided["label"] or _reading(decided["decision"])
+
+
+def _title_label(title_found: Analysis, classes: list[str]) -> str | None:
+    """What the title alone reads as (None: nothing clear)."""
     title_points: dict[str, float] = defaultdict(float)
-    if title_found:
-        for (function, group), value in title_found.tallies.items():
-            if group != CONTRAST:
-                title_points[function] += value
-    title_label = _top_label(title_points, classes, 0.5)
-    body_label = _top_label(body_points, classes, signals.thresholds.min_evidence)
-    mismatch = bool(title_label and body_label and title_label != body_label)
+    for (function, group), value in title_found.tallies.items():
+        if group != CONTRAST:
+            title_points[function] += value
+    return _top_label(title_points, classes, 0.5)
+
+
+def _title_check(
+    title: str, title_label: str | None, duties: str | None, label: str | None
+) -> dict[str, Any]:
+    """The title's reading against what the duties read as (the model's answer without
+    the title, so the warning never contradicts how the posting is labelled)."""
+    mismatch = bool(title_label and duties and title_label != duties)
     message = None
     if mismatch:
-        message = f"the title reads as {title_label} but the duties read as {body_label}"
+        message = (
+            f"the title reads as {_described(title_label)} but the duties read as "
+            f"{_described(duties)}"
+        )
+        if label is not None and label == title_label:
+            message += f"; labelled {label} with the title's weight"
     return {
         "title": title,
         "title_label": title_label,
-        "body_label": body_label,
+        "body_label": duties,
         "mismatch": mismatch,
         "message": message,
     }
+
+
+def _described(reading: str | None) -> str:
+    return "not customer-facing" if reading == NOT_CUSTOMER_FACING else str(reading)
 
 
 def _top_label(raw: dict[str, float], classes: list[str], minimum: float) -> str | None:
