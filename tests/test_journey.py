@@ -7,12 +7,13 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from cxcs.engine.journey import journey
 from cxcs.models.knowledge import Knowledge
-from tests.support import clean_env, markdown_tables, run_cli
+from tests.support import Run, clean_env, markdown_tables, run_cli
 
 __all__ = ["clean_env"]
 
@@ -107,3 +108,138 @@ def test_compare_fits_80_columns_without_breaking_words(
     for word in ("Personalization", "Responsibilities", "post-purchase", "cross-functional"):
         assert word in text, word  # never split across lines
     assert text.index("similarity") < text.index("Axis by axis")
+
+
+# ------------------------------------------------- one source of truth: the journey_stages cell
+
+OVERLAY = Path(__file__).resolve().parent.parent / "examples" / "overlay"
+
+
+def _cell_stages(run: Run) -> set[str]:
+    """The stages `show -f json` lists in a function's journey_stages cell."""
+    cell = json.loads(run.out)["result"]["function"]["cells"]["journey_stages"]
+    return set(cell["items"])
+
+
+@pytest.mark.parametrize("kb_args", [(), ("--kb", str(OVERLAY))], ids=["shipped", "overlay"])
+def test_journey_lists_the_stages_show_and_compare_list(
+    capsys: pytest.CaptureFixture[str], kb_args: tuple[str, ...]
+) -> None:
+    """For every function, the journey view places it at exactly the stages its
+    journey_stages cell lists (the cell `show` and `compare` print)."""
+    run = run_cli(capsys, *kb_args, "journey", "-f", "json")
+    assert run.code == 0, run.err
+    result = json.loads(run.out)["result"]["journey"]
+    assert len(result["functions"]) == (8 if kb_args else 5)
+    for fid in result["functions"]:
+        in_journey = {s["id"] for s in result["stages"] if fid in s["roles"]}
+        show = run_cli(capsys, *kb_args, "show", fid, "-f", "json")
+        assert in_journey == _cell_stages(show), fid
+        assert in_journey, fid
+
+
+def test_a_stage_with_no_named_role_is_shown_without_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """UX's cell lists consideration, onboarding and purchase (practitioner knowledge) but
+    no source names a role there: it takes part, marked †, with no invented role."""
+    (header, rows), _ = markdown_tables(run_cli(capsys, "journey", "ux", "-f", "markdown").out)
+    table = {row[0]: row[1] for row in rows}
+    assert header == ["stage", "User experience"]
+    for stage in ("consideration", "purchase", "onboarding"):
+        assert table[stage] == "takes part †"
+    assert table["adoption"] == "contributes"
+    assert table["awareness"] == "—"
+    stages = json.loads(run_cli(capsys, "journey", "ux", "-f", "json").out)["result"]["journey"]
+    part = next(s for s in stages["stages"] if s["id"] == "purchase")["roles"]["ux"]
+    assert part["role"] is None and part["practice"] is True
+    assert part["sources"] == [{"article": "practice", "section": "UX research practice"}]
+    rows_csv = list(csv.reader(io.StringIO(run_cli(capsys, "journey", "ux", "-f", "csv").out)))
+    assert ["purchase", "ux", "takes part"] in rows_csv
+    assert ["awareness", "ux", ""] in rows_csv
+
+
+def test_overlay_functions_take_part_at_their_cell_stages(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run = run_cli(capsys, "--kb", str(OVERLAY), "journey", "account_management", "-f", "csv")
+    rows = list(csv.reader(io.StringIO(run.out)))
+    taking_part = {r[0] for r in rows[1:] if r[2]}
+    assert taking_part == {"expansion", "renewal", "retention"}
+    assert all(r[2] in ("", "takes part") for r in rows[1:])
+
+
+def _overlay(tmp_path: Path, functions_yaml: str) -> Path:
+    directory = tmp_path / "kb"
+    directory.mkdir()
+    (directory / "functions.yaml").write_text(functions_yaml, encoding="utf-8")
+    return directory
+
+
+UX_STAGES_WITHOUT_ADOPTION = """functions:
+  ux:
+    cells:
+      journey_stages:
+        items:
+          consideration: ["practice § UX research practice"]
+"""
+ROLE_OUTSIDE_THE_CELL = """journey:
+  roles:
+    renewal:
+      support: {role: leads, sources: ["practice § X"]}
+"""
+STAGE_NOT_IN_THE_JOURNEY = """vocabularies:
+  stages:
+    churn: "churn"
+functions:
+  ux:
+    cells:
+      journey_stages:
+        items:
+          adoption: ["ux-cx-cs-cs § User Experience (UX)"]
+          churn: ["practice § X"]
+"""
+JOURNEY_WITHOUT_RENEWAL = """journey:
+  stages: [awareness, consideration, purchase, onboarding, adoption,
+    issue_resolution, retention, expansion, advocacy]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        pytest.param(
+            UX_STAGES_WITHOUT_ADOPTION,
+            5,
+            "'ux' has a role at 'adoption' but its journey_stages cell lacks it",
+            id="cell-drops-a-role-stage",
+        ),
+        pytest.param(
+            ROLE_OUTSIDE_THE_CELL,
+            4,
+            "'support' has a role at 'renewal' but its journey_stages cell lacks it",
+            id="role-outside-the-cell",
+        ),
+        pytest.param(
+            STAGE_NOT_IN_THE_JOURNEY,
+            10,
+            "'ux' lists stage 'churn' in its journey_stages cell, but 'journey.stages' does not",
+            id="cell-stage-not-in-the-journey",
+        ),
+        pytest.param(
+            JOURNEY_WITHOUT_RENEWAL,
+            2,
+            "'success' lists stage 'renewal' in its journey_stages cell",
+            id="journey-drops-a-cell-stage",
+        ),
+    ],
+)
+def test_an_overlay_breaking_the_journey_rule_is_refused_at_its_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, line: int, problem: str
+) -> None:
+    overlay = _overlay(tmp_path, text)
+    run = run_cli(capsys, "validate", str(overlay))
+    assert run.code == 1
+    wanted = f"{overlay / 'functions.yaml'}:{line}: {problem}"
+    assert any(wanted in err for err in run.err.splitlines()), run.err
+    assert "cxcs/data/" not in run.err

@@ -312,9 +312,9 @@ def _first(needle: str) -> Callable[[str], set[int | None]]:
     return lambda text: {line_number(text, needle)}
 
 
-def _cells_of_cx(text: str) -> set[int | None]:
-    cells = line_number(text, "\n    cells:", block(text, "cx")[0]) + 1
-    return {cells, cells + 1}
+def _key_of_cx(text: str) -> set[int | None]:
+    """A function lacking a cell is reported where the function is defined (its key)."""
+    return {line_number(text, "  cx:\n", block(text, "cx")[0])}
 
 
 BREAKAGES = {
@@ -376,7 +376,7 @@ BREAKAGES = {
         "'galactic' is not on the scale of 'level'", _first("value: galactic"),
     ),
     "missing axis cell": Breakage(
-        "functions.yaml", _drop_cell, "function 'cx' has no cell for axis 'level'", _cells_of_cx,
+        "functions.yaml", _drop_cell, "function 'cx' has no cell for axis 'level'", _key_of_cx,
     ),
 }  # fmt: skip
 

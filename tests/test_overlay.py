@@ -271,3 +271,92 @@ def test_broken_overlay_on_the_command_line(tmp_path: Path) -> None:
     error = json.loads(as_json.stdout)["error"]
     assert error["file"] == str(overlay / "functions.yaml")
     assert line_at(overlay / "functions.yaml", error["line"]).strip() == "colour: red"
+
+
+# ------------------------------------- a problem involving two places is blamed on the overlay
+
+NEW_FUNCTION = """functions:
+  community:
+    name: Community
+    summary: Runs the customer community.
+    cells:
+      scope:
+        value: "whole journey"
+        sources: ["practice § Community"]
+"""
+
+
+def _problems(overlay: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge([overlay])
+    return [caught.value.message, *caught.value.details.get("more", [])]
+
+
+def _write(tmp_path: Path, files: dict[str, str]) -> Path:
+    overlay = tmp_path / "kb3"
+    overlay.mkdir()
+    for name, text in files.items():
+        (overlay / name).write_text(text, encoding="utf-8")
+    return overlay
+
+
+def test_a_new_function_lacking_cells_is_reported_where_it_is_defined(tmp_path: Path) -> None:
+    """Not at the shipped axes: the overlay's function is what lacks them."""
+    overlay = _write(tmp_path, {"functions.yaml": NEW_FUNCTION})
+    problems = _problems(overlay)
+    assert len(problems) == 21, problems  # every shipped axis but scope
+    where = f"{overlay / 'functions.yaml'}:2: function 'community' has no cell for axis"
+    assert all(p.startswith(where) for p in problems), problems
+    assert any(p.startswith(f"{where} 'proactivity'") for p in problems), problems
+    proc = cxcs("validate", str(overlay))
+    assert proc.returncode == 1
+    assert "data/functions.yaml" not in proc.stderr
+    assert f"{overlay / 'functions.yaml'}:2: function 'community' has no cell" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("files", "line_holds", "problem"),
+    [
+        pytest.param(
+            {
+                "functions.yaml": "axes:\n  - id: level\n    name: Level\n"
+                "    question: How senior?\n    kind: ordinal\n    scale: [low, high]\n"
+            },
+            "- id: level",
+            "'strategic' is not on the scale of 'level'",
+            id="axis-replaced-under-shipped-cells",
+        ),
+        pytest.param(
+            {
+                "functions.yaml": "functions:\n  cx:\n"
+                "    aliases: [customer-experience, customer support]\n"
+            },
+            "aliases: [customer-experience, customer support]",
+            "duplicate alias 'customer-support': already names 'cx'",
+            id="alias-taken-from-a-shipped-function",
+        ),
+        pytest.param(
+            {
+                "functions.yaml": "functions:\n  ux:\n    cells:\n      metrics:\n"
+                "        disputed: true\n        items:\n          sus:\n"
+                '            sources: ["ux-cx-cs-cs § User Experience (UX)"]\n'
+                '            disputed_by: ["cx-versus-cs § Roles and responsibilities"]\n'
+                "            reason: For the test.\n"
+            },
+            'sources: ["ux-cx-cs-cs § User Experience (UX)"]',
+            "'disputed' must be true",
+            id="cell-disputes-a-shipped-metric",
+        ),
+    ],
+)
+def test_a_problem_between_shipped_and_overlay_points_into_the_overlay(
+    tmp_path: Path, files: dict[str, str], line_holds: str, problem: str
+) -> None:
+    overlay = _write(tmp_path, files)
+    problems = _problems(overlay)
+    hit = next((m for m in problems if problem in m), None)
+    assert hit is not None, problems
+    name, _, line = hit.split(": ", 1)[0].rpartition(":")
+    assert Path(name) == overlay / "functions.yaml", hit
+    assert line_holds in line_at(overlay / "functions.yaml", int(line)), hit
+    assert not any("cxcs/data/" in m for m in problems), problems

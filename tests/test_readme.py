@@ -176,3 +176,40 @@ def test_readme_lists_every_batch_error_code() -> None:
 
     sentence = README.split("`error_code` is one of ", 1)[1].split("(`cxcs.records", 1)[0]
     assert re.findall(r"`(\w+)`", sentence) == list(ERROR_CODES)
+
+
+def _console_block(command: str) -> list[str]:
+    """The lines the README shows under ``$ COMMAND`` in a console block."""
+    shown = README.split(f"```console\n$ {command}\n", 1)[1].split("```", 1)[0]
+    return [line for line in shown.splitlines() if not line.startswith("(notes:")]
+
+
+def _at_80_columns(renderable: object) -> list[str]:
+    from rich.console import Console
+
+    console = Console(width=80, file=io.StringIO(), color_system=None, record=True)
+    console.print(renderable)
+    return [line.rstrip() for line in console.export_text().splitlines()]
+
+
+def test_readme_terminal_examples_are_real_output_at_80_columns() -> None:
+    """The compare and map pictures in the README are what a terminal of 80 columns shows
+    now, line for line (the compare example elides its notes)."""
+    from cxcs.engine.compare import compare_pair
+    from cxcs.engine.placement import place
+    from cxcs.knowledge.load import load_knowledge
+    from cxcs.render.chart import picture
+    from cxcs.render.reports import compare_report
+    from cxcs.render.table import renderables
+
+    kb = load_knowledge()
+    axes = "proactivity,relationship,level,timing,scope,journey_stages"
+    shown = _console_block(f"cxcs compare success support --axes {axes}")
+    pair = compare_pair(kb, "success", "support", axes.split(","))
+    actual = [
+        line for part in renderables(compare_report(kb, pair)) for line in _at_80_columns(part)
+    ]
+    assert [line.rstrip() for line in shown] == actual[: len(shown)]
+    shown = _console_block("cxcs map")
+    actual = _at_80_columns(picture(place(kb), kb))
+    assert [line.rstrip() for line in shown] == actual[: len(shown)]

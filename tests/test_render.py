@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -388,3 +389,206 @@ def test_only_json_dumps_the_comparison(
         assert cxcs.output.render(report, fmt)
     monkeypatch.undo()
     assert json.loads(cxcs.output.render(report, "json"))["result"]["comparison"] == expected
+
+
+# --------------------------------------------------------------------------- terminal tables
+
+ROOT = Path(__file__).resolve().parents[1]
+OVERLAY = str(ROOT / "examples" / "overlay")
+SUCCESS_TITLE = str(ROOT / "examples" / "postings" / "success-title-support-duties.txt")
+
+
+def _similarities(data: dict[str, Any]) -> list[str]:
+    comparison = data["comparison"]
+    pairs = comparison.get("similarities") or [comparison]
+    return [f"{p['similarity']:.2f}" for p in pairs]
+
+
+def _classified(data: dict[str, Any]) -> list[str]:
+    result = data["classification"]
+    return [
+        *(f"{e['start']}-{e['end']}" for e in result["evidence"]),
+        *(f"{e['weight']:+.2f}" for e in result["evidence"]),
+        *(f"{s['score']:.2f}" for s in result["scores"]),
+        *(f"{s['raw']:.2f}" for s in result["scores"]),
+        *(s["function"] for s in result["scores"]),
+        str(result["words"]),
+    ]
+
+
+def _shown(data: dict[str, Any]) -> list[str]:
+    function = data["function"]
+    values = [c["value"] for c in function["cells"].values() if isinstance(c["value"], str)]
+    return [function["abbreviation"], *(v for v in values if " " not in v)]
+
+
+TERMINAL_COMMANDS: dict[str, tuple[tuple[str, ...], Any]] = {
+    "list": (("list",), lambda d: [f["id"] for f in d["functions"]]),
+    "overlay list": (("--kb", OVERLAY, "list"), lambda d: [f["id"] for f in d["functions"]]),
+    "show cx": (("show", "cx"), _shown),
+    "axes": (("axes",), lambda d: [a["id"] for a in d["axes"]]),
+    "metrics": (("metrics",), lambda d: [m["id"] for m in d["metrics"]]),
+    "metrics success": (("metrics", "success"), lambda d: [m["id"] for m in d["metrics"]]),
+    "metric nps": (("metric", "nps"), lambda d: [d["metric"]["id"]]),
+    "journey": (("journey",), lambda d: [s["name"] for s in d["journey"]["stages"]]),
+    "validate": (("validate",), lambda d: [str(d[k]) for k in ("functions", "axes", "metrics")]),
+    "compare pair": (("compare", "cx", "success"), _similarities),
+    "compare five": (("compare", "cx", "success", "service", "support", "ux"), _similarities),
+    "overlay compare eight": (
+        (
+            "--kb",
+            OVERLAY,
+            "compare",
+            "cx",
+            "success",
+            "service",
+            "support",
+            "ux",
+            "account_management",
+            "sales_engineering",
+            "customer_marketing",
+        ),
+        _similarities,
+    ),
+    "classify": (("classify", SUCCESS_TITLE, "--explain"), _classified),
+}
+
+
+def _report_strings(report: Report) -> list[str]:
+    """Every text a report shows: title, table titles, headers, cells, notes."""
+    texts = [report.title, *report.notes]
+    for block in report.tables:
+        texts += [block.title or "", block.caption or "", *(c.header for c in block.columns)]
+        texts += [cell_text(v) for row in block.rows for v in row]
+    return texts
+
+
+def _table_text(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], width: int, *args: str
+) -> tuple[Report, str]:
+    from cxcs.termconsole import stdout_console
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    stdout_console.cache_clear()  # a console made by an earlier test keeps its width
+    try:
+        return capture_report(monkeypatch, capsys, *args, "--format", "table")
+    finally:
+        stdout_console.cache_clear()
+
+
+def _tokens(text: str) -> set[str]:
+    return set(re.sub(r"[│┃]", " ", text).split())
+
+
+@pytest.mark.parametrize("width", [80, 60])
+@pytest.mark.parametrize("name", sorted(TERMINAL_COMMANDS))
+def test_terminal_tables_fit_the_width_and_keep_every_word(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str, width: int
+) -> None:
+    """No line is wider than the terminal, no word of any cell is broken or cut (every word
+    is a whole token of the output; only a word longer than any cell can be, the sha256
+    of ``validate`` at 60 columns, is folded), nothing is ellipsized, and every id, number
+    and offset of the JSON output appears whole in the table."""
+    from rich.cells import cell_len
+
+    args, expected = TERMINAL_COMMANDS[name]
+    report, text = _table_text(monkeypatch, capsys, width, *args)
+    assert max(cell_len(line) for line in text.splitlines()) <= width
+    strings = _report_strings(report)
+    assert text.count("…") == sum(s.count("…") for s in strings)  # no truncation mark
+    words = {w for s in strings for w in s.split()}
+    longest = width - 7  # the widest cell a boxed table has room for
+    missing = {w for w in words if cell_len(w) <= longest} - _tokens(text)
+    assert not missing, f"words broken or lost: {sorted(missing)[:10]}"
+    joined = re.sub(r"[\s│┃]", "", text)
+    assert all(w in joined for w in words if cell_len(w) > longest)  # folded, not cut
+    data = json.loads(run_cli(capsys, *args, "--format", "json").out)["result"]
+    values = expected(data)
+    assert values
+    for value in values:
+        assert re.search(rf"(?<![\w.+-]){re.escape(value)}(?![\w-]|\.\d)", text), value
+
+
+def _printed(renderable: Any, width: int) -> str:
+    from rich.console import Console
+
+    console = Console(width=width, file=io.StringIO(), color_system=None, record=True)
+    console.print(renderable)
+    return console.export_text()
+
+
+def test_a_matrix_too_wide_for_the_terminal_is_shown_row_by_row(kb: Knowledge) -> None:
+    """Five functions side by side cannot fit 80 columns without breaking words: each axis
+    becomes a block, one line per function, and nothing is lost; with room it is a grid."""
+    from cxcs.render.reports import compare_report
+    from cxcs.render.table import FittedTable
+
+    result = compare_many(kb, ["cx", "success", "service", "support", "ux"])
+    matrix = compare_report(kb, result).tables[2]
+    narrow = _printed(FittedTable(matrix), 80)
+    assert "┃ axis" not in narrow  # no header row: the headers are the blocks' keys
+    block = narrow[narrow.index("│ axis                │ Scope") :].split("├")[0]
+    for name in ("Customer experience", "Customer success", "User experience"):
+        assert f"│ {name}" in block
+    assert "post-purchase lifecycle" in block and "product use †" in block
+    wide = _printed(FittedTable(matrix), 2000)
+    assert re.search(r"┃ axis +┃ Customer experience +┃ Customer success", wide)
+
+
+def test_columns_narrow_widest_first_and_never_below_their_longest_word() -> None:
+    from cxcs.render.table import Fit, fit_widths, squeeze_widths
+
+    fits = [Fit(10, 4), Fit(40, 12), Fit(6, 6)]
+    assert fit_widths(fits, 60) == [10, 40, 6]
+    assert fit_widths(fits, 36) == [10, 20, 6]
+    assert fit_widths(fits, 22) == [4, 12, 6]
+    assert fit_widths(fits, 21) is None
+    assert squeeze_widths(fits, 18) == [4, 8, 6]  # only where nothing else is left
+
+
+def test_a_bar_shrinks_before_its_number_is_touched() -> None:
+    from cxcs.render.table import FittedTable
+
+    block = TableBlock("Scores", [Column("id", "number"), Column("share", "bar")], [["cx", 0.5]])
+    wide, narrow = _printed(FittedTable(block), 80), _printed(FittedTable(block), 22)
+    assert "██████████·········· 0.50" in wide
+    assert max(len(line) for line in narrow.splitlines()) <= 22
+    assert re.search(r"│ cx │ █+·+ 0\.50 │", narrow)
+
+
+@pytest.mark.parametrize("width", [80, 60, 40])
+def test_the_overlay_map_keeps_every_mark_whole(width: int) -> None:
+    """An id without abbreviation (customer_marketing) is never cut to 'customer…'; too
+    narrow for the grid, the positions are listed instead."""
+    from cxcs import load_knowledge
+    from cxcs.engine.placement import place
+    from cxcs.render.chart import picture
+
+    overlay = load_knowledge([OVERLAY])
+    placement = place(overlay, "proactivity", "revenue_accountability")
+    text = _printed(picture(placement, overlay), width)
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert "…" not in text
+    for function in placement.functions:
+        assert function.label in _tokens(text) or f"{function.label}?" in _tokens(text)
+    if width == 40:
+        assert "│ customer_marketing │" in text and "│ Proactivity" in text
+    else:
+        assert re.search(r"│ +customer_marketing +│\n", text)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_the_audited_commands_fit_a_real_80_column_terminal() -> None:
+    from rich.cells import cell_len
+
+    from tests.support import SGR, on_a_terminal
+
+    for args in (
+        ("compare", "cx", "success", "service", "support", "ux"),
+        ("classify", SUCCESS_TITLE),
+    ):
+        text = SGR.sub("", on_a_terminal(*args, env={"COLUMNS": "80"}))
+        lines = text.replace("\r\n", "\n").splitlines()
+        assert max(cell_len(line) for line in lines) <= 80, args
+        assert "User experience" in text
+    assert "216-228" in text  # the README example's first offset, whole

@@ -187,6 +187,11 @@ RULES: dict[str, tuple[str, Edit, str]] = {
         ),
         "'support' has a role at 'renewal' but its journey_stages cell lacks it",
     ),
+    "the journey holds every stage a journey_stages cell lists": (
+        "functions.yaml",
+        _sub(" retention, renewal, expansion,", " retention, expansion,"),
+        "'success' lists stage 'renewal' in its journey_stages cell, but 'journey.stages' does not",
+    ),
     "journey roles are leads or contributes": (
         "functions.yaml",
         _sub("      success: {role: leads,", "      success: {role: dabbles,"),

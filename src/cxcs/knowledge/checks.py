@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from cxcs.models.kinds import KINDS
-from cxcs.models.knowledge import PRACTICE, Cell, Claim, Item, Knowledge, Source
+from cxcs.models.knowledge import JOURNEY_AXIS, PRACTICE, Cell, Claim, Item, Knowledge, Source
 
 if TYPE_CHECKING:
     from cxcs.models.signals import PhraseTiers
 
 Problem = tuple[tuple[str | int, ...], str]
+Finding = tuple[tuple[str | int, ...], str, tuple[tuple[str | int, ...], ...]]
+"""A problem, its place, and the other places it involves (a function lacking a cell
+involves the axis declaration too). The loader reports it in the latest file among them:
+the shipped files agree with themselves, so the fix belongs in the overlay that broke them."""
 
 SORTED_MAPPINGS: tuple[tuple[str, ...], ...] = (("functions",), ("metrics",), ("articles",))
 RESERVED_ALIASES = frozenset({"cs"})
@@ -66,51 +70,70 @@ def _unsorted(path: tuple[str | int, ...], mapping: dict[Any, Any]) -> Iterator[
 
 def cross_check(kb: Knowledge) -> Iterator[Problem]:
     """Every rule of the file headers that a single field cannot check on its own."""
+    for path, problem, _ in findings(kb):
+        yield path, problem
+
+
+def findings(kb: Knowledge) -> Iterator[Finding]:
+    """:func:`cross_check`'s problems, each with the other places it involves."""
     seen_axes: set[str] = set()
     for index, declared in enumerate(kb.axes):
         if declared.id in seen_axes:
-            yield ("axes", index, "id"), f"duplicate axis id '{declared.id}'"
+            yield ("axes", index, "id"), f"duplicate axis id '{declared.id}'", ()
         seen_axes.add(declared.id)
         if declared.vocabulary not in (None, "metrics", *kb.vocabularies):
             yield (
                 ("axes", index, "vocabulary"),
                 f"axis '{declared.id}' names unknown vocabulary '{declared.vocabulary}'",
+                (),
             )
-    yield from _check_vocabularies(kb)
+    yield from _alone(_check_vocabularies(kb))
     yield from _check_names(kb)
     for fid in kb.functions:
         yield from _check_function(kb, fid)
     yield from _check_journey(kb)
     yield from _check_metrics(kb)
-    yield from _check_signals(kb)
+    yield from _alone(_check_signals(kb))
 
 
-def _check_function(kb: Knowledge, fid: str) -> Iterator[Problem]:
+def _alone(problems: Iterable[Problem]) -> Iterator[Finding]:
+    """Problems that involve their own place only."""
+    for path, problem in problems:
+        yield path, problem, ()
+
+
+def _check_function(kb: Knowledge, fid: str) -> Iterator[Finding]:
     axes = {a.id: a for a in kb.axes}
+    declared = {a.id: ("axes", index) for index, a in enumerate(kb.axes)}
     function = kb.functions[fid]
     if function.id != fid:
-        yield ("functions", fid, "id"), f"id '{function.id}' differs from its key '{fid}'"
+        yield ("functions", fid, "id"), f"id '{function.id}' differs from its key '{fid}'", ()
     if function.under is not None:
         under = function.under.function
         if under == fid or under not in kb.functions:
-            yield ("functions", fid, "under"), f"'under' names unknown or same function '{under}'"
-        yield from _check_sources(kb, function.under.sources, ("functions", fid, "under"))
+            yield (
+                ("functions", fid, "under"),
+                f"'under' names unknown or same function '{under}'",
+                (),
+            )
+        yield from _alone(_check_sources(kb, function.under.sources, ("functions", fid, "under")))
     for axis_id in axes:
         if axis_id not in function.cells:
             yield (
-                ("functions", fid, "cells"),
+                ("functions", fid),
                 f"function '{fid}' has no cell for axis '{axis_id}'",
+                (declared[axis_id],),
             )
     for axis_id, cell in function.cells.items():
         path: tuple[str | int, ...] = ("functions", fid, "cells", axis_id)
         axis = axes.get(axis_id)
         if axis is None:
-            yield path, f"unknown axis '{axis_id}' (declare it under 'axes')"
+            yield path, f"unknown axis '{axis_id}' (declare it under 'axes')", ()
             continue
         for sub, problem in KINDS[axis.kind].cell_problems(kb, axis, cell):
-            yield (*path, *sub), problem
-        yield from _check_cell_sources(kb, cell, path)
-        yield from _check_dispute(cell, path)
+            yield (*path, *sub), problem, (declared[axis_id],)
+        yield from _alone(_check_cell_sources(kb, cell, path))
+        yield from _alone(_check_dispute(cell, path))
 
 
 def _check_cell_sources(
@@ -191,56 +214,75 @@ def _check_vocabularies(kb: Knowledge) -> Iterator[Problem]:
                 yield where, f"label is {len(label)} characters; at most {LABEL_MAX}"
 
 
-def _check_journey(kb: Knowledge) -> Iterator[Problem]:
+def _check_journey(kb: Knowledge) -> Iterator[Finding]:
+    """Journey stages come from the vocabulary; a role sits at a stage its function's
+    journey_stages cell lists, and every stage such a cell lists is a journey stage (so the
+    journey view shows each function at the stages compare and show list)."""
     stages = kb.vocabularies.get("stages", {})
     journey = kb.journey
+    order: tuple[str | int, ...] = ("journey", "stages")
     for index, stage in enumerate(journey.stages):
         if stage not in stages:
-            yield (
-                ("journey", "stages", index),
-                f"unknown stage '{stage}' (not in vocabulary 'stages')",
-            )
+            yield (*order, index), f"unknown stage '{stage}' (not in vocabulary 'stages')", ()
     if len(set(journey.stages)) != len(journey.stages):
-        yield ("journey", "stages"), "a stage is listed twice"
-    cells_axis = "journey_stages" if "journey_stages" in kb.axis_ids else None
+        yield order, "a stage is listed twice", ()
+    has_cells = JOURNEY_AXIS in kb.axis_ids
     for stage, roles in journey.roles.items():
         if stage not in journey.stages:
-            yield ("journey", "roles", stage), f"stage '{stage}' is not in 'journey.stages'"
+            where: tuple[str | int, ...] = ("journey", "roles", stage)
+            yield where, f"stage '{stage}' is not in 'journey.stages'", (order,)
         for fid, role in roles.items():
             where = ("journey", "roles", stage, fid)
             if fid not in kb.functions:
-                yield where, f"unknown function '{fid}'"
+                yield where, f"unknown function '{fid}'", ()
                 continue
-            yield from _check_sources(kb, role.sources, where)
-            cell = kb.functions[fid].cells.get(cells_axis or "")
-            if cell is not None and stage not in cell.item_ids("any"):
-                yield where, f"'{fid}' has a role at '{stage}' but its journey_stages cell lacks it"
+            yield from _alone(_check_sources(kb, role.sources, where))
+            cell = kb.functions[fid].cells.get(JOURNEY_AXIS)
+            if has_cells and cell is not None and stage not in cell.item_ids("any"):
+                yield (
+                    where,
+                    f"'{fid}' has a role at '{stage}' but its {JOURNEY_AXIS} cell lacks it",
+                    (("functions", fid, "cells", JOURNEY_AXIS),),
+                )
+    if not has_cells:
+        return
+    for fid, function in kb.functions.items():
+        cell = function.cells.get(JOURNEY_AXIS)
+        for stage in cell.item_ids("any") if cell is not None else ():
+            if stage not in journey.stages:
+                yield (
+                    ("functions", fid, "cells", JOURNEY_AXIS, "items", stage),
+                    f"'{fid}' lists stage '{stage}' in its {JOURNEY_AXIS} cell, "
+                    "but 'journey.stages' does not (the journey view would leave it out)",
+                    (order,),
+                )
 
 
-def _check_metrics(kb: Knowledge) -> Iterator[Problem]:
+def _check_metrics(kb: Knowledge) -> Iterator[Finding]:
     metric_axes = [a.id for a in kb.axes if a.vocabulary == "metrics"]
     for mid, metric in kb.metrics.items():
         where = ("metrics", mid)
         if metric.id != mid:
-            yield (*where, "id"), f"id '{metric.id}' differs from its key '{mid}'"
-        named_by: set[str] = set()
+            yield (*where, "id"), f"id '{metric.id}' differs from its key '{mid}'", ()
+        named_by: list[tuple[str | int, ...]] = []
         disputed = False
         for fid, function in kb.functions.items():
             for axis_id in metric_axes:
                 cell = function.cells.get(axis_id)
                 if cell is not None and cell.items and mid in cell.items:
-                    named_by.add(fid)
+                    named_by.append(("functions", fid, "cells", axis_id, "items", mid))
                     disputed = disputed or cell.items[mid].disputed
         for owner in metric.owners:
             if owner not in kb.functions:
-                yield (*where, "owners"), f"metric '{mid}' names unknown owner '{owner}'"
+                yield (*where, "owners"), f"metric '{mid}' names unknown owner '{owner}'", ()
         if metric_axes and disputed != metric.disputed:
             state = "disputes" if disputed else "does not dispute"
             yield (
                 (*where, "disputed"),
                 f"'disputed' must be {str(disputed).lower()}: functions.yaml {state} who owns it",
+                tuple(named_by),
             )
-        yield from _check_sources(kb, metric.sources, (*where, "sources"))
+        yield from _alone(_check_sources(kb, metric.sources, (*where, "sources")))
 
 
 def _check_signals(kb: Knowledge) -> Iterator[Problem]:
@@ -308,7 +350,7 @@ def _check_sources(
             yield (*path, "sources"), f"unknown article '{source.article}'"
 
 
-def _check_names(kb: Knowledge) -> Iterator[Problem]:
+def _check_names(kb: Knowledge) -> Iterator[Finding]:
     owner: dict[str, str] = {}
     for fid, function in kb.functions.items():
         for field_name in ("aliases", "hidden_aliases"):
@@ -317,17 +359,19 @@ def _check_names(kb: Knowledge) -> Iterator[Problem]:
                     yield (
                         ("functions", fid, field_name),
                         f"alias '{alias}' must be lowercase with no outer spaces",
+                        (),
                     )
         names = [fid, function.name, *function.aliases, *function.hidden_aliases]
         if function.abbreviation:
             names.append(function.abbreviation)
         for name in dict.fromkeys(normalize_name(n) for n in names):
             if name in RESERVED_ALIASES:
-                yield ("functions", fid, "aliases"), f"'{name}' is reserved (it is ambiguous)"
+                yield ("functions", fid, "aliases"), f"'{name}' is reserved (it is ambiguous)", ()
             elif name in owner and owner[name] != fid:
                 yield (
                     ("functions", fid, "aliases"),
                     f"duplicate alias '{name}': already names '{owner[name]}'",
+                    (("functions", owner[name], "aliases"),),
                 )
             else:
                 owner[name] = fid

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from cxcs.errors import KnowledgeError
-from cxcs.knowledge.checks import cross_check, sorted_key_problems
+from cxcs.knowledge.checks import findings, sorted_key_problems
 from cxcs.knowledge.files import read_text
 from cxcs.models.knowledge import Knowledge
 
@@ -55,8 +55,17 @@ class _Merged:
         self.documents = documents
         self._by_text: dict[tuple[str, ...], tuple[_Document, Path_]] | None = None
 
-    def locate(self, path: Sequence[str | int]) -> tuple[str, int | None]:
-        """File name and line for a path in the merged document."""
+    def locate(self, path: Sequence[str | int], *, key: bool = False) -> tuple[str, int | None]:
+        """File name and line for a path in the merged document (``key``: the line of the
+        key that names it, rather than of its value)."""
+        doc, full = self.source(path)
+        if doc is None:
+            return "knowledge", None
+        find = _yamlio().key_line if key else _yamlio().line_of
+        return doc.name, find(doc.text, full)
+
+    def source(self, path: Sequence[str | int]) -> tuple[_Document | None, Path_]:
+        """The document a path in the merged document comes from, and the path in it."""
         if self._by_text is None:
             # pydantic names a key that is not a string or an int by its text ('None', '1.5')
             self._by_text = {tuple(map(str, k)): v for k, v in self.origin.items()}
@@ -66,13 +75,30 @@ class _Merged:
             )
             if hit is not None:
                 doc, prefix = hit
-                return doc.name, _yamlio().line_of(doc.text, (*prefix, *path[cut:]))
+                return doc, (*prefix, *path[cut:])
         if not self.documents:
-            return "knowledge", None
+            return None, ()
         # a missing top-level field: report it in the file named after it, else the first
         wanted = f"{path[0]}.yaml" if path else ""
         doc = next((d for d in self.documents if Path(d.name).name == wanted), self.documents[0])
-        return doc.name, _yamlio().line_of(doc.text, ())
+        return doc, ()
+
+    def site(
+        self, path: Sequence[str | int], also: Sequence[Sequence[str | int]]
+    ) -> tuple[str, int | None]:
+        """Where to report a problem at ``path`` that also involves the places ``also``: the
+        one in the latest file, its own place on a tie. The shipped files agree with
+        themselves, so the fault lies with the overlay layered on top (e.g. a function an
+        overlay adds lacks a cell for a shipped axis: the overlay's function is at fault; a
+        shipped function lacks one for an axis an overlay adds: the overlay's axis is). A
+        whole entry (``functions.<id>``) is reported at the line of its key."""
+        order = {id(doc): index for index, doc in enumerate(self.documents)}
+        chosen, rank = path, order.get(id(self.source(path)[0]), -1)
+        for other in also:
+            other_rank = order.get(id(self.source(other)[0]), -1)
+            if other_rank > rank:
+                chosen, rank = other, other_rank
+        return self.locate(chosen, key=len(chosen) == 2)
 
 
 def _yamlio() -> Any:
@@ -237,11 +263,11 @@ def build(documents: Sequence[_Document]) -> Knowledge:
         else:
             unlocated += 1
     if knowledge is not None:
-        for path, problem in cross_check(knowledge):
+        for path, problem, also in findings(knowledge):
             if len(problems) >= MAX_PROBLEMS:
                 unlocated += 1
                 continue
-            name, line = _missing_cell_site(merged, knowledge, path, problem) or merged.locate(path)
+            name, line = merged.site(path, also)
             problems.append(KnowledgeError(name, line, problem))
     if problems:
         order = {doc.name: i for i, doc in enumerate(documents)}
@@ -266,30 +292,6 @@ def _validated_signals(data: Any) -> tuple[Any, list[Any]]:
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         return None, [err | {"loc": ("signals", *err["loc"])} for err in errors]
-
-
-def _missing_cell_site(
-    merged: _Merged, kb: Knowledge, path: Sequence[str | int], problem: str
-) -> tuple[str, int | None] | None:
-    """Where to report a function lacking a cell for an axis another file declared.
-
-    The fix belongs in the file that added the axis (an overlay adding an axis must give
-    every function, shipped ones included, a cell for it), so point at that declaration.
-    """
-    if len(path) != 3 or path[0] != "functions" or path[2] != "cells":
-        return None
-    function = kb.functions.get(str(path[1]))
-    if function is None:
-        return None
-    function_file, _ = merged.locate(path)
-    for index, axis in enumerate(kb.axes):
-        if axis.id in function.cells or f"axis '{axis.id}'" not in problem:
-            continue
-        hit = merged.origin.get(("axes", index))
-        if hit is not None and hit[0].name != function_file:
-            doc, prefix = hit
-            return doc.name, _yamlio().line_of(doc.text, prefix)
-    return None
 
 
 def _from_pydantic(merged: _Merged, err: Any) -> KnowledgeError:

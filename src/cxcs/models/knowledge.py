@@ -15,6 +15,9 @@ CellValue = str | tuple[str, ...]
 PRACTICE = "practice"
 """The article id standing for practitioner knowledge no article states."""
 SOURCE_MARK = " § "
+JOURNEY_AXIS = "journey_stages"
+"""The set axis whose cell lists the journey stages a function takes part in (the journey
+view takes each function's stages from it)."""
 NonBlank = Annotated[str, Field(pattern=r"[^\s_-]")]
 """A name that is more than spaces, hyphens and underscores (so it names something)."""
 

@@ -1,8 +1,11 @@
 """``cxcs map``: functions drawn on a grid of two ordinal axes.
 
 The picture is a rich renderable (a Table used as a grid) for the terminal, and the same
-renderable exported by rich as text, SVG or HTML. The other formats (markdown, csv, json)
-get a :class:`~cxcs.render.view.Report` with one row per function.
+renderable exported by rich as text or SVG. The grid is laid out for the width it is
+given, with the rules of :mod:`cxcs.render.table`: no mark or word is broken, and when even
+its narrowest layout does not fit, the positions are listed, one row per function. The other
+formats (markdown, csv, json) get a :class:`~cxcs.render.view.Report` with one row per
+function.
 """
 
 from __future__ import annotations
@@ -10,13 +13,16 @@ from __future__ import annotations
 from typing import Any
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from cxcs.models.knowledge import Knowledge
-from cxcs.models.placement import PlacedFunction, Placement
+from cxcs.models.placement import Mark, PlacedFunction, Placement
 from cxcs.render.reports import meta
+from cxcs.render.table import Fit, FittedTable, fit_widths, measure_column, overhead
 from cxcs.render.view import Column, Report, TableBlock, footer
 from cxcs.safe_text import rich_text, visible
 
@@ -25,6 +31,8 @@ PICTURE_FORMATS = ("table", "svg", "html")
 MAP_FORMATS = ("table", "markdown", "json", "csv", "html", "svg")
 
 DISPUTED_MARK = "?"
+MIN_COLUMN = 9
+"""The x columns are at least this wide when there is room (the grid looks square)."""
 PALETTE = (
     "bold cyan",
     "bold magenta",
@@ -48,7 +56,36 @@ def _styles(placement: Placement) -> dict[str, str]:
     return {f.function: PALETTE[i % len(PALETTE)] for i, f in enumerate(placement.functions)}
 
 
-def build_grid(placement: Placement) -> Table:
+def _mark(mark: Mark, styles: dict[str, str]) -> Text:
+    return Text(
+        visible(mark.label) + (DISPUTED_MARK if mark.disputed else ""),
+        style=styles[mark.function] + (" italic" if mark.disputed else ""),
+    )
+
+
+def _corner(placement: Placement) -> str:
+    return visible(f"{placement.y.name} ↑ \\ {placement.x.name} →")
+
+
+def _fits(placement: Placement) -> list[Fit]:
+    """Natural and minimum widths of the grid's columns: the y scale (wrapping at spaces),
+    then one column per x value (a mark is never broken)."""
+    x, y = placement.x, placement.y
+    fits = [measure_column(Column(_corner(placement)), list(y.scale))]
+    for column in range(len(x.scale)):
+        cells = [placement.cell(column, row) for row in range(len(y.scale))]
+        marks = [
+            visible(m.label) + DISPUTED_MARK * m.disputed
+            for cell in cells
+            for m in (cell.marks if cell else ())
+        ]
+        header = measure_column(Column(x.scale[column]), marks)
+        longest = max((cell_len(m) for m in marks), default=0)
+        fits.append(Fit(max(MIN_COLUMN, header.natural), max(header.minimum, longest)))
+    return fits
+
+
+def build_grid(placement: Placement, widths: list[int]) -> Table:
     """The grid: y scale as row labels (highest at the top), x scale as column headers."""
     styles = _styles(placement)
     x, y = placement.x, placement.y
@@ -60,29 +97,57 @@ def build_grid(placement: Placement) -> Table:
         title_style="bold",
     )
     grid.add_column(
-        Text(visible(f"{y.name} ↑ \\ {x.name} →"), style="bold"),
+        Text(_corner(placement), style="bold"),
         justify="right",
         style="bold",
-        no_wrap=True,
+        overflow="fold",
+        width=widths[0],
     )
-    for value in x.scale:
-        grid.add_column(Text(visible(value), style="bold"), justify="center", min_width=9)
+    for value, width in zip(x.scale, widths[1:], strict=True):
+        grid.add_column(
+            Text(visible(value), style="bold"), justify="center", overflow="fold", width=width
+        )
     for row in reversed(range(len(y.scale))):
         cells: list[RenderableType] = [Text(visible(y.scale[row]))]
         for column in range(len(x.scale)):
             cell = placement.cell(column, row)
             marks = cell.marks if cell else ()
-            cells.append(
-                Text("\n").join(
-                    Text(
-                        visible(m.label) + (DISPUTED_MARK if m.disputed else ""),
-                        style=styles[m.function] + (" italic" if m.disputed else ""),
-                    )
-                    for m in marks
-                )
-            )
+            cells.append(Text("\n").join(_mark(m, styles) for m in marks))
         grid.add_row(*cells)
     return grid
+
+
+def positions_block(placement: Placement) -> TableBlock:
+    """The grid as a list, one row per function (for a terminal too narrow for the grid)."""
+    rows: list[list[str | float | None]] = [
+        [f.label + DISPUTED_MARK * f.disputed, " ⟷ ".join(f.x), " ⟷ ".join(f.y)]
+        for f in placement.functions
+    ]
+    columns = [Column("function"), Column(placement.x.name), Column(placement.y.name)]
+    return TableBlock(title(placement), columns, rows)
+
+
+class MapGrid:
+    """The grid, laid out for the width the console offers: as a list of positions when
+    even its narrowest layout (no word broken) is too wide."""
+
+    def __init__(self, placement: Placement) -> None:
+        self.placement = placement
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        fits = _fits(self.placement)
+        widths = fit_widths(fits, options.max_width - overhead(len(fits)))
+        if widths is None:
+            yield FittedTable(positions_block(self.placement))
+        else:
+            yield build_grid(self.placement, widths)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        fits = _fits(self.placement)
+        listed = FittedTable(positions_block(self.placement)).__rich_measure__(console, options)
+        natural = sum(f.natural for f in fits) + overhead(len(fits))
+        minimum = min(sum(f.minimum for f in fits) + overhead(len(fits)), listed.minimum)
+        return Measurement(minimum, natural).clamp(max_width=options.max_width)
 
 
 def _disputed_text(function: PlacedFunction, placement: Placement) -> str:
@@ -94,38 +159,35 @@ def _disputed_text(function: PlacedFunction, placement: Placement) -> str:
     return "; ".join(parts)
 
 
-def legend(placement: Placement) -> Text:
-    """Who is who, and what a disputed mark means."""
+def legend(placement: Placement) -> Group:
+    """Who is who, and what a disputed mark means (the descriptions wrap at spaces)."""
     styles = _styles(placement)
-    text = Text()
+    table = Table.grid(padding=(0, 2))
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column()
     for function in placement.functions:
-        label = visible(f"{function.label:>{_label_width(placement)}}")
-        text.append(label, style=styles[function.function])
-        text.append(visible(f"  {function.name}"))
+        text = Text(visible(function.name))
         if function.disputed:
             text.append(
                 visible(f"  {DISPUTED_MARK} disputed: {_disputed_text(function, placement)}"),
                 style="italic",
             )
-        text.append("\n")
+        table.add_row(Text(visible(function.label), style=styles[function.function]), text)
+    parts: list[RenderableType] = [table]
     if placement.disputed:
-        text.append(
-            f"{DISPUTED_MARK} the sources disagree: the function is shown at every position "
-            "they claim (see 'cxcs show FUNCTION').",
-            style="dim",
+        parts.append(
+            Text(
+                f"{DISPUTED_MARK} the sources disagree: the function is shown at every "
+                "position they claim (see 'cxcs show FUNCTION').",
+                style="dim",
+            )
         )
-    else:
-        text.rstrip()
-    return text
-
-
-def _label_width(placement: Placement) -> int:
-    return max((len(f.label) for f in placement.functions), default=0)
+    return Group(*parts)
 
 
 def picture(placement: Placement, kb: Knowledge | None = None) -> RenderableType:
     """The grid with its legend (and, given ``kb``, the tool and knowledge versions)."""
-    parts: list[RenderableType] = [build_grid(placement), legend(placement)]
+    parts: list[RenderableType] = [MapGrid(placement), legend(placement)]
     if kb is not None:
         from cxcs.render.svgmap import _umbrella_line
 
@@ -148,7 +210,7 @@ def map_report(kb: Knowledge, placement: Placement) -> Report:
     rows: list[list[str | float | None]] = [
         [f.function, _values(f.x), _values(f.y)] for f in placement.functions
     ]
-    table = TableBlock(None, [Column("id"), Column(x.name), Column(y.name)], rows)
+    table = TableBlock(None, [Column("id", "number"), Column(x.name), Column(y.name)], rows)
     payload: dict[str, Any] = {"placement": placement.model_dump(mode="json")}
     notes = [
         f"{x.name} (x): {' < '.join(x.scale)}",

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from cxcs import __version__
 from cxcs.models.compare import AxisComparison, PairComparison
-from cxcs.models.kinds import DISPUTE_MARK, KINDS, PRACTICE_MARK, articles_text
+from cxcs.models.kinds import DISPUTE_MARK, KINDS, PRACTICE_MARK, articles_text, marked
 from cxcs.models.knowledge import Cell, Knowledge, Metric, Source
 from cxcs.render.view import Column, Report, TableBlock
 
 if TYPE_CHECKING:
     from cxcs.models.classify import Classification
+    from cxcs.models.journey import JourneyPart
     from cxcs.models.matrix import MatrixComparison
 
 
@@ -79,7 +80,7 @@ def list_report(kb: Knowledge) -> Report:
     table = TableBlock(
         None,
         [
-            Column("id"),
+            Column("id", "number"),
             Column("name"),
             Column("abbreviation"),
             Column("aliases"),
@@ -358,8 +359,20 @@ def _matrix_report(kb: Knowledge, result: MatrixComparison, differences_only: bo
     )
 
 
+TAKES_PART = "takes part"
+"""How the journey view shows a function at a stage its sources place it at without naming
+a role (leads or contributes) there."""
+
+
+def part_text(part: JourneyPart) -> str:
+    """A function's part at a stage: its role (or 'takes part'), marked † when the stage
+    rests on practitioner knowledge, and ⚠ when articles disagree on it."""
+    text = marked(part.role or TAKES_PART, part.practice)
+    return f"{text} {DISPUTE_MARK} disputed" if part.disputed else text
+
+
 def journey_report(kb: Knowledge, function_ids: Sequence[str]) -> Report:
-    """Stage × function: who leads (●), who contributes (○), with sources."""
+    """Stage × function: who leads, who contributes, who takes part, with sources."""
     from cxcs.engine.journey import journey
 
     result = journey(kb, function_ids)
@@ -368,25 +381,31 @@ def journey_report(kb: Knowledge, function_ids: Sequence[str]) -> Report:
     for stage in result.stages:
         cells: list[str | float | None] = [stage.name]
         for fid in result.functions:
-            role = stage.roles.get(fid)
-            cells.append(role.role if role else "—")
+            part = stage.roles.get(fid)
+            cells.append(part_text(part) if part else "—")
         rows.append(cells)
     table = TableBlock(
         "Who leads at each stage",
         [Column("stage"), *(Column(n) for n in names)],
         rows,
-        caption="leads: owns the stage · contributes: helps · —: no part in the sources",
+        caption=(
+            "leads: owns the stage · contributes: helps · "
+            f"{TAKES_PART}: active at the stage, no role named in the sources · "
+            "—: no part in the sources"
+        ),
     )
     source_rows: list[list[str | float | None]] = []
+    practice = False
     for stage in result.stages:
-        for fid, role in stage.roles.items():
+        for fid, part in stage.roles.items():
+            practice = practice or part.practice
             source_rows.append(
                 [
                     stage.name,
                     kb.functions[fid].name,
-                    role.role,
-                    "\n".join(source_text(kb, s) for s in role.sources)
-                    + (f"\n{role.note}" if role.note else ""),
+                    part_text(part),
+                    "\n".join(source_text(kb, s) for s in part.sources)
+                    + (f"\n{part.note}" if part.note else ""),
                 ]
             )
     sources = TableBlock(
@@ -395,12 +414,12 @@ def journey_report(kb: Knowledge, function_ids: Sequence[str]) -> Report:
         source_rows,
     )
     csv_rows: list[list[str | float | None]] = [
-        [stage.id, fid, (stage.roles[fid].role if fid in stage.roles else "")]
+        [stage.id, fid, _csv_role(stage.roles.get(fid))]
         for stage in result.stages
         for fid in result.functions
     ]
     csv_table = TableBlock(None, [Column("stage"), Column("function"), Column("role")], csv_rows)
-    notes = []
+    notes = [PRACTICE_NOTE] if practice else []
     for fid in result.functions:
         umbrella = umbrella_text(kb, fid)
         if umbrella and kb.umbrella(fid):
@@ -416,13 +435,26 @@ def journey_report(kb: Knowledge, function_ids: Sequence[str]) -> Report:
     )
 
 
+def _csv_role(part: JourneyPart | None) -> str:
+    """The role column of the journey CSV: the role, 'takes part', or empty for no part."""
+    if part is None:
+        return ""
+    return part.role or TAKES_PART
+
+
 def axes_report(kb: Knowledge) -> Report:
     rows: list[list[str | float | None]] = [
         [a.id, a.name, a.kind, " < ".join(a.scale or ()), a.question] for a in kb.axes
     ]
     table = TableBlock(
         None,
-        [Column("id"), Column("name"), Column("kind"), Column("scale"), Column("question")],
+        [
+            Column("id", "number"),
+            Column("name"),
+            Column("kind"),
+            Column("scale"),
+            Column("question"),
+        ],
         rows,
     )
     return Report(
@@ -446,7 +478,7 @@ def metrics_report(kb: Knowledge, function_id: str | None) -> Report:
     table = TableBlock(
         None,
         [
-            Column("id"),
+            Column("id", "number"),
             Column("name"),
             Column("abbr."),
             Column("owners"),
@@ -492,7 +524,7 @@ def validate_report(kb: Knowledge) -> Report:
         ["axes", str(len(kb.axes))],
         ["metrics", str(len(kb.metrics))],
         ["disputed cells", str(disputed)],
-        ["cells resting on practitioner knowledge", str(practice)],
+        ["cells from practice †", str(practice)],
     ]
     table = TableBlock(None, [Column("check"), Column("result")], rows, caption="valid")
     payload = {
@@ -541,7 +573,12 @@ def classify_report(kb: Knowledge, result: Classification, explain: bool = False
     score_rows.append(["none", "not customer-facing", result.not_customer_facing, ""])
     scores = TableBlock(
         "Scores",
-        [Column("id"), Column("function"), Column("share", "bar"), Column("raw")],
+        [
+            Column("id", "number"),
+            Column("function"),
+            Column("share", "bar"),
+            Column("raw", "number"),
+        ],
         score_rows,
     )
     # The posting's own words, grouped by function (the label first), largest contribution
@@ -566,8 +603,8 @@ def classify_report(kb: Knowledge, result: Classification, explain: bool = False
             Column("words"),
             Column("in context"),
             Column("section"),
-            Column("adds"),
-            Column("chars"),
+            Column("adds", "number"),
+            Column("chars", "number"),
         ],
         evidence_rows,
     )

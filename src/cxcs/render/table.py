@@ -1,17 +1,40 @@
-"""Rich tables for a terminal (plain text when written to a file)."""
+"""Rich tables for a terminal (plain text when written to a file), laid out for the width
+they are given.
+
+The layout rules (the README's promise about terminal tables rests on them):
+
+- a column is never narrower than its longest word, so text wraps at spaces; a ``number``
+  column (numbers, ids, offsets) is never narrower than its longest cell, so it is never
+  wrapped; a bar is drawn shorter (down to ``MIN_BAR``) before its number is touched;
+- when the columns' natural widths do not fit, the widest columns are narrowed first;
+- when even the minimums do not fit (a matrix of five functions at 80 columns), or when
+  the narrowed table would take more lines than this, a table of three or more columns is
+  shown row by row: each row becomes a block of ``header │ value`` lines, its first cell in
+  bold, blocks separated by a rule; nothing is dropped;
+- only when a terminal is too narrow for that as well does a word longer than the room
+  left for it fold onto the next line (the 64-character sha256 of ``cxcs validate`` below
+  80 columns, any long word at 20 columns); nothing is ever cut or ellipsized.
+"""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from cxcs.render.view import Report, TableBlock, cell_text, footer
-from cxcs.safe_text import rich_text
+from cxcs.render.view import CellText, Column, Report, TableBlock, cell_text, footer
+from cxcs.safe_text import rich_text, visible
 
 BAR_WIDTH = 20
+MIN_BAR = 5
+"""A bar column shrinks from ``BAR_WIDTH`` to this many characters before the table is
+shown row by row."""
 
 
 def bar(value: float, width: int = BAR_WIDTH) -> Text:
@@ -21,55 +44,251 @@ def bar(value: float, width: int = BAR_WIDTH) -> Text:
     return Text.assemble(("█" * filled, "cyan"), ("·" * (width - filled), "dim"), f" {value:.2f}")
 
 
-def build_table(block: TableBlock) -> Table:
-    """One block as a rich Table."""
-    multiline = any(isinstance(v, str) and "\n" in v for row in block.rows for v in row)
-    table = Table(
+class Fit(NamedTuple):
+    """How wide a column would like to be, and how narrow it may get without breaking a
+    word (or, for ``number`` columns, a cell)."""
+
+    natural: int
+    minimum: int
+
+
+def _widest_line(text: str) -> int:
+    return max((cell_len(line) for line in text.split("\n")), default=0)
+
+
+def _widest_word(text: str) -> int:
+    return max((cell_len(word) for word in text.split()), default=0)
+
+
+def _is_bar(column: Column, value: CellText) -> bool:
+    return column.kind == "bar" and isinstance(value, float)
+
+
+def _bar_label(value: float) -> str:
+    return f" {max(0.0, min(1.0, value)):.2f}"
+
+
+def measure_column(column: Column, values: Sequence[CellText]) -> Fit:
+    """The natural and minimum widths of one column (its header included)."""
+    header = visible(column.header)
+    natural, minimum = _widest_line(header), _widest_word(header)
+    for value in values:
+        if isinstance(value, float) and _is_bar(column, value):
+            label = cell_len(_bar_label(value))
+            natural, minimum = max(natural, BAR_WIDTH + label), max(minimum, MIN_BAR + label)
+            continue
+        text = visible(cell_text(value))
+        natural = max(natural, _widest_line(text))
+        minimum = max(
+            minimum, _widest_line(text) if column.kind == "number" else _widest_word(text)
+        )
+    return Fit(natural, minimum)
+
+
+def fit_widths(fits: Sequence[Fit], room: int) -> list[int] | None:
+    """Widths for columns sharing ``room`` characters: natural widths when they fit, else
+    the widest columns are narrowed first, one character at a time, never below their
+    minimum; None when even the minimums do not fit."""
+    if sum(f.minimum for f in fits) > room:
+        return None
+    return _narrow([f.natural for f in fits], [f.minimum for f in fits], room)
+
+
+def squeeze_widths(fits: Sequence[Fit], room: int) -> list[int]:
+    """Widths that fit ``room`` whatever it takes: first as :func:`fit_widths`, then the
+    widest columns narrowed below their minimum (their longest words will fold)."""
+    widths = _narrow([f.natural for f in fits], [f.minimum for f in fits], room)
+    return _narrow(widths, [1] * len(fits), room)
+
+
+def _narrow(widths: list[int], floors: list[int], room: int) -> list[int]:
+    """``widths`` with the widest narrowed first until they sum to ``room`` (or reach
+    their floors)."""
+    widths = list(widths)
+    for _ in range(max(0, sum(widths) - room)):
+        narrowable = [i for i, w in enumerate(widths) if w > floors[i]]
+        if not narrowable:
+            break
+        widths[max(narrowable, key=lambda i: widths[i])] -= 1
+    return widths
+
+
+def overhead(columns: int) -> int:
+    """Characters a boxed table spends around ``columns`` columns: one space of padding
+    either side of each cell, a rule between columns and one at each edge."""
+    return 3 * columns + 1
+
+
+def _cell(value: CellText, column: Column, width: int) -> Text:
+    if isinstance(value, float) and _is_bar(column, value):
+        return bar(value, max(0, min(BAR_WIDTH, width - cell_len(_bar_label(value)))))
+    return rich_text(cell_text(value))
+
+
+def _multiline(block: TableBlock) -> bool:
+    return any(isinstance(v, str) and "\n" in v for row in block.rows for v in row)
+
+
+def _frame(block: TableBlock, *, show_lines: bool, show_header: bool = True) -> Table:
+    return Table(
         title=rich_text(block.title) if block.title else None,
         caption=rich_text(block.caption) if block.caption else None,
-        show_lines=multiline,
+        show_lines=show_lines,
+        show_header=show_header,
         expand=False,
     )
-    for index, column in enumerate(block.columns):
-        table.add_column(
-            rich_text(column.header),
-            overflow="fold",
-            no_wrap=column.kind == "bar",
-            min_width=_longest_word(block, index),
-        )
+
+
+def _columns(block: TableBlock) -> list[Fit]:
+    return [
+        measure_column(column, [row[i] if i < len(row) else None for row in block.rows])
+        for i, column in enumerate(block.columns)
+    ]
+
+
+def _grid(block: TableBlock, fits: list[Fit], widths: list[int]) -> Table:
+    """The table as it is: one column per column, rules between rows when any cell wraps."""
+    wraps = _multiline(block) or any(w < f.natural for w, f in zip(widths, fits, strict=True))
+    table = _frame(block, show_lines=wraps)
+    for column, width in zip(block.columns, widths, strict=True):
+        table.add_column(rich_text(column.header), overflow="fold", width=width)
     for row in block.rows:
-        cells: list[Text | str] = []
-        for value, column in zip(row, block.columns, strict=False):
-            if column.kind == "bar" and isinstance(value, float):
-                cells.append(bar(value))
-            else:
-                cells.append(rich_text(cell_text(value)))
-        table.add_row(*cells)
+        table.add_row(
+            *(_cell(v, c, w) for v, c, w in zip(row, block.columns, widths, strict=False))
+        )
     return table
 
 
-LONGEST_WORD = 18
-"""Columns are never narrower than their longest word (up to this many characters), so
-rich wraps at spaces instead of breaking words."""
+def _row_fits(fits: list[Fit], block: TableBlock) -> tuple[Fit, Fit]:
+    headers = [visible(c.header) for c in block.columns]
+    key = Fit(
+        max((_widest_line(h) for h in headers), default=0),
+        max((_widest_word(h) for h in headers), default=0),
+    )
+    value = Fit(max(f.natural for f in fits), max(f.minimum for f in fits))
+    return key, value
 
 
-def _longest_word(block: TableBlock, index: int) -> int | None:
-    words = [
-        len(w) for row in block.rows if index < len(row) for w in cell_text(row[index]).split()
-    ]
-    words += [len(w) for w in block.columns[index].header.split()]
-    return min(max(words), LONGEST_WORD) if words else None
+def _row_widths(block: TableBlock, fits: list[Fit], width: int) -> list[int]:
+    key, value = _row_fits(fits, block)
+    room = max(2, width - overhead(2))
+    if key.minimum + value.minimum <= room:  # headers kept whole when there is room
+        first = max(key.minimum, min(key.natural, room - value.minimum))
+        return [first, min(value.natural, room - first)]
+    return squeeze_widths([key, value], room)
+
+
+def _by_row(block: TableBlock, widths: list[int]) -> Table:
+    """Each row as a block of ``header │ value`` lines (for tables too wide for ``width``)."""
+    table = _frame(block, show_lines=False, show_header=False)
+    table.add_column(overflow="fold", width=widths[0])
+    table.add_column(overflow="fold", width=widths[1])
+    for row in block.rows:
+        for index, column in enumerate(block.columns):
+            cell = row[index] if index < len(row) else None
+            label = rich_text(column.header)
+            text = _cell(cell, column, widths[1])
+            if index == 0:
+                label.stylize("bold")
+                text.stylize("bold")
+            table.add_row(label, text, end_section=index == len(block.columns) - 1)
+    return table
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines ``text`` takes wrapped at spaces to ``width`` (a longer word folds)."""
+    count = 0
+    for line in text.split("\n"):
+        used = 0
+        count += 1
+        for word in line.split():
+            size = cell_len(word)
+            if used and used + 1 + size <= width:
+                used += 1 + size
+                continue
+            if used:
+                count += 1
+            count += (size - 1) // max(1, width) if size else 0
+            used = size % max(1, width) or min(size, width)
+    return count
+
+
+def _height(block: TableBlock, widths: Sequence[int], *, by_row: bool) -> int:
+    """Lines the block takes in a layout (its rules included)."""
+
+    def lines(value: CellText, column: Column, width: int) -> int:
+        return 1 if _is_bar(column, value) else wrapped_lines(visible(cell_text(value)), width)
+
+    count = len(block.columns)
+    rows = [(list(row) + [None] * count)[:count] for row in block.rows]
+    if by_row:
+        return sum(
+            max(wrapped_lines(visible(c.header), widths[0]), lines(v, c, widths[1]))
+            for row in rows
+            for v, c in zip(row, block.columns, strict=True)
+        ) + max(0, len(rows) - 1)
+    header = max(
+        wrapped_lines(visible(c.header), w) for c, w in zip(block.columns, widths, strict=True)
+    )
+    body = sum(
+        max(lines(v, c, w) for v, c, w in zip(row, block.columns, widths, strict=True))
+        for row in rows
+    )
+    return header + 1 + body + max(0, len(rows) - 1)
+
+
+def layout(block: TableBlock, width: int) -> Table:
+    """The block as a rich Table that fits ``width`` characters (see the module's rules)."""
+    fits = _columns(block)
+    if not fits:
+        return _frame(block, show_lines=False)
+    room = max(len(fits), width - overhead(len(fits)))
+    widths = fit_widths(fits, room)
+    if len(fits) <= 2:  # row by row would not be narrower
+        return _grid(block, fits, widths or squeeze_widths(fits, room))
+    row_widths = _row_widths(block, fits, width)
+    if widths is not None and (
+        widths == [f.natural for f in fits]
+        or _height(block, widths, by_row=False) <= _height(block, row_widths, by_row=True)
+    ):
+        return _grid(block, fits, widths)
+    return _by_row(block, row_widths)
+
+
+class FittedTable:
+    """A table block that lays itself out for the width the console offers."""
+
+    def __init__(self, block: TableBlock) -> None:
+        self.block = block
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield layout(self.block, options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        fits = _columns(self.block)
+        natural = sum(f.natural for f in fits) + overhead(len(fits))
+        key, value = _row_fits(fits, self.block) if fits else (Fit(0, 0), Fit(0, 0))
+        minimum = min(
+            sum(f.minimum for f in fits) + overhead(len(fits)),
+            key.minimum + value.minimum + overhead(2),
+        )
+        return Measurement(minimum, natural).clamp(max_width=options.max_width)
+
+
+def renderables(report: Report) -> Iterator[Text | FittedTable]:
+    """What a report prints, in order: title, tables, notes, versions line."""
+    yield rich_text(report.title, style="bold")
+    for block in report.tables:
+        yield FittedTable(block)
+    for note in report.notes:
+        yield rich_text(note, style="dim")
+    yield rich_text(footer(report.meta), style="dim")
 
 
 def print_report(report: Report, console: Console) -> None:
-    """Print the report to a console."""
-    console.print(rich_text(report.title, style="bold"))
-    for block in report.tables:
-        console.print(build_table(block))
-    for note in report.notes:
-        console.print(rich_text(note, style="dim"))
-    meta = report.meta
-    console.print(rich_text(footer(meta), style="dim"))
+    """Print the report to a console, every table fitted to its width."""
+    for part in renderables(report):
+        console.print(part)
 
 
 def render(report: Report, width: int = 120) -> str:

@@ -10,7 +10,8 @@ ColumnKind = Literal["text", "bar", "number"]
 
 
 class Column(NamedTuple):
-    """A column header; ``bar`` columns hold a number in [0, 1] drawn as a bar in a terminal."""
+    """A column header; ``bar`` columns hold a number in [0, 1] drawn as a bar in a terminal;
+    ``number`` columns (numbers, ids, offsets) are never wrapped in a terminal."""
 
     header: str
     kind: ColumnKind = "text"
