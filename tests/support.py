@@ -196,13 +196,15 @@ def colour_codes(text: str) -> set[str]:
     return codes
 
 
-def on_a_terminal(*args: str, env: dict[str, str]) -> str:
-    """Run ``python -m cxcs ARGS`` with stdout on a pseudo-terminal; return what it printed."""
+def on_a_terminal(*args: str, env: dict[str, str], cwd: Path | None = None) -> str:
+    """Run ``python -m cxcs ARGS`` (in ``cwd``) with stdout on a pseudo-terminal; return what
+    it printed."""
     base = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR", "TERM"}}
     leader, follower = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "cxcs", *args],
         stdout=follower, stderr=subprocess.DEVNULL, env={**base, "TERM": "xterm-256color", **env},
+        cwd=cwd,
     )  # fmt: skip
     os.close(follower)
     text = drain_terminal(leader)

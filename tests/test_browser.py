@@ -119,7 +119,7 @@ def test_map_html_page_shows_the_chart_and_its_table(tmp_path: Path) -> None:
     assert run_subprocess("map", "-o", str(target)).returncode == 0
     dom = _dom(target)
     assert "<svg" in dom and "<table" in dom
-    assert "post-purchase lifecycle ⟷ whole journey (disputed)" in dom
+    assert "post-purchase lifecycle (primary) ⟷ whole journey (disputed)" in dom
     assert "umbrella over" in dom
     _assert_drawn(_screenshot(target, tmp_path, "1000,1100"))
 

@@ -215,3 +215,52 @@ def test_evidence_offsets_index_the_posting_even_after_leading_blank_lines(
     assert sources == {"title", "body"}
     for evidence in result.evidence:
         assert posting[evidence.start : evidence.end] == evidence.text, evidence
+
+
+def test_evidence_from_a_given_title_indexes_the_title(kb: Knowledge) -> None:
+    """With ``title=`` (``--title``) the title is not in the posting: its evidence's offsets
+    index the title string, the body's index the posting (as the README says)."""
+    title = "Senior Customer Support Specialist"
+    result = classify(kb, SUPPORT_DUTIES * 2, title=title)
+    by_source = {e.source for e in result.evidence}
+    assert by_source == {"title", "body"}
+    for item in result.evidence:
+        text = title if item.source == "title" else SUPPORT_DUTIES * 2
+        assert text[item.start : item.end] == item.text, item
+
+
+@pytest.mark.parametrize(
+    ("value", "under", "shown"),
+    [
+        (0.9978, None, "0.998"),  # never "1.00" for a probability below 1
+        (0.99996, None, "above 0.999"),
+        (0.0049, None, "0.005"),  # never "0.00" for a probability above 0
+        (0.00002, None, "below 0.001"),
+        (0.2, None, "0.20"),
+        (1.0, None, "1.00"),
+        (0.4994, 0.5, "0.499"),  # below the threshold never reads as the threshold
+        (0.49996, 0.5, "just below 0.50"),
+    ],
+)
+def test_reason_probabilities_never_round_to_a_bound(
+    value: float, under: float | None, shown: str
+) -> None:
+    from cxcs.engine.classify import probability_text
+
+    assert probability_text(value, under) == shown
+
+
+def test_no_reason_rounds_a_probability_to_one_or_zero(kb: Knowledge) -> None:
+    """The README example is confident at 0.9978: its reason says 0.998, not 1.00; and no
+    sample's reason shows 1.00 or 0.00 for a probability strictly between them."""
+    from pathlib import Path
+
+    posting = (
+        Path(__file__).resolve().parents[1] / "examples/postings/success-title-support-duties.txt"
+    )
+    result = classify(kb, posting.read_text(encoding="utf-8"))
+    assert 0.995 <= result.confidence < 1
+    assert "probability 0.998" in result.reason or "above 0.999" in result.reason
+    for row in load_samples():
+        reason = classify(kb, row["description"], None, detect_title=False).reason
+        assert "1.00" not in reason and "0.00" not in reason, (row["id"], reason)

@@ -13,6 +13,7 @@ import pytest
 
 from cxcs.engine.journey import journey
 from cxcs.models.knowledge import Knowledge
+from cxcs.render.csv import VERSION_COLUMNS
 from tests.support import Run, clean_env, markdown_tables, run_cli
 
 __all__ = ["clean_env"]
@@ -58,8 +59,8 @@ def test_journey_command_in_every_format(capsys: pytest.CaptureFixture[str], fmt
         assert stages[0]["roles"]["cx"]["role"] == "leads"
     elif fmt == "csv":
         rows = list(csv.reader(io.StringIO(run.out)))
-        assert rows[0] == ["stage", "function", "role"]
-        assert ["renewal", "success", "leads"] in rows
+        assert rows[0] == ["stage", "function", "role", *VERSION_COLUMNS]
+        assert ["renewal", "success", "leads"] in [r[:3] for r in rows]
     elif fmt == "html":
         assert run.out.lower().startswith("<!doctype html>") and "leads" in run.out
     else:
@@ -154,7 +155,10 @@ def test_a_stage_with_no_named_role_is_shown_without_one(
     part = next(s for s in stages["stages"] if s["id"] == "purchase")["roles"]["ux"]
     assert part["role"] is None and part["practice"] is True
     assert part["sources"] == [{"article": "practice", "section": "UX research practice"}]
-    rows_csv = list(csv.reader(io.StringIO(run_cli(capsys, "journey", "ux", "-f", "csv").out)))
+    rows_csv = [
+        row[:3]  # then the version columns
+        for row in csv.reader(io.StringIO(run_cli(capsys, "journey", "ux", "-f", "csv").out))
+    ]
     assert ["purchase", "ux", "takes part"] in rows_csv
     assert ["awareness", "ux", ""] in rows_csv
 

@@ -126,7 +126,7 @@ def test_picture_as_text_shows_every_position(kb: Knowledge) -> None:
     assert grid.count("CX") == 1
     for value in ("reactive", "mixed", "proactive", "whole journey", "single interaction"):
         assert value in text
-    assert "disputed: scope post-purchase lifecycle ⟷ whole journey" in legend
+    assert "disputed: scope post-purchase lifecycle (primary) ⟷ whole journey" in legend
     assert "Customer experience" in legend
 
 
@@ -136,7 +136,7 @@ def test_report_has_one_row_per_function(kb: Knowledge) -> None:
     assert [c.header for c in block.columns] == ["id", "Proactivity", "Scope"]
     assert [row[0] for row in block.rows] == list(kb.functions)
     success = next(row for row in block.rows if row[0] == "success")
-    assert success[2] == "⚠ disputed: post-purchase lifecycle ⟷ whole journey"
+    assert success[2] == "⚠ disputed: post-purchase lifecycle (primary) ⟷ whole journey"
     assert report.data()["placement"]["x"]["id"] == "proactivity"
 
 
@@ -201,7 +201,7 @@ def test_cli_csv_and_json() -> None:
     rows = list(
         csv.reader(io.StringIO(cxcs("map", "--x", "level", "--y", "timeframe", "-f", "csv").stdout))
     )
-    assert rows[0] == ["id", "Level", "Timeframe"]
+    assert rows[0] == ["id", "Level", "Timeframe", "tool_version", "kb_version", "kb_sha256"]
     assert len(rows) == 6
     document = json.loads(cxcs("map", "-f", "json").stdout)
     assert document["command"] == "map"

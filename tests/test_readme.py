@@ -1,15 +1,29 @@
-"""The README's Python example runs, and its opening commands are the ones CI runs."""
+"""The README's examples are real: the Python example runs, each command example shows what
+the command prints now (so none can go stale), and its opening commands are the ones CI runs."""
 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import io
 import os
 import re
+import shlex
 from pathlib import Path
+
+import pytest
+
+from tests.support import clean_env, on_a_terminal, run_subprocess, shared_path
+
+__all__ = ["clean_env"]
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+"""Terminal control sequences (CSI, OSC), removed to compare a screen with the README."""
+
+DIGEST = re.compile(r"\b[0-9a-f]{12,}\b")
 
 
 def test_readme_python_example_runs() -> None:
@@ -37,19 +51,123 @@ def test_readme_opens_with_install_and_test_commands() -> None:
 
 
 def test_readme_classify_example_is_real_output() -> None:
-    """Every line of the README's classify example appears in what the command prints now."""
-    from cxcs.engine.classify import classify
-    from cxcs.knowledge.load import load_knowledge
-    from cxcs.render.markdown import render
-    from cxcs.render.reports import classify_report
+    """The classify example is what the command prints now: its warning on stderr and, line
+    for line, its markdown report on stdout."""
+    argv, console = _console_example("cxcs classify examples/postings/")
+    done = run_subprocess(*argv[1:], cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    _assert_shows(console, done.stderr)
+    _assert_shows(_fenced_after(argv, "markdown"), done.stdout)
 
-    posting = ROOT / "examples" / "postings" / "success-title-support-duties.txt"
-    kb = load_knowledge()
-    actual = render(classify_report(kb, classify(kb, posting.read_text(encoding="utf-8"))))
-    shown = README.split("```markdown\n", 1)[1].split("```", 1)[0]
-    for line in shown.splitlines():
-        if line and line != "| … | | | | |":
-            assert line in actual.splitlines(), line
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "cxcs compare success support --axes",
+        "cxcs validate examples/overlay",
+        "cxcs map",
+    ],
+)
+def test_readme_terminal_examples_are_real_output(command: str) -> None:
+    """A terminal example shows, line for line, what the command prints on an 80-column
+    terminal (run on a pseudo-terminal, colours off)."""
+    argv, console = _console_example(command)
+    screen = on_a_terminal(*argv[1:], env={"COLUMNS": "80", "NO_COLOR": "1"}, cwd=ROOT)
+    screen = ESCAPE.sub("", screen).replace("\r\n", "\n")
+    _assert_shows(console, screen)
+
+
+def test_readme_overlay_compare_example_is_real_output() -> None:
+    """The overlay comparison in markdown is, line for line, what the command prints."""
+    argv, console = _console_example("cxcs --kb examples/overlay compare")
+    assert console == ""  # its output is the markdown block after it
+    done = run_subprocess(*argv[1:], cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    _assert_shows(_fenced_after(argv, "markdown"), done.stdout)
+
+
+def test_readme_journey_table_is_real_output() -> None:
+    """The journey example's table is, row for row, the first table the command prints."""
+    argv, console = _console_example("cxcs journey cx success")
+    assert console == ""  # its table is rendered after the block
+    done = run_subprocess(*argv[1:], cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    after = README.split("```console\n$ " + shlex.join(argv) + "\n", 1)[1].split("```\n", 1)[1]
+    table = after.lstrip("\n").split("\n\n", 1)[0]
+    assert table.startswith("| stage |")
+    _assert_shows("…\n" + table + "\n…", done.stdout)
+
+
+def test_readme_batch_summary_is_a_real_run_on_the_dev_set(tmp_path: Path) -> None:
+    """The batch summary line is the one a run on the shared development set ends with (the
+    README gives only counts from it, never its text)."""
+    dev = shared_path("eval", "jobs-dev.jsonl")
+    shown = README.split("```text\n  cxcs: classified ", 1)[1].split("\n", 1)[0]
+    assert "../shared/eval/jobs-dev.jsonl" in README.split("cxcs: classified ", 1)[0][-1500:]
+    done = run_subprocess("classify", "--batch", str(dev), "-o", str(tmp_path / "labels.jsonl"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = [line for line in done.stderr.splitlines() if line.startswith("cxcs: classified ")]
+    assert summary == ["cxcs: classified " + shown]
+
+
+def _console_example(command: str) -> tuple[list[str], str]:
+    """The README ``console`` example whose command starts with ``command``: its argv and
+    the text shown after it (up to the next command or the end of the block)."""
+    blocks = re.findall(r"```console\n(.*?)```", README, re.S)
+    for body in blocks:
+        for chunk in ("\n" + body).split("\n$ ")[1:]:
+            line, _, shown = chunk.partition("\n")
+            if line.startswith(command):
+                return shlex.split(line), shown
+    raise AssertionError(f"no README example runs {command!r}")
+
+
+def _fenced_after(argv: list[str], fence: str) -> str:
+    """The ``fence`` block that follows the console example running ``argv``."""
+    after = README.split("$ " + shlex.join(argv) + "\n", 1)[1].split("```\n", 1)[1]
+    assert after.lstrip("\n").startswith(f"```{fence}\n"), after[:200]
+    return after.split(f"```{fence}\n", 1)[1].split("```", 1)[0]
+
+
+def _normal(line: str) -> str:
+    """A line as compared: trailing spaces dropped, sha256 digests (which change with every
+    knowledge edit) compared as digests rather than digits."""
+    return DIGEST.sub("<sha256>", line.rstrip())
+
+
+def _assert_shows(shown: str, actual: str) -> None:
+    """``shown`` is ``actual``, line for line; a line that is just ``…`` stands for lines
+    left out (so an example may be an excerpt, but says so)."""
+    want = [_normal(line) for line in shown.rstrip("\n").splitlines()]
+    have = [_normal(line) for line in actual.rstrip("\n").splitlines()]
+    parts: list[list[str]] = [[]]
+    for line in want:
+        if line == "…":
+            parts.append([])
+        else:
+            parts[-1].append(line)
+    if len(parts) == 1:
+        diff = difflib.unified_diff(want, have, "README", "real output", lineterm="")
+        assert want == have, "\n".join(diff)
+        return
+    position = 0
+    for index, lines in enumerate(parts):
+        if not lines:
+            continue
+        found = next(
+            (
+                i
+                for i in range(position, len(have) - len(lines) + 1)
+                if have[i : i + len(lines)] == lines
+            ),
+            None,
+        )
+        assert found is not None, "README lines not in the real output:\n" + "\n".join(lines)
+        if index == 0:
+            assert found == 0, "the README example does not start where the output does"
+        if index == len(parts) - 1:
+            assert found + len(lines) == len(have), "the output goes on after the README example"
+        position = found + len(lines)
 
 
 def test_readme_lists_every_batch_error_code() -> None:

@@ -201,21 +201,50 @@ def test_json_keeps_hand_made_text_exactly() -> None:
 
 @pytest.mark.parametrize("args", COMMANDS, ids=IDS)
 def test_csv_has_the_header_and_every_row(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    kb: Knowledge,
+    args: tuple[str, ...],
 ) -> None:
     report, out = capture_report(monkeypatch, capsys, *args, "--format", "csv")
     rows = list(csv.reader(io.StringIO(out, newline="")))
-    assert rows[0] == [c.header for c in report.primary.columns]
-    assert rows[1:] == [[cell_text(v) for v in row] for row in report.primary.rows]
+    headers = [c.header for c in report.primary.columns]
+    versions = [cxcs.__version__, kb.origin.version, kb.origin.sha256]
+    if "tool_version" in headers:  # classify's row carries them already
+        assert rows[0] == headers
+        assert rows[1][-3:] == versions
+        return
+    assert rows[0] == [*headers, "tool_version", "kb_version", "kb_sha256"]
+    assert rows[1:] == [[cell_text(v) for v in row] + versions for row in report.primary.rows]
+
+
+def test_every_csv_row_carries_the_tool_and_knowledge_versions(
+    kb: Knowledge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """JSON carries the versions once; CSV on every row, as the batch CSV does."""
+    for args in (
+        ("compare", "cx", "ux"),
+        ("compare", "cx", "success", "ux"),
+        ("map",),
+        ("journey",),
+        ("list",),
+        ("axes",),
+    ):
+        rows = list(csv.DictReader(io.StringIO(run_cli(capsys, *args, "-f", "csv").out)))
+        assert rows, args
+        for row in rows:
+            assert row["tool_version"] == cxcs.__version__, args
+            assert row["kb_version"] == kb.origin.version, args
+            assert row["kb_sha256"] == kb.origin.sha256, args
 
 
 def test_csv_compare_has_one_row_per_axis(
     kb: Knowledge, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rows = list(csv.reader(io.StringIO(run_cli(capsys, "compare", "cx", "ux", "-f", "csv").out)))
-    assert rows[0] == ["axis", "kind", "cx", "ux", "verdict", "disputed", "score", "practice"]
+    assert rows[0][:8] == ["axis", "kind", "cx", "ux", "verdict", "disputed", "score", "practice"]
     assert [r[0] for r in rows[1:]] == [a.id for a in kb.axes]
-    practice = {r[0]: r[-1] for r in rows[1:]}
+    practice = {r[0]: r[7] for r in rows[1:]}
     assert practice["metrics"] == "†"  # UX metrics are practitioner knowledge
 
 
@@ -224,7 +253,10 @@ def test_csv_keeps_commas_quotes_and_newlines() -> None:
     rows = list(
         csv.reader(io.StringIO(csv_renderer.render(hand_report([[text, 0.5]])), newline=""))
     )
-    assert rows == [["first | col", "second"], [text, "0.50"]]
+    assert rows == [
+        ["first | col", "second", "tool_version", "kb_version", "kb_sha256"],
+        [text, "0.50", cxcs.__version__, "test", "0" * 64],
+    ]
 
 
 # --------------------------------------------------------------------------- html

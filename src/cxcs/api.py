@@ -46,20 +46,25 @@ def load_knowledge(overlays: Iterable[str | PathLike[str]] = ()) -> Knowledge:
 
 
 def compare(
-    kb: Knowledge | None, *functions: str, axes: Sequence[str] | None = None
+    kb: Knowledge | None,
+    *functions: str,
+    axes: Sequence[str] | None = None,
+    differences: bool = False,
 ) -> PairComparison | MatrixComparison:
     """Compare functions axis by axis; names may be ids, aliases, names or abbreviations.
 
     Two functions give a :class:`~cxcs.models.compare.PairComparison` (a verdict per axis
     and an overall ``similarity``); three or more give a
     :class:`~cxcs.models.matrix.MatrixComparison`. ``axes`` limits the comparison to those
-    axis ids, in that order. The ambiguous name ``"cs"`` means customer success. Raises
-    ``UsageError`` for fewer than two functions, an unknown name, one function named twice
-    (``"cx"`` and ``"customer experience"``) or an unknown axis.
+    axis ids, in that order; ``differences`` keeps only the axes where the functions differ
+    (``hidden_axes`` names the others; the similarity still covers them all). The ambiguous
+    name ``"cs"`` means customer success. Raises ``UsageError`` for fewer than two
+    functions, an unknown name, one function named twice (``"cx"`` and ``"customer
+    experience"``) or an unknown axis.
     """
     from cxcs import commands
 
-    return commands.compare(kb, *functions, axes=axes).result
+    return commands.compare(kb, *functions, axes=axes, differences=differences).result
 
 
 def classify(

@@ -237,6 +237,10 @@ def stderr_is_terminal() -> bool:
     return on_terminal()
 
 
+ROW_FORMATS = frozenset({"csv", "jsonl"})
+"""Formats in which ``classify`` writes its one flat row (no room for --explain's table)."""
+
+
 def refuse(active: bool, reason: str, **given: object) -> None:
     """When ``active``, any option in ``given`` that was set is a usage error."""
     if not active:
@@ -263,6 +267,14 @@ def classify(
     from cxcs import commands
 
     if batch is None:
+        from cxcs.output import check
+
+        chosen = check("classify", run.format, run.output, run.env)
+        if explain and chosen in ROW_FORMATS:
+            raise UsageError(
+                f"--explain does not apply with --format {chosen}: its one row has no "
+                "contribution table; use table, markdown, json or html"
+            )
         if source == "-" and run.env.stdin_isatty:
             run.env.say(TERMINAL_HINT)
         from cxcs.output import target

@@ -200,7 +200,9 @@ Version = Annotated[bool, flag("--version -V", "Show the tool and knowledge vers
 Axes = Annotated[
     Str, option("--axes -a", "AXIS,...", "Only these axes, in this order.", complete_axis)
 ]
-Differences = Annotated[bool, flag("--differences", "Hide the rows that are the same.")]
+Differences = Annotated[
+    bool, flag("--differences", "Show only the axes that differ (JSON too; similarity over all).")
+]
 X = Annotated[
     str, option("--x -x", "AXIS", "Ordinal axis across (see 'cxcs axes').", complete_ordinal_axis)
 ]

@@ -58,8 +58,7 @@ def _show(o: Outcome[Any]) -> Report:
 def _compare(o: Outcome[Any]) -> Report:
     from cxcs.render.reports import compare_report
 
-    differences = bool(o.options.get("differences"))
-    return compare_report(o.kb, o.result, differences_only=differences)  # type: ignore[arg-type]
+    return compare_report(o.kb, o.result)  # type: ignore[arg-type]
 
 
 def _journey(o: Outcome[Any]) -> Report:
@@ -137,7 +136,7 @@ def _map_document(o: Outcome[Any], fmt: str) -> str | bytes:
 def _compare_document(o: Outcome[Any], fmt: str) -> str | bytes:
     from cxcs.render.report_html import compare_html
 
-    return compare_html(o.kb, o.result, differences_only=bool(o.options.get("differences")))  # type: ignore[arg-type]
+    return compare_html(o.kb, o.result)  # type: ignore[arg-type]
 
 
 def _map_picture(o: Outcome[Any]) -> tuple[RenderableType, str]:

@@ -34,7 +34,7 @@ def resolve_distinct(kb: Knowledge, names: Sequence[str]) -> tuple[list[str], tu
         if resolved.function_id in ids:
             first = names[ids.index(resolved.function_id)]
             raise UsageError(
-                f"'{names[index]}' and '{first}' name the same function "
+                f"'{first}' and '{names[index]}' name the same function "
                 f"({resolved.function_id}); give each function once"
             )
         ids.append(resolved.function_id)
@@ -60,9 +60,10 @@ def compare(
     differences: bool = False,
 ) -> Outcome[PairComparison | MatrixComparison]:
     """Compare functions axis by axis: two give a pair comparison (a verdict per axis and a
-    similarity), three or more a matrix. ``axes`` (ids or names) limits and orders the axes;
-    ``differences`` asks the views to hide the rows that are the same."""
-    from cxcs.engine.compare import compare_many, compare_pair
+    similarity), three or more a matrix. ``axes`` (ids or names) limits and orders the axes.
+    ``differences`` keeps only the axes where the functions differ (the result names the
+    hidden ones; similarities and the summary still cover every compared axis)."""
+    from cxcs.engine.compare import compare_many, compare_pair, only_differences
     from cxcs.knowledge.resolve import resolve_axes
 
     if len(functions) < 2:
@@ -76,6 +77,8 @@ def compare(
         result = compare_pair(kb, ids[0], ids[1], axis_ids)
     else:
         result = compare_many(kb, ids, axis_ids)
+    if differences:
+        result = only_differences(result)
     return Outcome("compare", result, kb, notes=notes, options={"differences": differences})
 
 

@@ -470,6 +470,30 @@ def _evidence_builder(
     return build, top
 
 
+def probability_text(value: float, under: float | None = None) -> str:
+    """A probability for a reason string: two decimals, or three when two would round it to
+    0.00 or 1.00 (or up to ``under``, a threshold it is below); past three, "above 0.999",
+    "below 0.001" or "just below" the threshold. 0.9978 reads "0.998", never "1.00"."""
+    for digits in (2, 3):
+        text = f"{value:.{digits}f}"
+        shown = float(text)
+        if not (
+            (shown >= 1 > value)
+            or (shown <= 0 < value)
+            or (under is not None and value < under <= shown)
+        ):
+            return text
+    if under is not None and value < under and value >= 0.0005:
+        return f"just below {threshold_text(under)}"
+    return "above 0.999" if value >= 0.5 else "below 0.001"
+
+
+def threshold_text(value: float) -> str:
+    """A configured threshold as written: two decimals when that is exact (0.50), else all
+    the digits it has (0.975)."""
+    return f"{value:.2f}" if round(value, 2) == value else f"{value:g}"
+
+
 def _decide(
     probabilities: dict[str, float],
     points: dict[str, float],
@@ -508,21 +532,28 @@ def _decide(
     elif top == NOT_CUSTOMER_FACING:
         decision, label = "not_customer_facing", None
         runner_up = functions[0]
-        reason = f"the duties read as a role that is not customer-facing (p={p1:.2f})"
+        reason = (
+            "the duties read as a role that is not customer-facing "
+            f"(probability {probability_text(p1)})"
+        )
     elif short:
         decision = "ambiguous"
         reason = (
-            f"{top} ({p1:.2f}) over {second} ({p2:.2f}), but {words} words are too few "
-            f"to be confident (calibrated confidence capped at {limits.short_text_cap:.2f})"
+            f"{top} ({probability_text(p1)}) over {second} ({probability_text(p2)}), but "
+            f"{words} words are too few to be confident (calibrated confidence capped at "
+            f"{threshold_text(limits.short_text_cap)})"
         )
     elif confidence >= model.confident:
         decision = "confident"
-        reason = f"{top} is right with probability {confidence:.2f} (runner-up {second})"
+        reason = (
+            f"{top} is right with probability {probability_text(confidence)} (runner-up {second})"
+        )
     else:
         decision = "ambiguous"
         reason = (
-            f"{top} ({p1:.2f}) over {second} ({p2:.2f}); calibrated confidence "
-            f"{confidence:.2f} is below {model.confident:.2f}"
+            f"{top} ({probability_text(p1)}) over {second} ({probability_text(p2)}); "
+            f"calibrated confidence {probability_text(confidence, model.confident)} is below "
+            f"{threshold_text(model.confident)}"
         )
     decided = {
         "label": label,

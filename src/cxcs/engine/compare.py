@@ -12,9 +12,9 @@ from itertools import combinations, product
 from typing import TYPE_CHECKING
 
 from cxcs.errors import UsageError
-from cxcs.models.compare import AxisComparison, PairComparison, Side
+from cxcs.models.compare import FILTER_NOTE, AxisComparison, PairComparison, Side
 from cxcs.models.kinds import KINDS
-from cxcs.models.knowledge import Axis, Cell, Knowledge
+from cxcs.models.knowledge import Axis, Cell, CellValue, Knowledge
 
 if TYPE_CHECKING:
     from cxcs.models.matrix import MatrixCell, MatrixComparison
@@ -48,6 +48,7 @@ def compare_pair(
         compare_axis(kb, axis, a, fa.cells[axis.id], b, fb.cells[axis.id]) for axis in axes
     )
     similarity, low, high = _overall(rows)
+    differences = _differences(rows)
     return PairComparison(
         a=a,
         b=b,
@@ -55,7 +56,8 @@ def compare_pair(
         similarity=similarity,
         similarity_min=low,
         similarity_max=high,
-        differences=_differences(rows),
+        differences=differences[:MAX_DIFFERENCES],
+        more_differences=max(0, len(differences) - MAX_DIFFERENCES),
         shared_ground=tuple(r.axis for r in rows if KINDS[r.kind].is_common_ground(r)),
         disputes=tuple(r.axis for r in rows if r.disputed),
     )
@@ -93,12 +95,73 @@ def compare_many(
                 similarity_max=pair.similarity_max,
             )
         )
+    ranked = sorted(
+        (s for s in similarities if s.similarity is not None), key=lambda s: s.similarity or 0.0
+    )
     return MatrixComparison(
         functions=tuple(function_ids),
         rows=tuple(rows),
         similarities=tuple(similarities),
+        most_alike=ranked[-1] if ranked else None,
+        least_alike=ranked[0] if ranked else None,
         disputes=tuple(disputes),
     )
+
+
+def is_same(values: Sequence[CellValue], disputed: bool) -> bool:
+    """Whether an axis row is the same for every function: no cell disputed and one primary
+    value (sets compared as sets). What ``--differences`` hides."""
+    if disputed:
+        return False
+    distinct = {v if isinstance(v, str) else frozenset(v) for v in values}
+    return len(distinct) == 1
+
+
+def only_differences(
+    result: PairComparison | MatrixComparison,
+) -> PairComparison | MatrixComparison:
+    """``result`` with only the axes where the functions differ (``--differences``); the
+    similarities and the summary stay as computed over every axis, and the result says so."""
+    if isinstance(result, PairComparison):
+        pair_hidden = [r.axis for r in result.axes if is_same((r.a.value, r.b.value), r.disputed)]
+        return result.model_copy(
+            update={
+                "axes": tuple(r for r in result.axes if r.axis not in pair_hidden),
+                "differences_only": True,
+                "hidden_axes": tuple(pair_hidden),
+                "filter_note": _filter_note("axes", len(pair_hidden), len(result.axes)),
+            }
+        )
+    hidden = [
+        r.axis
+        for r in result.rows
+        if is_same([c.value for c in r.cells.values()], any(c.disputed for c in r.cells.values()))
+    ]
+    return result.model_copy(
+        update={
+            "rows": tuple(r for r in result.rows if r.axis not in hidden),
+            "differences_only": True,
+            "hidden_axes": tuple(hidden),
+            "filter_note": _filter_note("rows", len(hidden), len(result.rows)),
+        }
+    )
+
+
+def _filter_note(field: str, hidden: int, total: int) -> str:
+    return FILTER_NOTE.format(shown=field, hidden=hidden, total=total)
+
+
+def pair_rows(kb: Knowledge, result: PairComparison) -> dict[str, AxisComparison]:
+    """Every compared axis's row by id: those ``result`` shows, and those ``--differences``
+    hid (rebuilt: the summary names them as shared ground)."""
+    rows = {r.axis: r for r in result.axes}
+    fa, fb = kb.functions[result.a], kb.functions[result.b]
+    for axis_id in result.hidden_axes:
+        axis = kb.axis(axis_id)
+        rows[axis_id] = compare_axis(
+            kb, axis, result.a, fa.cells[axis_id], result.b, fb.cells[axis_id]
+        )
+    return rows
 
 
 def _matrix_cell(cell: Cell) -> MatrixCell:
@@ -110,6 +173,7 @@ def _matrix_cell(cell: Cell) -> MatrixCell:
         alternative=alternative.value if alternative else None,
         disputed=cell.disputed,
         practice=cell.practice,
+        sources=cell.sources_all,
     )
 
 
@@ -166,10 +230,10 @@ def compare_axis(
 def _differences(rows: Sequence[AxisComparison]) -> tuple[str, ...]:
     """Axes where the two differ, biggest first: by kind (ordinal contrasts before sets, see
     ``Kind.difference_rank``), then by score (far before near, sets by how little they
-    share)."""
+    share). All of them: a summary names the first ``MAX_DIFFERENCES``."""
     differ = [r for r in rows if KINDS[r.kind].is_difference(r)]
     differ.sort(key=lambda r: (KINDS[r.kind].difference_rank, r.score or 0.0))
-    return tuple(r.axis for r in differ[:MAX_DIFFERENCES])
+    return tuple(r.axis for r in differ)
 
 
 def _overall(rows: Sequence[AxisComparison]) -> tuple[float | None, float | None, float | None]:

@@ -1,8 +1,8 @@
 """Place functions on a grid of two ordinal axes. Pure: models in, a :class:`Placement` out.
 
 A function whose cell on either axis is disputed is placed at every position its claims
-allow (the product of the claimed x values and the claimed y values), each marked disputed;
-nothing is averaged or resolved.
+allow (the product of the claimed x values and the claimed y values), each marked disputed,
+the one of the primary claims marked primary; nothing is averaged or resolved.
 """
 
 from __future__ import annotations
@@ -64,9 +64,12 @@ def place(
 
 
 def _claimed(cell: Cell, scale: tuple[str, ...]) -> tuple[str, ...]:
-    """The distinct values a cell claims, in scale order."""
+    """The distinct values a cell claims: the primary claim first, then the others in scale
+    order."""
     values = {c.value for c in cell.claims if isinstance(c.value, str)}
-    return tuple(v for v in scale if v in values)
+    primary = cell.claim.value
+    first = (primary,) if isinstance(primary, str) and primary in scale else ()
+    return first + tuple(v for v in scale if v in values and v not in first)
 
 
 def _place_function(kb: Knowledge, fid: str, x: GridAxis, y: GridAxis) -> PlacedFunction:
@@ -75,7 +78,14 @@ def _place_function(kb: Knowledge, fid: str, x: GridAxis, y: GridAxis) -> Placed
     xs, ys = _claimed(x_cell, x.scale), _claimed(y_cell, y.scale)
     disputed = len(xs) > 1 or len(ys) > 1
     positions = tuple(
-        Position(x=xv, y=yv, column=x.scale.index(xv), row=y.scale.index(yv), disputed=disputed)
+        Position(
+            x=xv,
+            y=yv,
+            column=x.scale.index(xv),
+            row=y.scale.index(yv),
+            disputed=disputed,
+            primary=xv == xs[0] and yv == ys[0],
+        )
         for xv, yv in product(xs, ys)
     )
     return PlacedFunction(
@@ -86,6 +96,8 @@ def _place_function(kb: Knowledge, fid: str, x: GridAxis, y: GridAxis) -> Placed
         y=ys,
         x_disputed=len(xs) > 1,
         y_disputed=len(ys) > 1,
+        x_practice=x_cell.practice,
+        y_practice=y_cell.practice,
         positions=positions,
     )
 

@@ -12,6 +12,11 @@ SIMILARITY_FORMULA = (
     "The range in brackets is the lowest and highest similarity over every reading of the "
     "disputed cells (primary or minority claim). Text axes are context and not scored."
 )
+FILTER_NOTE = (
+    "--differences: {shown} lists only the axes where the functions differ; the {hidden} "
+    "axes where they are the same are named in hidden_axes. The similarity, its range and "
+    "the summary are computed over all {total} compared axes."
+)
 VERDICT_RULES = (
     "ordinal: same (no distance), near (at most half the scale apart), far (further); "
     "set: same (identical), overlap (some items shared), different (nothing shared); "
@@ -69,10 +74,19 @@ class PairComparison(Frozen):
     similarity_min: float | None = None
     similarity_max: float | None = None
     differences: tuple[str, ...] = ()
-    """Axis ids of the biggest differences, biggest first."""
+    """Axis ids of the biggest differences, biggest first (at most ``MAX_DIFFERENCES``)."""
+    more_differences: int = 0
+    """How many further axes differ beyond those ``differences`` names."""
     shared_ground: tuple[str, ...] = ()
     """Axis ids where the two agree (same position, or shared set items)."""
     disputes: tuple[str, ...] = ()
     """Axis ids where either side's cell is disputed."""
+    differences_only: bool = False
+    """True when ``axes`` holds only the axes where the two differ (``--differences``)."""
+    hidden_axes: tuple[str, ...] = ()
+    """Axis ids left out of ``axes`` because the two are the same there."""
+    filter_note: str | None = None
+    """With ``differences_only``: what was left out, and that the similarity and the
+    summary still cover every compared axis."""
     similarity_formula: str = SIMILARITY_FORMULA
     verdict_rules: str = VERDICT_RULES

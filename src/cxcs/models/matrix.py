@@ -9,7 +9,7 @@ never creates these model classes.
 
 from cxcs.models.base import Frozen
 from cxcs.models.compare import SIMILARITY_FORMULA
-from cxcs.models.knowledge import CellValue
+from cxcs.models.knowledge import CellValue, Source
 
 
 class MatrixCell(Frozen):
@@ -19,6 +19,7 @@ class MatrixCell(Frozen):
     alternative: CellValue | None = None
     disputed: bool
     practice: bool = False
+    sources: tuple[Source, ...] = ()
 
 
 class MatrixRow(Frozen):
@@ -47,6 +48,17 @@ class MatrixComparison(Frozen):
     functions: tuple[str, ...]
     rows: tuple[MatrixRow, ...]
     similarities: tuple[PairSimilarity, ...]
+    most_alike: PairSimilarity | None = None
+    """The pair with the highest similarity (None: nothing scored)."""
+    least_alike: PairSimilarity | None = None
+    """The pair with the lowest similarity."""
     disputes: tuple[tuple[str, str], ...] = ()
     """(function, axis) of every disputed cell shown."""
+    differences_only: bool = False
+    """True when ``rows`` holds only the axes where the functions differ (``--differences``)."""
+    hidden_axes: tuple[str, ...] = ()
+    """Axis ids left out of ``rows`` because every function is the same there."""
+    filter_note: str | None = None
+    """With ``differences_only``: what was left out, and that the similarities and the
+    summary still cover every compared axis."""
     similarity_formula: str = SIMILARITY_FORMULA

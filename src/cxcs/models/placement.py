@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import computed_field
 
 from cxcs.models.base import Frozen
+from cxcs.models.kinds import PRACTICE_MARK
 
 
 class GridAxis(Frozen):
@@ -25,6 +28,8 @@ class Position(Frozen):
     row: int
     disputed: bool
     """True when the function's cell on either axis is disputed: one of several spots."""
+    primary: bool = True
+    """True for the spot of the primary claims (the only spot when nothing is disputed)."""
 
 
 class PlacedFunction(Frozen):
@@ -35,10 +40,14 @@ class PlacedFunction(Frozen):
     label: str
     """How the grid shows it: the abbreviation, or the id when there is none."""
     x: tuple[str, ...]
-    """The claimed values on the x axis (several when the cell is disputed)."""
+    """The claimed values on the x axis (several when the cell is disputed): the primary
+    claim first, then the others in scale order."""
     y: tuple[str, ...]
     x_disputed: bool
     y_disputed: bool
+    x_practice: bool = False
+    """Whether the primary x claim rests (partly) on practitioner knowledge (shown †)."""
+    y_practice: bool = False
     positions: tuple[Position, ...]
 
     @computed_field  # type: ignore[prop-decorator]
@@ -46,6 +55,19 @@ class PlacedFunction(Frozen):
     def disputed(self) -> bool:
         """Whether the sources disagree on either axis."""
         return self.x_disputed or self.y_disputed
+
+    def values_text(self, axis: Literal["x", "y"]) -> str:
+        """The claimed values on one axis for people, as every view shows a cell: the primary
+        claim first with † when it rests on practitioner knowledge, marked ``(primary)`` when
+        disputed, then the other claims: 'long-term (primary) ⟷ short-term'."""
+        values = self.x if axis == "x" else self.y
+        practice = self.x_practice if axis == "x" else self.y_practice
+        if not values:
+            return ""
+        first = f"{values[0]} {PRACTICE_MARK}" if practice else values[0]
+        if len(values) == 1:
+            return first
+        return " ⟷ ".join((f"{first} (primary)", *values[1:]))
 
 
 class Mark(Frozen):

@@ -10,7 +10,7 @@ function.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from rich import box
 from rich.cells import cell_len
@@ -19,9 +19,10 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from cxcs.models.kinds import PRACTICE_MARK
 from cxcs.models.knowledge import Knowledge
 from cxcs.models.placement import Mark, PlacedFunction, Placement
-from cxcs.render.reports import meta
+from cxcs.render.reports import PRACTICE_NOTE, meta
 from cxcs.render.table import Fit, FittedTable, fit_widths, measure_column, overhead
 from cxcs.render.view import Column, Report, TableBlock, footer
 from cxcs.safe_text import rich_text, visible
@@ -153,9 +154,9 @@ class MapGrid:
 def _disputed_text(function: PlacedFunction, placement: Placement) -> str:
     parts = []
     if function.x_disputed:
-        parts.append(f"{placement.x.name.lower()} {' ⟷ '.join(function.x)}")
+        parts.append(f"{placement.x.name.lower()} {function.values_text('x')}")
     if function.y_disputed:
-        parts.append(f"{placement.y.name.lower()} {' ⟷ '.join(function.y)}")
+        parts.append(f"{placement.y.name.lower()} {function.values_text('y')}")
     return "; ".join(parts)
 
 
@@ -167,6 +168,13 @@ def legend(placement: Placement) -> Group:
     table.add_column()
     for function in placement.functions:
         text = Text(visible(function.name))
+        practice = [
+            a.name.lower()
+            for a, on in ((placement.x, function.x_practice), (placement.y, function.y_practice))
+            if on
+        ]
+        if practice:
+            text.append(visible(f"  {PRACTICE_MARK} {', '.join(practice)}: practitioner knowledge"))
         if function.disputed:
             text.append(
                 visible(f"  {DISPUTED_MARK} disputed: {_disputed_text(function, placement)}"),
@@ -198,17 +206,16 @@ def picture(placement: Placement, kb: Knowledge | None = None) -> RenderableType
     return Group(*parts)
 
 
-def _values(values: tuple[str, ...]) -> str:
-    if len(values) > 1:
-        return "⚠ disputed: " + " ⟷ ".join(values)
-    return values[0] if values else ""
+def _values(function: PlacedFunction, axis: Literal["x", "y"]) -> str:
+    disputed = function.x_disputed if axis == "x" else function.y_disputed
+    return ("⚠ disputed: " if disputed else "") + function.values_text(axis)
 
 
 def map_report(kb: Knowledge, placement: Placement) -> Report:
     """One row per function (id, x value, y value) for markdown, csv and json."""
     x, y = placement.x, placement.y
     rows: list[list[str | float | None]] = [
-        [f.function, _values(f.x), _values(f.y)] for f in placement.functions
+        [f.function, _values(f, "x"), _values(f, "y")] for f in placement.functions
     ]
     table = TableBlock(None, [Column("id", "number"), Column(x.name), Column(y.name)], rows)
     payload: dict[str, Any] = {"placement": placement.model_dump(mode="json")}
@@ -218,6 +225,9 @@ def map_report(kb: Knowledge, placement: Placement) -> Report:
     ]
     if placement.disputed:
         notes.append(
-            "disputed: the sources disagree, so the function takes every position they claim"
+            "disputed: the sources disagree, so the function takes every position they claim; "
+            "the primary claim is named first"
         )
+    if any(f.x_practice or f.y_practice for f in placement.functions):
+        notes.append(PRACTICE_NOTE)
     return Report("map", title(placement), [table], payload, meta(kb), notes=notes)

@@ -2,8 +2,9 @@
 shell every command shares (:mod:`cxcs.render.page`).
 
 Summary first (similarity with its dispute range, biggest differences, shared ground,
-disputes), then the axis table with coloured verdicts, the text axes as context, and every
-source as a numbered footnote. No scripts, no external assets, nothing fetched.
+disputes; for three or more functions the most and least alike pair and the pairwise
+similarities), then the axis table (a pair's with coloured verdicts, the text axes as
+context), and every source as a numbered footnote. No scripts, no external assets, nothing fetched.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cxcs.models.compare import PairComparison
+from cxcs.models.kinds import KINDS
 from cxcs.models.knowledge import Knowledge, Source
 from cxcs.render import page
 from cxcs.render.reports import (
     PRACTICE_NOTE,
-    compare_report,
+    filter_text,
+    matrix_summary,
     meta,
     side_text,
     similarity_text,
@@ -52,14 +55,10 @@ class _Notes:
         return f'<h2>Sources</h2><ol class="footnotes">{items}</ol>'
 
 
-def compare_html(
-    kb: Knowledge, result: PairComparison | MatrixComparison, differences_only: bool = False
-) -> str:
+def compare_html(kb: Knowledge, result: PairComparison | MatrixComparison) -> str:
     """The comparison as one standalone HTML document."""
     if not isinstance(result, PairComparison):
-        from cxcs.render import html
-
-        return html.render(compare_report(kb, result, differences_only))
+        return matrix_html(kb, result)
     notes = _Notes(kb)
     name_a, name_b = kb.functions[result.a].name, kb.functions[result.b].name
     title = f"{name_a} vs {name_b}"
@@ -78,8 +77,6 @@ def compare_html(
     context = []
     practice = False
     for row in result.axes:
-        if differences_only and row.verdict == "same" and not row.disputed:
-            continue
         cite_a, cite_b = notes.cite(row.a.sources), notes.cite(row.b.sources)
         practice = practice or row.a.practice or row.b.practice
         a = f"{_lines(side_text(kb, row, 'a'))}{cite_a}"
@@ -103,9 +100,56 @@ def compare_html(
             '<section id="context"><h2>Context (text axes: no verdict)</h2>'
             f"<table>{head}</tr>{''.join(context)}</table></section>"
         )
+    filtered = filter_text(kb, result)
+    if filtered:
+        parts.append(f'<p class="note" id="filter">{_e(filtered)}</p>')
     if practice:
         parts.append(f'<p class="note">{_e(PRACTICE_NOTE)}</p>')
     parts.append(f'<p class="note">Similarity = {_e(result.similarity_formula)}</p>')
     parts.append(f'<p class="note">Verdicts: {_e(result.verdict_rules)}</p>')
     parts.append(notes.html())
     return page.document(title, "\n".join(parts), meta(kb))
+
+
+def matrix_html(kb: Knowledge, result: MatrixComparison) -> str:
+    """Three or more functions: the summary, the pairwise similarities, the axis matrix with
+    every value's sources cited, and the sources as numbered footnotes."""
+    notes = _Notes(kb)
+    names = [kb.functions[f].name for f in result.functions]
+    parts = ['<section id="summary"><h2>Summary</h2><table>']
+    for key, value in matrix_summary(kb, result):
+        parts.append(f"<tr><th>{_e(key)}</th><td>{_lines(value)}</td></tr>")
+    parts.append("</table></section>")
+    sims = "".join(
+        f"<tr><td>{_e(kb.functions[s.a].name)}</td><td>{_e(kb.functions[s.b].name)}</td>"
+        f"<td>{_e(similarity_text(s.similarity, s.similarity_min, s.similarity_max))}</td></tr>"
+        for s in result.similarities
+    )
+    parts.append(
+        '<section id="similarity"><h2>Pairwise similarity</h2><table><tr><th>a</th><th>b</th>'
+        f"<th>similarity (dispute range)</th></tr>{sims}</table></section>"
+    )
+    head = "<tr><th>axis</th>" + "".join(f"<th>{_e(n)}</th>" for n in names) + "</tr>"
+    rows = []
+    practice = False
+    for row in result.rows:
+        kind = KINDS[row.kind]
+        cells = []
+        for fid in result.functions:
+            cell = row.cells[fid]
+            practice = practice or cell.practice
+            text = _lines(kind.matrix_text(kb, row.axis, cell))
+            cells.append(f"<td>{text}{notes.cite(cell.sources)}</td>")
+        klass = ' class="disputed"' if any(c.disputed for c in row.cells.values()) else ""
+        rows.append(f"<tr{klass}><th>{_e(row.name)}</th>{''.join(cells)}</tr>")
+    parts.append(
+        f'<section id="axes"><h2>Axis by axis</h2><table>{head}{"".join(rows)}</table></section>'
+    )
+    filtered = filter_text(kb, result)
+    if filtered:
+        parts.append(f'<p class="note" id="filter">{_e(filtered)}</p>')
+    if practice:
+        parts.append(f'<p class="note">{_e(PRACTICE_NOTE)}</p>')
+    parts.append(f'<p class="note">Similarity = {_e(result.similarity_formula)}</p>')
+    parts.append(notes.html())
+    return page.document(" vs ".join(names), "\n".join(parts), meta(kb))

@@ -144,12 +144,28 @@ def show_report(kb: Knowledge, function_id: str) -> Report:
     return Report("show", f"{function.name}", [table], payload, meta(kb), notes=notes)
 
 
-def compare_report(
-    kb: Knowledge, result: PairComparison | MatrixComparison, differences_only: bool = False
-) -> Report:
+def compare_report(kb: Knowledge, result: PairComparison | MatrixComparison) -> Report:
+    """The comparison's report: a pair, or a matrix for three or more functions (each with
+    only the axes that differ when the result was filtered by ``--differences``)."""
     if isinstance(result, PairComparison):
-        return _pair_report(kb, result, differences_only)
-    return _matrix_report(kb, result, differences_only)
+        return _pair_report(kb, result)
+    return _matrix_report(kb, result)
+
+
+def filter_text(kb: Knowledge, result: PairComparison | MatrixComparison) -> str | None:
+    """For people: which axes ``--differences`` hid, and what still covers them (None when
+    nothing was filtered)."""
+    if not result.differences_only:
+        return None
+    shown = len(result.axes) if isinstance(result, PairComparison) else len(result.rows)
+    total = shown + len(result.hidden_axes)
+    hidden = ", ".join(kb.axis(a).name for a in result.hidden_axes) or "none"
+    who = "the two are" if isinstance(result, PairComparison) else "every function is"
+    scope = "the similarity" if isinstance(result, PairComparison) else "the similarities"
+    return (
+        f"--differences: hidden, as {who} the same there: {hidden}; {scope} and the "
+        f"summary cover all {total} compared axes"
+    )
 
 
 def similarity_text(value: float | None, low: float | None, high: float | None) -> str:
@@ -180,7 +196,9 @@ def verdict_text(row: AxisComparison) -> str:
 
 def summary_lines(kb: Knowledge, result: PairComparison) -> list[tuple[str, str]]:
     """What a reader needs first: similarity, biggest differences, shared ground, disputes."""
-    rows = {r.axis: r for r in result.axes}
+    from cxcs.engine.compare import pair_rows
+
+    rows = pair_rows(kb, result)
     name_a, name_b = kb.functions[result.a].name, kb.functions[result.b].name
     lines = [
         (
@@ -193,6 +211,8 @@ def summary_lines(kb: Knowledge, result: PairComparison) -> list[tuple[str, str]
         KINDS[rows[a].kind].difference_text(rows[a], verdict_text(rows[a]))
         for a in result.differences
     ]
+    if result.more_differences:
+        differences.append(f"and {result.more_differences} more (see the axis table)")
     lines.append(("biggest differences", "\n".join(differences) or "none"))
     shared = [KINDS[rows[a].kind].common_ground_text(kb, rows[a]) for a in result.shared_ground]
     lines.append(("shared ground", "\n".join(s for s in shared if s) or "none"))
@@ -217,16 +237,14 @@ def _dispute_line(kb: Knowledge, row: AxisComparison, function_id: str, name: st
     return f"{row.name} of {name}: {claims}; {outcome}"
 
 
-def _pair_report(kb: Knowledge, result: PairComparison, differences_only: bool) -> Report:
+def _pair_report(kb: Knowledge, result: PairComparison) -> Report:
     name_a, name_b = kb.functions[result.a].name, kb.functions[result.b].name
     summary = TableBlock(
         "Summary",
         [Column("summary"), Column("")],
         [[k, v] for k, v in summary_lines(kb, result)],
     )
-    shown = [
-        r for r in result.axes if not (differences_only and r.verdict == "same" and not r.disputed)
-    ]
+    shown = result.axes
     rows: list[list[str | float | None]] = [
         [r.name, side_text(kb, r, "a"), side_text(kb, r, "b"), verdict_text(r)]
         for r in shown
@@ -247,6 +265,9 @@ def _pair_report(kb: Knowledge, result: PairComparison, differences_only: bool) 
     notes = [f"similarity = {result.similarity_formula}", f"verdicts: {result.verdict_rules}"]
     if any(r.a.practice or r.b.practice for r in shown):
         notes.insert(0, PRACTICE_NOTE)
+    filtered = filter_text(kb, result)
+    if filtered:
+        notes.insert(0, filtered)
     csv_rows: list[list[str | float | None]] = [
         [
             r.axis,
@@ -293,44 +314,50 @@ def _pair_report(kb: Knowledge, result: PairComparison, differences_only: bool) 
     )
 
 
-def _matrix_report(kb: Knowledge, result: MatrixComparison, differences_only: bool) -> Report:
-    names = [kb.functions[f].name for f in result.functions]
-    ranked = sorted(
-        (s for s in result.similarities if s.similarity is not None),
-        key=lambda s: s.similarity or 0.0,
-    )
-    summary_rows: list[list[str | float | None]] = []
-    if ranked:
-        for label, pair in (("most alike", ranked[-1]), ("least alike", ranked[0])):
-            summary_rows.append(
-                [
+def matrix_summary(kb: Knowledge, result: MatrixComparison) -> list[tuple[str, str]]:
+    """What a reader needs first: the most and least alike pairs, and the disputes."""
+    lines = []
+    for label, pair in (("most alike", result.most_alike), ("least alike", result.least_alike)):
+        if pair is not None:
+            lines.append(
+                (
                     label,
                     f"{kb.functions[pair.a].name} & {kb.functions[pair.b].name}: "
                     + similarity_text(pair.similarity, pair.similarity_min, pair.similarity_max),
-                ]
+                )
             )
     disputes = [
         f"{kb.axis(axis_id).name} of {kb.functions[fid].name}" for fid, axis_id in result.disputes
     ]
-    summary_rows.append(["disputes", "\n".join(disputes) or "none"])
+    lines.append(("disputes", "\n".join(disputes) or "none"))
+    return lines
+
+
+def _matrix_report(kb: Knowledge, result: MatrixComparison) -> Report:
+    names = [kb.functions[f].name for f in result.functions]
+    summary_rows: list[list[str | float | None]] = [[k, v] for k, v in matrix_summary(kb, result)]
     summary = TableBlock("Summary", [Column("summary"), Column("")], summary_rows)
     rows: list[list[str | float | None]] = []
+    csv_rows: list[list[str | float | None]] = []
     practice = False
     for row in result.rows:
         values = [row.cells[f] for f in result.functions]
-        if (
-            differences_only
-            and len({str(v.value) for v in values}) == 1
-            and not any(v.disputed for v in values)
-        ):
-            continue
-        cells: list[str | float | None] = []
         kind = KINDS[row.kind]
-        for cell in values:
-            practice = practice or cell.practice
-            cells.append(kind.matrix_text(kb, row.axis, cell))
-        rows.append([row.name, *cells])
+        texts = [kind.matrix_text(kb, row.axis, cell) for cell in values]
+        practice = practice or any(cell.practice for cell in values)
+        rows.append([row.name, *texts])
+        csv_rows.append(
+            [
+                row.axis,
+                row.kind,
+                *(t.replace("\n", " ") for t in texts),
+                "yes" if any(cell.disputed for cell in values) else "",
+                PRACTICE_MARK if any(cell.practice for cell in values) else "",
+            ]
+        )
     table = TableBlock("Axis by axis", [Column("axis"), *(Column(n) for n in names)], rows)
+    csv_columns = ["axis", "kind", *result.functions, "disputed", "practice"]
+    csv_table = TableBlock(None, [Column(c) for c in csv_columns], csv_rows)
     sims: list[list[str | float | None]] = [
         [
             kb.functions[s.a].name,
@@ -348,14 +375,22 @@ def _matrix_report(kb: Knowledge, result: MatrixComparison, differences_only: bo
     notes = [f"similarity = {result.similarity_formula}"]
     if practice:
         notes.insert(0, PRACTICE_NOTE)
+    filtered = filter_text(kb, result)
+    if filtered:
+        notes.insert(0, filtered)
+
+    def payload() -> dict[str, Any]:
+        summary = {k: v.split("\n") for k, v in matrix_summary(kb, result)}
+        return {"comparison": _dump(result), "summary": summary}
+
     return Report(
         "compare",
         " vs ".join(names),
         [summary, sim_table, table],
-        lambda: {"comparison": _dump(result)},
+        payload,
         meta(kb),
         notes=notes,
-        csv_table=table,
+        csv_table=csv_table,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cxcs.models.knowledge import Knowledge
-from cxcs.models.placement import PlacedFunction, Placement
+from cxcs.models.placement import Placement
 from cxcs.render import page
 
 WIDTH, HEIGHT = 960, 680
@@ -39,15 +39,10 @@ def colours(placement: Placement) -> dict[str, str]:
     return {f.function: COLOURS[i % len(COLOURS)] for i, f in enumerate(placement.functions)}
 
 
-def _primary(kb: Knowledge, placed: PlacedFunction, axis_id: str) -> str:
-    return str(kb.functions[placed.function].cells[axis_id].claim.value)
-
-
-def _dots(kb: Knowledge, placement: Placement) -> list[Dot]:
+def _dots(placement: Placement) -> list[Dot]:
     colour = colours(placement)
     dots = []
     for placed in placement.functions:
-        px, py = _primary(kb, placed, placement.x.id), _primary(kb, placed, placement.y.id)
         for position in placed.positions:
             dots.append(
                 Dot(
@@ -56,7 +51,7 @@ def _dots(kb: Knowledge, placement: Placement) -> list[Dot]:
                     colour[placed.function],
                     position.column,
                     position.row,
-                    position.x == px and position.y == py,
+                    position.primary,
                 )
             )
     return dots
@@ -118,7 +113,7 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
         f'text-anchor="middle" fill="#1f2328" class="y-label" '
         f'transform="rotate(-90 24 {TOP + plot_h / 2:.1f})">{esc(y.name)} →</text>'
     )
-    dots = _dots(kb, placement)
+    dots = _dots(placement)
     crowd: dict[tuple[int, int], list[Dot]] = {}
     for dot in dots:
         crowd.setdefault((dot.column, dot.row), []).append(dot)
@@ -213,12 +208,12 @@ def html_page(kb: Knowledge, placement: Placement) -> str:
     """A standalone page (the shell every HTML output shares): the chart, which draws its own
     title, and a table of every function's claimed positions; the versions are the page's
     footer."""
-    from cxcs.render.reports import meta
+    from cxcs.render.reports import PRACTICE_NOTE, meta
 
     rows = []
     for placed in placement.functions:
-        xs = " ⟷ ".join(placed.x) + (" (disputed)" if placed.x_disputed else "")
-        ys = " ⟷ ".join(placed.y) + (" (disputed)" if placed.y_disputed else "")
+        xs = placed.values_text("x") + (" (disputed)" if placed.x_disputed else "")
+        ys = placed.values_text("y") + (" (disputed)" if placed.y_disputed else "")
         rows.append(
             f"<tr><td>{esc(placed.label)}</td><td>{esc(placed.name)}</td>"
             f"<td>{esc(xs)}</td><td>{esc(ys)}</td></tr>"
@@ -228,4 +223,9 @@ def html_page(kb: Knowledge, placement: Placement) -> str:
         f"<table><thead><tr><th>label</th><th>function</th><th>{esc(placement.x.name)}</th>"
         f"<th>{esc(placement.y.name)}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
+    if any(f.x_practice or f.y_practice for f in placement.functions):
+        body += f'<p class="note">{esc(PRACTICE_NOTE)}</p>'
+    if placement.disputed:
+        body += '<p class="note">(primary): the claim the other views compare on.</p>'
+
     return page.document(title(placement), body, meta(kb), heading=False)
