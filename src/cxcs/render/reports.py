@@ -579,11 +579,13 @@ EVIDENCE_PER_FUNCTION = 3
 def classify_report(kb: Knowledge, result: Classification, explain: bool = False) -> Report:
     """Decision, scores with bars, evidence with offsets, title check, and (--explain) the
     per-function contribution of each phrase."""
+    from cxcs.engine.classify import probability_text  # as the reason says it: never 1.00
+
     title_check = result.title
     summary_rows: list[list[str | float | None]] = [
         ["label", result.label or "—"],
         ["decision", result.decision],
-        ["confidence", f"{result.confidence:.2f}"],
+        ["confidence", probability_text(result.confidence)],
         ["runner-up", result.runner_up or "—"],
         ["margin", f"{result.margin:.2f}"],
         ["why", result.reason],
