@@ -213,3 +213,18 @@ def test_readme_terminal_examples_are_real_output_at_80_columns() -> None:
     shown = _console_block("cxcs map")
     actual = _at_80_columns(picture(place(kb), kb))
     assert [line.rstrip() for line in shown] == actual[: len(shown)]
+
+
+def test_the_map_picture_in_the_readme_is_what_cxcs_draws_now(tmp_path: Path) -> None:
+    """docs/img/map.svg (shown in the README) is ``cxcs map -o map.svg``'s output, digests
+    aside; regenerate it with that command after changing the knowledge or the chart."""
+    from tests.support import run_subprocess
+
+    drawn = tmp_path / "map.svg"
+    done = run_subprocess("map", "-o", str(drawn), "-q")
+    assert done.returncode == 0, done.stderr
+    shipped = (ROOT / "docs" / "img" / "map.svg").read_text(encoding="utf-8")
+    short = re.compile(r"sha256 [0-9a-f]{12}")
+    normal = [short.sub("sha256 <digest>", _normal(line)) for line in shipped.splitlines()]
+    actual = drawn.read_text(encoding="utf-8").splitlines()
+    assert normal == [short.sub("sha256 <digest>", _normal(line)) for line in actual]
