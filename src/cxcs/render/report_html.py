@@ -100,15 +100,24 @@ def compare_html(kb: Knowledge, result: PairComparison | MatrixComparison) -> st
             '<section id="context"><h2>Context (text axes: no verdict)</h2>'
             f"<table>{head}</tr>{''.join(context)}</table></section>"
         )
-    filtered = filter_text(kb, result)
-    if filtered:
-        parts.append(f'<p class="note" id="filter">{_e(filtered)}</p>')
-    if practice:
-        parts.append(f'<p class="note">{_e(PRACTICE_NOTE)}</p>')
-    parts.append(f'<p class="note">Similarity = {_e(result.similarity_formula)}</p>')
+    parts += _closing_notes(kb, result, practice)
     parts.append(f'<p class="note">Verdicts: {_e(result.verdict_rules)}</p>')
     parts.append(notes.html())
     return page.document(title, "\n".join(parts), meta(kb))
+
+
+def _closing_notes(
+    kb: Knowledge, result: PairComparison | MatrixComparison, practice: bool
+) -> list[str]:
+    """The notes under the axes: what --differences hid, the † mark, the similarity."""
+    found = []
+    filtered = filter_text(kb, result)
+    if filtered:
+        found.append(f'<p class="note" id="filter">{_e(filtered)}</p>')
+    if practice:
+        found.append(f'<p class="note">{_e(PRACTICE_NOTE)}</p>')
+    found.append(f'<p class="note">Similarity = {_e(result.similarity_formula)}</p>')
+    return found
 
 
 def matrix_html(kb: Knowledge, result: MatrixComparison) -> str:
@@ -145,11 +154,6 @@ def matrix_html(kb: Knowledge, result: MatrixComparison) -> str:
     parts.append(
         f'<section id="axes"><h2>Axis by axis</h2><table>{head}{"".join(rows)}</table></section>'
     )
-    filtered = filter_text(kb, result)
-    if filtered:
-        parts.append(f'<p class="note" id="filter">{_e(filtered)}</p>')
-    if practice:
-        parts.append(f'<p class="note">{_e(PRACTICE_NOTE)}</p>')
-    parts.append(f'<p class="note">Similarity = {_e(result.similarity_formula)}</p>')
+    parts += _closing_notes(kb, result, practice)
     parts.append(notes.html())
     return page.document(" vs ".join(names), "\n".join(parts), meta(kb))
