@@ -17,7 +17,7 @@ from cxcs.models.kinds import KINDS
 from cxcs.models.knowledge import Axis, Cell, CellValue, Knowledge
 
 if TYPE_CHECKING:
-    from cxcs.models.matrix import MatrixCell, MatrixComparison
+    from cxcs.models.matrix import MatrixCell, MatrixComparison, MatrixRow
 
 MAX_DIFFERENCES = 4
 """How many of the biggest differences a summary names (what counts as one: the kinds)."""
@@ -122,27 +122,25 @@ def only_differences(
 ) -> PairComparison | MatrixComparison:
     """``result`` with only the axes where the functions differ (``--differences``); the
     similarities and the summary stay as computed over every axis, and the result says so."""
+    rows: Sequence[AxisComparison | MatrixRow]
     if isinstance(result, PairComparison):
-        pair_hidden = [r.axis for r in result.axes if is_same((r.a.value, r.b.value), r.disputed)]
-        return result.model_copy(
-            update={
-                "axes": tuple(r for r in result.axes if r.axis not in pair_hidden),
-                "differences_only": True,
-                "hidden_axes": tuple(pair_hidden),
-                "filter_note": _filter_note("axes", len(pair_hidden), len(result.axes)),
-            }
-        )
-    hidden = [
-        r.axis
-        for r in result.rows
-        if is_same([c.value for c in r.cells.values()], any(c.disputed for c in r.cells.values()))
-    ]
+        field, rows = "axes", result.axes
+        hidden = [r.axis for r in result.axes if is_same((r.a.value, r.b.value), r.disputed)]
+    else:
+        field, rows = "rows", result.rows
+        hidden = [
+            r.axis
+            for r in result.rows
+            if is_same(
+                [c.value for c in r.cells.values()], any(c.disputed for c in r.cells.values())
+            )
+        ]
     return result.model_copy(
         update={
-            "rows": tuple(r for r in result.rows if r.axis not in hidden),
+            field: tuple(r for r in rows if r.axis not in hidden),
             "differences_only": True,
             "hidden_axes": tuple(hidden),
-            "filter_note": _filter_note("rows", len(hidden), len(result.rows)),
+            "filter_note": _filter_note(field, len(hidden), len(rows)),
         }
     )
 
