@@ -11,9 +11,11 @@ text in, :class:`Classification` out.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from cxcs.engine.lexicon import (
@@ -22,7 +24,6 @@ from cxcs.engine.lexicon import (
     LOW,
     REQUIREMENTS,
     TITLE,
-    Entry,
     Lexicon,
     compile_lexicon,
 )
@@ -54,6 +55,7 @@ TITLE_MAX_CHARS = 100
 TITLE_MAX_WORDS = 12
 
 _LEXICONS: dict[str, Lexicon] = {}
+_START = itemgetter(0)
 
 
 def signals_of(kb: Knowledge) -> Signals:
@@ -80,19 +82,22 @@ def lexicon_for(kb: Knowledge) -> Lexicon:
 Place = tuple[str, float, int]
 """A stretch of text as the tallies see it: section name, section weight, place."""
 
-Match = tuple[int, int, Entry, int, float, int]
-"""A counted match: ``(start, end, entry, index of its stretch, section × repeat factor,
-place)``."""
+Run = tuple[int, int, int, list[float]]
+"""The matches counted in one stretch: ``(index of the stretch, index of its first match,
+index after its last match, the stretch's factor per repeat)``: section weight × repeat
+decay. A stretch whose section counts nothing has no run."""
 
 
 @dataclass
 class Analysis:
     """What the scan found: per ``(function, group)`` tallies, duty-frame counts, the
-    counted matches with the places they sit in, the sections and the token count."""
+    matches with the runs of them that counted, the stretches they sit in, the sections and
+    the token count."""
 
     tallies: dict[tuple[str, int], float]
     frames: dict[str, float]
-    matches: list[Match]
+    located: list[Located]
+    runs: list[Run]
     places: list[Place]
     sections: SectionMap | None
     tokens: int
@@ -132,6 +137,23 @@ def matches_in(
     return located, markers, cues, len(tokens.stems)
 
 
+def _runs(
+    located: list[Located], starts: list[int], places: list[Place], decays: list[float]
+) -> list[Run]:
+    """The runs of ``located`` (in text order) per stretch (``starts``: where each begins)."""
+    runs: list[Run] = []
+    low = 0
+    for index, (_, section_weight, _) in enumerate(places):
+        if index + 1 < len(starts):
+            high = bisect_left(located, starts[index + 1], low, key=_START)
+        else:
+            high = len(located)
+        if low < high and section_weight > 0:
+            runs.append((index, low, high, [section_weight * decay for decay in decays]))
+        low = high
+    return runs
+
+
 def scan(
     text: str,
     offset: int,
@@ -152,28 +174,29 @@ def scan(
     else:
         sections, starts, places = None, [0], [("title", 1.0, TITLE)]
     decays = [limits.repeat_decay**r for r in range(limits.max_repeats)]
+    runs = _runs(located, starts, places, decays)
     tallies: dict[tuple[str, int], float] = defaultdict(float)
     frames: dict[str, float] = defaultdict(float)
-    matches: list[Match] = []
-    current, last = 0, len(starts) - 1
-    for start, end, entry, repeat in located:
-        while current < last and start >= starts[current + 1]:
-            current += 1
-        _, section_weight, place = places[current]
-        if section_weight <= 0:
-            continue
-        factor = section_weight * decays[repeat]
-        if place == DUTY:
-            for frame, weight in entry.frames:
-                frames[frame] += weight * factor
-        for key, weight in entry.parts[place]:
-            tallies[key] += weight * factor
-        matches.append((start, end, entry, current, factor, place))
+    for index, low, high, factors in runs:
+        place = places[index][2]
+        if place == DUTY:  # the duty frame counts here too
+            for _, _, entry, repeat in located[low:high]:
+                factor = factors[repeat]
+                for frame, weight in entry.frames:
+                    frames[frame] += weight * factor
+                for key, weight in entry.parts[DUTY]:
+                    tallies[key] += weight * factor
+        else:
+            for _, _, entry, repeat in located[low:high]:
+                factor = factors[repeat]
+                for key, weight in entry.parts[place]:
+                    tallies[key] += weight * factor
     shown = posting if context is None else context
     return Analysis(
         dict(tallies),
         dict(frames),
-        matches,
+        located,
+        runs,
         places,
         sections,
         words,
@@ -272,6 +295,25 @@ def shared_vector(shared: dict[str, float]) -> list[float]:
     ]
 
 
+Read = tuple[dict[str, list[tuple[int, float]]], dict[str, float]]
+"""Tallies as the model and the decision read them (see :func:`read_tallies`)."""
+
+
+def read_tallies(tallies: dict[tuple[str, int], float]) -> Read:
+    """Per function, its nonzero tallies squashed, as ``(group, squashed tally)``; and per
+    function its raw evidence points (its positive tallies outside the contrast group,
+    added in tally order)."""
+    counted: dict[str, list[tuple[int, float]]] = {}
+    points: dict[str, float] = {}
+    for (function, group), tally in tallies.items():
+        if tally:
+            squashed = math.copysign(math.log1p(abs(tally)), tally)  # squash(), inlined
+            counted.setdefault(function, []).append((group, squashed))
+            if tally > 0 and group != CONTRAST:
+                points[function] = points.get(function, 0.0) + tally
+    return counted, points
+
+
 def class_logits(
     model: Model,
     classes: list[str],
@@ -279,19 +321,32 @@ def class_logits(
     shared: dict[str, float],
 ) -> dict[str, float]:
     """Each class's linear score from its own function's group tallies and shared features."""
-    common = shared_vector(shared)
-    counted: dict[str, list[tuple[int, float]]] = {}
-    for (c, g), tally in tallies.items():
-        if tally:
-            counted.setdefault(c, []).append((g, tally))
+    return _logits(model, classes, read_tallies(tallies)[0], shared_vector(shared))
+
+
+def _logits(
+    model: Model,
+    classes: list[str],
+    counted: dict[str, list[tuple[int, float]]],
+    common: list[float],
+) -> dict[str, float]:
+    """:func:`class_logits` from squashed tallies: the bias, then the groups in group order,
+    then the shared features."""
+    serve, build, words = common
     logits: dict[str, float] = {}
     for c in classes:
         w = model.weights(c)
         value = w.bias
-        for g, tally in sorted(counted.get(c, ())):
-            value += w.groups[g] * squash(tally)
-        for weight, x in zip(w.shared, common, strict=True):
-            value += weight * x
+        found = counted.get(c)
+        if found:
+            found.sort()  # by group: a function has one tally per group
+            groups = w.groups
+            for g, squashed in found:
+                value += groups[g] * squashed
+        on_serve, on_build, on_words = w.shared
+        value += on_serve * serve
+        value += on_build * build
+        value += on_words * words
         logits[c] = value
     return logits
 
@@ -370,9 +425,9 @@ def assess(
         kb, text, title, detect_title, lexicon
     )
     classes = [*kb.functions, NOT_CUSTOMER_FACING]
-    logits = class_logits(model, classes, tallies, shared)
-    probabilities = softmax(logits)
-    points = _points(tallies)
+    counted, points = read_tallies(tallies)
+    common = shared_vector(shared)
+    probabilities = softmax(_logits(model, classes, counted, common))
     decided, scores = _decide(probabilities, points, classes, signals, model, words, bool(title))
     found = [title_found, body_found] if title_found else [body_found]
     all_evidence, top_evidence = _evidence_builder(found, model, tallies)
@@ -380,7 +435,7 @@ def assess(
     if title and title_found is not None:
         title_label = _title_label(title_found, classes)
         duties = (  # asked only when the title reads as something
-            _duties_reading(model, classes, body_found.tallies, shared, signals, words)
+            _duties_reading(model, classes, body_found.tallies, common, signals, words)
             if title_label
             else None
         )
@@ -399,18 +454,49 @@ def assess(
 
 class _Scales(dict[tuple[str, int], float]):
     """(function, group) -> the group's learned weight times the slope of its squashed
-    tally: how much a unit of raw weight in that group adds to the function's score."""
+    tally: how much a unit of raw weight in that group adds to the function's score.
+    Filled for every tallied group at once; any other group has slope 1."""
 
     def __init__(self, model: Model, tallies: dict[tuple[str, int], float]) -> None:
         super().__init__()
         self._model = model
-        self._tallies = tallies
+        weights = model.weights
+        for key, total in tallies.items():
+            slope = math.copysign(math.log1p(abs(total)), total) / total if total else 1.0
+            self[key] = weights(key[0]).groups[key[1]] * slope
 
     def __missing__(self, key: tuple[str, int]) -> float:
-        total = self._tallies.get(key, 0.0)
-        slope = squash(total) / total if total else 1.0
-        scale = self[key] = self._model.weights(key[0]).groups[key[1]] * slope
+        scale = self[key] = self._model.weights(key[0]).groups[key[1]]
         return scale
+
+
+Weighed = tuple[Analysis, Located, int, str]
+"""An evidence item before it is built: the scan it came from, the match, the index of its
+stretch, the function."""
+
+
+def _weigh(
+    found: list[Analysis], model: Model, tallies: dict[tuple[str, int], float]
+) -> tuple[list[float], list[Weighed]]:
+    """Every counted match's weight per function it counts for (those that add nothing left
+    out), in text order, the title's first."""
+    scales = _Scales(model, tallies)
+    weights: list[float] = []
+    weighed: list[Weighed] = []
+    for analysis in found:
+        located, places = analysis.located, analysis.places
+        for index, low, high, factors in analysis.runs:
+            place = places[index][2]
+            for match in located[low:high]:
+                for function, parts in match[2].by_function[place]:
+                    weight = 0.0
+                    for key, raw in parts:
+                        weight += scales[key] * raw
+                    weight *= factors[match[3]]
+                    if weight:
+                        weights.append(weight)
+                        weighed.append((analysis, match, index, function))
+    return weights, weighed
 
 
 def _evidence_builder(
@@ -423,31 +509,14 @@ def _evidence_builder(
     learned weight times the group's squashed tally, split over the group's matches by raw
     weight. Matches that add nothing are left out.
     """
-    Weighed = tuple[Analysis, Match, str]
-
-    def weigh() -> tuple[list[float], list[Weighed]]:
-        scales = _Scales(model, tallies)
-        weights: list[float] = []
-        weighed: list[Weighed] = []
-        for analysis in found:
-            for match in analysis.matches:
-                for function, parts in match[2].by_function[match[5]]:
-                    weight = 0.0
-                    for key, raw in parts:
-                        weight += scales[key] * raw
-                    weight *= match[4]
-                    if weight:
-                        weights.append(weight)
-                        weighed.append((analysis, match, function))
-        return weights, weighed
 
     def item(weight: float, weighed: Weighed) -> Evidence:
-        analysis, (start, end, entry, place, *_), function = weighed
+        analysis, (start, end, entry, _), index, function = weighed
         begin, finish = start + analysis.offset, end + analysis.offset
         return Evidence(
             entry.phrase,
             function,
-            analysis.places[place][0],
+            analysis.places[index][0],
             weight,
             begin,
             finish,
@@ -457,13 +526,12 @@ def _evidence_builder(
         )
 
     def build() -> tuple[Evidence, ...]:
-        return tuple(map(item, *weigh()))
+        return tuple(map(item, *_weigh(found, model, tallies)))
 
     def top(limit: int) -> list[Evidence]:
-        import heapq
-
-        weights, weighed = weigh()
-        best = heapq.nlargest(limit, range(len(weights)), key=weights.__getitem__)
+        weights, weighed = _weigh(found, model, tallies)
+        # the heaviest first; of equal weights, the earliest (as heapq.nlargest picks them)
+        best = sorted(range(len(weights)), key=weights.__getitem__, reverse=True)[:limit]
         best.sort(key=lambda i: (-weights[i], weighed[i][1][0] + weighed[i][0].offset))
         return [item(weights[i], weighed[i]) for i in best]
 
@@ -504,7 +572,7 @@ def _decide(
     has_title: bool,
 ) -> tuple[dict[str, Any], list[tuple[str, float, float]]]:
     limits = signals.thresholds
-    ranked = sorted(classes, key=lambda c: (-probabilities[c], c))
+    ranked = _ranked(probabilities, classes)
     functions = [c for c in ranked if c != NOT_CUSTOMER_FACING]
     top, second = ranked[0], ranked[1]
     p1, p2 = probabilities[top], probabilities[second]
@@ -567,35 +635,31 @@ def _decide(
     return decided, scores
 
 
-def _points(tallies: dict[tuple[str, int], float]) -> dict[str, float]:
-    """Each class's raw evidence points: its positive tallies outside the contrast group."""
-    points: dict[str, float] = defaultdict(float)
-    for (function, group), value in tallies.items():
-        if group != CONTRAST and value > 0:
-            points[function] += value
-    return points
-
-
-def _reading(decision: str) -> str | None:
-    """What a decision without a function label says of the duties: not customer-facing
-    (``none``), or nothing at all (too little to tell)."""
-    return NOT_CUSTOMER_FACING if decision == "not_customer_facing" else None
-
-
 def _duties_reading(
     model: Model,
     classes: list[str],
     body_tallies: dict[tuple[str, int], float],
-    shared: dict[str, float],
+    common: list[float],
     signals: Signals,
     words: int,
 ) -> str | None:
     """What the duties alone read as: the model's own answer for the body without its
-    title — a function, ``none`` (not customer-facing), or None (too little to tell)."""
-    probabilities = softmax(class_logits(model, classes, body_tallies, shared))
-    points = _points(body_tallies)
-    decided, _ = _decide(probabilities, points, classes, signals, model, words, False)
-    return decided["label"] or _reading(decided["decision"])
+    title — a function, ``none`` (not customer-facing), or None (too little to tell).
+
+    The label :func:`_decide` gives a posting without a title, or ``none`` for its "not
+    customer-facing" decision; worked out without the reason (and without the model when
+    there is too little to tell).
+    """
+    counted, points = read_tallies(body_tallies)
+    limits = signals.thresholds
+    if sum(points.values()) < limits.min_evidence or words < limits.min_words:
+        return None  # "insufficient", however the model reads it
+    return _ranked(softmax(_logits(model, classes, counted, common)), classes)[0]
+
+
+def _ranked(probabilities: dict[str, float], classes: list[str]) -> list[str]:
+    """The classes from the most probable (ties: by name)."""
+    return sorted(classes, key=lambda c: (-probabilities[c], c))
 
 
 def _title_label(title_found: Analysis, classes: list[str]) -> str | None:

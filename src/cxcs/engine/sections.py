@@ -44,28 +44,28 @@ def is_heading(text: str, start: int, end: int) -> bool:
     return colon >= 0 and not any(c in line[:colon] for c in ".!?")
 
 
+SENTENCE_ENDS = ".\n!?"
+"""What ends a sentence (the commonest first: each later one is looked for only up to the
+nearest found so far)."""
+
+
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """Bounds of the sentence containing ``text[start:end]`` (it ends at ``.!?`` or a line
     break; at most 400 chars each way)."""
-    low, high = max(0, start - MAX_SENTENCE), end + MAX_SENTENCE
-    left = max(
-        text.rfind(".", low, start),
-        text.rfind("!", low, start),
-        text.rfind("?", low, start),
-        text.rfind("\n", low, start),
-    )
+    low, high = start - MAX_SENTENCE, end + MAX_SENTENCE
+    low = low if low > 0 else 0  # (max() and min() cost more than the searches)
+    left, bound = -1, low
+    for mark in SENTENCE_ENDS:  # the last sentence end before the words
+        found = text.rfind(mark, bound, start)
+        if found >= 0:
+            left, bound = found, found + 1
     left = left + 1 if left >= 0 else low
-    rights = [
-        i
-        for i in (
-            text.find(".", end, high),
-            text.find("!", end, high),
-            text.find("?", end, high),
-            text.find("\n", end, high),
-        )
-        if i >= 0
-    ]
-    right = min(rights) + 1 if rights else min(len(text), high)
+    right, bound = -1, high
+    for mark in SENTENCE_ENDS:  # the first one after them
+        found = text.find(mark, end, bound)
+        if found >= 0:
+            right, bound = found, found
+    right = right + 1 if right >= 0 else high if high < len(text) else len(text)
     return left, right
 
 
