@@ -116,8 +116,35 @@ def test_an_empty_kb_is_a_usage_error(
     run = run_cli(capsys, *args)
     assert_failed(run, 2, "--kb is empty; give an overlay directory")
     assert run.out == ""
-    if args[0] != "--kb" and "-V" not in args:  # a command's own --kb: -f json is known
+    if "-V" not in args:  # -f json names no command's option there
         assert_failed(run_cli(capsys, *args, "-f", "json"), 2, "--kb is empty", "usage")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--kb", "", "list", "-f", "json"), "--kb is empty; give an overlay directory"),
+        (("-q", "--kb", " ", "compare", "cx", "cs", "--format=json"), "--kb is empty"),
+        (("--kb", "", "compare", "-fjson", "cx", "cs"), "--kb is empty"),
+        (("--bogus", "list", "-f", "json"), "No such option: --bogus"),
+        (("-f", "json", "list"), "No such option: -f"),
+        (("--kb", "{missing}", "-V", "list", "-f", "json"), "no such directory"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
+def test_an_error_before_the_command_reads_its_options_follows_its_format(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    """The group's own options failed before the command's -f was read: the error line
+    came without the JSON error document."""
+    line = [a.replace("{missing}", str(tmp_path / "missing")) for a in args]
+    assert_failed(run_cli(capsys, *line), 2, message, "usage")
+    if line[0] == "-f":  # without it the line is fine
+        return
+    without = [a for a in line if a not in {"-f", "json", "--format=json", "-fjson"}]
+    run = run_cli(capsys, *without)
+    assert_failed(run, 2, message)
+    assert run.out == ""
 
 
 @pytest.mark.parametrize(
