@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,6 +43,40 @@ def test_more_usage_errors_exit_2(
     assert_failed(run_cli(capsys, *args), 2, message)
     if "--batch" not in args:  # batch output is jsonl or csv: no JSON document there
         assert_failed(run_cli(capsys, *args, "-f", "json"), 2, message, "usage")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("compare",), "compare needs at least two functions, e.g. 'cxcs compare cx cs'"),
+        (("compare", "--axes", "scope"), "compare needs at least two functions"),
+        (("show",), "show needs a function, e.g. 'cxcs show cx'; see 'cxcs list'"),
+        (("metric",), "metric needs a metric id or name, e.g. 'cxcs metric nps'"),
+        (("summarize",), "summarize needs a batch output file"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
+def test_a_missing_argument_is_told_what_is_needed(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    """Click said "Missing argument 'FUNCTION FUNCTION...'." (its metavar, not a sentence)."""
+    for flags in ((), ("-f", "json")):
+        run = run_cli(capsys, *args, *flags)
+        assert_failed(run, 2, message, "usage" if flags else None)
+        assert "Missing" not in run.err
+
+
+def test_every_command_says_in_words_what_a_missing_argument_is() -> None:
+    """A required argument of any command (a new one too) gets words, not Click's."""
+    from typer.main import get_command
+
+    from cxcs.cli import app
+
+    group: Any = get_command(app)
+    for name, command in group.commands.items():
+        for param in command.params:
+            if param.param_type_name == "argument" and param.required:
+                pytest.fail(f"{name}: {param.name} has no 'needed' words (cxcs.params)")
 
 
 def test_version_with_a_kb_that_is_no_directory_is_a_usage_error(

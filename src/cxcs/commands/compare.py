@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from cxcs.models.placement import Placement
 
 
+TWO_FUNCTIONS = "compare needs at least two functions, e.g. 'cxcs compare cx cs'; see 'cxcs list'"
+"""What ``compare`` with fewer than two functions is told (the command line too, given none)."""
+
+
 def resolve_distinct(kb: Knowledge, names: Sequence[str]) -> tuple[list[str], tuple[str, ...]]:
     """Function ids for ``names`` and the notes resolving them gave.
 
@@ -67,7 +71,7 @@ def compare(
     from cxcs.knowledge.resolve import resolve_axes
 
     if len(functions) < 2:
-        raise UsageError("compare needs at least two functions, e.g. 'cxcs compare cx cs'")
+        raise UsageError(TWO_FUNCTIONS)
     kb = knowledge(kb)
     ids, notes = resolve_distinct(kb, functions)
     chosen = axis_list(axes)
