@@ -26,6 +26,14 @@ __all__ = ["clean_env"]
         (("compare", "cx", "qqq", "ux"), "unknown function 'qqq'"),
         (("compare", "ux", "cx", "ux"), "'ux' and 'ux' name the same function (ux)"),
         (("compare", "cx", "ux", "--axes", "level,,nope"), "unknown axis 'nope'"),
+        (
+            ("compare", "cx", "ux", "--axes", "scope,scope"),
+            "'scope' and 'scope' name the same axis (scope); give each axis once",
+        ),
+        (
+            ("compare", "cx", "ux", "success", "-a", "level,Journey stages,journey_stages"),
+            "'Journey stages' and 'journey_stages' name the same axis (journey_stages)",
+        ),
         (("metrics", "nope"), "unknown function 'nope'"),
         (("map", "cx", "nope"), "unknown function 'nope'"),
         (("classify", "-", "--batch", "x.jsonl"), "give either FILE or --batch FILE, not both"),
