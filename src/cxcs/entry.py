@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from cxcs.models.knowledge import Knowledge
 
 ERROR_FORMAT = "cxcs.error_format"
-"""Key in the Click context's ``meta``: the ``--format`` the failing command was given."""
+"""Key in the Click context's ``meta``: reads the ``--format`` the failing command was given
+(a function of no arguments: the line is read only when an error needs it)."""
 COMPLETE_VAR = "_CXCS_COMPLETE"
 """Set by the shell completion scripts (``cxcs --install-completion``)."""
 _collector: dict[str, bool] = {"tuned": False}
@@ -117,7 +118,7 @@ def run(group: Any, argv: list[str] | None = None) -> NoReturn:
     except CxcsError as exc:
         for line in exc.lines:
             env.say(line)
-        _fail(env, meta, exc.to_dict(), exc.message, exc.exit_code)
+        _fail(env, _failed_in(exc, meta), exc.to_dict(), exc.message, exc.exit_code)
     except KeyboardInterrupt as exc:
         from cxcs.interrupts import terminated_by
 
@@ -159,12 +160,9 @@ def _other(env: Environment, meta: MutableMapping[str, Any], exc: Exception) -> 
     format_message = getattr(exc, "format_message", None)
     exit_code = getattr(exc, "exit_code", None)
     if callable(format_message) and isinstance(exit_code, int):
-        failed_ctx = getattr(exc, "ctx", None)
-        if failed_ctx is not None:
-            meta = failed_ctx.meta
         message = str(format_message())
         status = ExitStatus.USAGE if exit_code in (0, 2) else exit_code
-        _fail(env, meta, {"code": "usage", "message": message}, message, status)
+        _fail(env, _failed_in(exc, meta), {"code": "usage", "message": message}, message, status)
     if os.environ.get("CXCS_DEBUG"):
         raise exc
     _fail(
@@ -177,6 +175,13 @@ def _other(env: Environment, meta: MutableMapping[str, Any], exc: Exception) -> 
     )
 
 
+def _failed_in(exc: Exception, meta: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """The ``meta`` of the context ``exc`` carries (Click's parse errors, and a check of the
+    group's own options that failed before the run's context existed), else ``meta``."""
+    failed_ctx = getattr(exc, "ctx", None)
+    return meta if failed_ctx is None else failed_ctx.meta
+
+
 def _fail(
     env: Environment,
     meta: MutableMapping[str, Any],
@@ -187,7 +192,8 @@ def _fail(
 ) -> NoReturn:
     """One line on stderr; under ``--format json`` the error document on stdout."""
     env.say(f"{prefix}{message}")
-    wanted = meta.get(ERROR_FORMAT)
+    reader = meta.get(ERROR_FORMAT)
+    wanted = reader() if callable(reader) else None
     if isinstance(wanted, str) and wanted.strip().lower() == "json" and not json_stream_started():
         from cxcs.render.json import error_document
 

@@ -176,15 +176,10 @@ def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, An
     stream = open_input(source)
     kind = input_kind(source, input_format) or sniff_kind(stream)
     if kind == "parquet":
-        from cxcs.compressed import refuse_compressed_parquet
+        from cxcs.parquet import iter_records, refuse_unreadable_input
 
-        if source == "-":
-            from cxcs.errors import UsageError
-
-            raise UsageError("Parquet input must be a file, not stdin")
-        refuse_compressed_parquet(stream, source)
+        refuse_unreadable_input(stream, source)
         stream.close()
-        from cxcs.parquet import iter_records
 
         yield from iter_records(source)
         return
