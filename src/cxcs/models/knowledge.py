@@ -4,10 +4,12 @@ roles and metrics. The data rules are written once, in the header of data/functi
 # No postponed annotations: pydantic evaluates each annotation string when the class is
 # created, which every command that loads this model pays at start-up.
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, GetCoreSchemaHandler, field_validator, model_validator
+from pydantic_core import core_schema
 
 from cxcs.models.base import Frozen
 
@@ -20,6 +22,27 @@ JOURNEY_AXIS = "journey_stages"
 view takes each function's stages from it)."""
 NonBlank = Annotated[str, Field(pattern=r"[^\s_-]")]
 """A name that is more than spaces, hyphens and underscores (so it names something)."""
+
+
+class Shorthand:
+    """Marks a knowledge type whose YAML may be written short: ``expand`` turns the short form
+    into the full one. Only Python input (parsed YAML, or objects a caller builds) is
+    expanded. JSON input is the knowledge cache, which holds the full form cxcs wrote: it is
+    validated without a call into Python for every object (each such call also makes pydantic
+    turn that object's JSON into Python first; together they were most of the cost of reading
+    the cache), and a short form there is refused like any other invalid value."""
+
+    def __init__(self, expand: Callable[[Any], Any]) -> None:
+        self.expand = expand
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        schema = handler(source)
+        return core_schema.json_or_python_schema(
+            json_schema=schema,
+            python_schema=core_schema.no_info_before_validator_function(self.expand, schema),
+        )
 
 
 class Article(Frozen):
@@ -35,16 +58,18 @@ class Source(Frozen):
     article: str = Field(min_length=1)
     section: str = Field(min_length=1)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_text(cls, data: Any) -> Any:
-        """Accept ``"article-id § Section heading"``."""
-        if isinstance(data, str):
-            article, mark, section = data.partition(SOURCE_MARK.strip())
-            if not mark:
-                raise ValueError(f"a source is 'article § section', got {data!r}")
-            return {"article": article.strip(), "section": section.strip()}
-        return data
+
+def _source_from_text(data: Any) -> Any:
+    """Accept ``"article-id § Section heading"``."""
+    if isinstance(data, str):
+        article, mark, section = data.partition(SOURCE_MARK.strip())
+        if not mark:
+            raise ValueError(f"a source is 'article § section', got {data!r}")
+        return {"article": article.strip(), "section": section.strip()}
+    return data
+
+
+Sources = tuple[Annotated[Source, Shorthand(_source_from_text)], ...]
 
 
 def _articles(sources: tuple[Source, ...]) -> frozenset[str]:
@@ -60,7 +85,7 @@ class Claim(Frozen):
     """One statement about a function on an axis, with its sources."""
 
     value: CellValue
-    sources: tuple[Source, ...] = Field(min_length=1)
+    sources: Sources = Field(min_length=1)
     note: str | None = None
 
     @property
@@ -71,17 +96,11 @@ class Claim(Frozen):
 class Item(Frozen):
     """One item of a set cell with its own sources; ``disputed_by`` holds opposite claims."""
 
-    sources: tuple[Source, ...] = Field(min_length=1)
+    sources: Sources = Field(min_length=1)
     note: str | None = None
-    disputed_by: tuple[Source, ...] = ()
+    disputed_by: Sources = ()
     primary: Literal["in", "out"] = "in"
     reason: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        """Accept a bare list of sources."""
-        return {"sources": data} if isinstance(data, list | tuple) else data
 
     @property
     def disputed(self) -> bool:
@@ -92,6 +111,11 @@ class Item(Frozen):
         return is_practice(self.sources)
 
 
+def _item_shorthand(data: Any) -> Any:
+    """Accept a bare list of sources."""
+    return {"sources": data} if isinstance(data, list | tuple) else data
+
+
 class Cell(Frozen):
     """A function's value on one axis.
 
@@ -100,21 +124,13 @@ class Cell(Frozen):
     """
 
     value: str | None = None
-    sources: tuple[Source, ...] = ()
-    items: dict[str, Item] | None = None
+    sources: Sources = ()
+    items: dict[str, Annotated[Item, Shorthand(_item_shorthand)]] | None = None
     disputed: bool = False
     primary: Claim | None = None
     minority: Claim | None = None
     reason: str | None = None
     note: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _list_value_is_items(cls, data: Any) -> Any:
-        """A list ``value`` is refused with a pointer to ``items``."""
-        if isinstance(data, dict) and isinstance(data.get("value"), list):
-            raise ValueError("a set cell lists its values under 'items' (item id -> sources)")
-        return data
 
     @model_validator(mode="after")
     def _one_shape(self) -> "Cell":
@@ -209,6 +225,13 @@ class Cell(Frozen):
         return self.claim.practice
 
 
+def _list_value_is_items(data: Any) -> Any:
+    """A list ``value`` is refused with a pointer to ``items``."""
+    if isinstance(data, dict) and isinstance(data.get("value"), list):
+        raise ValueError("a set cell lists its values under 'items' (item id -> sources)")
+    return data
+
+
 class Axis(Frozen):
     """A dimension functions are compared on; ``kind`` names one of ``models.kinds.KINDS``."""
 
@@ -242,7 +265,7 @@ class Umbrella(Frozen):
     """The function this one sits under (the articles put success, service, support under CX)."""
 
     function: str = Field(min_length=1)
-    sources: tuple[Source, ...] = Field(min_length=1)
+    sources: Sources = Field(min_length=1)
     note: str | None = None
 
 
@@ -256,14 +279,14 @@ class Function(Frozen):
     hidden_aliases: tuple[NonBlank, ...] = ()
     summary: str = Field(min_length=1)
     under: Umbrella | None = None
-    cells: dict[str, Cell]
+    cells: dict[str, Annotated[Cell, Shorthand(_list_value_is_items)]]
 
 
 class Role(Frozen):
     """What a function does at one journey stage."""
 
     role: Literal["leads", "contributes"]
-    sources: tuple[Source, ...] = Field(min_length=1)
+    sources: Sources = Field(min_length=1)
     note: str | None = None
 
 
@@ -287,7 +310,7 @@ class Metric(Frozen):
     owners: tuple[str, ...] = Field(min_length=1)
     disputed: bool = False
     note: str | None = None
-    sources: tuple[Source, ...] = Field(min_length=1)
+    sources: Sources = Field(min_length=1)
 
 
 def metric_label(metric: Metric) -> str:
