@@ -30,6 +30,9 @@ ERROR_FORMAT = "cxcs.error_format"
 (a function of no arguments: the line is read only when an error needs it)."""
 COMPLETE_VAR = "_CXCS_COMPLETE"
 """Set by the shell completion scripts (``cxcs --install-completion``)."""
+_collector: dict[str, bool] = {"tuned": False}
+"""Whether this run is the real process, whose garbage collector cxcs tunes (see :func:`run`;
+a caller's collector is left as it is)."""
 
 
 class Settings(NamedTuple):
@@ -59,7 +62,18 @@ class Settings(NamedTuple):
         from cxcs.commands import open_knowledge
         from cxcs.knowledge.load import kb_dirs_from_env
 
-        return open_knowledge(kb_dirs_from_env(self.overlays), signals=signals)
+        dirs = kb_dirs_from_env(self.overlays)
+        if not _collector["tuned"]:
+            return open_knowledge(dirs, signals=signals)
+        # The knowledge base lives until exit, as the start-up objects do: built with the
+        # collector off (a collection would find nothing to free) and frozen once built, so
+        # that no collection the command's own allocations trigger rescans it.
+        gc.disable()
+        try:
+            return open_knowledge(dirs, signals=signals)
+        finally:
+            gc.freeze()
+            gc.enable()
 
 
 class _ClosedStdout(io.TextIOBase):
@@ -84,6 +98,7 @@ def run(group: Any, argv: list[str] | None = None) -> NoReturn:
         install()
     env = Environment.current()
     json_stream_started(False)  # a new run: nothing streamed yet
+    _collector["tuned"] = False
     if COMPLETE_VAR in os.environ:  # shell completion: Click answers and exits
         group.main(args=args, prog_name="cxcs")
     meta: MutableMapping[str, Any] = {}
@@ -97,6 +112,7 @@ def run(group: Any, argv: list[str] | None = None) -> NoReturn:
                 # were made (cxcs.__main__), and is on for the command.
                 gc.freeze()
                 gc.enable()
+                _collector["tuned"] = True
             group.invoke(ctx)
         sys.stdout.flush()
     except CxcsError as exc:
