@@ -22,6 +22,11 @@ JOURNEY_AXIS = "journey_stages"
 view takes each function's stages from it)."""
 NonBlank = Annotated[str, Field(pattern=r"[^\s_-]")]
 """A name that is more than spaces, hyphens and underscores (so it names something)."""
+NonEmpty = Annotated[str, Field(min_length=1)]
+"""Text of at least one character. (Constraints are declared once, in ``Annotated`` types:
+a ``Field(...)`` default on every field costs more to create, on every start.)"""
+SnakeId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+"""An axis or metric id: lowercase snake_case."""
 
 
 class Shorthand:
@@ -48,15 +53,15 @@ class Shorthand:
 class Article(Frozen):
     """A source article; ``seed`` names its file when it is one of the shipped sources."""
 
-    title: str = Field(min_length=1)
+    title: NonEmpty
     seed: str | None = None
 
 
 class Source(Frozen):
     """Where a claim comes from: an article id and the section heading in it."""
 
-    article: str = Field(min_length=1)
-    section: str = Field(min_length=1)
+    article: NonEmpty
+    section: NonEmpty
 
 
 def _source_from_text(data: Any) -> Any:
@@ -70,6 +75,8 @@ def _source_from_text(data: Any) -> Any:
 
 
 Sources = tuple[Annotated[Source, Shorthand(_source_from_text)], ...]
+SomeSources = Annotated[Sources, Field(min_length=1)]
+"""At least one source."""
 
 
 def _articles(sources: tuple[Source, ...]) -> frozenset[str]:
@@ -85,7 +92,7 @@ class Claim(Frozen):
     """One statement about a function on an axis, with its sources."""
 
     value: CellValue
-    sources: Sources = Field(min_length=1)
+    sources: SomeSources
     note: str | None = None
 
     @property
@@ -96,7 +103,7 @@ class Claim(Frozen):
 class Item(Frozen):
     """One item of a set cell with its own sources; ``disputed_by`` holds opposite claims."""
 
-    sources: Sources = Field(min_length=1)
+    sources: SomeSources
     note: str | None = None
     disputed_by: Sources = ()
     primary: Literal["in", "out"] = "in"
@@ -235,9 +242,9 @@ def _list_value_is_items(data: Any) -> Any:
 class Axis(Frozen):
     """A dimension functions are compared on; ``kind`` names one of ``models.kinds.KINDS``."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    name: str = Field(min_length=1)
-    question: str = Field(min_length=1)
+    id: SnakeId
+    name: NonEmpty
+    question: NonEmpty
     kind: str
     scale: tuple[str, ...] | None = None
     vocabulary: str | None = None
@@ -264,20 +271,20 @@ class Axis(Frozen):
 class Umbrella(Frozen):
     """The function this one sits under (the articles put success, service, support under CX)."""
 
-    function: str = Field(min_length=1)
-    sources: Sources = Field(min_length=1)
+    function: NonEmpty
+    sources: SomeSources
     note: str | None = None
 
 
 class Function(Frozen):
     """A customer-facing function (CX, customer success, ...) and its cells, one per axis."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
-    name: str = Field(min_length=1)
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+    name: NonEmpty
     abbreviation: str = ""
     aliases: tuple[NonBlank, ...] = ()
     hidden_aliases: tuple[NonBlank, ...] = ()
-    summary: str = Field(min_length=1)
+    summary: NonEmpty
     under: Umbrella | None = None
     cells: dict[str, Annotated[Cell, Shorthand(_list_value_is_items)]]
 
@@ -286,7 +293,7 @@ class Role(Frozen):
     """What a function does at one journey stage."""
 
     role: Literal["leads", "contributes"]
-    sources: Sources = Field(min_length=1)
+    sources: SomeSources
     note: str | None = None
 
 
@@ -300,17 +307,17 @@ class Journey(Frozen):
 class Metric(Frozen):
     """A metric, its formula and the functions that own it."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    name: str = Field(min_length=1)
+    id: SnakeId
+    name: NonEmpty
     abbreviation: str = ""
-    definition: str = Field(min_length=1)
-    formula: str = Field(min_length=1)
-    unit: str = Field(min_length=1)
+    definition: NonEmpty
+    formula: NonEmpty
+    unit: NonEmpty
     direction: Literal["higher", "lower"]
-    owners: tuple[str, ...] = Field(min_length=1)
+    owners: Annotated[tuple[str, ...], Field(min_length=1)]
     disputed: bool = False
     note: str | None = None
-    sources: Sources = Field(min_length=1)
+    sources: SomeSources
 
 
 def metric_label(metric: Metric) -> str:
