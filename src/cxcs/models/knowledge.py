@@ -146,7 +146,7 @@ class Cell(Frozen):
                 raise ValueError("a set cell has 'items' only (each item carries its sources)")
             if not self.items:
                 raise ValueError("a set cell needs at least one item")
-            flagged = any(i.disputed for i in self.items.values())
+            flagged = any(i.disputed_by for i in self.items.values())  # i.disputed
             if flagged != self.disputed:
                 raise ValueError(
                     "'disputed: true' must be set exactly when an item has 'disputed_by'"
@@ -383,8 +383,15 @@ class Knowledge(Frozen):
     def vocabulary(self, axis: Axis) -> dict[str, str]:
         """Item id -> label for a set axis (metric ids -> metric names for ``metrics``)."""
         if axis.vocabulary == "metrics":
-            return {mid: metric_label(m) for mid, m in self.metrics.items()}
+            return dict(self.metric_labels)
         return self.vocabularies.get(axis.vocabulary or "", {})
+
+    @cached_property
+    def metric_labels(self) -> dict[str, str]:
+        """Metric id -> label (see :func:`metric_label`); worked out once, as a comparison
+        asks for the labels of a metrics axis many times (so a knowledge base is never
+        model_copy(update=...)-ed; callers use :meth:`vocabulary`, which hands out a copy)."""
+        return {mid: metric_label(m) for mid, m in self.metrics.items()}
 
     def label(self, axis_id: str, item: str) -> str:
         """How an item of a set axis is shown (its id when no vocabulary defines it)."""
