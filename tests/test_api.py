@@ -135,6 +135,7 @@ def test_compare_pair_and_matrix() -> None:
         (("cx",), None, "at least two"),
         (("cx", "nope"), None, "unknown function"),
         (("cx", "ux"), ["nope"], "unknown axis"),
+        (("cx", "ux"), ["scope", "Scope"], r"'scope' and 'Scope' name the same axis \(scope\)"),
     ],
 )
 def test_compare_errors(functions: tuple[str, ...], axes: list[str] | None, message: str) -> None:

@@ -893,12 +893,13 @@ def test_a_pipe_counts_as_waiting_only_after_a_silence(
         assert inputs.waiting_check(handle) is None
 
 
-@pytest.mark.parametrize("width", [120, 80, 40])
+@pytest.mark.parametrize("width", [120, 80, 40, 30, 20])
 def test_the_summary_tables_fit_the_terminal_without_cutting_a_name(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, width: int
 ) -> None:
     """At 80 columns the decisions read 'confide…' and 'not_cus…'; now the tables wrap into
-    rows instead, and no cell is cut."""
+    rows instead, and no cell is cut. Below the width of the widest table (30 and 20
+    columns: '240 (94…', 'not_customer_faci…'), the summary is name: value lines."""
     from cxcs.summary import BatchSummary, print_table
     from cxcs.termconsole import stderr_console
 
@@ -919,6 +920,8 @@ def test_the_summary_tables_fit_the_terminal_without_cutting_a_name(
     shown = capsys.readouterr().err
     for name in ("confident", "not_customer_facing", "ambiguous", "title mismatches", "p90"):
         assert name in shown, shown
+    for value in ("240 (94%)", "13 (5%)", "3 (1%)", "256", "0.90"):
+        assert value in shown, shown
     assert "…" not in shown and max(map(len, shown.splitlines())) <= width
 
 

@@ -8,8 +8,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from cxcs.knowledge import cache
 from cxcs.knowledge.load import data_dir, load_knowledge
@@ -70,6 +72,72 @@ def test_a_cache_hit_does_not_import_yaml(cache_in: Path) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert json.loads(done.stdout) is False
+
+
+def _expanders() -> set[object]:
+    """The code of every YAML-shorthand expander the knowledge models declare."""
+    from typing import get_args
+
+    from cxcs.models.knowledge import Shorthand
+
+    found: set[object] = set()
+
+    def walk(annotation: object) -> None:
+        for part in (*get_args(annotation), *getattr(annotation, "__metadata__", ())):
+            if isinstance(part, Shorthand):
+                found.add(part.expand.__code__)
+            walk(part)
+
+    from pydantic import BaseModel
+
+    import cxcs.models.knowledge as models
+
+    for model in vars(models).values():
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            for field in model.model_fields.values():
+                walk(field.annotation)
+                for meta in field.metadata:
+                    walk(meta)
+    return found
+
+
+def _expander_calls(validate: object) -> int:
+    calls = 0
+    expanders = _expanders()
+
+    def profile(frame: Any, event: str, arg: object) -> None:
+        nonlocal calls
+        if event == "call" and frame.f_code in expanders:
+            calls += 1
+
+    sys.setprofile(profile)
+    try:
+        validate()  # type: ignore[operator]
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def test_reading_the_cache_calls_no_shorthand_expander(cache_in: Path) -> None:
+    """The cache holds the full form cxcs wrote: validating its JSON calls none of the
+    functions that expand the YAML shorthands (a call into Python per source, item and cell
+    was most of the cost of a cache hit); the same data given as Python objects is expanded
+    as ever (control), and a shorthand written into the JSON is refused."""
+    from cxcs.models.knowledge import Knowledge
+
+    assert len(_expanders()) == 3  # sources, items, cells
+    body = _entry(cache_in).read_bytes().partition(b"\n")[2]
+    Knowledge.model_rebuild()
+    assert _expander_calls(lambda: Knowledge.model_validate_json(body)) == 0
+    assert _expander_calls(lambda: Knowledge.model_validate(json.loads(body))) > 100
+    data = json.loads(body)
+    cell = next(iter(data["functions"].values()))["cells"]["proactivity"]
+    source = cell["sources"][0]
+    Knowledge.model_validate(data)  # control: valid as it is
+    cell["sources"][0] = f"{source['article']} § {source['section']}"
+    Knowledge.model_validate(data)  # the shorthand, from Python (YAML): accepted
+    with pytest.raises(ValidationError):
+        Knowledge.model_validate_json(json.dumps(data))
 
 
 # --------------------------------------------------------------------------- hostile caches

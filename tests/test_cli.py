@@ -101,7 +101,7 @@ def test_unknown_function_exits_2_with_a_hint(capsys: pytest.CaptureFixture[str]
         (("compare", "cx", "ux", "-f", "pdf"), "unknown format 'pdf'"),
         (("metric", "npx"), "unknown metric 'npx'; did you mean 'nps'?"),
         (("metric", "zzzzzz"), "unknown metric 'zzzzzz'"),
-        (("show",), "Missing argument"),
+        (("show",), "show needs a function, e.g. 'cxcs show cx'; see 'cxcs list'"),
         (("frobnicate",), "No such command"),
         (("list", "--bogus"), "No such option"),
     ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +26,14 @@ __all__ = ["clean_env"]
         (("compare", "cx", "qqq", "ux"), "unknown function 'qqq'"),
         (("compare", "ux", "cx", "ux"), "'ux' and 'ux' name the same function (ux)"),
         (("compare", "cx", "ux", "--axes", "level,,nope"), "unknown axis 'nope'"),
+        (
+            ("compare", "cx", "ux", "--axes", "scope,scope"),
+            "'scope' and 'scope' name the same axis (scope); give each axis once",
+        ),
+        (
+            ("compare", "cx", "ux", "success", "-a", "level,Journey stages,journey_stages"),
+            "'Journey stages' and 'journey_stages' name the same axis (journey_stages)",
+        ),
         (("metrics", "nope"), "unknown function 'nope'"),
         (("map", "cx", "nope"), "unknown function 'nope'"),
         (("classify", "-", "--batch", "x.jsonl"), "give either FILE or --batch FILE, not both"),
@@ -42,6 +51,40 @@ def test_more_usage_errors_exit_2(
     assert_failed(run_cli(capsys, *args), 2, message)
     if "--batch" not in args:  # batch output is jsonl or csv: no JSON document there
         assert_failed(run_cli(capsys, *args, "-f", "json"), 2, message, "usage")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("compare",), "compare needs at least two functions, e.g. 'cxcs compare cx cs'"),
+        (("compare", "--axes", "scope"), "compare needs at least two functions"),
+        (("show",), "show needs a function, e.g. 'cxcs show cx'; see 'cxcs list'"),
+        (("metric",), "metric needs a metric id or name, e.g. 'cxcs metric nps'"),
+        (("summarize",), "summarize needs a batch output file"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
+def test_a_missing_argument_is_told_what_is_needed(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    """Click said "Missing argument 'FUNCTION FUNCTION...'." (its metavar, not a sentence)."""
+    for flags in ((), ("-f", "json")):
+        run = run_cli(capsys, *args, *flags)
+        assert_failed(run, 2, message, "usage" if flags else None)
+        assert "Missing" not in run.err
+
+
+def test_every_command_says_in_words_what_a_missing_argument_is() -> None:
+    """A required argument of any command (a new one too) gets words, not Click's."""
+    from typer.main import get_command
+
+    from cxcs.cli import app
+
+    group: Any = get_command(app)
+    for name, command in group.commands.items():
+        for param in command.params:
+            if param.param_type_name == "argument" and param.required:
+                pytest.fail(f"{name}: {param.name} has no 'needed' words (cxcs.params)")
 
 
 def test_version_with_a_kb_that_is_no_directory_is_a_usage_error(
@@ -116,8 +159,35 @@ def test_an_empty_kb_is_a_usage_error(
     run = run_cli(capsys, *args)
     assert_failed(run, 2, "--kb is empty; give an overlay directory")
     assert run.out == ""
-    if args[0] != "--kb" and "-V" not in args:  # a command's own --kb: -f json is known
+    if "-V" not in args:  # -f json names no command's option there
         assert_failed(run_cli(capsys, *args, "-f", "json"), 2, "--kb is empty", "usage")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--kb", "", "list", "-f", "json"), "--kb is empty; give an overlay directory"),
+        (("-q", "--kb", " ", "compare", "cx", "cs", "--format=json"), "--kb is empty"),
+        (("--kb", "", "compare", "-fjson", "cx", "cs"), "--kb is empty"),
+        (("--bogus", "list", "-f", "json"), "No such option: --bogus"),
+        (("-f", "json", "list"), "No such option: -f"),
+        (("--kb", "{missing}", "-V", "list", "-f", "json"), "no such directory"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
+def test_an_error_before_the_command_reads_its_options_follows_its_format(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    """The group's own options failed before the command's -f was read: the error line
+    came without the JSON error document."""
+    line = [a.replace("{missing}", str(tmp_path / "missing")) for a in args]
+    assert_failed(run_cli(capsys, *line), 2, message, "usage")
+    if line[0] == "-f":  # without it the line is fine
+        return
+    without = [a for a in line if a not in {"-f", "json", "--format=json", "-fjson"}]
+    run = run_cli(capsys, *without)
+    assert_failed(run, 2, message)
+    assert run.out == ""
 
 
 @pytest.mark.parametrize(

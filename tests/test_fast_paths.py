@@ -106,6 +106,35 @@ def test_the_fast_tokenizer_finds_the_regex_tokens_in_any_text(text: str) -> Non
     assert _spans(lowered, fast=True) == _spans(lowered, fast=False)
 
 
+CASED = TRICKY + "ABCSUPPORT CUSTOMER’S \u212a\u212aPI Σ"
+"""Capitals, the Kelvin sign (the one character outside ASCII that lowercases into ASCII)
+and other capitals outside ASCII."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(CASED), max_size=60) | st.text(max_size=60))
+def test_text_is_tokenized_as_its_lowercase_is(text: str) -> None:
+    """The tokenizer lowercases in its byte pass: the same tokens, at the same offsets, as
+    the lowercase text gives."""
+    lowered = lower_keep_offsets(text)
+    assert tokens_of(text) == tokens_of(lowered)
+    assert _spans(text, fast=True) == _spans(lowered, fast=False)
+
+
+def test_the_compiled_matcher_reads_text_as_its_lowercase(
+    lexicons: tuple[Lexicon, Lexicon],
+) -> None:
+    _, fast = lexicons
+    assert fast.compiled is not None
+    texts = ["".join(random.Random(seed).choice(CASED) for _ in range(70)) for seed in range(2000)]
+    texts += [text.upper() for _, text in _dev_postings()[:60]]
+    texts += ["TROUBLESHOOT \u212aPIs AND CUSTOMER TICKETS"]
+    for text in texts:
+        for body in (True, False):
+            found = fast.compiled.find(text, 3, body)
+            assert found == fast.compiled.find(lower_keep_offsets(text), 3, body), text[:80]
+
+
 def test_the_compiled_matcher_finds_what_the_python_matcher_finds(
     lexicons: tuple[Lexicon, Lexicon],
 ) -> None:

@@ -92,6 +92,29 @@ def test_piped_compare_uses_neither_rich_nor_the_classifier() -> None:
         assert name not in modules, name
 
 
+def test_start_up_compiles_no_surrogate_pattern() -> None:
+    """Compiling a character range past U+00FF is slow (the lone-surrogate range cost about
+    2 million instructions); text holding a lone surrogate is rare, so that pattern is
+    compiled only when such text turns up."""
+    probe = (
+        "import contextlib, io, json, re\n"
+        "seen = []\n"
+        "original = re.compile\n"
+        "re.compile = lambda pattern, flags=0: seen.append(pattern) or original(pattern, flags)\n"
+        "from cxcs.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()),"
+        " contextlib.suppress(SystemExit):\n"
+        "    main(['compare', 'cx', 'cs', '-f', 'markdown'])\n"
+        "print(json.dumps([p for p in seen if isinstance(p, str)]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    patterns = json.loads(done.stdout.splitlines()[-1])
+    assert any("\u202a" in p for p in patterns)  # control: cxcs's own patterns are seen
+    assert not any("\ud800" in p or "\\ud800" in p for p in patterns)  # as text or as escape
+
+
 def test_models_build_their_validators_on_first_use() -> None:
     """Defining cxcs's models builds no validator (``defer_build``): a command pays only for
     the models it validates (``compare cx cs`` never builds the matrix models)."""
@@ -151,6 +174,47 @@ def test_start_up_objects_are_never_collected(launch: str, collected: bool, froz
     assert enabled == "True"  # the command's own garbage is collected, as ever
 
 
+LOAD_PROBE = (
+    "import gc, inspect, json, sys\n"
+    "during = []  # collections that start while the knowledge base is being loaded\n"
+    "def watch(phase, info):\n"
+    "    frame = inspect.currentframe()\n"
+    "    while phase == 'start' and frame is not None:\n"
+    "        if frame.f_code.co_name == 'load_knowledge':\n"
+    "            during.append(info['generation'])\n"
+    "            break\n"
+    "        frame = frame.f_back\n"
+    "gc.callbacks.append(watch)\n"
+    "import atexit\n"
+    "atexit.register(lambda: print(json.dumps(during), file=sys.stderr))\n"
+    "sys.argv = ['cxcs', '--kb', sys.argv[1], 'compare', 'cx', 'cs', '-f', 'json']\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("launch", "collected"),
+    [
+        ("from cxcs.__main__ import main; main()", False),  # console script
+        ("gc.enable(); from cxcs.cli import main; main(sys.argv[1:])", True),  # a caller
+    ],
+)
+def test_the_knowledge_base_is_built_with_the_collector_off(
+    tmp_path: Path, launch: str, collected: bool
+) -> None:
+    """The knowledge base lives until exit, like the start-up objects: the real process
+    builds it with the collector off and then freezes it (a collection during the load
+    would find nothing to free); a caller's collector is left as it was (control: there,
+    the load does trigger collections). An overlay makes it a fresh load, not a cache hit."""
+    (tmp_path / "metrics.yaml").write_text("metrics: {}\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", LOAD_PROBE + launch, str(tmp_path)],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    assert json.loads(done.stdout)["command"] == "compare"  # control: the command ran
+    during = json.loads(done.stderr.splitlines()[-1])
+    assert bool(during) is collected
+
+
 READ_AT_START = ("cli.py", "params.py", "clitools.py", "models/knowledge.py", "models/signals.py",
                  "models/compare.py")  # fmt: skip
 """Modules whose annotations are read on every start: Typer reads the command signatures,
@@ -165,3 +229,23 @@ def test_annotations_read_at_start_are_objects(name: str) -> None:
     tree = ast.parse((Path(cxcs.__file__).parent / name).read_text(encoding="utf-8"))
     futures = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
     assert futures == []
+
+
+def test_knowledge_models_declare_constraints_in_annotated_types() -> None:
+    """A field's constraints (``min_length``, ``pattern``) live in ``Annotated`` types
+    declared once, never in a ``Field(...)`` default on the field: pydantic builds a field
+    from a ``Field()`` default at a higher cost, paid for every field on every start (about
+    2 million instructions for the knowledge models). ``default_factory`` stays a default."""
+    import cxcs
+
+    tree = ast.parse((Path(cxcs.__file__).parent / "models/knowledge.py").read_text("utf-8"))
+    defaults = [
+        node.value
+        for cls in tree.body
+        if isinstance(cls, ast.ClassDef)
+        for node in cls.body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.value, ast.Call)
+    ]
+    fields = [c for c in defaults if isinstance(c.func, ast.Name) and c.func.id == "Field"]
+    assert fields  # control: the default factories are seen
+    assert all([k.arg for k in c.keywords] == ["default_factory"] for c in fields)

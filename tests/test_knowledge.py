@@ -17,7 +17,7 @@ from cxcs.errors import KnowledgeError, UsageError
 from cxcs.knowledge.checks import normalize_name
 from cxcs.knowledge.load import data_dir, load_knowledge, validate_dir
 from cxcs.knowledge.resolve import name_index, resolve_function
-from cxcs.models.knowledge import Knowledge
+from cxcs.models.knowledge import Knowledge, metric_label
 from tests.support import block, clean_env, copy_kb, line_number, run_cli
 
 __all__ = ["clean_env"]
@@ -515,3 +515,15 @@ def test_cli_validate_accepts_a_valid_copy(
     assert run.code == 0, run.err
     assert '"valid": true' in run.out
     assert str(kb_dir / "functions.yaml") in run.out
+
+
+def test_the_metric_vocabulary_is_worked_out_once_and_handed_out_as_a_copy(
+    kb: Knowledge,
+) -> None:
+    axis = next(a for a in kb.axes if a.vocabulary == "metrics")
+    labels = kb.vocabulary(axis)
+    assert labels == {mid: metric_label(m) for mid, m in kb.metrics.items()}
+    first = next(iter(labels))
+    labels[first] = "changed by a caller"
+    assert kb.vocabulary(axis)[first] != "changed by a caller"
+    assert kb.metric_labels is kb.metric_labels  # cached

@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 
 from cxcs import classify, load_knowledge
+from cxcs.commands import open_knowledge
 from cxcs.errors import KnowledgeError
-from tests.support import run_subprocess
+from tests.support import assert_failed, clean_env, run_cli, run_subprocess
+
+__all__ = ["clean_env"]
 
 ROOT = Path(__file__).resolve().parent.parent
 OVERLAY = ROOT / "examples" / "overlay"
@@ -271,6 +274,45 @@ def test_broken_overlay_on_the_command_line(tmp_path: Path) -> None:
     error = json.loads(as_json.stdout)["error"]
     assert error["file"] == str(overlay / "functions.yaml")
     assert line_at(overlay / "functions.yaml", error["line"]).strip() == "colour: red"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("list",),
+        ("show", "cx"),
+        ("compare", "cx", "cs"),
+        ("journey",),
+        ("axes",),
+        ("metrics",),
+        ("metric", "nps"),
+        ("map",),
+    ],
+    ids=" ".join,
+)
+def test_every_command_refuses_an_overlay_whose_signals_validate_refuses(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """Only classify read an overlay's signals: 'cxcs --kb DIR compare cx cs' ran on an
+    overlay that 'cxcs validate DIR' refuses."""
+    overlay = broken(tmp_path, "signals.yaml", "      weight: 1.0\n", "      weight: 99\n")
+    refused = run_cli(capsys, "validate", str(overlay))
+    assert refused.code == 1
+    (message,) = [line for line in refused.err.splitlines() if "weight" in line]
+    run = run_cli(capsys, "--kb", str(overlay), *command, "-f", "json")
+    assert_failed(run, 1, message.removeprefix("cxcs: error: "), "knowledge")
+
+
+def test_signals_are_read_for_a_command_that_does_not_classify_only_from_an_overlay(
+    tmp_path: Path,
+) -> None:
+    """The check costs nothing without an overlay signals file: the signals stay unread."""
+    without = tmp_path / "without"
+    shutil.copytree(OVERLAY, without)
+    (without / "signals.yaml").unlink()
+    assert open_knowledge([], signals=False).signals is None
+    assert open_knowledge([without], signals=False).signals is None
+    assert open_knowledge([OVERLAY], signals=False).signals is not None
 
 
 # ------------------------------------- a problem involving two places is blamed on the overlay

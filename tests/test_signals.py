@@ -25,22 +25,37 @@ from tests.support import (
 __all__ = ["clean_env"]
 
 
-def _signal_when(
-    process: subprocess.Popen[bytes], ready: Any, signum: int, timeout: float = 60
-) -> None:
-    """Send ``signum`` to ``process`` shortly after ``ready()`` first holds."""
-    _wait_until(process, ready, timeout)
+WAIT = 120
+"""Seconds a test waits for cxcs to get ready, or to end after a signal: generous, as a
+machine running two test suites at once is several times slower than one at rest."""
+
+
+def _signal_when(process: subprocess.Popen[bytes], ready: Any, signum: int) -> None:
+    """Send ``signum`` to ``process`` as soon as ``ready()`` holds."""
+    _wait_until(process, ready)
     process.send_signal(signum)
 
 
-def _wait_until(process: subprocess.Popen[bytes], ready: Any, timeout: float = 60) -> None:
-    """Return shortly after ``ready()`` first holds while ``process`` runs."""
-    deadline = time.monotonic() + timeout
+def _wait_until(process: subprocess.Popen[bytes], ready: Any) -> None:
+    """Return once ``ready()`` holds while ``process`` runs. For a signal the process
+    handles, ``ready`` is something it did (rows written, stdin read), never an amount of
+    time: on a loaded machine a signal sent a fixed time after a start lands in start-up
+    instead (and a Ctrl-C caught while Python builds a dataclass, in a lazy import, makes
+    ``python -m`` end by SIGINT, -2, not 130: CPython 3.11)."""
+    deadline = time.monotonic() + WAIT
     while not ready():
         assert process.poll() is None, "finished before it could be stopped"
-        assert time.monotonic() < deadline, "never started"
+        assert time.monotonic() < deadline, "never got ready"
         time.sleep(0.01)
-    time.sleep(0.2)
+
+
+def _has_rows(directory: Path) -> bool:
+    """Whether a file in ``directory`` holds something: the batch writing into it has
+    classified and written its first rows (so its workers run, and start-up is over)."""
+    try:
+        return any(f.stat().st_size > 0 for f in directory.iterdir())
+    except FileNotFoundError:  # a temporary file renamed or removed meanwhile
+        return False
 
 
 def _interrupt_when(process: subprocess.Popen[bytes], ready: Any) -> None:
@@ -48,8 +63,9 @@ def _interrupt_when(process: subprocess.Popen[bytes], ready: Any) -> None:
 
 
 def _stop_batch_half_way(tmp_path: Path, jobs: str, signum: int) -> tuple[int, bytes, bytes, Path]:
-    """Start a long batch into ``work/out.jsonl``, send ``signum`` once its temporary file
-    exists; the exit status, stdout, stderr and the ``work`` directory."""
+    """Start a long batch into ``work/out.jsonl``, send ``signum`` once rows are being
+    written into its temporary file; the exit status, stdout, stderr and the ``work``
+    directory."""
     source = write_rows(tmp_path / "big.jsonl", good_rows(4000))
     work = tmp_path / "work"
     work.mkdir()
@@ -59,8 +75,8 @@ def _stop_batch_half_way(tmp_path: Path, jobs: str, signum: int) -> tuple[int, b
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env(),
     )  # fmt: skip
     try:
-        _signal_when(process, lambda: any(work.iterdir()), signum)
-        out, err = process.communicate(timeout=60)
+        _signal_when(process, lambda: _has_rows(work), signum)
+        out, err = process.communicate(timeout=WAIT)
     finally:
         process.kill()
     return process.returncode, out, err, work
@@ -88,7 +104,7 @@ def test_ctrl_c_half_way_to_stdout_leaves_only_wholeread_records(tmp_path: Path)
         )  # fmt: skip
         try:
             _interrupt_when(process, lambda: target.stat().st_size > 0)
-            _, err = process.communicate(timeout=60)
+            _, err = process.communicate(timeout=WAIT)
         finally:
             process.kill()
     assert process.returncode == 130, err
@@ -98,21 +114,37 @@ def test_ctrl_c_half_way_to_stdout_leaves_only_wholeread_records(tmp_path: Path)
     assert [r["id"] for r in records] == [f"r{i}" for i in range(len(records))]
 
 
-def test_ctrl_c_under_json_prints_one_error_document() -> None:
-    """Interrupted while waiting for piped input: exit 130, 'interrupted', a JSON document."""
-    import signal as signals
-    import time as clock
+def _unread(read_end: int) -> int:
+    """How many bytes the pipe whose read end is ``read_end`` holds, unread."""
+    import fcntl
+    import struct
+    import termios
 
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cxcs", "classify", "-f", "json"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    clock.sleep(2.0)  # let it start and block on stdin
-    process.send_signal(signals.SIGINT)
-    out, err = process.communicate(timeout=30)
-    assert process.returncode == 130
+    return int(struct.unpack("i", fcntl.ioctl(read_end, termios.FIONREAD, b"\0" * 4))[0])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT, FIONREAD")
+def test_ctrl_c_under_json_prints_one_error_document() -> None:
+    """Interrupted while waiting for piped input: exit 130, 'interrupted', a JSON document.
+    The first line of the posting is piped in; once cxcs has read it (the pipe is empty
+    again), it is reading stdin and waits for the rest."""
+    read_end, write_end = os.pipe()
+    try:
+        process = subprocess.Popen(
+            cxcs_argv("classify", "-f", "json"),
+            stdin=read_end, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=subprocess_env(),
+        )  # fmt: skip
+        try:
+            os.write(write_end, b"Customer Success Manager\n")
+            _interrupt_when(process, lambda: _unread(read_end) == 0)
+            out, err = process.communicate(timeout=WAIT)
+        finally:
+            process.kill()
+    finally:
+        os.close(write_end)
+        os.close(read_end)
+    assert process.returncode == 130, err
     assert err.decode().splitlines()[-1] == "cxcs: interrupted"
     document = json.loads(out)
     assert document["error"] == {"code": "interrupted", "message": "interrupted"}
@@ -172,9 +204,10 @@ def test_a_worker_killed_mid_batch_ends_the_run_with_an_error_not_a_hang(tmp_pat
     )  # fmt: skip
     try:
         _wait_until(process, lambda: any(work.iterdir()) and len(_worker_pids(process.pid)) >= 2)
+        time.sleep(0.2)  # as before: SIGKILL is not handled, so no moment is special
         workers = _worker_pids(process.pid)
         os.kill(workers[-1], signal.SIGKILL)
-        _, err = process.communicate(timeout=60)
+        _, err = process.communicate(timeout=WAIT)
     finally:
         process.kill()
     assert process.returncode == 1, err
@@ -198,10 +231,11 @@ def test_workers_end_with_their_parent_when_it_is_killed(tmp_path: Path) -> None
     )  # fmt: skip
     try:
         _wait_until(process, lambda: len(_worker_pids(process.pid)) >= 2)
+        time.sleep(0.2)
         workers = _worker_pids(process.pid)
         process.kill()
-        process.wait(timeout=60)
-        deadline = time.monotonic() + 30
+        process.wait(timeout=WAIT)
+        deadline = time.monotonic() + WAIT
         while any(map(_running, workers)):
             assert time.monotonic() < deadline, "a worker outlived its parent"
             time.sleep(0.05)

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cxcs.safe_text import csv_cell, markdown_text, one_line, visible, writable
+from cxcs.safe_text import csv_cell, has_surrogates, markdown_text, one_line, visible, writable
 from tests.support import (
     clean_env,
     markdown_tables,
@@ -92,6 +92,18 @@ def test_safe_text_makes_lone_surrogates_writable() -> None:
     assert writable("bad\ud800") == "bad\ufffd"
     for function in (visible, one_line, markdown_text):
         function("x\udcff").encode("utf-8")  # raises if a surrogate is left
+
+
+@given(st.text(st.characters(max_codepoint=0xE000, exclude_categories=()), max_size=12))
+@example("x\udfff")
+@example("\ud800")
+@example("caf\u00e9")
+def test_has_surrogates_finds_exactly_the_surrogate_code_points(text: str) -> None:
+    """The encode-based check agrees with the plain definition (a code point in U+D800-DFFF),
+    ASCII, BMP and astral text included."""
+    expected = any(0xD800 <= ord(char) <= 0xDFFF for char in text)
+    assert has_surrogates(text) is expected
+    assert has_surrogates(text + "\U0001f600") is expected
 
 
 def test_csv_cell_neutralises_formulas_as_owasp_recommends() -> None:

@@ -13,7 +13,7 @@ just their result; call ``cxcs.commands.compare(...)`` for the whole
 :class:`~cxcs.commands.Outcome` with its notes and warnings. Errors are
 :class:`cxcs.errors.CxcsError` subclasses: ``KnowledgeError`` (a knowledge file is wrong,
 located as ``file:line``) and ``UsageError`` (an unknown function or axis, a function
-named twice).
+or an axis named twice).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def compare(
     (``hidden_axes`` names the others; the similarity still covers them all). The ambiguous
     name ``"cs"`` means customer success. Raises ``UsageError`` for fewer than two
     functions, an unknown name, one function named twice (``"cx"`` and ``"customer
-    experience"``) or an unknown axis.
+    experience"``), an unknown axis or one axis named twice.
     """
     from cxcs import commands
 

@@ -104,7 +104,7 @@ def classify_batch(
     file appears only when the run completes), else to stdout.
     """
     from cxcs.batch import BatchJob, input_kind, open_input, run_batch, sniff_kind
-    from cxcs.compressed import compressed_progress, is_decompressing, refuse_compressed_parquet
+    from cxcs.compressed import compressed_progress, is_decompressing
     from cxcs.output import atomic_text_file, check_output_path
     from cxcs.progress import byte_progress
     from cxcs.records import Fields, column_types
@@ -128,9 +128,9 @@ def classify_batch(
     if kind != "parquet":
         check_batch_encoding(opened, request.path)
     if kind == "parquet":
-        if request.path == "-":
-            raise UsageError("Parquet input must be a file, not stdin")
-        refuse_compressed_parquet(opened, request.path)
+        from cxcs.parquet import refuse_unreadable_input
+
+        refuse_unreadable_input(opened, request.path)
         for option, value in (("--encoding", request.encoding), ("--delimiter", request.delimiter)):
             if value is not None:
                 raise UsageError(f"{option} does not apply to Parquet input")

@@ -14,7 +14,7 @@ import typer
 import typer.core
 
 from cxcs.entry import ERROR_FORMAT, Settings
-from cxcs.errors import UsageError
+from cxcs.errors import CxcsError, UsageError
 from cxcs.output import present
 from cxcs.params import OVERLAY_DIRECTORY, complete_format, refuse_empty
 
@@ -83,8 +83,19 @@ COMMON_OPTIONS = _build_common()
 
 
 class Group(typer.core.TyperGroup):
-    """The ``cxcs`` group: an unknown command name gets the one closest command name, and
-    the JSON error document when the arguments after it ask for ``--format json``."""
+    """The ``cxcs`` group: an unknown command name gets the one closest command name; an
+    error before the command has read its own options (the group's options, the command
+    name, ``--version``) gets the JSON error document when the line asks for
+    ``--format json``, wherever on the line."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        line = list(args)  # parsing consumes args; the line is read only if an error asks
+        ctx.meta[ERROR_FORMAT] = lambda: Command(name=None).format_given(ctx, line)
+        try:
+            return super().parse_args(ctx, args)
+        except CxcsError as exc:  # a check of the group's options: make_context never
+            exc.ctx = ctx  # returned, so the error carries the context, as Click's do
+            raise
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:
@@ -95,16 +106,17 @@ class Group(typer.core.TyperGroup):
 
                 hint = did_you_mean(args[0], list(self.commands), see="cxcs --help", limit=1)
                 exc.message = f"No such command '{args[0]}'{hint}"  # type: ignore[attr-defined]
-                ctx.meta[ERROR_FORMAT] = Command(name=None).format_given(ctx, args[1:])
             raise
 
 
 class Command(typer.core.TyperCommand):
-    """A ``cxcs`` command: remembers the ``--format`` asked for (the error document follows
-    it, even when parsing fails) and checks ``--format``/``--output`` before any work."""
+    """A ``cxcs`` command: remembers where to read the ``--format`` asked for (the error
+    document follows it, even when parsing fails) and checks ``--format``/``--output``
+    before any work."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        ctx.meta[ERROR_FORMAT] = self.format_given(ctx, args)
+        line = list(args)  # parsing consumes args; the line is read only if an error asks
+        ctx.meta[ERROR_FORMAT] = lambda: self.format_given(ctx, line)
         return super().parse_args(ctx, args)
 
     def format_given(self, ctx: Any, args: list[str]) -> str | None:

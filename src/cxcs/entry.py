@@ -26,9 +26,13 @@ if TYPE_CHECKING:
     from cxcs.models.knowledge import Knowledge
 
 ERROR_FORMAT = "cxcs.error_format"
-"""Key in the Click context's ``meta``: the ``--format`` the failing command was given."""
+"""Key in the Click context's ``meta``: reads the ``--format`` the failing command was given
+(a function of no arguments: the line is read only when an error needs it)."""
 COMPLETE_VAR = "_CXCS_COMPLETE"
 """Set by the shell completion scripts (``cxcs --install-completion``)."""
+_collector: dict[str, bool] = {"tuned": False}
+"""Whether this run is the real process, whose garbage collector cxcs tunes (see :func:`run`;
+a caller's collector is left as it is)."""
 
 
 class Settings(NamedTuple):
@@ -58,7 +62,18 @@ class Settings(NamedTuple):
         from cxcs.commands import open_knowledge
         from cxcs.knowledge.load import kb_dirs_from_env
 
-        return open_knowledge(kb_dirs_from_env(self.overlays), signals=signals)
+        dirs = kb_dirs_from_env(self.overlays)
+        if not _collector["tuned"]:
+            return open_knowledge(dirs, signals=signals)
+        # The knowledge base lives until exit, as the start-up objects do: built with the
+        # collector off (a collection would find nothing to free) and frozen once built, so
+        # that no collection the command's own allocations trigger rescans it.
+        gc.disable()
+        try:
+            return open_knowledge(dirs, signals=signals)
+        finally:
+            gc.freeze()
+            gc.enable()
 
 
 class _ClosedStdout(io.TextIOBase):
@@ -83,6 +98,7 @@ def run(group: Any, argv: list[str] | None = None) -> NoReturn:
         install()
     env = Environment.current()
     json_stream_started(False)  # a new run: nothing streamed yet
+    _collector["tuned"] = False
     if COMPLETE_VAR in os.environ:  # shell completion: Click answers and exits
         group.main(args=args, prog_name="cxcs")
     meta: MutableMapping[str, Any] = {}
@@ -96,12 +112,13 @@ def run(group: Any, argv: list[str] | None = None) -> NoReturn:
                 # were made (cxcs.__main__), and is on for the command.
                 gc.freeze()
                 gc.enable()
+                _collector["tuned"] = True
             group.invoke(ctx)
         sys.stdout.flush()
     except CxcsError as exc:
         for line in exc.lines:
             env.say(line)
-        _fail(env, meta, exc.to_dict(), exc.message, exc.exit_code)
+        _fail(env, _failed_in(exc, meta), exc.to_dict(), exc.message, exc.exit_code)
     except KeyboardInterrupt as exc:
         from cxcs.interrupts import terminated_by
 
@@ -143,12 +160,9 @@ def _other(env: Environment, meta: MutableMapping[str, Any], exc: Exception) -> 
     format_message = getattr(exc, "format_message", None)
     exit_code = getattr(exc, "exit_code", None)
     if callable(format_message) and isinstance(exit_code, int):
-        failed_ctx = getattr(exc, "ctx", None)
-        if failed_ctx is not None:
-            meta = failed_ctx.meta
         message = str(format_message())
         status = ExitStatus.USAGE if exit_code in (0, 2) else exit_code
-        _fail(env, meta, {"code": "usage", "message": message}, message, status)
+        _fail(env, _failed_in(exc, meta), {"code": "usage", "message": message}, message, status)
     if os.environ.get("CXCS_DEBUG"):
         raise exc
     _fail(
@@ -161,6 +175,13 @@ def _other(env: Environment, meta: MutableMapping[str, Any], exc: Exception) -> 
     )
 
 
+def _failed_in(exc: Exception, meta: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """The ``meta`` of the context ``exc`` carries (Click's parse errors, and a check of the
+    group's own options that failed before the run's context existed), else ``meta``."""
+    failed_ctx = getattr(exc, "ctx", None)
+    return meta if failed_ctx is None else failed_ctx.meta
+
+
 def _fail(
     env: Environment,
     meta: MutableMapping[str, Any],
@@ -171,7 +192,8 @@ def _fail(
 ) -> NoReturn:
     """One line on stderr; under ``--format json`` the error document on stdout."""
     env.say(f"{prefix}{message}")
-    wanted = meta.get(ERROR_FORMAT)
+    reader = meta.get(ERROR_FORMAT)
+    wanted = reader() if callable(reader) else None
     if isinstance(wanted, str) and wanted.strip().lower() == "json" and not json_stream_started():
         from cxcs.render.json import error_document
 

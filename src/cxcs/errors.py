@@ -19,6 +19,10 @@ class CxcsError(Exception):
     exit_code: ExitStatus = ExitStatus.DOMAIN
     lines: tuple[str, ...] = ()
     """Lines shown on stderr before the error line (``validate``: each problem)."""
+    ctx: Any = None
+    """The command-line context it was raised in, when no other holds the run's settings
+    (the options before the command name failed their check: ``cxcs --kb '' ...``), as
+    Click's own errors carry theirs; set by :class:`cxcs.clitools.Group`."""
 
     def __init__(self, message: str, **details: Any) -> None:
         from cxcs.safe_text import one_line

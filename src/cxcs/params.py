@@ -11,22 +11,31 @@ from typing import Annotated, Any
 
 import typer
 
+from cxcs.commands.compare import TWO_FUNCTIONS
 from cxcs.entry import Settings
 from cxcs.errors import UsageError
 
 
-def refuse_empty(what: str = "") -> Any:
+def refuse_empty(what: str = "", needed: str | None = None) -> Any:
     """A callback that refuses an empty value (or an empty item of a list) as a usage error,
     worded for people: an argument as ``COMMAND: WHAT is empty``, an option as ``--NAME is
-    empty`` (then ``; give WHAT`` when ``what`` is given), as ``-o ''`` is refused."""
+    empty`` (then ``; give WHAT`` when ``what`` is given), as ``-o ''`` is refused. With
+    ``needed``, a missing value is refused too, told ``needed``."""
 
     def check(ctx: Any, param: Any, value: Any) -> Any:
+        if needed is not None and value in (None, (), []):
+            raise UsageError(needed)
         items = value if isinstance(value, list | tuple) else [value]
         if any(isinstance(v, str) and not v.strip() for v in items):
             raise UsageError(empty_message(ctx, param, what))
         return value
 
     return check
+
+
+def _nothing() -> None:
+    """The value of an argument not given (its check then says what is needed)."""
+    return None
 
 
 def empty_message(ctx: Any, param: Any, what: str) -> str:
@@ -38,11 +47,20 @@ def empty_message(ctx: Any, param: Any, what: str) -> str:
     return f"{flags[0]} is empty" + (f"; give {what}" if what else "")
 
 
-def argument(metavar: str, text: str, empty: str, complete: Any = None) -> Any:
+def argument(
+    metavar: str, text: str, empty: str, complete: Any = None, needed: str | None = None
+) -> Any:
     """A Typer argument shown as ``metavar``; an empty value is a usage error (``empty``:
-    what the message calls it, e.g. "the file name")."""
+    what the message calls it, e.g. "the file name"). A required argument gives ``needed``,
+    what a command line without it is told (e.g. "show needs a function, e.g. 'cxcs show
+    cx'"), instead of Click's "Missing argument 'FUNCTION'.": to Click it has a default,
+    which its check refuses."""
     return typer.Argument(
-        metavar=metavar, callback=refuse_empty(empty), help=text, autocompletion=complete
+        metavar=metavar,
+        callback=refuse_empty(empty, needed),
+        help=text,
+        autocompletion=complete,
+        default_factory=None if needed is None else _nothing,
     )
 
 
@@ -145,11 +163,23 @@ FUNCTION_NAME = "the function name"
 A_FUNCTION_NAME = "a function name"
 Function = Annotated[
     str,
-    argument("FUNCTION", "Id, alias or name, e.g. cx, csm.", FUNCTION_NAME, complete_function),
+    argument(
+        "FUNCTION",
+        "Id, alias or name, e.g. cx, csm.",
+        FUNCTION_NAME,
+        complete_function,
+        needed="show needs a function, e.g. 'cxcs show cx'; see 'cxcs list'",
+    ),
 ]
 Functions = Annotated[
     list[str],
-    argument("FUNCTION FUNCTION...", "Two or more functions.", A_FUNCTION_NAME, complete_function),
+    argument(
+        "FUNCTION FUNCTION...",
+        "Two or more functions.",
+        A_FUNCTION_NAME,
+        complete_function,
+        needed=TWO_FUNCTIONS,
+    ),
 ]
 Some = Annotated[
     list[str] | None,
@@ -168,6 +198,7 @@ MetricName = Annotated[
         "Metric id, name or abbreviation, e.g. nps.",
         "the metric name",
         complete_metric,
+        needed="metric needs a metric id or name, e.g. 'cxcs metric nps'; see 'cxcs metrics'",
     ),
 ]
 Directory = Annotated[
@@ -179,7 +210,13 @@ Source = Annotated[
 ]
 BatchOutput = Annotated[
     str,
-    argument("FILE|-", "A batch output: JSONL, CSV, JSON or Parquet.", "the file name"),
+    argument(
+        "FILE|-",
+        "A batch output: JSONL, CSV, JSON or Parquet.",
+        "the file name",
+        needed="summarize needs a batch output file ('-': stdin), e.g. "
+        "'cxcs summarize labels.jsonl'",
+    ),
 ]
 
 # Options of the run (before the command name)

@@ -8,7 +8,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from cxcs.errors import InputError, OutputError, UsageError
 
@@ -16,6 +16,17 @@ BATCH_ROWS = 1024
 """Rows read per Parquet batch, and written per row group slice."""
 
 ARROW_TYPES = ("string", "int64", "float64", "bool")
+
+
+def refuse_unreadable_input(stream: IO[bytes], name: str) -> None:
+    """Parquet is read from its file by name (its footer comes last): stdin (``-``) and a
+    compressed Parquet file are usage errors, for ``classify --batch`` and ``summarize``
+    alike."""
+    if name == "-":
+        raise UsageError("Parquet input must be a file, not stdin")
+    from cxcs.compressed import refuse_compressed_parquet
+
+    refuse_compressed_parquet(stream, name)
 
 
 def _pyarrow() -> Any:

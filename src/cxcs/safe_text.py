@@ -36,7 +36,9 @@ _CONTROLS = re.compile(f"[\\x00-\\x08\\x0b-\\x0c\\x0e-\\x1f\\x7f-\\x9f{_BIDI}]")
 """C0 controls except tab, LF and CR; DEL; C1 controls (U+0080-U+009F); bidi controls."""
 _LINE_CONTROLS = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{_BIDI}]")
 """Every C0/C1 control and DEL, the Unicode line and paragraph separators, bidi controls."""
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_SURROGATES = r"[\ud800-\udfff]"
+"""Compiled on first use (``re`` caches it): only text holding a lone surrogate needs it, and
+compiling a range past U+00FF costs about as much as the rest of this module."""
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """Cell starts a spreadsheet reads as a formula (OWASP CSV injection guidance)."""
@@ -55,12 +57,18 @@ def _escape(match: re.Match[str]) -> str:
 
 def has_surrogates(text: str) -> bool:
     """Whether ``text`` holds a lone surrogate (and so cannot be encoded as UTF-8)."""
-    return _SURROGATES.search(text) is not None
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # UTF-8 encodes every code point but the surrogates
+        return True
+    return False
 
 
 def writable(text: str) -> str:
     """``text`` with lone surrogates replaced by U+FFFD: always encodable as UTF-8."""
-    return _SURROGATES.sub("\ufffd", text) if has_surrogates(text) else text
+    return re.sub(_SURROGATES, "\ufffd", text) if has_surrogates(text) else text
 
 
 def visible(text: str) -> str:

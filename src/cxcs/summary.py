@@ -176,16 +176,10 @@ def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, An
     stream = open_input(source)
     kind = input_kind(source, input_format) or sniff_kind(stream)
     if kind == "parquet":
-        from cxcs.compressed import refuse_compressed_parquet
+        from cxcs.parquet import iter_records, refuse_unreadable_input
 
-        if source == "-":
-            from cxcs.errors import UsageError
-
-            raise UsageError("Parquet input must be a file, not stdin")
-        refuse_compressed_parquet(stream, source)
+        refuse_unreadable_input(stream, source)
         stream.close()
-        from cxcs.parquet import iter_records
-
         yield from iter_records(source)
         return
     if kind == "jsonl" and input_format is None and source.lower().endswith(".json"):
@@ -265,7 +259,9 @@ def summary_report(summary: BatchSummary) -> Any:
 
 
 def print_table(summary: BatchSummary) -> None:
-    """The summary as rich tables on stderr (for a terminal)."""
+    """The summary as rich tables on stderr (for a terminal); in a terminal too narrow for
+    its widest table (about 30 columns), as plain lines, so that no cell is cut."""
+    from rich.measure import Measurement
     from rich.table import Table
 
     from cxcs.termconsole import stderr_console
@@ -279,19 +275,37 @@ def print_table(summary: BatchSummary) -> None:
         for name, value in pairs:
             table.add_row(name, value)
         cells.append(table)
-    console.print(_side_by_side(cells, console, gap=3))
+    unbounded = console.options.update_width(10_000)  # a table's own width, not the screen's
+    widths = [Measurement.get(console, unbounded, cell).maximum for cell in cells]
+    if max(widths) > console.width:
+        console.print(_lines(summary), overflow="fold")
+        return
+    console.print(_side_by_side(cells, widths, console.width, gap=3))
 
 
-def _side_by_side(cells: list[Any], console: Any, gap: int) -> Any:
-    """``cells`` in as few rows as the terminal's width allows, none of them cut: all four
-    in a row, else two by two, else one under another."""
-    from rich.measure import Measurement
+def _lines(summary: BatchSummary) -> Any:
+    """The summary's tables row by row: each title, then one ``name: value`` line per row
+    (wrapped at a space, never cut)."""
+    from rich.text import Text
+
+    text = Text()
+    for title, pairs in summary.tables():
+        if text:
+            text.append("\n\n")
+        text.append(title, style="bold")
+        for name, value in pairs:
+            text.append(f"\n{name}: {value}")
+    return text
+
+
+def _side_by_side(cells: list[Any], widths: list[int], width: int, gap: int) -> Any:
+    """``cells`` (``widths`` wide) in as few rows as the terminal's ``width`` allows, none of
+    them cut: all four in a row, else two by two, else one under another."""
     from rich.table import Table
 
-    widths = [Measurement.get(console, console.options, cell).maximum for cell in cells]
     per_row = len(cells)
     while per_row > 1 and any(
-        sum(widths[i : i + per_row]) + gap * (per_row - 1) > console.width
+        sum(widths[i : i + per_row]) + gap * (per_row - 1) > width
         for i in range(0, len(cells), per_row)
     ):
         per_row = max(1, per_row // 2)

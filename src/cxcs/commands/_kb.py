@@ -18,7 +18,12 @@ def open_knowledge(
 ) -> Knowledge:
     """The shipped knowledge with ``overlays`` on top; an overlay that is not a directory is
     a usage error (exit 2), a broken knowledge file a ``KnowledgeError`` (exit 1) naming
-    its first problem (see :func:`in_short`)."""
+    its first problem (see :func:`in_short`).
+
+    ``signals=False`` (a command that does not classify) skips the classifier signals,
+    unless an overlay holds a ``signals.yaml``: then they are read and checked anyway, so
+    that every command refuses an overlay ``cxcs validate`` refuses (the shipped signals
+    are checked by the tests, so a run without such an overlay pays nothing for them)."""
     from cxcs.knowledge.load import load_knowledge
 
     given = list(overlays)
@@ -30,6 +35,7 @@ def open_knowledge(
             raise UsageError(f"--kb {directory}: no such directory")
         if not directory.is_dir():
             raise UsageError(f"--kb {directory}: not a directory")
+    signals = signals or any((d / "signals.yaml").exists() for d in dirs)
     try:
         return load_knowledge(dirs, signals=signals)
     except KnowledgeError as exc:

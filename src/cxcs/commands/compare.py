@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from cxcs.models.placement import Placement
 
 
+TWO_FUNCTIONS = "compare needs at least two functions, e.g. 'cxcs compare cx cs'; see 'cxcs list'"
+"""What ``compare`` with fewer than two functions is told (the command line too, given none)."""
+
+
 def resolve_distinct(kb: Knowledge, names: Sequence[str]) -> tuple[list[str], tuple[str, ...]]:
     """Function ids for ``names`` and the notes resolving them gave.
 
@@ -33,12 +37,30 @@ def resolve_distinct(kb: Knowledge, names: Sequence[str]) -> tuple[list[str], tu
             notes.append(resolved.note)
         if resolved.function_id in ids:
             first = names[ids.index(resolved.function_id)]
-            raise UsageError(
-                f"'{first}' and '{names[index]}' name the same function "
-                f"({resolved.function_id}); give each function once"
-            )
+            raise named_twice("function", first, names[index], resolved.function_id)
         ids.append(resolved.function_id)
     return ids, tuple(notes)
+
+
+def named_twice(kind: str, first: str, second: str, found: str) -> UsageError:
+    """The usage error for two names of one ``kind`` (function, axis) that name the same
+    ``found`` id."""
+    return UsageError(
+        f"'{first}' and '{second}' name the same {kind} ({found}); give each {kind} once"
+    )
+
+
+def resolve_axis_list(kb: Knowledge, names: Sequence[str]) -> list[str]:
+    """Axis ids for ``names`` (ids or names), in order; naming one axis twice (``scope`` and
+    ``Scope``) is a usage error, as for functions: the rows would not repeat, so the second
+    name is most likely a slip for another axis."""
+    from cxcs.knowledge.resolve import resolve_axes
+
+    ids = resolve_axes(kb, names)
+    for index, found in enumerate(ids):
+        if found in ids[:index]:
+            raise named_twice("axis", names[ids.index(found)], names[index], found)
+    return ids
 
 
 def axis_list(axes: Sequence[str] | None) -> list[str] | None:
@@ -64,14 +86,13 @@ def compare(
     ``differences`` keeps only the axes where the functions differ (the result names the
     hidden ones; similarities and the summary still cover every compared axis)."""
     from cxcs.engine.compare import compare_many, compare_pair, only_differences
-    from cxcs.knowledge.resolve import resolve_axes
 
     if len(functions) < 2:
-        raise UsageError("compare needs at least two functions, e.g. 'cxcs compare cx cs'")
+        raise UsageError(TWO_FUNCTIONS)
     kb = knowledge(kb)
     ids, notes = resolve_distinct(kb, functions)
     chosen = axis_list(axes)
-    axis_ids = resolve_axes(kb, chosen) if chosen is not None else None
+    axis_ids = resolve_axis_list(kb, chosen) if chosen is not None else None
     result: PairComparison | MatrixComparison
     if len(ids) == 2:
         result = compare_pair(kb, ids[0], ids[1], axis_ids)

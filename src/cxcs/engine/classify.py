@@ -36,7 +36,7 @@ from cxcs.engine.model import (
     squash,
 )
 from cxcs.engine.sections import SectionMap, build_sections
-from cxcs.engine.text import lower_keep_offsets, phrase_key, strip_html, tokens_of
+from cxcs.engine.text import phrase_key, strip_html, tokens_of
 from cxcs.models.classify import (
     Classification,
     Decision,
@@ -127,12 +127,11 @@ def matches_in(
 ) -> tuple[list[Located], list[Marker], list[Marker], int]:
     """Phrases, section words (for a body), cues and the token count of ``text``: through
     the compiled matcher when there is one, else (or for a text it leaves) in Python."""
-    lowered = lower_keep_offsets(text)
     compiled = lexicon.compiled
-    found = compiled.find(lowered, most, body) if compiled else None
+    found = compiled.find(text, most, body) if compiled else None
     if found is not None:
         return found
-    tokens = tokens_of(lowered)
+    tokens = tokens_of(text)
     located, markers, cues = find(tokens, lexicon, most, body)
     return located, markers, cues, len(tokens.stems)
 

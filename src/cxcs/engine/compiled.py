@@ -79,11 +79,11 @@ class CompiledMatcher:
         self._build()
 
     def find(
-        self, lowered: str, most: int, body: bool
+        self, text: str, most: int, body: bool
     ) -> tuple[list[Located], list[Marker], list[Marker], int] | None:
-        """Phrases, heading words, cues and the token count of lowercased text, as
+        """Phrases, heading words, cues and the token count of ``text`` (any case), as
         :func:`cxcs.engine.matching.find` gives them; None for a text it leaves to that."""
-        words, special = words_of(lowered)
+        words, special = words_of(text)
         codes = list(map(self._words.__getitem__, words))
         line = "".join(codes)
         if special and IRREGULAR in line:

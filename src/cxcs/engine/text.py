@@ -167,9 +167,13 @@ def regex_tokens(lowered: str) -> Tokens:
 
 
 _WORD_BYTES = bytes(
-    c if c in b"abcdefghijklmnopqrstuvwxyz0123456789'+#`" else 32 for c in range(256)
+    c + 32 if 65 <= c <= 90 else c if c in b"abcdefghijklmnopqrstuvwxyz0123456789'+#`" else 32
+    for c in range(256)
 )
-"""Token characters kept, every other byte a space (``’`` travels as a backtick)."""
+"""Token characters kept, ASCII capitals lowercased, every other byte a space (``’`` travels
+as a backtick)."""
+KELVIN = "\u212a"
+"""The one character outside ASCII whose lowercase is an ASCII letter (``k``)."""
 _NEVER_IN_A_TOKEN = (
     (b"#", (b" #",)),
     (b"+", (b" +",)),
@@ -199,17 +203,22 @@ WORD_STEMS = _WordStems({b"": ""})
 """word (bytes, from :func:`words_of`) -> stem, ``""`` or :data:`IRREGULAR`."""
 
 
-def words_of(lowered: str) -> tuple[list[bytes], bool]:
-    """Lowercased text as words of token characters: every other character becomes a space
-    (same length, so offsets hold) and the text is split on single spaces (so word ``j``
-    starts after the ``j`` words and ``j`` spaces before it). Also whether any word may hold
-    a mark the token regex treats specially (``'``, ``’``, ``+``, ``#``)."""
-    if "`" in lowered:
-        lowered = lowered.replace("`", " ")
-    if lowered.isascii():
-        raw = lowered.encode("ascii").translate(_WORD_BYTES)
+def words_of(text: str) -> tuple[list[bytes], bool]:
+    """Text as lowercase words of token characters: ASCII capitals are lowercased in the
+    same byte pass (no ``str.lower`` of the whole text: no other character lowercases into
+    a token character but the Kelvin sign, which takes :func:`lower_keep_offsets`), every
+    other character becomes a space (same length, so offsets hold) and the text is split on
+    single spaces (so word ``j`` starts after the ``j`` words and ``j`` spaces before it).
+    Also whether any word may hold a mark the token regex treats specially (``'``, ``’``,
+    ``+``, ``#``)."""
+    if "`" in text:
+        text = text.replace("`", " ")
+    if text.isascii():
+        raw = text.encode("ascii").translate(_WORD_BYTES)
     else:
-        raw = lowered.replace("’", "`").encode("ascii", "replace").translate(_WORD_BYTES)
+        if KELVIN in text:
+            text = lower_keep_offsets(text)
+        raw = text.replace("’", "`").encode("ascii", "replace").translate(_WORD_BYTES)
     special = False
     for mark, pairs in _NEVER_IN_A_TOKEN:
         if mark in raw:
@@ -219,14 +228,14 @@ def words_of(lowered: str) -> tuple[list[bytes], bool]:
     return raw.split(b" "), special
 
 
-def tokens_of(lowered: str) -> Tokens:
-    """The tokens :func:`tokenize` finds in lowercased text, in a few C passes over the
-    :func:`words_of` of the text, each word's stem from a cache. A text with a word the
+def tokens_of(text: str) -> Tokens:
+    """The tokens :func:`tokenize` finds in the lowercase of ``text``, in a few C passes over
+    the :func:`words_of` of the text, each word's stem from a cache. A text with a word the
     token regex cuts differently (``a+b``, ``rock’n’roll``) takes the regex."""
-    words, special = words_of(lowered)
+    words, special = words_of(text)
     stems = list(map(WORD_STEMS.__getitem__, words))
     if special and IRREGULAR in stems:
-        return regex_tokens(lowered)
+        return regex_tokens(lower_keep_offsets(text))
     return Tokens(list(filter(None, stems)), Offsets.of(words, list(compress(count(), stems)), 1))
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from cxcs.models.kinds import KINDS
-from cxcs.models.knowledge import JOURNEY_AXIS, PRACTICE, Cell, Claim, Item, Knowledge, Source
+from cxcs.models.knowledge import JOURNEY_AXIS, PRACTICE, Cell, Item, Knowledge, Source
 
 if TYPE_CHECKING:
     from cxcs.models.signals import PhraseTiers
@@ -139,10 +139,14 @@ def _check_function(kb: Knowledge, fid: str) -> Iterator[Finding]:
 def _check_cell_sources(
     kb: Knowledge, cell: Cell, path: tuple[str | int, ...]
 ) -> Iterator[Problem]:
-    if cell.items is not None:
+    if cell.items is not None:  # the most sources: looked up inline, a path built on a fault
+        articles = kb.articles
         for item_id, item in cell.items.items():
-            yield from _check_sources(kb, item.sources, (*path, "items", item_id))
-            yield from _check_sources(kb, item.disputed_by, (*path, "items", item_id))
+            for sources in (item.sources, item.disputed_by):
+                for source in sources:
+                    if source.article not in articles:
+                        where = (*path, "items", item_id, "sources")
+                        yield where, f"unknown article '{source.article}'"
         return
     for role, claim in (("primary", cell.primary), ("minority", cell.minority)):
         if claim is not None:
@@ -169,20 +173,24 @@ def _check_dispute(cell: Cell, path: tuple[str | int, ...]) -> Iterator[Problem]
         return
     if cell.primary.value == cell.minority.value:
         yield path, "the primary and minority claims have the same value: not a dispute"
-    yield from _policy(cell.primary, cell.minority, cell.reason, path)
+    yield from _policy(cell.primary.sources, cell.minority.sources, cell.reason, path)
 
 
 def _sides(item: Item, path: tuple[str | int, ...]) -> Iterator[Problem]:
-    claim_in = Claim.model_construct(value="in", sources=item.sources)
-    claim_out = Claim.model_construct(value="out", sources=item.disputed_by)
-    primary, minority = (claim_in, claim_out) if item.primary == "in" else (claim_out, claim_in)
+    """An item's dispute: its sources say "in", its ``disputed_by`` "out"."""
+    in_, out = item.sources, item.disputed_by
+    primary, minority = (in_, out) if item.primary == "in" else (out, in_)
     yield from _policy(primary, minority, item.reason, path)
 
 
 def _policy(
-    primary: Claim, minority: Claim, reason: str | None, path: tuple[str | int, ...]
+    primary: tuple[Source, ...],
+    minority: tuple[Source, ...],
+    reason: str | None,
+    path: tuple[str | int, ...],
 ) -> Iterator[Problem]:
-    ours, theirs = _articles(primary.sources), _articles(minority.sources)
+    """The dispute policy on the sources of the primary and the minority claim."""
+    ours, theirs = _articles(primary), _articles(minority)
     if PRACTICE in ours | theirs:
         yield path, "practitioner knowledge cannot take a side in a dispute (use a note)"
     both = sorted(ours & theirs)

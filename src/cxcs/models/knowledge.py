@@ -4,10 +4,12 @@ roles and metrics. The data rules are written once, in the header of data/functi
 # No postponed annotations: pydantic evaluates each annotation string when the class is
 # created, which every command that loads this model pays at start-up.
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, GetCoreSchemaHandler, field_validator, model_validator
+from pydantic_core import core_schema
 
 from cxcs.models.base import Frozen
 
@@ -20,31 +22,61 @@ JOURNEY_AXIS = "journey_stages"
 view takes each function's stages from it)."""
 NonBlank = Annotated[str, Field(pattern=r"[^\s_-]")]
 """A name that is more than spaces, hyphens and underscores (so it names something)."""
+NonEmpty = Annotated[str, Field(min_length=1)]
+"""Text of at least one character. (Constraints are declared once, in ``Annotated`` types:
+a ``Field(...)`` default on every field costs more to create, on every start.)"""
+SnakeId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+"""An axis or metric id: lowercase snake_case."""
+
+
+class Shorthand:
+    """Marks a knowledge type whose YAML may be written short: ``expand`` turns the short form
+    into the full one. Only Python input (parsed YAML, or objects a caller builds) is
+    expanded. JSON input is the knowledge cache, which holds the full form cxcs wrote: it is
+    validated without a call into Python for every object (each such call also makes pydantic
+    turn that object's JSON into Python first; together they were most of the cost of reading
+    the cache), and a short form there is refused like any other invalid value."""
+
+    def __init__(self, expand: Callable[[Any], Any]) -> None:
+        self.expand = expand
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        schema = handler(source)
+        return core_schema.json_or_python_schema(
+            json_schema=schema,
+            python_schema=core_schema.no_info_before_validator_function(self.expand, schema),
+        )
 
 
 class Article(Frozen):
     """A source article; ``seed`` names its file when it is one of the shipped sources."""
 
-    title: str = Field(min_length=1)
+    title: NonEmpty
     seed: str | None = None
 
 
 class Source(Frozen):
     """Where a claim comes from: an article id and the section heading in it."""
 
-    article: str = Field(min_length=1)
-    section: str = Field(min_length=1)
+    article: NonEmpty
+    section: NonEmpty
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_text(cls, data: Any) -> Any:
-        """Accept ``"article-id § Section heading"``."""
-        if isinstance(data, str):
-            article, mark, section = data.partition(SOURCE_MARK.strip())
-            if not mark:
-                raise ValueError(f"a source is 'article § section', got {data!r}")
-            return {"article": article.strip(), "section": section.strip()}
-        return data
+
+def _source_from_text(data: Any) -> Any:
+    """Accept ``"article-id § Section heading"``."""
+    if isinstance(data, str):
+        article, mark, section = data.partition(SOURCE_MARK.strip())
+        if not mark:
+            raise ValueError(f"a source is 'article § section', got {data!r}")
+        return {"article": article.strip(), "section": section.strip()}
+    return data
+
+
+Sources = tuple[Annotated[Source, Shorthand(_source_from_text)], ...]
+SomeSources = Annotated[Sources, Field(min_length=1)]
+"""At least one source."""
 
 
 def _articles(sources: tuple[Source, ...]) -> frozenset[str]:
@@ -60,7 +92,7 @@ class Claim(Frozen):
     """One statement about a function on an axis, with its sources."""
 
     value: CellValue
-    sources: tuple[Source, ...] = Field(min_length=1)
+    sources: SomeSources
     note: str | None = None
 
     @property
@@ -71,17 +103,11 @@ class Claim(Frozen):
 class Item(Frozen):
     """One item of a set cell with its own sources; ``disputed_by`` holds opposite claims."""
 
-    sources: tuple[Source, ...] = Field(min_length=1)
+    sources: SomeSources
     note: str | None = None
-    disputed_by: tuple[Source, ...] = ()
+    disputed_by: Sources = ()
     primary: Literal["in", "out"] = "in"
     reason: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        """Accept a bare list of sources."""
-        return {"sources": data} if isinstance(data, list | tuple) else data
 
     @property
     def disputed(self) -> bool:
@@ -92,6 +118,11 @@ class Item(Frozen):
         return is_practice(self.sources)
 
 
+def _item_shorthand(data: Any) -> Any:
+    """Accept a bare list of sources."""
+    return {"sources": data} if isinstance(data, list | tuple) else data
+
+
 class Cell(Frozen):
     """A function's value on one axis.
 
@@ -100,21 +131,13 @@ class Cell(Frozen):
     """
 
     value: str | None = None
-    sources: tuple[Source, ...] = ()
-    items: dict[str, Item] | None = None
+    sources: Sources = ()
+    items: dict[str, Annotated[Item, Shorthand(_item_shorthand)]] | None = None
     disputed: bool = False
     primary: Claim | None = None
     minority: Claim | None = None
     reason: str | None = None
     note: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _list_value_is_items(cls, data: Any) -> Any:
-        """A list ``value`` is refused with a pointer to ``items``."""
-        if isinstance(data, dict) and isinstance(data.get("value"), list):
-            raise ValueError("a set cell lists its values under 'items' (item id -> sources)")
-        return data
 
     @model_validator(mode="after")
     def _one_shape(self) -> "Cell":
@@ -123,7 +146,7 @@ class Cell(Frozen):
                 raise ValueError("a set cell has 'items' only (each item carries its sources)")
             if not self.items:
                 raise ValueError("a set cell needs at least one item")
-            flagged = any(i.disputed for i in self.items.values())
+            flagged = any(i.disputed_by for i in self.items.values())  # i.disputed
             if flagged != self.disputed:
                 raise ValueError(
                     "'disputed: true' must be set exactly when an item has 'disputed_by'"
@@ -209,12 +232,19 @@ class Cell(Frozen):
         return self.claim.practice
 
 
+def _list_value_is_items(data: Any) -> Any:
+    """A list ``value`` is refused with a pointer to ``items``."""
+    if isinstance(data, dict) and isinstance(data.get("value"), list):
+        raise ValueError("a set cell lists its values under 'items' (item id -> sources)")
+    return data
+
+
 class Axis(Frozen):
     """A dimension functions are compared on; ``kind`` names one of ``models.kinds.KINDS``."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    name: str = Field(min_length=1)
-    question: str = Field(min_length=1)
+    id: SnakeId
+    name: NonEmpty
+    question: NonEmpty
     kind: str
     scale: tuple[str, ...] | None = None
     vocabulary: str | None = None
@@ -241,29 +271,29 @@ class Axis(Frozen):
 class Umbrella(Frozen):
     """The function this one sits under (the articles put success, service, support under CX)."""
 
-    function: str = Field(min_length=1)
-    sources: tuple[Source, ...] = Field(min_length=1)
+    function: NonEmpty
+    sources: SomeSources
     note: str | None = None
 
 
 class Function(Frozen):
     """A customer-facing function (CX, customer success, ...) and its cells, one per axis."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
-    name: str = Field(min_length=1)
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+    name: NonEmpty
     abbreviation: str = ""
     aliases: tuple[NonBlank, ...] = ()
     hidden_aliases: tuple[NonBlank, ...] = ()
-    summary: str = Field(min_length=1)
+    summary: NonEmpty
     under: Umbrella | None = None
-    cells: dict[str, Cell]
+    cells: dict[str, Annotated[Cell, Shorthand(_list_value_is_items)]]
 
 
 class Role(Frozen):
     """What a function does at one journey stage."""
 
     role: Literal["leads", "contributes"]
-    sources: tuple[Source, ...] = Field(min_length=1)
+    sources: SomeSources
     note: str | None = None
 
 
@@ -277,17 +307,17 @@ class Journey(Frozen):
 class Metric(Frozen):
     """A metric, its formula and the functions that own it."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    name: str = Field(min_length=1)
+    id: SnakeId
+    name: NonEmpty
     abbreviation: str = ""
-    definition: str = Field(min_length=1)
-    formula: str = Field(min_length=1)
-    unit: str = Field(min_length=1)
+    definition: NonEmpty
+    formula: NonEmpty
+    unit: NonEmpty
     direction: Literal["higher", "lower"]
-    owners: tuple[str, ...] = Field(min_length=1)
+    owners: Annotated[tuple[str, ...], Field(min_length=1)]
     disputed: bool = False
     note: str | None = None
-    sources: tuple[Source, ...] = Field(min_length=1)
+    sources: SomeSources
 
 
 def metric_label(metric: Metric) -> str:
@@ -353,8 +383,15 @@ class Knowledge(Frozen):
     def vocabulary(self, axis: Axis) -> dict[str, str]:
         """Item id -> label for a set axis (metric ids -> metric names for ``metrics``)."""
         if axis.vocabulary == "metrics":
-            return {mid: metric_label(m) for mid, m in self.metrics.items()}
+            return dict(self.metric_labels)
         return self.vocabularies.get(axis.vocabulary or "", {})
+
+    @cached_property
+    def metric_labels(self) -> dict[str, str]:
+        """Metric id -> label (see :func:`metric_label`); worked out once, as a comparison
+        asks for the labels of a metrics axis many times (so a knowledge base is never
+        model_copy(update=...)-ed; callers use :meth:`vocabulary`, which hands out a copy)."""
+        return {mid: metric_label(m) for mid, m in self.metrics.items()}
 
     def label(self, axis_id: str, item: str) -> str:
         """How an item of a set axis is shown (its id when no vocabulary defines it)."""
