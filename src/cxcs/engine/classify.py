@@ -451,22 +451,16 @@ def assess(
     )
 
 
-class _Scales(dict[tuple[str, int], float]):
+def _scales(model: Model, tallies: dict[tuple[str, int], float]) -> dict[tuple[str, int], float]:
     """(function, group) -> the group's learned weight times the slope of its squashed
-    tally: how much a unit of raw weight in that group adds to the function's score.
-    Filled for every tallied group at once; any other group has slope 1."""
-
-    def __init__(self, model: Model, tallies: dict[tuple[str, int], float]) -> None:
-        super().__init__()
-        self._model = model
-        weights = model.weights
-        for key, total in tallies.items():
-            slope = math.copysign(math.log1p(abs(total)), total) / total if total else 1.0
-            self[key] = weights(key[0]).groups[key[1]] * slope
-
-    def __missing__(self, key: tuple[str, int]) -> float:
-        scale = self[key] = self._model.weights(key[0]).groups[key[1]]
-        return scale
+    tally: how much a unit of raw weight in that group adds to the function's score. Every
+    group a counted match adds to is tallied (a plain dict: lookups stay fast)."""
+    scales: dict[tuple[str, int], float] = {}
+    weights = model.weights
+    for key, total in tallies.items():
+        slope = math.copysign(math.log1p(abs(total)), total) / total if total else 1.0
+        scales[key] = weights(key[0]).groups[key[1]] * slope
+    return scales
 
 
 Weighed = tuple[Analysis, Located, int, str]
@@ -479,7 +473,7 @@ def _weigh(
 ) -> tuple[list[float], list[Weighed]]:
     """Every counted match's weight per function it counts for (those that add nothing left
     out), in text order, the title's first."""
-    scales = _Scales(model, tallies)
+    scales = _scales(model, tallies)
     weights: list[float] = []
     weighed: list[Weighed] = []
     for analysis in found:

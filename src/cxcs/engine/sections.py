@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from operator import itemgetter
 
 HEADING_LEAD = " \t#*_>•·▪●◦-–—|"
 MAX_SENTENCE = 400
+_OFFSET_ORDER = itemgetter(0, 1)
+"""Events sort by offset, then by their order at one offset."""
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,7 @@ def build_sections(
         left, right = sentence_around(text, start, end)
         events.append((left, 2, "cue+", name))
         events.append((right, -1, "cue-", name))
-    events.sort(key=lambda e: (e[0], e[1]))
+    events.sort(key=_OFFSET_ORDER)
     starts: list[int] = [0]
     names: list[str] = ["summary"]
     current = "summary"
