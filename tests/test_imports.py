@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,13 +21,17 @@ LAZY_OWN = ("cxcs.render", "cxcs.knowledge", "cxcs.engine", "cxcs.models", "cxcs
 """cxcs packages imported only inside the commands that use them."""
 
 
-def _modules_after(code: str) -> set[str]:
-    """The names in sys.modules after running ``code`` in a fresh interpreter."""
-    probe = code + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+def _probe_result(probe: str) -> Any:
+    """Run ``probe`` in a fresh interpreter: the JSON value its last printed line holds."""
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
-    return set(json.loads(done.stdout.splitlines()[-1]))
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def _modules_after(code: str) -> set[str]:
+    """The names in sys.modules after running ``code`` in a fresh interpreter."""
+    return set(_probe_result(code + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"))
 
 
 def _loaded(modules: set[str], package: str) -> list[str]:
@@ -107,10 +112,7 @@ def test_start_up_compiles_no_surrogate_pattern() -> None:
         "    main(['compare', 'cx', 'cs', '-f', 'markdown'])\n"
         "print(json.dumps([p for p in seen if isinstance(p, str)]))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
-    )
-    patterns = json.loads(done.stdout.splitlines()[-1])
+    patterns = _probe_result(probe)
     assert any("\u202a" in p for p in patterns)  # control: cxcs's own patterns are seen
     assert not any("\ud800" in p or "\\ud800" in p for p in patterns)  # as text or as escape
 
@@ -129,10 +131,7 @@ def test_models_build_their_validators_on_first_use() -> None:
         "print(json.dumps([before, Side.__pydantic_complete__,"
         " MatrixComparison.__pydantic_complete__]))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
-    )
-    before, side_after, matrix_after = json.loads(done.stdout.splitlines()[-1])
+    before, side_after, matrix_after = _probe_result(probe)
     assert before == [False, False, False]
     assert side_after is True  # control: building one model on demand works
     assert matrix_after is False  # and builds only that one
