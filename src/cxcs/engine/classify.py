@@ -306,8 +306,7 @@ def read_tallies(tallies: dict[tuple[str, int], float]) -> Read:
     points: dict[str, float] = {}
     for (function, group), tally in tallies.items():
         if tally:
-            squashed = math.copysign(math.log1p(abs(tally)), tally)  # squash(), inlined
-            counted.setdefault(function, []).append((group, squashed))
+            counted.setdefault(function, []).append((group, squash(tally)))
             if tally > 0 and group != CONTRAST:
                 points[function] = points.get(function, 0.0) + tally
     return counted, points
@@ -458,7 +457,7 @@ def _scales(model: Model, tallies: dict[tuple[str, int], float]) -> dict[tuple[s
     scales: dict[tuple[str, int], float] = {}
     weights = model.weights
     for key, total in tallies.items():
-        slope = math.copysign(math.log1p(abs(total)), total) / total if total else 1.0
+        slope = squash(total) / total if total else 1.0
         scales[key] = weights(key[0]).groups[key[1]] * slope
     return scales
 
@@ -582,7 +581,7 @@ def _decide(
     decision: Decision
     label: str | None = top
     runner_up: str | None = second
-    if total < limits.min_evidence or (short and not has_title):
+    if _too_little(total, words, has_title, signals):
         decision, label = "insufficient", None
         reason = (
             f"too little evidence ({total:.1f} points, {limits.min_evidence:g} needed)"
@@ -644,10 +643,16 @@ def _duties_reading(
     there is too little to tell).
     """
     counted, points = read_tallies(body_tallies)
-    limits = signals.thresholds
-    if sum(points.values()) < limits.min_evidence or words < limits.min_words:
+    if _too_little(sum(points.values()), words, False, signals):
         return None  # "insufficient", however the model reads it
     return _ranked(softmax(_logits(model, classes, counted, common)), classes)[0]
+
+
+def _too_little(points: float, words: int, has_title: bool, signals: Signals) -> bool:
+    """Whether a posting is ``insufficient``: too few evidence points, or too few words
+    with no title to go on."""
+    limits = signals.thresholds
+    return points < limits.min_evidence or (words < limits.min_words and not has_title)
 
 
 def _ranked(probabilities: dict[str, float], classes: list[str]) -> list[str]:
