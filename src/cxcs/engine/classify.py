@@ -298,12 +298,16 @@ Read = tuple[dict[str, list[tuple[int, float]]], dict[str, float]]
 """Tallies as the model and the decision read them (see :func:`read_tallies`)."""
 
 
-def read_tallies(tallies: dict[tuple[str, int], float]) -> Read:
+def read_tallies(tallies: dict[tuple[str, int], float], onto: Read | None = None) -> Read:
     """Per function, its nonzero tallies squashed, as ``(group, squashed tally)``; and per
     function its raw evidence points (its positive tallies outside the contrast group,
-    added in tally order)."""
+    added in tally order). ``onto``: the reading of tallies that come before these (left
+    as it is): the answer is the reading of both."""
     counted: dict[str, list[tuple[int, float]]] = {}
     points: dict[str, float] = {}
+    if onto is not None:
+        counted = {function: list(found) for function, found in onto[0].items()}
+        points = dict(onto[1])
     for (function, group), tally in tallies.items():
         if tally:
             counted.setdefault(function, []).append((group, squash(tally)))
@@ -423,7 +427,12 @@ def assess(
         kb, text, title, detect_title, lexicon
     )
     classes = [*kb.functions, NOT_CUSTOMER_FACING]
-    counted, points = read_tallies(tallies)
+    body_read = read_tallies(body_found.tallies)  # the title check reads the duties alone
+    counted, points = (
+        read_tallies({key: tallies[key] for key in title_found.tallies}, body_read)
+        if title_found
+        else body_read
+    )
     common = shared_vector(shared)
     probabilities = softmax(_logits(model, classes, counted, common))
     decided, scores = _decide(probabilities, points, classes, signals, model, words, bool(title))
@@ -433,7 +442,7 @@ def assess(
     if title and title_found is not None:
         title_label = _title_label(title_found, classes)
         duties = (  # asked only when the title reads as something
-            _duties_reading(model, classes, body_found.tallies, common, signals, words)
+            _duties_reading(model, classes, body_read, common, signals, words)
             if title_label
             else None
         )
@@ -630,19 +639,20 @@ def _decide(
 def _duties_reading(
     model: Model,
     classes: list[str],
-    body_tallies: dict[tuple[str, int], float],
+    body_read: Read,
     common: list[float],
     signals: Signals,
     words: int,
 ) -> str | None:
-    """What the duties alone read as: the model's own answer for the body without its
+    """What the duties alone read as (``body_read``: the body's tallies as
+    :func:`read_tallies` reads them): the model's own answer for the body without its
     title — a function, ``none`` (not customer-facing), or None (too little to tell).
 
     The label :func:`_decide` gives a posting without a title, or ``none`` for its "not
     customer-facing" decision; worked out without the reason (and without the model when
     there is too little to tell).
     """
-    counted, points = read_tallies(body_tallies)
+    counted, points = body_read
     if _too_little(sum(points.values()), words, False, signals):
         return None  # "insufficient", however the model reads it
     return _ranked(softmax(_logits(model, classes, counted, common)), classes)[0]
