@@ -437,7 +437,7 @@ def assess(
     probabilities = softmax(_logits(model, classes, counted, common))
     decided, scores = _decide(probabilities, points, classes, signals, model, words, bool(title))
     found = [title_found, body_found] if title_found else [body_found]
-    all_evidence, top_evidence = _evidence_builder(found, model, tallies)
+    all_evidence, top_evidence = _evidence_builder(found, model, tallies, counted)
     title_check = None
     if title and title_found is not None:
         title_label = _title_label(title_found, classes)
@@ -459,15 +459,26 @@ def assess(
     )
 
 
-def _scales(model: Model, tallies: dict[tuple[str, int], float]) -> dict[tuple[str, int], float]:
+def _scales(
+    model: Model,
+    tallies: dict[tuple[str, int], float],
+    counted: dict[str, list[tuple[int, float]]],
+) -> dict[tuple[str, int], float]:
     """(function, group) -> the group's learned weight times the slope of its squashed
     tally: how much a unit of raw weight in that group adds to the function's score. Every
-    group a counted match adds to is tallied (a plain dict: lookups stay fast)."""
+    group a counted match adds to is tallied (a plain dict: lookups stay fast). The tallies
+    come squashed already (``counted``, see :func:`read_tallies`); a zero tally's slope
+    is 1."""
     scales: dict[tuple[str, int], float] = {}
     weights = model.weights
+    for function, found in counted.items():
+        groups = weights(function).groups
+        for group, squashed in found:
+            key = (function, group)
+            scales[key] = groups[group] * (squashed / tallies[key])
     for key, total in tallies.items():
-        slope = squash(total) / total if total else 1.0
-        scales[key] = weights(key[0]).groups[key[1]] * slope
+        if not total:
+            scales[key] = weights(key[0]).groups[key[1]]
     return scales
 
 
@@ -477,11 +488,10 @@ stretch, the function."""
 
 
 def _weigh(
-    found: list[Analysis], model: Model, tallies: dict[tuple[str, int], float]
+    found: list[Analysis], scales: dict[tuple[str, int], float]
 ) -> tuple[list[float], list[Weighed]]:
     """Every counted match's weight per function it counts for (those that add nothing left
-    out), in text order, the title's first."""
-    scales = _scales(model, tallies)
+    out), in text order, the title's first (``scales``: see :func:`_scales`)."""
     weights: list[float] = []
     weighed: list[Weighed] = []
     for analysis in found:
@@ -501,7 +511,10 @@ def _weigh(
 
 
 def _evidence_builder(
-    found: list[Analysis], model: Model, tallies: dict[tuple[str, int], float]
+    found: list[Analysis],
+    model: Model,
+    tallies: dict[tuple[str, int], float],
+    counted: dict[str, list[tuple[int, float]]],
 ) -> tuple[Callable[[], tuple[Evidence, ...]], Callable[[int], list[Evidence]]]:
     """Functions that build all the evidence (in text order, the title's first), or only
     the heaviest items.
@@ -527,10 +540,10 @@ def _evidence_builder(
         )
 
     def build() -> tuple[Evidence, ...]:
-        return tuple(map(item, *_weigh(found, model, tallies)))
+        return tuple(map(item, *_weigh(found, _scales(model, tallies, counted))))
 
     def top(limit: int) -> list[Evidence]:
-        weights, weighed = _weigh(found, model, tallies)
+        weights, weighed = _weigh(found, _scales(model, tallies, counted))
         # the heaviest first; of equal weights, the earliest (as heapq.nlargest picks them)
         best = sorted(range(len(weights)), key=weights.__getitem__, reverse=True)[:limit]
         best.sort(key=lambda i: (-weights[i], weighed[i][1][0] + weighed[i][0].offset))
