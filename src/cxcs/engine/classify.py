@@ -174,26 +174,27 @@ def scan(
         sections, starts, places = None, [0], [("title", 1.0, TITLE)]
     decays = [limits.repeat_decay**r for r in range(limits.max_repeats)]
     runs = _runs(located, starts, places, decays)
-    tallies: dict[tuple[str, int], float] = defaultdict(float)
-    frames: dict[str, float] = defaultdict(float)
+    # plain dicts: a defaultdict's item access is not specialised by the interpreter
+    tallies: dict[tuple[str, int], float] = {}
+    frames: dict[str, float] = {}
     for index, low, high, factors in runs:
         place = places[index][2]
         if place == DUTY:  # the duty frame counts here too
             for _, _, entry, repeat in located[low:high]:
                 factor = factors[repeat]
                 for frame, weight in entry.frames:
-                    frames[frame] += weight * factor
+                    frames[frame] = frames.get(frame, 0.0) + weight * factor
                 for key, weight in entry.parts[DUTY]:
-                    tallies[key] += weight * factor
+                    tallies[key] = tallies.get(key, 0.0) + weight * factor
         else:
             for _, _, entry, repeat in located[low:high]:
                 factor = factors[repeat]
                 for key, weight in entry.parts[place]:
-                    tallies[key] += weight * factor
+                    tallies[key] = tallies.get(key, 0.0) + weight * factor
     shown = posting if context is None else context
     return Analysis(
-        dict(tallies),
-        dict(frames),
+        tallies,
+        frames,
         located,
         runs,
         places,
