@@ -366,9 +366,13 @@ _LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 """Characters JSON leaves raw but ``str.splitlines`` and some readers take as line breaks."""
 
 
+_JSON_ROW = json.JSONEncoder(ensure_ascii=False)
+"""What ``json.dumps(row, ensure_ascii=False)`` builds anew for every call."""
+
+
 def json_line(row: dict[str, Any]) -> str:
     """One row as JSON on one line, whatever line-breaking characters its text holds."""
-    line = json.dumps(row, ensure_ascii=False)
+    line = _JSON_ROW.encode(row)
     if "\x85" in line or "\u2028" in line or "\u2029" in line:
         line = line.translate(_LINE_BREAKS)
     return line
