@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxcs.engine.classify import classify, lexicon_for, sections_of, split_title
+from cxcs.engine.classify import (
+    classify,
+    lexicon_for,
+    read_tallies,
+    sections_of,
+    split_title,
+)
 from cxcs.engine.lexicon import compile_lexicon
 from cxcs.models.knowledge import Knowledge
 from tests.conftest import load_samples
@@ -264,3 +270,19 @@ def test_no_reason_rounds_a_probability_to_one_or_zero(kb: Knowledge) -> None:
     for row in load_samples():
         reason = classify(kb, row["description"], None, detect_title=False).reason
         assert "1.00" not in reason and "0.00" not in reason, (row["id"], reason)
+
+
+def test_tallies_read_onto_an_earlier_reading_read_as_both_together() -> None:
+    """The title's tallies read onto the body's give what reading all of them gives (the
+    title check keeps the body's own reading), and the body's reading is left as it was."""
+    body = {("cx", 0): 2.0, ("support", 3): -1.5, ("cx", 4): 0.0, ("ux", 1): 0.5}
+    title = {("support", 6): 1.2, ("cx", 6): 0.8}
+    body_read = read_tallies(body)
+    kept = (
+        {function: list(found) for function, found in body_read[0].items()},
+        dict(body_read[1]),
+    )
+    both = read_tallies(title, body_read)
+    assert both == read_tallies({**body, **title})
+    assert list(both[0]) == list(read_tallies({**body, **title})[0])
+    assert body_read == kept

@@ -5,7 +5,9 @@
 - the compiled Aho-Corasick matcher (the ``fast`` extra) against the pure-Python matcher
   (:func:`cxcs.engine.matching.find`), match by match and answer by answer, on the real
   development postings (title withheld, title given, function names blanked) and on random
-  text built from the characters the tokenizer treats specially.
+  text built from the characters the tokenizer treats specially;
+- :func:`cxcs.engine.sections.heading_lines` (lines found with ``find``) against splitting
+  the text into lines.
 """
 
 from __future__ import annotations
@@ -238,3 +240,30 @@ def test_the_quick_heading_check_passes_every_heading_like_line_of_real_postings
     for _, text in _dev_postings():
         for line in text.split("\n"):
             _heading_implies_quick_check(line)
+
+
+def _heading_lines_by_split(text: str) -> list[tuple[int, int]]:
+    """:func:`cxcs.engine.sections.heading_lines` as first written: every line split off."""
+    from cxcs.engine.sections import MAX_HEADING_CHARS, _heading_like
+
+    found, position = [], 0
+    for line in text.split("\n"):
+        if 2 < len(line) <= MAX_HEADING_CHARS and _heading_like(line):
+            found.append((position, position + len(line)))
+        position += len(line) + 1
+    return found
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(HEADING_MARKS + "\n\nab"), max_size=120))
+def test_heading_lines_are_found_as_splitting_the_text_finds_them(text: str) -> None:
+    from cxcs.engine.sections import heading_lines
+
+    assert heading_lines(text) == _heading_lines_by_split(text)
+
+
+def test_heading_lines_of_real_postings_are_found_as_splitting_finds_them() -> None:
+    from cxcs.engine.sections import heading_lines
+
+    for _, text in _dev_postings():
+        assert heading_lines(text) == _heading_lines_by_split(text)

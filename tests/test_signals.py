@@ -241,3 +241,36 @@ def test_workers_end_with_their_parent_when_it_is_killed(tmp_path: Path) -> None
             time.sleep(0.05)
     finally:
         process.kill()
+
+
+STOP_IN_START_UP = (
+    "import importlib.abc, os, signal, sys\n"
+    "signum = getattr(signal, sys.argv[1])\n"
+    "class StopOnTyper(importlib.abc.MetaPathFinder):\n"
+    "    def find_spec(self, name, path=None, target=None):\n"
+    "        if name == 'typer':  # cxcs is importing its command line: send the signal\n"
+    "            os.kill(os.getpid(), signum)\n"
+    "        return None\n"
+    "sys.meta_path.insert(0, StopOnTyper())\n"
+    "sys.argv = ['cxcs', 'compare', 'cx', 'cs']\n"
+    "from cxcs.__main__ import main\n"
+    "main()\n"
+)
+
+
+@pytest.mark.parametrize(("signame", "status", "said"), [("SIGINT", 130, "cxcs: interrupted\n")])
+def test_ctrl_c_while_starting_says_interrupted_without_a_traceback(
+    signame: str, status: int, said: str
+) -> None:
+    """A Ctrl-C while cxcs is still importing Typer and pydantic (before the command's own
+    handlers are in place) ends the run like one during the command: one line, exit 130."""
+    done = subprocess.run(
+        [sys.executable, "-c", STOP_IN_START_UP, signame],
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+        env=subprocess_env(),
+    )
+    assert done.stderr == said
+    assert done.stdout == ""
+    assert done.returncode == status

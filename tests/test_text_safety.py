@@ -281,7 +281,8 @@ def test_a_lone_surrogate_in_a_batch_row_is_an_error_record_not_a_lost_batch(
         '{"id":"ok1","text":"Troubleshoot customer tickets."}\n'
         '{"id":"bad\\ud800","text":"x"}\n'
         '{"id":"ok2","text":"Troubleshoot tickets.","title":"T\\udcff"}\n'
-        '{"id":"ok3","text":"' + SUPPORT_DUTIES + '"}\n',
+        '{"id":"ok3","text":"' + SUPPORT_DUTIES + '"}\n'
+        '{"id":"ok4","text":"Troubleshoot tickets \\uDC00."}\n',  # escapes in capitals too
         encoding="utf-8",
     )
     for fmt in ("jsonl", "csv"):
@@ -294,12 +295,14 @@ def test_a_lone_surrogate_in_a_batch_row_is_an_error_record_not_a_lost_batch(
             records: list[dict[str, Any]] = read_records(text)
         else:
             records = list(csv.DictReader(io.StringIO(text)))
-        assert [r["id"] for r in records] == ["ok1", "bad\ufffd", "ok2", "ok3"]
+        assert [r["id"] for r in records] == ["ok1", "bad\ufffd", "ok2", "ok3", "ok4"]
         assert "lone surrogate" in records[1]["error"]
         assert "lone surrogate" in records[2]["error"]
+        assert "lone surrogate" in records[4]["error"]
         assert records[3]["label"] == "support"
     stdout = run_subprocess("classify", "--batch", str(rows))
-    assert [r["id"] for r in read_records(stdout.stdout)] == ["ok1", "bad\ufffd", "ok2", "ok3"]
+    ids = [r["id"] for r in read_records(stdout.stdout)]
+    assert ids == ["ok1", "bad\ufffd", "ok2", "ok3", "ok4"]
 
 
 # --------------------------------------------------------------------------- item 17

@@ -174,26 +174,27 @@ def scan(
         sections, starts, places = None, [0], [("title", 1.0, TITLE)]
     decays = [limits.repeat_decay**r for r in range(limits.max_repeats)]
     runs = _runs(located, starts, places, decays)
-    tallies: dict[tuple[str, int], float] = defaultdict(float)
-    frames: dict[str, float] = defaultdict(float)
+    # plain dicts: a defaultdict's item access is not specialised by the interpreter
+    tallies: dict[tuple[str, int], float] = {}
+    frames: dict[str, float] = {}
     for index, low, high, factors in runs:
         place = places[index][2]
         if place == DUTY:  # the duty frame counts here too
             for _, _, entry, repeat in located[low:high]:
                 factor = factors[repeat]
                 for frame, weight in entry.frames:
-                    frames[frame] += weight * factor
+                    frames[frame] = frames.get(frame, 0.0) + weight * factor
                 for key, weight in entry.parts[DUTY]:
-                    tallies[key] += weight * factor
+                    tallies[key] = tallies.get(key, 0.0) + weight * factor
         else:
             for _, _, entry, repeat in located[low:high]:
                 factor = factors[repeat]
                 for key, weight in entry.parts[place]:
-                    tallies[key] += weight * factor
+                    tallies[key] = tallies.get(key, 0.0) + weight * factor
     shown = posting if context is None else context
     return Analysis(
-        dict(tallies),
-        dict(frames),
+        tallies,
+        frames,
         located,
         runs,
         places,
@@ -298,12 +299,16 @@ Read = tuple[dict[str, list[tuple[int, float]]], dict[str, float]]
 """Tallies as the model and the decision read them (see :func:`read_tallies`)."""
 
 
-def read_tallies(tallies: dict[tuple[str, int], float]) -> Read:
+def read_tallies(tallies: dict[tuple[str, int], float], onto: Read | None = None) -> Read:
     """Per function, its nonzero tallies squashed, as ``(group, squashed tally)``; and per
     function its raw evidence points (its positive tallies outside the contrast group,
-    added in tally order)."""
+    added in tally order). ``onto``: the reading of tallies that come before these (left
+    as it is): the answer is the reading of both."""
     counted: dict[str, list[tuple[int, float]]] = {}
     points: dict[str, float] = {}
+    if onto is not None:
+        counted = {function: list(found) for function, found in onto[0].items()}
+        points = dict(onto[1])
     for (function, group), tally in tallies.items():
         if tally:
             counted.setdefault(function, []).append((group, squash(tally)))
@@ -423,17 +428,22 @@ def assess(
         kb, text, title, detect_title, lexicon
     )
     classes = [*kb.functions, NOT_CUSTOMER_FACING]
-    counted, points = read_tallies(tallies)
+    body_read = read_tallies(body_found.tallies)  # the title check reads the duties alone
+    counted, points = (
+        read_tallies({key: tallies[key] for key in title_found.tallies}, body_read)
+        if title_found
+        else body_read
+    )
     common = shared_vector(shared)
     probabilities = softmax(_logits(model, classes, counted, common))
     decided, scores = _decide(probabilities, points, classes, signals, model, words, bool(title))
     found = [title_found, body_found] if title_found else [body_found]
-    all_evidence, top_evidence = _evidence_builder(found, model, tallies)
+    all_evidence, top_evidence = _evidence_builder(found, model, tallies, counted)
     title_check = None
     if title and title_found is not None:
         title_label = _title_label(title_found, classes)
         duties = (  # asked only when the title reads as something
-            _duties_reading(model, classes, body_found.tallies, common, signals, words)
+            _duties_reading(model, classes, body_read, common, signals, words)
             if title_label
             else None
         )
@@ -450,15 +460,26 @@ def assess(
     )
 
 
-def _scales(model: Model, tallies: dict[tuple[str, int], float]) -> dict[tuple[str, int], float]:
+def _scales(
+    model: Model,
+    tallies: dict[tuple[str, int], float],
+    counted: dict[str, list[tuple[int, float]]],
+) -> dict[tuple[str, int], float]:
     """(function, group) -> the group's learned weight times the slope of its squashed
     tally: how much a unit of raw weight in that group adds to the function's score. Every
-    group a counted match adds to is tallied (a plain dict: lookups stay fast)."""
+    group a counted match adds to is tallied (a plain dict: lookups stay fast). The tallies
+    come squashed already (``counted``, see :func:`read_tallies`); a zero tally's slope
+    is 1."""
     scales: dict[tuple[str, int], float] = {}
     weights = model.weights
+    for function, found in counted.items():
+        groups = weights(function).groups
+        for group, squashed in found:
+            key = (function, group)
+            scales[key] = groups[group] * (squashed / tallies[key])
     for key, total in tallies.items():
-        slope = squash(total) / total if total else 1.0
-        scales[key] = weights(key[0]).groups[key[1]] * slope
+        if not total:
+            scales[key] = weights(key[0]).groups[key[1]]
     return scales
 
 
@@ -468,11 +489,10 @@ stretch, the function."""
 
 
 def _weigh(
-    found: list[Analysis], model: Model, tallies: dict[tuple[str, int], float]
+    found: list[Analysis], scales: dict[tuple[str, int], float]
 ) -> tuple[list[float], list[Weighed]]:
     """Every counted match's weight per function it counts for (those that add nothing left
-    out), in text order, the title's first."""
-    scales = _scales(model, tallies)
+    out), in text order, the title's first (``scales``: see :func:`_scales`)."""
     weights: list[float] = []
     weighed: list[Weighed] = []
     for analysis in found:
@@ -492,7 +512,10 @@ def _weigh(
 
 
 def _evidence_builder(
-    found: list[Analysis], model: Model, tallies: dict[tuple[str, int], float]
+    found: list[Analysis],
+    model: Model,
+    tallies: dict[tuple[str, int], float],
+    counted: dict[str, list[tuple[int, float]]],
 ) -> tuple[Callable[[], tuple[Evidence, ...]], Callable[[int], list[Evidence]]]:
     """Functions that build all the evidence (in text order, the title's first), or only
     the heaviest items.
@@ -518,10 +541,10 @@ def _evidence_builder(
         )
 
     def build() -> tuple[Evidence, ...]:
-        return tuple(map(item, *_weigh(found, model, tallies)))
+        return tuple(map(item, *_weigh(found, _scales(model, tallies, counted))))
 
     def top(limit: int) -> list[Evidence]:
-        weights, weighed = _weigh(found, model, tallies)
+        weights, weighed = _weigh(found, _scales(model, tallies, counted))
         # the heaviest first; of equal weights, the earliest (as heapq.nlargest picks them)
         best = sorted(range(len(weights)), key=weights.__getitem__, reverse=True)[:limit]
         best.sort(key=lambda i: (-weights[i], weighed[i][1][0] + weighed[i][0].offset))
@@ -630,19 +653,20 @@ def _decide(
 def _duties_reading(
     model: Model,
     classes: list[str],
-    body_tallies: dict[tuple[str, int], float],
+    body_read: Read,
     common: list[float],
     signals: Signals,
     words: int,
 ) -> str | None:
-    """What the duties alone read as: the model's own answer for the body without its
+    """What the duties alone read as (``body_read``: the body's tallies as
+    :func:`read_tallies` reads them): the model's own answer for the body without its
     title — a function, ``none`` (not customer-facing), or None (too little to tell).
 
     The label :func:`_decide` gives a posting without a title, or ``none`` for its "not
     customer-facing" decision; worked out without the reason (and without the model when
     there is too little to tell).
     """
-    counted, points = read_tallies(body_tallies)
+    counted, points = body_read
     if _too_little(sum(points.values()), words, False, signals):
         return None  # "insufficient", however the model reads it
     return _ranked(softmax(_logits(model, classes, counted, common)), classes)[0]

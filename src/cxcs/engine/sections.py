@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 HEADING_LEAD = " \t#*_>•·▪●◦-–—|"
+_HEADING_MARKS = HEADING_LEAD + ":"
+"""What surrounds a heading line's words."""
 MAX_SENTENCE = 400
 _OFFSET_ORDER = itemgetter(0, 1)
 """Events sort by offset, then by their order at one offset."""
@@ -83,13 +85,19 @@ MAX_HEADING_WORDS = 8
 def heading_lines(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every heading-like line: a short line that is a markdown heading
     (``## Role``), bold on its own (``**What you'll do**``, ``**Pay:**``), ends with a colon,
-    or is written in capitals — whatever words it holds."""
+    or is written in capitals — whatever words it holds.
+
+    Lines are found with ``find``: only the short ones are copied out (splitting the text
+    would copy all of it, paragraphs included)."""
     found: list[tuple[int, int]] = []
-    position = 0
-    for line in text.split("\n"):
-        end = position + len(line)
-        if 2 < len(line) <= MAX_HEADING_CHARS and _may_be_heading(line) and _heading_like(line):
-            found.append((position, end))
+    position, size = 0, len(text)
+    while position <= size:
+        end = text.find("\n", position)
+        end = size if end < 0 else end
+        if 2 < end - position <= MAX_HEADING_CHARS:
+            line = text[position:end]
+            if _may_be_heading(line) and _heading_like(line):
+                found.append((position, end))
         position = end + 1
     return found
 
@@ -103,7 +111,7 @@ def _may_be_heading(line: str) -> bool:
 
 def _heading_like(line: str) -> bool:
     stripped = line.strip()
-    core = stripped.strip(HEADING_LEAD + ":")
+    core = stripped.strip(_HEADING_MARKS)
     if not core or core[-1] in ".,;!?" or len(core.split()) > MAX_HEADING_WORDS:
         return False
     if stripped.startswith("#") or stripped.rstrip(":").endswith("**"):
