@@ -5,6 +5,9 @@ One test per word-sense collision and per section case (postings written for the
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from cxcs.engine.classify import classify, sections_of
@@ -221,6 +224,19 @@ def test_evidence_quotes_the_posting_sorted_by_contribution(kb: Knowledge) -> No
         assert "\n" not in item.snippet
     everything = result.evidence_by_function(None)
     assert sum(map(len, everything.values())) >= sum(map(len, grouped.values()))
+
+
+def test_evidence_of_a_not_customer_facing_posting_shows_none_first(kb: Knowledge) -> None:
+    """The README promises the answer's evidence first; for *none* the label is null, and
+    the group of the strongest customer-facing function used to come first."""
+    holdout = Path(__file__).parent / "holdout" / "postings.jsonl"
+    rows = [json.loads(line) for line in holdout.read_text("utf-8").splitlines()]
+    row = next(r for r in rows if r["id"] == "h-none-01")
+    result = classify(kb, row["description"], row["title"])
+    assert result.decision == "not_customer_facing"
+    grouped = result.evidence_by_function(3)
+    assert len(grouped) > 1
+    assert next(iter(grouped)) == "none"
 
 
 def test_top_evidence_without_building_the_rest_matches_the_full_ranking(kb: Knowledge) -> None:

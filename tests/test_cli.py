@@ -119,6 +119,24 @@ def test_usage_errors_exit_2(
 
 
 @pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("validate",), "--kb does not apply to validate; give the directory itself"),
+        (("summarize", "labels.jsonl"), "--kb does not apply to summarize"),
+    ],
+)
+def test_an_overlay_before_a_command_without_kb_is_refused(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    """``cxcs --kb DIR validate`` used to ignore DIR and report the shipped files valid;
+    the README says validate takes the directory itself, and options that do not apply are
+    refused."""
+    overlay = str(Path(__file__).resolve().parents[1] / "examples" / "overlay")
+    assert_failed(run_cli(capsys, "--kb", overlay, *args), 2, message)
+    assert_failed(run_cli(capsys, "--kb", overlay, *args, "-f", "json"), 2, message, "usage")
+
+
+@pytest.mark.parametrize(
     ("args", "code", "error_code"),
     [
         (("show", "nope"), 2, "usage"),

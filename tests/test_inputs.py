@@ -543,16 +543,25 @@ def test_a_csv_header_over_the_field_limit_is_a_clear_error(
     assert_failed(run_cli(capsys, "classify", "--batch", str(quoted)), 2, "CSV header")
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le"])
-def test_a_utf16_csv_is_named_as_such(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str
+@pytest.mark.parametrize(
+    ("encoding", "name", "example"),
+    [
+        ("utf-16", "rows.csv", "in.csv > out.csv"),
+        ("utf-16-be", "rows.jsonl.gz", "in.jsonl > out.jsonl"),  # the kind, not the packing
+        ("utf-16-le", "rows.\x1b[31m", "in.csv > out.csv"),  # no escape from a name
+    ],
+)
+def test_a_utf16_file_is_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str, name: str, example: str
 ) -> None:
-    """It got a misleading 'no text column' error that wrote NUL bytes to stderr."""
-    path = tmp_path / "rows.csv"
+    """It got a misleading 'no text column' error that wrote NUL bytes to stderr; the
+    example command converting it names the file's own kind."""
+    path = tmp_path / name
     path.write_text("text,id\nAnswer tickets,1\n", encoding=encoding)
-    run = run_cli(capsys, "classify", "--batch", str(path))
+    run = run_cli(capsys, "classify", "--batch", str(path), "--input-format", "csv")
     assert_failed(run, 1, "not UTF-8; convert it first")
     assert "UTF-16" in run.err and "\x00" not in run.err
+    assert example in run.err
 
 
 def test_a_broken_json_first_line_is_not_called_csv(

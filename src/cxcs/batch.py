@@ -221,10 +221,11 @@ def _chunks(
 def read_jsonl(
     stream: IO[bytes], fields: Fields, progress: Callable[[int], None] | None = None
 ) -> Iterator[Row]:
-    """Rows of a JSONL stream; bad lines become error rows with their line number."""
-    from cxcs.inputs import bounded_lines
+    """Rows of a JSONL stream (or of a JSON array: see :mod:`cxcs.jsonarray`); bad lines
+    become error rows with their line number."""
+    from cxcs.jsonarray import json_lines
 
-    for chunk in jsonl_chunks(bounded_lines(stream, "input"), SERIAL_CHUNK, progress):
+    for chunk in jsonl_chunks(json_lines(stream, "input"), SERIAL_CHUNK, progress):
         for offset, raw in enumerate(chunk.lines):
             row = parse_jsonl_line(chunk.start + offset, raw, fields)
             if row is not None:
@@ -698,9 +699,9 @@ def run_batch(
         )
     else:
         assert stream is not None
-        from cxcs.inputs import bounded_lines
+        from cxcs.jsonarray import json_lines
 
-        lines: Iterable[BatchLine] = bounded_lines(stream, source)
+        lines: Iterable[BatchLine] = json_lines(stream, source)
         if fields.keep_all and job.out_format in {"csv", "parquet"}:
             first = next(iter(lines), b"")
             discovered = _first_record_keys(first if isinstance(first, bytes) else b"")

@@ -192,6 +192,18 @@ class DirectoryCommand(Command):
 
     without = ("kb",)
 
+    def invoke(self, ctx: Any) -> Any:
+        """Refuse ``cxcs --kb DIR validate|summarize``: the overlay would be ignored (and
+        ``validate`` would report the shipped files valid, not DIR)."""
+        if settings(ctx).overlays:
+            hint = (
+                "give the directory itself: 'cxcs validate DIR'"
+                if self.name == "validate"
+                else "it reads a batch output, not the knowledge"
+            )
+            raise UsageError(f"--kb does not apply to {self.name}; {hint}")
+        return super().invoke(ctx)
+
 
 def _is_argument(param: Any) -> bool:
     return bool(param.param_type_name == "argument")

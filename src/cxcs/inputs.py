@@ -296,8 +296,16 @@ def check_batch_encoding(stream: IO[bytes], name: str) -> None:
     if encoding is not None:
         raise InputError(
             f"{name}: looks like {encoding}, not UTF-8; convert it first, "
-            "e.g. 'iconv -f UTF-16 -t UTF-8 in.csv > out.csv'"
+            f"e.g. 'iconv -f UTF-16 -t UTF-8 in{_suffix_of(name)} > out{_suffix_of(name)}'"
         )
+
+
+def _suffix_of(name: str) -> str:
+    """The file's kind as its name ends (``.jsonl`` for ``p.jsonl.gz``), for an example
+    command; ``.csv`` when the name gives none (stdin)."""
+    suffixes = [s for s in Path(name).suffixes if s.lower() not in {".gz", ".bz2", ".xz"}]
+    last = suffixes[-1] if suffixes else ""
+    return last if last[1:].isascii() and last[1:].isalnum() and len(last) <= 8 else ".csv"
 
 
 def _wide_text(head: bytes) -> str | None:

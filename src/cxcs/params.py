@@ -227,7 +227,7 @@ GlobalKb = Annotated[
         "--kb",
         metavar="DIR",
         callback=refuse_empty(OVERLAY_DIRECTORY),
-        help="Overlay for every command.",
+        help="Overlay for the command (not validate or summarize).",
     ),
 ]
 Quiet = Annotated[bool, flag("--quiet -q", "No notes on stderr.")]

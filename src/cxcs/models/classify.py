@@ -156,15 +156,17 @@ class Classification(Frozen):
         return sorted(self.evidence, key=lambda e: (-e.weight, e.start))[:limit]
 
     def evidence_by_function(self, limit: int | None = 3) -> dict[str, list[Evidence]]:
-        """Evidence grouped by function (the label first, then by total contribution), each
-        group sorted by contribution, largest first; ``limit`` per group (``None``: all).
-        Matches that count against a function (contrast rules) are left out."""
+        """Evidence grouped by function (the answer first: the label, or ``none`` for a
+        not-customer-facing posting; then by total contribution), each group sorted by
+        contribution, largest first; ``limit`` per group (``None``: all). Matches that count
+        against a function (contrast rules) are left out."""
         groups: dict[str, list[Evidence]] = {}
         for item in self.evidence:
             if item.weight > 0:
                 groups.setdefault(item.function, []).append(item)
         totals = {f: sum(e.weight for e in items) for f, items in groups.items()}
-        order = sorted(groups, key=lambda f: (f != self.label, -totals[f], f))
+        answer = "none" if self.decision == "not_customer_facing" else self.label
+        order = sorted(groups, key=lambda f: (f != answer, -totals[f], f))
         return {f: sorted(groups[f], key=lambda e: (-e.weight, e.start))[:limit] for f in order}
 
     @field_serializer("evidence")

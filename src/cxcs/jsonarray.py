@@ -1,0 +1,177 @@
+"""A JSON array of postings (``[{...}, {...}]``) read as batch lines: each element in turn,
+as its own JSON text, so a batch treats an array as it treats JSON Lines. The array is read
+piece by piece, never held whole in memory. In an array, a row's ``line`` is the element's
+number (1 = the first).
+
+An element that is not an object, or over the size limit of a line, becomes an error row
+like such a JSONL line; where the array itself breaks off (bad JSON, no closing ``]``, an
+element still growing past the size limit), one error row says where, and every element
+before it counts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import IO
+
+from cxcs.errors import DamagedData
+from cxcs.inputs import MAX_LINE_BYTES, BatchLine, Unreadable, bounded_lines, reading
+
+READ_SIZE = 1024 * 1024
+_BLANK = " \t\r\n"
+_DECODER = json.JSONDecoder()
+
+
+def starts_an_array(stream: IO[bytes]) -> bool:
+    """Whether the input's first character (past a byte-order mark and blanks) is ``[``."""
+    peek = getattr(stream, "peek", None)
+    head = peek(4096) if callable(peek) else b""
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"["
+
+
+def json_lines(stream: IO[bytes], name: str) -> Iterator[BatchLine]:
+    """The batch lines of a JSON input: the elements of an array, else its lines."""
+    if starts_an_array(stream):
+        return array_elements(stream, name)
+    return bounded_lines(stream, name)
+
+
+class _Reader:
+    """The input decoded so far and the position reached in it (invalid UTF-8 is kept as
+    surrogate escapes, so that the element holding it fails as a bad JSONL line would).
+    Reading on forgets the text before the position, so memory holds about one piece."""
+
+    def __init__(self, stream: IO[bytes], name: str) -> None:
+        self.stream, self.name = stream, name
+        self.text, self.at, self.ended = "", 0, False
+        self.lines_before = self.line_so_far = 0  # of the text already dropped
+        self._pending = b""
+
+    def more(self) -> bool:
+        """Read the next piece (False at the end of the input)."""
+        if self.ended:
+            return False
+        with reading(self.name):
+            data = self.stream.read(READ_SIZE)
+        self._forget_read()
+        if not data:
+            self.ended = True
+        data = self._pending + data
+        cut = len(data) if self.ended else _complete_utf8(data)
+        self._pending = data[cut:]
+        self.text += data[:cut].decode("utf-8", "surrogateescape")
+        return bool(data)
+
+    def _forget_read(self) -> None:
+        """Drop the text before the position, keeping count of its lines and columns."""
+        dropped = self.text[: self.at]
+        self.lines_before += dropped.count("\n")
+        last_break = dropped.rfind("\n")
+        if last_break >= 0:
+            self.line_so_far = len(dropped) - last_break - 1
+        else:
+            self.line_so_far += len(dropped)
+        self.text, self.at = self.text[self.at :], 0
+
+    def skip_blanks(self) -> str:
+        """Move past blanks (reading on as needed); the character reached ("" at the end)."""
+        while True:
+            text, at = self.text, self.at
+            while at < len(text) and text[at] in _BLANK:
+                at += 1
+            self.at = at
+            if at < len(text) or not self.more():
+                return self.text[self.at : self.at + 1]
+
+    def where(self, at: int) -> str:
+        """``line L, column C`` of position ``at`` in the input."""
+        line = self.lines_before + self.text.count("\n", 0, at) + 1
+        last_break = self.text.rfind("\n", 0, at)
+        column = at - last_break if last_break >= 0 else self.line_so_far + at + 1
+        return f"line {line}, column {column}"
+
+
+def _complete_utf8(data: bytes) -> int:
+    """Where the last whole UTF-8 character of ``data`` ends (a piece may cut one)."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:
+            return len(data)
+        if byte >= 0xC0:  # a lead byte: is its character complete?
+            needed = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return len(data) if back >= needed else len(data) - back
+    return len(data)
+
+
+def array_elements(
+    stream: IO[bytes], name: str, limit: int = MAX_LINE_BYTES
+) -> Iterator[BatchLine]:
+    """Each element of the JSON array in ``stream`` as UTF-8 bytes; where the array cannot
+    be read further, an :class:`~cxcs.inputs.Unreadable` saying why, and nothing after it."""
+    try:
+        yield from _elements(_Reader(stream, name), limit)
+    except DamagedData as exc:
+        yield Unreadable(exc.message)
+
+
+def _elements(reader: _Reader, limit: int) -> Iterator[BatchLine]:
+    reader.skip_blanks()
+    if reader.text.startswith("\ufeff"):  # a UTF-8 byte-order mark
+        reader.at += 1
+    if reader.skip_blanks() != "[":
+        yield Unreadable(_broken(reader, "expected '['"))
+        return
+    reader.at += 1
+    if reader.skip_blanks() == "]":
+        yield from _after_the_end(reader)
+        return
+    while True:
+        end = _element_end(reader, limit)
+        if isinstance(end, Unreadable):
+            yield end
+            return
+        element = reader.text[reader.at : end].encode("utf-8", "surrogateescape")
+        yield element if len(element) <= limit else len(element)  # its size: skipped, as a
+        # JSONL line over the limit is
+        reader.at = end
+        following = reader.skip_blanks()
+        if following == "]":
+            yield from _after_the_end(reader)
+            return
+        if following != ",":
+            yield Unreadable(_broken(reader, "expected ',' or ']'"))
+            return
+        reader.at += 1
+        reader.skip_blanks()
+
+
+def _after_the_end(reader: _Reader) -> Iterator[BatchLine]:
+    """Past the closing ``]``, only blanks may follow."""
+    reader.at += 1
+    if reader.skip_blanks():
+        yield Unreadable(f"data after the JSON array's end at {reader.where(reader.at)}")
+
+
+def _element_end(reader: _Reader, limit: int) -> int | Unreadable:
+    """Where the element at the reader's position ends, reading on until it is whole."""
+    while True:
+        try:
+            _, end = _DECODER.raw_decode(reader.text, reader.at)
+        except json.JSONDecodeError as exc:
+            if reader.ended:
+                return Unreadable(_broken(reader, exc.msg, exc.pos))
+        else:  # a number that ends where the text read so far ends might go on
+            if end < len(reader.text) or reader.ended:
+                return end
+        if len(reader.text) - reader.at > limit:
+            return Unreadable(f"a JSON array element over the {limit:,}-byte limit")
+        reader.more()
+
+
+def _broken(reader: _Reader, what: str, at: int | None = None) -> str:
+    """Why the array cannot be read on from ``at`` (default: the reader's position)."""
+    at = reader.at if at is None else at
+    if at >= len(reader.text):
+        return "the JSON array ends without ']'"
+    return f"the JSON array breaks off at {reader.where(at)} ({what})"
