@@ -986,3 +986,15 @@ def test_the_api_takes_paths_and_dash_as_the_command_line_does(
     assert len(read_records(capsys.readouterr().out)) == 3 and not (tmp_path / "-").exists()
     summary = cxcs.summarize(tmp_path / "labels.csv").result
     assert summary.rows == 3
+
+
+def test_text_that_recurs_in_a_csv_chunk_is_neutralised_in_every_row() -> None:
+    from cxcs.batch import Encoder
+
+    rows: list[dict[str, Any]] = [
+        {"id": "=1+1", "label": "ux", "flag": True},
+        {"id": "=1+1", "label": "ux", "flag": None},
+        {"id": "a\rb", "label": "true", "flag": 1},
+    ]
+    text = Encoder("csv", ["id", "label", "flag"]).encode(rows)
+    assert text == "'=1+1,ux,true\n'=1+1,ux,\n\"a\nb\",true,1\n"

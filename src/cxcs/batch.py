@@ -412,7 +412,17 @@ class Encoder:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         columns = self.columns
-        writer.writerows([csv_cell(r.get(c)) for c in columns] for r in rows)
+        cells: dict[str, Any] = {}  # text that recurs (labels, versions) is neutralised once
+
+        def cell(value: Any) -> Any:
+            if not isinstance(value, str):
+                return csv_cell(value)
+            found = cells.get(value)
+            if found is None:
+                found = cells[value] = csv_cell(value)
+            return found
+
+        writer.writerows([cell(r.get(c)) for c in columns] for r in rows)
         return buffer.getvalue()
 
 
