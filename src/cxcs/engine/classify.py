@@ -311,7 +311,8 @@ def read_tallies(tallies: dict[tuple[str, int], float], onto: Read | None = None
     """Per function, its nonzero tallies squashed, as ``(group, squashed tally)``; and per
     function its raw evidence points (its positive tallies outside the contrast group,
     added in tally order). ``onto``: the reading of tallies that come before these (left
-    as it is): the answer is the reading of both."""
+    as it is; they share no key with these, as a title's tallies and a body's never do):
+    the answer is the reading of both."""
     counted: dict[str, list[tuple[int, float]]] = {}
     points: dict[str, float] = {}
     if onto is not None:
