@@ -120,3 +120,22 @@ def test_a_broken_array_piped_in_keeps_the_elements_before_the_break() -> None:
     assert [r["error_code"] for r in rows] == [None, None, "damaged_input"]
     assert "breaks off at line 1" in rows[2]["error"]
     assert done.returncode == 1
+
+
+def test_summarize_reads_a_json_output_row_by_row_and_refuses_a_cut_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``summarize`` reads the array ``-f json`` writes with the same reader (streamed, not
+    loaded whole); an array cut short is refused, not summarised in part."""
+    rows = tmp_path / "p.jsonl"
+    rows.write_bytes(b"".join(good_rows(3)))
+    output = tmp_path / "labels.json"
+    run_cli(capsys, "classify", "--batch", str(rows), "-o", str(output))
+    whole = run_cli(capsys, "summarize", str(output), "-f", "json")
+    assert whole.code == 0
+    assert json.loads(whole.out)["result"]["rows"] == 3
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(output.read_bytes()[: output.stat().st_size // 2])
+    failed = run_cli(capsys, "summarize", str(cut))
+    assert failed.code == 1
+    assert "the JSON array" in failed.err

@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from cxcs.errors import DamagedData, InputError, UsageError, WorkerError
 from cxcs.formats import INPUT_FORMATS
-from cxcs.inputs import BatchLine, Unreadable, unreadable_from
+from cxcs.inputs import BOM, BatchLine, Unreadable, head_of, unreadable_from
 from cxcs.records import (
     MAX_ROW_CHARS,
     Fields,
@@ -88,11 +88,10 @@ def input_kind(path: str, explicit: str | None) -> str | None:
 def sniff_kind(stream: IO[bytes]) -> str:
     """From the first bytes: 'parquet' (magic PAR1), 'jsonl' when the first non-blank byte
     is '{' (or there is none), else 'csv'."""
-    peek = getattr(stream, "peek", None)
-    head = peek(4096) if callable(peek) else b""
+    head = head_of(stream)
     if head.startswith(b"PAR1"):
         return "parquet"
-    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    head = head.removeprefix(BOM).lstrip()
     return "jsonl" if not head or head[:1] in (b"{", b"[") else "csv"
 
 
@@ -125,7 +124,7 @@ def parse_jsonl_line(line_no: int, raw: BatchLine, fields: Fields) -> Row | None
     if isinstance(raw, Unreadable):
         return failed(line_no, None, "damaged_input", unreadable_from(line_no, raw.reason))
     if line_no == 1:
-        raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark
+        raw = raw.removeprefix(BOM)
     if not raw.strip():
         return None
     try:
@@ -757,7 +756,7 @@ def run_batch(
 
 def _first_record_keys(line: bytes) -> list[str]:
     try:
-        record = json.loads(line.removeprefix(b"\xef\xbb\xbf"))
+        record = json.loads(line.removeprefix(BOM))
     except ValueError:
         return []
     return [str(k) for k in record] if isinstance(record, dict) else []

@@ -283,11 +283,27 @@ def _read_lines(lines: Iterable[str], name: str) -> Iterator[str]:
         yield from lines
 
 
+BOM = b"\xef\xbb\xbf"
+"""The UTF-8 byte-order mark some editors write first."""
+
+
+def head_of(stream: IO[bytes], size: int = 4096) -> bytes:
+    """Up to ``size`` first bytes of a buffered stream, left unread (``b""`` when it cannot
+    look ahead)."""
+    peek = getattr(stream, "peek", None)
+    return peek(size)[:size] if callable(peek) else b""
+
+
+def text_starts_with(stream: IO[bytes], prefix: bytes, size: int = 4096) -> bool:
+    """Whether the stream's text, past a byte-order mark and blanks, starts with ``prefix``
+    (looking at its first ``size`` bytes)."""
+    return head_of(stream, size).removeprefix(BOM).lstrip().startswith(prefix)
+
+
 def check_batch_encoding(stream: IO[bytes], name: str) -> None:
     """Refuse UTF-16/UTF-32 input (e.g. 'Unicode text' saved by Excel) and binary data with a
     clear message, instead of a misleading one about missing columns or bad rows."""
-    peek = getattr(stream, "peek", None)
-    head = (peek(4096) if callable(peek) else b"")[:64]
+    head = head_of(stream, 64)
     encoding = next((e for bom, e in _UTF16_BOMS.items() if head.startswith(bom)), None)
     if encoding is None and b"\x00" in head:
         encoding = _wide_text(head)

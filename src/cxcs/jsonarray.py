@@ -11,12 +11,20 @@ before it counts.
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterator
 from typing import IO
 
 from cxcs.errors import DamagedData
-from cxcs.inputs import MAX_LINE_BYTES, BatchLine, Unreadable, bounded_lines, reading
+from cxcs.inputs import (
+    MAX_LINE_BYTES,
+    BatchLine,
+    Unreadable,
+    bounded_lines,
+    reading,
+    text_starts_with,
+)
 
 READ_SIZE = 1024 * 1024
 _BLANK = " \t\r\n"
@@ -25,9 +33,7 @@ _DECODER = json.JSONDecoder()
 
 def starts_an_array(stream: IO[bytes]) -> bool:
     """Whether the input's first character (past a byte-order mark and blanks) is ``[``."""
-    peek = getattr(stream, "peek", None)
-    head = peek(4096) if callable(peek) else b""
-    return head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"["
+    return text_starts_with(stream, b"[")
 
 
 def json_lines(stream: IO[bytes], name: str) -> Iterator[BatchLine]:
@@ -46,7 +52,7 @@ class _Reader:
         self.stream, self.name = stream, name
         self.text, self.at, self.ended = "", 0, False
         self.lines_before = self.line_so_far = 0  # of the text already dropped
-        self._pending = b""
+        self._decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
 
     def more(self) -> bool:
         """Read the next piece (False at the end of the input)."""
@@ -55,13 +61,9 @@ class _Reader:
         with reading(self.name):
             data = self.stream.read(READ_SIZE)
         self._forget_read()
-        if not data:
-            self.ended = True
-        data = self._pending + data
-        cut = len(data) if self.ended else _complete_utf8(data)
-        self._pending = data[cut:]
-        self.text += data[:cut].decode("utf-8", "surrogateescape")
-        return bool(data)
+        self.ended = not data
+        self.text += self._decoder.decode(data, final=self.ended)  # a piece may cut a character
+        return not self.ended
 
     def _forget_read(self) -> None:
         """Drop the text before the position, keeping count of its lines and columns."""
@@ -90,18 +92,6 @@ class _Reader:
         last_break = self.text.rfind("\n", 0, at)
         column = at - last_break if last_break >= 0 else self.line_so_far + at + 1
         return f"line {line}, column {column}"
-
-
-def _complete_utf8(data: bytes) -> int:
-    """Where the last whole UTF-8 character of ``data`` ends (a piece may cut one)."""
-    for back in range(1, min(4, len(data)) + 1):
-        byte = data[-back]
-        if byte < 0x80:
-            return len(data)
-        if byte >= 0xC0:  # a lead byte: is its character complete?
-            needed = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
-            return len(data) if back >= needed else len(data) - back
-    return len(data)
 
 
 def array_elements(

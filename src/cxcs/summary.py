@@ -182,17 +182,6 @@ def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, An
         stream.close()
         yield from iter_records(source)
         return
-    if kind == "jsonl" and input_format is None and source.lower().endswith(".json"):
-        kind = "json"
-    if kind == "json" or (kind == "jsonl" and _starts_with(stream, b"[")):
-        try:
-            document = json.load(stream)
-        except ValueError as exc:
-            raise InputError(f"{source}: not a JSON array of rows ({exc})") from None
-        if not isinstance(document, list):
-            raise InputError(f"{source}: not a JSON array of rows")
-        yield from (r for r in document if isinstance(r, dict))
-        return
     if kind == "csv":
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
         first = text.readline()
@@ -202,9 +191,11 @@ def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, An
             raise InputError(f"{source}: no 'decision' column; is this a cxcs batch output?")
         yield from csv.DictReader(text, fieldnames=header, delimiter=delimiter)
         return
-    from cxcs.inputs import Unreadable, bounded_lines
+    from cxcs.inputs import Unreadable
+    from cxcs.jsonarray import json_lines
 
-    for number, raw in enumerate(bounded_lines(stream, source), start=1):
+    # JSONL, or the JSON array ``-f json`` writes, read row by row as it streams
+    for number, raw in enumerate(json_lines(stream, source), start=1):
         if isinstance(raw, Unreadable):  # a summary of part of a file would mislead
             raise InputError(raw.reason)
         if isinstance(raw, int):  # never held in memory: an output row is never this long
@@ -217,12 +208,6 @@ def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, An
             raise InputError(f"{source}: line {number} is not JSON") from None
         if isinstance(record, dict):
             yield record
-
-
-def _starts_with(stream: Any, prefix: bytes) -> bool:
-    peek = getattr(stream, "peek", None)
-    head = peek(64) if callable(peek) else b""
-    return bool(head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(prefix))
 
 
 def summary_report(summary: BatchSummary) -> Any:

@@ -146,7 +146,7 @@ class Cell(Frozen):
                 raise ValueError("a set cell has 'items' only (each item carries its sources)")
             if not self.items:
                 raise ValueError("a set cell needs at least one item")
-            flagged = any(i.disputed_by for i in self.items.values())  # i.disputed
+            flagged = any(i.disputed for i in self.items.values())
             if flagged != self.disputed:
                 raise ValueError(
                     "'disputed: true' must be set exactly when an item has 'disputed_by'"
