@@ -122,8 +122,8 @@ def _elements(reader: _Reader, limit: int) -> Iterator[BatchLine]:
             yield end
             return
         element = reader.text[reader.at : end].encode("utf-8", "surrogateescape")
-        yield element if len(element) <= limit else len(element)  # its size: skipped, as a
-        # JSONL line over the limit is
+        # over the limit, its size stands for it: skipped, as a JSONL line that long is
+        yield element if len(element) <= limit else len(element)
         reader.at = end
         following = reader.skip_blanks()
         if following == "]":
