@@ -351,6 +351,30 @@ def test_batch_csv_missing_values_encodings_and_oversized_fields(
     assert [r["id"] for r in records if r["error"] is None] == ["1", "3", "7"]
 
 
+def test_empty_csv_lines_are_not_rows_but_still_count_as_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty line (a spreadsheet's blank row, a trailing newline too many) gives no row,
+    and every row after it keeps its true line number, a bad one too."""
+    text = (
+        "id,text\n"
+        "\n"  # line 2
+        f'1,"{POSTING}"\n'  # lines 3-5
+        "\r\n\n"  # lines 6-7
+        ",\n"  # line 8: a row, with no text
+        "\n"  # line 9
+        f'2,"{POSTING.strip()}"\n'  # lines 10-11
+        '3,"open"quote\n'  # line 12: bad CSV
+        "\n\n"  # lines 13-14
+        "4,Answer customer tickets by email and chat.\n"  # line 15
+    )
+    path = tmp_path / "rows.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    expected = [(3, None), (8, "no text"), (10, None), (12, "bad CSV"), (15, None)]
+    _check_batch(run, read_records(run.out), expected)
+
+
 def test_batch_csv_without_a_text_column_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

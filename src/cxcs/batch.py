@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
 
 from cxcs.errors import DamagedData, InputError, UsageError, WorkerError
 from cxcs.formats import INPUT_FORMATS
@@ -265,9 +265,9 @@ def open_csv(
     # a line far over the field limit stops the run (the csv module would hold it whole)
     lines = bounded_text_lines(_chain_first(first, text), "input", limit * 4)
     # strict: a quote left open (or closed mid-field) is an error, not rows swallowed whole
-    reader = csv.DictReader(lines, delimiter=sep, strict=True)
+    reader = csv.reader(lines, delimiter=sep, strict=True)
     try:
-        header = list(reader.fieldnames or [])
+        header = next(reader, [])
     except csv.Error as exc:
         raise UsageError(f"CSV header cannot be read: {exc}") from None
     if not any(name in header for name in text_field_names(fields.text_fields)):
@@ -276,7 +276,7 @@ def open_csv(
             f"found {', '.join(header) or 'nothing'}); use --text-field"
             + ("" if delimiter else " (or --delimiter)")
         )
-    return header, _csv_rows(reader, fields, progress)
+    return header, _csv_rows(reader, header, fields, progress)
 
 
 def read_csv(
@@ -289,31 +289,49 @@ def read_csv(
     return open_csv(stream, fields, progress, delimiter)[1]
 
 
+class _CsvReader(Protocol):
+    """What :func:`csv.reader` returns: rows of cells, and how many lines it has read."""
+
+    line_num: int
+
+    def __next__(self) -> list[str]: ...
+
+
 def _csv_rows(
-    reader: csv.DictReader[str], fields: Fields, progress: Callable[[int], None] | None
+    reader: _CsvReader,
+    header: list[str],
+    fields: Fields,
+    progress: Callable[[int], None] | None,
 ) -> Iterator[Row]:
-    line_no = reader.line_num
+    """The rows of a CSV reader past its ``header``, each with the line it starts on; an
+    empty line is no row (the csv module reads it as no fields), but counts as a line."""
+    line_num = reader.line_num
     while True:
+        start = line_num + 1  # a record starts on the line after the last one read
         try:
-            record = next(reader)
+            cells = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:  # DictReader.line_num is only updated on success
-            start, line_no = line_no + 1, reader.reader.line_num
-            yield failed(start, None, "bad_csv", _csv_problem(exc, start, line_no))
+        except csv.Error as exc:
+            line_num = reader.line_num
+            yield failed(start, None, "bad_csv", _csv_problem(exc, start, line_num))
             continue
         except DamagedData as exc:  # every row before it counts; nothing after it is read
-            where = line_no + 1
-            yield failed(where, None, "damaged_input", unreadable_from(where, exc.message))
+            yield failed(start, None, "damaged_input", unreadable_from(start, exc.message))
             return
-        start, line_no = line_no + 1, reader.line_num
+        line_num = reader.line_num
+        if not cells:
+            continue
         if progress is not None:
-            progress(sum(len(v or "") for v in record.values() if isinstance(v, str)) + 1)
-        if None in record:
+            progress(sum(map(len, cells)) + 1)
+        record: dict[str, str | None] = dict(zip(header, cells, strict=False))
+        if len(cells) > len(header):
             row_id = record.get(fields.id_field)
             yield failed(start, row_id, "extra_fields", "more fields than the header has")
             continue
-        if any(has_lone_surrogate(v) for v in record.values()):
+        for name in header[len(cells) :]:
+            record[name] = None
+        if any(has_lone_surrogate(v) for v in cells):
             raw_id = record.get(fields.id_field)
             row_id = writable(raw_id) if raw_id else None
             yield failed(start, row_id, "not_utf8", fields.undecodable())
