@@ -326,17 +326,22 @@ def _csv_rows(
             progress(sum(map(len, cells)) + 1)
         record: dict[str, str | None] = dict(zip(header, cells, strict=False))
         if len(cells) > len(header):
-            row_id = record.get(fields.id_field)
+            row_id = _error_id(record.get(fields.id_field))
             yield failed(start, row_id, "extra_fields", "more fields than the header has")
             continue
         for name in header[len(cells) :]:
             record[name] = None
         if any(has_lone_surrogate(v) for v in cells):
-            raw_id = record.get(fields.id_field)
-            row_id = writable(raw_id) if raw_id else None
+            row_id = _error_id(record.get(fields.id_field))
             yield failed(start, row_id, "not_utf8", fields.undecodable())
             continue
         yield row_from_mapping(start, record, fields, unicode_checked=True)
+
+
+def _error_id(value: str | None) -> str | None:
+    """The id of a CSV error row as UTF-8 can write it (a byte that did not decode becomes
+    U+FFFD)."""
+    return None if value is None else writable(value)
 
 
 def _csv_problem(exc: csv.Error, start: int, end: int) -> str:
