@@ -276,6 +276,50 @@ def test_parquet_in_and_out_agree_with_jsonl(kb: Knowledge, tmp_path: Path) -> N
     assert json.loads(summary.stdout)["result"]["failed"] == 1
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "parquet"])
+def test_parquet_columns_of_any_type_are_kept_as_text(tmp_path: Path, fmt: str) -> None:
+    """Timestamps, dates, decimals and binary columns (a text some writers store as bytes)
+    are read as text: kept in every output format, never an internal error."""
+    import datetime
+    import decimal
+
+    pq = _need("pyarrow.parquet")
+    pa = _need("pyarrow")
+    text = json.loads(good_rows(1)[0])["text"]
+    table = pa.table(
+        {
+            "id": pa.array([1, 2], pa.int64()),
+            "text": pa.array([text.encode(), b"\xff" + text.encode()], pa.binary()),
+            "posted_at": pa.array([datetime.datetime(2024, 1, 2, 9, 30)] * 2, pa.timestamp("s")),
+            "day": pa.array([datetime.date(2024, 1, 2)] * 2),
+            "salary": pa.array([decimal.Decimal("1.50")] * 2, pa.decimal128(5, 2)),
+            "tags": [[datetime.date(2024, 1, 3)], None],
+        }
+    )
+    source = tmp_path / "rows.parquet"
+    pq.write_table(table, source)
+    target = tmp_path / f"out.{fmt}"
+    done = run_subprocess("classify", "--batch", str(source), "--keep-all", "-o", str(target))
+    assert done.returncode == 1, done.stderr  # the second text is not UTF-8
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    if fmt == "parquet":
+        rows = pq.read_table(target).to_pylist()
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    else:
+        text_out = target.read_text(encoding="utf-8")
+        rows = json.loads(text_out) if fmt == "json" else read_records(text_out)
+    assert [(r["id"], r["error_code"] or None) for r in rows] == [("1", None), ("2", "not_unicode")]
+    assert rows[0]["decision"] and rows[0]["label"]  # the text read from bytes is classified
+    assert (rows[0]["posted_at"], rows[0]["day"], rows[0]["salary"]) == (
+        "2024-01-02T09:30:00",
+        "2024-01-02",
+        "1.50",
+    )
+    tags = rows[0]["tags"]
+    assert (json.loads(tags) if isinstance(tags, str) else tags) == ["2024-01-03"]
+
+
 def test_piped_parquet_is_refused_by_summarize_as_by_classify(tmp_path: Path) -> None:
     pq = _need("pyarrow.parquet")
     pa = _need("pyarrow")
