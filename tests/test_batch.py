@@ -126,12 +126,41 @@ def test_summarize_reads_back_jsonl_csv_and_json(tmp_path: Path) -> None:
     assert result["confidence"]["p50"] == pytest.approx(confidences[19], abs=0.001)
 
 
+def test_summarize_refuses_a_csv_output_cut_short_and_reads_long_kept_fields(
+    tmp_path: Path,
+) -> None:
+    """A CSV output cut anywhere (mid-row, mid-quote, mid-field at the end) is refused, never
+    summarised in part; a kept field longer than the csv module's default limit is read."""
+    long_text = "Answer customer tickets by email and chat. " * 4000  # 172,000 characters
+    rows = [*good_rows(30), json.dumps({"id": "long", "text": long_text}).encode() + b"\n"]
+    source = write_rows(tmp_path / "rows.jsonl", rows)
+    output = tmp_path / "labels.csv"
+    done = run_subprocess("classify", "--batch", str(source), "--keep", "text", "-o", str(output))
+    assert done.returncode == 0, done.stderr
+    whole = run_subprocess("summarize", str(output), "-f", "json")
+    assert whole.returncode == 0, whole.stderr
+    assert json.loads(whole.stdout)["result"]["rows"] == 31
+    data = output.read_bytes()
+    last_row = data.rindex(b"\nlong,") + 1
+    for size in (len(data) // 3, len(data) // 2, last_row + 100, len(data) - 5):
+        cut = tmp_path / "cut.csv"
+        cut.write_bytes(data[:size])
+        failed = run_subprocess("summarize", str(cut))
+        assert failed.returncode == 1, (size, failed.stdout)
+        assert "cut short" in failed.stderr and "Traceback" not in failed.stderr
+
+
 def test_summarize_refuses_a_file_that_is_not_a_batch_output(tmp_path: Path) -> None:
     path = tmp_path / "other.csv"
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     done = run_subprocess("summarize", str(path))
     assert done.returncode == 1
     assert "no 'decision' column" in done.stderr
+    lines = tmp_path / "labels.jsonl"
+    lines.write_text('{"decision": null, "error_code": "no_text"}\n[1, 2]\n', encoding="utf-8")
+    done = run_subprocess("summarize", str(lines))
+    assert done.returncode == 1
+    assert "line 2 is not a JSON object" in done.stderr
 
 
 def test_keep_copies_input_fields_and_renames_clashes(
