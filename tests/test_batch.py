@@ -222,6 +222,36 @@ def test_a_field_option_the_csv_header_lacks_is_a_usage_error(
     assert joined.code == 0, joined.err
 
 
+@pytest.mark.parametrize(
+    ("header", "args", "message"),
+    [
+        ("id,text,text", [], "column text twice (columns 2 and 3)"),
+        ("id,id,text", ["--keep", "id"], "column id twice (columns 1 and 2)"),
+        ("id,note,text,note", ["--keep-all"], "column note twice (columns 2 and 4)"),
+        ("id,,text,", ["--keep-all"], "column '' twice (columns 2 and 4)"),
+        ("id,label,input_label,text", ["--keep-all"], "label and input_label would both"),
+    ],
+)
+def test_a_csv_column_named_twice_that_the_run_reads_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], header: str, args: list[str], message: str
+) -> None:
+    """Which of two same-named columns to read is unclear (the last one won, silently), and
+    both kept made a CSV or Parquet output with two columns of one name."""
+    text = "Answer customer tickets by email and chat."
+    width = header.count(",") + 1
+    source = tmp_path / "rows.csv"
+    source.write_text(f"{header}\n" + ",".join([text] * width) + "\n", encoding="utf-8")
+    for fmt in ("jsonl", "parquet"):
+        output = tmp_path / f"out.{fmt}"
+        run = run_cli(capsys, "classify", "--batch", str(source), *args, "-o", str(output))
+        assert_failed(run, 2, message)
+        assert not output.exists()
+    unread = tmp_path / "unread.csv"
+    unread.write_text(f"id,note,text,note\n1,a,{text},b\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(unread), "--keep", "id")
+    assert run.code == 0, run.err  # a column named twice that the run never reads is harmless
+
+
 def test_options_for_another_input_kind_are_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -689,6 +689,32 @@ def refuse_unknown_fields(fields: Fields, header: Sequence[str]) -> None:
             )
 
 
+def refuse_ambiguous_fields(fields: Fields, header: Sequence[str], columns: Sequence[str]) -> None:
+    """A column a CSV or Parquet header names twice is a usage error when the run reads it
+    (which of the two is meant is unclear), and so are two kept columns that the output
+    would write under one name (``label`` is kept as ``input_label``)."""
+    read = {fields.id_field, fields.title_field, *text_field_names(fields.text_fields)}
+    read |= set(fields.keep)
+    read |= {name.partition(".")[0] for name in read if name}
+    seen: dict[str, int] = {}
+    for number, name in enumerate(header, start=1):
+        if name in seen and (fields.keep_all or name in read):
+            raise UsageError(
+                f"the input has column {name or repr(name)} twice (columns {seen[name]} and "
+                f"{number}): which one to read is unclear; rename one"
+            )
+        seen.setdefault(name, number)
+    kept = fields.keep or (tuple(header) if fields.keep_all else ())
+    written: dict[str, str] = {}
+    for name in kept:
+        out = kept_column(name, columns)
+        if written.setdefault(out, name) != name:
+            raise UsageError(
+                f"input columns {written[out]} and {name} would both be written as {out}; "
+                "name the ones to keep with --keep"
+            )
+
+
 def kept_names(job: BatchJob, discovered: list[str]) -> list[str]:
     """The input fields copied to the output: ``--keep``'s, or (``--keep-all``) those found."""
     return list(discovered) if job.fields.keep_all else list(job.fields.keep)
@@ -741,6 +767,7 @@ def run_batch(
         units = jsonl_chunks(lines, CHUNK if job.jobs > 1 else SERIAL_CHUNK, progress, live)
     if job.kind != "jsonl":
         refuse_unknown_fields(fields, discovered)
+        refuse_ambiguous_fields(fields, discovered, maker.columns)
     columns = maker.columns + [kept_column(n, maker.columns) for n in kept_names(job, discovered)]
     parquet_out = job.out_format == "parquet"
     encoder = None if parquet_out else Encoder(job.out_format, columns)
