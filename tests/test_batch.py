@@ -379,6 +379,23 @@ def test_parquet_columns_of_any_type_are_kept_as_text(tmp_path: Path, fmt: str) 
     assert (json.loads(tags) if isinstance(tags, str) else tags) == ["2024-01-03"]
 
 
+def test_a_parquet_file_without_a_text_column_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As for a CSV header: every row an error row, exit 1, was the answer before."""
+    pq = _need("pyarrow.parquet")
+    pa = _need("pyarrow")
+    source = tmp_path / "rows.parquet"
+    text = "Answer customer tickets by email and chat."
+    pq.write_table(pa.table({"id": [1], "body": [text], "job": [{"duties": text}]}), source)
+    run = run_cli(capsys, "classify", "--batch", str(source))
+    assert_failed(run, 2, "Parquet file has no text column (looked for text / description; "
+                          "found id, body, job); use --text-field")  # fmt: skip
+    assert run.out == ""
+    nested = run_cli(capsys, "classify", "--batch", str(source), "--text-field", "job.duties")
+    assert nested.code == 0, nested.err
+
+
 def test_piped_parquet_is_refused_by_summarize_as_by_classify(tmp_path: Path) -> None:
     pq = _need("pyarrow.parquet")
     pa = _need("pyarrow")

@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import IO, TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
 
 from cxcs.errors import DamagedData, InputError, UsageError, WorkerError
 from cxcs.formats import INPUT_FORMATS
@@ -271,12 +271,18 @@ def open_csv(
     except csv.Error as exc:
         raise UsageError(f"CSV header cannot be read: {exc}") from None
     if not any(name in header for name in text_field_names(fields.text_fields)):
-        raise UsageError(
-            f"CSV header has no text column (looked for {' / '.join(fields.text_fields)}; "
-            f"found {', '.join(header) or 'nothing'}); use --text-field"
-            + ("" if delimiter else " (or --delimiter)")
-        )
+        refuse_no_text_column(fields, header, "CSV header", "" if delimiter else "--delimiter")
     return header, _csv_rows(reader, header, fields, progress)
+
+
+def refuse_no_text_column(fields: Fields, header: Sequence[str], what: str, also: str) -> NoReturn:
+    """A usage error: the input's ``header`` has none of the text fields (``also``: another
+    option that may help)."""
+    raise UsageError(
+        f"{what} has no text column (looked for {' / '.join(fields.text_fields)}; "
+        f"found {', '.join(header) or 'nothing'}); use --text-field"
+        + (f" (or {also})" if also else "")
+    )
 
 
 def read_csv(
@@ -752,6 +758,9 @@ def run_batch(
         from cxcs.parquet import field_names
 
         discovered = field_names(source)
+        names = text_field_names(fields.text_fields)  # a path such as job.duties too
+        if not any(n in discovered or n.partition(".")[0] in discovered for n in names):
+            refuse_no_text_column(fields, discovered, "Parquet file", "")
         units = _chunks(
             read_parquet(source, fields, progress), CHUNK if job.jobs > 1 else SERIAL_CHUNK
         )
