@@ -305,6 +305,20 @@ def test_batch_jsonl_reports_every_bad_row_and_keeps_every_good_one(
     assert ids == [f"r{i}" for i in range(len(BAD_JSONL) + 1)]
 
 
+def test_a_byte_order_mark_starting_any_jsonl_line_is_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``cat a.jsonl b.jsonl``, where b was saved by a Windows tool, puts b's byte-order
+    mark at the start of a line in the middle: it is not part of the row."""
+    rows = good_rows(4)
+    path = write_rows(
+        tmp_path / "joined.jsonl", [rows[0], rows[1], b"\xef\xbb\xbf" + rows[2], rows[3]]
+    )
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    assert run.code == 0, run.err
+    assert [r["id"] for r in read_records(run.out)] == ["r0", "r1", "r2", "r3"]
+
+
 def test_batch_with_output_writes_every_record_even_when_rows_fail(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

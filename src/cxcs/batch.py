@@ -123,8 +123,7 @@ def parse_jsonl_line(line_no: int, raw: BatchLine, fields: Fields) -> Row | None
         return failed(line_no, None, "line_too_long", message)
     if isinstance(raw, Unreadable):
         return failed(line_no, None, "damaged_input", unreadable_from(line_no, raw.reason))
-    if line_no == 1:
-        raw = raw.removeprefix(BOM)
+    raw = raw.removeprefix(BOM)  # first in the file, or in a file appended to another
     if not raw.strip():
         return None
     try:
