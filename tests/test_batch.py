@@ -163,6 +163,27 @@ def test_summarize_refuses_a_file_that_is_not_a_batch_output(tmp_path: Path) -> 
     assert "line 2 is not a JSON object" in done.stderr
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_a_kept_nan_or_infinity_is_written_as_null_so_the_output_stays_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """Python writes NaN and Infinity into JSON (pandas' missing values); JSON has neither,
+    so a strict reader (JavaScript, Go, jq 1.6) would refuse the whole output."""
+    posting = json.loads(good_rows(1)[0])
+    path = tmp_path / "rows.jsonl"
+    record = {**posting, "salary": float("nan"), "range": [1.0, float("inf")], "n": 2.5}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(path), "--keep-all", "-f", fmt)
+    assert run.code == 0, run.err
+
+    def refuse(constant: str) -> None:
+        raise ValueError(constant)
+
+    parsed = json.loads(run.out, parse_constant=refuse) if fmt == "json" else None
+    row = parsed[0] if parsed else json.loads(run.out, parse_constant=refuse)
+    assert (row["salary"], row["range"], row["n"], row["id"]) == (None, [1.0, None], 2.5, "r0")
+
+
 def test_keep_copies_input_fields_and_renames_clashes(
     kb: Knowledge, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

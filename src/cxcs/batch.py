@@ -13,6 +13,7 @@ import contextlib
 import csv
 import io
 import json
+import math
 import re
 import sys
 from collections import deque
@@ -394,16 +395,33 @@ _LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 """Characters JSON leaves raw but ``str.splitlines`` and some readers take as line breaks."""
 
 
-_JSON_ROW = json.JSONEncoder(ensure_ascii=False)
-"""What ``json.dumps(row, ensure_ascii=False)`` builds anew for every call."""
+_JSON_ROW = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+"""What ``json.dumps(row, ensure_ascii=False)`` builds anew for every call; refusing the
+NaN and Infinity JSON lacks."""
 
 
 def json_line(row: dict[str, Any]) -> str:
-    """One row as JSON on one line, whatever line-breaking characters its text holds."""
-    line = _JSON_ROW.encode(row)
+    """One row as JSON on one line, whatever line-breaking characters its text holds; a
+    kept NaN or infinity (Python writes them into JSON, pandas for a missing value) is
+    null."""
+    try:
+        line = _JSON_ROW.encode(row)
+    except ValueError:  # rare: only a kept input value can be a NaN or an infinity
+        line = _JSON_ROW.encode(_finite(row))
     if "\x85" in line or "\u2028" in line or "\u2029" in line:
         line = line.translate(_LINE_BREAKS)
     return line
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite number, however deep, made None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 class Encoder:
