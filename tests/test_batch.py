@@ -855,6 +855,21 @@ def test_keep_all_says_which_later_fields_the_csv_columns_leave_out(
     assert read_records(kept.out)[1]["salary"] == "1"
 
 
+def test_keep_all_takes_the_columns_from_the_first_record_past_blank_and_bad_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A blank first line (``echo >> rows.jsonl``) or a bad one gave no columns at all."""
+    text = "Answer customer calls and emails and resolve support tickets in Zendesk."
+    good = json.dumps({"id": "r1", "region": "EU", "text": text})
+    source = tmp_path / "rows.jsonl"
+    source.write_text(f"\n  \n{{broken\n[1]\n{good}\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(source), "--keep-all", "-f", "csv")
+    assert run.code == 1  # the two bad lines
+    assert "first appear" not in run.err
+    rows = list(csv.DictReader(io.StringIO(run.out)))
+    assert [(r["line"], r["region"]) for r in rows] == [("3", ""), ("4", ""), ("5", "EU")]
+
+
 @pytest.mark.parametrize("option", [("--encoding", "cp1252"), ("--delimiter", ";")])
 def test_text_options_are_refused_for_parquet_input(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], option: tuple[str, str]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import json
 import math
 import re
@@ -24,7 +25,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
 
 from cxcs.errors import DamagedData, InputError, UsageError, WorkerError
 from cxcs.formats import INPUT_FORMATS
-from cxcs.inputs import BOM, BatchLine, Unreadable, head_of, unreadable_from
+from cxcs.inputs import BOM, MAX_LINE_BYTES, BatchLine, Unreadable, head_of, unreadable_from
 from cxcs.records import (
     MAX_ROW_CHARS,
     Fields,
@@ -118,8 +119,6 @@ def parse_jsonl_line(line_no: int, raw: BatchLine, fields: Fields) -> Row | None
     int stands for a line too long to read (its length), an ``Unreadable`` for damaged
     compressed data (see :func:`cxcs.inputs.bounded_lines`)."""
     if isinstance(raw, int):
-        from cxcs.inputs import MAX_LINE_BYTES
-
         message = f"line is {raw:,} bytes, over the {MAX_LINE_BYTES:,}-byte limit; skipped"
         return failed(line_no, None, "line_too_long", message)
     if isinstance(raw, Unreadable):
@@ -787,9 +786,9 @@ def run_batch(
 
         lines: Iterable[BatchLine] = json_lines(stream, source)
         if fields.keep_all and job.out_format in {"csv", "parquet"}:
-            first = next(iter(lines), b"")
-            discovered = _first_record_keys(first if isinstance(first, bytes) else b"")
-            lines = _chain_first(first, lines)
+            lines = iter(lines)
+            discovered, read = _first_record_keys(lines)
+            lines = itertools.chain(read, lines)
         units = jsonl_chunks(lines, CHUNK if job.jobs > 1 else SERIAL_CHUNK, progress, live)
     if job.kind != "jsonl":
         refuse_unknown_fields(fields, discovered)
@@ -830,9 +829,24 @@ def run_batch(
     return summary
 
 
-def _first_record_keys(line: bytes) -> list[str]:
-    try:
-        record = json.loads(line.removeprefix(BOM))
-    except ValueError:
-        return []
-    return [str(k) for k in record] if isinstance(record, dict) else []
+def _first_record_keys(lines: Iterator[BatchLine]) -> tuple[list[str], list[BatchLine]]:
+    """The fields of the first JSON object among ``lines`` (past blank and bad lines, for
+    at most a line's worth of bytes), and the lines read to find it."""
+    read: list[BatchLine] = []
+    size = 0
+    for line in lines:
+        read.append(line)
+        if isinstance(line, Unreadable):
+            break
+        if not isinstance(line, bytes):
+            continue
+        try:
+            record = json.loads(line.removeprefix(BOM))
+        except (ValueError, RecursionError):
+            record = None
+        if isinstance(record, dict):
+            return [str(k) for k in record], read
+        size += len(line)
+        if size > MAX_LINE_BYTES:
+            break
+    return [], read
