@@ -532,6 +532,29 @@ def test_an_unterminated_csv_quote_is_reported_with_its_line(
     assert records[-1]["id"] == "4" and records[-1]["error"] is None  # the rest is read
 
 
+def test_a_quoted_csv_field_over_the_limit_over_several_lines_is_one_error_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The csv module stops reading a field at its size limit: the rest of a quoted field
+    on the lines after was read as new rows (a row the input does not have, and the real
+    row after it swallowed); now the field's lines are skipped to where its quote closes."""
+    huge = ("word " * 200_000 + "\n") * 5  # 5,000,005 characters over 6 lines
+    one_line = POSTING.strip().replace("\n", " ")
+    text = f'id,text\n1,"{one_line}"\n2,"{huge}"\n3,"{one_line}"\n4,"{one_line}"\n'
+    path = tmp_path / "rows.csv"
+    path.write_text(text, encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    records = read_records(run.out)
+    assert [(r["line"], r["id"], r["error_code"]) for r in records] == [
+        (2, "1", None),
+        (3, None, "bad_csv"),
+        (9, "3", None),
+        (10, "4", None),
+    ]
+    assert records[1]["error"].endswith("lines 3-8 were skipped")
+    assert "cxcs: classified 3 row(s); 1 failed" in run.err
+
+
 def test_an_over_long_batch_line_is_an_error_record(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from cxcs.errors import DamagedData, InputError, UsageError, WorkerError
 from cxcs.formats import INPUT_FORMATS
@@ -262,7 +262,7 @@ def open_csv(
         raise UsageError(f"CSV header is longer than {limit:,} characters; is this a CSV file?")
     sep = delimiter or sniff_delimiter(first.partition("\n")[0])
     # a line far over the field limit stops the run (the csv module would hold it whole)
-    lines = bounded_text_lines(_chain_first(first, text), "input", limit * 4)
+    lines = _CsvLines(bounded_text_lines(_chain_first(first, text), "input", limit * 4))
     # strict: a quote left open (or closed mid-field) is an error, not rows swallowed whole
     reader = csv.reader(lines, delimiter=sep, strict=True)
     try:
@@ -271,7 +271,7 @@ def open_csv(
         raise UsageError(f"CSV header cannot be read: {exc}") from None
     if not any(name in header for name in text_field_names(fields.text_fields)):
         refuse_no_text_column(fields, header, "CSV header", "" if delimiter else "--delimiter")
-    return header, _csv_rows(reader, header, fields, progress)
+    return header, _csv_rows(reader, lines, header, fields, progress)
 
 
 def refuse_no_text_column(fields: Fields, header: Sequence[str], what: str, also: str) -> NoReturn:
@@ -294,37 +294,69 @@ def read_csv(
     return open_csv(stream, fields, progress, delimiter)[1]
 
 
-class _CsvReader(Protocol):
-    """What :func:`csv.reader` returns: rows of cells, and how many lines it has read."""
+class _CsvLines:
+    """The physical lines of a CSV text as its reader takes them: counted, and so are the
+    quote characters of the record being read (to find where a quoted field ends)."""
 
-    line_num: int
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self.number = 0
+        self.quotes = 0
+        self._damaged: DamagedData | None = None
 
-    def __next__(self) -> list[str]: ...
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        if self._damaged is not None:
+            raise self._damaged
+        line = next(self._lines)
+        self.number += 1
+        self.quotes += line.count('"')
+        return line
+
+    def new_record(self) -> None:
+        """A record starts with the next line."""
+        self.quotes = 0
+
+    def skip_open_field(self) -> None:
+        """Read on to the line where a quoted field the record left open closes (its quote
+        characters pair up again), or to the end."""
+        try:
+            while self.quotes % 2 and next(self, None) is not None:
+                pass
+        except DamagedData as exc:  # said where the next row is read, after this one's error
+            self._damaged = exc
+
+
+_FIELD_LIMIT = "field larger than field limit"
+"""How the csv module says a field grew past its size limit (it stops mid-field)."""
 
 
 def _csv_rows(
-    reader: _CsvReader,
+    reader: Iterator[list[str]],
+    lines: _CsvLines,
     header: list[str],
     fields: Fields,
     progress: Callable[[int], None] | None,
 ) -> Iterator[Row]:
     """The rows of a CSV reader past its ``header``, each with the line it starts on; an
     empty line is no row (the csv module reads it as no fields), but counts as a line."""
-    line_num = reader.line_num
     while True:
-        start = line_num + 1  # a record starts on the line after the last one read
+        lines.new_record()
+        start = lines.number + 1  # a record starts on the line after the last one read
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            line_num = reader.line_num
-            yield failed(start, None, "bad_csv", _csv_problem(exc, start, line_num))
+            if str(exc).startswith(_FIELD_LIMIT):  # the field's other lines are not rows
+                lines.skip_open_field()
+            yield failed(start, None, "bad_csv", _csv_problem(exc, start, lines.number))
             continue
         except DamagedData as exc:  # every row before it counts; nothing after it is read
             yield failed(start, None, "damaged_input", unreadable_from(start, exc.message))
             return
-        line_num = reader.line_num
         if not cells:
             continue
         if progress is not None:
