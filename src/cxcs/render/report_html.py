@@ -20,6 +20,8 @@ from cxcs.render.reports import (
     filter_text,
     matrix_summary,
     meta,
+    practice_share_text,
+    practice_shown,
     side_text,
     similarity_text,
     source_text,
@@ -59,6 +61,8 @@ def compare_html(kb: Knowledge, result: PairComparison | MatrixComparison) -> st
     """The comparison as one standalone HTML document."""
     if not isinstance(result, PairComparison):
         return matrix_html(kb, result)
+    from cxcs.engine.compare import pair_rows
+
     notes = _Notes(kb)
     name_a, name_b = kb.functions[result.a].name, kb.functions[result.b].name
     title = f"{name_a} vs {name_b}"
@@ -67,7 +71,7 @@ def compare_html(kb: Knowledge, result: PairComparison | MatrixComparison) -> st
     parts = [
         f'<p class="similarity" id="similarity">Similarity {_e(sim)}</p>',
         '<p class="note">0 = nothing in common, 1 = identical; the range spans every reading '
-        "of the disputed cells.</p>",
+        f"of the disputed cells{_e(practice_share_text(pair_rows(kb, result).values()))}.</p>",
         '<section id="summary"><h2>Summary</h2><table>',
     ]
     for key in ("biggest differences", "shared ground", "disputes"):
@@ -100,7 +104,7 @@ def compare_html(kb: Knowledge, result: PairComparison | MatrixComparison) -> st
             '<section id="context"><h2>Context (text axes: no verdict)</h2>'
             f"<table>{head}</tr>{''.join(context)}</table></section>"
         )
-    parts += _closing_notes(kb, result, practice)
+    parts += _closing_notes(kb, result, practice or practice_shown(kb, result))
     parts.append(f'<p class="note">Verdicts: {_e(result.verdict_rules)}</p>')
     parts.append(notes.html())
     return page.document(title, "\n".join(parts), meta(kb))
