@@ -288,3 +288,30 @@ def test_a_mark_in_the_summary_of_a_hidden_axis_keeps_its_footnote(
     assert "> † practitioner knowledge" in out
     html = run_cli(capsys, "compare", "cx", "ux", "--axes", axes, "--differences", "-f", "html")
     assert "practitioner knowledge: common practice" in html.out
+
+
+def test_a_matrix_says_per_pair_how_many_axes_rest_on_practitioner_knowledge(
+    kb: Knowledge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each pairwise similarity carries its count, the same the pair's own summary gives."""
+    ids = ["cx", "success", "ux"]
+    document = _json(capsys, "compare", *ids)["result"]
+    sims = document["comparison"]["similarities"]  # type: ignore[index]
+    for sim in sims:
+        pair = compare_pair(kb, sim["a"], sim["b"])
+        scored = [r for r in pair.axes if r.score is not None]
+        assert sim["scored_axes"] == len(scored)
+        assert sim["practice_axes"] == sum(KINDS[r.kind].rests_on_practice(r) for r in scored)
+    by_pair = {(s["a"], s["b"]): s for s in sims}
+    assert by_pair[("success", "ux")]["practice_axes"] == by_pair[("success", "ux")]["scored_axes"]
+    assert 0 < by_pair[("cx", "success")]["practice_axes"] < 15
+    run = run_cli(capsys, "compare", *ids, "-f", "markdown")
+    (_, summary), (header, rows), *_ = markdown_tables(run.out)
+    assert header[-1] == "scored axes resting partly on practitioner knowledge"
+    cx_ux = next(r for r in rows if r[:2] == ["Customer experience", "User experience"])
+    expected = by_pair[("cx", "ux")]
+    assert cx_ux[-1] == f"{expected['practice_axes']} of {expected['scored_axes']}"
+    most = dict(summary)["most alike"]
+    assert "scored axes rest partly on practitioner knowledge †" in most
+    html = run_cli(capsys, "compare", *ids, "-f", "html").out
+    assert "<th>scored axes resting partly on practitioner knowledge</th>" in html

@@ -16,6 +16,7 @@ from cxcs.models.kinds import KINDS
 from cxcs.models.knowledge import Knowledge, Source
 from cxcs.render import page
 from cxcs.render.reports import (
+    PRACTICE_AXES,
     PRACTICE_NOTE,
     filter_text,
     matrix_summary,
@@ -135,12 +136,14 @@ def matrix_html(kb: Knowledge, result: MatrixComparison) -> str:
     parts.append("</table></section>")
     sims = "".join(
         f"<tr><td>{_e(kb.functions[s.a].name)}</td><td>{_e(kb.functions[s.b].name)}</td>"
-        f"<td>{_e(similarity_text(s.similarity, s.similarity_min, s.similarity_max))}</td></tr>"
+        f"<td>{_e(similarity_text(s.similarity, s.similarity_min, s.similarity_max))}</td>"
+        f"<td>{s.practice_axes} of {s.scored_axes}</td></tr>"
         for s in result.similarities
     )
     parts.append(
         '<section id="similarity"><h2>Pairwise similarity</h2><table><tr><th>a</th><th>b</th>'
-        f"<th>similarity (dispute range)</th></tr>{sims}</table></section>"
+        f"<th>similarity (dispute range)</th><th>{_e(PRACTICE_AXES)}</th></tr>{sims}"
+        "</table></section>"
     )
     head = "<tr><th>axis</th>" + "".join(f"<th>{_e(n)}</th>" for n in names) + "</tr>"
     rows = []

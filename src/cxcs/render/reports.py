@@ -177,14 +177,22 @@ def similarity_text(value: float | None, low: float | None, high: float | None) 
     return f"{value:.2f} ({low:.2f}–{high:.2f})"
 
 
+PRACTICE_AXES = "scored axes resting partly on practitioner knowledge"
+"""The matrix's pairwise column: how many scored axes compare † values or items."""
+
+
 def practice_share_text(rows: Iterable[AxisComparison]) -> str:
     """'; 3 of 15 scored axes rest partly on practitioner knowledge †': how much of a
     similarity compares values or items no article states ('' when none does)."""
     scored = [r for r in rows if r.score is not None]
-    practice = sum(KINDS[r.kind].rests_on_practice(r) for r in scored)
+    return practice_share(sum(KINDS[r.kind].rests_on_practice(r) for r in scored), len(scored))
+
+
+def practice_share(practice: int, scored: int) -> str:
+    """'; 3 of 15 scored axes rest partly on practitioner knowledge †' ('' for none)."""
     if not practice:
         return ""
-    share = f"{practice} of {len(scored)} scored axes"
+    share = f"{practice} of {scored} scored axes"
     return f"; {share} rest partly on practitioner knowledge {PRACTICE_MARK}"
 
 
@@ -343,7 +351,8 @@ def matrix_summary(kb: Knowledge, result: MatrixComparison) -> list[tuple[str, s
                 (
                     label,
                     f"{kb.functions[pair.a].name} & {kb.functions[pair.b].name}: "
-                    + similarity_text(pair.similarity, pair.similarity_min, pair.similarity_max),
+                    + similarity_text(pair.similarity, pair.similarity_min, pair.similarity_max)
+                    + practice_share(pair.practice_axes, pair.scored_axes),
                 )
             )
     disputes = [
@@ -384,12 +393,19 @@ def _matrix_report(kb: Knowledge, result: MatrixComparison) -> Report:
             kb.functions[s.b].name,
             s.similarity if s.similarity is not None else None,
             similarity_text(s.similarity, s.similarity_min, s.similarity_max),
+            f"{s.practice_axes} of {s.scored_axes}",
         ]
         for s in result.similarities
     ]
     sim_table = TableBlock(
         "Pairwise similarity",
-        [Column("a"), Column("b"), Column("similarity", "bar"), Column("with dispute range")],
+        [
+            Column("a"),
+            Column("b"),
+            Column("similarity", "bar"),
+            Column("with dispute range"),
+            Column(PRACTICE_AXES),
+        ],
         sims,
     )
     notes = [f"similarity = {result.similarity_formula}"]
