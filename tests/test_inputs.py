@@ -605,6 +605,24 @@ def test_a_csv_header_over_the_field_limit_is_a_clear_error(
 
 
 @pytest.mark.parametrize(
+    ("head", "said"),
+    [
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "a zip archive (an Excel .xlsx file is one)"),
+        (b"\x28\xb5\x2f\xfd\x24\x00\x01\x00\x00", "zstd-compressed data"),
+    ],
+)
+def test_a_zip_or_zstd_file_is_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], head: bytes, said: str
+) -> None:
+    """Both were 'binary data (NUL bytes); give JSONL or CSV text', with no way forward."""
+    path = tmp_path / "postings.bin"
+    path.write_bytes(head + b"\x00" * 64)
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    assert_failed(run, 1, f"{path}: {said}")
+    assert "gzip, bzip2 or xz" in run.err
+
+
+@pytest.mark.parametrize(
     ("encoding", "name", "example"),
     [
         ("utf-16", "rows.csv", "in.csv > out.csv"),
