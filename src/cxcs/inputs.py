@@ -7,7 +7,7 @@ import contextlib
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO, NamedTuple
@@ -272,22 +272,6 @@ def waiting_check(stream: IO[bytes]) -> LiveInput | None:
 def _read_line(stream: IO[bytes], size: int, name: str) -> bytes:
     with reading(name):
         return stream.readline(size)
-
-
-def bounded_text_lines(lines: Iterable[str], name: str, limit: int) -> Iterator[str]:
-    """Physical lines of a text stream for the CSV reader, refusing one over ``limit``
-    characters (a CSV field is limited anyway: this stops ``/dev/zero``-like input)."""
-    for number, line in enumerate(_read_lines(lines, name), start=1):
-        if len(line) > limit:
-            raise InputError(
-                f"{name}: line {number} is longer than {limit:,} characters; is this a CSV file?"
-            )
-        yield line
-
-
-def _read_lines(lines: Iterable[str], name: str) -> Iterator[str]:
-    with reading(name):
-        yield from lines
 
 
 BOM = b"\xef\xbb\xbf"
