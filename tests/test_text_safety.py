@@ -443,3 +443,22 @@ def test_any_posting_is_classified_with_safe_output(text: str, title: str | None
         _no_controls(out)
     if fmt == "markdown":
         assert "<img" not in out
+
+
+# --------------------------------------------------------------------------- line overwrite
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html"])
+def test_a_carriage_return_never_writes_over_a_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """A bare CR sends a terminal's cursor back to the start of the line, so what follows
+    it would be printed over what came before; in markdown it ends the line (and the row)."""
+    posting = tmp_path / "p.txt"
+    posting.write_text("Answer tickets; troubleshoot.\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", str(posting), "-t", "Support agent\rSales", "-f", fmt)
+    assert run.code == 0, run.err
+    assert "\r" not in run.out and "Sales" in run.out
+    if fmt == "markdown":  # a line break in the cell, as CommonMark reads a bare CR
+        cells = [c for _, rows in markdown_tables(run.out) for row in rows for c in row]
+        assert "Support agent\nSales" in cells

@@ -9,7 +9,8 @@ HTML in a markdown preview, start a spreadsheet formula, or crash an encoder:
 - :func:`visible`: C0 and C1 control characters (ESC, BEL, CSI, DEL, ...; not tab or line
   breaks) and the bidirectional overrides, embeddings and isolates (U+202A-U+202E,
   U+2066-U+2069) are shown as escapes such as ``\\x1b`` or ``\\u202e`` instead of being sent
-  raw. Used for the terminal, markdown, CSV and stderr.
+  raw; CR and CRLF become LF (a bare CR would send a terminal's cursor back to the start of
+  the line, to print over it). Used for the terminal, markdown, CSV, HTML and stderr.
 - :func:`one_line`: :func:`visible`, plus tabs and line breaks escaped (``\\n``): messages
   on stderr and in JSON error documents stay one line.
 - :func:`markdown_text`: :func:`visible`, plus ``&``, ``<`` and ``>`` as HTML entities, so no
@@ -17,7 +18,8 @@ HTML in a markdown preview, start a spreadsheet formula, or crash an encoder:
 - :func:`csv_cell`: :func:`visible`, plus OWASP's formula neutralisation: a cell starting with
   ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'`` so spreadsheets
   read it as text (a plain signed number such as ``-5`` stays as written: it is no
-  formula, and an id must join back); CR and CRLF become LF (which the csv writer quotes).
+  formula, and an id must join back); line breaks are LF, as :func:`visible` makes them
+  (the csv writer quotes them).
 - :func:`rich_text`: a :class:`rich.text.Text` (never markup) of :func:`visible` text.
 """
 
@@ -72,7 +74,10 @@ def writable(text: str) -> str:
 
 
 def visible(text: str) -> str:
-    """``text`` with control characters (but tab and line breaks) shown as escapes."""
+    """``text`` with control characters (but tab and line breaks) shown as escapes, and
+    every line break LF."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROLS.sub(_escape, writable(text))
 
 
@@ -93,8 +98,8 @@ def csv_cell(value: object) -> object:
         return value
     if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
         value = "'" + value
-    # a bare CR would end the record for a reader, unquoted: line breaks become LF (quoted)
-    return visible(value.replace("\r\n", "\n").replace("\r", "\n"))
+    # a bare CR would end the record for a reader, unquoted: visible makes it LF (quoted)
+    return visible(value)
 
 
 def rich_text(text: str, style: str = "") -> Text:

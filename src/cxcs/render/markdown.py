@@ -10,7 +10,7 @@ def escape_cell(text: str) -> str:
     """Make text safe inside a GFM table cell: controls escaped, ``& < >`` as entities (no
     raw HTML), pipes escaped, newlines as <br>."""
     text = markdown_text(text).replace("\\", "\\\\").replace("|", "\\|")
-    return "<br>".join(part.strip() for part in text.replace("\r\n", "\n").split("\n"))
+    return "<br>".join(part.strip() for part in text.split("\n"))
 
 
 def render_table(block: TableBlock) -> str:
