@@ -462,3 +462,26 @@ def test_a_carriage_return_never_writes_over_a_line(
     if fmt == "markdown":  # a line break in the cell, as CommonMark reads a bare CR
         cells = [c for _, rows in markdown_tables(run.out) for row in rows for c in row]
         assert "Support agent\nSales" in cells
+
+
+# --------------------------------------------------------------------------- invisible names
+
+
+def test_one_line_shows_invisible_characters_visible_leaves_them() -> None:
+    """A name that differs by an invisible character would read, in a message, as the name
+    it is not ('unknown function 'cx'; did you mean 'cx'?')."""
+    for char in ("\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff"):
+        assert one_line(f"cx{char}") == f"cx\\u{ord(char):04x}"
+    assert one_line("cx\xad") == "cx\\xad"  # a soft hyphen
+    assert one_line("cx\U000e0041") == "cx\\U000e0041"  # a tag character
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert visible(family) == family  # emoji and scripts that need joiners stay as written
+
+
+def test_an_invisible_character_in_a_name_is_shown_in_the_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run = run_cli(capsys, "show", "cx\u200b", "-f", "json")
+    assert run.code == 2
+    assert "\u200b" not in run.err and "'cx\\u200b'" in run.err
+    assert "'cx\\u200b'" in json.loads(run.out)["error"]["message"]

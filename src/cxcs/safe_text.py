@@ -12,7 +12,11 @@ HTML in a markdown preview, start a spreadsheet formula, or crash an encoder:
   raw; CR and CRLF become LF (a bare CR would send a terminal's cursor back to the start of
   the line, to print over it). Used for the terminal, markdown, CSV, HTML and stderr.
 - :func:`one_line`: :func:`visible`, plus tabs and line breaks escaped (``\\n``): messages
-  on stderr and in JSON error documents stay one line.
+  on stderr and in JSON error documents stay one line. Invisible characters (zero-width
+  space and joiners, the left-to-right and right-to-left marks, word joiner, byte-order
+  mark, soft hyphen, tag characters) are escaped there too: a name that differs by one
+  would otherwise read as the name it is not. :func:`visible` leaves them, as emoji and
+  several scripts need the joiners.
 - :func:`markdown_text`: :func:`visible`, plus ``&``, ``<`` and ``>`` as HTML entities, so no
   raw HTML reaches a CommonMark renderer.
 - :func:`csv_cell`: :func:`visible`, plus OWASP's formula neutralisation: a cell starting with
@@ -36,8 +40,13 @@ _BIDI = "\u202a-\u202e\u2066-\u2069"
 browser shows ("Trojan Source"), so text could display other than it reads."""
 _CONTROLS = re.compile(f"[\\x00-\\x08\\x0b-\\x0c\\x0e-\\x1f\\x7f-\\x9f{_BIDI}]")
 """C0 controls except tab, LF and CR; DEL; C1 controls (U+0080-U+009F); bidi controls."""
-_LINE_CONTROLS = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{_BIDI}]")
-"""Every C0/C1 control and DEL, the Unicode line and paragraph separators, bidi controls."""
+_INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u2060-\u2064\ufeff\U000e0000-\U000e007f"
+"""Characters that show nothing: soft hyphen, the Arabic letter mark, the Mongolian vowel
+separator, zero-width space, non-joiner and joiner, the left-to-right and right-to-left
+marks, word joiner and invisible operators, the byte-order mark, tag characters."""
+_LINE_CONTROLS = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{_BIDI}{_INVISIBLE}]")
+"""Every C0/C1 control and DEL, the Unicode line and paragraph separators, bidi controls,
+invisible characters."""
 _SURROGATES = r"[\ud800-\udfff]"
 """Compiled on first use (``re`` caches it): only text holding a lone surrogate needs it, and
 compiling a range past U+00FF costs about as much as the rest of this module."""
@@ -54,6 +63,8 @@ def _escape(match: re.Match[str]) -> str:
     if named is not None:
         return named
     code = ord(char)
+    if code > 0xFFFF:
+        return f"\\U{code:08x}"
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
@@ -82,7 +93,8 @@ def visible(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """``text`` on one line: every control character, tab and line break escaped."""
+    """``text`` on one line: every control character, tab, line break and invisible
+    character escaped."""
     return _LINE_CONTROLS.sub(_escape, writable(text))
 
 
