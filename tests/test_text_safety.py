@@ -485,3 +485,25 @@ def test_an_invisible_character_in_a_name_is_shown_in_the_error(
     assert run.code == 2
     assert "\u200b" not in run.err and "'cx\\u200b'" in run.err
     assert "'cx\\u200b'" in json.loads(run.out)["error"]["message"]
+
+
+# --------------------------------------------------------------------------- JSON
+
+RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""What JSON leaves raw but a terminal acts on (DEL, C1 controls such as the 8-bit CSI
+U+009B) or reorders (bidi controls), and the Unicode line separators."""
+TERMINAL_BAIT = "CX \x9b2J\x1b[31m \u202eregaNAM\u2066 \x85\u2028\x7f"
+
+
+def test_usage_errors_from_the_command_line_parser_are_safe_in_the_json_document(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An unknown command or option is named in the error, as Click words it."""
+    for args in ((f"x{TERMINAL_BAIT}\nnext",), ("list", f"--x{TERMINAL_BAIT}\nnext")):
+        run = run_cli(capsys, *args, "-f", "json")
+        assert run.code == 2, run.err
+        message = json.loads(run.out)["error"]["message"]
+        assert "\n" not in message and "next" in message
+        _no_controls(message)
+        assert not RAW_IN_JSON.search(message), message
+        assert not RAW_IN_JSON.search(run.out) and not RAW_IN_JSON.search(run.err)
