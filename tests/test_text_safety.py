@@ -507,3 +507,31 @@ def test_usage_errors_from_the_command_line_parser_are_safe_in_the_json_document
         _no_controls(message)
         assert not RAW_IN_JSON.search(message), message
         assert not RAW_IN_JSON.search(run.out) and not RAW_IN_JSON.search(run.err)
+
+
+def test_json_output_escapes_c1_and_bidi_controls_and_keeps_the_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    directory = _overlay(tmp_path, TERMINAL_BAIT)
+    listed = run_cli(capsys, "list", "--kb", str(directory), "-f", "json")
+    assert listed.code == 0, listed.err
+    assert not RAW_IN_JSON.search(listed.out)
+    names = [f["name"] for f in json.loads(listed.out)["result"]["functions"]]
+    assert TERMINAL_BAIT in names  # JSON is data: the escapes read back as the text
+    rows = write_rows(
+        tmp_path / "rows.jsonl",
+        [json.dumps({"id": TERMINAL_BAIT, "text": SUPPORT_DUTIES}).encode() + b"\n"],
+    )
+    for fmt in ("jsonl", "json"):
+        run = run_cli(capsys, "classify", "--batch", str(rows), "-f", fmt)
+        assert run.code == 0, run.err
+        assert not RAW_IN_JSON.search(run.out)
+        records = read_records(run.out) if fmt == "jsonl" else json.loads(run.out)
+        assert records[0]["id"] == TERMINAL_BAIT
+    posting = tmp_path / "p.txt"
+    posting.write_text(SUPPORT_DUTIES, encoding="utf-8")
+    single = run_cli(capsys, "classify", str(posting), "-t", TERMINAL_BAIT, "-f", "json")
+    assert single.code == 0, single.err
+    assert not RAW_IN_JSON.search(single.out)
+    title = json.loads(single.out)["result"]["classification"]["title"]["title"]
+    assert title == TERMINAL_BAIT

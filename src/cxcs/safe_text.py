@@ -25,6 +25,10 @@ HTML in a markdown preview, start a spreadsheet formula, or crash an encoder:
   formula, and an id must join back); line breaks are LF, as :func:`visible` makes them
   (the csv writer quotes them).
 - :func:`rich_text`: a :class:`rich.text.Text` (never markup) of :func:`visible` text.
+- :func:`json_text`: JSON as ``json.dumps(..., ensure_ascii=False)`` writes it, with what
+  that leaves raw but a terminal acts on (DEL, the C1 controls such as the 8-bit CSI
+  U+009B), the bidi controls and the line separators U+0085, U+2028 and U+2029 written as
+  ``\\u`` escapes: the same JSON value, safe to print.
 """
 
 from __future__ import annotations
@@ -47,6 +51,9 @@ marks, word joiner and invisible operators, the byte-order mark, tag characters.
 _LINE_CONTROLS = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{_BIDI}{_INVISIBLE}]")
 """Every C0/C1 control and DEL, the Unicode line and paragraph separators, bidi controls,
 invisible characters."""
+_JSON_RAW = f"[\\x7f-\\x9f\\u2028\\u2029{_BIDI}]"
+"""What ``json.dumps(ensure_ascii=False)`` leaves raw that :func:`json_text` escapes; compiled
+on first use, like ``_SURROGATES``."""
 _SURROGATES = r"[\ud800-\udfff]"
 """Compiled on first use (``re`` caches it): only text holding a lone surrogate needs it, and
 compiling a range past U+00FF costs about as much as the rest of this module."""
@@ -112,6 +119,19 @@ def csv_cell(value: object) -> object:
         value = "'" + value
     # a bare CR would end the record for a reader, unquoted: visible makes it LF (quoted)
     return visible(value)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_text(encoded: str) -> str:
+    """JSON text from ``json.dumps(..., ensure_ascii=False)`` with DEL, C1 controls, bidi
+    controls and line separators as ``\\u`` escapes. They only occur inside strings, so the
+    JSON value is unchanged."""
+    if encoded.isascii() and "\x7f" not in encoded:
+        return encoded  # the usual case, found at C speed
+    return re.sub(_JSON_RAW, _json_escape, encoded)
 
 
 def rich_text(text: str, style: str = "") -> Text:
