@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from cxcs.safe_text import csv_cell, has_surrogates, markdown_text, one_line, visible, writable
 from tests.support import (
     clean_env,
+    markdown_markup,
+    markdown_seen,
     markdown_tables,
     read_records,
     run_cli,
@@ -39,6 +41,11 @@ def _no_controls(text: str) -> None:
     """No C0/C1 control in ``text`` but tab, LF and CR (CR only in CSV line ends)."""
     found = sorted({c for c in text if c in RAW_CONTROLS and c != "\r"})
     assert not found, found
+
+
+def _seen(out: str, fmt: str) -> str:
+    """What a reader sees of ``out``: markdown rendered (its escapes resolved), else as is."""
+    return markdown_seen(out) if fmt == "markdown" else out
 
 
 def _overlay(tmp_path: Path, name: str) -> Path:
@@ -131,7 +138,7 @@ def test_terminal_escapes_in_a_posting_never_reach_the_output(
     run = run_cli(capsys, "classify", str(posting), "-f", fmt)
     assert run.code == 0, run.err
     if fmt != "csv":  # the csv row has no title column
-        assert "\\x1b[2J" in run.out  # shown, escaped
+        assert "\\x1b[2J" in _seen(run.out, fmt)  # shown, escaped
     _no_controls(run.out)
     _no_controls(run.err)
 
@@ -171,7 +178,8 @@ def test_terminal_escapes_in_a_postings_body_never_reach_the_evidence(
     _no_controls(run.out)
     _no_controls(run.err)
     if fmt != "table":  # a table wraps its cells
-        assert "x1b[5mblink" in run.out and "x1b]8;;http://evil" in run.out  # shown
+        seen = _seen(run.out, fmt)
+        assert "x1b[5mblink" in seen and "x1b]8;;http://evil" in seen  # shown
 
 
 @pytest.mark.parametrize("fmt", ["html", "table", "markdown", "csv"])
@@ -197,9 +205,10 @@ def test_terminal_escapes_in_a_batch_output_never_reach_the_summary(
     assert run.code == 0, run.err
     _no_controls(run.out)
     _no_controls(run.err)
-    assert "x1b[31mport" in run.out and "x1b]8;;http://evil.example" in run.out  # shown
+    seen = _seen(run.out, fmt)
+    assert "x1b[31mport" in seen and "x1b]8;;http://evil.example" in seen  # shown
     if fmt != "csv":  # the footer's knowledge version is shown too
-        assert "2026\\" in run.out and "x1b[5m" in run.out
+        assert "2026\\" in seen and "x1b[5m" in seen
 
 
 # --------------------------------------------------------------------------- item 3
@@ -535,3 +544,56 @@ def test_json_output_escapes_c1_and_bidi_controls_and_keeps_the_text(
     assert not RAW_IN_JSON.search(single.out)
     title = json.loads(single.out)["result"]["classification"]["title"]["title"]
     assert title == TERMINAL_BAIT
+
+
+# --------------------------------------------------------------------------- markdown markup
+
+MARKUP = (
+    "[click](http://evil.example/) ![pixel](http://evil.example/p.png) *em* **strong** "
+    "_under_ `code` ~~gone~~ <http://evil.example/> a_b_c"
+)
+"""A link, an image (fetched by a preview), emphasis, code, strikethrough, an autolink, and
+intraword underscores (never emphasis: left as they are)."""
+
+
+def test_markdown_shows_markup_from_postings_and_overlays_as_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    posting = tmp_path / "m.txt"
+    posting.write_text("Answer tickets; troubleshoot.\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", str(posting), "-t", f"{MARKUP} Support", "-f", "markdown")
+    assert run.code == 0, run.err
+    markup = [m for m in markdown_markup(run.out) if m not in ("heading_open", "html_inline <sub>")]
+    assert markup == ["html_inline </sub>"], markup
+    cells = [c for _, rows in markdown_tables(run.out) for row in rows for c in row]
+    assert f"{MARKUP} Support" in cells  # a reader sees the text as it was typed
+    assert "a_b_c" in run.out
+    directory = _overlay(tmp_path, MARKUP)
+    listed = run_cli(capsys, "list", "--kb", str(directory), "-f", "markdown")
+    assert [m for m in markdown_markup(listed.out) if "link" in m or "image" in m] == []
+    assert MARKUP in [c for _, rows in markdown_tables(listed.out) for row in rows for c in row]
+
+
+@pytest.mark.parametrize("start", ["# ", "## ", "- ", "+ ", "* ", "1. ", "2) ", "---", "> "])
+def test_an_overlay_text_never_starts_a_markdown_block(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], start: str
+) -> None:
+    """A function's summary is the caption under its table, and an axis name starts the
+    map's notes: a line of their own, where ``#`` would start a heading and ``-`` a list."""
+    directory = tmp_path / "overlay"
+    directory.mkdir()
+    summary, axis = json.dumps(f"{start}Summary text"), json.dumps(f"{start}Axis")
+    (directory / "functions.yaml").write_text(
+        f"axes:\n  - id: proactivity\n    name: {axis}\n    question: Who starts?\n"
+        "    kind: ordinal\n    scale: [reactive, mixed, proactive]\n"
+        f"functions:\n  cx:\n    summary: {summary}\n",
+        encoding="utf-8",
+    )
+    for args in (("show", "cx"), ("map",)):
+        run = run_cli(capsys, *args, "--kb", str(directory), "-f", "markdown")
+        assert run.code == 0, run.err
+        blocks = [m for m in markdown_markup(run.out) if not m.startswith("html_inline")]
+        assert blocks.count("heading_open") == (2 if args[0] == "show" else 1), blocks
+        assert blocks.count("blockquote_open") == (2 if args[0] == "show" else 4), blocks
+        for kind in ("bullet_list_open", "ordered_list_open", "hr"):
+            assert kind not in blocks, (args, blocks)

@@ -18,7 +18,10 @@ HTML in a markdown preview, start a spreadsheet formula, or crash an encoder:
   would otherwise read as the name it is not. :func:`visible` leaves them, as emoji and
   several scripts need the joiners.
 - :func:`markdown_text`: :func:`visible`, plus ``&``, ``<`` and ``>`` as HTML entities, so no
-  raw HTML reaches a CommonMark renderer.
+  raw HTML reaches a CommonMark renderer, and the characters that make inline markup
+  (``\\ ` * [ ] ~ |``, and ``_`` but between letters or digits, where it never marks
+  emphasis) escaped with a backslash, so no link, image (which a preview would fetch),
+  emphasis, code or strikethrough comes from user text.
 - :func:`csv_cell`: :func:`visible`, plus OWASP's formula neutralisation: a cell starting with
   ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'`` so spreadsheets
   read it as text (a plain signed number such as ``-5`` stays as written: it is no
@@ -57,6 +60,9 @@ on first use, like ``_SURROGATES``."""
 _SURROGATES = r"[\ud800-\udfff]"
 """Compiled on first use (``re`` caches it): only text holding a lone surrogate needs it, and
 compiling a range past U+00FF costs about as much as the rest of this module."""
+_MARKDOWN_MARKS = re.compile(r"[\\`*\[\]~|]")
+"""What starts or ends inline markup in CommonMark and GFM (with ``_``, escaped apart)."""
+_UNDERSCORES = re.compile("_+")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """Cell starts a spreadsheet reads as a formula (OWASP CSV injection guidance)."""
@@ -105,9 +111,21 @@ def one_line(text: str) -> str:
     return _LINE_CONTROLS.sub(_escape, writable(text))
 
 
+def _underscores(match: re.Match[str]) -> str:
+    """A run of ``_`` escaped unless it joins two letters or digits (``first_response``)."""
+    text, start, end = match.string, match.start(), match.end()
+    if start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum():
+        return match.group()
+    return "\\_" * (end - start)
+
+
 def markdown_text(text: str) -> str:
-    """``text`` safe for markdown: controls escaped, ``& < >`` as HTML entities."""
-    return visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """``text`` safe for markdown: controls escaped, markup characters backslash-escaped,
+    ``& < >`` as HTML entities."""
+    text = _MARKDOWN_MARKS.sub(r"\\\g<0>", visible(text))
+    if "_" in text:
+        text = _UNDERSCORES.sub(_underscores, text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def csv_cell(value: object) -> object:
