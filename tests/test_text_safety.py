@@ -35,6 +35,9 @@ __all__ = ["clean_env"]
 ESCAPES = "\x1b[2J\x1b]52;c;SGk=\x1b\\\x1b]8;;http://x\x07\x9b31m\x07\x08\x7f"
 """Clear screen, OSC 52 clipboard write, OSC 8 link, C1 CSI, BEL, backspace, DEL."""
 RAW_CONTROLS = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
+MARKDOWN_INLINE = {"link_open", "image", "em_open", "strong_open", "code_inline", "s_open"}
+MARKDOWN_INLINE |= {"html_inline"}
+"""Inline markup tokens; of raw HTML only the footer's ``<sub>`` is cxcs's own."""
 
 
 def _no_controls(text: str) -> None:
@@ -341,11 +344,29 @@ def _no_networked_resources(text: str) -> None:
 
 # --------------------------------------------------------------------------- properties
 
+HOSTILE_PIECES = [
+    *("\x1b[2J", "\x9b", "<img src=x>", "&", "=1+1", "[/x]", "|", "\\", "\n", "\r", "\u202e"),
+    *("[x](http://e/)", "![i](http://e/i)", "*", "_", "`", "~~", "# ", "- ", "\u200b"),
+]
 hostile_text = st.lists(
     st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
-    | st.sampled_from(["\x1b[2J", "\x9b", "<img src=x>", "&", "=1+1", "[/x]", "|", "\\", "\n"]),
+    | st.sampled_from(HOSTILE_PIECES),
     max_size=5,
 ).map("".join)
+
+
+def _assert_safe(out: str, fmt: str) -> None:
+    """No raw control, no CR but CSV's line ends, no live markup, no raw C1 in JSON."""
+    if fmt in ("json", "jsonl"):
+        for line in out.splitlines() if fmt == "jsonl" else [out]:
+            json.loads(line, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+        assert not RAW_IN_JSON.search(out)
+        return
+    _no_controls(out)
+    assert fmt == "csv" or "\r" not in out
+    if fmt == "markdown":
+        markup = [m for m in markdown_markup(out) if m.split()[0] in MARKDOWN_INLINE]
+        assert markup == ["html_inline <sub>", "html_inline </sub>"], markup
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -365,11 +386,9 @@ def test_any_overlay_name_is_shown_safely_or_refused(name: str, fmt: str) -> Non
             assert "internal error" not in err and "Traceback" not in err
             if code == 1:
                 assert "functions.yaml" in err
-            if fmt != "json":
-                _no_controls(out)
+            if code == 0 or fmt == "json":  # a failure writes no output but its document
+                _assert_safe(out, fmt)
             _no_controls(err)
-            if fmt == "markdown":
-                assert "<img" not in out
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -403,6 +422,7 @@ def test_any_batch_rows_give_one_safe_record_each(
     _no_controls(err)
     if fmt == "jsonl":
         assert len(read_records(out)) == len(rows)
+        _assert_safe(out, fmt)
     else:
         records = list(csv.DictReader(io.StringIO(out)))
         assert len(records) == len(rows)
@@ -446,12 +466,8 @@ def test_any_posting_is_classified_with_safe_output(text: str, title: str | None
     assert "internal error" not in err and "Traceback" not in err
     _no_controls(err)
     assert len([line for line in err.splitlines() if "error:" in line]) <= 1
-    if fmt == "json":
-        json.loads(out, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
-    elif code == 0:
-        _no_controls(out)
-    if fmt == "markdown":
-        assert "<img" not in out
+    if code == 0:
+        _assert_safe(out, fmt)
 
 
 # --------------------------------------------------------------------------- line overwrite
