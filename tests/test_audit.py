@@ -26,8 +26,6 @@ def test_only_the_disputes_two_articles_make_remain(kb: Knowledge) -> None:
         ("cx", "timeframe", ""),  # customer-management-terms vs cx-versus-cs
         ("cx", "metrics", "ces"),  # cx-versus-cs vs cs-vs-cx-saas
         ("success", "metrics", "ces"),
-        ("service", "metrics", "csat"),  # customer-management-terms vs the CX-owner articles
-        ("support", "metrics", "csat"),
     }
 
 
@@ -52,11 +50,41 @@ def test_ces_is_effort_so_lower_is_better_and_its_owner_is_disputed(kb: Knowledg
     assert ces.disputed and set(ces.owners) == {"cx", "success"}
 
 
-def test_csat_ownership_is_a_dispute(kb: Knowledge) -> None:
+def test_csat_for_support_and_service_is_not_a_dispute(kb: Knowledge) -> None:
+    """customer-management-terms measures support and service by satisfaction; the articles
+    that give CSAT to CX compare CX with customer success only and deny it to neither, so
+    there are no opposite claims: CSAT is undisputed for CX, support and service."""
     csat = kb.metrics["csat"]
-    assert csat.disputed
-    assert "cx" in csat.owners and "support" in csat.owners
+    assert not csat.disputed
+    assert {"cx", "service", "support"} <= set(csat.owners)
+    for fid in ("cx", "service", "support"):
+        item = kb.functions[fid].cells["metrics"].items["csat"]  # type: ignore[index]
+        assert not item.disputed
     assert "csat" not in kb.functions["success"].cells["metrics"].item_ids("any")
+
+
+def test_ces_reason_claims_no_definition_cx_versus_cs_does_not_give(kb: Knowledge) -> None:
+    """cx-versus-cs only names CES; cs-vs-cx-saas is the one article that defines it."""
+    for fid in ("cx", "success"):
+        reason = kb.functions[fid].cells["metrics"].items["ces"].reason or ""  # type: ignore[index]
+        assert "Both articles define" not in reason
+        assert "cs-vs-cx-saas defines CES" in reason
+
+
+def test_success_leads_retention_and_cx_contributes(kb: Knowledge) -> None:
+    """cs-vs-cx-saas makes success managers answerable for retention (CX runs surveys)."""
+    roles = kb.journey.roles["retention"]
+    assert roles["success"].role == "leads"
+    assert roles["cx"].role == "contributes"
+    assert ("cs-vs-cx-saas", "What does a customer success manager do?") in {
+        (s.article, s.section) for s in roles["success"].sources
+    }
+
+
+def test_no_role_rests_on_our_own_reading(kb: Knowledge) -> None:
+    """UX 'contributes' at adoption was our inference; it now only takes part there."""
+    assert "ux" not in kb.journey.roles.get("adoption", {})
+    assert "adoption" in kb.functions["ux"].cells["journey_stages"].item_ids("any")
 
 
 def test_success_works_with_the_product_team_on_continuous_improvement(kb: Knowledge) -> None:

@@ -236,3 +236,82 @@ def test_report_csv_names_the_versions_as_the_batch_csv_does() -> None:
     from cxcs.render.csv import VERSION_COLUMNS
 
     assert TAIL_COLUMNS[-3:] == VERSION_COLUMNS
+
+
+# ------------------------------------------------------------------ † in the summary
+
+
+def _summary(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[dict[str, str], str]:
+    run = run_cli(capsys, "compare", *args, "-f", "markdown")
+    assert run.code == 0, run.err
+    (_, rows), *_ = markdown_tables(run.out)
+    return {row[0]: row[1] for row in rows}, run.out
+
+
+def test_the_summary_marks_what_rests_on_practitioner_knowledge(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """UX's positions are practitioner knowledge: the summary marks them as the axis table
+    does, so shared ground never reads as the articles' word (CX's touchpoint 'website' and
+    UX's both come from articles: no mark)."""
+    summary, _ = _summary(capsys, "cx", "ux")
+    shared = summary["shared ground"].split("\n")
+    assert "Proactivity: proactive †" in shared
+    assert "Touchpoints: website" in shared
+    assert "Skills: communication †, empathy †" in shared
+    assert "Scope: whole journey vs product use † (far)" in summary["biggest differences"]
+
+
+def test_the_similarity_says_how_many_axes_rest_on_practitioner_knowledge(
+    kb: Knowledge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    summary, _ = _summary(capsys, "cx", "ux")
+    pair = compare_pair(kb, "cx", "ux")
+    scored = [r for r in pair.axes if r.score is not None]
+    marked = [r for r in scored if KINDS[r.kind].rests_on_practice(r)]
+    assert 0 < len(marked) < len(scored)
+    share = f"{len(marked)} of {len(scored)} scored axes rest partly on practitioner knowledge †"
+    assert summary["similarity"].endswith(share)
+    summary, _ = _summary(capsys, "success", "support", "--axes", "proactivity,relationship")
+    assert "practitioner" not in summary["similarity"]  # both from the articles
+
+
+def test_a_mark_in_the_summary_of_a_hidden_axis_keeps_its_footnote(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--differences hides the same-verdict Proactivity row; the summary still names it,
+    marked, so the † footnote stays although no row shown carries a †."""
+    axes = "proactivity,touchpoints"
+    summary, out = _summary(capsys, "cx", "ux", "--axes", axes, "--differences")
+    assert "Proactivity: proactive †" in summary["shared ground"]
+    assert "| Proactivity |" not in out
+    assert "> † practitioner knowledge" in out
+    html = run_cli(capsys, "compare", "cx", "ux", "--axes", axes, "--differences", "-f", "html")
+    assert "practitioner knowledge: common practice" in html.out
+
+
+def test_a_matrix_says_per_pair_how_many_axes_rest_on_practitioner_knowledge(
+    kb: Knowledge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each pairwise similarity carries its count, the same the pair's own summary gives."""
+    ids = ["cx", "success", "ux"]
+    document = _json(capsys, "compare", *ids)["result"]
+    sims = document["comparison"]["similarities"]  # type: ignore[index]
+    for sim in sims:
+        pair = compare_pair(kb, sim["a"], sim["b"])
+        scored = [r for r in pair.axes if r.score is not None]
+        assert sim["scored_axes"] == len(scored)
+        assert sim["practice_axes"] == sum(KINDS[r.kind].rests_on_practice(r) for r in scored)
+    by_pair = {(s["a"], s["b"]): s for s in sims}
+    assert by_pair[("success", "ux")]["practice_axes"] == by_pair[("success", "ux")]["scored_axes"]
+    assert 0 < by_pair[("cx", "success")]["practice_axes"] < 15
+    run = run_cli(capsys, "compare", *ids, "-f", "markdown")
+    (_, summary), (header, rows), *_ = markdown_tables(run.out)
+    assert header[-1] == "scored axes resting partly on practitioner knowledge"
+    cx_ux = next(r for r in rows if r[:2] == ["Customer experience", "User experience"])
+    expected = by_pair[("cx", "ux")]
+    assert cx_ux[-1] == f"{expected['practice_axes']} of {expected['scored_axes']}"
+    most = dict(summary)["most alike"]
+    assert "scored axes rest partly on practitioner knowledge †" in most
+    html = run_cli(capsys, "compare", *ids, "-f", "html").out
+    assert "<th>scored axes resting partly on practitioner knowledge</th>" in html

@@ -20,12 +20,13 @@ __all__ = ["clean_env"]
 
 
 def test_the_journey_walk_of_cs_vs_cx_saas(kb: Knowledge) -> None:
-    """onboarding, adoption, expansion: success leads, CX helps; retention: CX leads."""
+    """onboarding, adoption, retention, expansion: success leads, CX helps. At retention CX
+    runs the feedback surveys, but the same article makes success managers answerable for
+    retention, renewals and churn, so success leads there too."""
     roles = {s.id: {f: r.role for f, r in s.roles.items()} for s in journey(kb).stages}
-    for stage in ("onboarding", "adoption", "expansion"):
+    for stage in ("onboarding", "adoption", "retention", "expansion"):
         assert roles[stage]["success"] == "leads"
         assert roles[stage]["cx"] == "contributes"
-    assert roles["retention"]["cx"] == "leads"
     assert roles["awareness"] == {"cx": "leads"}
     assert roles["issue_resolution"]["support"] == "leads"
     assert roles["issue_resolution"]["service"] == "leads"
@@ -143,13 +144,14 @@ def test_a_stage_with_no_named_role_is_shown_without_one(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """UX's cell lists consideration, onboarding and purchase (practitioner knowledge) but
-    no source names a role there: it takes part, marked †, with no invented role."""
+    no source names a role there: it takes part, marked †, with no invented role. At
+    adoption the article puts UX in product use but names no role: it takes part, no †."""
     (header, rows), _ = markdown_tables(run_cli(capsys, "journey", "ux", "-f", "markdown").out)
     table = {row[0]: row[1] for row in rows}
     assert header == ["stage", "User experience"]
     for stage in ("consideration", "purchase", "onboarding"):
         assert table[stage] == "takes part †"
-    assert table["adoption"] == "contributes"
+    assert table["adoption"] == "takes part"
     assert table["awareness"] == "—"
     stages = json.loads(run_cli(capsys, "journey", "ux", "-f", "json").out)["result"]["journey"]
     part = next(s for s in stages["stages"] if s["id"] == "purchase")["roles"]["ux"]
@@ -180,12 +182,12 @@ def _overlay(tmp_path: Path, functions_yaml: str) -> Path:
     return directory
 
 
-UX_STAGES_WITHOUT_ADOPTION = """functions:
-  ux:
+SUPPORT_STAGES_WITHOUT_RETENTION = """functions:
+  support:
     cells:
       journey_stages:
         items:
-          consideration: ["practice § UX research practice"]
+          issue_resolution: ["practice § Support desk practice"]
 """
 ROLE_OUTSIDE_THE_CELL = """journey:
   roles:
@@ -213,9 +215,9 @@ JOURNEY_WITHOUT_RENEWAL = """journey:
     ("text", "line", "problem"),
     [
         pytest.param(
-            UX_STAGES_WITHOUT_ADOPTION,
+            SUPPORT_STAGES_WITHOUT_RETENTION,
             5,
-            "'ux' has a role at 'adoption' but its journey_stages cell lacks it",
+            "'support' has a role at 'retention' but its journey_stages cell lacks it",
             id="cell-drops-a-role-stage",
         ),
         pytest.param(

@@ -86,6 +86,7 @@ def compare_many(
     similarities = []
     for x, y in combinations(function_ids, 2):
         pair = compare_pair(kb, x, y, axis_ids)
+        scored = [r for r in pair.axes if r.score is not None]
         similarities.append(
             PairSimilarity(
                 a=x,
@@ -93,6 +94,8 @@ def compare_many(
                 similarity=pair.similarity,
                 similarity_min=pair.similarity_min,
                 similarity_max=pair.similarity_max,
+                scored_axes=len(scored),
+                practice_axes=sum(KINDS[r.kind].rests_on_practice(r) for r in scored),
             )
         )
     ranked = sorted(

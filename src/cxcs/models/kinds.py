@@ -95,6 +95,10 @@ class Kind:
         """Whether the row counts as shared ground."""
         return row.verdict == "same"
 
+    def rests_on_practice(self, row: AxisComparison) -> bool:
+        """Whether the row's score compares a value shown with † (practitioner knowledge)."""
+        return row.a.practice or row.b.practice
+
     def shared_items(self, values: list[CellValue]) -> tuple[str, ...] | None:
         """What several functions' values have in common (None: not a question for this
         kind)."""
@@ -141,12 +145,16 @@ class Kind:
         return ""
 
     def difference_text(self, row: AxisComparison, verdict: str) -> str:
-        """A summary line for a row that is among the biggest differences."""
-        return f"{row.name}: {values_text(row.a.value)} vs {values_text(row.b.value)} ({verdict})"
+        """A summary line for a row that is among the biggest differences (a value that
+        rests on practitioner knowledge marked, as in the axis table)."""
+        a = marked(values_text(row.a.value), row.a.practice)
+        b = marked(values_text(row.b.value), row.b.practice)
+        return f"{row.name}: {a} vs {b} ({verdict})"
 
     def common_ground_text(self, kb: Knowledge, row: AxisComparison) -> str | None:
-        """A summary line for a row of shared ground (None: nothing to name)."""
-        return f"{row.name}: {values_text(row.a.value)}"
+        """A summary line for a row of shared ground (None: nothing to name), marked when
+        either side's value rests on practitioner knowledge."""
+        return f"{row.name}: {marked(values_text(row.a.value), row.a.practice or row.b.practice)}"
 
 
 def _claims(cell: Cell) -> Iterator[tuple[tuple[str | int, ...], Claim]]:
@@ -234,6 +242,9 @@ class SetKind(Kind):
     def is_difference(self, row: AxisComparison) -> bool:
         return (row.score or 0.0) <= DIFFERENCE_SCORE
 
+    def rests_on_practice(self, row: AxisComparison) -> bool:
+        return bool(row.a.practice_items or row.b.practice_items)
+
     def is_common_ground(self, row: AxisComparison) -> bool:
         return row.verdict == "same" or bool(row.shared)
 
@@ -298,7 +309,9 @@ class SetKind(Kind):
     def common_ground_text(self, kb: Knowledge, row: AxisComparison) -> str | None:
         if not row.shared:
             return None
-        return f"{row.name}: {items_text(kb, row.axis, row.shared)}"
+        practice = set(row.a.practice_items) | set(row.b.practice_items)
+        marks = tuple(i for i in row.shared if i in practice)
+        return f"{row.name}: {items_text(kb, row.axis, row.shared, marks)}"
 
 
 def _items(value: CellValue) -> tuple[str, ...]:

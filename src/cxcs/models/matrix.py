@@ -40,6 +40,10 @@ class PairSimilarity(Frozen):
     similarity: float | None
     similarity_min: float | None = None
     similarity_max: float | None = None
+    scored_axes: int = 0
+    """How many axes the similarity scores (ordinal and set)."""
+    practice_axes: int = 0
+    """How many of those compare a value or item that rests on practitioner knowledge (†)."""
 
 
 class MatrixComparison(Frozen):

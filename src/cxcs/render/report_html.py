@@ -16,10 +16,13 @@ from cxcs.models.kinds import KINDS
 from cxcs.models.knowledge import Knowledge, Source
 from cxcs.render import page
 from cxcs.render.reports import (
+    PRACTICE_AXES,
     PRACTICE_NOTE,
     filter_text,
     matrix_summary,
     meta,
+    practice_share_text,
+    practice_shown,
     side_text,
     similarity_text,
     source_text,
@@ -59,6 +62,8 @@ def compare_html(kb: Knowledge, result: PairComparison | MatrixComparison) -> st
     """The comparison as one standalone HTML document."""
     if not isinstance(result, PairComparison):
         return matrix_html(kb, result)
+    from cxcs.engine.compare import pair_rows
+
     notes = _Notes(kb)
     name_a, name_b = kb.functions[result.a].name, kb.functions[result.b].name
     title = f"{name_a} vs {name_b}"
@@ -67,7 +72,7 @@ def compare_html(kb: Knowledge, result: PairComparison | MatrixComparison) -> st
     parts = [
         f'<p class="similarity" id="similarity">Similarity {_e(sim)}</p>',
         '<p class="note">0 = nothing in common, 1 = identical; the range spans every reading '
-        "of the disputed cells.</p>",
+        f"of the disputed cells{_e(practice_share_text(pair_rows(kb, result).values()))}.</p>",
         '<section id="summary"><h2>Summary</h2><table>',
     ]
     for key in ("biggest differences", "shared ground", "disputes"):
@@ -100,7 +105,7 @@ def compare_html(kb: Knowledge, result: PairComparison | MatrixComparison) -> st
             '<section id="context"><h2>Context (text axes: no verdict)</h2>'
             f"<table>{head}</tr>{''.join(context)}</table></section>"
         )
-    parts += _closing_notes(kb, result, practice)
+    parts += _closing_notes(kb, result, practice or practice_shown(kb, result))
     parts.append(f'<p class="note">Verdicts: {_e(result.verdict_rules)}</p>')
     parts.append(notes.html())
     return page.document(title, "\n".join(parts), meta(kb))
@@ -131,12 +136,14 @@ def matrix_html(kb: Knowledge, result: MatrixComparison) -> str:
     parts.append("</table></section>")
     sims = "".join(
         f"<tr><td>{_e(kb.functions[s.a].name)}</td><td>{_e(kb.functions[s.b].name)}</td>"
-        f"<td>{_e(similarity_text(s.similarity, s.similarity_min, s.similarity_max))}</td></tr>"
+        f"<td>{_e(similarity_text(s.similarity, s.similarity_min, s.similarity_max))}</td>"
+        f"<td>{s.practice_axes} of {s.scored_axes}</td></tr>"
         for s in result.similarities
     )
     parts.append(
         '<section id="similarity"><h2>Pairwise similarity</h2><table><tr><th>a</th><th>b</th>'
-        f"<th>similarity (dispute range)</th></tr>{sims}</table></section>"
+        f"<th>similarity (dispute range)</th><th>{_e(PRACTICE_AXES)}</th></tr>{sims}"
+        "</table></section>"
     )
     head = "<tr><th>axis</th>" + "".join(f"<th>{_e(n)}</th>" for n in names) + "</tr>"
     rows = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cxcs import __version__
@@ -177,6 +177,25 @@ def similarity_text(value: float | None, low: float | None, high: float | None) 
     return f"{value:.2f} ({low:.2f}–{high:.2f})"
 
 
+PRACTICE_AXES = "scored axes resting partly on practitioner knowledge"
+"""The matrix's pairwise column: how many scored axes compare † values or items."""
+
+
+def practice_share_text(rows: Iterable[AxisComparison]) -> str:
+    """'; 3 of 15 scored axes rest partly on practitioner knowledge †': how much of a
+    similarity compares values or items no article states ('' when none does)."""
+    scored = [r for r in rows if r.score is not None]
+    return practice_share(sum(KINDS[r.kind].rests_on_practice(r) for r in scored), len(scored))
+
+
+def practice_share(practice: int, scored: int) -> str:
+    """'; 3 of 15 scored axes rest partly on practitioner knowledge †' ('' for none)."""
+    if not practice:
+        return ""
+    share = f"{practice} of {scored} scored axes"
+    return f"; {share} rest partly on practitioner knowledge {PRACTICE_MARK}"
+
+
 def side_text(kb: Knowledge, row: AxisComparison, side: str) -> str:
     """One side's primary value (with † marks), and its minority claim when disputed."""
     return KINDS[row.kind].side_text(kb, row.axis, row.a if side == "a" else row.b)
@@ -204,7 +223,8 @@ def summary_lines(kb: Knowledge, result: PairComparison) -> list[tuple[str, str]
         (
             "similarity",
             similarity_text(result.similarity, result.similarity_min, result.similarity_max)
-            + "; 0 = nothing in common, 1 = identical",
+            + "; 0 = nothing in common, 1 = identical"
+            + practice_share_text(rows.values()),
         )
     ]
     differences = [
@@ -224,6 +244,14 @@ def summary_lines(kb: Knowledge, result: PairComparison) -> list[tuple[str, str]
                 disputes.append(_dispute_line(kb, row, side.function, name))
     lines.append(("disputes", "\n".join(dict.fromkeys(disputes)) or "none"))
     return lines
+
+
+def practice_shown(kb: Knowledge, result: PairComparison) -> bool:
+    """Whether a † shows anywhere in a pair's report: in the axes shown, or in the summary,
+    which also names the axes --differences hid."""
+    from cxcs.engine.compare import pair_rows
+
+    return any(r.a.practice or r.b.practice for r in pair_rows(kb, result).values())
 
 
 def _dispute_line(kb: Knowledge, row: AxisComparison, function_id: str, name: str) -> str:
@@ -263,7 +291,7 @@ def _pair_report(kb: Knowledge, result: PairComparison) -> Report:
             TableBlock("Context (text axes: no verdict)", [Column("axis"), Column("")], context)
         )
     notes = [f"similarity = {result.similarity_formula}", f"verdicts: {result.verdict_rules}"]
-    if any(r.a.practice or r.b.practice for r in shown):
+    if practice_shown(kb, result):
         notes.insert(0, PRACTICE_NOTE)
     filtered = filter_text(kb, result)
     if filtered:
@@ -323,7 +351,8 @@ def matrix_summary(kb: Knowledge, result: MatrixComparison) -> list[tuple[str, s
                 (
                     label,
                     f"{kb.functions[pair.a].name} & {kb.functions[pair.b].name}: "
-                    + similarity_text(pair.similarity, pair.similarity_min, pair.similarity_max),
+                    + similarity_text(pair.similarity, pair.similarity_min, pair.similarity_max)
+                    + practice_share(pair.practice_axes, pair.scored_axes),
                 )
             )
     disputes = [
@@ -364,12 +393,19 @@ def _matrix_report(kb: Knowledge, result: MatrixComparison) -> Report:
             kb.functions[s.b].name,
             s.similarity if s.similarity is not None else None,
             similarity_text(s.similarity, s.similarity_min, s.similarity_max),
+            f"{s.practice_axes} of {s.scored_axes}",
         ]
         for s in result.similarities
     ]
     sim_table = TableBlock(
         "Pairwise similarity",
-        [Column("a"), Column("b"), Column("similarity", "bar"), Column("with dispute range")],
+        [
+            Column("a"),
+            Column("b"),
+            Column("similarity", "bar"),
+            Column("with dispute range"),
+            Column(PRACTICE_AXES),
+        ],
         sims,
     )
     notes = [f"similarity = {result.similarity_formula}"]
