@@ -126,12 +126,62 @@ def test_summarize_reads_back_jsonl_csv_and_json(tmp_path: Path) -> None:
     assert result["confidence"]["p50"] == pytest.approx(confidences[19], abs=0.001)
 
 
+def test_summarize_refuses_a_csv_output_cut_short_and_reads_long_kept_fields(
+    tmp_path: Path,
+) -> None:
+    """A CSV output cut anywhere (mid-row, mid-quote, mid-field at the end) is refused, never
+    summarised in part; a kept field longer than the csv module's default limit is read."""
+    long_text = "Answer customer tickets by email and chat. " * 4000  # 172,000 characters
+    rows = [*good_rows(30), json.dumps({"id": "long", "text": long_text}).encode() + b"\n"]
+    source = write_rows(tmp_path / "rows.jsonl", rows)
+    output = tmp_path / "labels.csv"
+    done = run_subprocess("classify", "--batch", str(source), "--keep", "text", "-o", str(output))
+    assert done.returncode == 0, done.stderr
+    whole = run_subprocess("summarize", str(output), "-f", "json")
+    assert whole.returncode == 0, whole.stderr
+    assert json.loads(whole.stdout)["result"]["rows"] == 31
+    data = output.read_bytes()
+    last_row = data.rindex(b"\nlong,") + 1
+    for size in (len(data) // 3, len(data) // 2, last_row + 100, len(data) - 5):
+        cut = tmp_path / "cut.csv"
+        cut.write_bytes(data[:size])
+        failed = run_subprocess("summarize", str(cut))
+        assert failed.returncode == 1, (size, failed.stdout)
+        assert "cut short" in failed.stderr and "Traceback" not in failed.stderr
+
+
 def test_summarize_refuses_a_file_that_is_not_a_batch_output(tmp_path: Path) -> None:
     path = tmp_path / "other.csv"
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     done = run_subprocess("summarize", str(path))
     assert done.returncode == 1
     assert "no 'decision' column" in done.stderr
+    lines = tmp_path / "labels.jsonl"
+    lines.write_text('{"decision": null, "error_code": "no_text"}\n[1, 2]\n', encoding="utf-8")
+    done = run_subprocess("summarize", str(lines))
+    assert done.returncode == 1
+    assert "line 2 is not a JSON object" in done.stderr
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_a_kept_nan_or_infinity_is_written_as_null_so_the_output_stays_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """Python writes NaN and Infinity into JSON (pandas' missing values); JSON has neither,
+    so a strict reader (JavaScript, Go, jq 1.6) would refuse the whole output."""
+    posting = json.loads(good_rows(1)[0])
+    path = tmp_path / "rows.jsonl"
+    record = {**posting, "salary": float("nan"), "range": [1.0, float("inf")], "n": 2.5}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(path), "--keep-all", "-f", fmt)
+    assert run.code == 0, run.err
+
+    def refuse(constant: str) -> None:
+        raise ValueError(constant)
+
+    parsed = json.loads(run.out, parse_constant=refuse) if fmt == "json" else None
+    row = parsed[0] if parsed else json.loads(run.out, parse_constant=refuse)
+    assert (row["salary"], row["range"], row["n"], row["id"]) == (None, [1.0, None], 2.5, "r0")
 
 
 def test_keep_copies_input_fields_and_renames_clashes(
@@ -191,6 +241,36 @@ def test_a_field_option_the_csv_header_lacks_is_a_usage_error(
     assert_failed(run, 2, f"{option} {misspelt}: the input has no such column; did you mean")
     joined = run_cli(capsys, "classify", "--batch", str(source), "--text-field", "title+text")
     assert joined.code == 0, joined.err
+
+
+@pytest.mark.parametrize(
+    ("header", "args", "message"),
+    [
+        ("id,text,text", [], "column text twice (columns 2 and 3)"),
+        ("id,id,text", ["--keep", "id"], "column id twice (columns 1 and 2)"),
+        ("id,note,text,note", ["--keep-all"], "column note twice (columns 2 and 4)"),
+        ("id,,text,", ["--keep-all"], "column '' twice (columns 2 and 4)"),
+        ("id,label,input_label,text", ["--keep-all"], "label and input_label would both"),
+    ],
+)
+def test_a_csv_column_named_twice_that_the_run_reads_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], header: str, args: list[str], message: str
+) -> None:
+    """Which of two same-named columns to read is unclear (the last one won, silently), and
+    both kept made a CSV or Parquet output with two columns of one name."""
+    text = "Answer customer tickets by email and chat."
+    width = header.count(",") + 1
+    source = tmp_path / "rows.csv"
+    source.write_text(f"{header}\n" + ",".join([text] * width) + "\n", encoding="utf-8")
+    for fmt in ("jsonl", "parquet"):
+        output = tmp_path / f"out.{fmt}"
+        run = run_cli(capsys, "classify", "--batch", str(source), *args, "-o", str(output))
+        assert_failed(run, 2, message)
+        assert not output.exists()
+    unread = tmp_path / "unread.csv"
+    unread.write_text(f"id,note,text,note\n1,a,{text},b\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(unread), "--keep", "id")
+    assert run.code == 0, run.err  # a column named twice that the run never reads is harmless
 
 
 def test_options_for_another_input_kind_are_refused(
@@ -274,6 +354,67 @@ def test_parquet_in_and_out_agree_with_jsonl(kb: Knowledge, tmp_path: Path) -> N
     assert from_parquet[3]["error_code"] == "no_text"
     summary = run_subprocess("summarize", str(target), "-f", "json")
     assert json.loads(summary.stdout)["result"]["failed"] == 1
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "parquet"])
+def test_parquet_columns_of_any_type_are_kept_as_text(tmp_path: Path, fmt: str) -> None:
+    """Timestamps, dates, decimals and binary columns (a text some writers store as bytes)
+    are read as text: kept in every output format, never an internal error."""
+    import datetime
+    import decimal
+
+    pq = _need("pyarrow.parquet")
+    pa = _need("pyarrow")
+    text = json.loads(good_rows(1)[0])["text"]
+    table = pa.table(
+        {
+            "id": pa.array([1, 2], pa.int64()),
+            "text": pa.array([text.encode(), b"\xff" + text.encode()], pa.binary()),
+            "posted_at": pa.array([datetime.datetime(2024, 1, 2, 9, 30)] * 2, pa.timestamp("s")),
+            "day": pa.array([datetime.date(2024, 1, 2)] * 2),
+            "salary": pa.array([decimal.Decimal("1.50")] * 2, pa.decimal128(5, 2)),
+            "tags": [[datetime.date(2024, 1, 3)], None],
+        }
+    )
+    source = tmp_path / "rows.parquet"
+    pq.write_table(table, source)
+    target = tmp_path / f"out.{fmt}"
+    done = run_subprocess("classify", "--batch", str(source), "--keep-all", "-o", str(target))
+    assert done.returncode == 1, done.stderr  # the second text is not UTF-8
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    if fmt == "parquet":
+        rows = pq.read_table(target).to_pylist()
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    else:
+        text_out = target.read_text(encoding="utf-8")
+        rows = json.loads(text_out) if fmt == "json" else read_records(text_out)
+    assert [(r["id"], r["error_code"] or None) for r in rows] == [("1", None), ("2", "not_unicode")]
+    assert rows[0]["decision"] and rows[0]["label"]  # the text read from bytes is classified
+    assert (rows[0]["posted_at"], rows[0]["day"], rows[0]["salary"]) == (
+        "2024-01-02T09:30:00",
+        "2024-01-02",
+        "1.50",
+    )
+    tags = rows[0]["tags"]
+    assert (json.loads(tags) if isinstance(tags, str) else tags) == ["2024-01-03"]
+
+
+def test_a_parquet_file_without_a_text_column_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As for a CSV header: every row an error row, exit 1, was the answer before."""
+    pq = _need("pyarrow.parquet")
+    pa = _need("pyarrow")
+    source = tmp_path / "rows.parquet"
+    text = "Answer customer tickets by email and chat."
+    pq.write_table(pa.table({"id": [1], "body": [text], "job": [{"duties": text}]}), source)
+    run = run_cli(capsys, "classify", "--batch", str(source))
+    assert_failed(run, 2, "Parquet file has no text column (looked for text / description; "
+                          "found id, body, job); use --text-field")  # fmt: skip
+    assert run.out == ""
+    nested = run_cli(capsys, "classify", "--batch", str(source), "--text-field", "job.duties")
+    assert nested.code == 0, nested.err
 
 
 def test_piped_parquet_is_refused_by_summarize_as_by_classify(tmp_path: Path) -> None:
@@ -712,6 +853,21 @@ def test_keep_all_says_which_later_fields_the_csv_columns_leave_out(
     kept = run_cli(capsys, *args)
     assert "--keep-all" not in kept.err
     assert read_records(kept.out)[1]["salary"] == "1"
+
+
+def test_keep_all_takes_the_columns_from_the_first_record_past_blank_and_bad_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A blank first line (``echo >> rows.jsonl``) or a bad one gave no columns at all."""
+    text = "Answer customer calls and emails and resolve support tickets in Zendesk."
+    good = json.dumps({"id": "r1", "region": "EU", "text": text})
+    source = tmp_path / "rows.jsonl"
+    source.write_text(f"\n  \n{{broken\n[1]\n{good}\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(source), "--keep-all", "-f", "csv")
+    assert run.code == 1  # the two bad lines
+    assert "first appear" not in run.err
+    rows = list(csv.DictReader(io.StringIO(run.out)))
+    assert [(r["line"], r["region"]) for r in rows] == [("3", ""), ("4", ""), ("5", "EU")]
 
 
 @pytest.mark.parametrize("option", [("--encoding", "cp1252"), ("--delimiter", ";")])

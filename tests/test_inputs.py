@@ -305,6 +305,20 @@ def test_batch_jsonl_reports_every_bad_row_and_keeps_every_good_one(
     assert ids == [f"r{i}" for i in range(len(BAD_JSONL) + 1)]
 
 
+def test_a_byte_order_mark_starting_any_jsonl_line_is_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``cat a.jsonl b.jsonl``, where b was saved by a Windows tool, puts b's byte-order
+    mark at the start of a line in the middle: it is not part of the row."""
+    rows = good_rows(4)
+    path = write_rows(
+        tmp_path / "joined.jsonl", [rows[0], rows[1], b"\xef\xbb\xbf" + rows[2], rows[3]]
+    )
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    assert run.code == 0, run.err
+    assert [r["id"] for r in read_records(run.out)] == ["r0", "r1", "r2", "r3"]
+
+
 def test_batch_with_output_writes_every_record_even_when_rows_fail(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -349,6 +363,30 @@ def test_batch_csv_missing_values_encodings_and_oversized_fields(
     ]
     _check_batch(run, records, expected)
     assert [r["id"] for r in records if r["error"] is None] == ["1", "3", "7"]
+
+
+def test_empty_csv_lines_are_not_rows_but_still_count_as_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty line (a spreadsheet's blank row, a trailing newline too many) gives no row,
+    and every row after it keeps its true line number, a bad one too."""
+    text = (
+        "id,text\n"
+        "\n"  # line 2
+        f'1,"{POSTING}"\n'  # lines 3-5
+        "\r\n\n"  # lines 6-7
+        ",\n"  # line 8: a row, with no text
+        "\n"  # line 9
+        f'2,"{POSTING.strip()}"\n'  # lines 10-11
+        '3,"open"quote\n'  # line 12: bad CSV
+        "\n\n"  # lines 13-14
+        "4,Answer customer tickets by email and chat.\n"  # line 15
+    )
+    path = tmp_path / "rows.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    expected = [(3, None), (8, "no text"), (10, None), (12, "bad CSV"), (15, None)]
+    _check_batch(run, read_records(run.out), expected)
 
 
 def test_batch_csv_without_a_text_column_is_a_usage_error(
@@ -492,6 +530,29 @@ def test_an_unterminated_csv_quote_is_reported_with_its_line(
     assert records[0]["line"] == 2 and "closes in the middle of a field" in records[0]["error"]
     assert records[0]["error"].endswith("lines 2-4 were skipped")  # said, not silently lost
     assert records[-1]["id"] == "4" and records[-1]["error"] is None  # the rest is read
+
+
+def test_a_quoted_csv_field_over_the_limit_over_several_lines_is_one_error_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The csv module stops reading a field at its size limit: the rest of a quoted field
+    on the lines after was read as new rows (a row the input does not have, and the real
+    row after it swallowed); now the field's lines are skipped to where its quote closes."""
+    huge = ("word " * 200_000 + "\n") * 5  # 5,000,005 characters over 6 lines
+    one_line = POSTING.strip().replace("\n", " ")
+    text = f'id,text\n1,"{one_line}"\n2,"{huge}"\n3,"{one_line}"\n4,"{one_line}"\n'
+    path = tmp_path / "rows.csv"
+    path.write_text(text, encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    records = read_records(run.out)
+    assert [(r["line"], r["id"], r["error_code"]) for r in records] == [
+        (2, "1", None),
+        (3, None, "bad_csv"),
+        (9, "3", None),
+        (10, "4", None),
+    ]
+    assert records[1]["error"].endswith("lines 3-8 were skipped")
+    assert "cxcs: classified 3 row(s); 1 failed" in run.err
 
 
 def test_an_over_long_batch_line_is_an_error_record(

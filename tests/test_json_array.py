@@ -93,6 +93,42 @@ def test_lines_and_arrays_are_told_apart_by_the_first_character() -> None:
     assert not first(b"")
 
 
+def _lines(data: bytes) -> list[Any]:
+    return list(jsonarray.json_lines(io.BufferedReader(io.BytesIO(data)), "in"))
+
+
+def test_an_array_on_the_first_of_several_lines_is_a_jsonl_line() -> None:
+    """JSON Lines whose first line is an array (a header line, or every line an array, as
+    ``jq -c '[.id, .text]'`` writes) are read line by line; an array alone on its line, or
+    over several lines, is one array."""
+    assert _lines(b'["id", "text"]\n{"a": 1}\n\n{"b": 2}\n') == [
+        b'["id", "text"]\n',
+        b'{"a": 1}\n',
+        b"\n",
+        b'{"b": 2}\n',
+    ]
+    assert _lines(b"[1, 2]\n \n[3, 4]") == [b"[1, 2]\n", b" \n", b"[3, 4]"]
+    assert _lines(b'[{"a": 1}, {"b": 2}]\n\n') == [b'{"a": 1}', b'{"b": 2}']
+    assert _lines(b'[{"a": 1},\n {"b": 2}]\n[3]\n')[:2] == [b'{"a": 1}', b'{"b": 2}']
+
+
+def test_jsonl_whose_first_line_is_an_array_keeps_every_posting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(b'["id", "text"]\n' + b"".join(good_rows(3)) + b"[5]\n")
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    rows = read_records(run.out)
+    assert [(r["line"], r["id"], r["error_code"]) for r in rows] == [
+        (1, None, "not_object"),
+        (2, "r0", None),
+        (3, "r1", None),
+        (4, "r2", None),
+        (5, None, "not_object"),
+    ]
+    assert run.code == 1
+
+
 def test_a_batch_of_a_json_array_gives_one_row_per_element(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -317,6 +317,22 @@ def test_a_lone_surrogate_in_a_batch_row_is_an_error_record_not_a_lost_batch(
     assert ids == ["ok1", "bad\ufffd", "ok2", "ok3", "ok4"]
 
 
+def test_a_csv_row_with_too_many_fields_and_a_bad_byte_in_its_id_is_written_as_utf8(
+    tmp_path: Path,
+) -> None:
+    """The error row of a CSV row with more fields than the header keeps the row's id, with
+    U+FFFD for a byte that is not UTF-8: stdout stays UTF-8, as a file does."""
+    rows = tmp_path / "rows.csv"
+    rows.write_bytes(b"id,text\nab\xff,Answer tickets,extra\nok,Answer tickets\n")
+    done = run_subprocess("classify", "--batch", str(rows))
+    assert done.returncode == 1, done.stderr
+    records = read_records(done.stdout)
+    assert [(r["id"], r["error_code"]) for r in records] == [
+        ("ab\ufffd", "extra_fields"),
+        ("ok", None),
+    ]
+
+
 # --------------------------------------------------------------------------- item 17
 
 

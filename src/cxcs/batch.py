@@ -12,18 +12,20 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import json
+import math
 import re
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from cxcs.errors import DamagedData, InputError, UsageError, WorkerError
 from cxcs.formats import INPUT_FORMATS
-from cxcs.inputs import BOM, BatchLine, Unreadable, head_of, unreadable_from
+from cxcs.inputs import BOM, MAX_LINE_BYTES, BatchLine, Unreadable, head_of, unreadable_from
 from cxcs.records import (
     MAX_ROW_CHARS,
     Fields,
@@ -117,14 +119,11 @@ def parse_jsonl_line(line_no: int, raw: BatchLine, fields: Fields) -> Row | None
     int stands for a line too long to read (its length), an ``Unreadable`` for damaged
     compressed data (see :func:`cxcs.inputs.bounded_lines`)."""
     if isinstance(raw, int):
-        from cxcs.inputs import MAX_LINE_BYTES
-
         message = f"line is {raw:,} bytes, over the {MAX_LINE_BYTES:,}-byte limit; skipped"
         return failed(line_no, None, "line_too_long", message)
     if isinstance(raw, Unreadable):
         return failed(line_no, None, "damaged_input", unreadable_from(line_no, raw.reason))
-    if line_no == 1:
-        raw = raw.removeprefix(BOM)
+    raw = raw.removeprefix(BOM)  # first in the file, or in a file appended to another
     if not raw.strip():
         return None
     try:
@@ -263,20 +262,26 @@ def open_csv(
         raise UsageError(f"CSV header is longer than {limit:,} characters; is this a CSV file?")
     sep = delimiter or sniff_delimiter(first.partition("\n")[0])
     # a line far over the field limit stops the run (the csv module would hold it whole)
-    lines = bounded_text_lines(_chain_first(first, text), "input", limit * 4)
+    lines = _CsvLines(bounded_text_lines(_chain_first(first, text), "input", limit * 4))
     # strict: a quote left open (or closed mid-field) is an error, not rows swallowed whole
-    reader = csv.DictReader(lines, delimiter=sep, strict=True)
+    reader = csv.reader(lines, delimiter=sep, strict=True)
     try:
-        header = list(reader.fieldnames or [])
+        header = next(reader, [])
     except csv.Error as exc:
         raise UsageError(f"CSV header cannot be read: {exc}") from None
     if not any(name in header for name in text_field_names(fields.text_fields)):
-        raise UsageError(
-            f"CSV header has no text column (looked for {' / '.join(fields.text_fields)}; "
-            f"found {', '.join(header) or 'nothing'}); use --text-field"
-            + ("" if delimiter else " (or --delimiter)")
-        )
-    return header, _csv_rows(reader, fields, progress)
+        refuse_no_text_column(fields, header, "CSV header", "" if delimiter else "--delimiter")
+    return header, _csv_rows(reader, lines, header, fields, progress)
+
+
+def refuse_no_text_column(fields: Fields, header: Sequence[str], what: str, also: str) -> NoReturn:
+    """A usage error: the input's ``header`` has none of the text fields (``also``: another
+    option that may help)."""
+    raise UsageError(
+        f"{what} has no text column (looked for {' / '.join(fields.text_fields)}; "
+        f"found {', '.join(header) or 'nothing'}); use --text-field"
+        + (f" (or {also})" if also else "")
+    )
 
 
 def read_csv(
@@ -289,36 +294,91 @@ def read_csv(
     return open_csv(stream, fields, progress, delimiter)[1]
 
 
-def _csv_rows(
-    reader: csv.DictReader[str], fields: Fields, progress: Callable[[int], None] | None
-) -> Iterator[Row]:
-    line_no = reader.line_num
-    while True:
+class _CsvLines:
+    """The physical lines of a CSV text as its reader takes them: counted, and so are the
+    quote characters of the record being read (to find where a quoted field ends)."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self.number = 0
+        self.quotes = 0
+        self._damaged: DamagedData | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        if self._damaged is not None:
+            raise self._damaged
+        line = next(self._lines)
+        self.number += 1
+        self.quotes += line.count('"')
+        return line
+
+    def new_record(self) -> None:
+        """A record starts with the next line."""
+        self.quotes = 0
+
+    def skip_open_field(self) -> None:
+        """Read on to the line where a quoted field the record left open closes (its quote
+        characters pair up again), or to the end."""
         try:
-            record = next(reader)
+            while self.quotes % 2 and next(self, None) is not None:
+                pass
+        except DamagedData as exc:  # said where the next row is read, after this one's error
+            self._damaged = exc
+
+
+_FIELD_LIMIT = "field larger than field limit"
+"""How the csv module says a field grew past its size limit (it stops mid-field)."""
+
+
+def _csv_rows(
+    reader: Iterator[list[str]],
+    lines: _CsvLines,
+    header: list[str],
+    fields: Fields,
+    progress: Callable[[int], None] | None,
+) -> Iterator[Row]:
+    """The rows of a CSV reader past its ``header``, each with the line it starts on; an
+    empty line is no row (the csv module reads it as no fields), but counts as a line."""
+    while True:
+        lines.new_record()
+        start = lines.number + 1  # a record starts on the line after the last one read
+        try:
+            cells = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:  # DictReader.line_num is only updated on success
-            start, line_no = line_no + 1, reader.reader.line_num
-            yield failed(start, None, "bad_csv", _csv_problem(exc, start, line_no))
+        except csv.Error as exc:
+            if str(exc).startswith(_FIELD_LIMIT):  # the field's other lines are not rows
+                lines.skip_open_field()
+            yield failed(start, None, "bad_csv", _csv_problem(exc, start, lines.number))
             continue
         except DamagedData as exc:  # every row before it counts; nothing after it is read
-            where = line_no + 1
-            yield failed(where, None, "damaged_input", unreadable_from(where, exc.message))
+            yield failed(start, None, "damaged_input", unreadable_from(start, exc.message))
             return
-        start, line_no = line_no + 1, reader.line_num
+        if not cells:
+            continue
         if progress is not None:
-            progress(sum(len(v or "") for v in record.values() if isinstance(v, str)) + 1)
-        if None in record:
-            row_id = record.get(fields.id_field)
+            progress(sum(map(len, cells)) + 1)
+        record: dict[str, str | None] = dict(zip(header, cells, strict=False))
+        if len(cells) > len(header):
+            row_id = _error_id(record.get(fields.id_field))
             yield failed(start, row_id, "extra_fields", "more fields than the header has")
             continue
-        if any(has_lone_surrogate(v) for v in record.values()):
-            raw_id = record.get(fields.id_field)
-            row_id = writable(raw_id) if raw_id else None
+        for name in header[len(cells) :]:
+            record[name] = None
+        if any(has_lone_surrogate(v) for v in cells):
+            row_id = _error_id(record.get(fields.id_field))
             yield failed(start, row_id, "not_utf8", fields.undecodable())
             continue
         yield row_from_mapping(start, record, fields, unicode_checked=True)
+
+
+def _error_id(value: str | None) -> str | None:
+    """The id of a CSV error row as UTF-8 can write it (a byte that did not decode becomes
+    U+FFFD)."""
+    return None if value is None else writable(value)
 
 
 def _csv_problem(exc: csv.Error, start: int, end: int) -> str:
@@ -362,14 +422,31 @@ def read_parquet(
 # --------------------------------------------------------------------------- encoding
 
 
-_JSON_ROW = json.JSONEncoder(ensure_ascii=False)
-"""What ``json.dumps(row, ensure_ascii=False)`` builds anew for every call."""
+_JSON_ROW = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+"""What ``json.dumps(row, ensure_ascii=False)`` builds anew for every call; refusing the
+NaN and Infinity JSON lacks."""
 
 
 def json_line(row: dict[str, Any]) -> str:
     """One row as JSON on one line, whatever line-breaking characters its text holds (and no
-    raw control a terminal acts on: :func:`cxcs.safe_text.json_text`)."""
-    return json_text(_JSON_ROW.encode(row))
+    raw control a terminal acts on: :func:`cxcs.safe_text.json_text`); a kept NaN or
+    infinity (Python writes them into JSON, pandas for a missing value) is null."""
+    try:
+        line = _JSON_ROW.encode(row)
+    except ValueError:  # rare: only a kept input value can be a NaN or an infinity
+        line = _JSON_ROW.encode(_finite(row))
+    return json_text(line)
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite number, however deep, made None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 class Encoder:
@@ -660,6 +737,32 @@ def refuse_unknown_fields(fields: Fields, header: Sequence[str]) -> None:
             )
 
 
+def refuse_ambiguous_fields(fields: Fields, header: Sequence[str], columns: Sequence[str]) -> None:
+    """A column a CSV or Parquet header names twice is a usage error when the run reads it
+    (which of the two is meant is unclear), and so are two kept columns that the output
+    would write under one name (``label`` is kept as ``input_label``)."""
+    read = {fields.id_field, fields.title_field, *text_field_names(fields.text_fields)}
+    read |= set(fields.keep)
+    read |= {name.partition(".")[0] for name in read if name}
+    seen: dict[str, int] = {}
+    for number, name in enumerate(header, start=1):
+        if name in seen and (fields.keep_all or name in read):
+            raise UsageError(
+                f"the input has column {name or repr(name)} twice (columns {seen[name]} and "
+                f"{number}): which one to read is unclear; rename one"
+            )
+        seen.setdefault(name, number)
+    kept = fields.keep or (tuple(header) if fields.keep_all else ())
+    written: dict[str, str] = {}
+    for name in kept:
+        out = kept_column(name, columns)
+        if written.setdefault(out, name) != name:
+            raise UsageError(
+                f"input columns {written[out]} and {name} would both be written as {out}; "
+                "name the ones to keep with --keep"
+            )
+
+
 def kept_names(job: BatchJob, discovered: list[str]) -> list[str]:
     """The input fields copied to the output: ``--keep``'s, or (``--keep-all``) those found."""
     return list(discovered) if job.fields.keep_all else list(job.fields.keep)
@@ -697,6 +800,9 @@ def run_batch(
         from cxcs.parquet import field_names
 
         discovered = field_names(source)
+        names = text_field_names(fields.text_fields)  # a path such as job.duties too
+        if not any(n in discovered or n.partition(".")[0] in discovered for n in names):
+            refuse_no_text_column(fields, discovered, "Parquet file", "")
         units = _chunks(
             read_parquet(source, fields, progress), CHUNK if job.jobs > 1 else SERIAL_CHUNK
         )
@@ -706,12 +812,13 @@ def run_batch(
 
         lines: Iterable[BatchLine] = json_lines(stream, source)
         if fields.keep_all and job.out_format in {"csv", "parquet"}:
-            first = next(iter(lines), b"")
-            discovered = _first_record_keys(first if isinstance(first, bytes) else b"")
-            lines = _chain_first(first, lines)
+            lines = iter(lines)
+            discovered, read = _first_record_keys(lines)
+            lines = itertools.chain(read, lines)
         units = jsonl_chunks(lines, CHUNK if job.jobs > 1 else SERIAL_CHUNK, progress, live)
     if job.kind != "jsonl":
         refuse_unknown_fields(fields, discovered)
+        refuse_ambiguous_fields(fields, discovered, maker.columns)
     columns = maker.columns + [kept_column(n, maker.columns) for n in kept_names(job, discovered)]
     parquet_out = job.out_format == "parquet"
     encoder = None if parquet_out else Encoder(job.out_format, columns)
@@ -748,9 +855,24 @@ def run_batch(
     return summary
 
 
-def _first_record_keys(line: bytes) -> list[str]:
-    try:
-        record = json.loads(line.removeprefix(BOM))
-    except ValueError:
-        return []
-    return [str(k) for k in record] if isinstance(record, dict) else []
+def _first_record_keys(lines: Iterator[BatchLine]) -> tuple[list[str], list[BatchLine]]:
+    """The fields of the first JSON object among ``lines`` (past blank and bad lines, for
+    at most a line's worth of bytes), and the lines read to find it."""
+    read: list[BatchLine] = []
+    size = 0
+    for line in lines:
+        read.append(line)
+        if isinstance(line, Unreadable):
+            break
+        if not isinstance(line, bytes):
+            continue
+        try:
+            record = json.loads(line.removeprefix(BOM))
+        except (ValueError, RecursionError):
+            record = None
+        if isinstance(record, dict):
+            return [str(k) for k in record], read
+        size += len(line)
+        if size > MAX_LINE_BYTES:
+            break
+    return [], read

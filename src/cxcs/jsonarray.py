@@ -12,9 +12,10 @@ before it counts.
 from __future__ import annotations
 
 import codecs
+import io
 import json
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
 from cxcs.errors import DamagedData
 from cxcs.inputs import (
@@ -39,8 +40,66 @@ def starts_an_array(stream: IO[bytes]) -> bool:
 def json_lines(stream: IO[bytes], name: str) -> Iterator[BatchLine]:
     """The batch lines of a JSON input: the elements of an array, else its lines."""
     if starts_an_array(stream):
-        return array_elements(stream, name)
+        return _array_or_lines(stream, name)
     return bounded_lines(stream, name)
+
+
+def _array_or_lines(stream: IO[bytes], name: str) -> Iterator[BatchLine]:
+    """An input that starts with ``[``: JSON Lines when its first line is a whole JSON value
+    and more follows on later lines (a header line, or every line an array), else one
+    array. Only the first line and the blank lines after it are read to tell."""
+    read: list[bytes] = []
+    try:
+        with reading(name):
+            first = stream.readline(MAX_LINE_BYTES + 1)
+            read.append(first)
+            if first.endswith(b"\n") and _is_json(first):
+                while (line := stream.readline(MAX_LINE_BYTES + 1)) and not line.strip():
+                    read.append(line)
+                if line:  # more data: JSON Lines
+                    yield from read
+                    yield line
+                    yield from bounded_lines(stream, name)
+                    return
+    except DamagedData as exc:
+        yield Unreadable(exc.message)
+        return
+    yield from array_elements(_Prefixed.of(b"".join(read), stream), name)
+
+
+def _is_json(line: bytes) -> bool:
+    """Whether ``line`` holds one whole JSON value."""
+    try:
+        json.loads(line)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+class _Prefixed(io.RawIOBase):
+    """``head`` (bytes already read from ``stream``), then the rest of ``stream``."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+        super().__init__()
+        self._head, self._stream = memoryview(head), stream
+
+    @classmethod
+    def of(cls, head: bytes, stream: IO[bytes]) -> IO[bytes]:
+        """``stream`` with ``head`` put back in front of it, as a buffered stream."""
+        return io.BufferedReader(cls(head, stream))
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            size = min(len(buffer), len(self._head))
+            buffer[:size] = self._head[:size]
+            self._head = self._head[size:]
+            return size
+        data = getattr(self._stream, "read1", self._stream.read)(len(buffer))  # never waits
+        buffer[: len(data)] = data  # for more than a live input has
+        return len(data)
 
 
 class _Reader:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import os
 import tempfile
@@ -61,9 +62,36 @@ def row_count(path: str) -> int:
 
 
 def iter_records(path: str) -> Iterator[dict[str, Any]]:
-    """The rows of a Parquet file as dicts, read a batch at a time."""
-    for batch in _open(path).iter_batches(batch_size=BATCH_ROWS):
-        yield from batch.to_pylist()
+    """The rows of a Parquet file as dicts, read a batch at a time, holding only JSON's
+    types (see :func:`json_ready`): a row can be kept in any output format."""
+    pa = _pyarrow()
+    source = _open(path)
+    types = pa.types
+    plain = [types.is_string, types.is_large_string, types.is_integer, types.is_floating]
+    plain += [types.is_boolean, types.is_null]
+    others = [f.name for f in source.schema_arrow if not any(is_(f.type) for is_ in plain)]
+    for batch in source.iter_batches(batch_size=BATCH_ROWS):
+        for record in batch.to_pylist():
+            for name in others:
+                record[name] = json_ready(record[name])
+            yield record
+
+
+def json_ready(value: Any) -> Any:
+    """A value as pyarrow gives it, in JSON's types: dates and times in ISO 8601, bytes as
+    UTF-8 text (a byte that is not UTF-8 kept as a lone surrogate, which the row's checks
+    catch), decimals and anything else as text; lists and structs item by item."""
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "surrogateescape")
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(item) for item in value]
+    if isinstance(value, datetime.date | datetime.time):  # a datetime is a date too
+        return value.isoformat()
+    return str(value)  # Decimal, timedelta, ...
 
 
 def arrow_type(pa: Any, name: str) -> Any:

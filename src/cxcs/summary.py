@@ -189,7 +189,7 @@ def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, An
         header = next(csv.reader([first], delimiter=delimiter), [])
         if "decision" not in header:
             raise InputError(f"{source}: no 'decision' column; is this a cxcs batch output?")
-        yield from csv.DictReader(text, fieldnames=header, delimiter=delimiter)
+        yield from _csv_output_rows(text, header, delimiter, source)
         return
     from cxcs.inputs import Unreadable
     from cxcs.jsonarray import json_lines
@@ -206,8 +206,51 @@ def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, An
             record = json.loads(raw)
         except ValueError:
             raise InputError(f"{source}: line {number} is not JSON") from None
-        if isinstance(record, dict):
-            yield record
+        if not isinstance(record, dict):
+            raise InputError(f"{source}: line {number} is not a JSON object; not a cxcs output row")
+        yield record
+
+
+def _csv_output_rows(
+    text: Iterable[str], header: list[str], delimiter: str, source: str
+) -> Iterator[dict[str, Any]]:
+    """The rows of a CSV output after its ``header``. Every row cxcs writes has every column
+    and ends with a line break: a row that does not, or a quote left open, is a file cut
+    short, refused rather than summarised in part."""
+    import csv
+
+    from cxcs.errors import InputError
+    from cxcs.inputs import MAX_LINE_BYTES
+
+    ends = _LastLine(text)
+    csv.field_size_limit(4 * MAX_LINE_BYTES)  # a kept field may be a whole posting
+    reader = csv.reader(ends, delimiter=delimiter, strict=True)
+    cut = f"{source}: cut short at line {{}} (or not a cxcs batch output)"
+    try:
+        for cells in reader:
+            if len(cells) != len(header) and cells:
+                raise InputError(cut.format(reader.line_num))
+            if cells:
+                yield dict(zip(header, cells, strict=True))
+    except csv.Error:
+        raise InputError(cut.format(reader.line_num)) from None
+    if not ends.last.endswith("\n"):
+        raise InputError(cut.format(reader.line_num))
+
+
+class _LastLine:
+    """The lines of a text, remembering the last one read (to tell whether it ended)."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.last = "\n"
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        self.last = next(self._lines)
+        return self.last
 
 
 def summary_report(summary: BatchSummary) -> Any:
