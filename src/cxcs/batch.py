@@ -39,7 +39,7 @@ from cxcs.records import (
     text_field_names,
     text_parts,
 )
-from cxcs.safe_text import writable
+from cxcs.safe_text import json_text, writable
 
 if TYPE_CHECKING:
     from cxcs.inputs import LiveInput
@@ -481,26 +481,20 @@ def read_parquet(
 # --------------------------------------------------------------------------- encoding
 
 
-_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
-"""Characters JSON leaves raw but ``str.splitlines`` and some readers take as line breaks."""
-
-
 _JSON_ROW = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 """What ``json.dumps(row, ensure_ascii=False)`` builds anew for every call; refusing the
 NaN and Infinity JSON lacks."""
 
 
 def json_line(row: dict[str, Any]) -> str:
-    """One row as JSON on one line, whatever line-breaking characters its text holds; a
-    kept NaN or infinity (Python writes them into JSON, pandas for a missing value) is
-    null."""
+    """One row as JSON on one line, whatever line-breaking characters its text holds (and no
+    raw control a terminal acts on: :func:`cxcs.safe_text.json_text`); a kept NaN or
+    infinity (Python writes them into JSON, pandas for a missing value) is null."""
     try:
         line = _JSON_ROW.encode(row)
     except ValueError:  # rare: only a kept input value can be a NaN or an infinity
         line = _JSON_ROW.encode(_finite(row))
-    if "\x85" in line or "\u2028" in line or "\u2029" in line:
-        line = line.translate(_LINE_BREAKS)
-    return line
+    return json_text(line)
 
 
 def _finite(value: Any) -> Any:
