@@ -234,7 +234,7 @@ def _csv_output_rows(
                 yield dict(zip(header, cells, strict=True))
     except csv.Error:
         raise InputError(cut.format(reader.line_num)) from None
-    if not ends.last.endswith("\n"):
+    if not ends.last.endswith(("\n", "\r")):  # "\r": saved again by an old Mac's Excel
         raise InputError(cut.format(reader.line_num))
 
 
