@@ -532,6 +532,16 @@ def test_an_unterminated_csv_quote_is_reported_with_its_line(
     assert records[-1]["id"] == "4" and records[-1]["error"] is None  # the rest is read
 
 
+def _batch_of_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> tuple[Run, list[dict[str, Any]]]:
+    """``classify --batch`` of ``text`` written as a CSV file: the run and its records."""
+    path = tmp_path / "rows.csv"
+    path.write_text(text, encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    return run, read_records(run.out)
+
+
 def test_a_quoted_csv_field_over_the_limit_over_several_lines_is_one_error_row(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -541,10 +551,7 @@ def test_a_quoted_csv_field_over_the_limit_over_several_lines_is_one_error_row(
     huge = ("word " * 200_000 + "\n") * 5  # 5,000,005 characters over 6 lines
     one_line = POSTING.strip().replace("\n", " ")
     text = f'id,text\n1,"{one_line}"\n2,"{huge}"\n3,"{one_line}"\n4,"{one_line}"\n'
-    path = tmp_path / "rows.csv"
-    path.write_text(text, encoding="utf-8")
-    run = run_cli(capsys, "classify", "--batch", str(path))
-    records = read_records(run.out)
+    run, records = _batch_of_csv(tmp_path, capsys, text)
     assert [(r["line"], r["id"], r["error_code"]) for r in records] == [
         (2, "1", None),
         (3, None, "bad_csv"),
@@ -602,10 +609,7 @@ def test_an_over_long_csv_line_is_an_error_row_and_the_rows_after_it_are_read(
         f'id,text\n1,"{one_line}"\n2,"{long_line}"\n3,"{one_line}"\n'
         f'4,"{one_line}\n{long_line}\nend"\n5,"{one_line}"\n'
     )
-    path = tmp_path / "rows.csv"
-    path.write_text(text, encoding="utf-8")
-    run = run_cli(capsys, "classify", "--batch", str(path))
-    records = read_records(run.out)
+    run, records = _batch_of_csv(tmp_path, capsys, text)
     assert [(r["line"], r["id"], r["error_code"]) for r in records] == [
         (2, "1", None),
         (3, None, "line_too_long"),
