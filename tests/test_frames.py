@@ -14,7 +14,16 @@ from cxcs.integrations.ship import WorkerMismatchError, ship, unship
 from cxcs.models.knowledge import Knowledge
 from cxcs.records import classify_records, output_columns
 from cxcs.schema import column_types, spark_ddl
-from tests.scale_data import BAD_ROWS, by_id, posting_file, postings, reference
+from tests.scale_data import (
+    BAD_ROWS,
+    TYPED_TEXT_FIELDS,
+    by_id,
+    cli_rows,
+    posting_file,
+    postings,
+    reference,
+    typed_parquet,
+)
 from tests.support import has_module, require
 
 __all__ = ["posting_file", "reference"]  # fixtures
@@ -155,7 +164,32 @@ def test_frame_joins_a_text_split_over_columns(pd: Any, kb: Knowledge) -> None:
         cxcs_frame(frame, kb, "a+b")
 
 
-def cxcs_frame(frame: Any, kb: Knowledge, text_col: str) -> Any:
+def cxcs_frame(frame: Any, kb: Knowledge, text_col: str | tuple[str, ...], **options: Any) -> Any:
     import cxcs
 
-    return cxcs.classify_frame(frame, text_col=text_col, kb=kb)
+    return cxcs.classify_frame(frame, text_col=text_col, kb=kb, **options)
+
+
+def test_frame_reads_parquet_typed_text_as_the_cli_does(
+    pd: Any, kb: Knowledge, tmp_path: Path
+) -> None:
+    """A list-of-texts column arrives from Parquet as numpy arrays and a binary one as bytes:
+    the frame gives the CLI's row for the same file (no crash, no ``text_not_string``)."""
+    require(has_module("pyarrow"), "pyarrow is not installed (pip install -e '.[scale-test]')")
+    path = typed_parquet(tmp_path / "typed.parquet")
+    out = cxcs_frame(pd.read_parquet(path), kb, TYPED_TEXT_FIELDS)
+    expected = cli_rows(path, ",".join(TYPED_TEXT_FIELDS))
+    assert _plain(out) == expected
+
+
+def test_frame_kept_text_is_always_writable(pd: Any, kb: Knowledge) -> None:
+    """A kept value with a lone surrogate is written as U+FFFD, as the CLI and
+    ``classify_records`` write it: the result converts to Arrow (and so to Parquet)."""
+    require(has_module("pyarrow"), "pyarrow is not installed (pip install -e '.[scale-test]')")
+    import pyarrow as pa
+
+    records = [{"id": "a", "text": "Answer customer tickets by phone", "note": "ok\ud800"}]
+    out = cxcs_frame(pd.DataFrame(records, dtype=object), kb, "text", keep=["note"])
+    assert list(out["note"]) == ["ok\ufffd"]
+    assert _plain(out) == list(classify_records(records, kb=kb, keep=["note"]))
+    assert pa.Table.from_pandas(out).num_rows == 1

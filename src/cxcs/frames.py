@@ -68,7 +68,7 @@ def classify_frame(
     out.index = df.index
     columns = output_columns(kb)
     for name in keep:
-        out[kept_column(name, columns)] = df[name]
+        out[kept_column(name, columns)] = _writable(df[name])
     return out
 
 
@@ -96,10 +96,12 @@ def _check_columns(
 
 
 def _records(df: Any, names: list[str], id_col: str | None) -> Iterator[dict[str, object]]:
-    """The frame's rows as plain dicts of plain Python values (missing values dropped).
+    """The frame's rows as plain dicts of JSON's types (missing values dropped).
 
     A whole-number float id is written as an integer: pandas stores an integer column with
-    a missing value as floats, and ``17.0`` was the id ``17``.
+    a missing value as floats, and ``17.0`` was the id ``17``. Other values are read as the
+    CLI reads a Parquet column (:func:`_plain`): a list column arrives from Parquet, Arrow
+    or Spark as numpy arrays, text stored as binary as bytes.
     """
     present = [n for n in names if n in df.columns]
     columns = [df[n].tolist() for n in present]
@@ -107,7 +109,34 @@ def _records(df: Any, names: list[str], id_col: str | None) -> Iterator[dict[str
         index = present.index(id_col)
         columns[index] = [_whole(v) for v in columns[index]]
     for values in zip(*columns, strict=True):
-        yield {n: v for n, v in zip(present, values, strict=True) if not _missing(v)}
+        yield {n: _plain(v) for n, v in zip(present, values, strict=True) if not _missing(v)}
+
+
+def _plain(value: object) -> object:
+    """``value`` in JSON's types, as ``classify --batch`` reads the same Parquet column:
+    numpy arrays as lists, bytes as UTF-8 text, dates in ISO 8601, item by item."""
+    if value is None or isinstance(value, str | int | float):
+        return value
+    tolist = getattr(value, "tolist", None)  # numpy arrays and scalars
+    if callable(tolist):
+        value = tolist()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    from cxcs.parquet import json_ready
+
+    return json_ready(value)
+
+
+def _writable(column: Any) -> Any:
+    """A kept column with any lone surrogate in its text replaced (as the CLI writes it)."""
+    from cxcs.records import has_lone_surrogate
+    from cxcs.safe_text import writable
+
+    if column.dtype != object or not any(map(has_lone_surrogate, column)):
+        return column
+    return column.map(lambda v: writable(v) if isinstance(v, str) else v)
 
 
 def _whole(value: object) -> object:
