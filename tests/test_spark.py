@@ -17,7 +17,16 @@ import pytest
 
 from cxcs.models.knowledge import Knowledge
 from tests.conftest import load_samples
-from tests.scale_data import by_id, posting_file, readme_recipe, reference, run_recipe
+from tests.scale_data import (
+    TYPED_TEXT_FIELDS,
+    by_id,
+    cli_rows,
+    posting_file,
+    readme_recipe,
+    reference,
+    run_recipe,
+    typed_parquet,
+)
 from tests.support import has_module, require
 
 __all__ = ["posting_file", "reference"]  # fixtures
@@ -197,3 +206,17 @@ def test_spark_joins_a_text_split_over_columns(spark: Rig, kb: Knowledge) -> Non
     expected = classify(kb, f"{duties}\n\n{skills}")
     assert (rows[0]["id"], rows[0]["confidence"]) == ("a", expected.confidence)
     assert rows[1]["confidence"] == classify(kb, skills).confidence
+
+
+def test_spark_reads_list_and_binary_text_as_the_cli_does(
+    spark: Rig, kb: Knowledge, tmp_path: Path
+) -> None:
+    """An ``array<string>`` text column (numpy arrays in the workers) and a ``binary`` one
+    give the CLI's rows for the same Parquet file, instead of failing the job."""
+    from cxcs.integrations.spark import classify_spark
+
+    path = typed_parquet(tmp_path / "typed.parquet")
+    frame = spark.session.read.parquet(str(path))
+    rows = _rows(classify_spark(frame, text_col=TYPED_TEXT_FIELDS, kb=kb))
+    expected = cli_rows(path, ",".join(TYPED_TEXT_FIELDS))
+    assert by_id(rows, line=False) == by_id(expected, line=False)
