@@ -193,3 +193,21 @@ def test_readme_dask_recipe_runs(cluster: tuple[Any, Path], tmp_path: Path) -> N
     assert [r["id"] for r in rows] == [r["id"] for r in load_samples()]
     assert {r["error_code"] for r in rows} == {None}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["labels-dask", "tests"]
+
+
+def test_dask_joins_a_text_split_over_columns(cluster: tuple[Any, Path], kb: Knowledge) -> None:
+    """``text_col="duties+skills"`` reads both columns as one posting, as the CLI, frames and
+    Spark do; a title column the frame lacks is refused at once, not in a worker."""
+    from cxcs.engine.classify import classify
+    from cxcs.errors import UsageError
+    from cxcs.integrations.dask import classify_dask
+
+    duties, skills = "Resolve customer tickets by phone and chat.", "Zendesk; de-escalation."
+    rows = [{"id": "a", "duties": duties, "skills": skills}, {"id": "b", "skills": skills}]
+    out = classify_dask(_frame(rows, 2), text_col="duties+skills", kb=kb).compute()
+    assert list(out["confidence"]) == [
+        classify(kb, f"{duties}\n\n{skills}").confidence,
+        classify(kb, skills).confidence,
+    ]
+    with pytest.raises(UsageError, match="no title column 'headline'"):
+        classify_dask(_frame(rows, 2), text_col="duties", title_col="headline", kb=kb)

@@ -17,7 +17,7 @@ from cxcs.errors import UsageError
 if TYPE_CHECKING:
     from cxcs.models.knowledge import Knowledge
 
-__all__ = ["classify_frame", "empty_frame"]
+__all__ = ["check_columns", "classify_frame", "empty_frame"]
 
 _NO_ID = "\x00no id column"
 """The id field asked of records when the frame has no id column (no record has it)."""
@@ -48,7 +48,7 @@ def classify_frame(
     from cxcs.records import classify_records, kept_column, output_columns, text_field_names
 
     texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
-    _check_columns(df, texts, id_col, title_col, keep)
+    check_columns(df.columns, texts, id_col, title_col, keep)
     if kb is None:
         from cxcs.knowledge.load import load_knowledge
 
@@ -77,16 +77,23 @@ def empty_frame(kb: Knowledge) -> Any:
     return _frame([], kb)
 
 
-def _check_columns(
-    df: Any, texts: Sequence[str], id_col: str | None, title_col: str | None, keep: Sequence[str]
+def check_columns(
+    columns: Sequence[Any],
+    texts: Sequence[str],
+    id_col: str | None,
+    title_col: str | None,
+    keep: Sequence[str],
 ) -> None:
+    """Raise :class:`UsageError` unless a frame with ``columns`` has what the options name:
+    a text column (or a part of a joined ``a+b``), the id, the kept columns and a title
+    column other than the default ``title`` (which may be absent)."""
     from cxcs.records import text_field_names
 
-    present = set(df.columns)
+    present = set(columns)
     if not texts or not any(t in present for t in text_field_names(texts)):
         raise UsageError(
             f"the frame has no text column (looked for {' / '.join(texts)}; "
-            f"found {', '.join(map(str, df.columns)) or 'nothing'})"
+            f"found {', '.join(map(str, columns)) or 'nothing'})"
         )
     missing = [n for n in (id_col, *keep) if n is not None and n not in present]
     if missing:

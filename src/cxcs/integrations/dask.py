@@ -56,16 +56,12 @@ def classify_dask(
     """
     from dask import delayed
 
-    from cxcs.frames import empty_frame
+    from cxcs.frames import check_columns, empty_frame
     from cxcs.records import kept_column, output_columns
 
-    kb = _knowledge(kb)
     texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
-    if not any(t in ddf.columns for t in texts):
-        raise UsageError(f"the DataFrame has no text column (looked for {' / '.join(texts)})")
-    missing = [n for n in (id_col, *keep) if n is not None and n not in ddf.columns]
-    if missing:
-        raise UsageError(f"the DataFrame has no column {', '.join(map(repr, missing))}")
+    check_columns(list(ddf.columns), texts, id_col, title_col, keep)
+    kb = _knowledge(kb)
     meta = empty_frame(kb)
     names = output_columns(kb)
     for name in keep:
