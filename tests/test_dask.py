@@ -211,3 +211,22 @@ def test_dask_joins_a_text_split_over_columns(cluster: tuple[Any, Path], kb: Kno
     ]
     with pytest.raises(UsageError, match="no title column 'headline'"):
         classify_dask(_frame(rows, 2), text_col="duties", title_col="headline", kb=kb)
+
+
+def test_dask_jsonl_splits_lines_as_the_cli_does(
+    cluster: tuple[Any, Path], kb: Knowledge, tmp_path: Path
+) -> None:
+    """Only ``\\n`` ends a line, as in the CLI: a lone carriage return inside a line does
+    not split it into two rows (which shifted every later line number), CRLF is one break."""
+    from cxcs.integrations.dask import classify_jsonl
+
+    duties = "Answer customer tickets by email, chat and phone."
+    path = tmp_path / "cr.jsonl"
+    path.write_bytes(
+        f'{{"id": "crlf", "description": "{duties}"}}\r\n'
+        f'{{"id": "cr", "description": "{duties}"}}\r{{"id": "x", "description": "y"}}\n'
+        f'{{"id": "last", "description": "{duties}"}}\n'.encode()
+    )
+    got = classify_jsonl(path, text_fields=("description",), kb=kb).compute()
+    assert got == cli_rows(path)
+    assert [r["line"] for r in got] == [1, 2, 3]

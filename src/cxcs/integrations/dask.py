@@ -92,7 +92,13 @@ def classify_jsonl(
     kb = _knowledge(kb)
     many = urlpath if not isinstance(urlpath, str | os.PathLike) else [urlpath]
     paths = [os.fspath(p) for p in many]
-    lines = db.read_text(paths, blocksize=None, encoding="utf-8", errors="surrogateescape")
+    lines = db.read_text(
+        paths,
+        blocksize=None,
+        encoding="utf-8",
+        errors="surrogateescape",
+        linedelimiter="\n",  # as the CLI: a lone "\r" does not end a line
+    )
     fields = Fields(id_field, title_field, tuple(text_fields))
     return lines.map_partitions(_classify_lines, delayed(ship(kb), pure=True), fields)
 
