@@ -230,3 +230,19 @@ def test_dask_jsonl_splits_lines_as_the_cli_does(
     got = classify_jsonl(path, text_fields=("description",), kb=kb).compute()
     assert got == cli_rows(path)
     assert [r["line"] for r in got] == [1, 2, 3]
+
+
+def test_dask_jsonl_skips_a_line_over_the_limit_as_the_cli_does(
+    cluster: tuple[Any, Path], kb: Knowledge, tmp_path: Path
+) -> None:
+    """A line over the CLI's 8 MiB line limit is a ``line_too_long`` error row, not a
+    posting classified in part; the line after it is read as usual."""
+    from cxcs.inputs import MAX_LINE_BYTES
+    from cxcs.integrations.dask import classify_jsonl
+
+    duties = "Answer customer tickets by email, chat and phone. "
+    huge = {"id": "huge", "description": duties * (MAX_LINE_BYTES // len(duties) + 1)}
+    path = write_jsonl(tmp_path / "huge.jsonl", [huge, {"id": "ok", "description": duties}])
+    got = classify_jsonl(path, text_fields=("description",), kb=kb).compute()
+    assert got == cli_rows(path)
+    assert [r["error_code"] for r in got] == ["line_too_long", None]

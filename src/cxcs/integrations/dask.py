@@ -165,7 +165,16 @@ def _classify_lines(lines: Iterable[str], shipped: ShippedKnowledge, fields: Any
     maker = RowMaker(unship(shipped))
     rows = []
     for line_no, text in enumerate(lines, start=1):
-        row = parse_jsonl_line(line_no, text.encode("utf-8", "surrogateescape"), fields)
+        row = parse_jsonl_line(line_no, _bounded(text.encode("utf-8", "surrogateescape")), fields)
         if row is not None:
             rows.append(maker.classify(row))
     return rows
+
+
+def _bounded(raw: bytes) -> bytes | int:
+    """A line as the CLI reads it: the line, or its length when it is over the line limit
+    (:func:`cxcs.inputs.bounded_lines`; the row is then a ``line_too_long`` error)."""
+    from cxcs.inputs import MAX_LINE_BYTES
+
+    body = len(raw) - raw.endswith(b"\n")
+    return raw if body <= MAX_LINE_BYTES else len(raw)
