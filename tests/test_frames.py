@@ -193,3 +193,25 @@ def test_frame_kept_text_is_always_writable(pd: Any, kb: Knowledge) -> None:
     assert list(out["note"]) == ["ok\ufffd"]
     assert _plain(out) == list(classify_records(records, kb=kb, keep=["note"]))
     assert pa.Table.from_pandas(out).num_rows == 1
+
+
+def test_records_read_missing_values_as_frames_do(pd: Any, kb: Knowledge) -> None:
+    """``classify_records(df.to_dict("records"))`` (as the README shows) gives the frame's
+    rows: NaN and pandas NA are absent values (``no_text``, a null id), not text of the
+    wrong type, and a value no row can use (a numpy array) is an error row, not a crash
+    that loses every row."""
+    import numpy
+
+    frame = pd.DataFrame(
+        {
+            "id": ["a", numpy.nan, "c"],
+            "description": ["Answer customer tickets by phone and chat", numpy.nan, pd.NA],
+        },
+        dtype=object,
+    )
+    rows = list(classify_records(frame.to_dict("records"), kb=kb, text_fields=("description",)))
+    assert rows == _plain(classify_frame_(frame, kb))
+    assert [r["error_code"] for r in rows] == [None, "no_text", "no_text"]
+    assert rows[1]["id"] is None
+    odd = [{"text": numpy.array([1, 2])}, {"text": "Answer customer tickets by phone"}]
+    assert [r["error_code"] for r in classify_records(odd, kb=kb)] == ["text_not_string", None]

@@ -8,7 +8,6 @@ whatever the input. Needs pandas (``pip install 'cxcs[dask]'`` or ``'cxcs[spark]
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -110,13 +109,15 @@ def _records(df: Any, names: list[str], id_col: str | None) -> Iterator[dict[str
     CLI reads a Parquet column (:func:`_plain`): a list column arrives from Parquet, Arrow
     or Spark as numpy arrays, text stored as binary as bytes.
     """
+    from cxcs.records import is_missing
+
     present = [n for n in names if n in df.columns]
     columns = [df[n].tolist() for n in present]
     if id_col in present and df[id_col].dtype.kind == "f":
         index = present.index(id_col)
         columns[index] = [_whole(v) for v in columns[index]]
     for values in zip(*columns, strict=True):
-        yield {n: _plain(v) for n, v in zip(present, values, strict=True) if not _missing(v)}
+        yield {n: _plain(v) for n, v in zip(present, values, strict=True) if not is_missing(v)}
 
 
 def _plain(value: object) -> object:
@@ -148,15 +149,6 @@ def _writable(column: Any) -> Any:
 
 def _whole(value: object) -> object:
     return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def _missing(value: object) -> bool:
-    """None, NaN, pandas NA or NaT: a cell with no value."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    return type(value).__name__ in {"NAType", "NaTType"}
 
 
 def _frame(rows: list[dict[str, object]], kb: Knowledge) -> Any:
