@@ -220,3 +220,19 @@ def test_spark_reads_list_and_binary_text_as_the_cli_does(
     rows = _rows(classify_spark(frame, text_col=TYPED_TEXT_FIELDS, kb=kb))
     expected = cli_rows(path, ",".join(TYPED_TEXT_FIELDS))
     assert by_id(rows, line=False) == by_id(expected, line=False)
+
+
+def test_spark_reads_columns_whose_names_hold_a_dot(spark: Rig, kb: Knowledge) -> None:
+    """A flattened export's ``job.description`` is a column name, not a path into a struct
+    (Spark reads an unquoted dot as one): id, text and kept columns alike."""
+    from cxcs.integrations.spark import classify_spark
+
+    duties = "Resolve customer tickets by phone and chat."
+    frame = spark.session.createDataFrame(
+        [("a", duties, "north")], "`job.id` STRING, `job.description` STRING, `job.region` STRING"
+    )
+    labels = classify_spark(
+        frame, text_col="job.description", id_col="job.id", keep=["job.region"], kb=kb
+    )
+    ((row_id, region, code),) = [(r["id"], r["job.region"], r["error_code"]) for r in _rows(labels)]
+    assert (row_id, region, code) == ("a", "north", None)
