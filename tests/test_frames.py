@@ -215,3 +215,12 @@ def test_records_read_missing_values_as_frames_do(pd: Any, kb: Knowledge) -> Non
     assert rows[1]["id"] is None
     odd = [{"text": numpy.array([1, 2])}, {"text": "Answer customer tickets by phone"}]
     assert [r["error_code"] for r in classify_records(odd, kb=kb)] == ["text_not_string", None]
+
+
+def test_frame_refuses_a_column_named_twice(pd: Any, kb: Knowledge) -> None:
+    """A column the run reads that the frame names twice is a usage error naming it, as a
+    CSV header naming it twice is for the CLI (it was an AttributeError)."""
+    frame = pd.DataFrame([["a", "Answer customer tickets", "x"]], columns=["id", "text", "text"])
+    with pytest.raises(UsageError, match="'text' twice"):
+        cxcs_frame(frame, kb, "text")
+    assert list(cxcs_frame(frame, kb, "id")["error_code"]) == [pd.NA]

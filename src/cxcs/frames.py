@@ -99,6 +99,10 @@ def check_columns(
         raise UsageError(f"the frame has no column {', '.join(map(repr, missing))}")
     if title_col is not None and title_col != "title" and title_col not in present:
         raise UsageError(f"the frame has no title column {title_col!r}")
+    read = {id_col, title_col, *text_field_names(texts), *keep}
+    twice = sorted({str(n) for n in columns if n in read and list(columns).count(n) > 1})
+    if twice:
+        raise UsageError(f"the frame names column {', '.join(map(repr, twice))} twice")
 
 
 def _records(df: Any, names: list[str], id_col: str | None) -> Iterator[dict[str, object]]:
