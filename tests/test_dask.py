@@ -246,3 +246,16 @@ def test_dask_jsonl_skips_a_line_over_the_limit_as_the_cli_does(
     got = classify_jsonl(path, text_fields=("description",), kb=kb).compute()
     assert got == cli_rows(path)
     assert [r["error_code"] for r in got] == ["line_too_long", None]
+
+
+def test_dask_meta_has_the_frame_index(cluster: tuple[Any, Path], kb: Knowledge) -> None:
+    """The result's declared index is the input's (a string index here), as computed."""
+    import dask.dataframe as dd
+    import pandas as pd
+
+    from cxcs.integrations.dask import classify_dask
+
+    text = ["Answer customer tickets by phone"] * 3
+    frame = pd.DataFrame({"id": ["1", "2", "3"], "text": text}, index=["x", "y", "z"])
+    labels = classify_dask(dd.from_pandas(frame, npartitions=2), kb=kb)
+    assert labels.index.dtype == labels.compute().index.dtype != "int64"

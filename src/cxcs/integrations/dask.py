@@ -63,6 +63,7 @@ def classify_dask(
     check_columns(list(ddf.columns), texts, id_col, title_col, keep)
     kb = _knowledge(kb)
     meta = empty_frame(kb)
+    meta.index = meta.index.astype(ddf.index.dtype).rename(ddf.index.name)  # as computed
     names = output_columns(kb)
     for name in keep:
         meta[kept_column(name, names)] = meta.index.to_series().astype(ddf[name].dtype)
