@@ -272,6 +272,40 @@ def markdown_tables(text: str) -> list[Table]:
     return tables
 
 
+def markdown_seen(text: str) -> str:
+    """The text a reader of rendered markdown sees (escapes and entities resolved, <br> as a
+    line break), one line per block."""
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(text)
+    return "\n".join(_inline_text(t) for t in tokens if t.type == "inline")
+
+
+MARKUP_TOKENS = frozenset(
+    {
+        "link_open", "image", "em_open", "strong_open", "code_inline", "s_open", "html_inline",
+        "html_block", "heading_open", "bullet_list_open", "ordered_list_open", "hr", "fence",
+        "code_block", "blockquote_open",
+    }
+)  # fmt: skip
+"""Tokens that make markdown more than text: links, images, emphasis, code, strikethrough,
+raw HTML, headings, lists, rules, quotes."""
+
+
+def markdown_markup(text: str) -> list[str]:
+    """Every markup token markdown-it (CommonMark, GFM tables and strikethrough) finds in
+    ``text``, as ``type`` (``html_inline`` with its tag), in document order; ``<br>`` not
+    counted."""
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(text)
+    found: list[str] = []
+    stack = list(reversed(tokens))
+    while stack:
+        token = stack.pop()
+        stack.extend(reversed(token.children or ()))
+        if token.type not in MARKUP_TOKENS or _is_br(token):
+            continue
+        found.append(f"{token.type} {token.content}" if "html" in token.type else token.type)
+    return found
+
+
 def read_records(text: str) -> list[dict[str, Any]]:
     """The JSON records of JSONL output (which must end with a newline)."""
     assert text.endswith("\n")

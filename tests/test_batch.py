@@ -150,6 +150,22 @@ def test_summarize_refuses_a_csv_output_cut_short_and_reads_long_kept_fields(
         assert "cut short" in failed.stderr and "Traceback" not in failed.stderr
 
 
+@pytest.mark.parametrize("ending", [b"\r\n", b"\r"])
+def test_summarize_reads_a_csv_output_saved_with_other_line_endings(
+    tmp_path: Path, ending: bytes
+) -> None:
+    """A CSV output saved again by Excel (CRLF on Windows, CR on an old Mac) is whole."""
+    source = write_rows(tmp_path / "rows.jsonl", good_rows(5))
+    output = tmp_path / "labels.csv"
+    done = run_subprocess("classify", "--batch", str(source), "-o", str(output))
+    assert done.returncode == 0, done.stderr
+    saved = tmp_path / "saved.csv"
+    saved.write_bytes(output.read_bytes().replace(b"\n", ending))
+    summary = run_subprocess("summarize", str(saved), "-f", "json")
+    assert summary.returncode == 0, summary.stderr
+    assert json.loads(summary.stdout)["result"]["rows"] == 5
+
+
 def test_summarize_refuses_a_file_that_is_not_a_batch_output(tmp_path: Path) -> None:
     path = tmp_path / "other.csv"
     path.write_text("a,b\n1,2\n", encoding="utf-8")

@@ -4,9 +4,14 @@ not blank. Skipped without Chromium, failed instead when CXCS_REQUIRE_ALL_TESTS=
 
 from __future__ import annotations
 
+import contextlib
+import http.server
+import json
 import struct
 import subprocess
+import threading
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -149,3 +154,90 @@ def test_the_browser_runs_without_network_flags_missing() -> None:
     for flag in ("--headless", "--disable-background-networking", "--disable-component-update"):
         assert flag in FLAGS
     assert subprocess.run([find() or "false", "--version"], capture_output=True).returncode == 0
+
+
+@contextlib.contextmanager
+def _counting_server() -> Iterator[tuple[int, list[str]]]:
+    """A local HTTP server on a free port, and the paths it was asked for."""
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _bait(port: int) -> str:
+    """HTML that, live, runs a script (which renames the page) and fetches from ``port``."""
+    run_script = "document.title='PW'+'NED'"  # the marker is never in the text itself
+    return (
+        f'<img src="http://127.0.0.1:{port}/img" onerror="{run_script}">'
+        f"<script>{run_script}</script></title></style><style>"
+        f"@import url(http://127.0.0.1:{port}/css)</style>"
+        f'"><svg onload="{run_script}"></svg>'
+    )
+
+
+def _assert_inert(page: Path, asked: list[str]) -> None:
+    dom = _dom(page)
+    assert "PWNED" not in dom, f"a script ran in {page.name}"
+    assert asked == [], f"{page.name} fetched {asked}"
+
+
+def test_control_live_bait_is_caught(tmp_path: Path) -> None:
+    """The bait left live runs its script and fetches: the check below would see both."""
+    with _counting_server() as (port, asked):
+        page = tmp_path / "live.html"
+        page.write_text(f"<!doctype html><title>x</title>{_bait(port)}", encoding="utf-8")
+        assert "<title>PWNED</title>" in _dom(page)
+        assert "/img" in asked and "/css" in asked
+
+
+def test_user_text_in_every_html_page_runs_nothing_and_fetches_nothing(tmp_path: Path) -> None:
+    """Overlay text, a posting's title and body, and a batch output's labels, in every HTML
+    page cxcs writes, opened in Chromium: no script runs, nothing is fetched."""
+    with _counting_server() as (port, asked):
+        bait = _bait(port)
+        overlay = tmp_path / "overlay"
+        overlay.mkdir()
+        name, summary = json.dumps(f"CX {bait}"), json.dumps(f"Summary {bait}")
+        (overlay / "functions.yaml").write_text(
+            f"functions:\n  cx:\n    name: {name}\n    summary: {summary}\n", encoding="utf-8"
+        )
+        posting = tmp_path / "posting.txt"
+        posting.write_text(f"{bait}\nAnswer tickets {bait} and troubleshoot.\n", "utf-8")
+        rows = tmp_path / "rows.jsonl"
+        rows.write_text(json.dumps({"id": bait, "text": "Answer tickets."}) + "\n", "utf-8")
+        labels = tmp_path / "labels.jsonl"
+        assert run_subprocess("classify", "--batch", str(rows), "-o", str(labels)).returncode == 0
+        row = json.loads(labels.read_text(encoding="utf-8"))
+        labels.write_text(json.dumps({**row, "label": bait, "kb_version": bait}) + "\n", "utf-8")
+        kb = ("--kb", str(overlay))
+        runs = {
+            "list": (*kb, "list"),
+            "show": (*kb, "show", "cx"),
+            "compare": (*kb, "compare", "cx", "ux"),
+            "compare3": (*kb, "compare", "cx", "ux", "support"),
+            "journey": (*kb, "journey"),
+            "map": (*kb, "map"),
+            "classify": ("classify", str(posting), "--title", bait, "--explain"),
+            "summarize": ("summarize", str(labels)),
+        }
+        for what, args in runs.items():
+            page = tmp_path / f"{what}.html"
+            done = run_subprocess(*args, "-o", str(page))
+            assert done.returncode == 0, (what, done.stderr)
+            _assert_inert(page, asked)

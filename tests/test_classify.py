@@ -67,6 +67,24 @@ def test_support_duties_under_a_success_title_raise_a_mismatch(kb: Knowledge) ->
     assert "support" in (result.title.message or "")
 
 
+PROCESS_DUTIES = (
+    "You will improve our manufacturing processes on the production line, run quality "
+    "control checks, write work orders for preventive maintenance and work with other "
+    "engineers to cut scrap and downtime across the plant. "
+)
+
+
+def test_a_weak_context_word_alone_gives_the_title_no_reading(kb: Knowledge) -> None:
+    """'engineers' is a weak UX phrase (designers work with engineers): a title that names no
+    function with a strong or medium phrase reads as nothing, so no mismatch is claimed."""
+    for title in ("Process Engineer", "Civil Engineer - Entry Level", "Quality Engineer"):
+        result = classify(kb, PROCESS_DUTIES * 2, title=title)
+        assert result.title is not None
+        assert result.title.title_label is None, title
+        assert not result.title.mismatch
+        assert any(e.source == "title" and e.function == "ux" for e in result.evidence)
+
+
 def test_short_first_line_is_taken_as_title(kb: Knowledge) -> None:
     title, body, offset = split_title("Customer Success Manager\n" + SUPPORT_DUTIES)
     assert title == "Customer Success Manager"

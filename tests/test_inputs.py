@@ -592,6 +592,68 @@ def test_an_endless_batch_line_stops_with_an_input_error(monkeypatch: pytest.Mon
         list(bounded_lines(io.BytesIO(b"y" * 5000), "s", limit=10))
 
 
+def test_an_over_long_csv_line_is_an_error_row_and_the_rows_after_it_are_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As a JSONL line over the limit is: the run went on no further than such a line."""
+    long_line = "word " * 3_300_000  # 16,500,000 characters, over the 16,000,000 limit
+    one_line = POSTING.strip().replace("\n", " ")
+    text = (
+        f'id,text\n1,"{one_line}"\n2,"{long_line}"\n3,"{one_line}"\n'
+        f'4,"{one_line}\n{long_line}\nend"\n5,"{one_line}"\n'
+    )
+    path = tmp_path / "rows.csv"
+    path.write_text(text, encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    records = read_records(run.out)
+    assert [(r["line"], r["id"], r["error_code"]) for r in records] == [
+        (2, "1", None),
+        (3, None, "line_too_long"),
+        (4, "3", None),
+        (5, None, "line_too_long"),
+        (8, "5", None),
+    ]
+    assert records[1]["error"] == (
+        "line is 16,500,005 characters, over the 16,000,000-character limit; line 3 was skipped"
+    )
+    assert records[3]["error"].startswith("line 6 is 16,500,001 characters")
+    assert records[3]["error"].endswith("lines 5-7 were skipped")
+    assert run.code == 1
+
+
+def test_a_csv_line_with_no_end_in_sight_is_refused_before_it_is_read_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``yes | tr -d '\\n'`` as CSV: the whole line was read into memory before the check."""
+    import cxcs.inputs
+    from cxcs.batch import read_csv
+    from cxcs.records import Fields
+
+    class Yes(io.RawIOBase):
+        """A header, then 60 MB of one line; counts what is read of it."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.left, self.read_so_far = 60_000_000, 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> int:
+            head = b"id,text\n1," if not self.read_so_far else b""
+            size = min(len(buffer), self.left + len(head))
+            buffer[:size] = (head + b"y" * size)[:size]
+            self.left -= size - len(head)
+            self.read_so_far += size
+            return size
+
+    monkeypatch.setattr(cxcs.inputs, "MAX_SKIP_BYTES", 1000)
+    stream = Yes()
+    with pytest.raises(InputError, match="input: line 2 has no end after"):
+        list(read_csv(io.BufferedReader(stream), Fields()))
+    assert stream.read_so_far < 20_000_000
+
+
 def test_a_csv_header_over_the_field_limit_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -602,6 +664,24 @@ def test_a_csv_header_over_the_field_limit_is_a_clear_error(
     quoted = tmp_path / "quoted.csv"
     quoted.write_text('"text,id\nAnswer tickets,1\n', encoding="utf-8")
     assert_failed(run_cli(capsys, "classify", "--batch", str(quoted)), 2, "CSV header")
+
+
+@pytest.mark.parametrize(
+    ("head", "said"),
+    [
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "a zip archive (an Excel .xlsx file is one)"),
+        (b"\x28\xb5\x2f\xfd\x24\x00\x01\x00\x00", "zstd-compressed data"),
+    ],
+)
+def test_a_zip_or_zstd_file_is_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], head: bytes, said: str
+) -> None:
+    """Both were 'binary data (NUL bytes); give JSONL or CSV text', with no way forward."""
+    path = tmp_path / "postings.bin"
+    path.write_bytes(head + b"\x00" * 64)
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    assert_failed(run, 1, f"{path}: {said}")
+    assert "gzip, bzip2 or xz" in run.err
 
 
 @pytest.mark.parametrize(

@@ -174,4 +174,4 @@ def test_summarize_reads_a_json_output_row_by_row_and_refuses_a_cut_one(
     cut.write_bytes(output.read_bytes()[: output.stat().st_size // 2])
     failed = run_cli(capsys, "summarize", str(cut))
     assert failed.code == 1
-    assert "the JSON array" in failed.err
+    assert f"cxcs: error: {cut}: the JSON array" in failed.err  # named, as other errors are

@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from cxcs.safe_text import csv_cell, has_surrogates, markdown_text, one_line, visible, writable
 from tests.support import (
     clean_env,
+    markdown_markup,
+    markdown_seen,
     markdown_tables,
     read_records,
     run_cli,
@@ -33,12 +35,20 @@ __all__ = ["clean_env"]
 ESCAPES = "\x1b[2J\x1b]52;c;SGk=\x1b\\\x1b]8;;http://x\x07\x9b31m\x07\x08\x7f"
 """Clear screen, OSC 52 clipboard write, OSC 8 link, C1 CSI, BEL, backspace, DEL."""
 RAW_CONTROLS = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
+MARKDOWN_INLINE = {"link_open", "image", "em_open", "strong_open", "code_inline", "s_open"}
+MARKDOWN_INLINE |= {"html_inline"}
+"""Inline markup tokens; of raw HTML only the footer's ``<sub>`` is cxcs's own."""
 
 
 def _no_controls(text: str) -> None:
     """No C0/C1 control in ``text`` but tab, LF and CR (CR only in CSV line ends)."""
     found = sorted({c for c in text if c in RAW_CONTROLS and c != "\r"})
     assert not found, found
+
+
+def _seen(out: str, fmt: str) -> str:
+    """What a reader sees of ``out``: markdown rendered (its escapes resolved), else as is."""
+    return markdown_seen(out) if fmt == "markdown" else out
 
 
 def _overlay(tmp_path: Path, name: str) -> Path:
@@ -131,7 +141,7 @@ def test_terminal_escapes_in_a_posting_never_reach_the_output(
     run = run_cli(capsys, "classify", str(posting), "-f", fmt)
     assert run.code == 0, run.err
     if fmt != "csv":  # the csv row has no title column
-        assert "\\x1b[2J" in run.out  # shown, escaped
+        assert "\\x1b[2J" in _seen(run.out, fmt)  # shown, escaped
     _no_controls(run.out)
     _no_controls(run.err)
 
@@ -171,7 +181,8 @@ def test_terminal_escapes_in_a_postings_body_never_reach_the_evidence(
     _no_controls(run.out)
     _no_controls(run.err)
     if fmt != "table":  # a table wraps its cells
-        assert "x1b[5mblink" in run.out and "x1b]8;;http://evil" in run.out  # shown
+        seen = _seen(run.out, fmt)
+        assert "x1b[5mblink" in seen and "x1b]8;;http://evil" in seen  # shown
 
 
 @pytest.mark.parametrize("fmt", ["html", "table", "markdown", "csv"])
@@ -197,9 +208,10 @@ def test_terminal_escapes_in_a_batch_output_never_reach_the_summary(
     assert run.code == 0, run.err
     _no_controls(run.out)
     _no_controls(run.err)
-    assert "x1b[31mport" in run.out and "x1b]8;;http://evil.example" in run.out  # shown
+    seen = _seen(run.out, fmt)
+    assert "x1b[31mport" in seen and "x1b]8;;http://evil.example" in seen  # shown
     if fmt != "csv":  # the footer's knowledge version is shown too
-        assert "2026\\" in run.out and "x1b[5m" in run.out
+        assert "2026\\" in seen and "x1b[5m" in seen
 
 
 # --------------------------------------------------------------------------- item 3
@@ -348,11 +360,29 @@ def _no_networked_resources(text: str) -> None:
 
 # --------------------------------------------------------------------------- properties
 
+HOSTILE_PIECES = [
+    *("\x1b[2J", "\x9b", "<img src=x>", "&", "=1+1", "[/x]", "|", "\\", "\n", "\r", "\u202e"),
+    *("[x](http://e/)", "![i](http://e/i)", "*", "_", "`", "~~", "# ", "- ", "\u200b"),
+]
 hostile_text = st.lists(
     st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
-    | st.sampled_from(["\x1b[2J", "\x9b", "<img src=x>", "&", "=1+1", "[/x]", "|", "\\", "\n"]),
+    | st.sampled_from(HOSTILE_PIECES),
     max_size=5,
 ).map("".join)
+
+
+def _assert_safe(out: str, fmt: str) -> None:
+    """No raw control, no CR but CSV's line ends, no live markup, no raw C1 in JSON."""
+    if fmt in ("json", "jsonl"):
+        for line in out.splitlines() if fmt == "jsonl" else [out]:
+            json.loads(line, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+        assert not RAW_IN_JSON.search(out)
+        return
+    _no_controls(out)
+    assert fmt == "csv" or "\r" not in out
+    if fmt == "markdown":
+        markup = [m for m in markdown_markup(out) if m.split()[0] in MARKDOWN_INLINE]
+        assert markup == ["html_inline <sub>", "html_inline </sub>"], markup
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -372,11 +402,9 @@ def test_any_overlay_name_is_shown_safely_or_refused(name: str, fmt: str) -> Non
             assert "internal error" not in err and "Traceback" not in err
             if code == 1:
                 assert "functions.yaml" in err
-            if fmt != "json":
-                _no_controls(out)
+            if code == 0 or fmt == "json":  # a failure writes no output but its document
+                _assert_safe(out, fmt)
             _no_controls(err)
-            if fmt == "markdown":
-                assert "<img" not in out
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -410,6 +438,7 @@ def test_any_batch_rows_give_one_safe_record_each(
     _no_controls(err)
     if fmt == "jsonl":
         assert len(read_records(out)) == len(rows)
+        _assert_safe(out, fmt)
     else:
         records = list(csv.DictReader(io.StringIO(out)))
         assert len(records) == len(rows)
@@ -453,9 +482,150 @@ def test_any_posting_is_classified_with_safe_output(text: str, title: str | None
     assert "internal error" not in err and "Traceback" not in err
     _no_controls(err)
     assert len([line for line in err.splitlines() if "error:" in line]) <= 1
-    if fmt == "json":
-        json.loads(out, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
-    elif code == 0:
-        _no_controls(out)
-    if fmt == "markdown":
-        assert "<img" not in out
+    if code == 0:
+        _assert_safe(out, fmt)
+
+
+# --------------------------------------------------------------------------- line overwrite
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html"])
+def test_a_carriage_return_never_writes_over_a_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """A bare CR sends a terminal's cursor back to the start of the line, so what follows
+    it would be printed over what came before; in markdown it ends the line (and the row)."""
+    posting = tmp_path / "p.txt"
+    posting.write_text("Answer tickets; troubleshoot.\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", str(posting), "-t", "Support agent\rSales", "-f", fmt)
+    assert run.code == 0, run.err
+    assert "\r" not in run.out and "Sales" in run.out
+    if fmt == "markdown":  # a line break in the cell, as CommonMark reads a bare CR
+        cells = [c for _, rows in markdown_tables(run.out) for row in rows for c in row]
+        assert "Support agent\nSales" in cells
+
+
+# --------------------------------------------------------------------------- invisible names
+
+
+def test_one_line_shows_invisible_characters_visible_leaves_them() -> None:
+    """A name that differs by an invisible character would read, in a message, as the name
+    it is not ('unknown function 'cx'; did you mean 'cx'?')."""
+    for char in ("\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff"):
+        assert one_line(f"cx{char}") == f"cx\\u{ord(char):04x}"
+    assert one_line("cx\xad") == "cx\\xad"  # a soft hyphen
+    assert one_line("cx\U000e0041") == "cx\\U000e0041"  # a tag character
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert visible(family) == family  # emoji and scripts that need joiners stay as written
+
+
+def test_an_invisible_character_in_a_name_is_shown_in_the_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run = run_cli(capsys, "show", "cx\u200b", "-f", "json")
+    assert run.code == 2
+    assert "\u200b" not in run.err and "'cx\\u200b'" in run.err
+    assert "'cx\\u200b'" in json.loads(run.out)["error"]["message"]
+
+
+# --------------------------------------------------------------------------- JSON
+
+RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""What JSON leaves raw but a terminal acts on (DEL, C1 controls such as the 8-bit CSI
+U+009B) or reorders (bidi controls), and the Unicode line separators."""
+TERMINAL_BAIT = "CX \x9b2J\x1b[31m \u202eregaNAM\u2066 \x85\u2028\x7f"
+
+
+def test_usage_errors_from_the_command_line_parser_are_safe_in_the_json_document(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An unknown command or option is named in the error, as Click words it."""
+    for args in ((f"x{TERMINAL_BAIT}\nnext",), ("list", f"--x{TERMINAL_BAIT}\nnext")):
+        run = run_cli(capsys, *args, "-f", "json")
+        assert run.code == 2, run.err
+        message = json.loads(run.out)["error"]["message"]
+        assert "\n" not in message and "next" in message
+        _no_controls(message)
+        assert not RAW_IN_JSON.search(message), message
+        assert not RAW_IN_JSON.search(run.out) and not RAW_IN_JSON.search(run.err)
+
+
+def test_json_output_escapes_c1_and_bidi_controls_and_keeps_the_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    directory = _overlay(tmp_path, TERMINAL_BAIT)
+    listed = run_cli(capsys, "list", "--kb", str(directory), "-f", "json")
+    assert listed.code == 0, listed.err
+    assert not RAW_IN_JSON.search(listed.out)
+    names = [f["name"] for f in json.loads(listed.out)["result"]["functions"]]
+    assert TERMINAL_BAIT in names  # JSON is data: the escapes read back as the text
+    rows = write_rows(
+        tmp_path / "rows.jsonl",
+        [json.dumps({"id": TERMINAL_BAIT, "text": SUPPORT_DUTIES}).encode() + b"\n"],
+    )
+    for fmt in ("jsonl", "json"):
+        run = run_cli(capsys, "classify", "--batch", str(rows), "-f", fmt)
+        assert run.code == 0, run.err
+        assert not RAW_IN_JSON.search(run.out)
+        records = read_records(run.out) if fmt == "jsonl" else json.loads(run.out)
+        assert records[0]["id"] == TERMINAL_BAIT
+    posting = tmp_path / "p.txt"
+    posting.write_text(SUPPORT_DUTIES, encoding="utf-8")
+    single = run_cli(capsys, "classify", str(posting), "-t", TERMINAL_BAIT, "-f", "json")
+    assert single.code == 0, single.err
+    assert not RAW_IN_JSON.search(single.out)
+    title = json.loads(single.out)["result"]["classification"]["title"]["title"]
+    assert title == TERMINAL_BAIT
+
+
+# --------------------------------------------------------------------------- markdown markup
+
+MARKUP = (
+    "[click](http://evil.example/) ![pixel](http://evil.example/p.png) *em* **strong** "
+    "_under_ `code` ~~gone~~ <http://evil.example/> a_b_c"
+)
+"""A link, an image (fetched by a preview), emphasis, code, strikethrough, an autolink, and
+intraword underscores (never emphasis: left as they are)."""
+
+
+def test_markdown_shows_markup_from_postings_and_overlays_as_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    posting = tmp_path / "m.txt"
+    posting.write_text("Answer tickets; troubleshoot.\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", str(posting), "-t", f"{MARKUP} Support", "-f", "markdown")
+    assert run.code == 0, run.err
+    markup = [m for m in markdown_markup(run.out) if m not in ("heading_open", "html_inline <sub>")]
+    assert markup == ["html_inline </sub>"], markup
+    cells = [c for _, rows in markdown_tables(run.out) for row in rows for c in row]
+    assert f"{MARKUP} Support" in cells  # a reader sees the text as it was typed
+    assert "a_b_c" in run.out
+    directory = _overlay(tmp_path, MARKUP)
+    listed = run_cli(capsys, "list", "--kb", str(directory), "-f", "markdown")
+    assert [m for m in markdown_markup(listed.out) if "link" in m or "image" in m] == []
+    assert MARKUP in [c for _, rows in markdown_tables(listed.out) for row in rows for c in row]
+
+
+@pytest.mark.parametrize("start", ["# ", "## ", "- ", "+ ", "* ", "1. ", "2) ", "---", "> "])
+def test_an_overlay_text_never_starts_a_markdown_block(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], start: str
+) -> None:
+    """A function's summary is the caption under its table, and an axis name starts the
+    map's notes: a line of their own, where ``#`` would start a heading and ``-`` a list."""
+    directory = tmp_path / "overlay"
+    directory.mkdir()
+    summary, axis = json.dumps(f"{start}Summary text"), json.dumps(f"{start}Axis")
+    (directory / "functions.yaml").write_text(
+        f"axes:\n  - id: proactivity\n    name: {axis}\n    question: Who starts?\n"
+        "    kind: ordinal\n    scale: [reactive, mixed, proactive]\n"
+        f"functions:\n  cx:\n    summary: {summary}\n",
+        encoding="utf-8",
+    )
+    for args in (("show", "cx"), ("map",)):
+        run = run_cli(capsys, *args, "--kb", str(directory), "-f", "markdown")
+        assert run.code == 0, run.err
+        blocks = [m for m in markdown_markup(run.out) if not m.startswith("html_inline")]
+        assert blocks.count("heading_open") == (2 if args[0] == "show" else 1), blocks
+        assert blocks.count("blockquote_open") == (2 if args[0] == "show" else 4), blocks
+        for kind in ("bullet_list_open", "ordered_list_open", "hr"):
+            assert kind not in blocks, (args, blocks)

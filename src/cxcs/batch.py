@@ -39,7 +39,7 @@ from cxcs.records import (
     text_field_names,
     text_parts,
 )
-from cxcs.safe_text import writable
+from cxcs.safe_text import json_text, writable
 
 if TYPE_CHECKING:
     from cxcs.inputs import LiveInput
@@ -250,7 +250,7 @@ def open_csv(
 
     The delimiter is ``delimiter``, else sniffed from the header line.
     """
-    from cxcs.inputs import bounded_text_lines, reading
+    from cxcs.inputs import reading
 
     limit = MAX_ROW_CHARS * 4
     encoding = "utf-8-sig" if fields.encoding == "utf-8" else fields.encoding
@@ -261,8 +261,7 @@ def open_csv(
     if len(first) > limit + 1:
         raise UsageError(f"CSV header is longer than {limit:,} characters; is this a CSV file?")
     sep = delimiter or sniff_delimiter(first.partition("\n")[0])
-    # a line far over the field limit stops the run (the csv module would hold it whole)
-    lines = _CsvLines(bounded_text_lines(_chain_first(first, text), "input", limit * 4))
+    lines = _CsvLines(first, text, CSV_LINE_CHARS)
     # strict: a quote left open (or closed mid-field) is an error, not rows swallowed whole
     reader = csv.reader(lines, delimiter=sep, strict=True)
     try:
@@ -294,12 +293,25 @@ def read_csv(
     return open_csv(stream, fields, progress, delimiter)[1]
 
 
-class _CsvLines:
-    """The physical lines of a CSV text as its reader takes them: counted, and so are the
-    quote characters of the record being read (to find where a quoted field ends)."""
+CSV_LINE_CHARS = MAX_ROW_CHARS * 16
+"""Longest CSV line read; a longer one becomes an error record (``line_too_long``)."""
 
-    def __init__(self, lines: Iterator[str]) -> None:
-        self._lines = lines
+
+class _LineTooLong(Exception):
+    """A CSV line over :data:`CSV_LINE_CHARS`, skipped unread: its length."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+class _CsvLines:
+    """The physical lines of a CSV text as its reader takes them, each read bounded (a line
+    over ``limit`` characters is skipped and raises :class:`_LineTooLong`): counted, and so
+    are the quote characters of the record being read (to find where a quoted field ends)."""
+
+    def __init__(self, first: str, text: IO[str], limit: int) -> None:
+        self._first, self._text, self._limit = first, text, limit
         self.number = 0
         self.quotes = 0
         self._damaged: DamagedData | None = None
@@ -310,10 +322,39 @@ class _CsvLines:
     def __next__(self) -> str:
         if self._damaged is not None:
             raise self._damaged
-        line = next(self._lines)
+        line, self._first = self._first or self._read(self._limit + 1), ""
+        if not line:
+            raise StopIteration
         self.number += 1
         self.quotes += line.count('"')
+        if len(line) > self._limit:
+            raise _LineTooLong(self._skip_rest(line))
         return line
+
+    def _read(self, size: int) -> str:
+        try:  # as cxcs.inputs.reading does, without a context manager per line
+            return self._text.readline(size)
+        except OSError as exc:
+            raise InputError(f"input: cannot read ({exc.strerror or exc})") from None
+
+    def _skip_rest(self, line: str) -> int:
+        """Read past the rest of an over-long ``line``, counting its quotes; its length. A
+        line with no end in sight (``yes | tr -d '\\n'``) stops the run."""
+        from cxcs.inputs import MAX_SKIP_BYTES
+
+        size = len(line)
+        while not line.endswith(("\n", "\r")):
+            line = self._read(1 << 20)
+            size += len(line)
+            self.quotes += line.count('"')
+            if not line:
+                break
+            if size > self._limit + MAX_SKIP_BYTES:
+                raise InputError(
+                    f"input: line {self.number} has no end after {size:,} characters; "
+                    "is this a CSV file?"
+                )
+        return size
 
     def new_record(self) -> None:
         """A record starts with the next line."""
@@ -322,11 +363,15 @@ class _CsvLines:
     def skip_open_field(self) -> None:
         """Read on to the line where a quoted field the record left open closes (its quote
         characters pair up again), or to the end."""
-        try:
-            while self.quotes % 2 and next(self, None) is not None:
-                pass
-        except DamagedData as exc:  # said where the next row is read, after this one's error
-            self._damaged = exc
+        while self.quotes % 2:
+            try:
+                if next(self, None) is None:
+                    return
+            except _LineTooLong:  # skipped, its quotes counted all the same
+                continue
+            except DamagedData as exc:  # said where the next row is read, after this error
+                self._damaged = exc
+                return
 
 
 _FIELD_LIMIT = "field larger than field limit"
@@ -353,6 +398,15 @@ def _csv_rows(
             if str(exc).startswith(_FIELD_LIMIT):  # the field's other lines are not rows
                 lines.skip_open_field()
             yield failed(start, None, "bad_csv", _csv_problem(exc, start, lines.number))
+            continue
+        except _LineTooLong as exc:
+            which = "line" if lines.number == start else f"line {lines.number}"
+            lines.skip_open_field()  # a record's line: skip the rest of the record too
+            message = (
+                f"{which} is {exc.size:,} characters, over the {CSV_LINE_CHARS:,}"
+                f"-character limit; {_skipped(start, lines.number)}"
+            )
+            yield failed(start, None, "line_too_long", message)
             continue
         except DamagedData as exc:  # every row before it counts; nothing after it is read
             yield failed(start, None, "damaged_input", unreadable_from(start, exc.message))
@@ -381,11 +435,16 @@ def _error_id(value: str | None) -> str | None:
     return None if value is None else writable(value)
 
 
+def _skipped(start: int, end: int) -> str:
+    """Which lines an error row stands for."""
+    return f"line {start} was skipped" if end <= start else f"lines {start}-{end} were skipped"
+
+
 def _csv_problem(exc: csv.Error, start: int, end: int) -> str:
     """What went wrong with the CSV record on lines ``start``-``end``, in plain words, and
     which lines it cost (a quote can run over rows that were fine)."""
     reason = str(exc)
-    skipped = f"line {start} was skipped" if end <= start else f"lines {start}-{end} were skipped"
+    skipped = _skipped(start, end)
     if reason == "unexpected end of data":
         return (
             f"bad CSV: a quote opened on line {start} is never closed (it runs to the end "
@@ -422,26 +481,20 @@ def read_parquet(
 # --------------------------------------------------------------------------- encoding
 
 
-_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
-"""Characters JSON leaves raw but ``str.splitlines`` and some readers take as line breaks."""
-
-
 _JSON_ROW = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 """What ``json.dumps(row, ensure_ascii=False)`` builds anew for every call; refusing the
 NaN and Infinity JSON lacks."""
 
 
 def json_line(row: dict[str, Any]) -> str:
-    """One row as JSON on one line, whatever line-breaking characters its text holds; a
-    kept NaN or infinity (Python writes them into JSON, pandas for a missing value) is
-    null."""
+    """One row as JSON on one line, whatever line-breaking characters its text holds (and no
+    raw control a terminal acts on: :func:`cxcs.safe_text.json_text`); a kept NaN or
+    infinity (Python writes them into JSON, pandas for a missing value) is null."""
     try:
         line = _JSON_ROW.encode(row)
     except ValueError:  # rare: only a kept input value can be a NaN or an infinity
         line = _JSON_ROW.encode(_finite(row))
-    if "\x85" in line or "\u2028" in line or "\u2029" in line:
-        line = line.translate(_LINE_BREAKS)
-    return line
+    return json_text(line)
 
 
 def _finite(value: Any) -> Any:

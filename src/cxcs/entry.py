@@ -190,8 +190,12 @@ def _fail(
     status: int,
     prefix: str = "error: ",
 ) -> NoReturn:
-    """One line on stderr; under ``--format json`` the error document on stdout."""
+    """One line on stderr; under ``--format json`` the error document on stdout (its message
+    one line too: Click's own messages quote what was typed)."""
+    from cxcs.safe_text import one_line
+
     env.say(f"{prefix}{message}")
+    error = {**error, "message": one_line(str(error.get("message", "")))}
     reader = meta.get(ERROR_FORMAT)
     wanted = reader() if callable(reader) else None
     if isinstance(wanted, str) and wanted.strip().lower() == "json" and not json_stream_started():

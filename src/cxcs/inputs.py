@@ -7,7 +7,7 @@ import contextlib
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO, NamedTuple
@@ -153,6 +153,13 @@ MAX_SKIP_BYTES = 256 * 1024 * 1024
 
 _UTF16_BOMS = {b"\xff\xfe": "UTF-16 (little-endian)", b"\xfe\xff": "UTF-16 (big-endian)"}
 
+_PACKED = {
+    b"PK\x03\x04": "a zip archive (an Excel .xlsx file is one): unzip it, or save the sheet as CSV",
+    b"\x28\xb5\x2f\xfd": "zstd-compressed data: decompress it first, e.g. 'zstd -dc FILE | "
+    "cxcs classify --batch -'",
+}
+"""First bytes of packed data cxcs does not read, and what to do instead."""
+
 
 class Unreadable(NamedTuple):
     """Stands for the rest of an input that cannot be read: compressed data damaged (or cut
@@ -267,22 +274,6 @@ def _read_line(stream: IO[bytes], size: int, name: str) -> bytes:
         return stream.readline(size)
 
 
-def bounded_text_lines(lines: Iterable[str], name: str, limit: int) -> Iterator[str]:
-    """Physical lines of a text stream for the CSV reader, refusing one over ``limit``
-    characters (a CSV field is limited anyway: this stops ``/dev/zero``-like input)."""
-    for number, line in enumerate(_read_lines(lines, name), start=1):
-        if len(line) > limit:
-            raise InputError(
-                f"{name}: line {number} is longer than {limit:,} characters; is this a CSV file?"
-            )
-        yield line
-
-
-def _read_lines(lines: Iterable[str], name: str) -> Iterator[str]:
-    with reading(name):
-        yield from lines
-
-
 BOM = b"\xef\xbb\xbf"
 """The UTF-8 byte-order mark some editors write first."""
 
@@ -301,9 +292,13 @@ def text_starts_with(stream: IO[bytes], prefix: bytes, size: int = 4096) -> bool
 
 
 def check_batch_encoding(stream: IO[bytes], name: str) -> None:
-    """Refuse UTF-16/UTF-32 input (e.g. 'Unicode text' saved by Excel) and binary data with a
-    clear message, instead of a misleading one about missing columns or bad rows."""
+    """Refuse UTF-16/UTF-32 input (e.g. 'Unicode text' saved by Excel), packed data cxcs does
+    not read (zip, zstd) and binary data with a clear message, instead of a misleading one
+    about missing columns or bad rows."""
     head = head_of(stream, 64)
+    packed = next((what for magic, what in _PACKED.items() if head.startswith(magic)), None)
+    if packed is not None:
+        raise InputError(f"{name}: {packed}; cxcs reads gzip, bzip2 or xz itself")
     encoding = next((e for bom, e in _UTF16_BOMS.items() if head.startswith(bom)), None)
     if encoding is None and b"\x00" in head:
         encoding = _wide_text(head)

@@ -45,7 +45,8 @@ NONE_LABEL = "none"
 
 ERROR_CODES: dict[str, str] = {
     "bad_json": "the line is not valid JSON",
-    "line_too_long": "the line is longer than the batch line limit (8 MiB), so it was skipped",
+    "line_too_long": "the line is longer than the batch line limit (8 MiB for JSONL, 16,000,000 "
+    "characters for CSV), so it was skipped",
     "not_object": "the line is JSON but not an object",
     "not_utf8": "the row is not valid UTF-8",
     "not_unicode": "a field the row uses holds a lone surrogate (cannot be written as UTF-8)",

@@ -197,7 +197,8 @@ def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, An
     # JSONL, or the JSON array ``-f json`` writes, read row by row as it streams
     for number, raw in enumerate(json_lines(stream, source), start=1):
         if isinstance(raw, Unreadable):  # a summary of part of a file would mislead
-            raise InputError(raw.reason)
+            named = raw.reason.startswith(f"{source}: ")  # damaged compressed data is
+            raise InputError(raw.reason if named else f"{source}: {raw.reason}")
         if isinstance(raw, int):  # never held in memory: an output row is never this long
             raise InputError(f"{source}: line {number} is {raw:,} bytes; not a cxcs output row")
         if not raw.strip():
@@ -234,7 +235,7 @@ def _csv_output_rows(
                 yield dict(zip(header, cells, strict=True))
     except csv.Error:
         raise InputError(cut.format(reader.line_num)) from None
-    if not ends.last.endswith("\n"):
+    if not ends.last.endswith(("\n", "\r")):  # "\r": saved again by an old Mac's Excel
         raise InputError(cut.format(reader.line_num))
 
 

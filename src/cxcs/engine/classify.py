@@ -23,7 +23,9 @@ from cxcs.engine.lexicon import (
     CONTRAST,
     DUTY,
     LOW,
+    MEDIUM,
     REQUIREMENTS,
+    STRONG,
     TITLE,
     Lexicon,
     compile_lexicon,
@@ -693,11 +695,24 @@ def _ranked(probabilities: dict[str, float], classes: list[str]) -> list[str]:
     return sorted(classes, key=lambda c: (-probabilities[c], c))
 
 
+NAMING_TIERS = frozenset({STRONG, MEDIUM})
+"""The phrase tiers that can make a title read as a function: a weak phrase is a context
+word ("engineers", "data", "software") that names no role on its own."""
+
+
 def _title_label(title_found: Analysis, classes: list[str]) -> str | None:
-    """What the title alone reads as (None: nothing clear)."""
+    """What the title alone reads as (None: nothing clear): its points per function, counting
+    only the functions it names with a strong or medium phrase (a "Civil Engineer" does not
+    read as UX for the weak UX word "engineers"); weak phrases still add to those."""
+    named = {
+        function
+        for _, _, entry, _ in title_found.located
+        for function, weight, tier in entry.weights
+        if tier in NAMING_TIERS and weight > 0
+    }
     title_points: dict[str, float] = defaultdict(float)
     for (function, group), value in title_found.tallies.items():
-        if group != CONTRAST:
+        if group != CONTRAST and function in named:
             title_points[function] += value
     return _top_label(title_points, classes, 0.5)
 

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from cxcs.render.view import Report
+from cxcs.safe_text import json_text
 
 SCHEMA_VERSION = 1
 
@@ -27,8 +28,9 @@ def render(report: Report) -> str:
 
 
 def dumps(document: dict[str, Any]) -> str:
-    """Pretty JSON with a trailing newline."""
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """Pretty JSON with a trailing newline; no raw control a terminal acts on
+    (:func:`cxcs.safe_text.json_text`)."""
+    return json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def error_document(error: dict[str, Any], tool_version: str) -> str:
