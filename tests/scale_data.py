@@ -46,20 +46,46 @@ def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
     return path
 
 
-def cli_rows(path: Path) -> list[dict[str, Any]]:
+def cli_rows(path: Path, text_field: str = "description") -> list[dict[str, Any]]:
     """What ``cxcs classify --batch PATH`` writes, one dict per output line."""
     done = run_subprocess(
         "classify",
         "--batch",
         str(path),
         "--text-field",
-        "description",
+        text_field,
         "-f",
         "jsonl",
         timeout=120,
     )
     assert done.returncode in (0, 1), done.stderr
     return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+DUTIES = "Answer customer tickets by email, chat and phone; troubleshoot product issues."
+TYPED_TEXT_FIELDS = ("description", "body")
+"""The text columns of :func:`typed_parquet`, first with text wins (``--text-field a,b``)."""
+
+
+def typed_parquet(path: Path) -> Path:
+    """A Parquet file whose text is stored as Parquet allows but JSON cannot say: a list of
+    texts (``description``, as job APIs give duties) or UTF-8 bytes (``body``, as some
+    writers store text), invalid UTF-8 and an empty list among them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "id": ["list", "bytes", "bad-bytes", "empty-list", "list-blank", "none"],
+            "description": [[DUTIES, "Zendesk"], None, None, [], ["", DUTIES], None],
+            "body": [None, DUTIES.encode(), b"\xff\xfe tickets", DUTIES.encode(), None, None],
+        },
+        schema=pa.schema(
+            [("id", pa.string()), ("description", pa.list_(pa.string())), ("body", pa.binary())]
+        ),
+    )
+    pq.write_table(table, path)
+    return path
 
 
 def by_id(rows: list[dict[str, Any]], *, line: bool = True) -> dict[str, dict[str, Any]]:

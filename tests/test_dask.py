@@ -193,3 +193,69 @@ def test_readme_dask_recipe_runs(cluster: tuple[Any, Path], tmp_path: Path) -> N
     assert [r["id"] for r in rows] == [r["id"] for r in load_samples()]
     assert {r["error_code"] for r in rows} == {None}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["labels-dask", "tests"]
+
+
+def test_dask_joins_a_text_split_over_columns(cluster: tuple[Any, Path], kb: Knowledge) -> None:
+    """``text_col="duties+skills"`` reads both columns as one posting, as the CLI, frames and
+    Spark do; a title column the frame lacks is refused at once, not in a worker."""
+    from cxcs.engine.classify import classify
+    from cxcs.errors import UsageError
+    from cxcs.integrations.dask import classify_dask
+
+    duties, skills = "Resolve customer tickets by phone and chat.", "Zendesk; de-escalation."
+    rows = [{"id": "a", "duties": duties, "skills": skills}, {"id": "b", "skills": skills}]
+    out = classify_dask(_frame(rows, 2), text_col="duties+skills", kb=kb).compute()
+    assert list(out["confidence"]) == [
+        classify(kb, f"{duties}\n\n{skills}").confidence,
+        classify(kb, skills).confidence,
+    ]
+    with pytest.raises(UsageError, match="no title column 'headline'"):
+        classify_dask(_frame(rows, 2), text_col="duties", title_col="headline", kb=kb)
+
+
+def test_dask_jsonl_splits_lines_as_the_cli_does(
+    cluster: tuple[Any, Path], kb: Knowledge, tmp_path: Path
+) -> None:
+    """Only ``\\n`` ends a line, as in the CLI: a lone carriage return inside a line does
+    not split it into two rows (which shifted every later line number), CRLF is one break."""
+    from cxcs.integrations.dask import classify_jsonl
+
+    duties = "Answer customer tickets by email, chat and phone."
+    path = tmp_path / "cr.jsonl"
+    path.write_bytes(
+        f'{{"id": "crlf", "description": "{duties}"}}\r\n'
+        f'{{"id": "cr", "description": "{duties}"}}\r{{"id": "x", "description": "y"}}\n'
+        f'{{"id": "last", "description": "{duties}"}}\n'.encode()
+    )
+    got = classify_jsonl(path, text_fields=("description",), kb=kb).compute()
+    assert got == cli_rows(path)
+    assert [r["line"] for r in got] == [1, 2, 3]
+
+
+def test_dask_jsonl_skips_a_line_over_the_limit_as_the_cli_does(
+    cluster: tuple[Any, Path], kb: Knowledge, tmp_path: Path
+) -> None:
+    """A line over the CLI's 8 MiB line limit is a ``line_too_long`` error row, not a
+    posting classified in part; the line after it is read as usual."""
+    from cxcs.inputs import MAX_LINE_BYTES
+    from cxcs.integrations.dask import classify_jsonl
+
+    duties = "Answer customer tickets by email, chat and phone. "
+    huge = {"id": "huge", "description": duties * (MAX_LINE_BYTES // len(duties) + 1)}
+    path = write_jsonl(tmp_path / "huge.jsonl", [huge, {"id": "ok", "description": duties}])
+    got = classify_jsonl(path, text_fields=("description",), kb=kb).compute()
+    assert got == cli_rows(path)
+    assert [r["error_code"] for r in got] == ["line_too_long", None]
+
+
+def test_dask_meta_has_the_frame_index(cluster: tuple[Any, Path], kb: Knowledge) -> None:
+    """The result's declared index is the input's (a string index here), as computed."""
+    import dask.dataframe as dd
+    import pandas as pd
+
+    from cxcs.integrations.dask import classify_dask
+
+    text = ["Answer customer tickets by phone"] * 3
+    frame = pd.DataFrame({"id": ["1", "2", "3"], "text": text}, index=["x", "y", "z"])
+    labels = classify_dask(dd.from_pandas(frame, npartitions=2), kb=kb)
+    assert labels.index.dtype == labels.compute().index.dtype != "int64"

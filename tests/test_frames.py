@@ -14,7 +14,16 @@ from cxcs.integrations.ship import WorkerMismatchError, ship, unship
 from cxcs.models.knowledge import Knowledge
 from cxcs.records import classify_records, output_columns
 from cxcs.schema import column_types, spark_ddl
-from tests.scale_data import BAD_ROWS, by_id, posting_file, postings, reference
+from tests.scale_data import (
+    BAD_ROWS,
+    TYPED_TEXT_FIELDS,
+    by_id,
+    cli_rows,
+    posting_file,
+    postings,
+    reference,
+    typed_parquet,
+)
 from tests.support import has_module, require
 
 __all__ = ["posting_file", "reference"]  # fixtures
@@ -155,7 +164,63 @@ def test_frame_joins_a_text_split_over_columns(pd: Any, kb: Knowledge) -> None:
         cxcs_frame(frame, kb, "a+b")
 
 
-def cxcs_frame(frame: Any, kb: Knowledge, text_col: str) -> Any:
+def cxcs_frame(frame: Any, kb: Knowledge, text_col: str | tuple[str, ...], **options: Any) -> Any:
     import cxcs
 
-    return cxcs.classify_frame(frame, text_col=text_col, kb=kb)
+    return cxcs.classify_frame(frame, text_col=text_col, kb=kb, **options)
+
+
+def test_frame_reads_parquet_typed_text_as_the_cli_does(
+    pd: Any, kb: Knowledge, tmp_path: Path
+) -> None:
+    """A list-of-texts column arrives from Parquet as numpy arrays and a binary one as bytes:
+    the frame gives the CLI's row for the same file (no crash, no ``text_not_string``)."""
+    require(has_module("pyarrow"), "pyarrow is not installed (pip install -e '.[scale-test]')")
+    path = typed_parquet(tmp_path / "typed.parquet")
+    out = cxcs_frame(pd.read_parquet(path), kb, TYPED_TEXT_FIELDS)
+    expected = cli_rows(path, ",".join(TYPED_TEXT_FIELDS))
+    assert _plain(out) == expected
+
+
+def test_frame_kept_text_is_always_writable(pd: Any, kb: Knowledge) -> None:
+    """A kept value with a lone surrogate is written as U+FFFD, as the CLI and
+    ``classify_records`` write it: the result converts to Arrow (and so to Parquet)."""
+    require(has_module("pyarrow"), "pyarrow is not installed (pip install -e '.[scale-test]')")
+    import pyarrow as pa
+
+    records = [{"id": "a", "text": "Answer customer tickets by phone", "note": "ok\ud800"}]
+    out = cxcs_frame(pd.DataFrame(records, dtype=object), kb, "text", keep=["note"])
+    assert list(out["note"]) == ["ok\ufffd"]
+    assert _plain(out) == list(classify_records(records, kb=kb, keep=["note"]))
+    assert pa.Table.from_pandas(out).num_rows == 1
+
+
+def test_records_read_missing_values_as_frames_do(pd: Any, kb: Knowledge) -> None:
+    """``classify_records(df.to_dict("records"))`` (as the README shows) gives the frame's
+    rows: NaN and pandas NA are absent values (``no_text``, a null id), not text of the
+    wrong type, and a value no row can use (a numpy array) is an error row, not a crash
+    that loses every row."""
+    import numpy
+
+    frame = pd.DataFrame(
+        {
+            "id": ["a", numpy.nan, "c"],
+            "description": ["Answer customer tickets by phone and chat", numpy.nan, pd.NA],
+        },
+        dtype=object,
+    )
+    rows = list(classify_records(frame.to_dict("records"), kb=kb, text_fields=("description",)))
+    assert rows == _plain(classify_frame_(frame, kb))
+    assert [r["error_code"] for r in rows] == [None, "no_text", "no_text"]
+    assert rows[1]["id"] is None
+    odd = [{"text": numpy.array([1, 2])}, {"text": "Answer customer tickets by phone"}]
+    assert [r["error_code"] for r in classify_records(odd, kb=kb)] == ["text_not_string", None]
+
+
+def test_frame_refuses_a_column_named_twice(pd: Any, kb: Knowledge) -> None:
+    """A column the run reads that the frame names twice is a usage error naming it, as a
+    CSV header naming it twice is for the CLI (it was an AttributeError)."""
+    frame = pd.DataFrame([["a", "Answer customer tickets", "x"]], columns=["id", "text", "text"])
+    with pytest.raises(UsageError, match="'text' twice"):
+        cxcs_frame(frame, kb, "text")
+    assert list(cxcs_frame(frame, kb, "id")["error_code"]) == [pd.NA]

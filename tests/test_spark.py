@@ -17,7 +17,16 @@ import pytest
 
 from cxcs.models.knowledge import Knowledge
 from tests.conftest import load_samples
-from tests.scale_data import by_id, posting_file, readme_recipe, reference, run_recipe
+from tests.scale_data import (
+    TYPED_TEXT_FIELDS,
+    by_id,
+    cli_rows,
+    posting_file,
+    readme_recipe,
+    reference,
+    run_recipe,
+    typed_parquet,
+)
 from tests.support import has_module, require
 
 __all__ = ["posting_file", "reference"]  # fixtures
@@ -197,3 +206,33 @@ def test_spark_joins_a_text_split_over_columns(spark: Rig, kb: Knowledge) -> Non
     expected = classify(kb, f"{duties}\n\n{skills}")
     assert (rows[0]["id"], rows[0]["confidence"]) == ("a", expected.confidence)
     assert rows[1]["confidence"] == classify(kb, skills).confidence
+
+
+def test_spark_reads_list_and_binary_text_as_the_cli_does(
+    spark: Rig, kb: Knowledge, tmp_path: Path
+) -> None:
+    """An ``array<string>`` text column (numpy arrays in the workers) and a ``binary`` one
+    give the CLI's rows for the same Parquet file, instead of failing the job."""
+    from cxcs.integrations.spark import classify_spark
+
+    path = typed_parquet(tmp_path / "typed.parquet")
+    frame = spark.session.read.parquet(str(path))
+    rows = _rows(classify_spark(frame, text_col=TYPED_TEXT_FIELDS, kb=kb))
+    expected = cli_rows(path, ",".join(TYPED_TEXT_FIELDS))
+    assert by_id(rows, line=False) == by_id(expected, line=False)
+
+
+def test_spark_reads_columns_whose_names_hold_a_dot(spark: Rig, kb: Knowledge) -> None:
+    """A flattened export's ``job.description`` is a column name, not a path into a struct
+    (Spark reads an unquoted dot as one): id, text and kept columns alike."""
+    from cxcs.integrations.spark import classify_spark
+
+    duties = "Resolve customer tickets by phone and chat."
+    frame = spark.session.createDataFrame(
+        [("a", duties, "north")], "`job.id` STRING, `job.description` STRING, `job.region` STRING"
+    )
+    labels = classify_spark(
+        frame, text_col="job.description", id_col="job.id", keep=["job.region"], kb=kb
+    )
+    ((row_id, region, code),) = [(r["id"], r["job.region"], r["error_code"]) for r in _rows(labels)]
+    assert (row_id, region, code) == ("a", "north", None)

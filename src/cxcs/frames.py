@@ -8,7 +8,6 @@ whatever the input. Needs pandas (``pip install 'cxcs[dask]'`` or ``'cxcs[spark]
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -17,7 +16,7 @@ from cxcs.errors import UsageError
 if TYPE_CHECKING:
     from cxcs.models.knowledge import Knowledge
 
-__all__ = ["classify_frame", "empty_frame"]
+__all__ = ["check_columns", "classify_frame", "empty_frame"]
 
 _NO_ID = "\x00no id column"
 """The id field asked of records when the frame has no id column (no record has it)."""
@@ -48,7 +47,7 @@ def classify_frame(
     from cxcs.records import classify_records, kept_column, output_columns, text_field_names
 
     texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
-    _check_columns(df, texts, id_col, title_col, keep)
+    check_columns(df.columns, texts, id_col, title_col, keep)
     if kb is None:
         from cxcs.knowledge.load import load_knowledge
 
@@ -68,7 +67,7 @@ def classify_frame(
     out.index = df.index
     columns = output_columns(kb)
     for name in keep:
-        out[kept_column(name, columns)] = df[name]
+        out[kept_column(name, columns)] = _writable(df[name])
     return out
 
 
@@ -77,50 +76,83 @@ def empty_frame(kb: Knowledge) -> Any:
     return _frame([], kb)
 
 
-def _check_columns(
-    df: Any, texts: Sequence[str], id_col: str | None, title_col: str | None, keep: Sequence[str]
+def check_columns(
+    columns: Sequence[Any],
+    texts: Sequence[str],
+    id_col: str | None,
+    title_col: str | None,
+    keep: Sequence[str],
 ) -> None:
+    """Raise :class:`UsageError` unless a frame with ``columns`` has what the options name:
+    a text column (or a part of a joined ``a+b``), the id, the kept columns and a title
+    column other than the default ``title`` (which may be absent)."""
     from cxcs.records import text_field_names
 
-    present = set(df.columns)
+    present = set(columns)
     if not texts or not any(t in present for t in text_field_names(texts)):
         raise UsageError(
             f"the frame has no text column (looked for {' / '.join(texts)}; "
-            f"found {', '.join(map(str, df.columns)) or 'nothing'})"
+            f"found {', '.join(map(str, columns)) or 'nothing'})"
         )
     missing = [n for n in (id_col, *keep) if n is not None and n not in present]
     if missing:
         raise UsageError(f"the frame has no column {', '.join(map(repr, missing))}")
     if title_col is not None and title_col != "title" and title_col not in present:
         raise UsageError(f"the frame has no title column {title_col!r}")
+    read = {id_col, title_col, *text_field_names(texts), *keep}
+    twice = sorted({str(n) for n in columns if n in read and list(columns).count(n) > 1})
+    if twice:
+        raise UsageError(f"the frame names column {', '.join(map(repr, twice))} twice")
 
 
 def _records(df: Any, names: list[str], id_col: str | None) -> Iterator[dict[str, object]]:
-    """The frame's rows as plain dicts of plain Python values (missing values dropped).
+    """The frame's rows as plain dicts of JSON's types (missing values dropped).
 
     A whole-number float id is written as an integer: pandas stores an integer column with
-    a missing value as floats, and ``17.0`` was the id ``17``.
+    a missing value as floats, and ``17.0`` was the id ``17``. Other values are read as the
+    CLI reads a Parquet column (:func:`_plain`): a list column arrives from Parquet, Arrow
+    or Spark as numpy arrays, text stored as binary as bytes.
     """
+    from cxcs.records import is_missing
+
     present = [n for n in names if n in df.columns]
     columns = [df[n].tolist() for n in present]
     if id_col in present and df[id_col].dtype.kind == "f":
         index = present.index(id_col)
         columns[index] = [_whole(v) for v in columns[index]]
     for values in zip(*columns, strict=True):
-        yield {n: v for n, v in zip(present, values, strict=True) if not _missing(v)}
+        yield {n: _plain(v) for n, v in zip(present, values, strict=True) if not is_missing(v)}
+
+
+def _plain(value: object) -> object:
+    """``value`` in JSON's types, as ``classify --batch`` reads the same Parquet column:
+    numpy arrays as lists, bytes as UTF-8 text, dates in ISO 8601, item by item."""
+    if value is None or isinstance(value, str | int | float):
+        return value
+    tolist = getattr(value, "tolist", None)  # numpy arrays and scalars
+    if callable(tolist):
+        value = tolist()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    from cxcs.parquet import json_ready
+
+    return json_ready(value)
+
+
+def _writable(column: Any) -> Any:
+    """A kept column with any lone surrogate in its text replaced (as the CLI writes it)."""
+    from cxcs.records import has_lone_surrogate
+    from cxcs.safe_text import writable
+
+    if column.dtype != object or not any(map(has_lone_surrogate, column)):
+        return column
+    return column.map(lambda v: writable(v) if isinstance(v, str) else v)
 
 
 def _whole(value: object) -> object:
     return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def _missing(value: object) -> bool:
-    """None, NaN, pandas NA or NaT: a cell with no value."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    return type(value).__name__ in {"NAType", "NaTType"}
 
 
 def _frame(rows: list[dict[str, object]], kb: Knowledge) -> Any:

@@ -177,14 +177,25 @@ def _text_of(record: Mapping[str, Any], groups: Sequence[str]) -> Any:
             value = field_value(record, part)
             if isinstance(value, list) and all(isinstance(item, str) for item in value):
                 value = "\n".join(item for item in value if item)
-            if value is None or value == "":
+            if isinstance(value, str):
+                if value:
+                    found.append(value)
                 continue
-            if not isinstance(value, str):
+            if not is_missing(value):
                 return value
-            found.append(value)
         if found:
             return "\n\n".join(found)
     return None
+
+
+def is_missing(value: object) -> bool:
+    """None, NaN, pandas NA or NaT: a value that stands for no value (Python and pandas
+    write NaN for a missing number, and pandas gives NA for a missing cell)."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value  # NaN
+    return type(value).__name__ in {"NAType", "NaTType"}
 
 
 def _id_of(value: Any) -> str | None:
@@ -192,6 +203,8 @@ def _id_of(value: Any) -> str | None:
     objects or arrays as JSON (never Python's ``True`` or ``{'a': 1}``)."""
     if value is None or isinstance(value, str):
         return value
+    if is_missing(value):
+        return None
     if isinstance(value, bool | dict | list):
         import json
 

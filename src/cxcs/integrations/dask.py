@@ -56,17 +56,14 @@ def classify_dask(
     """
     from dask import delayed
 
-    from cxcs.frames import empty_frame
+    from cxcs.frames import check_columns, empty_frame
     from cxcs.records import kept_column, output_columns
 
-    kb = _knowledge(kb)
     texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
-    if not any(t in ddf.columns for t in texts):
-        raise UsageError(f"the DataFrame has no text column (looked for {' / '.join(texts)})")
-    missing = [n for n in (id_col, *keep) if n is not None and n not in ddf.columns]
-    if missing:
-        raise UsageError(f"the DataFrame has no column {', '.join(map(repr, missing))}")
+    check_columns(list(ddf.columns), texts, id_col, title_col, keep)
+    kb = _knowledge(kb)
     meta = empty_frame(kb)
+    meta.index = meta.index.astype(ddf.index.dtype).rename(ddf.index.name)  # as computed
     names = output_columns(kb)
     for name in keep:
         meta[kept_column(name, names)] = meta.index.to_series().astype(ddf[name].dtype)
@@ -96,7 +93,13 @@ def classify_jsonl(
     kb = _knowledge(kb)
     many = urlpath if not isinstance(urlpath, str | os.PathLike) else [urlpath]
     paths = [os.fspath(p) for p in many]
-    lines = db.read_text(paths, blocksize=None, encoding="utf-8", errors="surrogateescape")
+    lines = db.read_text(
+        paths,
+        blocksize=None,
+        encoding="utf-8",
+        errors="surrogateescape",
+        linedelimiter="\n",  # as the CLI: a lone "\r" does not end a line
+    )
     fields = Fields(id_field, title_field, tuple(text_fields))
     return lines.map_partitions(_classify_lines, delayed(ship(kb), pure=True), fields)
 
@@ -163,7 +166,16 @@ def _classify_lines(lines: Iterable[str], shipped: ShippedKnowledge, fields: Any
     maker = RowMaker(unship(shipped))
     rows = []
     for line_no, text in enumerate(lines, start=1):
-        row = parse_jsonl_line(line_no, text.encode("utf-8", "surrogateescape"), fields)
+        row = parse_jsonl_line(line_no, _bounded(text.encode("utf-8", "surrogateescape")), fields)
         if row is not None:
             rows.append(maker.classify(row))
     return rows
+
+
+def _bounded(raw: bytes) -> bytes | int:
+    """A line as the CLI reads it: the line, or its length when it is over the line limit
+    (:func:`cxcs.inputs.bounded_lines`; the row is then a ``line_too_long`` error)."""
+    from cxcs.inputs import MAX_LINE_BYTES
+
+    body = len(raw) - raw.endswith(b"\n")
+    return raw if body <= MAX_LINE_BYTES else len(raw)

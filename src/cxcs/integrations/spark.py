@@ -18,6 +18,7 @@ workers (``pip install 'cxcs[spark]'``); pyspark comes with the platform.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ class _Columns:
     id_col: str | None
     title_col: str | None
     keep: tuple[str, ...]
+    selected: tuple[str, ...] = ()
+    """The input columns sent to the workers, in order (sent as ``c0``, ``c1``, …)."""
 
 
 def classify_spark(
@@ -77,7 +80,7 @@ def classify_spark(
         title_col = None
     usable = tuple(t for t in texts if t in present or any(p in present for p in text_parts(t)))
     columns = _Columns(usable, id_col, title_col, tuple(keep))
-    selected = _selection(df, columns)
+    selected, columns = _selection(df, columns)
     schema = spark_schema(kb, [df.schema[name] for name in keep])
     mapped = functools.partial(_classify_batches, _broadcast(df, ship(kb)), columns)
     return selected.mapInPandas(mapped, schema)
@@ -102,17 +105,32 @@ def spark_schema(kb: Knowledge, kept: Sequence[Any] = ()) -> Any:
     return t.StructType(fields)
 
 
-def _selection(df: Any, columns: _Columns) -> Any:
-    """Only the columns the workers need; the id as a string (as JSON ids are)."""
-    from pyspark.sql import functions as f
+def _selection(df: Any, columns: _Columns) -> tuple[Any, _Columns]:
+    """Only the columns the workers need, the id as a string (as JSON ids are), and
+    ``columns`` saying which they are.
 
+    They travel under the names ``c0``, ``c1``, …, which the workers put back: ``mapInPandas``
+    looks its input columns up by name, and reads a dot in one (a flattened export's
+    ``job.description``) as a path into a struct.
+    """
     from cxcs.records import text_field_names
 
     wanted = (columns.id_col, columns.title_col, *text_field_names(columns.texts))
     names = [n for n in dict.fromkeys(wanted) if n and n in df.columns]
-    picked = [f.col(n).cast("string").alias(n) if n == columns.id_col else f.col(n) for n in names]
-    picked += [f.col(n) for n in columns.keep if n not in names]
-    return df.select(*picked)
+    names += [n for n in columns.keep if n not in names]
+    picked = [
+        (_col(n).cast("string") if n == columns.id_col else _col(n)).alias(f"c{i}")
+        for i, n in enumerate(names)
+    ]
+    return df.select(*picked), dataclasses.replace(columns, selected=tuple(names))
+
+
+def _col(name: str) -> Any:
+    """The top-level column ``name``, quoted: Spark reads an unquoted ``a.b`` as a path into
+    a struct."""
+    from pyspark.sql import functions as f
+
+    return f.col("`" + name.replace("`", "``") + "`")
 
 
 def _broadcast(df: Any, shipped: ShippedKnowledge) -> Any:
@@ -138,7 +156,7 @@ def _classify_batches(source: Any, columns: _Columns, batches: Iterator[Any]) ->
     kb = unship(shipped)
     for batch in batches:
         out = classify_frame(
-            batch,
+            batch.set_axis(list(columns.selected), axis=1),
             text_col=columns.texts,
             id_col=columns.id_col,
             title_col=columns.title_col,
