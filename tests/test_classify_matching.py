@@ -248,3 +248,46 @@ def test_top_evidence_without_building_the_rest_matches_the_full_ranking(kb: Kno
         (e.phrase, e.function, e.start, e.weight) for e in ranked
     ]
     assert len(full.evidence) > 5
+
+
+@pytest.mark.parametrize("gap", ["\t", "\n", "\r\n", "\u00a0"])
+def test_snippets_cut_at_any_whitespace_not_inside_a_word(kb: Knowledge, gap: str) -> None:
+    """A posting whose words are parted by tabs, line breaks or no-break spaces was cut
+    mid-word ("…t login and billing issues and escalate b…"): only " " counted as a gap."""
+    text = (
+        "Responsibilities:\nAnswer customer tickets by email and chat in Zendesk. "
+        "Troubleshoot login and billing issues and escalate bugs to engineering. "
+        "Meet our SLAs for first response time and keep CSAT high."
+    ).replace(" ", gap)
+    words = set(text.split())
+    result = classify(kb, text, None)
+    assert result.evidence
+    for item in result.evidence:
+        shown = item.snippet.strip("…").split()
+        assert shown, item
+        assert shown[0] in words and shown[-1] in words, item.snippet
+
+
+@pytest.mark.parametrize(
+    "filler",
+    ["\U0001f469\u200d\U0001f4bb" * 30, "\U0001f1ec\U0001f1e7" * 30, "e\u0301" * 50],
+    ids=["zwj-emoji", "flags", "combining-accent"],
+)
+def test_snippets_never_split_an_emoji_or_accented_letter(kb: Knowledge, filler: str) -> None:
+    """With no space nearby the snippet is cut by characters; it must not cut inside an
+    emoji sequence (two flags' halves re-pair into another country's flag) or between a
+    letter and its accent."""
+    text = (
+        f"Responsibilities:\nAnswer customer tickets by email in Zendesk{filler} and "
+        f"chat.\n{filler}-Troubleshoot login and billing issues and escalate bugs to "
+        "engineering, meet our SLAs for first response time."
+    )
+    result = classify(kb, text, None)
+    assert result.evidence
+    for item in result.evidence:
+        body = item.snippet.removeprefix("…").removesuffix("…")
+        assert body in " ".join(text.split()), item.snippet
+        assert not body.startswith(("\u0301", "\u200d", "\U0001f4bb")), item.snippet
+        assert not body.endswith("\u200d"), item.snippet
+        flags = body.count("\U0001f1ec") + body.count("\U0001f1e7")
+        assert flags % 2 == 0 and not body.startswith("\U0001f1e7"), item.snippet

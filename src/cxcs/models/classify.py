@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, overload
@@ -96,19 +98,62 @@ class LazyEvidence(Sequence["Evidence"]):
 
 
 SNIPPET_CHARS = 40
+_GAP = re.compile(r"\s")
+_JOINER = "\u200d"
+
+
+def _joined(char: str) -> bool:
+    """Whether ``char`` belongs to the character before it: an accent or other combining
+    mark, a joiner, a variation selector, a skin tone or an emoji tag."""
+    code = ord(char)
+    return (
+        char == _JOINER
+        or 0xFE00 <= code <= 0xFE0F
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0xE0020 <= code <= 0xE007F
+        or unicodedata.category(char) in ("Mn", "Mc", "Me")
+    )
+
+
+def _regional(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+
+def _cuttable(text: str, at: int) -> bool:
+    """Whether ``text`` may be cut before ``text[at]`` without splitting what reads as one
+    character: a letter and its accent, an emoji sequence, a flag's pair of letters."""
+    if at <= 0 or at >= len(text):
+        return True
+    if _joined(text[at]) or text[at - 1] == _JOINER:
+        return False
+    if _regional(text[at]) and _regional(text[at - 1]):
+        run = at - 1
+        while run > 0 and _regional(text[run - 1]):
+            run -= 1
+        return (at - run) % 2 == 0
+    return True
 
 
 def snippet_of(text: str, start: int, end: int, around: int = SNIPPET_CHARS) -> str:
-    """``text[start:end]`` with up to ``around`` characters either side, cut at word
-    boundaries, whitespace folded, "…" where cut."""
+    """``text[start:end]`` with up to ``around`` characters either side, cut at whitespace
+    (any: tabs, line breaks, no-break spaces), else between whole characters, whitespace
+    folded, "…" where cut."""
     left = max(0, start - around)
     right = min(len(text), end + around)
     if left > 0:
-        space = text.find(" ", left, start)
-        left = space + 1 if space >= 0 else left
+        gap = _GAP.search(text, left, start)
+        if gap is not None:
+            left = gap.end()
+        else:
+            while left < start and not _cuttable(text, left):
+                left += 1
     if right < len(text):
-        space = text.rfind(" ", end, right)
-        right = space if space >= 0 else right
+        gaps = [gap.start() for gap in _GAP.finditer(text, end, right)]
+        if gaps:
+            right = gaps[-1]
+        else:
+            while right > end and not _cuttable(text, right):
+                right -= 1
     body = " ".join(text[left:right].split())
     return ("…" if left > 0 else "") + body + ("…" if right < len(text) else "")
 
