@@ -291,3 +291,41 @@ def test_snippets_never_split_an_emoji_or_accented_letter(kb: Knowledge, filler:
         assert not body.endswith("\u200d"), item.snippet
         flags = body.count("\U0001f1ec") + body.count("\U0001f1e7")
         assert flags % 2 == 0 and not body.startswith("\U0001f1e7"), item.snippet
+
+
+LINE_BREAK_POSTING = (
+    "Customer Support Specialist\n"
+    "About us \n"
+    "We make scheduling software for dental clinics. \n"
+    "Responsibilities \n"
+    "Answer customer tickets by email and chat in Zendesk. \n"
+    "Troubleshoot login and billing issues and escalate bugs to engineering. \n"
+    "Meet our SLAs for first response time and keep CSAT high. \n"
+    "Requirements \n"
+    "Two years in a customer support role and clear written English. \n"
+    "Benefits \n"
+    "Health insurance, a learning budget and 25 days of paid holiday. \n"
+)
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\u2028", "\x85"], ids=repr)
+def test_windows_and_other_line_breaks_read_as_line_breaks(kb: Knowledge, newline: str) -> None:
+    """A Windows file (CRLF), an old Mac one (CR) or text from a JSON API (U+2028) is the
+    same posting: its headings, sections, title and answer are those of the LF text, and its
+    evidence still quotes it. A heading line ending in a space before CRLF was not a heading."""
+    text = LINE_BREAK_POSTING.replace("\n", newline)
+    plain, other = classify(kb, LINE_BREAK_POSTING, None), classify(kb, text, None)
+    assert sections_of(kb, text).names == sections_of(kb, LINE_BREAK_POSTING).names
+    assert other.title is not None and plain.title is not None
+    assert other.title.title == plain.title.title == "Customer Support Specialist"
+    assert (other.label, other.decision, other.confidence, other.words) == (
+        plain.label,
+        plain.decision,
+        plain.confidence,
+        plain.words,
+    )
+    assert [(e.phrase, e.function, e.section) for e in other.evidence] == [
+        (e.phrase, e.function, e.section) for e in plain.evidence
+    ]
+    for item in other.evidence:
+        assert text[item.start : item.end] == item.text

@@ -39,7 +39,7 @@ from cxcs.engine.model import (
     squash,
 )
 from cxcs.engine.sections import SectionMap, build_sections
-from cxcs.engine.text import phrase_key, strip_html, tokens_of
+from cxcs.engine.text import phrase_key, strip_html, tokens_of, unify_line_breaks
 from cxcs.models.classify import (
     Classification,
     Decision,
@@ -266,7 +266,7 @@ def _analyse(
     signals = signals_of(kb)
     lexicon = lexicon or lexicon_for(kb)
     text = text[:MAX_CHARS]
-    clean = strip_html(text)
+    clean = unify_line_breaks(strip_html(text))  # offsets hold: both keep the length
     body, body_offset = clean, 0
     title_offset, title_context = 0, title
     if title is None and detect_title:
@@ -751,6 +751,7 @@ def _top_label(raw: dict[str, float], classes: list[str], minimum: float) -> str
 
 def sections_of(kb: Knowledge, text: str) -> SectionMap:
     """The sections of a posting body (for inspection and tests)."""
-    found = scan(strip_html(text), 0, lexicon_for(kb), signals_of(kb), "body", text)
+    clean = unify_line_breaks(strip_html(text))
+    found = scan(clean, 0, lexicon_for(kb), signals_of(kb), "body", text)
     assert found.sections is not None
     return found.sections

@@ -253,6 +253,24 @@ def lower_keep_offsets(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+_OTHER_BREAKS = ("\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c")
+"""Line breaks other than ``\\n``: a carriage return (alone, as old Mac files end lines),
+the Unicode line and paragraph separators (text from JSON APIs), next-line, vertical tab and
+form feed (a page break in text taken from a PDF)."""
+
+
+def unify_line_breaks(text: str) -> str:
+    """``text`` with every line break a ``\\n``, same length, so offsets still point into
+    it: CRLF becomes a space and ``\\n``, any other line break ``\\n``. Headings, sections and
+    the title are found by line, so a Windows file reads as the same posting."""
+    if "\r\n" in text:
+        text = text.replace("\r\n", " \n")
+    for mark in _OTHER_BREAKS:
+        if mark in text:
+            text = text.replace(mark, "\n")
+    return text
+
+
 _TAG = re.compile(r"<[a-zA-Z/!]")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 BLOCK_TAGS = frozenset(
