@@ -154,3 +154,42 @@ def test_load_knowledge_takes_str_and_path_overlays(tmp_path: Path) -> None:
     assert load_knowledge([str(overlay)]).origin == load_knowledge([overlay]).origin
     with pytest.raises(UsageError, match="no such directory"):
         load_knowledge([tmp_path / "missing"])
+
+
+API_POSTING = (
+    "What you'll do:\n"
+    "- Answer customer tickets by email and chat in Zendesk.\n"
+    "- Troubleshoot login and billing issues and escalate bugs to engineering.\n"
+    "- Meet our SLAs for first response time and keep CSAT high.\n"
+    "Requirements: two years in a customer support role and clear written English."
+)
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t\n"])
+def test_a_blank_title_in_python_is_no_title_as_in_a_batch(blank: str) -> None:
+    """An empty title cell (a data frame, a job API) raised "--title is empty" from
+    ``cxcs.classify``, while a batch row with the same cell detects the title."""
+    kb = load_knowledge()
+    text = "Customer Support Specialist\n" + API_POSTING
+    given, detected = classify(kb, text, blank), classify(kb, text)
+    assert given.title is not None and detected.title is not None
+    assert given.title.title == detected.title.title == "Customer Support Specialist"
+    assert (given.label, given.decision, given.confidence) == (
+        detected.label,
+        detected.decision,
+        detected.confidence,
+    )
+
+
+def test_title_evidence_indexes_the_title_as_given_whitespace_and_all() -> None:
+    """The README: a given title's evidence offsets index that title string. A title with
+    spaces around it (as data often has) was stripped first, so ``title[start:end]`` was off
+    by the leading spaces."""
+    title = "  Customer Support Specialist\t"
+    result = classify(load_knowledge(), API_POSTING, title)
+    assert result.title is not None and result.title.title == title.strip()
+    items = [e for e in result.evidence if e.source == "title"]
+    assert items
+    for item in items:
+        assert title[item.start : item.end] == item.text
+        assert item.text in item.snippet

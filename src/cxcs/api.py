@@ -72,11 +72,14 @@ def classify(
 ) -> Classification:
     """Classify a job posting by the customer-facing function its duties describe.
 
-    ``title``, when given, is scored on its own and checked against the duties. Otherwise a
-    short first line is taken as the title unless ``detect_title`` is false. Never raises on
-    any text: too little evidence gives ``decision == "insufficient"`` and ``label is
-    None``; a role that is not customer-facing gives ``"not_customer_facing"``.
+    ``title``, when given, is scored on its own and checked against the duties. Otherwise
+    (or when it is blank, as an empty cell is in a batch) a short first line is taken as
+    the title unless ``detect_title`` is false. Never raises on any text: too little
+    evidence gives ``decision == "insufficient"`` and ``label is None``; a role that is
+    not customer-facing gives ``"not_customer_facing"``.
     """
     from cxcs import commands
 
+    if title is not None and not title.strip():
+        title = None  # an empty title cell, as in a batch: the title is detected
     return commands.classify(kb, text, title, detect_title=detect_title).result

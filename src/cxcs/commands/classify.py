@@ -42,10 +42,8 @@ def classify(
     """
     from cxcs.engine.classify import classify as run
 
-    if title is not None:
-        title = title.strip()
-        if not title:
-            raise UsageError("--title is empty; leave it out to detect the title")
+    if title is not None and not title.strip():
+        raise UsageError("--title is empty; leave it out to detect the title")
     kb = knowledge(kb, signals=True)
     result = run(kb, text, title, detect_title=detect_title)
     warnings: list[str] = []

@@ -269,6 +269,9 @@ def _analyse(
     clean = unify_line_breaks(strip_html(text))  # offsets hold: both keep the length
     body, body_offset = clean, 0
     title_offset, title_context = 0, title
+    if title is not None:  # evidence offsets index the title as given, spaces and all
+        title_offset = len(title) - len(title.lstrip())
+        title = title.strip() or None
     if title is None and detect_title:
         title, body, body_offset = split_title(clean)
         marker = lexicon.markers.get(phrase_key(title)) if title else None
