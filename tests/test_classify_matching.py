@@ -188,6 +188,27 @@ def test_html_is_blanked_in_place() -> None:
     assert plain[plain.index("Fix") - 1] == " " and "\n" in plain[: plain.index("Fix")]
 
 
+def test_script_and_style_contents_are_not_posting_text(kb: Knowledge) -> None:
+    """A saved job page's scripts and styles are code, not words anyone reads: a page of
+    lorem ipsum whose script names support tickets was a confident support posting."""
+    page = (
+        "<html><head><style>.customer-support-ticket { color: red }</style>"
+        '<script type="application/ld+json">{"title": "Customer Support Specialist", '
+        '"description": "Answer support tickets in Zendesk, troubleshoot login issues, '
+        'escalate bugs to engineering and keep our SLAs."}</script>'
+        "<script>var queue = 'zendesk ticket queue'; // troubleshoot</script></head>"
+        "<body><p>" + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 8 + "</p>"
+        "</body></html>"
+    )
+    plain = strip_html(page)
+    assert len(plain) == len(page)
+    assert "Zendesk" not in plain and "zendesk" not in plain and "color" not in plain
+    assert "Lorem ipsum" in plain
+    result = classify(kb, page, None)
+    assert result.decision == "insufficient", result.reason
+    assert not result.evidence
+
+
 def test_html_tags_do_not_hide_sentence_ends(kb: Knowledge) -> None:
     """A benefits cue in one list item must not swallow the duties in the next ones."""
     items = [

@@ -278,13 +278,16 @@ BLOCK_TAGS = frozenset(
     | {"table", "section", "article", "header", "footer", "blockquote", "pre", "hr", "dt", "dd"}
 )
 """Tags that end a line: they become a line break, so sentences and headings stay apart."""
+CODE_TAGS = frozenset({"script", "style"})
+"""Tags whose contents are code, not text anyone reads: blanked with the tags."""
 
 
 def strip_html(text: str) -> str:
     """``text`` with HTML tags blanked out, same length, so offsets still point into it.
 
     Block tags (``<p>``, ``<li>``, ``<br>``, headings, ...) become a line break padded with
-    spaces; inline tags become spaces; an entity becomes its character padded with spaces.
+    spaces; inline tags, and the code inside ``<script>`` and ``<style>``, become spaces; an
+    entity becomes its character padded with spaces.
     Text without markup is returned as it is (one regex search).
     """
     if ("<" not in text or _TAG.search(text) is None) and (
@@ -298,6 +301,9 @@ def strip_html(text: str) -> str:
     line_starts += [i + 1 for i, c in enumerate(text) if c == "\n"]
 
     class _Blanker(HTMLParser):
+        code = False
+        """Inside a script or style element."""
+
         def _blank(self, length: int, first: str) -> None:
             line, column = self.getpos()
             start = line_starts[line - 1] + column
@@ -313,11 +319,18 @@ def strip_html(text: str) -> str:
 
         def handle_starttag(self, tag: str, attrs: object) -> None:
             self._tag(tag)
+            if tag in CODE_TAGS:
+                self.code = True  # the parser reads what follows as raw data to its end tag
+
+        def handle_data(self, data: str) -> None:
+            if self.code:
+                self._blank(len(data), " ")
 
         def handle_startendtag(self, tag: str, attrs: object) -> None:
             self._tag(tag)
 
         def handle_endtag(self, tag: str) -> None:
+            self.code = False
             line, column = self.getpos()
             start = line_starts[line - 1] + column
             end = text.find(">", start)
