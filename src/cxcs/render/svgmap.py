@@ -73,11 +73,6 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
         return TOP + plot_h * (1 - (row + 0.5) / len(y.scale))
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="map-title" '
-        f'font-family="{FONT}">',
-        f'<title id="map-title">{esc(title(placement))}</title>',
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
         f'<text x="{LEFT}" y="34" font-size="20" font-weight="600" fill="#1f2328" '
         f'class="chart-title">{esc(title(placement))}</text>',
         f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="#f6f8fa" '
@@ -146,12 +141,24 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
             f'<text x="{px + 14:.1f}" y="{py + 5:.1f}" font-size="14" font-weight="600" '
             f'fill="{dot.colour}">{esc(dot.label)}{"" if dot.primary else " ?"}</text></g>'
         )
-    parts += _legend(kb, placement, TOP + plot_h + 78, footer)
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
+    legend_top = TOP + plot_h + 78
+    legend, legend_bottom = _legend(kb, placement, legend_top, footer)
+    height = max(HEIGHT, round(legend_top + legend_bottom + 16))
+    head = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="map-title" '
+        f'font-family="{FONT}">',
+        f'<title id="map-title">{esc(title(placement))}</title>',
+        f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
+    ]
+    return "\n".join([*head, *parts, *legend, "</svg>"]) + "\n"
 
 
-def _legend(kb: Knowledge, placement: Placement, top: float, footer: str) -> list[str]:
+def _legend(
+    kb: Knowledge, placement: Placement, top: float, footer: str
+) -> tuple[list[str], float]:
+    """The legend drawn from ``top`` down, and the baseline of its last line below ``top``
+    (the canvas grows to hold it: more functions, more legend rows)."""
     colour = colours(placement)
     parts = [f'<g class="legend" transform="translate({LEFT} {top:.1f})">']
     per_row = 2
@@ -179,19 +186,22 @@ def _legend(kb: Knowledge, placement: Placement, top: float, footer: str) -> lis
         f'stroke-opacity="0.35"/><text x="358" y="{ly + 4}" font-size="12" fill="#57606a">'
         "span between the claims</text>"
     )
+    bottom = ly + 4
     umbrella = _umbrella_line(kb, placement)
     if umbrella:
+        bottom = ly + 24
         parts.append(
-            f'<text x="0" y="{ly + 24}" font-size="12" fill="#57606a" class="umbrella">'
+            f'<text x="0" y="{bottom}" font-size="12" fill="#57606a" class="umbrella">'
             f"{esc(umbrella)}</text>"
         )
     if footer:
+        bottom += 20
         parts.append(
-            f'<text x="0" y="{ly + 44}" font-size="11" fill="#8c959f" class="footer">'
+            f'<text x="0" y="{bottom}" font-size="11" fill="#8c959f" class="footer">'
             f"{esc(footer)}</text>"
         )
     parts.append("</g>")
-    return parts
+    return parts, bottom
 
 
 def _umbrella_line(kb: Knowledge, placement: Placement) -> str:
