@@ -199,6 +199,26 @@ def test_svg_canvas_holds_the_legend_umbrella_and_footer(kb: Knowledge, overlay:
         assert y <= height - 4, f"{text!r} drawn at y={y}, below the {height}px canvas"
 
 
+def test_svg_marks_practitioner_positions_with_a_dagger_and_its_note(kb: Knowledge) -> None:
+    """UX's position rests on practitioner knowledge: the chart says so, as every other view
+    does (its dot reads 'UX †' and the legend explains †); a chart without such a position
+    shows no † at all."""
+    from cxcs.render.reports import PRACTICE_NOTE
+    from cxcs.render.svgmap import svg
+
+    ns = "{http://www.w3.org/2000/svg}"
+    root = ET.fromstring(svg(kb, place(kb)))
+    labels = {
+        g.get("data-function"): "".join(g.itertext())
+        for g in root.iter(f"{ns}g")
+        if "point primary" in g.get("class", "")
+    }
+    assert labels["ux"] == "UX †"
+    assert labels["cx"] == "CX"
+    assert PRACTICE_NOTE in _text_baselines(root)
+    assert "†" not in svg(kb, place(kb, function_ids=["cx", "support"]))
+
+
 def test_svg_escapes_names_from_overlays(kb: Knowledge) -> None:
     from cxcs.render.svgmap import svg
 

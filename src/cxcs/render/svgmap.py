@@ -32,6 +32,8 @@ class Dot:
     column: int
     row: int
     primary: bool
+    practice: bool
+    """The primary claim rests (partly) on practitioner knowledge: labelled †."""
 
 
 def colours(placement: Placement) -> dict[str, str]:
@@ -52,6 +54,7 @@ def _dots(placement: Placement) -> list[Dot]:
                     position.column,
                     position.row,
                     position.primary,
+                    position.primary and (placed.x_practice or placed.y_practice),
                 )
             )
     return dots
@@ -139,7 +142,8 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="8" fill="{fill}" stroke="{dot.colour}" '
             'stroke-width="3"/>'
             f'<text x="{px + 14:.1f}" y="{py + 5:.1f}" font-size="14" font-weight="600" '
-            f'fill="{dot.colour}">{esc(dot.label)}{"" if dot.primary else " ?"}</text></g>'
+            f'fill="{dot.colour}">{esc(dot.label)}{" †" if dot.practice else ""}'
+            f"{'' if dot.primary else ' ?'}</text></g>"
         )
     legend_top = TOP + plot_h + 78
     legend, legend_bottom = _legend(kb, placement, legend_top, footer)
@@ -193,6 +197,14 @@ def _legend(
         parts.append(
             f'<text x="0" y="{bottom}" font-size="12" fill="#57606a" class="umbrella">'
             f"{esc(umbrella)}</text>"
+        )
+    if any(f.x_practice or f.y_practice for f in placement.functions):
+        from cxcs.render.reports import PRACTICE_NOTE
+
+        bottom += 20
+        parts.append(
+            f'<text x="0" y="{bottom}" font-size="12" fill="#57606a" class="practice">'
+            f"{esc(PRACTICE_NOTE)}</text>"
         )
     if footer:
         bottom += 20
