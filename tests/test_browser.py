@@ -136,6 +136,22 @@ def test_map_png_is_a_picture(tmp_path: Path) -> None:
     _assert_drawn(target.read_bytes())
 
 
+def test_map_png_is_the_whole_chart_footer_included(tmp_path: Path) -> None:
+    """The PNG for a slide is the chart at its own size: as wide and as tall as the SVG, with
+    the versions footer drawn in its bottom band (a fixed window cut the footer off)."""
+    import xml.etree.ElementTree as ET
+
+    picture, drawing = tmp_path / "map.png", tmp_path / "map.svg"
+    for target in (picture, drawing):
+        done = run_subprocess("map", "-o", str(target))
+        assert done.returncode == 0, done.stderr
+    root = ET.fromstring(drawing.read_text(encoding="utf-8"))
+    width, height, pixels = _pixels(picture.read_bytes())
+    assert (width, height) == (int(root.get("width", "0")), int(root.get("height", "0")))
+    bottom_band = pixels[(height - 30) * width :]
+    assert any(p != (255, 255, 255) for p in bottom_band), "no footer at the bottom"
+
+
 def test_compare_html_is_a_summary_first_report(tmp_path: Path) -> None:
     target = tmp_path / "report.html"
     assert run_subprocess("compare", "success", "support", "-o", str(target)).returncode == 0

@@ -1,8 +1,9 @@
 """``cxcs map`` as a real picture: a labelled scatter on two ordinal axes.
 
 SVG (valid XML, no scripts, no fonts or anything else fetched), an HTML page holding it with
-a legend table, and a PNG made from that page by a headless browser. A disputed position is
-drawn as a span from the primary claim (filled dot) to the minority claim (hollow dot).
+a legend table, and the page a headless browser turns into the PNG (the SVG alone). A
+disputed position is drawn as a span from the primary claim (filled dot) to the minority
+claim (hollow dot).
 """
 
 from __future__ import annotations
@@ -251,3 +252,20 @@ def html_page(kb: Knowledge, placement: Placement) -> str:
         body += '<p class="note">(primary): the claim the other views compare on.</p>'
 
     return page.document(title(placement), body, meta(kb), heading=False)
+
+
+def picture_page(kb: Knowledge, placement: Placement, *, footer: str) -> tuple[str, int, int]:
+    """What the PNG is: the SVG (``footer`` included) alone on a bare page, and the window
+    width and height that show all of it and nothing more."""
+    from xml.etree import ElementTree
+
+    drawing = svg(kb, placement, footer=footer)
+    root = ElementTree.fromstring(drawing)
+    width, height = int(root.get("width", WIDTH)), int(root.get("height", HEIGHT))
+    html = (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{esc(title(placement))}</title>"
+        "<style>html,body{margin:0;background:#fff}svg{display:block}</style></head>"
+        f"<body>{drawing}</body></html>\n"
+    )
+    return html, width, height
