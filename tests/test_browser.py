@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
+import re
 import struct
 import subprocess
 import threading
@@ -162,6 +163,50 @@ def test_compare_html_is_a_summary_first_report(tmp_path: Path) -> None:
     assert dom.count('<li id="fn') >= 10  # sources as numbered footnotes
     assert "http" not in dom.replace("http://www.w3.org", "")  # nothing to fetch
     _assert_drawn(_screenshot(target, tmp_path, "1000,1400"), colours=8)
+
+
+def _page_width(page: Path, tmp_path: Path, window: str) -> tuple[int, int]:
+    """How wide ``page`` lays out in a ``window`` (its scroll width) and the viewport width:
+    a copy of the page with a probe script that writes both into its title."""
+    probe = tmp_path / f"probe-{page.name}"
+    script = (
+        "<script>document.title='W'+document.documentElement.scrollWidth"
+        "+'x'+window.innerWidth</script></body>"
+    )
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", script), "utf-8")
+    done = run(["--dump-dom", f"--window-size={window}"], probe)
+    found = re.search(r"<title>W(\d+)x(\d+)</title>", done.stdout.decode("utf-8"))
+    assert found, done.stderr[-500:]
+    return int(found[1]), int(found[2])
+
+
+NARROW_PAGES = {
+    "compare": ("compare", "success", "support"),
+    "compare5": ("compare", "cx", "success", "service", "support", "ux"),
+    "journey": ("journey",),
+    "show": ("show", "ux"),
+    "metrics": ("metrics",),
+    "map": ("map",),
+}
+
+
+@pytest.mark.parametrize("what", NARROW_PAGES)
+def test_html_pages_fit_a_narrow_window(tmp_path: Path, what: str) -> None:
+    """On a phone-width window no page scrolls sideways: a wide table scrolls in its own box
+    and the map's chart scales down (they ran off the right edge of the page)."""
+    page = tmp_path / f"{what}.html"
+    done = run_subprocess(*NARROW_PAGES[what], "-o", str(page))
+    assert done.returncode == 0, done.stderr
+    width, viewport = _page_width(page, tmp_path, "400,900")
+    assert width <= viewport, f"{what}.html is {width}px wide in a {viewport}px window"
+    assert _page_width(page, tmp_path, "1280,900")[0] <= 1280
+
+
+def test_control_a_wide_page_is_caught(tmp_path: Path) -> None:
+    page = tmp_path / "wide.html"
+    page.write_text('<!doctype html><body><div style="width:2000px">x</div></body>', "utf-8")
+    width, viewport = _page_width(page, tmp_path, "400,900")
+    assert width > viewport
 
 
 def test_the_browser_runs_without_network_flags_missing() -> None:
