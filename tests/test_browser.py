@@ -202,6 +202,39 @@ def test_html_pages_fit_a_narrow_window(tmp_path: Path, what: str) -> None:
     assert _page_width(page, tmp_path, "1280,900")[0] <= 1280
 
 
+def test_map_labels_stay_on_the_canvas(tmp_path: Path) -> None:
+    """A long label (an overlay's id) at the right-hand column is drawn inside the chart,
+    measured by the browser (it ran off the SVG's right edge and was cut)."""
+    from cxcs import load_knowledge
+    from cxcs.engine.placement import place
+    from cxcs.render.svgmap import svg
+
+    kb = load_knowledge()
+    placement = place(kb)
+    long = "customer_marketing_operations"
+    placement = placement.model_copy(
+        update={
+            "functions": tuple(
+                f.model_copy(update={"label": long}) if f.function == "cx" else f
+                for f in placement.functions
+            )
+        }
+    )
+    page = tmp_path / "labels.html"
+    script = (
+        "<script>const s=document.querySelector('svg');let r=0,l=1e9;"
+        "for(const t of s.querySelectorAll('.point text')){const b=t.getBBox();"
+        "r=Math.max(r,b.x+b.width);l=Math.min(l,b.x)}"
+        "document.title='R'+Math.ceil(r)+'L'+Math.floor(l)+'W'+s.getAttribute('width')</script>"
+    )
+    page.write_text(f"<!doctype html><body>{svg(kb, placement)}{script}</body>", "utf-8")
+    done = run(["--dump-dom", "--window-size=1280,900"], page)
+    found = re.search(r"<title>R(\d+)L(-?\d+)W(\d+)</title>", done.stdout.decode("utf-8"))
+    assert found, done.stderr[-500:]
+    right, left, width = (int(v) for v in found.groups())
+    assert left >= 0 and right <= width, f"labels span {left}..{right} on a {width}px canvas"
+
+
 def test_control_a_wide_page_is_caught(tmp_path: Path) -> None:
     page = tmp_path / "wide.html"
     page.write_text('<!doctype html><body><div style="width:2000px">x</div></body>', "utf-8")

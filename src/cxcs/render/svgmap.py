@@ -17,6 +17,8 @@ from cxcs.render import page
 WIDTH, HEIGHT = 960, 680
 LEFT, RIGHT, TOP, BOTTOM = 210, 60, 70, 190
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+LABEL_EM = 0.66
+"""A generous average advance of a bold label's characters, in em (to keep it on the canvas)."""
 COLOURS = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4", "#57606a")
 
 
@@ -138,13 +140,11 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
         px, py = where[(dot.function, dot.column, dot.row)]
         fill = dot.colour if dot.primary else "#ffffff"
         kind = "primary" if dot.primary else "minority"
+        label = f"{dot.label}{' †' if dot.practice else ''}{'' if dot.primary else ' ?'}"
         parts.append(
             f'<g class="point {kind}" data-function="{esc(dot.function)}">'
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="8" fill="{fill}" stroke="{dot.colour}" '
-            'stroke-width="3"/>'
-            f'<text x="{px + 14:.1f}" y="{py + 5:.1f}" font-size="14" font-weight="600" '
-            f'fill="{dot.colour}">{esc(dot.label)}{" †" if dot.practice else ""}'
-            f"{'' if dot.primary else ' ?'}</text></g>"
+            f'stroke-width="3"/>{_label(label, px, py, dot.colour)}</g>'
         )
     legend_top = TOP + plot_h + 78
     legend, legend_bottom = _legend(kb, placement, legend_top, footer)
@@ -157,6 +157,19 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
         f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
     ]
     return "\n".join([*head, *parts, *legend, "</svg>"]) + "\n"
+
+
+def _label(label: str, px: float, py: float, colour: str) -> str:
+    """A dot's label, right of the dot, or left of it when it would run off the canvas."""
+    size = 14
+    if px + 14 + len(label) * size * LABEL_EM <= WIDTH - 8:
+        x, anchor = px + 14, "start"
+    else:
+        x, anchor = px - 14, "end"
+    return (
+        f'<text x="{x:.1f}" y="{py + 5:.1f}" font-size="{size}" font-weight="600" '
+        f'text-anchor="{anchor}" fill="{colour}">{esc(label)}</text>'
+    )
 
 
 def _legend(
