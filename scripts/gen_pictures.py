@@ -3,10 +3,11 @@
 Usage: python scripts/gen_pictures.py
 
 Writes ``docs/img/compare-report.png`` (``cxcs compare success support -f html`` rendered
-by headless Chromium at 1000 × 1100: the top of the report, as a reader first sees it) and
+by headless Chromium at 1000 × 1100: the top of the report, as a reader first sees it),
 ``docs/img/map.svg`` (``cxcs map -o map.svg``; tests/test_readme.py checks that this one
-matches the command's output). Needs a Chromium-like browser (see ``cxcs.browser``). Re-run
-it when the knowledge or the report's look changes.
+matches the command's output) and ``docs/img/map.png`` (``cxcs map -o map.png``). Needs a
+Chromium-like browser (see ``cxcs.browser``). Re-run it when the knowledge or the report's
+look changes.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def main() -> None:
     report = cxcs("compare", "success", "support", "-f", "html")
     (PICTURES / "compare-report.png").write_bytes(screenshot(report, *REPORT_SIZE))
     (PICTURES / "map.svg").write_text(cxcs("map", "-f", "svg"), encoding="utf-8")
-    print(f"wrote {PICTURES.relative_to(ROOT)}/compare-report.png and map.svg")
+    cxcs("map", "-o", str(PICTURES / "map.png"))
+    print(f"wrote {PICTURES.relative_to(ROOT)}/compare-report.png, map.svg and map.png")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
+import re
 import struct
 import subprocess
 import threading
@@ -136,6 +137,22 @@ def test_map_png_is_a_picture(tmp_path: Path) -> None:
     _assert_drawn(target.read_bytes())
 
 
+def test_map_png_is_the_whole_chart_footer_included(tmp_path: Path) -> None:
+    """The PNG for a slide is the chart at its own size: as wide and as tall as the SVG, with
+    the versions footer drawn in its bottom band (a fixed window cut the footer off)."""
+    import xml.etree.ElementTree as ET
+
+    picture, drawing = tmp_path / "map.png", tmp_path / "map.svg"
+    for target in (picture, drawing):
+        done = run_subprocess("map", "-o", str(target))
+        assert done.returncode == 0, done.stderr
+    root = ET.fromstring(drawing.read_text(encoding="utf-8"))
+    width, height, pixels = _pixels(picture.read_bytes())
+    assert (width, height) == (int(root.get("width", "0")), int(root.get("height", "0")))
+    bottom_band = pixels[(height - 30) * width :]
+    assert any(p != (255, 255, 255) for p in bottom_band), "no footer at the bottom"
+
+
 def test_compare_html_is_a_summary_first_report(tmp_path: Path) -> None:
     target = tmp_path / "report.html"
     assert run_subprocess("compare", "success", "support", "-o", str(target)).returncode == 0
@@ -146,6 +163,83 @@ def test_compare_html_is_a_summary_first_report(tmp_path: Path) -> None:
     assert dom.count('<li id="fn') >= 10  # sources as numbered footnotes
     assert "http" not in dom.replace("http://www.w3.org", "")  # nothing to fetch
     _assert_drawn(_screenshot(target, tmp_path, "1000,1400"), colours=8)
+
+
+def _page_width(page: Path, tmp_path: Path, window: str) -> tuple[int, int]:
+    """How wide ``page`` lays out in a ``window`` (its scroll width) and the viewport width:
+    a copy of the page with a probe script that writes both into its title."""
+    probe = tmp_path / f"probe-{page.name}"
+    script = (
+        "<script>document.title='W'+document.documentElement.scrollWidth"
+        "+'x'+window.innerWidth</script></body>"
+    )
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", script), "utf-8")
+    done = run(["--dump-dom", f"--window-size={window}"], probe)
+    found = re.search(r"<title>W(\d+)x(\d+)</title>", done.stdout.decode("utf-8"))
+    assert found, done.stderr[-500:]
+    return int(found[1]), int(found[2])
+
+
+NARROW_PAGES = {
+    "compare": ("compare", "success", "support"),
+    "compare5": ("compare", "cx", "success", "service", "support", "ux"),
+    "journey": ("journey",),
+    "show": ("show", "ux"),
+    "metrics": ("metrics",),
+    "map": ("map",),
+}
+
+
+@pytest.mark.parametrize("what", NARROW_PAGES)
+def test_html_pages_fit_a_narrow_window(tmp_path: Path, what: str) -> None:
+    """On a phone-width window no page scrolls sideways: a wide table scrolls in its own box
+    and the map's chart scales down (they ran off the right edge of the page)."""
+    page = tmp_path / f"{what}.html"
+    done = run_subprocess(*NARROW_PAGES[what], "-o", str(page))
+    assert done.returncode == 0, done.stderr
+    width, viewport = _page_width(page, tmp_path, "400,900")
+    assert width <= viewport, f"{what}.html is {width}px wide in a {viewport}px window"
+    assert _page_width(page, tmp_path, "1280,900")[0] <= 1280
+
+
+def test_map_labels_stay_on_the_canvas(tmp_path: Path) -> None:
+    """A long label (an overlay's id) at the right-hand column is drawn inside the chart,
+    measured by the browser (it ran off the SVG's right edge and was cut)."""
+    from cxcs import load_knowledge
+    from cxcs.engine.placement import place
+    from cxcs.render.svgmap import svg
+
+    kb = load_knowledge()
+    placement = place(kb)
+    long = "customer_marketing_operations"
+    placement = placement.model_copy(
+        update={
+            "functions": tuple(
+                f.model_copy(update={"label": long}) if f.function == "cx" else f
+                for f in placement.functions
+            )
+        }
+    )
+    page = tmp_path / "labels.html"
+    script = (
+        "<script>const s=document.querySelector('svg');let r=0,l=1e9;"
+        "for(const t of s.querySelectorAll('.point text')){const b=t.getBBox();"
+        "r=Math.max(r,b.x+b.width);l=Math.min(l,b.x)}"
+        "document.title='R'+Math.ceil(r)+'L'+Math.floor(l)+'W'+s.getAttribute('width')</script>"
+    )
+    page.write_text(f"<!doctype html><body>{svg(kb, placement)}{script}</body>", "utf-8")
+    done = run(["--dump-dom", "--window-size=1280,900"], page)
+    found = re.search(r"<title>R(\d+)L(-?\d+)W(\d+)</title>", done.stdout.decode("utf-8"))
+    assert found, done.stderr[-500:]
+    right, left, width = (int(v) for v in found.groups())
+    assert left >= 0 and right <= width, f"labels span {left}..{right} on a {width}px canvas"
+
+
+def test_control_a_wide_page_is_caught(tmp_path: Path) -> None:
+    page = tmp_path / "wide.html"
+    page.write_text('<!doctype html><body><div style="width:2000px">x</div></body>', "utf-8")
+    width, viewport = _page_width(page, tmp_path, "400,900")
+    assert width > viewport
 
 
 def test_the_browser_runs_without_network_flags_missing() -> None:

@@ -60,7 +60,8 @@ def test_journey_command_in_every_format(capsys: pytest.CaptureFixture[str], fmt
         assert stages[0]["roles"]["cx"]["role"] == "leads"
     elif fmt == "csv":
         rows = list(csv.reader(io.StringIO(run.out)))
-        assert rows[0] == ["stage", "function", "role", *VERSION_COLUMNS]
+        header = ["stage", "function", "role", "disputed", "practice", *VERSION_COLUMNS]
+        assert rows[0] == header
         assert ["renewal", "success", "leads"] in [r[:3] for r in rows]
     elif fmt == "html":
         assert run.out.lower().startswith("<!doctype html>") and "leads" in run.out
@@ -163,6 +164,28 @@ def test_a_stage_with_no_named_role_is_shown_without_one(
     ]
     assert ["purchase", "ux", "takes part"] in rows_csv
     assert ["awareness", "ux", ""] in rows_csv
+
+
+def test_journey_csv_marks_practice_and_disputes_as_compare_csv_does(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The spreadsheet keeps the † of every other format: a `practice` column (`†`) and a
+    `disputed` column (`yes`), as compare's CSV has, before the version columns."""
+    out = run_cli(capsys, "journey", "-f", "csv").out
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0])[:5] == ["stage", "function", "role", "disputed", "practice"]
+    by_key = {(r["stage"], r["function"]): r for r in rows}
+    for stage in ("consideration", "purchase", "onboarding"):
+        assert by_key[(stage, "ux")]["practice"] == "†"
+    assert by_key[("adoption", "ux")]["practice"] == ""
+    assert by_key[("awareness", "cx")]["practice"] == ""
+    assert by_key[("awareness", "ux")]["practice"] == ""
+    data = json.loads(run_cli(capsys, "journey", "-f", "json").out)["result"]["journey"]
+    for stage in data["stages"]:
+        for fid, part in stage["roles"].items():
+            row = by_key[(stage["id"], fid)]
+            assert row["practice"] == ("†" if part["practice"] else ""), (stage["id"], fid)
+            assert row["disputed"] == ("yes" if part["disputed"] else ""), (stage["id"], fid)
 
 
 def test_overlay_functions_take_part_at_their_cell_stages(

@@ -164,6 +164,61 @@ def test_svg_is_a_labelled_scatter_with_spans_and_a_legend(kb: Knowledge) -> Non
     assert "http" not in text.replace("http://www.w3.org/2000/svg", "")
 
 
+def _text_baselines(root: ET.Element) -> dict[str, float]:
+    """Every ``<text>`` of an SVG and its baseline y on the canvas (group translations added)."""
+    ns = "{http://www.w3.org/2000/svg}"
+    found: dict[str, float] = {}
+
+    def walk(node: ET.Element, dy: float) -> None:
+        moved = node.get("transform", "")
+        if moved.startswith("translate("):
+            dy += float(moved[len("translate(") : -1].split()[1])
+        if node.tag == f"{ns}text":
+            found["".join(node.itertext())] = dy + float(node.get("y", "0"))
+        for child in node:
+            walk(child, dy)
+
+    walk(root, 0.0)
+    return found
+
+
+@pytest.mark.parametrize("overlay", [False, True], ids=["shipped", "eight-functions"])
+def test_svg_canvas_holds_the_legend_umbrella_and_footer(kb: Knowledge, overlay: bool) -> None:
+    """The versions footer and the umbrella line are drawn inside the picture, however many
+    functions the legend lists (the standalone SVG cut them off below its fixed height)."""
+    from cxcs.render.svgmap import svg
+
+    knowledge = load_knowledge([ROOT / "examples" / "overlay"]) if overlay else kb
+    root = ET.fromstring(svg(knowledge, place(knowledge), footer="cxcs test footer"))
+    height = float(root.get("height", "0"))
+    assert root.get("viewBox") == f"0 0 {root.get('width')} {root.get('height')}"
+    baselines = _text_baselines(root)
+    assert "cxcs test footer" in baselines
+    assert any("umbrella over" in text for text in baselines)
+    for text, y in baselines.items():
+        assert y <= height - 4, f"{text!r} drawn at y={y}, below the {height}px canvas"
+
+
+def test_svg_marks_practitioner_positions_with_a_dagger_and_its_note(kb: Knowledge) -> None:
+    """UX's position rests on practitioner knowledge: the chart says so, as every other view
+    does (its dot reads 'UX †' and the legend explains †); a chart without such a position
+    shows no † at all."""
+    from cxcs.render.reports import PRACTICE_NOTE
+    from cxcs.render.svgmap import svg
+
+    ns = "{http://www.w3.org/2000/svg}"
+    root = ET.fromstring(svg(kb, place(kb)))
+    labels = {
+        g.get("data-function"): "".join(g.itertext())
+        for g in root.iter(f"{ns}g")
+        if "point primary" in g.get("class", "")
+    }
+    assert labels["ux"] == "UX †"
+    assert labels["cx"] == "CX"
+    assert PRACTICE_NOTE in _text_baselines(root)
+    assert "†" not in svg(kb, place(kb, function_ids=["cx", "support"]))
+
+
 def test_svg_escapes_names_from_overlays(kb: Knowledge) -> None:
     from cxcs.render.svgmap import svg
 

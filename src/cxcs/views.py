@@ -120,17 +120,16 @@ def _map(o: Outcome[Any]) -> Report:
 def _map_document(o: Outcome[Any], fmt: str) -> str | bytes:
     from cxcs.render import svgmap
 
-    if fmt == "svg":
-        from cxcs.render.reports import footer
-
-        return svgmap.svg(o.kb, o.result, footer=footer(o.kb))  # type: ignore[arg-type]
-    page = svgmap.html_page(o.kb, o.result)  # type: ignore[arg-type]
     if fmt == "html":
-        return page
+        return svgmap.html_page(o.kb, o.result)  # type: ignore[arg-type]
+    from cxcs.render.reports import footer
+
+    if fmt == "svg":
+        return svgmap.svg(o.kb, o.result, footer=footer(o.kb))  # type: ignore[arg-type]
     from cxcs.browser import screenshot
 
-    height = svgmap.HEIGHT + 140 + 40 * len(o.result.functions)
-    return screenshot(page, svgmap.WIDTH + 48, height)
+    picture = svgmap.picture_page(o.kb, o.result, footer=footer(o.kb))  # type: ignore[arg-type]
+    return screenshot(*picture)
 
 
 def _compare_document(o: Outcome[Any], fmt: str) -> str | bytes:

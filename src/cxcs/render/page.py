@@ -4,7 +4,9 @@ Every command's HTML (the report tables of ``list``, ``classify``, ``summarize``
 compare report, the map page) is a body inside :func:`document`: the same ``<head>`` and
 stylesheet, a header with the title, a footer with the tool and knowledge versions. Inline
 CSS, no scripts, nothing fetched. All text reaches HTML through :func:`text`, which shows
-control characters as escapes (:func:`cxcs.safe_text.visible`) and escapes markup.
+control characters as escapes (:func:`cxcs.safe_text.visible`) and escapes markup. On a
+narrow screen nothing runs off the page: every table sits in a box that scrolls sideways
+(:func:`wide`), and a chart scales down.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;
 color:#1f2328;background:#fff;max-width:72rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:1.6rem}
-table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem}
+.wide{overflow-x:auto;margin:.4rem 0 1rem}table{border-collapse:collapse;width:100%}
+svg{max-width:100%;height:auto}
 th,td{border:1px solid #d0d7de;padding:.35rem .55rem;vertical-align:top;text-align:left}
 th{background:#f6f8fa}
 .bar{display:inline-block;height:.7rem;background:#0969da;border-radius:2px}
@@ -29,8 +32,10 @@ th{background:#f6f8fa}
 .v-far,.v-different{background:#ffebe9;color:#a40e26}.v-context{color:#57606a}
 .disputed{border-left:4px solid #bf8700}
 sup{color:#0969da}.footnotes{font-size:.85rem;color:#57606a}
-.note{color:#57606a;font-size:.9rem}footer{color:#8c959f;font-size:.8rem;margin-top:2rem}
-@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}
+.note{color:#57606a;font-size:.9rem}
+footer{color:#8c959f;font-size:.8rem;margin-top:2rem;overflow-wrap:anywhere}
+@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}
+.wide{overflow:visible}}
 """
 
 
@@ -45,6 +50,12 @@ def lines(value: str) -> str:
     return "<br>".join(text(line) for line in value.split("\n"))
 
 
+def wide(body: str) -> str:
+    """``body`` (HTML) with every table put in a ``.wide`` box that scrolls sideways when the
+    table is wider than the screen. User text is escaped, so every ``<table`` is ours."""
+    return body.replace("<table", '<div class="wide"><table').replace("</table>", "</table></div>")
+
+
 def document(title: str, body: str, meta: dict[str, Any], *, heading: bool = True) -> str:
     """The standalone page: ``title`` (text, escaped here) in ``<title>`` and, with
     ``heading`` (not for a picture that draws its own title), as the header's ``<h1>``;
@@ -55,6 +66,6 @@ def document(title: str, body: str, meta: dict[str, Any], *, heading: bool = Tru
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f'<meta name="generator" content="cxcs {text(str(meta["tool_version"]))}">'
         f"<title>{text(title)}</title><style>{STYLE}</style></head>\n"
-        f"<body>{header}<main>\n{body}\n</main>\n"
+        f"<body>{header}<main>\n{wide(body)}\n</main>\n"
         f"<footer>{text(footer(meta, full_hash=True))}</footer></body></html>\n"
     )

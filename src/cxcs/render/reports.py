@@ -485,11 +485,12 @@ def journey_report(kb: Knowledge, function_ids: Sequence[str]) -> Report:
         source_rows,
     )
     csv_rows: list[list[str | float | None]] = [
-        [stage.id, fid, _csv_role(stage.roles.get(fid))]
+        _csv_part(stage.id, fid, stage.roles.get(fid))
         for stage in result.stages
         for fid in result.functions
     ]
-    csv_table = TableBlock(None, [Column("stage"), Column("function"), Column("role")], csv_rows)
+    csv_columns = ["stage", "function", "role", "disputed", "practice"]
+    csv_table = TableBlock(None, [Column(c) for c in csv_columns], csv_rows)
     notes = [PRACTICE_NOTE] if practice else []
     for fid in result.functions:
         umbrella = umbrella_text(kb, fid)
@@ -506,11 +507,13 @@ def journey_report(kb: Knowledge, function_ids: Sequence[str]) -> Report:
     )
 
 
-def _csv_role(part: JourneyPart | None) -> str:
-    """The role column of the journey CSV: the role, 'takes part', or empty for no part."""
+def _csv_part(stage: str, function: str, part: JourneyPart | None) -> list[str | float | None]:
+    """A journey CSV row: the role ('takes part', or empty for no part), then ``yes`` when
+    disputed and ``†`` when it rests on practitioner knowledge, as in compare's CSV."""
     if part is None:
-        return ""
-    return part.role or TAKES_PART
+        return [stage, function, "", "", ""]
+    practice = PRACTICE_MARK if part.practice else ""
+    return [stage, function, part.role or TAKES_PART, "yes" if part.disputed else "", practice]
 
 
 def axes_report(kb: Knowledge) -> Report:

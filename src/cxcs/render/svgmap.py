@@ -1,8 +1,9 @@
 """``cxcs map`` as a real picture: a labelled scatter on two ordinal axes.
 
 SVG (valid XML, no scripts, no fonts or anything else fetched), an HTML page holding it with
-a legend table, and a PNG made from that page by a headless browser. A disputed position is
-drawn as a span from the primary claim (filled dot) to the minority claim (hollow dot).
+a legend table, and the page a headless browser turns into the PNG (the SVG alone). A
+disputed position is drawn as a span from the primary claim (filled dot) to the minority
+claim (hollow dot).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from cxcs.render import page
 WIDTH, HEIGHT = 960, 680
 LEFT, RIGHT, TOP, BOTTOM = 210, 60, 70, 190
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+LABEL_EM = 0.66
+"""A generous average advance of a bold label's characters, in em (to keep it on the canvas)."""
 COLOURS = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4", "#57606a")
 
 
@@ -32,6 +35,8 @@ class Dot:
     column: int
     row: int
     primary: bool
+    practice: bool
+    """The primary claim rests (partly) on practitioner knowledge: labelled †."""
 
 
 def colours(placement: Placement) -> dict[str, str]:
@@ -52,6 +57,7 @@ def _dots(placement: Placement) -> list[Dot]:
                     position.column,
                     position.row,
                     position.primary,
+                    position.primary and (placed.x_practice or placed.y_practice),
                 )
             )
     return dots
@@ -73,11 +79,6 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
         return TOP + plot_h * (1 - (row + 0.5) / len(y.scale))
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="map-title" '
-        f'font-family="{FONT}">',
-        f'<title id="map-title">{esc(title(placement))}</title>',
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
         f'<text x="{LEFT}" y="34" font-size="20" font-weight="600" fill="#1f2328" '
         f'class="chart-title">{esc(title(placement))}</text>',
         f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="#f6f8fa" '
@@ -139,19 +140,43 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
         px, py = where[(dot.function, dot.column, dot.row)]
         fill = dot.colour if dot.primary else "#ffffff"
         kind = "primary" if dot.primary else "minority"
+        label = f"{dot.label}{' †' if dot.practice else ''}{'' if dot.primary else ' ?'}"
         parts.append(
             f'<g class="point {kind}" data-function="{esc(dot.function)}">'
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="8" fill="{fill}" stroke="{dot.colour}" '
-            'stroke-width="3"/>'
-            f'<text x="{px + 14:.1f}" y="{py + 5:.1f}" font-size="14" font-weight="600" '
-            f'fill="{dot.colour}">{esc(dot.label)}{"" if dot.primary else " ?"}</text></g>'
+            f'stroke-width="3"/>{_label(label, px, py, dot.colour)}</g>'
         )
-    parts += _legend(kb, placement, TOP + plot_h + 78, footer)
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
+    legend_top = TOP + plot_h + 78
+    legend, legend_bottom = _legend(kb, placement, legend_top, footer)
+    height = max(HEIGHT, round(legend_top + legend_bottom + 16))
+    head = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="map-title" '
+        f'font-family="{FONT}">',
+        f'<title id="map-title">{esc(title(placement))}</title>',
+        f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
+    ]
+    return "\n".join([*head, *parts, *legend, "</svg>"]) + "\n"
 
 
-def _legend(kb: Knowledge, placement: Placement, top: float, footer: str) -> list[str]:
+def _label(label: str, px: float, py: float, colour: str) -> str:
+    """A dot's label, right of the dot, or left of it when it would run off the canvas."""
+    size = 14
+    if px + 14 + len(label) * size * LABEL_EM <= WIDTH - 8:
+        x, anchor = px + 14, "start"
+    else:
+        x, anchor = px - 14, "end"
+    return (
+        f'<text x="{x:.1f}" y="{py + 5:.1f}" font-size="{size}" font-weight="600" '
+        f'text-anchor="{anchor}" fill="{colour}">{esc(label)}</text>'
+    )
+
+
+def _legend(
+    kb: Knowledge, placement: Placement, top: float, footer: str
+) -> tuple[list[str], float]:
+    """The legend drawn from ``top`` down, and the baseline of its last line below ``top``
+    (the canvas grows to hold it: more functions, more legend rows)."""
     colour = colours(placement)
     parts = [f'<g class="legend" transform="translate({LEFT} {top:.1f})">']
     per_row = 2
@@ -179,19 +204,30 @@ def _legend(kb: Knowledge, placement: Placement, top: float, footer: str) -> lis
         f'stroke-opacity="0.35"/><text x="358" y="{ly + 4}" font-size="12" fill="#57606a">'
         "span between the claims</text>"
     )
+    bottom = ly + 4
     umbrella = _umbrella_line(kb, placement)
     if umbrella:
+        bottom = ly + 24
         parts.append(
-            f'<text x="0" y="{ly + 24}" font-size="12" fill="#57606a" class="umbrella">'
+            f'<text x="0" y="{bottom}" font-size="12" fill="#57606a" class="umbrella">'
             f"{esc(umbrella)}</text>"
         )
-    if footer:
+    if any(f.x_practice or f.y_practice for f in placement.functions):
+        from cxcs.render.reports import PRACTICE_NOTE
+
+        bottom += 20
         parts.append(
-            f'<text x="0" y="{ly + 44}" font-size="11" fill="#8c959f" class="footer">'
+            f'<text x="0" y="{bottom}" font-size="12" fill="#57606a" class="practice">'
+            f"{esc(PRACTICE_NOTE)}</text>"
+        )
+    if footer:
+        bottom += 20
+        parts.append(
+            f'<text x="0" y="{bottom}" font-size="11" fill="#8c959f" class="footer">'
             f"{esc(footer)}</text>"
         )
     parts.append("</g>")
-    return parts
+    return parts, bottom
 
 
 def _umbrella_line(kb: Knowledge, placement: Placement) -> str:
@@ -229,3 +265,20 @@ def html_page(kb: Knowledge, placement: Placement) -> str:
         body += '<p class="note">(primary): the claim the other views compare on.</p>'
 
     return page.document(title(placement), body, meta(kb), heading=False)
+
+
+def picture_page(kb: Knowledge, placement: Placement, *, footer: str) -> tuple[str, int, int]:
+    """What the PNG is: the SVG (``footer`` included) alone on a bare page, and the window
+    width and height that show all of it and nothing more."""
+    from xml.etree import ElementTree
+
+    drawing = svg(kb, placement, footer=footer)
+    root = ElementTree.fromstring(drawing)
+    width, height = int(root.get("width", WIDTH)), int(root.get("height", HEIGHT))
+    html = (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{esc(title(placement))}</title>"
+        "<style>html,body{margin:0;background:#fff}svg{display:block}</style></head>"
+        f"<body>{drawing}</body></html>\n"
+    )
+    return html, width, height
