@@ -85,6 +85,43 @@ def test_a_weak_context_word_alone_gives_the_title_no_reading(kb: Knowledge) -> 
         assert any(e.source == "title" and e.function == "ux" for e in result.evidence)
 
 
+NOT_ENGLISH = {
+    "de": (
+        "Wir suchen einen Mitarbeiter im Kundenservice. Ihre Aufgaben: Sie beantworten "
+        "Anfragen unserer Kunden per Telefon, E-Mail und Chat, bearbeiten Reklamationen und "
+        "Tickets, pflegen die Kundendaten in Zendesk und arbeiten eng mit dem Support-Team "
+        "zusammen. Ihr Profil: abgeschlossene Ausbildung, Freude am Umgang mit Menschen, "
+        "sehr gute Deutschkenntnisse und erste Erfahrung im Kundensupport."
+    ),
+    "es": (
+        "Buscamos un agente de soporte al cliente. Funciones: atender las consultas de los "
+        "clientes por correo y chat, gestionar tickets y reclamaciones en Zendesk, resolver "
+        "incidencias técnicas de primer nivel y escalar los casos complejos al equipo de "
+        "producto. Requisitos: experiencia previa en customer support, buena comunicación "
+        "y dominio de herramientas de ticketing."
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(NOT_ENGLISH))
+def test_a_posting_not_in_english_is_insufficient(kb: Knowledge, language: str) -> None:
+    """cxcs's phrases are English: on text where 'the', 'and', 'to' and 'of' hardly stand,
+    its loanwords (tickets, Zendesk, support) must not make an answer."""
+    text = NOT_ENGLISH[language]
+    result = classify(kb, text, title="Customer Support Agent")
+    assert result.decision == "insufficient"
+    assert result.label is None and result.runner_up is None
+    assert "does not read as English" in result.reason
+    assert result.title is not None and not result.title.mismatch
+
+
+def test_english_postings_are_never_taken_for_another_language(kb: Knowledge) -> None:
+    """Every sample posting (terse ones included) reads as English."""
+    for row in load_samples():
+        result = classify(kb, row["description"], None, detect_title=False)
+        assert "does not read as English" not in result.reason, row["id"]
+
+
 def test_short_first_line_is_taken_as_title(kb: Knowledge) -> None:
     title, body, offset = split_title("Customer Success Manager\n" + SUPPORT_DUTIES)
     assert title == "Customer Success Manager"

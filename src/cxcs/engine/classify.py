@@ -450,7 +450,10 @@ def assess(
     )
     common = shared_vector(shared)
     probabilities = softmax(_logits(model, classes, counted, common))
-    decided, scores = _decide(probabilities, points, classes, signals, model, words, bool(title))
+    foreign = _foreign(body_found.shown, words, signals)
+    decided, scores = _decide(
+        probabilities, points, classes, signals, model, words, bool(title), foreign
+    )
     found = [title_found, body_found] if title_found else [body_found]
     all_evidence, top_evidence = _evidence_builder(found, model, tallies, counted)
     title_check = None
@@ -458,7 +461,7 @@ def assess(
         title_label = _title_label(title_found, classes)
         duties = (  # asked only when the title reads as something
             _duties_reading(model, classes, body_read, common, signals, words)
-            if title_label
+            if title_label and foreign is None
             else None
         )
         title_check = _title_check(title, title_label, duties, decided["label"])
@@ -599,7 +602,9 @@ def _decide(
     model: Model,
     words: int,
     has_title: bool,
+    foreign: int | None = None,
 ) -> tuple[dict[str, Any], list[tuple[str, float, float]]]:
+    """The decision and the scores (``foreign``: see :func:`_foreign`)."""
     limits = signals.thresholds
     ranked = _ranked(probabilities, classes)
     functions = [c for c in ranked if c != NOT_CUSTOMER_FACING]
@@ -618,7 +623,13 @@ def _decide(
     decision: Decision
     label: str | None = top
     runner_up: str | None = second
-    if _too_little(total, words, has_title, signals):
+    if foreign is not None:
+        decision, label, runner_up = "insufficient", None, None
+        reason = (
+            f"the text does not read as English: the, and, to and of stand {foreign} time(s) "
+            f"in {words} words, under {limits.min_english:g} in 100"
+        )
+    elif _too_little(total, words, has_title, signals):
         decision, label = "insufficient", None
         reason = (
             f"too little evidence ({total:.1f} points, {limits.min_evidence:g} needed)"
@@ -684,6 +695,23 @@ def _duties_reading(
     if _too_little(sum(points.values()), words, False, signals):
         return None  # "insufficient", however the model reads it
     return _ranked(softmax(_logits(model, classes, counted, common)), classes)[0]
+
+
+ENGLISH_MARKERS = (" the ", " and ", " to ", " of ")
+"""The commonest English words, between spaces. English postings hold several in every 100
+words (4 at the fewest among the development postings); text in another language next to
+none. cxcs's phrases are English: it cannot read other text, so it abstains."""
+
+
+def _foreign(text: str, words: int, signals: Signals) -> int | None:
+    """How often :data:`ENGLISH_MARKERS` stand in ``text`` when that is too seldom for
+    English (under ``min_english`` per 100 of its ``words``); None when it reads as English
+    or is too short to tell (under ``min_words``)."""
+    limits = signals.thresholds
+    if words < limits.min_words:
+        return None
+    found = sum(map(text.count, ENGLISH_MARKERS))
+    return found if found * 100 < limits.min_english * words else None
 
 
 def _too_little(points: float, words: int, has_title: bool, signals: Signals) -> bool:

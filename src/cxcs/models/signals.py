@@ -63,6 +63,10 @@ class Thresholds(Bounded):
     max_repeats: int = Field(default=4, ge=1, le=100)
     """A phrase counts at most this many times (each ×``repeat_decay`` the last)."""
     title_weight: float = Field(ge=0, le=MAX_WEIGHT)
+    min_english: float = Field(default=1.0, ge=0, le=100)
+    """A posting of ``min_words`` tokens or more in which "the", "and", "to" and "of" stand
+    fewer than this many times per 100 tokens does not read as English (the phrases are
+    English): ``insufficient``."""
 
 
 class Signals(Bounded):
