@@ -701,17 +701,27 @@ ENGLISH_MARKERS = (" the ", " and ", " to ", " of ")
 """The commonest English words, between spaces. English postings hold several in every 100
 words (4 at the fewest among the development postings); text in another language next to
 none. cxcs's phrases are English: it cannot read other text, so it abstains."""
+OTHER_MARKERS = (
+    *(" der ", " die ", " und ", " das ", " het ", " een ", " en ", " de "),
+    *(" le ", " la ", " les ", " des ", " et ", " el ", " los ", " las ", " y ", " que "),
+    *(" il ", " di ", " e ", " os ", " do "),
+)
+"""The commonest words of German, Dutch, French, Spanish, Italian and Portuguese: a terse
+English posting may hold few English markers, but then it holds fewer of these."""
 
 
 def _foreign(text: str, words: int, signals: Signals) -> int | None:
-    """How often :data:`ENGLISH_MARKERS` stand in ``text`` when that is too seldom for
-    English (under ``min_english`` per 100 of its ``words``); None when it reads as English
-    or is too short to tell (under ``min_words``)."""
+    """How often :data:`ENGLISH_MARKERS` stand in ``text`` when it reads as another
+    language: under ``min_english`` of them per 100 of its ``words``, and fewer than the
+    :data:`OTHER_MARKERS` (counted only then). None when it reads as English, or is too
+    short to tell (under ``min_words``)."""
     limits = signals.thresholds
     if words < limits.min_words:
         return None
     found = sum(map(text.count, ENGLISH_MARKERS))
-    return found if found * 100 < limits.min_english * words else None
+    if found * 100 >= limits.min_english * words:
+        return None
+    return found if sum(map(text.count, OTHER_MARKERS)) > found else None
 
 
 def _too_little(points: float, words: int, has_title: bool, signals: Signals) -> bool:

@@ -65,8 +65,8 @@ class Thresholds(Bounded):
     title_weight: float = Field(ge=0, le=MAX_WEIGHT)
     min_english: float = Field(default=1.0, ge=0, le=100)
     """A posting of ``min_words`` tokens or more in which "the", "and", "to" and "of" stand
-    fewer than this many times per 100 tokens does not read as English (the phrases are
-    English): ``insufficient``."""
+    fewer than this many times per 100 tokens, and the commonest words of other languages
+    more often, does not read as English (the phrases are English): ``insufficient``."""
 
 
 class Signals(Bounded):
