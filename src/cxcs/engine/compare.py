@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from cxcs.errors import UsageError
 from cxcs.models.compare import FILTER_NOTE, AxisComparison, PairComparison, Side
-from cxcs.models.kinds import KINDS
+from cxcs.models.kinds import KINDS, practice_axes
 from cxcs.models.knowledge import Axis, Cell, CellValue, Knowledge
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def compare_many(
     similarities = []
     for x, y in combinations(function_ids, 2):
         pair = compare_pair(kb, x, y, axis_ids)
-        scored = [r for r in pair.axes if r.score is not None]
+        practice, scored = practice_axes(pair.axes)
         similarities.append(
             PairSimilarity(
                 a=x,
@@ -94,8 +94,8 @@ def compare_many(
                 similarity=pair.similarity,
                 similarity_min=pair.similarity_min,
                 similarity_max=pair.similarity_max,
-                scored_axes=len(scored),
-                practice_axes=sum(KINDS[r.kind].rests_on_practice(r) for r in scored),
+                scored_axes=scored,
+                practice_axes=practice,
             )
         )
     ranked = sorted(

@@ -5,7 +5,7 @@ kind, never test its name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
@@ -343,4 +343,13 @@ class TextKind(Kind):
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in (OrdinalKind(), SetKind(), TextKind())}
+
+
+def practice_axes(rows: Iterable[AxisComparison]) -> tuple[int, int]:
+    """``(practice, scored)``: how many of the scored ``rows`` compare a value or item that
+    rests on practitioner knowledge (†), and how many rows are scored."""
+    scored = [r for r in rows if r.score is not None]
+    return sum(KINDS[r.kind].rests_on_practice(r) for r in scored), len(scored)
+
+
 """Every axis kind by name."""

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from cxcs import __version__
 from cxcs.models.compare import AxisComparison, PairComparison
-from cxcs.models.kinds import DISPUTE_MARK, KINDS, PRACTICE_MARK, articles_text, marked
+from cxcs.models.kinds import (
+    DISPUTE_MARK,
+    KINDS,
+    PRACTICE_MARK,
+    articles_text,
+    marked,
+    practice_axes,
+)
 from cxcs.models.knowledge import Cell, Knowledge, Metric, Source
 from cxcs.render.view import Column, Report, TableBlock
 
@@ -184,8 +191,7 @@ PRACTICE_AXES = "scored axes resting partly on practitioner knowledge"
 def practice_share_text(rows: Iterable[AxisComparison]) -> str:
     """'; 3 of 15 scored axes rest partly on practitioner knowledge †': how much of a
     similarity compares values or items no article states ('' when none does)."""
-    scored = [r for r in rows if r.score is not None]
-    return practice_share(sum(KINDS[r.kind].rests_on_practice(r) for r in scored), len(scored))
+    return practice_share(*practice_axes(rows))
 
 
 def practice_share(practice: int, scored: int) -> str:
