@@ -25,7 +25,15 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from cxcs.errors import DamagedData, InputError, UsageError, WorkerError
 from cxcs.formats import INPUT_FORMATS
-from cxcs.inputs import BOM, MAX_LINE_BYTES, BatchLine, Unreadable, head_of, unreadable_from
+from cxcs.inputs import (
+    BOM,
+    MAX_LINE_BYTES,
+    BatchLine,
+    Unreadable,
+    cannot_read,
+    head_of,
+    unreadable_from,
+)
 from cxcs.records import (
     MAX_ROW_CHARS,
     Fields,
@@ -335,7 +343,7 @@ class _CsvLines:
         try:  # as cxcs.inputs.reading does, without a context manager per line
             return self._text.readline(size)
         except OSError as exc:
-            raise InputError(f"input: cannot read ({exc.strerror or exc})") from None
+            raise cannot_read("input", exc) from None
 
     def _skip_rest(self, line: str) -> int:
         """Read past the rest of an over-long ``line``, counting its quotes; its length. A
