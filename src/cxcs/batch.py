@@ -39,6 +39,7 @@ from cxcs.records import (
     Fields,
     Row,
     RowMaker,
+    columns_read_twice,
     csv_cell,
     failed,
     has_lone_surrogate,
@@ -811,14 +812,13 @@ def refuse_ambiguous_fields(fields: Fields, header: Sequence[str], columns: Sequ
     read = {fields.id_field, fields.title_field, *text_field_names(fields.text_fields)}
     read |= set(fields.keep)
     read |= {name.partition(".")[0] for name in read if name}
-    seen: dict[str, int] = {}
-    for number, name in enumerate(header, start=1):
-        if name in seen and (fields.keep_all or name in read):
-            raise UsageError(
-                f"the input has column {name or repr(name)} twice (columns {seen[name]} and "
-                f"{number}): which one to read is unclear; rename one"
-            )
-        seen.setdefault(name, number)
+    repeats = columns_read_twice(header, header if fields.keep_all else read)
+    if repeats:
+        name, first, again = repeats[0]
+        raise UsageError(
+            f"the input has column {name or repr(name)} twice (columns {first} and "
+            f"{again}): which one to read is unclear; rename one"
+        )
     kept = fields.keep or (tuple(header) if fields.keep_all else ())
     written: dict[str, str] = {}
     for name in kept:
