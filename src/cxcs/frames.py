@@ -44,14 +44,17 @@ def classify_frame(
     without usable text becomes an error row (``error_code``, ``error``) unless
     ``errors="raise"``.
     """
-    from cxcs.records import classify_records, kept_column, output_columns, text_field_names
+    from cxcs.records import (
+        classify_records,
+        kb_or_shipped,
+        kept_column,
+        output_columns,
+        text_field_names,
+    )
 
     texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
     check_columns(df.columns, texts, id_col, title_col, keep)
-    if kb is None:
-        from cxcs.knowledge.load import load_knowledge
-
-        kb = load_knowledge()
+    kb = kb_or_shipped(kb)
     if title_col is not None and title_col not in df.columns:
         title_col = None
     names = [n for n in dict.fromkeys((id_col, title_col, *text_field_names(texts))) if n]

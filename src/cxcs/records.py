@@ -428,7 +428,10 @@ def _tool_version() -> str:
     return __version__
 
 
-def _default_kb() -> Knowledge:
+def kb_or_shipped(kb: Knowledge | None) -> Knowledge:
+    """``kb``, or the shipped knowledge base (no overlays) when None."""
+    if kb is not None:
+        return kb
     from cxcs.knowledge.load import load_knowledge
 
     return load_knowledge()
@@ -460,7 +463,7 @@ def classify_records(
     if isinstance(text_fields, str):
         text_fields = (text_fields,)
     fields = Fields(id_field, title_field, tuple(text_fields), tuple(keep))
-    maker = RowMaker(kb if kb is not None else _default_kb())
+    maker = RowMaker(kb_or_shipped(kb))
     for line, record in enumerate(records, start=1):
         if isinstance(record, Mapping):
             row = row_from_mapping(line, record, fields)
