@@ -366,6 +366,38 @@ def test_snippets_never_split_an_emoji_or_accented_letter(kb: Knowledge, filler:
         assert flags % 2 == 0 and not body.startswith("\U0001f1e7"), item.snippet
 
 
+INVISIBLE_MARKS = ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
+PLAIN_SUPPORT = (
+    "Responsibilities:\nTroubleshooting login and billing issues for customers, answering "
+    "support tickets in Zendesk and escalating bugs to engineering. Meet our SLAs."
+)
+
+
+@pytest.mark.parametrize("mark", INVISIBLE_MARKS, ids=repr)
+def test_an_invisible_character_inside_a_word_does_not_split_it(kb: Knowledge, mark: str) -> None:
+    """A soft hyphen or a zero-width character inside a word ("trouble\u00adshooting") is
+    part of the word: the same phrases match, and the evidence quotes the text as given."""
+    text = (
+        PLAIN_SUPPORT.replace("Troubleshooting", f"Trouble{mark}shoot{mark}ing")
+        .replace("tickets", f"tick{mark}ets")
+        .replace("Zendesk", f"{mark}Zendesk{mark}")
+    )
+    plain, marked = (classify(kb, t, None, detect_title=False) for t in (PLAIN_SUPPORT, text))
+    assert [(e.phrase, e.section, e.weight) for e in marked.evidence] == [
+        (e.phrase, e.section, e.weight) for e in plain.evidence
+    ]
+    assert (marked.label, marked.decision, marked.confidence) == (
+        plain.label,
+        plain.decision,
+        plain.confidence,
+    )
+    for item in marked.evidence:
+        assert item.text == text[item.start : item.end]
+        assert item.text.replace(mark, "") in PLAIN_SUPPORT
+        assert not item.text.startswith(mark) and not item.text.endswith(mark)
+    assert any(mark in item.text for item in marked.evidence)
+
+
 LINE_BREAK_POSTING = (
     "Customer Support Specialist\n"
     "About us \n"

@@ -29,9 +29,9 @@ from cxcs.engine.text import lower_keep_offsets, regex_tokens, strip_html, token
 from cxcs.models.knowledge import Knowledge
 from tests.support import has_module, require, shared_path
 
-TRICKY = "ab cde support customer’s' +#c++ ### \n\t.,:;-–•*İé`9x"
-"""Letters, the marks the token regex treats specially, and characters that lowercase
-longer or are not ASCII."""
+TRICKY = "ab cde support customer’s' +#c++ ### \n\t.,:;-–•*İé`9x\u00ad\u200b\ufeff\x7f"
+"""Letters, the marks the token regex treats specially, characters that lowercase longer or
+are not ASCII, and invisible characters (part of a word between its letters)."""
 NAMES = re.compile(
     r"customer (?:experience|success|service|support)|user experience|\bux\b|\bcx\b", re.I
 )

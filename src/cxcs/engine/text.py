@@ -13,10 +13,23 @@ import re
 from itertools import accumulate, compress, count
 from typing import Any, NamedTuple
 
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\x7f"
+"""Characters that show nothing and part no words: the soft hyphen (a hyphenation hint), the
+zero-width space, non-joiner and joiner, the word joiner, the byte-order mark (a zero-width
+no-break space) and DEL. Between letters they hold a word together
+("trouble\u00adshooting" is one word, read without them; its offsets still cover them)."""
+JOIN = "\x7f"
+"""What :func:`words_of` makes of every :data:`INVISIBLE` character (one ASCII byte)."""
+JOIN_BYTE = JOIN.encode("ascii")
+_DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+
 # Possessive quantifiers (``++``) match exactly the same tokens; they only spare the regex
-# engine the backtracking points it would never use.
-TOKEN = re.compile(r"[a-z0-9]++(?:[+#]++|(?:['’][a-z]++))?")
-SPLIT = re.compile(r"([a-z0-9]++(?:[+#]++|['’][a-z]++)?)")
+# engine the backtracking points it would never use. Invisible characters between letters or
+# digits are part of the token; at its edges they are not.
+_I = "[\u00ad\u200b-\u200d\u2060\ufeff\x7f]"
+_TOKEN = f"[a-z0-9]++(?:{_I}++[a-z0-9]++)*+(?:[+#]++|['’][a-z]++)?"
+TOKEN = re.compile(_TOKEN)
+SPLIT = re.compile(f"({_TOKEN})")
 """The same tokens, captured by ``split``: one C pass gives the gaps between the tokens too,
 so offsets are sums of lengths instead of a match object per token."""
 
@@ -92,6 +105,8 @@ _STEMS = _StemCache()
 
 
 def _stem(word: str) -> str:
+    if not word.isascii() or JOIN in word:
+        word = word.translate(_DROP_INVISIBLE)
     if word.endswith(("'s", "’s")):
         word = word[:-2]
     if word in STEM_EXCEPTIONS:
@@ -167,11 +182,11 @@ def regex_tokens(lowered: str) -> Tokens:
 
 
 _WORD_BYTES = bytes(
-    c + 32 if 65 <= c <= 90 else c if c in b"abcdefghijklmnopqrstuvwxyz0123456789'+#`" else 32
+    c + 32 if 65 <= c <= 90 else c if c in b"abcdefghijklmnopqrstuvwxyz0123456789'+#`\x7f" else 32
     for c in range(256)
 )
-"""Token characters kept, ASCII capitals lowercased, every other byte a space (``’`` travels
-as a backtick)."""
+"""Token characters and :data:`JOIN` kept, ASCII capitals lowercased, every other byte a
+space (``’`` travels as a backtick)."""
 KELVIN = "\u212a"
 """The one character outside ASCII whose lowercase is an ASCII letter (``k``)."""
 _NEVER_IN_A_TOKEN = (
@@ -184,6 +199,7 @@ _NEVER_IN_A_TOKEN = (
 is followed by a letter): blanked, so that most words are exactly one token. Per mark, the
 pairs to blank; a pair is looked for only when its mark is there at all (one ``memchr``)."""
 IRREGULAR = "\x00"
+_INVISIBLE_OUTSIDE_ASCII = INVISIBLE.replace(JOIN, "")
 
 
 class _WordStems(dict[bytes, str]):
@@ -192,7 +208,7 @@ class _WordStems(dict[bytes, str]):
 
     def __missing__(self, word: bytes) -> str:
         text = word.decode("ascii").replace("`", "’")
-        found = TOKEN.findall(text)
+        found = TOKEN.findall(text)  # _STEMS drops the invisible characters
         value = _STEMS[text] if found == [text] else IRREGULAR if found else ""
         if worth_caching(self, word):
             self[word] = value
@@ -203,12 +219,28 @@ WORD_STEMS = _WordStems({b"": ""})
 """word (bytes, from :func:`words_of`) -> stem, ``""`` or :data:`IRREGULAR`."""
 
 
+def _blank_joins_at_edges(raw: bytes) -> bytes:
+    """``raw`` with every :data:`JOIN` that does not sit inside a word (a space or either end
+    of the text next to it) a space, as the token regex leaves it out of tokens."""
+    while b" \x7f" in raw:
+        raw = raw.replace(b" \x7f", b"  ")
+    while b"\x7f " in raw:
+        raw = raw.replace(b"\x7f ", b"  ")
+    core = raw.strip(JOIN_BYTE)
+    if len(core) < len(raw):
+        lead = len(raw) - len(raw.lstrip(JOIN_BYTE))
+        raw = b" " * lead + core + b" " * (len(raw) - lead - len(core))
+    return raw
+
+
 def words_of(text: str) -> tuple[list[bytes], bool]:
     """Text as lowercase words of token characters: ASCII capitals are lowercased in the
     same byte pass (no ``str.lower`` of the whole text: no other character lowercases into
-    a token character but the Kelvin sign, which takes :func:`lower_keep_offsets`), every
-    other character becomes a space (same length, so offsets hold) and the text is split on
-    single spaces (so word ``j`` starts after the ``j`` words and ``j`` spaces before it).
+    a token character but the Kelvin sign, which takes :func:`lower_keep_offsets`), an
+    :data:`INVISIBLE` character between token characters becomes :data:`JOIN` (part of its
+    word), every other
+    character a space (same length, so offsets hold) and the text is split on single spaces
+    (so word ``j`` starts after the ``j`` words and ``j`` spaces before it).
     Also whether any word may hold a mark the token regex treats specially (``'``, ``’``,
     ``+``, ``#``)."""
     if "`" in text:
@@ -218,7 +250,12 @@ def words_of(text: str) -> tuple[list[bytes], bool]:
     else:
         if KELVIN in text:
             text = lower_keep_offsets(text)
+        for char in _INVISIBLE_OUTSIDE_ASCII:
+            if char in text:
+                text = text.replace(char, JOIN)
         raw = text.replace("’", "`").encode("ascii", "replace").translate(_WORD_BYTES)
+    if JOIN_BYTE in raw:
+        raw = _blank_joins_at_edges(raw)
     special = False
     for mark, pairs in _NEVER_IN_A_TOKEN:
         if mark in raw:
