@@ -208,6 +208,26 @@ def test_a_benefits_list_ends_at_a_blank_line_and_cues_still_count(kb: Knowledge
 
 
 @pytest.mark.parametrize(
+    "heading",
+    [
+        "\u200bResponsibilities",
+        "\ufeffResponsibilities:",
+        "\u00a0\u00a0Responsibilities\u00a0",
+        "##\u00a0Responsibilities",
+        "\u200b**Responsibilities:**",
+    ],
+    ids=repr,
+)
+def test_a_heading_behind_invisible_or_no_break_spaces_is_a_heading(
+    kb: Knowledge, heading: str
+) -> None:
+    text = f"About us\nWe make software for shops.\n{heading}\n{DUTIES}\n"
+    assert sections_of(kb, text).at(text.index("Answer")) == "responsibilities"
+    flat = f"We make software for shops.{heading.rstrip(':')}: {DUTIES}"
+    assert sections_of(kb, flat).at(flat.index("Answer")) == "responsibilities"
+
+
+@pytest.mark.parametrize(
     ("line", "section"),
     [
         ("## What you'll do", "responsibilities"),

@@ -15,7 +15,19 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from operator import itemgetter
 
-HEADING_LEAD = " \t#*_>•·▪●◦-–—|"
+from cxcs.engine.text import INVISIBLE
+
+SPACES = (
+    " \t\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u202f\u205f\u3000" + INVISIBLE
+)
+"""Spaces within a line (the no-break and other Unicode spaces too) and the characters that
+show nothing (:data:`~cxcs.engine.text.INVISIBLE`): a zero-width space opening a line, or a
+no-break space before a heading, does not hide the heading."""
+_LINE_BLANKS = SPACES + "\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029"
+"""What a line's ends are stripped of: every whitespace (as ``str.strip``) and
+:data:`SPACES`."""
+HEADING_LEAD = SPACES + "#*_>•·▪●◦-–—|"
 _HEADING_MARKS = HEADING_LEAD + ":"
 """What surrounds a heading line's words."""
 MAX_SENTENCE = 400
@@ -44,12 +56,14 @@ def is_heading(text: str, start: int, end: int) -> bool:
     if before >= 0 and text[before] not in "\n\r.!?:;":
         return False
     line = text[end : end + 45].split("\n", 1)[0]
-    if not line.strip(" \t*_#:-–"):
+    if not line.strip(_AFTER_HEADING):
         return True
     colon = line.find(":")
     return colon >= 0 and not any(c in line[:colon] for c in ".!?")
 
 
+_AFTER_HEADING = SPACES + "*_#:-–"
+"""What may follow a heading's words on its line."""
 SENTENCE_ENDS = ".\n!?"
 """What ends a sentence (the commonest first: each later one is looked for only up to the
 nearest found so far)."""
@@ -57,7 +71,7 @@ nearest found so far)."""
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """Bounds of the sentence containing ``text[start:end]`` (it ends at ``.!?`` or a line
-    break; at most 400 chars each way)."""
+    break; at most :data:`MAX_SENTENCE` chars each way)."""
     low, high = start - MAX_SENTENCE, end + MAX_SENTENCE
     low = low if low > 0 else 0  # (max() and min() cost more than the searches)
     left, bound = -1, low
@@ -136,7 +150,7 @@ def _may_be_heading(line: str) -> bool:
 
 
 def _heading_like(line: str) -> bool:
-    stripped = line.strip()
+    stripped = line.strip(_LINE_BLANKS)
     core = stripped.strip(_HEADING_MARKS)
     if not core or core[-1] in ".,;!?" or len(core.split()) > MAX_HEADING_WORDS:
         return False
@@ -208,7 +222,7 @@ def build_sections(
             continue
         line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end
-        rest = text[end:line_end].lstrip(" \t*_#:-–")
+        rest = text[end:line_end].lstrip(_AFTER_HEADING)
         if len(rest) >= 3:
             close = wrapped_end(text, line_end, line_starts)
             if name in LOW_SECTIONS:
