@@ -227,6 +227,35 @@ def test_a_heading_behind_invisible_or_no_break_spaces_is_a_heading(
     assert sections_of(kb, flat).at(flat.index("Answer")) == "responsibilities"
 
 
+def test_in_an_all_caps_posting_a_short_line_is_not_a_heading(kb: Knowledge) -> None:
+    """When most of a posting is in capitals, a line in capitals says nothing: its short
+    duty lines must not open sections (EXPERIENCE ... opened the requirements)."""
+    text = (
+        "ABOUT THE ROLE\nWE ARE HIRING A DESIGNER FOR OUR BOOKING APP.\n"
+        "WHAT YOU WILL DO\nEXPERIENCE MAPPING FOR NEW FEATURES\n"
+        "RUN USABILITY TESTING WITH CUSTOMERS\nBUILD WIREFRAMES AND PROTOTYPES IN FIGMA\n"
+        "REQUIREMENTS\nTHREE YEARS IN PRODUCT DESIGN.\n"
+    )
+    sections = sections_of(kb, text)
+    assert sections.at(text.index("RUN USABILITY")) == "responsibilities"
+    assert sections.at(text.index("BUILD WIRE")) == "responsibilities"
+    assert sections.at(text.index("THREE YEARS")) == "requirements"
+    assert sections.at(text.index("WE ARE HIRING")) == "summary"
+
+
+@pytest.mark.parametrize("bullet", ["• ", "- ", "* ", "· "])
+def test_a_bulleted_line_is_never_a_heading(kb: Knowledge, bullet: str) -> None:
+    text = (
+        "What you'll do:\n"
+        f"{bullet}Answer support tickets by email and chat\n"
+        f"{bullet}EDUCATION OF NEW CUSTOMERS IN ZENDESK\n"
+        f"{bullet}Skills:\n"
+        f"{bullet}Troubleshoot login issues and escalate bugs to engineering\n"
+    )
+    sections = sections_of(kb, text)
+    assert sections.at(text.index("Troubleshoot")) == "responsibilities"
+
+
 @pytest.mark.parametrize(
     ("line", "section"),
     [

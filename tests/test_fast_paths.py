@@ -244,11 +244,12 @@ def test_the_quick_heading_check_passes_every_heading_like_line_of_real_postings
 
 def _heading_lines_by_split(text: str) -> list[tuple[int, int]]:
     """:func:`cxcs.engine.sections.heading_lines` as first written: every line split off."""
-    from cxcs.engine.sections import MAX_HEADING_CHARS, _heading_like
+    from cxcs.engine.sections import MAX_HEADING_CHARS, _heading_like, mostly_capitals
 
     found, position = [], 0
+    capitals = not mostly_capitals(text)
     for line in text.split("\n"):
-        if 2 < len(line) <= MAX_HEADING_CHARS and _heading_like(line):
+        if 2 < len(line) <= MAX_HEADING_CHARS and _heading_like(line, capitals):
             found.append((position, position + len(line)))
         position += len(line) + 1
     return found

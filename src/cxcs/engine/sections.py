@@ -27,9 +27,12 @@ no-break space before a heading, does not hide the heading."""
 _LINE_BLANKS = SPACES + "\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029"
 """What a line's ends are stripped of: every whitespace (as ``str.strip``) and
 :data:`SPACES`."""
+BULLETS = "•·▪●◦*-–—"
 HEADING_LEAD = SPACES + "#*_>•·▪●◦-–—|"
 _HEADING_MARKS = HEADING_LEAD + ":"
 """What surrounds a heading line's words."""
+_BULLET = re.compile(f"[{re.escape(BULLETS)}][{re.escape(SPACES)}]")
+"""A bullet mark and the space after it: a list item, never a heading."""
 MAX_SENTENCE = 400
 _OFFSET_ORDER = itemgetter(0, 1)
 """Events sort by offset, then by their order at one offset."""
@@ -55,6 +58,8 @@ def is_heading(text: str, start: int, end: int) -> bool:
         before -= 1
     if before >= 0 and text[before] not in "\n\r.!?:;":
         return False
+    if before + 1 < start and _BULLET.search(text, before + 1, start):
+        return False  # a list item
     line = text[end : end + 45].split("\n", 1)[0]
     if not line.strip(_AFTER_HEADING):
         return True
@@ -122,21 +127,34 @@ MAX_HEADING_CHARS = 80
 MAX_HEADING_WORDS = 8
 
 
+def mostly_capitals(text: str) -> bool:
+    """Whether most of the text's (ASCII) letters are capitals: an ALL CAPS posting."""
+    raw = text.encode("ascii", "ignore")
+    size = len(raw)
+    return size - len(raw.translate(None, _UPPER)) > size - len(raw.translate(None, _LOWER))
+
+
+_UPPER = bytes(range(65, 91))
+_LOWER = bytes(range(97, 123))
+
+
 def heading_lines(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every heading-like line: a short line that is a markdown heading
     (``## Role``), bold on its own (``**What you'll do**``, ``**Pay:**``), ends with a colon,
-    or is written in capitals — whatever words it holds.
+    or is written in capitals (unless the whole text mostly is) — whatever words it holds,
+    unless it is a list item (``• …``).
 
     Lines are found with ``find``: only the short ones are copied out (splitting the text
     would copy all of it, paragraphs included)."""
     found: list[tuple[int, int]] = []
     position, size = 0, len(text)
+    capitals = not mostly_capitals(text)
     while position <= size:
         end = text.find("\n", position)
         end = size if end < 0 else end
         if 2 < end - position <= MAX_HEADING_CHARS:
             line = text[position:end]
-            if _may_be_heading(line) and _heading_like(line):
+            if _may_be_heading(line) and _heading_like(line, capitals):
                 found.append((position, end))
         position = end + 1
     return found
@@ -149,10 +167,13 @@ def _may_be_heading(line: str) -> bool:
     return "#" in line or "*" in line or ":" in line or line.isupper()
 
 
-def _heading_like(line: str) -> bool:
+def _heading_like(line: str, capitals: bool = True) -> bool:
+    """Whether ``line`` looks like a heading (``capitals``: a line in capitals does)."""
     stripped = line.strip(_LINE_BLANKS)
     core = stripped.strip(_HEADING_MARKS)
     if not core or core[-1] in ".,;!?" or len(core.split()) > MAX_HEADING_WORDS:
+        return False
+    if _BULLET.match(stripped):
         return False
     if stripped.startswith("#") or stripped.rstrip(":").endswith("**"):
         return True
@@ -160,7 +181,7 @@ def _heading_like(line: str) -> bool:
         return True
     if stripped.endswith(":"):
         return True
-    return len(core) >= 4 and core.isupper()
+    return capitals and len(core) >= 4 and core.isupper()
 
 
 WRAPPED_LINE_CHARS = 60
