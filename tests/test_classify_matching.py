@@ -256,6 +256,28 @@ def test_a_bulleted_line_is_never_a_heading(kb: Knowledge, bullet: str) -> None:
     assert sections.at(text.index("Troubleshoot")) == "responsibilities"
 
 
+def test_a_boilerplate_sentence_ends_at_an_inline_bullet(kb: Knowledge) -> None:
+    """A flattened list with no sentence ends: the cue's item is boilerplate, the duty items
+    before and after it are not."""
+    duties = "• Answer support tickets by email and chat • Troubleshoot login issues "
+    text = f"What you'll do: {duties}• 401(k) with a company match {duties}"
+    sections = sections_of(kb, text)
+    assert sections.at(text.index("401(k)")) == "benefits"
+    assert sections.at(text.index("Troubleshoot")) == "responsibilities"
+    assert sections.at(text.rindex("Answer")) == "responsibilities"
+
+
+def test_a_boilerplate_sentence_reaches_only_so_far(kb: Knowledge) -> None:
+    """With no sentence end at all, a cue claims at most 250 characters either side."""
+    duties = "answer support tickets by email and chat and troubleshoot login issues, " * 5
+    text = f"What you'll do: {duties}with a 401(k) plan {duties}"
+    sections = sections_of(kb, text)
+    cue = text.index("401(k)")
+    assert sections.at(cue) == "benefits"
+    assert sections.at(cue - 260) == "responsibilities"
+    assert sections.at(cue + 270) == "responsibilities"
+
+
 @pytest.mark.parametrize(
     ("line", "section"),
     [

@@ -33,7 +33,7 @@ _HEADING_MARKS = HEADING_LEAD + ":"
 """What surrounds a heading line's words."""
 _BULLET = re.compile(f"[{re.escape(BULLETS)}][{re.escape(SPACES)}]")
 """A bullet mark and the space after it: a list item, never a heading."""
-MAX_SENTENCE = 400
+MAX_SENTENCE = 250
 _OFFSET_ORDER = itemgetter(0, 1)
 """Events sort by offset, then by their order at one offset."""
 
@@ -69,14 +69,14 @@ def is_heading(text: str, start: int, end: int) -> bool:
 
 _AFTER_HEADING = SPACES + "*_#:-–"
 """What may follow a heading's words on its line."""
-SENTENCE_ENDS = ".\n!?"
+SENTENCE_ENDS = ".\n!?•·▪●◦"
 """What ends a sentence (the commonest first: each later one is looked for only up to the
 nearest found so far)."""
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the sentence containing ``text[start:end]`` (it ends at ``.!?`` or a line
-    break; at most :data:`MAX_SENTENCE` chars each way)."""
+    """Bounds of the sentence containing ``text[start:end]`` (it ends at ``.!?``, a line
+    break or an inline bullet; at most :data:`MAX_SENTENCE` chars each way)."""
     low, high = start - MAX_SENTENCE, end + MAX_SENTENCE
     low = low if low > 0 else 0  # (max() and min() cost more than the searches)
     left, bound = -1, low
