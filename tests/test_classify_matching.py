@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cxcs.engine.classify import classify, sections_of
+from cxcs.engine.classify import classify, features, sections_of
+from cxcs.engine.lexicon import REQUIREMENTS
 from cxcs.engine.text import strip_html
 from cxcs.models.classify import Classification
 from cxcs.models.knowledge import Knowledge
@@ -297,6 +298,30 @@ def test_a_benefits_section_ends_at_the_next_markdown_heading(kb: Knowledge) -> 
     sections = sections_of(kb, text)
     assert sections.at(text.index("Dental")) == "benefits"
     assert sections.at(text.index("Answer")) == "other"
+
+
+DESIGN_REQUIREMENTS = (
+    "Requirements\n"
+    "- Five years of user research and usability testing with real users\n"
+    "- A portfolio of wireframes, prototypes and user flows built in Figma\n"
+    "- Experience running user interviews and turning research findings into design decisions\n"
+    "- Knowledge of accessibility and WCAG\n"
+)
+
+
+def test_requirements_count_as_duties_when_the_duties_hold_almost_nothing(
+    kb: Knowledge,
+) -> None:
+    """A posting cut to its requirements (or listing the work under them) is read by them:
+    25 points of design phrases there are a design job, not *not customer-facing*."""
+    text = "Design Lead, Mobile App\nWe are a team of 40 people in Bristol.\n" + DESIGN_REQUIREMENTS
+    result = classify(kb, text, None)
+    assert (result.label, result.decision) == ("ux", "confident")
+    tallies = features(kb, text)[0]
+    assert not any(group == REQUIREMENTS for _, group in tallies)
+    with_duties = f"What you'll do\n{DUTIES}\n{DESIGN_REQUIREMENTS}"
+    tallies = features(kb, with_duties)[0]
+    assert any(group == REQUIREMENTS for _, group in tallies)
 
 
 # --- HTML --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ text in, :class:`Classification` out.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -125,6 +125,29 @@ def _places(sections: SectionMap, weights: dict[str, float]) -> list[Place]:
     return places
 
 
+FEW_DUTY_MATCHES = 3
+"""Under this many phrase matches in the duty sections, the requirements count as duties."""
+
+
+def _requirements_as_duties(
+    located: list[Located], starts: list[int], places: list[Place]
+) -> list[Place]:
+    """The stretches, the requirements read as duties (still at their section's weight) when
+    the duty sections hold under :data:`FEW_DUTY_MATCHES` matches: a posting cut to its
+    requirements, or one that lists what the job does under "What you'll bring", is read by
+    them, not taken for *not customer-facing* for want of duties."""
+    if not any(place == REQUIREMENTS for _, _, place in places):
+        return places
+    in_duties = 0
+    for start, _, _, _ in located:
+        index = bisect_right(starts, start) - 1
+        if places[index][2] == DUTY:
+            in_duties += 1
+            if in_duties >= FEW_DUTY_MATCHES:
+                return places
+    return [(n, w, DUTY if p == REQUIREMENTS else p) for n, w, p in places]
+
+
 def matches_in(
     text: str, lexicon: Lexicon, most: int, body: bool
 ) -> tuple[list[Located], list[Marker], list[Marker], int]:
@@ -181,6 +204,7 @@ def scan(
         sections: SectionMap | None = build_sections(text, markers, cues)
         assert sections is not None
         starts, places = sections.starts, _places(sections, signals.sections.weights)
+        places = _requirements_as_duties(located, starts, places)
     else:
         sections, starts, places = None, [0], [("title", 1.0, TITLE)]
     runs = _runs(located, starts, places, limits.repeat_decay, limits.max_repeats)
