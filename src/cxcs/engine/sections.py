@@ -70,27 +70,22 @@ def is_heading(text: str, start: int, end: int) -> bool:
 _AFTER_HEADING = SPACES + "*_#:-–"
 """What may follow a heading's words on its line."""
 SENTENCE_ENDS = ".\n!?•·▪●◦"
-"""What ends a sentence (the commonest first: each later one is looked for only up to the
-nearest found so far)."""
+"""What ends a sentence: ``.!?``, a line break or an inline bullet."""
+_LAST_END = re.compile(f".*[{SENTENCE_ENDS}]", re.S)
+"""Up to the last sentence end (greedy: it backtracks from the end)."""
+_NEXT_END = re.compile(f"[{SENTENCE_ENDS}]")
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """Bounds of the sentence containing ``text[start:end]`` (it ends at ``.!?``, a line
-    break or an inline bullet; at most :data:`MAX_SENTENCE` chars each way)."""
+    break or an inline bullet; at most :data:`MAX_SENTENCE` chars each way). One regex
+    call each way."""
     low, high = start - MAX_SENTENCE, end + MAX_SENTENCE
     low = low if low > 0 else 0  # (max() and min() cost more than the searches)
-    left, bound = -1, low
-    for mark in SENTENCE_ENDS:  # the last sentence end before the words
-        found = text.rfind(mark, bound, start)
-        if found >= 0:
-            left, bound = found, found + 1
-    left = left + 1 if left >= 0 else low
-    right, bound = -1, high
-    for mark in SENTENCE_ENDS:  # the first one after them
-        found = text.find(mark, end, bound)
-        if found >= 0:
-            right, bound = found, found
-    right = right + 1 if right >= 0 else high if high < len(text) else len(text)
+    before = _LAST_END.match(text, low, start)
+    after = _NEXT_END.search(text, end, high)
+    left = before.end() if before is not None else low
+    right = after.end() if after is not None else high if high < len(text) else len(text)
     return left, right
 
 
@@ -113,14 +108,13 @@ def low_section_end(text: str, heading_end: int) -> int:
     first = _CONTENT.search(text, heading_end)
     if first is None:
         return len(text)
-    blank = _BLANK_LINE.search(text, first.start())
-    end = blank.start() if blank is not None else len(text)
     reach = heading_end + LOW_SECTION_REACH
-    if reach < end:
-        sentence = _SENTENCE_END.search(text, reach, end)
-        if sentence is not None:
-            end = sentence.end()
-    return end
+    blank = _BLANK_LINE.search(text, first.start(), reach)
+    if blank is not None:
+        return blank.start()
+    # past the reach, a line break ends a sentence, so a blank line would end it first
+    sentence = _SENTENCE_END.search(text, reach)
+    return sentence.end() if sentence is not None else len(text)
 
 
 MAX_HEADING_CHARS = 80
@@ -129,13 +123,12 @@ MAX_HEADING_WORDS = 8
 
 def mostly_capitals(text: str) -> bool:
     """Whether most of the text's (ASCII) letters are capitals: an ALL CAPS posting."""
-    raw = text.encode("ascii", "ignore")
-    size = len(raw)
-    return size - len(raw.translate(None, _UPPER)) > size - len(raw.translate(None, _LOWER))
+    cases = text.encode("utf-8", "surrogatepass").translate(_CASES)
+    return cases.count(1) > cases.count(2)
 
 
-_UPPER = bytes(range(65, 91))
-_LOWER = bytes(range(97, 123))
+_CASES = bytes(1 if 65 <= c <= 90 else 2 if 97 <= c <= 122 else 0 for c in range(256))
+"""A capital ASCII letter as 1, a small one as 2, any other byte 0."""
 
 
 def heading_lines(text: str) -> list[tuple[int, int]]:
@@ -148,13 +141,15 @@ def heading_lines(text: str) -> list[tuple[int, int]]:
     would copy all of it, paragraphs included)."""
     found: list[tuple[int, int]] = []
     position, size = 0, len(text)
-    capitals = not mostly_capitals(text)
+    capitals: bool | None = None  # whether capitals make a heading: found on first need
     while position <= size:
         end = text.find("\n", position)
         end = size if end < 0 else end
         if 2 < end - position <= MAX_HEADING_CHARS:
             line = text[position:end]
-            if _may_be_heading(line) and _heading_like(line, capitals):
+            if capitals is None and line.isupper():
+                capitals = not mostly_capitals(text)
+            if _may_be_heading(line) and _heading_like(line, capitals is not False):
                 found.append((position, end))
         position = end + 1
     return found
