@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from cxcs.engine.classify import classify, features, shared_vector  # noqa: E402
 from cxcs.engine.model import GROUPS, SHARED, ClassWeights, Model, squash  # noqa: E402
 from cxcs.knowledge.load import load_knowledge  # noqa: E402
+from cxcs.models.classify import Classification  # noqa: E402
 from cxcs.models.knowledge import Knowledge  # noqa: E402
 from devset import LABELS, Posting, blank_names, load_dev, load_samples  # noqa: E402
 
@@ -162,11 +163,22 @@ def predict(kb: Knowledge, model: Model, rows: list[Row]) -> list[dict[str, Any]
                 "engineer": row.posting.engineer_on_customer_team,
                 "guess": guess,
                 "decision": result.decision,
-                "raw": result.confidence,
+                "raw": top_probability(kb, result),
                 "right": guess in row.posting.labels,
             }
         )
     return out
+
+
+def top_probability(kb: Knowledge, result: Classification) -> float:
+    """The model's top probability (under the training model's identity calibration, what
+    classify's confidence would be), the short-text cap applied; also for an
+    ``insufficient`` result, which shows no confidence."""
+    assert kb.signals is not None
+    top = max(result.not_customer_facing, *(s.score for s in result.scores))
+    if result.words < kb.signals.thresholds.min_words:
+        top = min(top, kb.signals.thresholds.short_text_cap)
+    return top
 
 
 def fit_calibration(preds: list[dict[str, Any]]) -> tuple[list[float], list[float]]:
@@ -227,16 +239,17 @@ def summarise(preds: list[dict[str, Any]]) -> dict[str, Any]:
     confident = [p for p in preds if p["decision"] == "confident"]
     bins = []
     ece = 0.0
+    shown = [p for p in preds if p["decision"] != "insufficient"]  # no answer, no confidence
     for low in np.arange(0, 1, 0.1):
         inside = [
             p
-            for p in preds
+            for p in shown
             if low <= p["confidence"] < low + 0.1 or (low >= 0.9 and p["confidence"] == 1)
         ]
         if inside:
             mean_conf = float(np.mean([p["confidence"] for p in inside]))
             accuracy = float(np.mean([p["right"] for p in inside]))
-            ece += len(inside) / len(preds) * abs(mean_conf - accuracy)
+            ece += len(inside) / len(shown) * abs(mean_conf - accuracy)
             bins.append(
                 {
                     "band": f"{low:.1f}-{low + 0.1:.1f}",

@@ -636,7 +636,6 @@ def _decide(
             if total < limits.min_evidence
             else f"too short ({words} words)"
         )
-        runner_up = functions[0] if points.get(functions[0], 0.0) > 0 else None
     elif top == NOT_CUSTOMER_FACING:
         decision, label = "not_customer_facing", None
         runner_up = functions[0]
@@ -663,12 +662,13 @@ def _decide(
             f"calibrated confidence {probability_text(confidence, model.confident)} is below "
             f"{threshold_text(model.confident)}"
         )
+    answered = decision != "insufficient"  # no answer: nothing to be confident about
     decided = {
         "label": label,
         "decision": decision,
-        "confidence": round(confidence, 4),
-        "runner_up": runner_up,
-        "margin": round(p1 - p2, 4),
+        "confidence": round(confidence, 4) if answered else None,
+        "runner_up": runner_up if answered else None,
+        "margin": round(p1 - p2, 4) if answered else None,
         "not_customer_facing": round(probabilities[NOT_CUSTOMER_FACING], 4),
         "reason": reason,
     }
