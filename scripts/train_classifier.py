@@ -164,6 +164,7 @@ def predict(kb: Knowledge, model: Model, rows: list[Row]) -> list[dict[str, Any]
                 "guess": guess,
                 "decision": result.decision,
                 "raw": top_probability(kb, result),
+                "second": runner_up_probability(result),
                 "right": guess in row.posting.labels,
             }
         )
@@ -179,6 +180,11 @@ def top_probability(kb: Knowledge, result: Classification) -> float:
     if result.words < kb.signals.thresholds.min_words:
         top = min(top, kb.signals.thresholds.short_text_cap)
     return top
+
+
+def runner_up_probability(result: Classification) -> float:
+    """The second-highest of the model's probabilities (the five functions and none)."""
+    return sorted([result.not_customer_facing, *(s.score for s in result.scores)])[-2]
 
 
 def fit_calibration(preds: list[dict[str, Any]]) -> tuple[list[float], list[float]]:
@@ -215,12 +221,16 @@ def choose_threshold(preds: list[dict[str, Any]], model: Model) -> float:
     return max(best, 0.5)
 
 
-def recalibrate(preds: list[dict[str, Any]], model: Model) -> None:
-    """Apply calibration and threshold to out-of-fold raw predictions (as classify would)."""
+def recalibrate(preds: list[dict[str, Any]], model: Model, runner_up: float = 0.0) -> None:
+    """Apply calibration and threshold to out-of-fold raw predictions (as classify would).
+    ``runner_up`` > 0 measures a rule classify does not apply: ``ambiguous`` also when the
+    runner-up's probability is at least that fraction of the top's."""
     for p in preds:
         p["confidence"] = model.calibrate(p["raw"])
         if p["decision"] in ("confident", "ambiguous"):
             p["decision"] = "confident" if p["confidence"] >= model.confident else "ambiguous"
+            if runner_up and p["second"] >= runner_up * p["raw"]:
+                p["decision"] = "ambiguous"
 
 
 def summarise(preds: list[dict[str, Any]]) -> dict[str, Any]:
@@ -289,7 +299,17 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--dry-run", action="store_true", help="measure only; write nothing")
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument(
+        "--runner-up-rule",
+        type=float,
+        default=0.0,
+        metavar="RATIO",
+        help="measure (with --dry-run) a rule classify does not apply: ambiguous when the "
+        "runner-up's probability is at least RATIO times the top's",
+    )
     args = parser.parse_args()
+    if args.runner_up_rule and not args.dry_run:
+        parser.error("--runner-up-rule only measures: give --dry-run too")
     kb = load_knowledge()
     dev, samples = load_dev(), load_samples()
     everyone = dev + samples
@@ -324,7 +344,7 @@ def main() -> None:
         fold_model = to_model(
             np.zeros((len(LABELS), 1 + len(GROUPS) + len(SHARED))), calibration, threshold
         )
-        recalibrate([p for p in oof if p["fold"] == k], fold_model)
+        recalibrate([p for p in oof if p["fold"] == k], fold_model, args.runner_up_rule)
     report = {
         "folds": args.folds,
         "l2": L2,
