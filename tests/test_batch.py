@@ -222,6 +222,17 @@ def test_keep_copies_input_fields_and_renames_clashes(
     assert both.code == 2
 
 
+def test_keep_given_twice_keeps_both(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--keep team --keep label`` kept only label, dropping team without a word:
+    repeated, --keep adds up, as ``--keep team,label`` does."""
+    source = tmp_path / "rows.jsonl"
+    row = {"id": 1, "text": "Answer support tickets.", "label": "x", "team": "EMEA"}
+    source.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(source), "--keep", "team", "--keep", "label")
+    assert run.code == 0, run.err
+    assert list(read_records(run.out)[0])[-2:] == ["team", "input_label"]
+
+
 def test_a_kept_field_the_input_does_not_have_is_caught(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -44,6 +44,7 @@ from cxcs.params import (
     Version,
     X,
     Y,
+    names_in,
 )
 
 app = typer.Typer(
@@ -106,7 +107,7 @@ def compare(
       cxcs compare cx success ux --axes scope,metrics
       cxcs compare cx ux -o comparison.html
     """
-    chosen = axes.split(",") if axes is not None else None
+    chosen = names_in(axes)
     respond(
         ctx,
         lambda run: commands.compare(

@@ -16,7 +16,7 @@ import typer.core
 from cxcs.entry import ERROR_FORMAT, Settings
 from cxcs.errors import CxcsError, UsageError
 from cxcs.output import present
-from cxcs.params import OVERLAY_DIRECTORY, complete_format, refuse_empty
+from cxcs.params import OVERLAY_DIRECTORY, complete_format, names_in, refuse_empty
 
 if TYPE_CHECKING:
     from cxcs.commands.outcome import Outcome
@@ -276,7 +276,7 @@ def refuse(active: bool, reason: str, **given: object) -> None:
 
 def classify(
     run: Settings, source: str | None, title: str | None, explain: bool, batch: str | None,
-    *, input_format: str | None, keep: str | None, keep_all: bool, delimiter: str | None,
+    *, input_format: str | None, keep: list[str] | None, keep_all: bool, delimiter: str | None,
     encoding: str | None, id_field: str | None, title_field: str | None,
     text_field: str | None, jobs: int,
 ) -> None:  # fmt: skip
@@ -310,7 +310,7 @@ def classify(
         return
     if keep is not None and keep_all:
         raise UsageError("give --keep FIELD,... or --keep-all, not both")
-    kept = [k.strip() for k in (keep or "").split(",") if k.strip()]
+    kept = [k.strip() for k in names_in(keep) or () if k.strip()]
     if keep is not None and not kept:
         raise UsageError("--keep names no field")
     from cxcs.output import check, target
