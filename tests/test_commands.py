@@ -203,6 +203,8 @@ def test_suggestions_catch_one_edit(word: str, names: list[str], expected: list[
         (("classify", "--batch", "x.jsonl", "--title", "t"), "--title does not apply"),
         (("classify", str(POSTING), "--id-field", "key"), "--id-field applies only with --batch"),
         (("classify", str(POSTING), "--jobs", "2"), "--jobs applies only with --batch"),
+        (("classify", str(POSTING), "--jobs", "1"), "--jobs applies only with --batch"),
+        (("classify", str(POSTING), "-j1"), "--jobs applies only with --batch"),
         (("classify", "--batch", "x.jsonl", "--input-format", ""), "--input-format is empty"),
         (("classify", "--batch", "x.jsonl", "--keep", ","), "--keep names no field"),
         (("validate", "/nonexistent/cxcs"), "no such directory"),

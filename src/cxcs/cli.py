@@ -182,7 +182,7 @@ def classify(
     batch: Batch = None, input_format: InputFormat = None, keep: Keep = None,
     keep_all: KeepAll = False, delimiter: Delimiter = None, encoding: Encoding = None,
     id_field: IdField = None, title_field: TitleField = None, text_field: TextField = None,
-    jobs: Jobs = 1,
+    jobs: Jobs = None,
 ) -> None:  # fmt: skip
     """Classify a job posting by the function its duties describe (or a whole file with --batch).
 

@@ -278,7 +278,7 @@ def classify(
     run: Settings, source: str | None, title: str | None, explain: bool, batch: str | None,
     *, input_format: str | None, keep: list[str] | None, keep_all: bool, delimiter: str | None,
     encoding: str | None, id_field: str | None, title_field: str | None,
-    text_field: str | None, jobs: int,
+    text_field: str | None, jobs: int | None,
 ) -> None:  # fmt: skip
     """``cxcs classify``: one posting (``source``), or every row of ``batch``; options that
     apply only to the other mode are refused."""
@@ -286,7 +286,7 @@ def classify(
         raise UsageError("give either FILE or --batch FILE, not both")
     refuse(batch is not None, "does not apply with --batch", title=title, explain=explain)
     refuse(batch is None, "applies only with --batch", id_field=id_field, title_field=title_field,
-           text_field=text_field, input_format=input_format, jobs=jobs != 1, keep=keep,
+           text_field=text_field, input_format=input_format, jobs=jobs is not None, keep=keep,
            keep_all=keep_all, delimiter=delimiter, encoding=encoding)  # fmt: skip
     from cxcs import commands
 
@@ -322,7 +322,7 @@ def classify(
         input_format=input_format, id_field=id_field or "id", title_field=title_field or "title",
         text_field=text_field, keep=kept, keep_all=keep_all,
         delimiter="\t" if delimiter in {"\\t", "tab"} else delimiter, encoding=encoding,
-        jobs=jobs,
+        jobs=1 if jobs is None else jobs,
         on_failure=run.env.say, progress=True, brief=table,
         overlays=[str(o) for o in run.overlays],
     )  # fmt: skip

@@ -290,8 +290,14 @@ TextField = Annotated[
     ),
 ]
 Jobs = Annotated[
-    int,
+    int | None,
     typer.Option(
-        "--jobs", "-j", metavar="N", min=0, max=64, help="Batch: worker processes (0: one per CPU)."
+        "--jobs",
+        "-j",
+        metavar="N",
+        min=0,
+        max=64,
+        help="Batch: worker processes, default 1 (0: one per CPU).",
     ),
 ]
+"""None when not given, so that ``--jobs 1`` without ``--batch`` is refused too."""
