@@ -27,6 +27,9 @@ class Format(NamedTuple):
     extensions: tuple[str, ...]
     kind: Kind
     summary: str
+    binary: bool = False
+    """Bytes no terminal can show: never written to stdout when it is a terminal (Parquet
+    needs a real file wherever stdout goes: :mod:`cxcs.batchrun` refuses it first)."""
 
 
 REGISTRY: dict[str, Format] = {}
@@ -47,7 +50,7 @@ for _fmt in (
     Format("html", (".html", ".htm"), "report", "one standalone HTML page"),
     Format("jsonl", (".jsonl", ".ndjson"), "records", "one JSON object per posting"),
     Format("svg", (".svg",), "picture", "the map as an SVG picture"),
-    Format("png", (".png",), "document", "the map as a PNG picture (needs chromium)"),
+    Format("png", (".png",), "document", "the map as a PNG picture (needs chromium)", True),
     Format("parquet", (".parquet", ".pq"), "records", "Parquet (batch; needs pyarrow)"),
 ):
     register(_fmt)
@@ -109,6 +112,17 @@ def choose(
     if terminal and "table" in offered:
         return "table"
     return "markdown" if "markdown" in offered else offered[0]
+
+
+def refuse_binary_on_terminal(name: str, output: str | None, terminal: bool) -> None:
+    """A binary format (PNG) bound for stdout on a terminal is a usage error: it would
+    pour bytes onto the screen; a file or a pipe is asked for instead."""
+    fmt = REGISTRY[name]
+    if fmt.binary and terminal and output in (None, STDOUT):
+        raise UsageError(
+            f"{name} is binary and stdout is a terminal; give --output FILE{fmt.extensions[0]}, "
+            "or pipe it"
+        )
 
 
 def _is_stream(path: str) -> bool:
