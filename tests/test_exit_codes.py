@@ -215,3 +215,17 @@ def test_an_unknown_command_gives_the_error_document_under_json(
 def test_an_empty_overlay_name_is_refused_by_the_library_too() -> None:
     with pytest.raises(UsageError, match="--kb is empty"):
         open_knowledge([""])
+
+
+def test_a_cxcs_kb_that_is_no_directory_is_named_as_cxcs_kb(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An overlay set by ``$CXCS_KB`` was reported as ``--kb /x: no such directory``, an
+    option nobody typed: the error names where the directory came from."""
+    missing = tmp_path / "nope"
+    monkeypatch.setenv("CXCS_KB", str(missing))
+    assert_failed(run_cli(capsys, "list"), 2, f"CXCS_KB {missing}: no such directory")
+    assert_failed(run_cli(capsys, "list", "--kb", str(missing)), 2, f"--kb {missing}: no such")
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setenv("CXCS_KB", str(tmp_path / "file"))
+    assert_failed(run_cli(capsys, "show", "cx"), 2, f"CXCS_KB {tmp_path / 'file'}: not a directory")
