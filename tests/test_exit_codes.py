@@ -38,6 +38,10 @@ __all__ = ["clean_env"]
         (("map", "cx", "nope"), "unknown function 'nope'"),
         (("classify", "-", "--batch", "x.jsonl"), "give either FILE or --batch FILE, not both"),
         (("classify", "--batch", HOLDOUT, "--input-format", "xml"), "unknown input format 'xml'"),
+        (
+            ("classify", "--batch", HOLDOUT, "--input-format", "json"),
+            "unknown input format 'json'; did you mean 'jsonl'? choose one of: jsonl, csv, parquet",
+        ),
         (("classify", "--batch", "x.jsonl", "--jobs", "-1"), "Invalid value for '--jobs'"),
         (("classify", "--batch", "x.jsonl", "--text-field", " , "), "--text-field names no field"),
         (("classify", "--batch", "x.jsonl", "--jobs", "65"), "Invalid value for '--jobs'"),

@@ -143,8 +143,19 @@ def _requested(requested: str, offered: Sequence[str]) -> str:
     name = requested.strip().lower()
     name = ALIASES.get(name, name)
     if name not in offered:
-        raise UsageError(f"unknown format '{requested}' here; choose one of: {', '.join(offered)}")
+        known = name in REGISTRY  # a format another command writes (svg): no look-alike
+        raise UsageError(unknown(f"format '{requested}' here", "" if known else name, offered))
     return name
+
+
+def unknown(what: str, name: str, offered: Sequence[str]) -> str:
+    """``unknown WHAT; did you mean 'x'? choose one of: ...`` (the hint only for a name
+    close to one offered, e.g. ``jsn``)."""
+    from cxcs.suggest import suggestions
+
+    close = suggestions(name, offered, limit=1) if name else []
+    hint = f"; did you mean '{close[0]}'?" if close else ";"
+    return f"unknown {what}{hint} choose one of: {', '.join(offered)}"
 
 
 def _named_by_extension(output: str, offered: Sequence[str], chosen: str | None) -> str:
