@@ -667,6 +667,25 @@ def test_a_chunk_cut_short_by_an_unreadable_input_still_comes_out() -> None:
         next(chunks)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_quiet_shows_no_progress_bar(tmp_path: Path) -> None:
+    """With stderr a terminal, ``-q`` still drew the progress bar (and hid the cursor):
+    quiet means nothing on stderr but warnings and errors."""
+    from tests.support import cxcs_argv, subprocess_env
+
+    source = write_rows(tmp_path / "rows.jsonl", good_rows(300))
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        cxcs_argv("classify", "--batch", str(source), "-o", str(tmp_path / "out.jsonl"), "-q"),
+        stdout=subprocess.DEVNULL, stderr=follower, env=subprocess_env(),
+    )  # fmt: skip
+    os.close(follower)
+    shown = drain_terminal(leader)
+    assert process.wait(timeout=60) == 0
+    assert shown == ""
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 300
+
+
 def test_progress_over_a_compressed_file_counts_its_bytes_on_disk(tmp_path: Path) -> None:
     """The bar is sized by the file on disk: it must end at that size, not at the size of
     the decompressed lines."""

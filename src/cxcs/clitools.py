@@ -299,7 +299,7 @@ def classify(
                 f"--explain does not apply with --format {chosen}: its one row has no "
                 "contribution table; use table, markdown, json or html"
             )
-        if source == "-" and run.env.stdin_isatty:
+        if source == "-" and run.env.stdin_isatty and not run.env.quiet:
             run.env.say(TERMINAL_HINT)
         from cxcs.output import target
 
@@ -323,7 +323,7 @@ def classify(
         text_field=text_field, keep=kept, keep_all=keep_all,
         delimiter="\t" if delimiter in {"\\t", "tab"} else delimiter, encoding=encoding,
         jobs=1 if jobs is None else jobs,
-        on_failure=run.env.say, progress=True, brief=table,
+        on_failure=run.env.say, progress=not run.env.quiet, brief=table,
         overlays=[str(o) for o in run.overlays],
     )  # fmt: skip
     if table and summary.result.rows:
