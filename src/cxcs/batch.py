@@ -467,12 +467,6 @@ def _csv_problem(exc: csv.Error, start: int, end: int) -> str:
     return f"bad CSV: {reason}; {skipped}"
 
 
-def _chain_first(first: _T, rest: Iterable[_T]) -> Iterator[_T]:
-    if first:
-        yield first
-    yield from rest
-
-
 def read_parquet(
     path: str, fields: Fields, progress: Callable[[int], None] | None = None
 ) -> Iterator[Row]:

@@ -266,17 +266,6 @@ def write_atomic(path: Path, text: str) -> None:
         handle.write(text)
 
 
-@contextlib.contextmanager
-def sink(output: str | None) -> Iterator[IO[str]]:
-    """Where streamed records go: stdout, or a file written atomically."""
-    path = target(output)
-    if path is None:
-        yield sys.stdout
-        return
-    with atomic_text_file(path) as handle:
-        yield handle
-
-
 def replaced_file(path: Path) -> Path | None:
     """The regular file an atomic write of ``path`` replaces: ``path`` itself, or the file a
     symbolic link names (the link stays a link); None when ``path`` is a stream to write
