@@ -165,7 +165,7 @@ def _emit_document(data: str | bytes, output: Path | None) -> None:
 
 def _emit_records(rows: list[dict[str, object]], output: Path | None) -> None:
     """Rows as JSON lines, to stdout or atomically to ``output``."""
-    from cxcs.batch import json_line
+    from cxcs.encoder import json_line
 
     text = "".join(json_line(row) + "\n" for row in rows)
     if output is not None:
