@@ -57,11 +57,11 @@ def classify_dask(
     from dask import delayed
 
     from cxcs.frames import check_columns, empty_frame
-    from cxcs.records import kept_column, output_columns
+    from cxcs.records import kb_or_shipped, kept_column, output_columns
 
     texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
     check_columns(list(ddf.columns), texts, id_col, title_col, keep)
-    kb = _knowledge(kb)
+    kb = kb_or_shipped(kb)
     meta = empty_frame(kb)
     meta.index = meta.index.astype(ddf.index.dtype).rename(ddf.index.name)  # as computed
     names = output_columns(kb)
@@ -88,9 +88,9 @@ def classify_jsonl(
     import dask.bag as db
     from dask import delayed
 
-    from cxcs.records import Fields
+    from cxcs.records import Fields, kb_or_shipped
 
-    kb = _knowledge(kb)
+    kb = kb_or_shipped(kb)
     many = urlpath if not isinstance(urlpath, str | os.PathLike) else [urlpath]
     paths = [os.fspath(p) for p in many]
     lines = db.read_text(
@@ -107,8 +107,9 @@ def classify_jsonl(
 def records_frame(bag: Any, kb: Knowledge | None = None) -> Any:
     """A Dask DataFrame of a bag of output rows, with the fixed output dtypes."""
     from cxcs.frames import empty_frame
+    from cxcs.records import kb_or_shipped
 
-    return bag.to_dataframe(meta=empty_frame(_knowledge(kb)))
+    return bag.to_dataframe(meta=empty_frame(kb_or_shipped(kb)))
 
 
 def write_parquet(frame: Any, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
@@ -137,14 +138,6 @@ def write_parquet(frame: Any, path: str | os.PathLike[str], *, overwrite: bool =
     else:
         os.replace(staging, target)
     return target
-
-
-def _knowledge(kb: Knowledge | None) -> Knowledge:
-    if kb is not None:
-        return kb
-    from cxcs.knowledge.load import load_knowledge
-
-    return load_knowledge()
 
 
 def _classify_partition(part: Any, shipped: ShippedKnowledge, options: dict[str, Any]) -> Any:
