@@ -108,18 +108,14 @@ def check_columns(
 def _records(df: Any, names: list[str], id_col: str | None) -> Iterator[dict[str, object]]:
     """The frame's rows as plain dicts of JSON's types (missing values dropped).
 
-    A whole-number float id is written as an integer: pandas stores an integer column with
-    a missing value as floats, and ``17.0`` was the id ``17``. Other values are read as the
-    CLI reads a Parquet column (:func:`_plain`): a list column arrives from Parquet, Arrow
-    or Spark as numpy arrays, text stored as binary as bytes.
+    Values are read as the CLI reads a Parquet column (:func:`_plain`): a list column
+    arrives from Parquet, Arrow or Spark as numpy arrays, text stored as binary as bytes
+    (ids then follow :func:`cxcs.records.row_from_mapping`'s one rule for every path).
     """
     from cxcs.records import is_missing
 
     present = [n for n in names if n in df.columns]
     columns = [df[n].tolist() for n in present]
-    if id_col in present and df[id_col].dtype.kind == "f":
-        index = present.index(id_col)
-        columns[index] = [_whole(v) for v in columns[index]]
     for values in zip(*columns, strict=True):
         yield {n: _plain(v) for n, v in zip(present, values, strict=True) if not is_missing(v)}
 
@@ -149,10 +145,6 @@ def _writable(column: Any) -> Any:
     if column.dtype != object or not any(map(has_lone_surrogate, column)):
         return column
     return column.map(lambda v: writable(v) if isinstance(v, str) else v)
-
-
-def _whole(value: object) -> object:
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _frame(rows: list[dict[str, object]], kb: Knowledge) -> Any:
