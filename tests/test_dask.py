@@ -16,6 +16,7 @@ import pytest
 from cxcs.models.knowledge import Knowledge
 from tests.conftest import load_samples
 from tests.scale_data import (
+    DUTIES,
     TYPED_IDS,
     batch_ids,
     by_id,
@@ -283,3 +284,23 @@ def test_dask_ids_are_the_cli_ids(cluster: tuple[Any, Path], kb: Knowledge, tmp_
         for name, source in ((n, exact if n == "big" else frame) for n in TYPED_IDS)
     }  # fmt: skip
     assert got == {name: batch_ids(path, name) for name in TYPED_IDS}
+
+
+def test_dask_frame_without_ids_takes_a_known_index(
+    cluster: tuple[Any, Path], kb: Knowledge, tmp_path: Path
+) -> None:
+    """A frame without an ``id`` column gets its index as ids when Dask knows the index
+    across partitions (``from_pandas``, ``set_index``); one read from files, whose
+    partitions each count from 0 and so would repeat ids, is refused naming the ways on."""
+    import dask.dataframe as dd
+    import pandas as pd
+
+    from cxcs.errors import UsageError
+    from cxcs.integrations.dask import classify_dask
+
+    frame = pd.DataFrame({"text": [DUTIES] * 4}, index=[3, 5, 7, 9])
+    out = classify_dask(dd.from_pandas(frame, npartitions=2), kb=kb).compute()
+    assert list(out["id"]) == ["3", "5", "7", "9"]
+    frame.to_parquet(tmp_path / "postings.parquet", index=False)
+    with pytest.raises(UsageError, match=r"set_index.*id_col=None"):
+        classify_dask(dd.read_parquet(str(tmp_path / "postings.parquet")), kb=kb)

@@ -299,3 +299,21 @@ def test_frame_ids_are_the_cli_ids_for_csv_and_jsonl(
     frame = pd.read_json(jsonl, lines=True)
     assert _ids(cxcs_frame(frame, kb, "text")) == batch_ids(jsonl, "id", "jsonl")
     assert batch_ids(jsonl, "id", "jsonl") == ["17", "18", None]
+
+
+def test_frame_without_an_id_column_takes_its_index(pd: Any, kb: Knowledge) -> None:
+    """A frame without the default ``id`` column gets its index as ids, by the ids' rule
+    (it was refused); an index that repeats a label is refused (two rows would share an
+    id), as is an ``id_col`` the frame lacks; ``id_col=None`` gives null ids."""
+    texts = [DUTIES, "x", DUTIES]
+    frame = pd.DataFrame({"text": texts}, index=[10, 20, 30])
+    assert _ids(cxcs_frame(frame, kb, "text")) == ["10", "20", "30"]
+    stamped = frame.set_axis(pd.to_datetime(["2024-01-02", "2024-01-03", "2024-01-04"]))
+    assert _ids(cxcs_frame(stamped, kb, "text"))[0] == "2024-01-02T00:00:00"
+    paired = frame.set_axis(pd.MultiIndex.from_tuples([("a", 1), ("a", 2), ("b", 1)]))
+    assert _ids(cxcs_frame(paired, kb, "text")) == ['["a",1]', '["a",2]', '["b",1]']
+    with pytest.raises(UsageError, match=r"index repeats 20.*reset_index.*id_col=None"):
+        cxcs_frame(frame.set_axis([10, 20, 20]), kb, "text")
+    with pytest.raises(UsageError, match="no column 'posting_id'"):
+        cxcs_frame(frame, kb, "text", id_col="posting_id")
+    assert _ids(cxcs_frame(frame, kb, "text", id_col=None)) == [None, None, None]
