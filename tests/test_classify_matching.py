@@ -155,6 +155,58 @@ def test_an_inline_heading_on_a_short_or_finished_line_ends_with_its_line(kb: Kn
         assert sections.at(text.index("founded")) == "company", first
 
 
+COMPANY = (
+    "We are a fast-growing software company with offices in Leeds, Lisbon and Austin. "
+    "Founded in 2012, we help thousands of small shops sell online, and our team of 300 "
+    "people shares one belief: that good tools should be simple. "
+)
+LONG_DUTIES = (
+    "You will answer support tickets from customers by email and chat, troubleshoot login "
+    "and billing issues, reproduce bugs and escalate them to engineering. You will keep our "
+    "knowledge base articles up to date and meet our SLAs for first response time. You will "
+    "own the ticket queue on weekends in turn and help customers set up their accounts. "
+)
+
+
+@pytest.mark.parametrize("heading", ["About us", "About us:", "ABOUT THE COMPANY"])
+def test_a_company_section_ends_at_a_blank_line(kb: Knowledge, heading: str) -> None:
+    """An "About us" block with no heading after it: the duties after its paragraph are
+    duties, not company text."""
+    text = f"{heading}\n\n{COMPANY}\n{COMPANY}\n\n{LONG_DUTIES}"
+    sections = sections_of(kb, text)
+    assert sections.at(text.index("Founded")) == "company"
+    assert sections.at(text.rindex("Founded")) == "company"
+    assert sections.at(text.index("answer support")) not in {"company", "benefits"}
+    assert classify(kb, text, None, detect_title=False).label == "support"
+
+
+@pytest.mark.parametrize("heading", ["About us", "About us:", "Who we are:", "### Our company ###"])
+def test_a_company_section_in_a_flattened_posting_ends_within_its_reach(
+    kb: Knowledge, heading: str
+) -> None:
+    """A posting without line breaks: the "About us" heading covers its company text, then
+    ends at a sentence end within a bounded reach, not at the end of the posting."""
+    text = f"{heading} {COMPANY}{LONG_DUTIES * 3}"
+    sections = sections_of(kb, text)
+    assert sections.at(text.index("Founded")) == "company"
+    assert sections.at(text.rindex("answer support")) not in {"company", "benefits"}
+    assert sections.at(text.rindex("own the ticket queue")) not in {"company", "benefits"}
+    result = classify(kb, text, None, detect_title=False)
+    assert result.label == "support" and result.decision == "confident"
+
+
+def test_a_benefits_list_ends_at_a_blank_line_and_cues_still_count(kb: Knowledge) -> None:
+    text = (
+        f"{LONG_DUTIES}\n\nBenefits\n- Health insurance\n- 25 days of holiday\n\n"
+        f"{LONG_DUTIES}We are an equal opportunity employer and value diversity."
+    )
+    sections = sections_of(kb, text)
+    assert sections.at(text.index("Health")) == "benefits"
+    assert sections.at(text.index("holiday")) == "benefits"
+    assert sections.at(text.rindex("answer support")) not in {"company", "benefits"}
+    assert sections.at(text.index("equal opportunity")) == "equal_opportunity"
+
+
 @pytest.mark.parametrize(
     ("line", "section"),
     [

@@ -43,26 +43,6 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-_COMMANDS = (
-    "BatchSummary",
-    "MetricList",
-    "Outcome",
-    "axes",
-    "classify_batch",
-    "classify_file",
-    "journey",
-    "list_functions",
-    "map",
-    "metric",
-    "metrics",
-    "open_knowledge",
-    "show",
-    "summarize",
-    "validate",
-)
-"""Names of :mod:`cxcs.commands` available here as the same objects (all but ``compare``
-and ``classify``, which are :mod:`cxcs.api`'s: results, not outcomes)."""
-
 __all__ = [
     "BatchSummary",
     "MetricList",
@@ -124,8 +104,10 @@ _LAZY = {
     "spark_ddl": "cxcs.schema",
     "classify_records": "cxcs.records",
     "output_columns": "cxcs.records",
-    **dict.fromkeys(_COMMANDS, "cxcs.commands"),
 }
+"""Where the public names that are not commands live; every other name in ``__all__`` is
+the same object in :mod:`cxcs.commands` (``compare`` and ``classify`` are :mod:`cxcs.api`'s:
+results, not outcomes)."""
 
 
 def __getattr__(name: str) -> Any:
@@ -134,8 +116,8 @@ def __getattr__(name: str) -> Any:
 
     if name == "commands":
         return import_module("cxcs.commands")
-    if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
+    if name in __all__:
+        return getattr(import_module(_LAZY.get(name, "cxcs.commands")), name)
     raise AttributeError(f"module 'cxcs' has no attribute {name!r}")
 
 

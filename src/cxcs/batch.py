@@ -25,12 +25,21 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from cxcs.errors import DamagedData, InputError, UsageError, WorkerError
 from cxcs.formats import INPUT_FORMATS
-from cxcs.inputs import BOM, MAX_LINE_BYTES, BatchLine, Unreadable, head_of, unreadable_from
+from cxcs.inputs import (
+    BOM,
+    MAX_LINE_BYTES,
+    BatchLine,
+    Unreadable,
+    cannot_read,
+    head_of,
+    unreadable_from,
+)
 from cxcs.records import (
     MAX_ROW_CHARS,
     Fields,
     Row,
     RowMaker,
+    columns_read_twice,
     csv_cell,
     failed,
     has_lone_surrogate,
@@ -335,7 +344,7 @@ class _CsvLines:
         try:  # as cxcs.inputs.reading does, without a context manager per line
             return self._text.readline(size)
         except OSError as exc:
-            raise InputError(f"input: cannot read ({exc.strerror or exc})") from None
+            raise cannot_read("input", exc) from None
 
     def _skip_rest(self, line: str) -> int:
         """Read past the rest of an over-long ``line``, counting its quotes; its length. A
@@ -803,14 +812,13 @@ def refuse_ambiguous_fields(fields: Fields, header: Sequence[str], columns: Sequ
     read = {fields.id_field, fields.title_field, *text_field_names(fields.text_fields)}
     read |= set(fields.keep)
     read |= {name.partition(".")[0] for name in read if name}
-    seen: dict[str, int] = {}
-    for number, name in enumerate(header, start=1):
-        if name in seen and (fields.keep_all or name in read):
-            raise UsageError(
-                f"the input has column {name or repr(name)} twice (columns {seen[name]} and "
-                f"{number}): which one to read is unclear; rename one"
-            )
-        seen.setdefault(name, number)
+    repeats = columns_read_twice(header, header if fields.keep_all else read)
+    if repeats:
+        name, first, again = repeats[0]
+        raise UsageError(
+            f"the input has column {name or repr(name)} twice (columns {first} and "
+            f"{again}): which one to read is unclear; rename one"
+        )
     kept = fields.keep or (tuple(header) if fields.keep_all else ())
     written: dict[str, str] = {}
     for name in kept:

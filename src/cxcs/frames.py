@@ -47,7 +47,13 @@ def classify_frame(
     ``NaN``, ``NA``) count as absent; a row without usable text becomes an error row
     (``error_code``, ``error``) unless ``errors="raise"``.
     """
-    from cxcs.records import classify_records, kept_column, output_columns, text_field_names
+    from cxcs.records import (
+        classify_records,
+        kb_or_shipped,
+        kept_column,
+        output_columns,
+        text_field_names,
+    )
 
     texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
     by_index = index_ids(df.columns, id_col)
@@ -59,10 +65,7 @@ def classify_frame(
             "cannot give the ids: name an id column (id_col='posting_id'), number the rows "
             "(df.reset_index(drop=True)), or pass id_col=None for rows without ids"
         )
-    if kb is None:
-        from cxcs.knowledge.load import load_knowledge
-
-        kb = load_knowledge()
+    kb = kb_or_shipped(kb)
     if title_col is not None and title_col not in df.columns:
         title_col = None
     names = [n for n in dict.fromkeys((id_col, title_col, *text_field_names(texts))) if n]
@@ -103,7 +106,7 @@ def check_columns(
     """Raise :class:`UsageError` unless a frame with ``columns`` has what the options name:
     a text column (or a part of a joined ``a+b``), the id, the kept columns and a title
     column other than the default ``title`` (which may be absent)."""
-    from cxcs.records import text_field_names
+    from cxcs.records import columns_read_twice, text_field_names
 
     present = set(columns)
     if not texts or not any(t in present for t in text_field_names(texts)):
@@ -117,7 +120,7 @@ def check_columns(
     if title_col is not None and title_col != "title" and title_col not in present:
         raise UsageError(f"the frame has no title column {title_col!r}")
     read = {id_col, title_col, *text_field_names(texts), *keep}
-    twice = sorted({str(n) for n in columns if n in read and list(columns).count(n) > 1})
+    twice = sorted({str(name) for name, _, _ in columns_read_twice(list(columns), read)})
     if twice:
         raise UsageError(f"the frame names column {', '.join(map(repr, twice))} twice")
 

@@ -51,19 +51,15 @@ def read_posting(source: str | None, output: Path | None = None) -> PostingText:
                 "no input: give a FILE, '-' for stdin, or pipe a posting in "
                 "(e.g. 'cxcs classify posting.txt' or 'pbpaste | cxcs classify')"
             )
-        try:
+        with reading("stdin"):
             if sys.stdin.isatty():  # typed in: ends at the first Ctrl-D
                 head, total = _read_interactive(sys.stdin.buffer)
                 return decode(head, total, "stdin")
             return _decode_stream(sys.stdin.buffer, "stdin")
-        except OSError as exc:
-            raise InputError(f"stdin: cannot read ({exc.strerror or exc})") from None
     with open_binary(source) as handle:
         refuse_output_is_input(handle, output, source)
-        try:
+        with reading(source):
             return _decode_stream(handle, source)
-        except OSError as exc:
-            raise InputError(f"{source}: cannot read ({exc.strerror or exc})") from None
 
 
 def open_binary(path: str) -> BinaryIO:
@@ -78,7 +74,7 @@ def open_binary(path: str) -> BinaryIO:
     except PermissionError:
         raise UsageError(f"{path}: permission denied") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise cannot_read(path, exc) from None
 
 
 def _decode_stream(stream: BinaryIO, name: str) -> PostingText:
@@ -219,7 +215,12 @@ def reading(name: str) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+        raise cannot_read(name, exc) from None
+
+
+def cannot_read(name: str, exc: OSError) -> InputError:
+    """The input error for a failed read of the input ``name``."""
+    return InputError(f"{name}: cannot read ({exc.strerror or exc})")
 
 
 IDLE_MS = 100

@@ -9,10 +9,10 @@ and nulls in the classification columns; it never stops the run unless ``errors=
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from cxcs.errors import InputError, UsageError
 from cxcs.safe_text import csv_cell as safe_csv_cell
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from cxcs.models.knowledge import Knowledge
 
 __all__ = ["ERROR_CODES", "Fields", "Row", "classify_records", "output_columns"]
+
+_Name = TypeVar("_Name", bound=Hashable)
 
 MAX_ROW_CHARS = 1_000_000
 """Only this much of one record's text is classified; the row is flagged ``truncated``."""
@@ -165,6 +167,21 @@ def text_parts(group: str) -> tuple[str, ...]:
 def text_field_names(groups: Sequence[str]) -> list[str]:
     """Every field name the text specs ``groups`` may read (a spec itself and its parts)."""
     return list(dict.fromkeys(n for group in groups for n in (group, *text_parts(group))))
+
+
+def columns_read_twice(
+    columns: Sequence[_Name], read: Container[object]
+) -> list[tuple[_Name, int, int]]:
+    """Each name in ``read`` that ``columns`` holds again, with the 1-based positions of its
+    first and repeated column, in column order: a column the run reads but cannot tell
+    from its namesake (callers make each a usage error)."""
+    first: dict[_Name, int] = {}
+    repeats = []
+    for number, name in enumerate(columns, start=1):
+        if name in first and name in read:
+            repeats.append((name, first[name], number))
+        first.setdefault(name, number)
+    return repeats
 
 
 def _text_of(record: Mapping[str, Any], groups: Sequence[str]) -> Any:
@@ -421,7 +438,10 @@ def _tool_version() -> str:
     return __version__
 
 
-def _default_kb() -> Knowledge:
+def kb_or_shipped(kb: Knowledge | None) -> Knowledge:
+    """``kb``, or the shipped knowledge base (no overlays) when None."""
+    if kb is not None:
+        return kb
     from cxcs.knowledge.load import load_knowledge
 
     return load_knowledge()
@@ -453,7 +473,7 @@ def classify_records(
     if isinstance(text_fields, str):
         text_fields = (text_fields,)
     fields = Fields(id_field, title_field, tuple(text_fields), tuple(keep))
-    maker = RowMaker(kb if kb is not None else _default_kb())
+    maker = RowMaker(kb_or_shipped(kb))
     for line, record in enumerate(records, start=1):
         if isinstance(record, Mapping):
             row = row_from_mapping(line, record, fields)

@@ -8,8 +8,8 @@ re-exports every name here as the same object (``cxcs.show``), but for ``compare
 ``classify``, whose top-level names return just the result.
 
 To add a command: a function here returning ``Outcome("name", result, kb)``, its name in
-``cxcs/__init__.py`` (``__all__`` and the lazy names; a test checks), a view for it in
-:mod:`cxcs.views`, and a Typer declaration in :mod:`cxcs.cli` calling ``present``.
+``cxcs/__init__.py`` (``__all__`` and its type-checking imports; a test checks), a view
+for it in :mod:`cxcs.views`, and a Typer declaration in :mod:`cxcs.cli` calling ``present``.
 """
 
 from __future__ import annotations

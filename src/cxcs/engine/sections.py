@@ -10,6 +10,7 @@ employer", "401(k)") marks its whole sentence, whatever heading it sits under.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from operator import itemgetter
@@ -75,8 +76,33 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 LOW_SECTIONS = frozenset({"company", "benefits", "equal_opportunity"})
-"""Sections that count little; any heading-like line ends them, so they cannot swallow the
-duties that follow an "About us" or "Total rewards" block."""
+"""Sections that count little; they end early (:func:`low_section_end`), so they cannot
+swallow the duties that follow an "About us" or "Total rewards" block."""
+LOW_SECTION_REACH = 600
+"""A company, benefits or equal-opportunity section ends at the first sentence end this many
+characters past its heading, if no blank line or heading-like line ended it before."""
+_CONTENT = re.compile(r"\S")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+
+
+def low_section_end(text: str, heading_end: int) -> int:
+    """Where a company, benefits or equal-opportunity section whose heading ends at
+    ``heading_end`` ends at the latest: at the first blank line after its first words (a
+    paragraph or a list), or at the first sentence end :data:`LOW_SECTION_REACH` characters
+    on — a posting without line breaks has no blank lines and no heading-like lines."""
+    first = _CONTENT.search(text, heading_end)
+    if first is None:
+        return len(text)
+    blank = _BLANK_LINE.search(text, first.start())
+    end = blank.start() if blank is not None else len(text)
+    reach = heading_end + LOW_SECTION_REACH
+    if reach < end:
+        sentence = _SENTENCE_END.search(text, reach, end)
+        if sentence is not None:
+            end = sentence.end()
+    return end
+
 
 MAX_HEADING_CHARS = 80
 MAX_HEADING_WORDS = 8
@@ -157,12 +183,15 @@ def build_sections(
       ("Salary: $40,000"), the section closes at the end of that line, or of its paragraph
       when the line was hard-wrapped mid-sentence (:func:`wrapped_end`).
     - A heading-like line without a known heading word ends a company, benefits or
-      equal-opportunity section (it opens ``other``, which counts like the summary).
+      equal-opportunity section (it opens ``other``, which counts like the summary); so does
+      the section's first blank line or, past its reach, sentence end
+      (:func:`low_section_end`).
     - A sentence with a boilerplate cue belongs to the cue's section, whatever surrounds it.
     """
     lines = heading_lines(text) if lines is None else lines
     line_starts = [start for start, _ in lines]
-    # (offset, order, kind, name); kinds: block, inline, close-inline, generic, cue+, cue-
+    # (offset, order, kind, name); kinds: block, inline, close-inline, close-low, generic,
+    # cue+, cue-. A close-low event names the offset of the block it closes.
     events: list[tuple[int, int, str, str]] = []
     claimed: set[int] = set()
     for start, end, name in markers:
@@ -171,6 +200,9 @@ def build_sections(
             if index not in claimed:
                 claimed.add(index)
                 events.append((lines[index][0], 1, "block", name))
+                if name in LOW_SECTIONS:
+                    close = low_section_end(text, lines[index][1])
+                    events.append((close, 0, "close-low", str(lines[index][0])))
             continue
         if not is_heading(text, start, end):
             continue
@@ -178,10 +210,15 @@ def build_sections(
         line_end = len(text) if line_end < 0 else line_end
         rest = text[end:line_end].lstrip(" \t*_#:-–")
         if len(rest) >= 3:
+            close = wrapped_end(text, line_end, line_starts)
+            if name in LOW_SECTIONS:
+                close = min(close, low_section_end(text, end))
             events.append((start, 1, "inline", name))
-            events.append((wrapped_end(text, line_end, line_starts), 0, "close-inline", name))
+            events.append((close, 0, "close-inline", name))
         else:
             events.append((start, 1, "block", name))
+            if name in LOW_SECTIONS:
+                events.append((low_section_end(text, end), 0, "close-low", str(start)))
     for index, (start, _) in enumerate(lines):
         if index not in claimed:
             events.append((start, 1, "generic", "other"))
@@ -194,10 +231,18 @@ def build_sections(
     names: list[str] = ["summary"]
     current = "summary"
     saved: str | None = None  # the section an inline heading interrupted
+    block = ""  # the offset of the block heading that opened ``current`` (or ``saved``)
     open_cues: list[str] = []
     for offset, _, kind, name in events:
         if kind == "block":
-            current, saved = name, None
+            current, saved, block = name, None, str(offset)
+        elif kind == "close-low":
+            if name == block:
+                if saved is not None:
+                    saved = "other"
+                elif current in LOW_SECTIONS:
+                    current = "other"
+                block = ""
         elif kind == "inline":
             saved = current if saved is None else saved
             current = name

@@ -58,7 +58,7 @@ def classify_dask(
     from dask import delayed
 
     from cxcs.frames import check_columns, empty_frame, index_ids
-    from cxcs.records import kept_column, output_columns
+    from cxcs.records import kb_or_shipped, kept_column, output_columns
 
     texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
     by_index = index_ids(list(ddf.columns), id_col)
@@ -70,7 +70,7 @@ def classify_dask(
             "repeat): name an id column (id_col='posting_id'), index the frame by one "
             "(ddf.set_index('posting_id')), or pass id_col=None for rows without ids"
         )
-    kb = _knowledge(kb)
+    kb = kb_or_shipped(kb)
     meta = empty_frame(kb)
     meta.index = meta.index.astype(ddf.index.dtype).rename(ddf.index.name)  # as computed
     names = output_columns(kb)
@@ -97,9 +97,9 @@ def classify_jsonl(
     import dask.bag as db
     from dask import delayed
 
-    from cxcs.records import Fields
+    from cxcs.records import Fields, kb_or_shipped
 
-    kb = _knowledge(kb)
+    kb = kb_or_shipped(kb)
     many = urlpath if not isinstance(urlpath, str | os.PathLike) else [urlpath]
     paths = [os.fspath(p) for p in many]
     lines = db.read_text(
@@ -116,8 +116,9 @@ def classify_jsonl(
 def records_frame(bag: Any, kb: Knowledge | None = None) -> Any:
     """A Dask DataFrame of a bag of output rows, with the fixed output dtypes."""
     from cxcs.frames import empty_frame
+    from cxcs.records import kb_or_shipped
 
-    return bag.to_dataframe(meta=empty_frame(_knowledge(kb)))
+    return bag.to_dataframe(meta=empty_frame(kb_or_shipped(kb)))
 
 
 def write_parquet(frame: Any, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
@@ -146,14 +147,6 @@ def write_parquet(frame: Any, path: str | os.PathLike[str], *, overwrite: bool =
     else:
         os.replace(staging, target)
     return target
-
-
-def _knowledge(kb: Knowledge | None) -> Knowledge:
-    if kb is not None:
-        return kb
-    from cxcs.knowledge.load import load_knowledge
-
-    return load_knowledge()
 
 
 def _classify_partition(part: Any, shipped: ShippedKnowledge, options: dict[str, Any]) -> Any:

@@ -70,12 +70,9 @@ def classify_spark(
     (null ids). ``title_col`` absent from ``df`` (the default ``title``) means the title
     is detected from the text. ``kb`` defaults to the shipped knowledge base.
     """
-    if kb is None:
-        from cxcs.knowledge.load import load_knowledge
+    from cxcs.records import kb_or_shipped, text_field_names, text_parts
 
-        kb = load_knowledge()
-    from cxcs.records import text_field_names, text_parts
-
+    kb = kb_or_shipped(kb)
     texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
     present = set(df.columns)
     if not any(t in present for t in text_field_names(texts)):
