@@ -183,7 +183,8 @@ def typed_ids_parquet(path: Path) -> Path:
 def batch_ids(path: Path, id_field: str, kind: str = "parquet") -> list[str | None]:
     """The ids ``cxcs classify --batch PATH --id-field ID_FIELD`` writes, in order (read by
     the CLI's own readers, in-process: one subprocess per id type would be slow)."""
-    from cxcs.batch import open_csv, read_jsonl, read_parquet
+    from cxcs.batch import read_jsonl, read_parquet
+    from cxcs.csvinput import open_csv
     from cxcs.records import Fields
 
     fields = Fields(id_field, None, ("text",))

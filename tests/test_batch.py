@@ -1161,7 +1161,7 @@ def test_the_api_takes_paths_and_dash_as_the_command_line_does(
 
 
 def test_text_that_recurs_in_a_csv_chunk_is_neutralised_in_every_row() -> None:
-    from cxcs.batch import Encoder
+    from cxcs.encoder import Encoder
 
     rows: list[dict[str, Any]] = [
         {"id": "=1+1", "label": "ux", "flag": True},

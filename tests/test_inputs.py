@@ -630,7 +630,7 @@ def test_a_csv_line_with_no_end_in_sight_is_refused_before_it_is_read_whole(
 ) -> None:
     """``yes | tr -d '\\n'`` as CSV: the whole line was read into memory before the check."""
     import cxcs.inputs
-    from cxcs.batch import read_csv
+    from cxcs.csvinput import read_csv
     from cxcs.records import Fields
 
     class Yes(io.RawIOBase):
@@ -752,7 +752,8 @@ def test_a_failing_read_is_an_input_error_not_an_output_error(kind: str) -> None
     """A disk error while reading (EIO) names the input, never 'cannot write output'."""
     import errno
 
-    from cxcs.batch import open_csv, read_jsonl
+    from cxcs.batch import read_jsonl
+    from cxcs.csvinput import open_csv
     from cxcs.errors import InputError
     from cxcs.records import Fields
 

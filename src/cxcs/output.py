@@ -165,7 +165,7 @@ def _emit_document(data: str | bytes, output: Path | None) -> None:
 
 def _emit_records(rows: list[dict[str, object]], output: Path | None) -> None:
     """Rows as JSON lines, to stdout or atomically to ``output``."""
-    from cxcs.batch import json_line
+    from cxcs.encoder import json_line
 
     text = "".join(json_line(row) + "\n" for row in rows)
     if output is not None:
@@ -264,17 +264,6 @@ def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
     with atomic_text_file(path) as handle:
         handle.write(text)
-
-
-@contextlib.contextmanager
-def sink(output: str | None) -> Iterator[IO[str]]:
-    """Where streamed records go: stdout, or a file written atomically."""
-    path = target(output)
-    if path is None:
-        yield sys.stdout
-        return
-    with atomic_text_file(path) as handle:
-        yield handle
 
 
 def replaced_file(path: Path) -> Path | None:

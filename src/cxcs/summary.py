@@ -170,7 +170,8 @@ def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, An
     import io
     import json
 
-    from cxcs.batch import input_kind, open_input, sniff_delimiter, sniff_kind
+    from cxcs.batch import input_kind, open_input, sniff_kind
+    from cxcs.csvinput import sniff_delimiter
     from cxcs.errors import InputError
 
     stream = open_input(source)
