@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from cxcs.errors import OutputError, UsageError
-from cxcs.formats import STDOUT, choose
+from cxcs.formats import STDOUT, choose, refuse_binary_on_terminal
 from cxcs.safe_text import visible
 from cxcs.status import ExitStatus
 
@@ -102,6 +102,7 @@ def check(command: str, fmt: str | None, output: str | None, env: Environment) -
     chosen = choose(
         fmt, output, list(view.formats), terminal=env.stdout_isatty, default=view.default
     )
+    refuse_binary_on_terminal(chosen, output, env.stdout_isatty)
     check_output_path(target(output))
     return chosen
 
