@@ -4,51 +4,39 @@ Each input row yields one output row (:mod:`cxcs.records`): a classification, or
 with the row's line number. Memory stays flat: rows are read, classified and written in
 chunks. With ``--jobs N`` the main process only reads and writes: JSONL lines travel to the
 workers as raw bytes in chunks, and come back as encoded output text plus a compact tally
-per row, so no result object crosses a process boundary.
+per row, so no result object crosses a process boundary. CSV is read by
+:mod:`cxcs.csvinput`, a CSV or Parquet header checked by :mod:`cxcs.headers`, and rows
+turned into output text by :mod:`cxcs.encoder`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import itertools
 import json
-import math
 import re
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-from cxcs.errors import DamagedData, InputError, UsageError, WorkerError
+from cxcs.csvinput import open_csv
+from cxcs.encoder import Encoder
+from cxcs.errors import InputError, UsageError, WorkerError
 from cxcs.formats import INPUT_FORMATS
-from cxcs.inputs import (
-    BOM,
-    MAX_LINE_BYTES,
-    BatchLine,
-    Unreadable,
-    cannot_read,
-    head_of,
-    unreadable_from,
-)
+from cxcs.headers import refuse_ambiguous_fields, refuse_no_text_column, refuse_unknown_fields
+from cxcs.inputs import BOM, MAX_LINE_BYTES, BatchLine, Unreadable, head_of, unreadable_from
 from cxcs.records import (
-    MAX_ROW_CHARS,
     Fields,
     Row,
     RowMaker,
-    columns_read_twice,
-    csv_cell,
     failed,
-    has_lone_surrogate,
     kept_column,
     row_from_mapping,
     text_field_names,
-    text_parts,
 )
-from cxcs.safe_text import json_text, writable
 
 if TYPE_CHECKING:
     from cxcs.inputs import LiveInput
@@ -80,9 +68,9 @@ def input_kind(path: str, explicit: str | None) -> str | None:
     if explicit:
         kind = explicit.lower()
         if kind not in INPUT_KINDS:
-            raise UsageError(
-                f"unknown input format '{explicit}'; choose one of: {', '.join(INPUT_KINDS)}"
-            )
+            from cxcs.formats import unknown
+
+            raise UsageError(unknown(f"input format '{explicit}'", kind, INPUT_KINDS))
         return kind
     from cxcs.compressed import uncompressed_name
 
@@ -239,240 +227,6 @@ def read_jsonl(
                 yield row
 
 
-DELIMITERS = ",;\t|"
-
-
-def sniff_delimiter(header: str) -> str:
-    """The delimiter of a CSV header line: whichever of , ; tab | it holds most (ties: ,)."""
-    counts = {d: header.count(d) for d in DELIMITERS}
-    best = max(DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def open_csv(
-    stream: IO[bytes],
-    fields: Fields,
-    progress: Callable[[int], None] | None = None,
-    delimiter: str | None = None,
-) -> tuple[list[str], Iterator[Row]]:
-    """The header of a CSV stream and its rows; undecodable rows become error rows.
-
-    The delimiter is ``delimiter``, else sniffed from the header line.
-    """
-    from cxcs.inputs import reading
-
-    limit = MAX_ROW_CHARS * 4
-    encoding = "utf-8-sig" if fields.encoding == "utf-8" else fields.encoding
-    text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
-    csv.field_size_limit(limit)
-    with reading("input"):
-        first = text.readline(limit + 2)
-    if len(first) > limit + 1:
-        raise UsageError(f"CSV header is longer than {limit:,} characters; is this a CSV file?")
-    sep = delimiter or sniff_delimiter(first.partition("\n")[0])
-    lines = _CsvLines(first, text, CSV_LINE_CHARS)
-    # strict: a quote left open (or closed mid-field) is an error, not rows swallowed whole
-    reader = csv.reader(lines, delimiter=sep, strict=True)
-    try:
-        header = next(reader, [])
-    except csv.Error as exc:
-        raise UsageError(f"CSV header cannot be read: {exc}") from None
-    if not any(name in header for name in text_field_names(fields.text_fields)):
-        refuse_no_text_column(fields, header, "CSV header", "" if delimiter else "--delimiter")
-    return header, _csv_rows(reader, lines, header, fields, progress)
-
-
-def refuse_no_text_column(fields: Fields, header: Sequence[str], what: str, also: str) -> NoReturn:
-    """A usage error: the input's ``header`` has none of the text fields (``also``: another
-    option that may help)."""
-    raise UsageError(
-        f"{what} has no text column (looked for {' / '.join(fields.text_fields)}; "
-        f"found {', '.join(header) or 'nothing'}); use --text-field"
-        + (f" (or {also})" if also else "")
-    )
-
-
-def read_csv(
-    stream: IO[bytes],
-    fields: Fields,
-    progress: Callable[[int], None] | None = None,
-    delimiter: str | None = None,
-) -> Iterator[Row]:
-    """Rows of a CSV stream with a header (see :func:`open_csv`)."""
-    return open_csv(stream, fields, progress, delimiter)[1]
-
-
-CSV_LINE_CHARS = MAX_ROW_CHARS * 16
-"""Longest CSV line read; a longer one becomes an error record (``line_too_long``)."""
-
-
-class _LineTooLong(Exception):
-    """A CSV line over :data:`CSV_LINE_CHARS`, skipped unread: its length."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__(size)
-        self.size = size
-
-
-class _CsvLines:
-    """The physical lines of a CSV text as its reader takes them, each read bounded (a line
-    over ``limit`` characters is skipped and raises :class:`_LineTooLong`): counted, and so
-    are the quote characters of the record being read (to find where a quoted field ends)."""
-
-    def __init__(self, first: str, text: IO[str], limit: int) -> None:
-        self._first, self._text, self._limit = first, text, limit
-        self.number = 0
-        self.quotes = 0
-        self._damaged: DamagedData | None = None
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        if self._damaged is not None:
-            raise self._damaged
-        line, self._first = self._first or self._read(self._limit + 1), ""
-        if not line:
-            raise StopIteration
-        self.number += 1
-        self.quotes += line.count('"')
-        if len(line) > self._limit:
-            raise _LineTooLong(self._skip_rest(line))
-        return line
-
-    def _read(self, size: int) -> str:
-        try:  # as cxcs.inputs.reading does, without a context manager per line
-            return self._text.readline(size)
-        except OSError as exc:
-            raise cannot_read("input", exc) from None
-
-    def _skip_rest(self, line: str) -> int:
-        """Read past the rest of an over-long ``line``, counting its quotes; its length. A
-        line with no end in sight (``yes | tr -d '\\n'``) stops the run."""
-        from cxcs.inputs import MAX_SKIP_BYTES
-
-        size = len(line)
-        while not line.endswith(("\n", "\r")):
-            line = self._read(1 << 20)
-            size += len(line)
-            self.quotes += line.count('"')
-            if not line:
-                break
-            if size > self._limit + MAX_SKIP_BYTES:
-                raise InputError(
-                    f"input: line {self.number} has no end after {size:,} characters; "
-                    "is this a CSV file?"
-                )
-        return size
-
-    def new_record(self) -> None:
-        """A record starts with the next line."""
-        self.quotes = 0
-
-    def skip_open_field(self) -> None:
-        """Read on to the line where a quoted field the record left open closes (its quote
-        characters pair up again), or to the end."""
-        while self.quotes % 2:
-            try:
-                if next(self, None) is None:
-                    return
-            except _LineTooLong:  # skipped, its quotes counted all the same
-                continue
-            except DamagedData as exc:  # said where the next row is read, after this error
-                self._damaged = exc
-                return
-
-
-_FIELD_LIMIT = "field larger than field limit"
-"""How the csv module says a field grew past its size limit (it stops mid-field)."""
-
-
-def _csv_rows(
-    reader: Iterator[list[str]],
-    lines: _CsvLines,
-    header: list[str],
-    fields: Fields,
-    progress: Callable[[int], None] | None,
-) -> Iterator[Row]:
-    """The rows of a CSV reader past its ``header``, each with the line it starts on; an
-    empty line is no row (the csv module reads it as no fields), but counts as a line."""
-    while True:
-        lines.new_record()
-        start = lines.number + 1  # a record starts on the line after the last one read
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            if str(exc).startswith(_FIELD_LIMIT):  # the field's other lines are not rows
-                lines.skip_open_field()
-            yield failed(start, None, "bad_csv", _csv_problem(exc, start, lines.number))
-            continue
-        except _LineTooLong as exc:
-            which = "line" if lines.number == start else f"line {lines.number}"
-            lines.skip_open_field()  # a record's line: skip the rest of the record too
-            message = (
-                f"{which} is {exc.size:,} characters, over the {CSV_LINE_CHARS:,}"
-                f"-character limit; {_skipped(start, lines.number)}"
-            )
-            yield failed(start, None, "line_too_long", message)
-            continue
-        except DamagedData as exc:  # every row before it counts; nothing after it is read
-            yield failed(start, None, "damaged_input", unreadable_from(start, exc.message))
-            return
-        if not cells:
-            continue
-        if progress is not None:
-            progress(sum(map(len, cells)) + 1)
-        record: dict[str, str | None] = dict(zip(header, cells, strict=False))
-        if len(cells) > len(header):
-            row_id = _error_id(record.get(fields.id_field))
-            yield failed(start, row_id, "extra_fields", "more fields than the header has")
-            continue
-        for name in header[len(cells) :]:
-            record[name] = None
-        if any(has_lone_surrogate(v) for v in cells):
-            row_id = _error_id(record.get(fields.id_field))
-            yield failed(start, row_id, "not_utf8", fields.undecodable())
-            continue
-        yield row_from_mapping(start, record, fields, unicode_checked=True)
-
-
-def _error_id(value: str | None) -> str | None:
-    """The id of a CSV error row as UTF-8 can write it (a byte that did not decode becomes
-    U+FFFD)."""
-    return None if value is None else writable(value)
-
-
-def _skipped(start: int, end: int) -> str:
-    """Which lines an error row stands for."""
-    return f"line {start} was skipped" if end <= start else f"lines {start}-{end} were skipped"
-
-
-def _csv_problem(exc: csv.Error, start: int, end: int) -> str:
-    """What went wrong with the CSV record on lines ``start``-``end``, in plain words, and
-    which lines it cost (a quote can run over rows that were fine)."""
-    reason = str(exc)
-    skipped = _skipped(start, end)
-    if reason == "unexpected end of data":
-        return (
-            f"bad CSV: a quote opened on line {start} is never closed (it runs to the end "
-            f"of the input, line {end}); {skipped}"
-        )
-    if "expected after" in reason:
-        return (
-            f"bad CSV: a quoted field opened on line {start} closes in the middle of a field "
-            f"(on line {end}: {reason}); check for a stray quote; {skipped}"
-        )
-    return f"bad CSV: {reason}; {skipped}"
-
-
-def _chain_first(first: _T, rest: Iterable[_T]) -> Iterator[_T]:
-    if first:
-        yield first
-    yield from rest
-
-
 def read_parquet(
     path: str, fields: Fields, progress: Callable[[int], None] | None = None
 ) -> Iterator[Row]:
@@ -487,81 +241,7 @@ def read_parquet(
         yield row_from_mapping(line, record, fields)
 
 
-# --------------------------------------------------------------------------- encoding
-
-
-_JSON_ROW = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
-"""What ``json.dumps(row, ensure_ascii=False)`` builds anew for every call; refusing the
-NaN and Infinity JSON lacks."""
-
-
-def json_line(row: dict[str, Any]) -> str:
-    """One row as JSON on one line, whatever line-breaking characters its text holds (and no
-    raw control a terminal acts on: :func:`cxcs.safe_text.json_text`); a kept NaN or
-    infinity (Python writes them into JSON, pandas for a missing value) is null."""
-    try:
-        line = _JSON_ROW.encode(row)
-    except ValueError:  # rare: only a kept input value can be a NaN or an infinity
-        line = _JSON_ROW.encode(_finite(row))
-    return json_text(line)
-
-
-def _finite(value: Any) -> Any:
-    """``value`` with every NaN or infinite number, however deep, made None."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
-class Encoder:
-    """Turns output rows into output text (one string per chunk); picklable for workers."""
-
-    def __init__(self, fmt: str, columns: list[str]) -> None:
-        self.fmt = fmt
-        self.columns = columns
-
-    def header(self) -> str:
-        if self.fmt == "csv":
-            return self.encode_csv([dict(zip(self.columns, self.columns, strict=True))])
-        return "[\n" if self.fmt == "json" else ""
-
-    def footer(self, rows_written: int) -> str:
-        if self.fmt == "json":
-            return "\n]\n" if rows_written else "]\n"
-        return ""
-
-    def encode(self, rows: list[dict[str, Any]]) -> str:
-        """``rows`` as text (for JSON, array items: the sink puts commas between chunks)."""
-        if not rows:
-            return ""
-        if self.fmt == "csv":
-            return self.encode_csv(rows)
-        lines = [json_line(r) for r in rows]
-        if self.fmt == "json":
-            return ",\n".join(lines)
-        lines.append("")
-        return "\n".join(lines)
-
-    def encode_csv(self, rows: list[dict[str, Any]]) -> str:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        columns = self.columns
-        cells: dict[str, Any] = {}  # text that recurs (labels, versions) is neutralised once
-
-        def cell(value: Any) -> Any:
-            if not isinstance(value, str):
-                return csv_cell(value)
-            found = cells.get(value)
-            if found is None:
-                found = cells[value] = csv_cell(value)
-            return found
-
-        writer.writerows([cell(r.get(c)) for c in columns] for r in rows)
-        return buffer.getvalue()
+# --------------------------------------------------------------------------- workers
 
 
 def tally(row: dict[str, Any]) -> Tally:
@@ -576,8 +256,6 @@ def tally(row: dict[str, Any]) -> Tally:
         row["line"],
     )
 
-
-# --------------------------------------------------------------------------- workers
 
 Unit = Lines | list[Row]
 """One unit of work: raw JSONL lines (parsed in the worker) or rows parsed already."""
@@ -779,55 +457,6 @@ class TextSink:
         if self.encoder.fmt == "json":
             with contextlib.suppress(OSError, ValueError):
                 self.close()
-
-
-def refuse_unknown_fields(fields: Fields, header: Sequence[str]) -> None:
-    """A field option naming a column a CSV or Parquet header does not have (nor, for a
-    path such as ``job.location``, its first part) is a usage error: the header proves it
-    misspelt. The default id and title columns may be absent; each part of a joined text
-    (``duties+skills``) must be there."""
-    defaults = Fields()
-    named = [("--keep", name) for name in fields.keep]
-    if fields.id_field != defaults.id_field:
-        named.append(("--id-field", fields.id_field))
-    if fields.title_field is not None and fields.title_field != defaults.title_field:
-        named.append(("--title-field", fields.title_field))
-    for spec in fields.text_fields:
-        if "+" in spec and spec not in header:
-            named += [("--text-field", part) for part in text_parts(spec)]
-    for option, name in named:
-        if name not in header and name.partition(".")[0] not in header:
-            from cxcs.suggest import did_you_mean
-
-            raise UsageError(
-                f"{option} {name}: the input has no such column"
-                f"{did_you_mean(name, header)} (columns: {', '.join(header)})"
-            )
-
-
-def refuse_ambiguous_fields(fields: Fields, header: Sequence[str], columns: Sequence[str]) -> None:
-    """A column a CSV or Parquet header names twice is a usage error when the run reads it
-    (which of the two is meant is unclear), and so are two kept columns that the output
-    would write under one name (``label`` is kept as ``input_label``)."""
-    read = {fields.id_field, fields.title_field, *text_field_names(fields.text_fields)}
-    read |= set(fields.keep)
-    read |= {name.partition(".")[0] for name in read if name}
-    repeats = columns_read_twice(header, header if fields.keep_all else read)
-    if repeats:
-        name, first, again = repeats[0]
-        raise UsageError(
-            f"the input has column {name or repr(name)} twice (columns {first} and "
-            f"{again}): which one to read is unclear; rename one"
-        )
-    kept = fields.keep or (tuple(header) if fields.keep_all else ())
-    written: dict[str, str] = {}
-    for name in kept:
-        out = kept_column(name, columns)
-        if written.setdefault(out, name) != name:
-            raise UsageError(
-                f"input columns {written[out]} and {name} would both be written as {out}; "
-                "name the ones to keep with --keep"
-            )
 
 
 def kept_names(job: BatchJob, discovered: list[str]) -> list[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from cxcs.errors import OutputError, UsageError
-from cxcs.formats import STDOUT, choose
+from cxcs.formats import STDOUT, choose, refuse_binary_on_terminal
 from cxcs.safe_text import visible
 from cxcs.status import ExitStatus
 
@@ -102,6 +102,7 @@ def check(command: str, fmt: str | None, output: str | None, env: Environment) -
     chosen = choose(
         fmt, output, list(view.formats), terminal=env.stdout_isatty, default=view.default
     )
+    refuse_binary_on_terminal(chosen, output, env.stdout_isatty)
     check_output_path(target(output))
     return chosen
 
@@ -165,7 +166,7 @@ def _emit_document(data: str | bytes, output: Path | None) -> None:
 
 def _emit_records(rows: list[dict[str, object]], output: Path | None) -> None:
     """Rows as JSON lines, to stdout or atomically to ``output``."""
-    from cxcs.batch import json_line
+    from cxcs.encoder import json_line
 
     text = "".join(json_line(row) + "\n" for row in rows)
     if output is not None:
@@ -264,17 +265,6 @@ def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
     with atomic_text_file(path) as handle:
         handle.write(text)
-
-
-@contextlib.contextmanager
-def sink(output: str | None) -> Iterator[IO[str]]:
-    """Where streamed records go: stdout, or a file written atomically."""
-    path = target(output)
-    if path is None:
-        yield sys.stdout
-        return
-    with atomic_text_file(path) as handle:
-        yield handle
 
 
 def replaced_file(path: Path) -> Path | None:

@@ -16,8 +16,6 @@ from cxcs.errors import InputError, OutputError, UsageError
 BATCH_ROWS = 1024
 """Rows read per Parquet batch, and written per row group slice."""
 
-ARROW_TYPES = ("string", "int64", "float64", "bool")
-
 
 def refuse_unreadable_input(stream: IO[bytes], name: str) -> None:
     """Parquet is read from its file by name (its footer comes last): stdin (``-``) and a

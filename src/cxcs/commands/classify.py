@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from cxcs.models.knowledge import Knowledge
     from cxcs.summary import BatchSummary
 
-BATCH_FORMATS = ("jsonl", "csv", "json", "parquet")
-
 
 _FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet", "json": "JSON", "jsonl": "JSONL"}
 """How a note names a batch output format."""

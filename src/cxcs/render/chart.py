@@ -27,10 +27,6 @@ from cxcs.render.table import Fit, FittedTable, fit_widths, measure_column, over
 from cxcs.render.view import Column, Report, TableBlock, footer
 from cxcs.safe_text import rich_text, visible
 
-PICTURE_FORMATS = ("table", "svg", "html")
-"""Formats that show the grid itself (table on a terminal or as plain text)."""
-MAP_FORMATS = ("table", "markdown", "json", "csv", "html", "svg")
-
 DISPUTED_MARK = "?"
 MIN_COLUMN = 9
 """The x columns are at least this wide when there is room (the grid looks square)."""

@@ -52,15 +52,6 @@ class Report(NamedTuple):
         return self.csv_table or self.tables[0]
 
 
-def join_values(values: Any, sep: str = "; ") -> str:
-    """A cell value as text: lists joined, None as empty."""
-    if values is None:
-        return ""
-    if isinstance(values, list | tuple):
-        return sep.join(str(v) for v in values)
-    return str(values)
-
-
 def cell_text(value: CellText) -> str:
     """Plain text of a cell (bars as a number with two decimals)."""
     if value is None:
