@@ -45,6 +45,16 @@ def test_a_block_repeated_in_other_case_and_spacing_counts_once(kb: Knowledge) -
     assert _answer(kb, SUPPORT + "\n\n" + again) == _answer(kb, SUPPORT)
 
 
+def test_a_block_repeated_with_invisible_characters_counts_once(kb: Knowledge) -> None:
+    """Zero-width spaces, byte-order marks and soft hyphens show nothing: a copy strewn with
+    them is the same block."""
+    again = "\ufeff" + "\n".join(
+        "\u200b" + line.replace("engineering", "engi\u00adneering").replace(" the ", " \u200bthe ")
+        for line in SUPPORT.splitlines()
+    )
+    assert _answer(kb, SUPPORT + "\n\n" + again) == _answer(kb, SUPPORT)
+
+
 def test_short_lines_that_recur_still_count(kb: Knowledge) -> None:
     """A heading or a short bullet that recurs in another place is not a repeated block:
     under MIN_REPEAT_WORDS words, it is kept."""

@@ -2,7 +2,8 @@
 
 A repeat is a stretch of consecutive lines, together at least :data:`MIN_REPEAT_WORDS`
 words, that repeats a stretch earlier in the text line for line, compared without letter
-case (A–Z), spaces, blank lines, or list bullets and dashes. A shorter stretch — a heading
+case (A–Z), spaces, blank lines, list bullets and dashes, or characters that show nothing
+(a zero-width space, a soft hyphen). A shorter stretch — a heading
 ("Requirements:"), a one-line bullet ("• Excellent communication") — may recur for a reason
 and is kept. Blanking keeps the text's length and line breaks, so offsets still point into
 it.
@@ -18,12 +19,14 @@ MIN_REPEAT_WORDS = 12
 """A repeated stretch of lines shorter than this (in words) is kept: about one sentence."""
 CANDIDATES = 16
 """How many earlier places of a line a stretch is compared against (the latest ones)."""
-MARKS = ("•", "·", "–", "—", "\xa0")
+MARKS = ("•", "·", "–", "—", "\xa0", "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 """Characters beyond ASCII that are ignored in comparing lines (bullets, dashes, the
-no-break space)."""
+no-break space, and the characters that show nothing: soft hyphen, zero-width space,
+non-joiner and joiner, word joiner, byte-order mark)."""
 _LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
-_IGNORED = b" \t\v\f\r-*>#"
-"""ASCII whitespace (bar the line break), bullets and dashes, ignored in comparing lines."""
+_IGNORED = b" \t\v\f\r-*>#\x7f"
+"""ASCII whitespace (bar the line break), bullets, dashes and DEL, ignored in comparing
+lines."""
 
 
 def line_keys(text: str) -> list[bytes]:
