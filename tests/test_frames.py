@@ -317,3 +317,15 @@ def test_frame_without_an_id_column_takes_its_index(pd: Any, kb: Knowledge) -> N
     with pytest.raises(UsageError, match="no column 'posting_id'"):
         cxcs_frame(frame, kb, "text", id_col="posting_id")
     assert _ids(cxcs_frame(frame, kb, "text", id_col=None)) == [None, None, None]
+
+
+def test_frame_refuses_kept_columns_written_under_one_name(pd: Any, kb: Knowledge) -> None:
+    """``keep=["label", "input_label"]`` would write both as ``input_label``: refused, as
+    the CLI refuses it, where the second silently replaced the first."""
+    frame = pd.DataFrame({"id": ["a"], "text": [DUTIES], "label": ["x"], "input_label": ["y"]})
+    with pytest.raises(UsageError, match="label and input_label would both be written"):
+        cxcs_frame(frame, kb, "text", keep=["label", "input_label"])
+    with pytest.raises(UsageError, match="input_label and label would both be written"):
+        cxcs_frame(frame, kb, "text", keep=["input_label", "label"])
+    out = cxcs_frame(frame, kb, "text", keep=["label", "label"])
+    assert list(out.columns[-2:]) == ["kb_sha256", "input_label"]  # one name twice: one column

@@ -308,3 +308,20 @@ def test_spark_keeps_the_id_column_with_its_type(spark: Rig, kb: Knowledge) -> N
     assert [(r["id"], r["num"]) for r in _rows(labels)] == [("7", 7)]
     same = classify_spark(frame, text_col="body", id_col="body", kb=kb)
     assert [(r["id"], r["error_code"]) for r in _rows(same)] == [("a", None)]
+
+
+def test_spark_refuses_kept_columns_written_under_one_name(spark: Rig, kb: Knowledge) -> None:
+    """``keep=["label", "input_label"]`` would give the output two ``input_label`` columns:
+    refused before any job runs, as the CLI and frames refuse it."""
+    from cxcs.errors import UsageError
+    from cxcs.integrations.spark import classify_spark
+
+    frame = spark.session.createDataFrame(
+        [("a", "text", "x", "y")], "id STRING, text STRING, label STRING, input_label STRING"
+    )
+    with pytest.raises(UsageError, match="label and input_label would both be written"):
+        classify_spark(frame, keep=["label", "input_label"], kb=kb)
+    assert classify_spark(frame, keep=["label", "label"], kb=kb).columns[-2:] == [
+        "kb_sha256",
+        "input_label",
+    ]

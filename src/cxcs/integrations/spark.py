@@ -70,9 +70,12 @@ def classify_spark(
     (null ids). ``title_col`` absent from ``df`` (the default ``title``) means the title
     is detected from the text. ``kb`` defaults to the shipped knowledge base.
     """
-    from cxcs.records import kb_or_shipped, text_field_names, text_parts
+    from cxcs.frames import check_kept
+    from cxcs.records import kb_or_shipped, output_columns, text_field_names, text_parts
 
     kb = kb_or_shipped(kb)
+    keep = tuple(dict.fromkeys(keep))  # a name asked twice is one column, as in frames
+    check_kept(keep, output_columns(kb))
     texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
     present = set(df.columns)
     if not any(t in present for t in text_field_names(texts)):
