@@ -329,3 +329,12 @@ def test_frame_refuses_kept_columns_written_under_one_name(pd: Any, kb: Knowledg
         cxcs_frame(frame, kb, "text", keep=["input_label", "label"])
     out = cxcs_frame(frame, kb, "text", keep=["label", "label"])
     assert list(out.columns[-2:]) == ["kb_sha256", "input_label"]  # one name twice: one column
+
+
+def test_frame_index_ids_name_the_index_in_errors(pd: Any, kb: Knowledge) -> None:
+    """An index label that is not valid UTF-8 gives a ``not_unicode`` row whose message
+    names the index in plain text (it named a private field holding a NUL character)."""
+    frame = pd.DataFrame({"text": [DUTIES]}, index=[b"\xff-1"])
+    out = cxcs_frame(frame, kb, "text")
+    assert list(out["error"]) == ["not valid Unicode: field (index) holds a lone surrogate"]
+    assert list(out["id"]) == ["\ufffd-1"]

@@ -20,7 +20,7 @@ __all__ = ["check_columns", "classify_frame", "empty_frame"]
 
 _NO_ID = "\x00no id column"
 """The id field asked of records when the frame has no id column (no record has it)."""
-_INDEX = "\x00index"
+_INDEX = "(index)"
 """The id field of records whose id is the frame's index."""
 
 
