@@ -222,6 +222,17 @@ def test_keep_copies_input_fields_and_renames_clashes(
     assert both.code == 2
 
 
+def test_keep_given_twice_keeps_both(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--keep team --keep label`` kept only label, dropping team without a word:
+    repeated, --keep adds up, as ``--keep team,label`` does."""
+    source = tmp_path / "rows.jsonl"
+    row = {"id": 1, "text": "Answer support tickets.", "label": "x", "team": "EMEA"}
+    source.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(source), "--keep", "team", "--keep", "label")
+    assert run.code == 0, run.err
+    assert list(read_records(run.out)[0])[-2:] == ["team", "input_label"]
+
+
 def test_a_kept_field_the_input_does_not_have_is_caught(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -654,6 +665,25 @@ def test_a_chunk_cut_short_by_an_unreadable_input_still_comes_out() -> None:
     assert next(chunks) == [0, 1, 2] and next(chunks) == [3, 4]
     with pytest.raises(InputError):
         next(chunks)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_quiet_shows_no_progress_bar(tmp_path: Path) -> None:
+    """With stderr a terminal, ``-q`` still drew the progress bar (and hid the cursor):
+    quiet means nothing on stderr but warnings and errors."""
+    from tests.support import cxcs_argv, subprocess_env
+
+    source = write_rows(tmp_path / "rows.jsonl", good_rows(300))
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        cxcs_argv("classify", "--batch", str(source), "-o", str(tmp_path / "out.jsonl"), "-q"),
+        stdout=subprocess.DEVNULL, stderr=follower, env=subprocess_env(),
+    )  # fmt: skip
+    os.close(follower)
+    shown = drain_terminal(leader)
+    assert process.wait(timeout=60) == 0
+    assert shown == ""
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 300
 
 
 def test_progress_over_a_compressed_file_counts_its_bytes_on_disk(tmp_path: Path) -> None:

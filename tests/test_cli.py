@@ -99,6 +99,12 @@ def test_unknown_function_exits_2_with_a_hint(capsys: pytest.CaptureFixture[str]
         (("compare", "cx", "ux", "--axes", "levl"), "unknown axis 'levl'; did you mean 'level'?"),
         (("list", "--format", "xml"), "unknown format 'xml'"),
         (("compare", "cx", "ux", "-f", "pdf"), "unknown format 'pdf'"),
+        (
+            ("compare", "cx", "ux", "-f", "jsn"),
+            "unknown format 'jsn' here; did you mean 'json'? choose one of: table, markdown,",
+        ),
+        (("list", "-f", "mardown"), "did you mean 'markdown'?"),
+        (("compare", "cx", "ux", "-f", "svg"), "unknown format 'svg' here; choose one of"),
         (("metric", "npx"), "unknown metric 'npx'; did you mean 'nps'?"),
         (("metric", "zzzzzz"), "unknown metric 'zzzzzz'"),
         (("show",), "show needs a function, e.g. 'cxcs show cx'; see 'cxcs list'"),

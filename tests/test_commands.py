@@ -203,6 +203,8 @@ def test_suggestions_catch_one_edit(word: str, names: list[str], expected: list[
         (("classify", "--batch", "x.jsonl", "--title", "t"), "--title does not apply"),
         (("classify", str(POSTING), "--id-field", "key"), "--id-field applies only with --batch"),
         (("classify", str(POSTING), "--jobs", "2"), "--jobs applies only with --batch"),
+        (("classify", str(POSTING), "--jobs", "1"), "--jobs applies only with --batch"),
+        (("classify", str(POSTING), "-j1"), "--jobs applies only with --batch"),
         (("classify", "--batch", "x.jsonl", "--input-format", ""), "--input-format is empty"),
         (("classify", "--batch", "x.jsonl", "--keep", ","), "--keep names no field"),
         (("validate", "/nonexistent/cxcs"), "no such directory"),
@@ -420,6 +422,26 @@ def test_classify_dash_on_a_terminal_hints_and_ends_as_the_hint_says(ending: byt
     assert TERMINAL_HINT.encode() in err
     assert b"end it with Ctrl-D on an empty line (or Ctrl-D twice after text)" in err
     assert json.loads(out)["result"]["classification"]["words"] > 40  # more than one line read
+
+
+def test_quiet_drops_the_terminal_hint() -> None:
+    """``-q`` means no notes on stderr, but ``classify -`` on a terminal still said how to
+    end the input: that hint is a note too."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cxcs", "classify", "-", "-q", "-f", "json"],
+        stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env(),
+    )  # fmt: skip
+    os.close(follower)
+    time.sleep(0.5)
+    os.write(leader, POSTING.read_bytes()[:2000].replace(b"\n", b" ") + b"\n\x04")
+    try:
+        out, err = process.communicate(timeout=60)
+    finally:
+        os.close(leader)
+    assert process.returncode == 0, err
+    assert err == b""
+    assert json.loads(out)["result"]["classification"]["words"] > 40
 
 
 def test_the_readme_says_how_to_end_typed_input_as_the_hint_does() -> None:

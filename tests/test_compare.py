@@ -17,7 +17,7 @@ from cxcs.knowledge.load import load_knowledge
 from cxcs.models.compare import AxisComparison, PairComparison
 from cxcs.models.knowledge import Axis, Cell, Knowledge
 from cxcs.models.matrix import MatrixComparison
-from tests.support import clean_env, run_cli
+from tests.support import assert_failed, clean_env, run_cli
 
 __all__ = ["clean_env"]
 
@@ -256,6 +256,19 @@ def test_cli_axes_option(capsys: pytest.CaptureFixture[str]) -> None:
     assert bad.code == 2
     assert "unknown axis 'nope'" in bad.err
     assert bad.out == ""
+
+
+def test_axes_given_twice_add_up(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--axes scope --axes level`` kept only the last (level) and said nothing, so the
+    comparison silently left out an axis the user asked for: repeated, they add up."""
+    run = run_cli(
+        capsys, "compare", "cx", "ux", "--axes", "scope", "-a", "level,metrics", "-f", "csv"
+    )
+    assert run.code == 0, run.err
+    names = [row[0] for row in list(csv.reader(io.StringIO(run.out)))[1:]]
+    assert names == ["scope", "level", "metrics"]
+    twice = run_cli(capsys, "compare", "cx", "ux", "-a", "scope", "-a", "Scope")
+    assert_failed(twice, 2, "'scope' and 'Scope' name the same axis (scope)")
 
 
 # --------------------------------------------------------------------------- matrix

@@ -38,6 +38,10 @@ __all__ = ["clean_env"]
         (("map", "cx", "nope"), "unknown function 'nope'"),
         (("classify", "-", "--batch", "x.jsonl"), "give either FILE or --batch FILE, not both"),
         (("classify", "--batch", HOLDOUT, "--input-format", "xml"), "unknown input format 'xml'"),
+        (
+            ("classify", "--batch", HOLDOUT, "--input-format", "json"),
+            "unknown input format 'json'; did you mean 'jsonl'? choose one of: jsonl, csv, parquet",
+        ),
         (("classify", "--batch", "x.jsonl", "--jobs", "-1"), "Invalid value for '--jobs'"),
         (("classify", "--batch", "x.jsonl", "--text-field", " , "), "--text-field names no field"),
         (("classify", "--batch", "x.jsonl", "--jobs", "65"), "Invalid value for '--jobs'"),
@@ -215,3 +219,17 @@ def test_an_unknown_command_gives_the_error_document_under_json(
 def test_an_empty_overlay_name_is_refused_by_the_library_too() -> None:
     with pytest.raises(UsageError, match="--kb is empty"):
         open_knowledge([""])
+
+
+def test_a_cxcs_kb_that_is_no_directory_is_named_as_cxcs_kb(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An overlay set by ``$CXCS_KB`` was reported as ``--kb /x: no such directory``, an
+    option nobody typed: the error names where the directory came from."""
+    missing = tmp_path / "nope"
+    monkeypatch.setenv("CXCS_KB", str(missing))
+    assert_failed(run_cli(capsys, "list"), 2, f"CXCS_KB {missing}: no such directory")
+    assert_failed(run_cli(capsys, "list", "--kb", str(missing)), 2, f"--kb {missing}: no such")
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setenv("CXCS_KB", str(tmp_path / "file"))
+    assert_failed(run_cli(capsys, "show", "cx"), 2, f"CXCS_KB {tmp_path / 'file'}: not a directory")

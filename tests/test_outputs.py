@@ -30,6 +30,7 @@ from tests.support import (
     colour_codes,
     completed,
     cxcs_argv,
+    drain_terminal,
     good_rows,
     has_module,
     markdown_tables,
@@ -215,6 +216,30 @@ def test_table_on_a_real_terminal(
     assert "Traceback" not in out
     if "NO_COLOR" in env or env.get("TERM") == "dumb":
         assert not colour_codes(out)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_a_binary_format_is_not_written_to_a_terminal(tmp_path: Path) -> None:
+    """``cxcs map -f png`` on a terminal poured PNG bytes onto the screen (and exit 0):
+    as httpie and curl do, a binary format asks for a file or a pipe instead, before any
+    work (so this needs no Chromium)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        cxcs_argv("map", "-f", "png"), stdout=follower, stderr=subprocess.PIPE,
+        env=subprocess_env({"CXCS_BROWSER": str(tmp_path / "no-browser")}),
+    )  # fmt: skip
+    os.close(follower)
+    _, err = process.communicate(timeout=60)
+    shown = drain_terminal(leader)
+    assert process.returncode == 2, err
+    assert shown == ""
+    assert err.decode() == (
+        "cxcs: error: png is binary and stdout is a terminal; give --output FILE.png, or pipe it\n"
+    )
+    piped = run_subprocess("map", "-f", "png", env={"CXCS_BROWSER": str(tmp_path / "none")})
+    assert "binary" not in piped.stderr  # a pipe gets it (here: no browser, a domain error)
 
 
 # --------------------------------------------------------------------------- properties

@@ -68,9 +68,9 @@ def input_kind(path: str, explicit: str | None) -> str | None:
     if explicit:
         kind = explicit.lower()
         if kind not in INPUT_KINDS:
-            raise UsageError(
-                f"unknown input format '{explicit}'; choose one of: {', '.join(INPUT_KINDS)}"
-            )
+            from cxcs.formats import unknown
+
+            raise UsageError(unknown(f"input format '{explicit}'", kind, INPUT_KINDS))
         return kind
     from cxcs.compressed import uncompressed_name
 

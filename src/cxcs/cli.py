@@ -44,6 +44,7 @@ from cxcs.params import (
     Version,
     X,
     Y,
+    names_in,
 )
 
 app = typer.Typer(
@@ -106,7 +107,7 @@ def compare(
       cxcs compare cx success ux --axes scope,metrics
       cxcs compare cx ux -o comparison.html
     """
-    chosen = axes.split(",") if axes is not None else None
+    chosen = names_in(axes)
     respond(
         ctx,
         lambda run: commands.compare(
@@ -181,7 +182,7 @@ def classify(
     batch: Batch = None, input_format: InputFormat = None, keep: Keep = None,
     keep_all: KeepAll = False, delimiter: Delimiter = None, encoding: Encoding = None,
     id_field: IdField = None, title_field: TitleField = None, text_field: TextField = None,
-    jobs: Jobs = 1,
+    jobs: Jobs = None,
 ) -> None:  # fmt: skip
     """Classify a job posting by the function its duties describe (or a whole file with --batch).
 

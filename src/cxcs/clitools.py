@@ -16,7 +16,7 @@ import typer.core
 from cxcs.entry import ERROR_FORMAT, Settings
 from cxcs.errors import CxcsError, UsageError
 from cxcs.output import present
-from cxcs.params import OVERLAY_DIRECTORY, complete_format, refuse_empty
+from cxcs.params import OVERLAY_DIRECTORY, complete_format, names_in, refuse_empty
 
 if TYPE_CHECKING:
     from cxcs.commands.outcome import Outcome
@@ -276,9 +276,9 @@ def refuse(active: bool, reason: str, **given: object) -> None:
 
 def classify(
     run: Settings, source: str | None, title: str | None, explain: bool, batch: str | None,
-    *, input_format: str | None, keep: str | None, keep_all: bool, delimiter: str | None,
+    *, input_format: str | None, keep: list[str] | None, keep_all: bool, delimiter: str | None,
     encoding: str | None, id_field: str | None, title_field: str | None,
-    text_field: str | None, jobs: int,
+    text_field: str | None, jobs: int | None,
 ) -> None:  # fmt: skip
     """``cxcs classify``: one posting (``source``), or every row of ``batch``; options that
     apply only to the other mode are refused."""
@@ -286,7 +286,7 @@ def classify(
         raise UsageError("give either FILE or --batch FILE, not both")
     refuse(batch is not None, "does not apply with --batch", title=title, explain=explain)
     refuse(batch is None, "applies only with --batch", id_field=id_field, title_field=title_field,
-           text_field=text_field, input_format=input_format, jobs=jobs != 1, keep=keep,
+           text_field=text_field, input_format=input_format, jobs=jobs is not None, keep=keep,
            keep_all=keep_all, delimiter=delimiter, encoding=encoding)  # fmt: skip
     from cxcs import commands
 
@@ -299,7 +299,7 @@ def classify(
                 f"--explain does not apply with --format {chosen}: its one row has no "
                 "contribution table; use table, markdown, json or html"
             )
-        if source == "-" and run.env.stdin_isatty:
+        if source == "-" and run.env.stdin_isatty and not run.env.quiet:
             run.env.say(TERMINAL_HINT)
         from cxcs.output import target
 
@@ -310,7 +310,7 @@ def classify(
         return
     if keep is not None and keep_all:
         raise UsageError("give --keep FIELD,... or --keep-all, not both")
-    kept = [k.strip() for k in (keep or "").split(",") if k.strip()]
+    kept = [k.strip() for k in names_in(keep) or () if k.strip()]
     if keep is not None and not kept:
         raise UsageError("--keep names no field")
     from cxcs.output import check, target
@@ -322,8 +322,8 @@ def classify(
         input_format=input_format, id_field=id_field or "id", title_field=title_field or "title",
         text_field=text_field, keep=kept, keep_all=keep_all,
         delimiter="\t" if delimiter in {"\\t", "tab"} else delimiter, encoding=encoding,
-        jobs=jobs,
-        on_failure=run.env.say, progress=True, brief=table,
+        jobs=1 if jobs is None else jobs,
+        on_failure=run.env.say, progress=not run.env.quiet, brief=table,
         overlays=[str(o) for o in run.overlays],
     )  # fmt: skip
     if table and summary.result.rows:

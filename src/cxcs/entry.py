@@ -60,17 +60,18 @@ class Settings(NamedTuple):
     def knowledge(self, *, signals: bool = False) -> Knowledge:
         """The knowledge base: shipped, plus ``--kb`` overlays (else ``$CXCS_KB``)."""
         from cxcs.commands import open_knowledge
-        from cxcs.knowledge.load import kb_dirs_from_env
+        from cxcs.knowledge.load import KB_ENV, kb_dirs_from_env
 
         dirs = kb_dirs_from_env(self.overlays)
+        given_as = "--kb" if self.overlays else KB_ENV  # an error names what set them
         if not _collector["tuned"]:
-            return open_knowledge(dirs, signals=signals)
+            return open_knowledge(dirs, signals=signals, given_as=given_as)
         # The knowledge base lives until exit, as the start-up objects do: built with the
         # collector off (a collection would find nothing to free) and frozen once built, so
         # that no collection the command's own allocations trigger rescans it.
         gc.disable()
         try:
-            return open_knowledge(dirs, signals=signals)
+            return open_knowledge(dirs, signals=signals, given_as=given_as)
         finally:
             gc.freeze()
             gc.enable()

@@ -27,6 +27,9 @@ class Format(NamedTuple):
     extensions: tuple[str, ...]
     kind: Kind
     summary: str
+    binary: bool = False
+    """Bytes no terminal can show: never written to stdout when it is a terminal (Parquet
+    needs a real file wherever stdout goes: :mod:`cxcs.batchrun` refuses it first)."""
 
 
 REGISTRY: dict[str, Format] = {}
@@ -47,7 +50,7 @@ for _fmt in (
     Format("html", (".html", ".htm"), "report", "one standalone HTML page"),
     Format("jsonl", (".jsonl", ".ndjson"), "records", "one JSON object per posting"),
     Format("svg", (".svg",), "picture", "the map as an SVG picture"),
-    Format("png", (".png",), "document", "the map as a PNG picture (needs chromium)"),
+    Format("png", (".png",), "document", "the map as a PNG picture (needs chromium)", True),
     Format("parquet", (".parquet", ".pq"), "records", "Parquet (batch; needs pyarrow)"),
 ):
     register(_fmt)
@@ -111,6 +114,17 @@ def choose(
     return "markdown" if "markdown" in offered else offered[0]
 
 
+def refuse_binary_on_terminal(name: str, output: str | None, terminal: bool) -> None:
+    """A binary format (PNG) bound for stdout on a terminal is a usage error: it would
+    pour bytes onto the screen; a file or a pipe is asked for instead."""
+    fmt = REGISTRY[name]
+    if fmt.binary and terminal and output in (None, STDOUT):
+        raise UsageError(
+            f"{name} is binary and stdout is a terminal; give --output FILE{fmt.extensions[0]}, "
+            "or pipe it"
+        )
+
+
 def _is_stream(path: str) -> bool:
     """Whether ``path`` is an existing named pipe, device or socket (not a regular file,
     not a directory)."""
@@ -129,8 +143,19 @@ def _requested(requested: str, offered: Sequence[str]) -> str:
     name = requested.strip().lower()
     name = ALIASES.get(name, name)
     if name not in offered:
-        raise UsageError(f"unknown format '{requested}' here; choose one of: {', '.join(offered)}")
+        known = name in REGISTRY  # a format another command writes (svg): no look-alike
+        raise UsageError(unknown(f"format '{requested}' here", "" if known else name, offered))
     return name
+
+
+def unknown(what: str, name: str, offered: Sequence[str]) -> str:
+    """``unknown WHAT; did you mean 'x'? choose one of: ...`` (the hint only for a name
+    close to one offered, e.g. ``jsn``)."""
+    from cxcs.suggest import suggestions
+
+    close = suggestions(name, offered, limit=1) if name else []
+    hint = f"; did you mean '{close[0]}'?" if close else ";"
+    return f"unknown {what}{hint} choose one of: {', '.join(offered)}"
 
 
 def _named_by_extension(output: str, offered: Sequence[str], chosen: str | None) -> str:

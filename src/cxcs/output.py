@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from cxcs.errors import UsageError
-from cxcs.formats import STDOUT, choose
+from cxcs.formats import STDOUT, choose, refuse_binary_on_terminal
 from cxcs.safe_text import visible
 from cxcs.status import ExitStatus
 
@@ -100,6 +100,7 @@ def check(command: str, fmt: str | None, output: str | None, env: Environment) -
     chosen = choose(
         fmt, output, list(view.formats), terminal=env.stdout_isatty, default=view.default
     )
+    refuse_binary_on_terminal(chosen, output, env.stdout_isatty)
     path = target(output)
     if path is not None:
         from cxcs.atomicfile import check_output_path

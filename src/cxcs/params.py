@@ -76,6 +76,12 @@ def option(names: str, metavar: str, text: str, complete: Any = None) -> Any:
     )
 
 
+def names_in(given: list[str] | None) -> list[str] | None:
+    """The names a repeatable comma-separated option lists, in order (``-a scope -a
+    level,metrics``: three); None when the option was not given."""
+    return None if not given else [name for value in given for name in value.split(",")]
+
+
 def flag(names: str, text: str) -> Any:
     """A Typer on/off option (``names``: its flags, space-separated)."""
     return typer.Option(*names.split(), help=text)
@@ -234,8 +240,12 @@ Quiet = Annotated[bool, flag("--quiet -q", "No notes on stderr.")]
 Version = Annotated[bool, flag("--version -V", "Show the tool and knowledge versions and exit.")]
 
 # compare, map
+Many = list[str] | None
+"""A repeatable option of comma-separated names: ``-a scope -a level`` adds up."""
+
 Axes = Annotated[
-    Str, option("--axes -a", "AXIS,...", "Only these axes, in this order.", complete_axis)
+    Many,
+    option("--axes -a", "AXIS,...", "Only these axes, in this order (repeatable).", complete_axis),
 ]
 Differences = Annotated[
     bool, flag("--differences", "Show only the axes that differ (JSON too; similarity over all).")
@@ -256,7 +266,9 @@ Batch = Annotated[
 InputFormat = Annotated[
     Str, option("--input-format", "jsonl|csv|parquet", "Input file format.", complete_input_format)
 ]
-Keep = Annotated[Str, option("--keep", "FIELD,...", "Batch: copy these input fields.")]
+Keep = Annotated[
+    Many, option("--keep", "FIELD,...", "Batch: copy these input fields (repeatable).")
+]
 KeepAll = Annotated[bool, flag("--keep-all", "Batch: copy every input field.")]
 Delimiter = Annotated[
     Str, typer.Option("--delimiter", metavar="CHAR", help="Batch: CSV delimiter (sniffed).")
@@ -278,8 +290,14 @@ TextField = Annotated[
     ),
 ]
 Jobs = Annotated[
-    int,
+    int | None,
     typer.Option(
-        "--jobs", "-j", metavar="N", min=0, max=64, help="Batch: worker processes (0: one per CPU)."
+        "--jobs",
+        "-j",
+        metavar="N",
+        min=0,
+        max=64,
+        help="Batch: worker processes, default 1 (0: one per CPU).",
     ),
 ]
+"""None when not given, so that ``--jobs 1`` without ``--batch`` is refused too."""

@@ -14,11 +14,12 @@ if TYPE_CHECKING:
 
 
 def open_knowledge(
-    overlays: Iterable[str | PathLike[str]] = (), *, signals: bool = True
+    overlays: Iterable[str | PathLike[str]] = (), *, signals: bool = True, given_as: str = "--kb"
 ) -> Knowledge:
     """The shipped knowledge with ``overlays`` on top; an overlay that is not a directory is
-    a usage error (exit 2), a broken knowledge file a ``KnowledgeError`` (exit 1) naming
-    its first problem (see :func:`in_short`).
+    a usage error (exit 2) that names it as ``given_as`` (``--kb``, or ``CXCS_KB`` when the
+    environment set it), a broken knowledge file a ``KnowledgeError`` (exit 1) naming its
+    first problem (see :func:`in_short`).
 
     ``signals=False`` (a command that does not classify) skips the classifier signals,
     unless an overlay holds a ``signals.yaml``: then they are read and checked anyway, so
@@ -32,9 +33,9 @@ def open_knowledge(
     dirs = [Path(o) for o in given]
     for directory in dirs:
         if not directory.exists():
-            raise UsageError(f"--kb {directory}: no such directory")
+            raise UsageError(f"{given_as} {directory}: no such directory")
         if not directory.is_dir():
-            raise UsageError(f"--kb {directory}: not a directory")
+            raise UsageError(f"{given_as} {directory}: not a directory")
     signals = signals or any((d / "signals.yaml").exists() for d in dirs)
     try:
         return load_knowledge(dirs, signals=signals)
