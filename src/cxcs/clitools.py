@@ -96,6 +96,25 @@ class Group(typer.core.TyperGroup):
         except CxcsError as exc:  # a check of the group's options: make_context never
             exc.ctx = ctx  # returned, so the error carries the context, as Click's do
             raise
+        except Exception as exc:
+            self._say_where_it_goes(exc, line)
+            raise
+
+    def _say_where_it_goes(self, exc: Exception, line: list[str]) -> None:
+        """An option of a command given before the command name (``cxcs -f json list``):
+        Click's "No such option: -f" also says where it goes (Click's ``NoSuchOption``,
+        known by its public ``option_name`` and ``message``)."""
+        name = getattr(exc, "option_name", None)
+        if not isinstance(name, str) or not isinstance(getattr(exc, "message", None), str):
+            return
+        named = next((a for a in line if a in self.commands), None)
+        commands = [self.commands[named]] if named else list(self.commands.values())
+        if not any(name in p.opts for c in commands for p in c.params):
+            return
+        exc.message = (  # type: ignore[attr-defined]
+            f"No such option: {name} here; it goes after the command name: "
+            f"'cxcs {named or 'COMMAND'} {name} ...'"
+        )
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:
