@@ -6,6 +6,7 @@ No ``from __future__ import annotations``: Typer reads ``_common_options``'s ann
 """
 
 import copy
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -24,6 +25,12 @@ if TYPE_CHECKING:
 COMMON = ("fmt", "output", "kb", "quiet")
 """The options every command takes; :class:`Command` adds them and turns them into the
 command's :class:`~cxcs.entry.Settings` (``settings(ctx)``)."""
+
+
+HELP_WIDTH = max(min(shutil.get_terminal_size().columns, 80) - 2, 20)
+"""How wide ``--help`` is wrapped: the terminal's width (``COLUMNS``, else the terminal's;
+80 at most), less a margin as Click leaves. Click on its own never wraps narrower than 50
+columns, so a 40-column terminal folded every line a second time."""
 
 
 TERMINAL_HINT = (
@@ -161,10 +168,13 @@ class Command(typer.core.TyperCommand):
         params = self.get_params(ctx)
         arguments = [(_label(p), getattr(p, "help", None) or "") for p in params if _is_argument(p)]
         options = [r for p in params if not _is_argument(p) if (r := p.get_help_record(ctx))]
+        # Click's name column is up to 30 wide; on a narrow terminal that left ~10 columns
+        # for the text, cut mid-word: a long name then gets a line of its own instead.
+        col_max = min(30, max(12, formatter.width - 48))
         for title, rows in (("Arguments", arguments), ("Options", options)):
             if rows:
                 with formatter.section(title):
-                    formatter.write_dl(rows)
+                    formatter.write_dl(rows, col_max=col_max)
 
     without: tuple[str, ...] = ()
     """Common options this command does not take."""
