@@ -234,6 +234,7 @@ def test_an_unknown_command_gives_the_error_document_under_json(
             "'cxcs COMMAND --output ...'",
         ),
         (("--bogus", "list"), "No such option: --bogus"),
+        (("--kb",), "Option '--kb' requires an argument."),  # the group's own option
     ],
     ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
 )

@@ -114,6 +114,8 @@ class Group(typer.core.TyperGroup):
         name = getattr(exc, "option_name", None)
         if not isinstance(name, str) or not isinstance(getattr(exc, "message", None), str):
             return
+        if any(name in p.opts + p.secondary_opts for p in self.params):
+            return  # the group's own option, used wrongly ('cxcs --kb' with no value)
         named = next((a for a in line if a in self.commands), None)
         commands = [self.commands[named]] if named else list(self.commands.values())
         if not any(name in p.opts for c in commands for p in c.params):
