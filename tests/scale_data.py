@@ -138,3 +138,58 @@ def run_recipe(code: str, cwd: Path) -> None:
             exec(compile(code, "README.md", "exec"), {"__name__": "__main__"})
     finally:
         os.chdir(here)
+
+
+TYPED_IDS = ("whole", "fraction", "count", "big", "flag", "stamp", "stamp_utc", "day")
+TYPED_IDS += ("amount", "raw", "name")
+"""The id columns of :func:`typed_ids_parquet`: each a type an id is stored as."""
+
+
+def typed_ids_parquet(path: Path) -> Path:
+    """A Parquet file of three postings (the last with no text) whose id is stored in each
+    type an export uses: a float column holding whole numbers (pandas writes an integer
+    column with a missing value so), an integer column with a null, a 64-bit integer beyond
+    a float's precision, booleans, naive and UTC timestamps, dates, decimals, bytes and
+    strings (one empty)."""
+    import datetime
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    moment = datetime.datetime(2024, 1, 2, 9, 30)
+    columns = {
+        "whole": pa.array([17.0, 18.0, None], pa.float64()),
+        "fraction": pa.array([17.5, -0.25, None], pa.float64()),
+        "count": pa.array([17, 18, None], pa.int64()),
+        "big": pa.array([12345678901234567, 2, None], pa.int64()),
+        "flag": pa.array([True, False, None]),
+        "stamp": pa.array([moment, moment.replace(microsecond=5), None], pa.timestamp("us")),
+        "stamp_utc": pa.array(
+            [moment, moment.replace(month=7, microsecond=5), None], pa.timestamp("us", tz="UTC")
+        ),
+        "day": pa.array([moment.date(), datetime.date(1999, 12, 31), None], pa.date32()),
+        "amount": pa.array(
+            [decimal.Decimal("17.50"), decimal.Decimal("0.00"), None], pa.decimal128(10, 2)
+        ),
+        "raw": pa.array([b"ab-17", "é".encode(), None], pa.binary()),
+        "name": pa.array(["", "x", None]),
+        "text": pa.array([DUTIES, DUTIES, None]),
+    }
+    pq.write_table(pa.table(columns), path)
+    return path
+
+
+def batch_ids(path: Path, id_field: str, kind: str = "parquet") -> list[str | None]:
+    """The ids ``cxcs classify --batch PATH --id-field ID_FIELD`` writes, in order (read by
+    the CLI's own readers, in-process: one subprocess per id type would be slow)."""
+    from cxcs.batch import read_jsonl, read_parquet
+    from cxcs.csvinput import open_csv
+    from cxcs.records import Fields
+
+    fields = Fields(id_field, None, ("text",))
+    if kind == "parquet":
+        return [row.id for row in read_parquet(str(path), fields)]
+    with path.open("rb") as stream:
+        rows = open_csv(stream, fields)[1] if kind == "csv" else read_jsonl(stream, fields)
+        return [row.id for row in rows]

@@ -16,6 +16,9 @@ import pytest
 from cxcs.models.knowledge import Knowledge
 from tests.conftest import load_samples
 from tests.scale_data import (
+    DUTIES,
+    TYPED_IDS,
+    batch_ids,
     by_id,
     cli_rows,
     posting_file,
@@ -23,6 +26,7 @@ from tests.scale_data import (
     readme_recipe,
     reference,
     run_recipe,
+    typed_ids_parquet,
     write_jsonl,
 )
 from tests.support import has_module, require
@@ -205,7 +209,8 @@ def test_dask_joins_a_text_split_over_columns(cluster: tuple[Any, Path], kb: Kno
     duties, skills = "Resolve customer tickets by phone and chat.", "Zendesk; de-escalation."
     rows = [{"id": "a", "duties": duties, "skills": skills}, {"id": "b", "skills": skills}]
     out = classify_dask(_frame(rows, 2), text_col="duties+skills", kb=kb).compute()
-    assert list(out["confidence"]) == [
+    missing = out["confidence"].isna()  # an abstention has no confidence
+    assert [None if na else v for v, na in zip(out["confidence"], missing, strict=True)] == [
         classify(kb, f"{duties}\n\n{skills}").confidence,
         classify(kb, skills).confidence,
     ]
@@ -259,3 +264,44 @@ def test_dask_meta_has_the_frame_index(cluster: tuple[Any, Path], kb: Knowledge)
     frame = pd.DataFrame({"id": ["1", "2", "3"], "text": text}, index=["x", "y", "z"])
     labels = classify_dask(dd.from_pandas(frame, npartitions=2), kb=kb)
     assert labels.index.dtype == labels.compute().index.dtype != "int64"
+
+
+def test_dask_ids_are_the_cli_ids(cluster: tuple[Any, Path], kb: Knowledge, tmp_path: Path) -> None:
+    """``dd.read_parquet`` ids come out as ``classify --batch`` writes them, whatever the id
+    column's type (a float column of whole numbers as integers, an empty id as null); an
+    integer id past 2**53 needs ``dtype_backend="numpy_nullable"``, or pandas reads the
+    column with its null as floats and its last digits are lost."""
+    import dask.dataframe as dd
+    import pandas as pd
+
+    from cxcs.integrations.dask import classify_dask
+
+    path = typed_ids_parquet(tmp_path / "ids.parquet")
+    frame = dd.read_parquet(str(path))
+    exact = dd.read_parquet(str(path), dtype_backend="numpy_nullable")
+    got = {
+        name: [None if pd.isna(v) else v for v in classify_dask(source, id_col=name, kb=kb)
+               .compute()["id"].astype(object)]
+        for name, source in ((n, exact if n == "big" else frame) for n in TYPED_IDS)
+    }  # fmt: skip
+    assert got == {name: batch_ids(path, name) for name in TYPED_IDS}
+
+
+def test_dask_frame_without_ids_takes_a_known_index(
+    cluster: tuple[Any, Path], kb: Knowledge, tmp_path: Path
+) -> None:
+    """A frame without an ``id`` column gets its index as ids when Dask knows the index
+    across partitions (``from_pandas``, ``set_index``); one read from files, whose
+    partitions each count from 0 and so would repeat ids, is refused naming the ways on."""
+    import dask.dataframe as dd
+    import pandas as pd
+
+    from cxcs.errors import UsageError
+    from cxcs.integrations.dask import classify_dask
+
+    frame = pd.DataFrame({"text": [DUTIES] * 4}, index=[3, 5, 7, 9])
+    out = classify_dask(dd.from_pandas(frame, npartitions=2), kb=kb).compute()
+    assert list(out["id"]) == ["3", "5", "7", "9"]
+    frame.to_parquet(tmp_path / "postings.parquet", index=False)
+    with pytest.raises(UsageError, match=r"set_index.*id_col=None"):
+        classify_dask(dd.read_parquet(str(tmp_path / "postings.parquet")), kb=kb)

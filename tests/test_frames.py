@@ -16,13 +16,18 @@ from cxcs.records import classify_records, output_columns
 from cxcs.schema import column_types, spark_ddl
 from tests.scale_data import (
     BAD_ROWS,
+    DUTIES,
+    TYPED_IDS,
     TYPED_TEXT_FIELDS,
+    batch_ids,
     by_id,
     cli_rows,
     posting_file,
     postings,
     reference,
+    typed_ids_parquet,
     typed_parquet,
+    write_jsonl,
 )
 from tests.support import has_module, require
 
@@ -156,7 +161,7 @@ def test_frame_joins_a_text_split_over_columns(pd: Any, kb: Knowledge) -> None:
     duties, skills = "Resolve customer tickets by phone and chat.", "Zendesk; de-escalation."
     frame = pd.DataFrame({"id": ["a", "b"], "duties": [duties, None], "skills": [skills] * 2})
     out = cxcs_frame(frame, kb, "duties+skills")
-    assert list(out["confidence"]) == [
+    assert [None if pd.isna(v) else v for v in out["confidence"]] == [
         classify(kb, f"{duties}\n\n{skills}").confidence,
         classify(kb, skills).confidence,
     ]
@@ -224,3 +229,91 @@ def test_frame_refuses_a_column_named_twice(pd: Any, kb: Knowledge) -> None:
     with pytest.raises(UsageError, match="'text' twice"):
         cxcs_frame(frame, kb, "text")
     assert list(cxcs_frame(frame, kb, "id")["error_code"]) == [pd.NA]
+
+
+def _ids(frame: Any) -> list[str | None]:
+    return [None if _is_na(v) else v for v in frame["id"]]
+
+
+def test_ids_are_text_by_one_rule(kb: Knowledge) -> None:
+    """An id is text: a whole float as an integer while a float holds every integer that
+    exactly (up to 2**53), beyond that as Python writes the float; an empty id is no id."""
+    ids: list[object] = [17.0, -3.0, 2.0**53, 2.0**55, 1e20, 0.1, 17.5, "", " ", True, 17, "017"]
+    rows = classify_records([{"id": v, "text": DUTIES} for v in ids], kb=kb)
+    assert [r["id"] for r in rows] == [
+        "17", "-3", "9007199254740992", "3.602879701896397e+16", "1e+20", "0.1", "17.5",
+        None, " ", "true", "17", "017",
+    ]  # fmt: skip
+
+
+def test_frame_ids_are_the_cli_ids_for_parquet(pd: Any, kb: Knowledge, tmp_path: Path) -> None:
+    """``classify_frame(pd.read_parquet(f))`` writes the ids ``classify --batch f`` writes,
+    whatever type the id column has (a float column of whole numbers was ``17.0`` in the
+    CLI and ``17`` in the frame; an empty id was ``""`` in one and null in the other)."""
+    require(has_module("pyarrow"), "pyarrow is not installed (pip install -e '.[scale-test]')")
+    path = typed_ids_parquet(tmp_path / "ids.parquet")
+    frame = pd.read_parquet(path)
+    exact = pd.read_parquet(path, dtype_backend="numpy_nullable")
+    got = {name: _ids(cxcs_frame(frame, kb, "text", id_col=name)) for name in TYPED_IDS}
+    want = {name: batch_ids(path, name) for name in TYPED_IDS}
+    assert want == {
+        "whole": ["17", "18", None],
+        "fraction": ["17.5", "-0.25", None],
+        "count": ["17", "18", None],
+        "big": ["12345678901234567", "2", None],
+        "flag": ["true", "false", None],
+        "stamp": ["2024-01-02T09:30:00", "2024-01-02T09:30:00.000005", None],
+        "stamp_utc": ["2024-01-02T09:30:00+00:00", "2024-07-02T09:30:00.000005+00:00", None],
+        "day": ["2024-01-02", "1999-12-31", None],
+        "amount": ["17.50", "0.00", None],
+        "raw": ["ab-17", "é", None],
+        "name": [None, "x", None],
+    }
+    # pandas reads an integer column with a null as floats: past 2**53 the digits are lost
+    assert frame["big"].dtype.kind == "f" and got.pop("big") == [
+        "1.2345678901234568e+16",
+        "2",
+        None,
+    ]
+    assert got == {k: v for k, v in want.items() if k != "big"}
+    assert _ids(cxcs_frame(exact, kb, "text", id_col="big")) == want["big"]
+
+
+def test_frame_ids_are_the_cli_ids_for_csv_and_jsonl(
+    pd: Any, kb: Knowledge, tmp_path: Path
+) -> None:
+    """An integer id column with an empty cell, which pandas reads as floats, gives the CLI's
+    ``17`` (not ``17.0``) and a null id for the empty cell (the CLI wrote ``""``); ids read
+    as text keep what pandas would change (``017``, ``1e3``, ``True``)."""
+    csv_path = tmp_path / "ids.csv"
+    csv_path.write_text("id,text\n17,x\n18,x\n,x\n", encoding="utf-8")
+    frame = pd.read_csv(csv_path)
+    assert frame["id"].dtype.kind == "f"
+    assert _ids(cxcs_frame(frame, kb, "text")) == batch_ids(csv_path, "id", "csv")
+    assert batch_ids(csv_path, "id", "csv") == ["17", "18", None]
+    csv_path.write_text("id,text\n017,x\n1e3,x\nTrue,x\n,x\n", encoding="utf-8")
+    frame = pd.read_csv(csv_path, dtype={"id": str})
+    assert _ids(cxcs_frame(frame, kb, "text")) == batch_ids(csv_path, "id", "csv")
+    assert batch_ids(csv_path, "id", "csv") == ["017", "1e3", "True", None]
+    jsonl = write_jsonl(tmp_path / "ids.jsonl", [{"id": v, "text": "x"} for v in (17, 18.0, None)])
+    frame = pd.read_json(jsonl, lines=True)
+    assert _ids(cxcs_frame(frame, kb, "text")) == batch_ids(jsonl, "id", "jsonl")
+    assert batch_ids(jsonl, "id", "jsonl") == ["17", "18", None]
+
+
+def test_frame_without_an_id_column_takes_its_index(pd: Any, kb: Knowledge) -> None:
+    """A frame without the default ``id`` column gets its index as ids, by the ids' rule
+    (it was refused); an index that repeats a label is refused (two rows would share an
+    id), as is an ``id_col`` the frame lacks; ``id_col=None`` gives null ids."""
+    texts = [DUTIES, "x", DUTIES]
+    frame = pd.DataFrame({"text": texts}, index=[10, 20, 30])
+    assert _ids(cxcs_frame(frame, kb, "text")) == ["10", "20", "30"]
+    stamped = frame.set_axis(pd.to_datetime(["2024-01-02", "2024-01-03", "2024-01-04"]))
+    assert _ids(cxcs_frame(stamped, kb, "text"))[0] == "2024-01-02T00:00:00"
+    paired = frame.set_axis(pd.MultiIndex.from_tuples([("a", 1), ("a", 2), ("b", 1)]))
+    assert _ids(cxcs_frame(paired, kb, "text")) == ['["a",1]', '["a",2]', '["b",1]']
+    with pytest.raises(UsageError, match=r"index repeats 20.*reset_index.*id_col=None"):
+        cxcs_frame(frame.set_axis([10, 20, 20]), kb, "text")
+    with pytest.raises(UsageError, match="no column 'posting_id'"):
+        cxcs_frame(frame, kb, "text", id_col="posting_id")
+    assert _ids(cxcs_frame(frame, kb, "text", id_col=None)) == [None, None, None]

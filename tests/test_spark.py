@@ -18,14 +18,18 @@ import pytest
 from cxcs.models.knowledge import Knowledge
 from tests.conftest import load_samples
 from tests.scale_data import (
+    TYPED_IDS,
     TYPED_TEXT_FIELDS,
+    batch_ids,
     by_id,
     cli_rows,
     posting_file,
     readme_recipe,
     reference,
     run_recipe,
+    typed_ids_parquet,
     typed_parquet,
+    write_jsonl,
 )
 from tests.support import has_module, require
 
@@ -236,3 +240,71 @@ def test_spark_reads_columns_whose_names_hold_a_dot(spark: Rig, kb: Knowledge) -
     )
     ((row_id, region, code),) = [(r["id"], r["job.region"], r["error_code"]) for r in _rows(labels)]
     assert (row_id, region, code) == ("a", "north", None)
+
+
+def test_spark_ids_are_the_cli_ids(spark: Rig, kb: Knowledge, tmp_path: Path) -> None:
+    """Each id is the text ``classify --batch`` writes for the same file, whatever the id
+    column's type: Spark's own cast to string wrote ``2024-01-02 09:30:00`` for a timestamp,
+    ``{1}`` for an object, ``0.00000000`` for a decimal the CLI writes ``0E-8``. A Spark
+    timestamp is an instant without its zone: it is written in UTC (``+00:00``, as the CLI
+    writes a UTC column) whatever the session's time zone."""
+    from pyspark.sql import functions as f
+
+    from cxcs.integrations.spark import classify_spark
+
+    session = spark.session
+    parquet = typed_ids_parquet(tmp_path / "ids.parquet")
+    jsonl = write_jsonl(
+        tmp_path / "ids.jsonl", [{"id": {"a": [1, 2]}, "text": "x"}, {"id": {"a": None}}]
+    )
+    floats = write_jsonl(tmp_path / "floats.jsonl", [{"id": v, "text": "x"} for v in (17, 0.5)])
+    csv = tmp_path / "ids.csv"
+    csv.write_text("id,text\n17,x\n18,x\n,x\n", encoding="utf-8")
+    inputs = {name: (parquet, name, session.read.parquet(str(parquet))) for name in TYPED_IDS}
+    inputs["json"] = (jsonl, "id", session.read.json(str(jsonl)))
+    inputs["json floats"] = (floats, "id", session.read.json(str(floats)))
+    inputs["csv"] = (csv, "id", session.read.csv(str(csv), header=True, inferSchema=True))
+    inputs["csv text"] = (csv, "id", session.read.csv(str(csv), header=True))
+    zone = session.conf.get("spark.sql.session.timeZone")
+    session.conf.set("spark.sql.session.timeZone", "America/New_York")
+    try:
+        labels = [
+            classify_spark(frame.coalesce(1), id_col=column, kb=kb).withColumn("run", f.lit(run))
+            for run, (_, column, frame) in inputs.items()
+        ]
+        rows = _rows(functools.reduce(lambda a, b: a.unionByName(b), labels))
+    finally:
+        session.conf.set("spark.sql.session.timeZone", zone)
+    got = {run: [r["id"] for r in rows if r["run"] == run] for run in inputs}
+    want = {
+        run: batch_ids(path, column, path.suffix.lstrip("."))
+        for run, (path, column, _) in inputs.items()
+    }
+    assert got == want
+    assert want["json"] == ['{"a":[1,2]}', '{"a":null}']
+    assert want["stamp_utc"][0] == "2024-01-02T09:30:00+00:00"
+
+
+def test_spark_refuses_a_frame_without_ids(spark: Rig, kb: Knowledge) -> None:
+    """Spark keeps no row order, so only an id ties an output row to its posting: a frame
+    without the default ``id`` column is refused with a message naming both ways on;
+    ``id_col=None`` runs with null ids."""
+    from cxcs.errors import UsageError
+    from cxcs.integrations.spark import classify_spark
+
+    frame = spark.session.createDataFrame([("Answer customer tickets by phone",)], "text STRING")
+    with pytest.raises(UsageError, match=r"id_col='posting_id'.*id_col=None"):
+        classify_spark(frame, kb=kb)
+    assert [r["id"] for r in _rows(classify_spark(frame, id_col=None, kb=kb))] == [None]
+
+
+def test_spark_keeps_the_id_column_with_its_type(spark: Rig, kb: Knowledge) -> None:
+    """The id column kept as well keeps its own type, and the id column can be the text
+    column too (the id travels to the workers apart from the columns read as they are)."""
+    from cxcs.integrations.spark import classify_spark
+
+    frame = spark.session.createDataFrame([(7, "a")], "num BIGINT, body STRING")
+    labels = classify_spark(frame, text_col="body", id_col="num", keep=["num"], kb=kb)
+    assert [(r["id"], r["num"]) for r in _rows(labels)] == [("7", 7)]
+    same = classify_spark(frame, text_col="body", id_col="body", kb=kb)
+    assert [(r["id"], r["error_code"]) for r in _rows(same)] == [("a", None)]

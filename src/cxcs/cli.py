@@ -202,7 +202,7 @@ def classify(
 @app.command("summarize", cls=DirectoryCommand)
 def summarize(ctx: typer.Context, source: BatchOutput, input_format: InputFormat = None) -> None:
     """Summarize a batch output: counts by label and decision, title/duty mismatches, and
-    the spread of confidence.
+    the spread of confidence over the answered rows.
 
     \b
     Examples:

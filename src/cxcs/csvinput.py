@@ -213,8 +213,8 @@ def _csv_rows(
 
 def _error_id(value: str | None) -> str | None:
     """The id of a CSV error row as UTF-8 can write it (a byte that did not decode becomes
-    U+FFFD)."""
-    return None if value is None else writable(value)
+    U+FFFD; an empty id is no id, as for any row)."""
+    return writable(value) if value else None
 
 
 def _skipped(start: int, end: int) -> str:

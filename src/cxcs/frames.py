@@ -20,6 +20,8 @@ __all__ = ["check_columns", "classify_frame", "empty_frame"]
 
 _NO_ID = "\x00no id column"
 """The id field asked of records when the frame has no id column (no record has it)."""
+_INDEX = "\x00index"
+"""The id field of records whose id is the frame's index."""
 
 
 def classify_frame(
@@ -37,12 +39,13 @@ def classify_frame(
     The result has ``df``'s index (so ``df.join(result)`` lines up), the columns of
     ``output_columns(kb)`` in order, then the ``keep`` columns copied from ``df`` (renamed
     ``input_<name>`` when they clash). ``line`` is the row's 1-based position in ``df``.
-    ``text_col`` may name several columns: the first with a value is classified
-    (``"duties+skills"`` joins two columns, as ``--text-field`` does). A
-    ``title_col`` that ``df`` lacks (the default ``title``) means the title is detected from
-    the text's first line. Missing values (``None``, ``NaN``, ``NA``) count as absent; a row
-    without usable text becomes an error row (``error_code``, ``error``) unless
-    ``errors="raise"``.
+    A frame without the default ``id`` column takes its index as ids (refused when the
+    index repeats a label); ``id_col=None`` means no ids. ``text_col`` may name several
+    columns: the first with a value is classified (``"duties+skills"`` joins two columns,
+    as ``--text-field`` does). A ``title_col`` that ``df`` lacks (the default ``title``)
+    means the title is detected from the text's first line. Missing values (``None``,
+    ``NaN``, ``NA``) count as absent; a row without usable text becomes an error row
+    (``error_code``, ``error``) unless ``errors="raise"``.
     """
     from cxcs.records import (
         classify_records,
@@ -53,15 +56,23 @@ def classify_frame(
     )
 
     texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
-    check_columns(df.columns, texts, id_col, title_col, keep)
+    by_index = index_ids(df.columns, id_col)
+    check_columns(df.columns, texts, None if by_index else id_col, title_col, keep)
+    if by_index and not df.index.is_unique:
+        repeated = _plain(df.index[df.index.duplicated()].tolist()[0])
+        raise UsageError(
+            f"the frame has no id column 'id' and its index repeats {repeated!r}, so it "
+            "cannot give the ids: name an id column (id_col='posting_id'), number the rows "
+            "(df.reset_index(drop=True)), or pass id_col=None for rows without ids"
+        )
     kb = kb_or_shipped(kb)
     if title_col is not None and title_col not in df.columns:
         title_col = None
     names = [n for n in dict.fromkeys((id_col, title_col, *text_field_names(texts))) if n]
     rows = classify_records(
-        _records(df, names, id_col),
+        _records(df, names, by_index),
         kb=kb,
-        id_field=id_col or _NO_ID,
+        id_field=_INDEX if by_index else id_col or _NO_ID,
         title_field=title_col,
         text_fields=texts,
         errors=errors,
@@ -77,6 +88,12 @@ def classify_frame(
 def empty_frame(kb: Knowledge) -> Any:
     """A frame with no rows and the output columns and dtypes (a ``meta`` for Dask)."""
     return _frame([], kb)
+
+
+def index_ids(columns: Sequence[Any], id_col: str | None) -> bool:
+    """Whether a frame with ``columns`` takes its ids from its index: it lacks the default
+    id column ``id`` (another ``id_col`` it lacks is an error)."""
+    return id_col == "id" and "id" not in set(columns)
 
 
 def check_columns(
@@ -108,21 +125,21 @@ def check_columns(
         raise UsageError(f"the frame names column {', '.join(map(repr, twice))} twice")
 
 
-def _records(df: Any, names: list[str], id_col: str | None) -> Iterator[dict[str, object]]:
-    """The frame's rows as plain dicts of JSON's types (missing values dropped).
+def _records(df: Any, names: list[str], by_index: bool) -> Iterator[dict[str, object]]:
+    """The frame's rows as plain dicts of JSON's types (missing values dropped), with the
+    index label as :data:`_INDEX` when ``by_index``.
 
-    A whole-number float id is written as an integer: pandas stores an integer column with
-    a missing value as floats, and ``17.0`` was the id ``17``. Other values are read as the
-    CLI reads a Parquet column (:func:`_plain`): a list column arrives from Parquet, Arrow
-    or Spark as numpy arrays, text stored as binary as bytes.
+    Values are read as the CLI reads a Parquet column (:func:`_plain`): a list column
+    arrives from Parquet, Arrow or Spark as numpy arrays, text stored as binary as bytes
+    (ids then follow :func:`cxcs.records.row_from_mapping`'s one rule for every path).
     """
     from cxcs.records import is_missing
 
     present = [n for n in names if n in df.columns]
     columns = [df[n].tolist() for n in present]
-    if id_col in present and df[id_col].dtype.kind == "f":
-        index = present.index(id_col)
-        columns[index] = [_whole(v) for v in columns[index]]
+    if by_index:
+        present.append(_INDEX)
+        columns.append(df.index.tolist())
     for values in zip(*columns, strict=True):
         yield {n: _plain(v) for n, v in zip(present, values, strict=True) if not is_missing(v)}
 
@@ -152,10 +169,6 @@ def _writable(column: Any) -> Any:
     if column.dtype != object or not any(map(has_lone_surrogate, column)):
         return column
     return column.map(lambda v: writable(v) if isinstance(v, str) else v)
-
-
-def _whole(value: object) -> object:
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _frame(rows: list[dict[str, object]], kb: Knowledge) -> Any:

@@ -215,13 +215,23 @@ def is_missing(value: object) -> bool:
     return type(value).__name__ in {"NAType", "NaTType"}
 
 
+_EXACT_FLOAT = 2.0**53
+"""Up to here a float holds every integer exactly: a whole float below it was an integer."""
+
+
 def _id_of(value: Any) -> str | None:
-    """An input id as text: strings as they are, numbers as written, JSON's ``true`` and
-    objects or arrays as JSON (never Python's ``True`` or ``{'a': 1}``)."""
+    """An input id as text, by one rule on every path (CLI, records, frames, Spark, Dask):
+    strings as they are (an empty one is no id), integers in digits, a whole float as an
+    integer (``17.0`` is ``17``: pandas stores an integer column with a missing value as
+    floats) up to 2**53, other floats as Python writes them, JSON's ``true`` and objects or
+    arrays as compact JSON (never Python's ``True`` or ``{'a': 1}``)."""
     if value is None or isinstance(value, str):
-        return value
+        return value or None
     if is_missing(value):
         return None
+    if isinstance(value, float):
+        exact = value.is_integer() and abs(value) <= _EXACT_FLOAT
+        return str(int(value)) if exact else repr(value)
     if isinstance(value, bool | dict | list):
         import json
 

@@ -51,16 +51,25 @@ def classify_dask(
     """A lazy Dask DataFrame of output rows, one per row of ``ddf``, in ``ddf``'s order.
 
     The arguments are those of :func:`cxcs.frames.classify_frame`; the result keeps
-    ``ddf``'s index and partitions, with ``line`` null. ``kb`` defaults to the shipped
-    knowledge base, loaded here on the client.
+    ``ddf``'s index and partitions, with ``line`` null. A frame without the default ``id``
+    column takes its index as ids when Dask knows its divisions, and is refused otherwise.
+    ``kb`` defaults to the shipped knowledge base, loaded here on the client.
     """
     from dask import delayed
 
-    from cxcs.frames import check_columns, empty_frame
+    from cxcs.frames import check_columns, empty_frame, index_ids
     from cxcs.records import kb_or_shipped, kept_column, output_columns
 
     texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
-    check_columns(list(ddf.columns), texts, id_col, title_col, keep)
+    by_index = index_ids(list(ddf.columns), id_col)
+    check_columns(list(ddf.columns), texts, None if by_index else id_col, title_col, keep)
+    if by_index and not ddf.known_divisions:
+        raise UsageError(
+            "the frame has no id column 'id', and Dask does not know its index across "
+            "partitions (read from files, each partition counts from 0, so ids would "
+            "repeat): name an id column (id_col='posting_id'), index the frame by one "
+            "(ddf.set_index('posting_id')), or pass id_col=None for rows without ids"
+        )
     kb = kb_or_shipped(kb)
     meta = empty_frame(kb)
     meta.index = meta.index.astype(ddf.index.dtype).rename(ddf.index.name)  # as computed

@@ -42,7 +42,15 @@ class _Columns:
     title_col: str | None
     keep: tuple[str, ...]
     selected: tuple[str, ...] = ()
-    """The input columns sent to the workers, in order (sent as ``c0``, ``c1``, …)."""
+    """The input columns sent to the workers, in order (sent as ``c0``, ``c1``, …), the id
+    last, as :data:`_ID`."""
+    id_micros: bool = False
+    """The id is a timestamp, sent as microseconds since 1970 (UTC)."""
+
+
+_ID = "\x00id"
+"""The worker frame's name for the id as sent (the id column may also be read as text or
+kept, with its own type)."""
 
 
 def classify_spark(
@@ -57,8 +65,9 @@ def classify_spark(
     """A lazy Spark DataFrame of output rows, one per row of ``df`` (order not kept).
 
     Columns are ``spark_ddl(kb)``'s, then the ``keep`` columns of ``df`` with their types
-    (renamed ``input_<name>`` when they clash). The id column is read as a string, as the
-    CLI writes it. ``title_col`` absent from ``df`` (the default ``title``) means the title
+    (renamed ``input_<name>`` when they clash). The id is written as the CLI writes it
+    (:func:`_id_column`); a frame without an id column is refused unless ``id_col=None``
+    (null ids). ``title_col`` absent from ``df`` (the default ``title``) means the title
     is detected from the text. ``kb`` defaults to the shipped knowledge base.
     """
     from cxcs.records import kb_or_shipped, text_field_names, text_parts
@@ -68,7 +77,13 @@ def classify_spark(
     present = set(df.columns)
     if not any(t in present for t in text_field_names(texts)):
         raise UsageError(f"the DataFrame has no text column (looked for {' / '.join(texts)})")
-    missing = [n for n in (id_col, *keep) if n is not None and n not in present]
+    if id_col is not None and id_col not in present:
+        raise UsageError(
+            f"the DataFrame has no id column {id_col!r}: name yours (id_col='posting_id'), "
+            "or pass id_col=None for rows without ids (Spark keeps no row order, so only an "
+            "id ties an output row to its posting)"
+        )
+    missing = [n for n in keep if n not in present]
     if missing:
         raise UsageError(f"the DataFrame has no column {', '.join(map(repr, missing))}")
     if title_col is not None and title_col not in present:
@@ -103,7 +118,7 @@ def spark_schema(kb: Knowledge, kept: Sequence[Any] = ()) -> Any:
 
 
 def _selection(df: Any, columns: _Columns) -> tuple[Any, _Columns]:
-    """Only the columns the workers need, the id as a string (as JSON ids are), and
+    """Only the columns the workers need, the id last (see :func:`_id_column`), and
     ``columns`` saying which they are.
 
     They travel under the names ``c0``, ``c1``, …, which the workers put back: ``mapInPandas``
@@ -112,14 +127,40 @@ def _selection(df: Any, columns: _Columns) -> tuple[Any, _Columns]:
     """
     from cxcs.records import text_field_names
 
-    wanted = (columns.id_col, columns.title_col, *text_field_names(columns.texts))
+    wanted = (columns.title_col, *text_field_names(columns.texts), *columns.keep)
     names = [n for n in dict.fromkeys(wanted) if n and n in df.columns]
-    names += [n for n in columns.keep if n not in names]
-    picked = [
-        (_col(n).cast("string") if n == columns.id_col else _col(n)).alias(f"c{i}")
-        for i, n in enumerate(names)
-    ]
-    return df.select(*picked), dataclasses.replace(columns, selected=tuple(names))
+    picked = [_col(n).alias(f"c{i}") for i, n in enumerate(names)]
+    micros = False
+    if columns.id_col is not None:
+        ident, micros = _id_column(df.schema[columns.id_col].dataType, columns.id_col)
+        picked.append(ident.alias(f"c{len(names)}"))
+        names.append(_ID)
+    chosen = dataclasses.replace(columns, selected=tuple(names), id_micros=micros)
+    return df.select(*picked), chosen
+
+
+def _id_column(kind: Any, name: str) -> tuple[Any, bool]:
+    """The id column ``name`` of Spark type ``kind`` as sent to the workers, and whether it
+    is a timestamp sent as microseconds.
+
+    The workers write it by the CLI's rule (:func:`cxcs.records.row_from_mapping`), so it
+    travels as a value the CLI would read from the same Parquet or JSON: integers as their
+    digits (pandas would turn a column of them with a null into floats), a timestamp as
+    microseconds since 1970 (Spark hands pandas the session's wall-clock time, which a
+    daylight-saving change makes ambiguous; it is written in UTC), an object, array or map
+    as JSON (Spark's own cast writes ``{1}``); anything else as it is.
+    """
+    from pyspark.sql import functions as f
+    from pyspark.sql import types as t
+
+    column = _col(name)
+    if isinstance(kind, t.IntegralType):
+        return column.cast("string"), False
+    if isinstance(kind, t.TimestampType):
+        return f.expr(f"unix_micros({_quoted(name)})"), True
+    if isinstance(kind, t.StructType | t.ArrayType | t.MapType):
+        return f.to_json(column, {"ignoreNullFields": "false"}), False
+    return column, False
 
 
 def _col(name: str) -> Any:
@@ -127,7 +168,11 @@ def _col(name: str) -> Any:
     a struct."""
     from pyspark.sql import functions as f
 
-    return f.col("`" + name.replace("`", "``") + "`")
+    return f.col(_quoted(name))
+
+
+def _quoted(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
 
 
 def _broadcast(df: Any, shipped: ShippedKnowledge) -> Any:
@@ -152,10 +197,13 @@ def _classify_batches(source: Any, columns: _Columns, batches: Iterator[Any]) ->
     shipped = source if isinstance(source, ShippedKnowledge) else source.value
     kb = unship(shipped)
     for batch in batches:
+        batch = batch.set_axis(list(columns.selected), axis=1)
+        if columns.id_micros:
+            batch[_ID] = pd.to_datetime(batch[_ID], unit="us", utc=True)
         out = classify_frame(
-            batch.set_axis(list(columns.selected), axis=1),
+            batch,
             text_col=columns.texts,
-            id_col=columns.id_col,
+            id_col=None if columns.id_col is None else _ID,
             title_col=columns.title_col,
             keep=columns.keep,
             kb=kb,
