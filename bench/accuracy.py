@@ -81,17 +81,19 @@ def main() -> None:
             if result.decision == "not_customer_facing":
                 ranked_with_none = ["none", ranked[0]]
             top2 += any(label in ranked_with_none for label in labels) or guess == truth
-            low = min(int(result.confidence * 5), 4) / 5
-            band = f"{low:.1f}-{low + 0.2:.1f}"
-            bands[band][0] += 1
-            bands[band][1] += guess in labels
+            if result.confidence is not None:  # None: insufficient, no answer
+                low = min(int(result.confidence * 5), 4) / 5
+                band = f"{low:.1f}-{low + 0.2:.1f}"
+                bands[band][0] += 1
+                bands[band][1] += guess in labels
             if result.decision in {"confident", "not_customer_facing"}:
                 confident += 1
                 confident_right += guess in labels
             if args.show_errors and guess not in labels:
+                shown = "—" if result.confidence is None else f"{result.confidence:.2f}"
                 print(
                     f"  miss {row.get('id')}: {truth} -> {guess} ({result.decision}, "
-                    f"{result.confidence:.2f}) {str(row.get('title', ''))[:60]}"
+                    f"{shown}) {str(row.get('title', ''))[:60]}"
                 )
     right = sum(confusion[label][label] for label in confusion)
     recalls = {

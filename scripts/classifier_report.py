@@ -106,7 +106,7 @@ def render(report: dict[str, Any], model: dict[str, Any], holdout: dict[str, Any
     lines += [
         "",
         "Reliability — how often answers are right at each confidence (cross-validated, "
-        "title withheld):",
+        "title withheld; answered postings only: an `insufficient` result has no confidence):",
         "",
         "| confidence | postings | right | accuracy | mean confidence |",
         "|---|---|---|---|---|",

@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from cxcs.engine.classify import classify, features, shared_vector  # noqa: E402
 from cxcs.engine.model import GROUPS, SHARED, ClassWeights, Model, squash  # noqa: E402
 from cxcs.knowledge.load import load_knowledge  # noqa: E402
+from cxcs.models.classify import Classification  # noqa: E402
 from cxcs.models.knowledge import Knowledge  # noqa: E402
 from devset import LABELS, Posting, blank_names, load_dev, load_samples  # noqa: E402
 
@@ -162,11 +163,28 @@ def predict(kb: Knowledge, model: Model, rows: list[Row]) -> list[dict[str, Any]
                 "engineer": row.posting.engineer_on_customer_team,
                 "guess": guess,
                 "decision": result.decision,
-                "raw": result.confidence,
+                "raw": top_probability(kb, result),
+                "second": runner_up_probability(result),
                 "right": guess in row.posting.labels,
             }
         )
     return out
+
+
+def top_probability(kb: Knowledge, result: Classification) -> float:
+    """The model's top probability (under the training model's identity calibration, what
+    classify's confidence would be), the short-text cap applied; also for an
+    ``insufficient`` result, which shows no confidence."""
+    assert kb.signals is not None
+    top = max(result.not_customer_facing, *(s.score for s in result.scores))
+    if result.words < kb.signals.thresholds.min_words:
+        top = min(top, kb.signals.thresholds.short_text_cap)
+    return top
+
+
+def runner_up_probability(result: Classification) -> float:
+    """The second-highest of the model's probabilities (the five functions and none)."""
+    return sorted([result.not_customer_facing, *(s.score for s in result.scores)])[-2]
 
 
 def fit_calibration(preds: list[dict[str, Any]]) -> tuple[list[float], list[float]]:
@@ -203,12 +221,16 @@ def choose_threshold(preds: list[dict[str, Any]], model: Model) -> float:
     return max(best, 0.5)
 
 
-def recalibrate(preds: list[dict[str, Any]], model: Model) -> None:
-    """Apply calibration and threshold to out-of-fold raw predictions (as classify would)."""
+def recalibrate(preds: list[dict[str, Any]], model: Model, runner_up: float = 0.0) -> None:
+    """Apply calibration and threshold to out-of-fold raw predictions (as classify would).
+    ``runner_up`` > 0 measures a rule classify does not apply: ``ambiguous`` also when the
+    runner-up's probability is at least that fraction of the top's."""
     for p in preds:
         p["confidence"] = model.calibrate(p["raw"])
         if p["decision"] in ("confident", "ambiguous"):
             p["decision"] = "confident" if p["confidence"] >= model.confident else "ambiguous"
+            if runner_up and p["second"] >= runner_up * p["raw"]:
+                p["decision"] = "ambiguous"
 
 
 def summarise(preds: list[dict[str, Any]]) -> dict[str, Any]:
@@ -227,16 +249,17 @@ def summarise(preds: list[dict[str, Any]]) -> dict[str, Any]:
     confident = [p for p in preds if p["decision"] == "confident"]
     bins = []
     ece = 0.0
+    shown = [p for p in preds if p["decision"] != "insufficient"]  # no answer, no confidence
     for low in np.arange(0, 1, 0.1):
         inside = [
             p
-            for p in preds
+            for p in shown
             if low <= p["confidence"] < low + 0.1 or (low >= 0.9 and p["confidence"] == 1)
         ]
         if inside:
             mean_conf = float(np.mean([p["confidence"] for p in inside]))
             accuracy = float(np.mean([p["right"] for p in inside]))
-            ece += len(inside) / len(preds) * abs(mean_conf - accuracy)
+            ece += len(inside) / len(shown) * abs(mean_conf - accuracy)
             bins.append(
                 {
                     "band": f"{low:.1f}-{low + 0.1:.1f}",
@@ -276,7 +299,17 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--dry-run", action="store_true", help="measure only; write nothing")
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument(
+        "--runner-up-rule",
+        type=float,
+        default=0.0,
+        metavar="RATIO",
+        help="measure (with --dry-run) a rule classify does not apply: ambiguous when the "
+        "runner-up's probability is at least RATIO times the top's",
+    )
     args = parser.parse_args()
+    if args.runner_up_rule and not args.dry_run:
+        parser.error("--runner-up-rule only measures: give --dry-run too")
     kb = load_knowledge()
     dev, samples = load_dev(), load_samples()
     everyone = dev + samples
@@ -311,7 +344,7 @@ def main() -> None:
         fold_model = to_model(
             np.zeros((len(LABELS), 1 + len(GROUPS) + len(SHARED))), calibration, threshold
         )
-        recalibrate([p for p in oof if p["fold"] == k], fold_model)
+        recalibrate([p for p in oof if p["fold"] == k], fold_model, args.runner_up_rule)
     report = {
         "folds": args.folds,
         "l2": L2,

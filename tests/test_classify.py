@@ -179,8 +179,12 @@ def test_too_little_text_is_insufficient(kb: Knowledge) -> None:
 
 def test_title_only_confidence_is_capped(kb: Knowledge) -> None:
     assert kb.signals is not None
-    result = classify(kb, "Customer Success Manager", None)
+    result = classify(kb, "Own renewals and onboarding.", "Customer Success Manager")
+    assert result.decision == "ambiguous"
+    assert result.confidence is not None
     assert result.confidence <= kb.signals.thresholds.short_text_cap
+    # a title alone is too short to answer: no answer, no confidence
+    assert classify(kb, "Customer Success Manager", None).confidence is None
 
 
 def test_a_short_posting_with_a_title_is_labelled_but_never_confident(kb: Knowledge) -> None:
@@ -250,8 +254,11 @@ def test_classify_never_raises(text: str) -> None:
 
     kb = _cached_kb()
     result = classify(kb, text, None)
-    assert 0.0 <= result.confidence <= 1.0
     assert result.decision in {"confident", "ambiguous", "insufficient", "not_customer_facing"}
+    if result.decision == "insufficient":  # no answer: nothing to be confident about
+        assert (result.confidence, result.margin, result.runner_up) == (None, None, None)
+    else:
+        assert result.confidence is not None and 0.0 <= result.confidence <= 1.0
     for item in result.evidence:
         if item.source == "body":
             assert text[item.start : item.end] == item.text

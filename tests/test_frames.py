@@ -161,7 +161,7 @@ def test_frame_joins_a_text_split_over_columns(pd: Any, kb: Knowledge) -> None:
     duties, skills = "Resolve customer tickets by phone and chat.", "Zendesk; de-escalation."
     frame = pd.DataFrame({"id": ["a", "b"], "duties": [duties, None], "skills": [skills] * 2})
     out = cxcs_frame(frame, kb, "duties+skills")
-    assert list(out["confidence"]) == [
+    assert [None if pd.isna(v) else v for v in out["confidence"]] == [
         classify(kb, f"{duties}\n\n{skills}").confidence,
         classify(kb, skills).confidence,
     ]

@@ -162,11 +162,17 @@ def test_an_endless_binary_file_is_refused_not_read_forever() -> None:
 
 @pytest.mark.skipif(shutil.which("yes") is None, reason="needs yes(1)")
 def test_an_endless_text_stream_is_counted_only_so_far() -> None:
-    """``yes | cxcs classify`` stops counting after a bound instead of hanging."""
-    run = run_shell('yes "answer customer tickets by chat" | "$@"', "classify", "-f", "json")
+    """``yes | cxcs classify`` stops counting after a bound instead of hanging. (The lines
+    are numbered: one line over and over is a repeated block, read once.)"""
+    script = 'yes "answer customer tickets by chat" | awk \'{ print NR ". " $0 }\' | "$@"'
+    run = run_shell(script, "classify", "-f", "json")
     assert run.code == 0, run.err
     assert re.search(r"input is more than [\d,]+ bytes; classified the first 1,000,000", run.err)
     assert json.loads(run.out)["result"]["classification"]["label"] == "support"
+    run = run_shell('yes "answer customer tickets by chat" | "$@"', "classify", "-f", "json")
+    assert run.code == 0, run.err
+    found = json.loads(run.out)["result"]["classification"]
+    assert found["words"] == 0  # the first line is the title; every line after repeats it
 
 
 def test_a_directory_as_file_is_a_usage_error(

@@ -57,7 +57,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     invoke_without_command=True,
     suggest_commands=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": ["-h", "--help"], "terminal_width": clitools.HELP_WIDTH},
 )
 
 
@@ -202,7 +202,7 @@ def classify(
 @app.command("summarize", cls=DirectoryCommand)
 def summarize(ctx: typer.Context, source: BatchOutput, input_format: InputFormat = None) -> None:
     """Summarize a batch output: counts by label and decision, title/duty mismatches, and
-    the spread of confidence.
+    the spread of confidence over the answered rows.
 
     \b
     Examples:

@@ -56,7 +56,7 @@ class BatchSummary:
         self.decisions[decision] += 1
         if mismatch:
             self.mismatches += 1
-        if confidence is not None:
+        if confidence is not None and decision != "insufficient":  # answered rows only
             self._confidence[round(min(max(confidence, 0.0), 1.0) * 1000)] += 1
 
     def add_row(self, row: Mapping[str, Any]) -> None:
@@ -71,6 +71,12 @@ class BatchSummary:
             _number(row.get("confidence")),
             _text(row.get("error_code")) or (_text(row.get("error")) and "error"),
         )
+
+    @property
+    def answered(self) -> int:
+        """Rows with an answer (a label or *none*), the rows the confidence spread covers:
+        an ``insufficient`` row has no confidence (an older output's number is not read)."""
+        return sum(self._confidence.values())
 
     def quantile(self, q: float) -> float | None:
         """The ``q`` quantile of confidence over classified rows (None: none classified)."""
@@ -98,6 +104,7 @@ class BatchSummary:
             "labels": dict(self.labels.most_common()),
             "decisions": dict(self.decisions.most_common()),
             "title_mismatches": self.mismatches,
+            "answered": self.answered,
             "confidence": self.spread(),
             "errors": dict(self.errors.most_common()),
         }
@@ -114,7 +121,7 @@ class BatchSummary:
             parts.append("decisions " + _counts(self.decisions))
             parts.append(f"title mismatches {self.mismatches}")
             parts.append(
-                "confidence "
+                f"confidence of {self.answered} answered "
                 + " ".join(f"{k} {v:.2f}" for k, v in self.spread().items() if v is not None)
             )
         return "; ".join(parts)
@@ -127,6 +134,7 @@ class BatchSummary:
             ("classified", str(self.ok)),
             ("failed", str(self.failed)),
             ("title mismatches", str(self.mismatches)),
+            ("answered", str(self.answered)),
         ]
         labels = [(k, f"{v} ({v / total:.0%})") for k, v in self.labels.most_common()]
         decisions = [(k, f"{v} ({v / total:.0%})") for k, v in self.decisions.most_common()]
@@ -135,7 +143,7 @@ class BatchSummary:
             ("Batch", overview),
             ("Labels", labels),
             ("Decisions", decisions),
-            ("Confidence", spread),
+            ("Confidence of answered rows", spread),
         ]
         if self.errors:
             tables.append(("Errors", [(k, str(v)) for k, v in self.errors.most_common()]))
@@ -269,6 +277,7 @@ def summary_report(summary: BatchSummary) -> Any:
         ["classified", "", str(summary.ok)],
     ]
     flat += [["failed", "", str(summary.failed)], ["title_mismatches", "", str(summary.mismatches)]]
+    flat += [["answered", "", str(summary.answered)]]
     flat += [["label", k, str(v)] for k, v in summary.labels.most_common()]
     flat += [["decision", k, str(v)] for k, v in summary.decisions.most_common()]
     flat += [

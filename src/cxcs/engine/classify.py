@@ -38,6 +38,7 @@ from cxcs.engine.model import (
     shipped_model,
     squash,
 )
+from cxcs.engine.repeats import blank_repeats
 from cxcs.engine.sections import SectionMap, build_sections
 from cxcs.engine.text import phrase_key, strip_html, tokens_of, unify_line_breaks
 from cxcs.models.classify import (
@@ -262,21 +263,27 @@ def _analyse(
     Analysis,
     Analysis | None,
     str,
+    str,
 ]:
+    """The tallies, shared features, word count and title of a posting; its body's and
+    title's scans; the text read (cut at MAX_CHARS) and the text scanned (HTML blanked,
+    line breaks unified, repeated blocks blanked: all keep the length, so offsets hold)."""
     signals = signals_of(kb)
     lexicon = lexicon or lexicon_for(kb)
     text = text[:MAX_CHARS]
     clean = unify_line_breaks(strip_html(text))  # offsets hold: both keep the length
-    body, body_offset = clean, 0
+    scanned = blank_repeats(clean)  # a description given twice counts once
+    body, body_offset = scanned, 0
     title_offset, title_context = 0, title
     if title is not None:  # evidence offsets index the title as given, spaces and all
         title_offset = len(title) - len(title.lstrip())
         title = title.strip() or None
     if title is None and detect_title:
         title, body, body_offset = split_title(clean)
+        body = scanned[body_offset:]
         marker = lexicon.markers.get(phrase_key(title)) if title else None
         if marker is not None and marker[0] == "heading":  # "About Us" opens a section
-            title, body, body_offset = None, clean, 0
+            title, body, body_offset = None, scanned, 0
         if title:  # a detected title: its evidence offsets index the posting itself
             title_offset = clean.find(title)  # the context ends with the title's line
             title_context = text[: title_offset + len(title)]
@@ -296,7 +303,7 @@ def _analyse(
         "build": body_found.frames.get("build", 0.0),
         "words": float(words),
     }
-    return tallies, shared, words, title, body_found, title_found, text
+    return tallies, shared, words, title, body_found, title_found, text, scanned
 
 
 def shared_vector(shared: dict[str, float]) -> list[float]:
@@ -438,7 +445,7 @@ def assess(
     signals = signals_of(kb)
     model = model or shipped_model()
     truncated = len(text) > MAX_CHARS
-    tallies, shared, words, title, body_found, title_found, text = _analyse(
+    tallies, shared, words, title, body_found, title_found, text, scanned = _analyse(
         kb, text, title, detect_title, lexicon
     )
     classes = [*kb.functions, NOT_CUSTOMER_FACING]
@@ -450,7 +457,7 @@ def assess(
     )
     common = shared_vector(shared)
     probabilities = softmax(_logits(model, classes, counted, common))
-    foreign = _foreign(body_found.shown, words, signals)
+    foreign = _foreign(scanned, words, signals)
     decided, scores = _decide(
         probabilities, points, classes, signals, model, words, bool(title), foreign
     )
@@ -636,7 +643,6 @@ def _decide(
             if total < limits.min_evidence
             else f"too short ({words} words)"
         )
-        runner_up = functions[0] if points.get(functions[0], 0.0) > 0 else None
     elif top == NOT_CUSTOMER_FACING:
         decision, label = "not_customer_facing", None
         runner_up = functions[0]
@@ -663,12 +669,13 @@ def _decide(
             f"calibrated confidence {probability_text(confidence, model.confident)} is below "
             f"{threshold_text(model.confident)}"
         )
+    answered = decision != "insufficient"  # no answer: nothing to be confident about
     decided = {
         "label": label,
         "decision": decision,
-        "confidence": round(confidence, 4),
-        "runner_up": runner_up,
-        "margin": round(p1 - p2, 4),
+        "confidence": round(confidence, 4) if answered else None,
+        "runner_up": runner_up if answered else None,
+        "margin": round(p1 - p2, 4) if answered else None,
         "not_customer_facing": round(probabilities[NOT_CUSTOMER_FACING], 4),
         "reason": reason,
     }

@@ -181,9 +181,11 @@ class Classification(Frozen):
 
     label: str | None
     decision: Decision
-    confidence: float
+    confidence: float | None
+    """The calibrated probability that the answer is right; None for ``insufficient``
+    (no answer), as are ``runner_up`` and ``margin``."""
     runner_up: str | None
-    margin: float
+    margin: float | None
     scores: tuple[FunctionScore, ...]
     not_customer_facing: float
     evidence: Sequence[Evidence]

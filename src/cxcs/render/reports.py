@@ -630,9 +630,9 @@ def classify_report(kb: Knowledge, result: Classification, explain: bool = False
     summary_rows: list[list[str | float | None]] = [
         ["label", result.label or "—"],
         ["decision", result.decision],
-        ["confidence", probability_text(result.confidence)],
+        ["confidence", "—" if result.confidence is None else probability_text(result.confidence)],
         ["runner-up", result.runner_up or "—"],
-        ["margin", f"{result.margin:.2f}"],
+        ["margin", "—" if result.margin is None else f"{result.margin:.2f}"],
         ["why", result.reason],
         ["words read", f"{result.words}" + (" (input truncated)" if result.truncated else "")],
     ]
