@@ -443,3 +443,18 @@ def test_cli_py_holds_declarations_only() -> None:
         for node in ast.walk(command):
             assert not isinstance(node, CONTROL_FLOW), (command.name, ast.unparse(node))
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 250
+
+
+@pytest.mark.parametrize("columns", [40, 200])
+def test_help_fits_the_terminal(columns: int) -> None:
+    """At COLUMNS=40 every --help was wrapped at 50 columns (Click never wraps narrower),
+    so a narrow terminal folded each line again; wide, help stays within 80. Only the
+    example command lines, which must not be broken, may run longer."""
+    limit = min(columns, 80)
+    for command in ["", "list", "compare", "classify", "summarize", "map"]:
+        done = run_subprocess(*filter(None, [command, "--help"]), env={"COLUMNS": str(columns)})
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+        assert any(line.startswith("Options:") for line in lines)  # control: the help
+        long = [line for line in lines if len(line) > limit and not line.startswith("    cxcs ")]
+        assert long == [], (command, columns, long)

@@ -348,6 +348,17 @@ def test_shell_completion_of_commands_functions_axes_and_metrics() -> None:
     assert _complete("cxcs metric np") == ["nps"]
 
 
+def test_completion_leaves_out_what_the_line_already_names() -> None:
+    """``cxcs compare cx <TAB>`` offered cx again, and ``--axes scope,<TAB>`` scope again:
+    naming one twice is a usage error, so completion offered a mistake."""
+    assert _complete("cxcs compare cx ") == ["service", "success", "support", "ux"]
+    assert _complete("cxcs compare cs ") == ["cx", "service", "support", "ux"]  # cs: success
+    assert _complete("cxcs journey cx ux s") == ["service", "success", "support"]
+    assert _complete("cxcs map ux -x scope c") == ["cx"]
+    assert _complete("cxcs compare cx ux --axes scope,s") == ["scope,skills"]
+    assert _complete("cxcs compare cx ux -a level -a le") == []
+
+
 def test_map_axes_complete_only_the_ordinal_ones(kb: Knowledge) -> None:
     from cxcs.engine.placement import ordinal_axes
 

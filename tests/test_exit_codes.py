@@ -216,6 +216,38 @@ def test_an_unknown_command_gives_the_error_document_under_json(
         assert run.out == ""
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("-f", "json", "list"),
+            "No such option: -f here; it goes after the command name: 'cxcs list -f ...'",
+        ),
+        (
+            ("--axes", "scope", "compare", "cx", "ux"),
+            "No such option: --axes here; it goes after the command name: "
+            "'cxcs compare --axes ...'",
+        ),
+        (
+            ("--output=x.md", "-q"),
+            "No such option: --output here; it goes after the command name: "
+            "'cxcs COMMAND --output ...'",
+        ),
+        (("--bogus", "list"), "No such option: --bogus"),
+        (("--kb",), "Option '--kb' requires an argument."),  # the group's own option
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
+def test_a_command_option_before_the_command_name_says_where_it_goes(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    """``cxcs -f json list`` said only "No such option: -f", though every command has -f:
+    like gh, options of a command go after its name, and the error says so."""
+    run = run_cli(capsys, *args)
+    assert_failed(run, 2, message)
+    assert run.err.strip().endswith(message)
+
+
 def test_an_empty_overlay_name_is_refused_by_the_library_too() -> None:
     with pytest.raises(UsageError, match="--kb is empty"):
         open_knowledge([""])

@@ -6,6 +6,7 @@ No ``from __future__ import annotations``: Typer reads ``_common_options``'s ann
 """
 
 import copy
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -24,6 +25,12 @@ if TYPE_CHECKING:
 COMMON = ("fmt", "output", "kb", "quiet")
 """The options every command takes; :class:`Command` adds them and turns them into the
 command's :class:`~cxcs.entry.Settings` (``settings(ctx)``)."""
+
+
+HELP_WIDTH = max(min(shutil.get_terminal_size().columns, 80) - 2, 20)
+"""How wide ``--help`` is wrapped: the terminal's width (``COLUMNS``, else the terminal's;
+80 at most), less a margin as Click leaves. Click on its own never wraps narrower than 50
+columns, so a 40-column terminal folded every line a second time."""
 
 
 TERMINAL_HINT = (
@@ -96,6 +103,27 @@ class Group(typer.core.TyperGroup):
         except CxcsError as exc:  # a check of the group's options: make_context never
             exc.ctx = ctx  # returned, so the error carries the context, as Click's do
             raise
+        except Exception as exc:
+            self._say_where_it_goes(exc, line)
+            raise
+
+    def _say_where_it_goes(self, exc: Exception, line: list[str]) -> None:
+        """An option of a command given before the command name (``cxcs -f json list``):
+        Click's "No such option: -f" also says where it goes (Click's ``NoSuchOption``,
+        known by its public ``option_name`` and ``message``)."""
+        name = getattr(exc, "option_name", None)
+        if not isinstance(name, str) or not isinstance(getattr(exc, "message", None), str):
+            return
+        if any(name in p.opts + p.secondary_opts for p in self.params):
+            return  # the group's own option, used wrongly ('cxcs --kb' with no value)
+        named = next((a for a in line if a in self.commands), None)
+        commands = [self.commands[named]] if named else list(self.commands.values())
+        if not any(name in p.opts for c in commands for p in c.params):
+            return
+        exc.message = (  # type: ignore[attr-defined]
+            f"No such option: {name} here; it goes after the command name: "
+            f"'cxcs {named or 'COMMAND'} {name} ...'"
+        )
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:
@@ -142,10 +170,13 @@ class Command(typer.core.TyperCommand):
         params = self.get_params(ctx)
         arguments = [(_label(p), getattr(p, "help", None) or "") for p in params if _is_argument(p)]
         options = [r for p in params if not _is_argument(p) if (r := p.get_help_record(ctx))]
+        # Click's name column is up to 30 wide; on a narrow terminal that left ~10 columns
+        # for the text, cut mid-word: a long name then gets a line of its own instead.
+        col_max = min(30, max(12, formatter.width - 48))
         for title, rows in (("Arguments", arguments), ("Options", options)):
             if rows:
                 with formatter.section(title):
-                    formatter.write_dl(rows)
+                    formatter.write_dl(rows, col_max=col_max)
 
     without: tuple[str, ...] = ()
     """Common options this command does not take."""

@@ -101,34 +101,56 @@ def given_overlays(ctx: typer.Context | None) -> tuple[Any, ...]:
     return ()
 
 
-def _kb_names(ctx: typer.Context | None, kind: str) -> list[str]:
+def _kb_names(ctx: typer.Context | None, kind: str, given: list[str] | None = None) -> list[str]:
     """The names of ``kind`` in the knowledge the command line would load (none if it
-    cannot be loaded: completion never fails)."""
+    cannot be loaded: completion never fails), less those the names ``given`` on the line
+    already name (naming one twice is a usage error)."""
     try:
         kb = Settings.of(given_overlays(ctx)).knowledge(signals=False)
     except Exception:
         return []
     if kind == "function":
-        return list(kb.functions)
-    if kind == "axis":
-        return list(kb.axis_ids)
-    if kind == "map axis":
+        names = list(kb.functions)
+    elif kind == "axis":
+        names = list(kb.axis_ids)
+    elif kind == "map axis":
         from cxcs.engine.placement import ordinal_axes
 
-        return [a.id for a in ordinal_axes(kb)]
-    return list(kb.metrics)
+        names = [a.id for a in ordinal_axes(kb)]
+    else:
+        names = list(kb.metrics)
+    return [n for n in names if n not in _named(kb, kind, given or [])]
+
+
+def _named(kb: Any, kind: str, given: list[str]) -> set[str]:
+    """The ids that ``given`` (functions or axes typed on the line) resolve to."""
+    from cxcs.knowledge.resolve import resolve_axes, resolve_function
+
+    named = set()
+    for name in given:
+        try:
+            if kind == "function":
+                named.add(resolve_function(kb, name).function_id)
+            elif kind == "axis":
+                named.update(resolve_axes(kb, [name]))
+        except Exception:  # a misspelt name names nothing
+            continue
+    return named
 
 
 def complete_function(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Shell completion: function ids (with the ``--kb`` overlays given)."""
-    return [n for n in _kb_names(ctx, "function") if n.startswith(incomplete)]
+    """Shell completion: function ids (with the ``--kb`` overlays given), less those
+    already given to a command that takes several."""
+    given = ctx.params.get("functions") if ctx is not None else None
+    return [n for n in _kb_names(ctx, "function", given) if n.startswith(incomplete)]
 
 
 def complete_axis(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion: axis ids (after the last comma of an ``--axes`` list)."""
     done, _, last = incomplete.rpartition(",")
     prefix = f"{done}," if done else ""
-    return [prefix + n for n in _kb_names(ctx, "axis") if n.startswith(last)]
+    given = (names_in(ctx.params.get("axes")) or []) + done.split(",")
+    return [prefix + n for n in _kb_names(ctx, "axis", given) if n.startswith(last)]
 
 
 def complete_ordinal_axis(ctx: typer.Context, incomplete: str) -> list[str]:
