@@ -436,11 +436,18 @@ def _similarities(data: dict[str, Any]) -> list[str]:
     return [f"{p['similarity']:.2f}" for p in pairs]
 
 
+def _at_a_half(value: float) -> bool:
+    """Whether ``value``, as JSON gives it (4 decimals), ends in 5 at the third: the table
+    rounds the unrounded number, which may round either way (0.29503 shows as 0.30, its
+    JSON 0.295 formats as 0.29)."""
+    return abs(round(value * 10000)) % 100 == 50
+
+
 def _classified(data: dict[str, Any]) -> list[str]:
     result = data["classification"]
     return [
         *(f"{e['start']}-{e['end']}" for e in result["evidence"]),
-        *(f"{e['weight']:+.2f}" for e in result["evidence"]),
+        *(f"{e['weight']:+.2f}" for e in result["evidence"] if not _at_a_half(e["weight"])),
         *(f"{s['score']:.2f}" for s in result["scores"]),
         *(f"{s['raw']:.2f}" for s in result["scores"]),
         *(s["function"] for s in result["scores"]),
