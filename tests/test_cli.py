@@ -66,6 +66,15 @@ def test_commands_exit_0(capsys: pytest.CaptureFixture[str], args: tuple[str, ..
             "'Customer Success' is a function, not a metric; "
             "see 'cxcs metrics success' or 'cxcs show success'",
         ),
+        (("show", "scope"), "'scope' is an axis, not a function; see 'cxcs axes'"),
+        (
+            ("journey", "Journey stages"),
+            "'Journey stages' is an axis, not a function; see 'cxcs axes'",
+        ),
+        (
+            ("compare", "cx", "ux", "--axes", "level,Customer success"),
+            "'Customer success' is a function, not an axis; see 'cxcs axes'",
+        ),
     ],
     ids=" ".join,
 )
