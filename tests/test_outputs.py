@@ -104,6 +104,23 @@ def test_output_into_a_missing_directory_or_a_directory_fails_before_any_work(
     assert list((tmp_path / "taken.json").iterdir()) == []
 
 
+def test_output_ending_in_a_slash_names_a_directory_and_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``-o newdir/`` (a directory, by its slash) wrote a file named ``newdir``, exit 0;
+    as ``cp`` does, a name ending in '/' is taken as a directory, and cxcs writes files."""
+    rows = write_rows(tmp_path / "rows.jsonl", good_rows(2))
+    for args in (
+        ("list", "-o", f"{tmp_path / 'newdir'}/"),
+        ("classify", "--batch", str(rows), "-o", f"{tmp_path / 'new'}/", "-f", "csv"),
+        ("map", "-o", f"{tmp_path}/", "-f", "svg"),
+    ):
+        run = run_cli(capsys, *args)
+        assert_failed(run, 2, f"--output {args[-3] if args[-2] == '-f' else args[-1]}: ")
+        assert "ends in '/': a directory; give a file name" in run.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rows.jsonl"]
+
+
 def test_a_failing_command_leaves_no_output_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
