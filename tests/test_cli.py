@@ -114,6 +114,11 @@ def test_unknown_function_exits_2_with_a_hint(capsys: pytest.CaptureFixture[str]
         ),
         (("list", "-f", "mardown"), "did you mean 'markdown'?"),
         (("compare", "cx", "ux", "-f", "svg"), "unknown format 'svg' here; choose one of"),
+        (
+            ("compare", "cx,ux", "success"),
+            "unknown function 'cx,ux'; give one function per argument: 'cx ux'",
+        ),
+        (("journey", "cx, success"), "give one function per argument: 'cx success'"),
         (("metric", "npx"), "unknown metric 'npx'; did you mean 'nps'?"),
         (("metric", "zzzzzz"), "unknown metric 'zzzzzz'"),
         (("show",), "show needs a function, e.g. 'cxcs show cx'; see 'cxcs list'"),

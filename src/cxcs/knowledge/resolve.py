@@ -60,6 +60,12 @@ def resolve_function(kb: Knowledge, name: str) -> Resolved:
             f"'{name}' is a metric, not a function; see 'cxcs metric {metric}'",
             known=sorted(kb.functions),
         )
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) > 1 and all(normalize_name(p) in {*index, *AMBIGUOUS} for p in parts):
+        raise UsageError(  # "cxcs compare cx,ux": --axes takes a list, functions do not
+            f"unknown function '{name}'; give one function per argument: '{' '.join(parts)}'",
+            known=sorted(kb.functions),
+        )
     if key in axis_index(kb):  # "cxcs show scope": an axis, not a function
         raise UsageError(
             f"'{name}' is an axis, not a function; see 'cxcs axes'", known=sorted(kb.functions)
