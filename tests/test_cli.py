@@ -154,6 +154,9 @@ def test_an_overlay_before_a_command_without_kb_is_refused(
     overlay = str(Path(__file__).resolve().parents[1] / "examples" / "overlay")
     assert_failed(run_cli(capsys, "--kb", overlay, *args), 2, message)
     assert_failed(run_cli(capsys, "--kb", overlay, *args, "-f", "json"), 2, message, "usage")
+    # after the command name too: it said only "No such option: --kb"
+    assert_failed(run_cli(capsys, *args, "--kb", overlay), 2, message)
+    assert_failed(run_cli(capsys, *args, "--kb", overlay, "-f", "json"), 2, message, "usage")
 
 
 @pytest.mark.parametrize(

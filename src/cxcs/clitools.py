@@ -223,17 +223,30 @@ class DirectoryCommand(Command):
 
     without = ("kb",)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """``cxcs validate --kb DIR``: refused as before the command name, not with Click's
+        bare "No such option: --kb"."""
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as exc:
+            if getattr(exc, "option_name", None) == "--kb":
+                raise self._no_kb() from None
+            raise
+
     def invoke(self, ctx: Any) -> Any:
         """Refuse ``cxcs --kb DIR validate|summarize``: the overlay would be ignored (and
         ``validate`` would report the shipped files valid, not DIR)."""
         if settings(ctx).overlays:
-            hint = (
-                "give the directory itself: 'cxcs validate DIR'"
-                if self.name == "validate"
-                else "it reads a batch output, not the knowledge"
-            )
-            raise UsageError(f"--kb does not apply to {self.name}; {hint}")
+            raise self._no_kb()
         return super().invoke(ctx)
+
+    def _no_kb(self) -> UsageError:
+        hint = (
+            "give the directory itself: 'cxcs validate DIR'"
+            if self.name == "validate"
+            else "it reads a batch output, not the knowledge"
+        )
+        return UsageError(f"--kb does not apply to {self.name}; {hint}")
 
 
 def _is_argument(param: Any) -> bool:
