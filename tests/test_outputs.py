@@ -259,6 +259,22 @@ def test_a_binary_format_is_not_written_to_a_terminal(tmp_path: Path) -> None:
     assert "binary" not in piped.stderr  # a pipe gets it (here: no browser, a domain error)
 
 
+@pytest.mark.parametrize("columns", ["0", "00"])
+@pytest.mark.parametrize(
+    "args", [("compare", "cx", "ux", "-a", "scope"), ("map",), ("list",)], ids=" ".join
+)
+def test_columns_zero_still_prints_the_table(columns: str, args: tuple[str, ...]) -> None:
+    """Some CI runners export COLUMNS=0: rich then drew every table 0 columns wide, so
+    ``-f table`` printed nothing at all and exit 0. Zero means unknown, as for Python's
+    shutil: the terminal's width, else 80."""
+    done = run_subprocess(*args, "-f", "table", "-q", env={"COLUMNS": columns})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) > 3
+    assert args == ("map",) or max(map(len, lines)) <= 80  # (a piped map: its own width)
+    assert "Customer experience" in done.stdout or "CX" in done.stdout
+
+
 # --------------------------------------------------------------------------- properties
 
 
