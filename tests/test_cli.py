@@ -124,6 +124,11 @@ def test_unknown_function_exits_2_with_a_hint(capsys: pytest.CaptureFixture[str]
         (("show",), "show needs a function, e.g. 'cxcs show cx'; see 'cxcs list'"),
         (("frobnicate",), "No such command"),
         (("list", "--bogus"), "No such option"),
+        (
+            ("compare", "cx", "ux", "--diferences"),
+            "No such option: --diferences; did you mean '--differences'?",
+        ),
+        (("--verison",), "No such option: --verison; did you mean '--version'?"),
     ],
     ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
 )
