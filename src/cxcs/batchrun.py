@@ -103,9 +103,9 @@ def classify_batch(
     Output goes to ``sink`` when given, else to ``request.output`` (written atomically: the
     file appears only when the run completes), else to stdout.
     """
+    from cxcs.atomicfile import atomic_text_file, check_output_path
     from cxcs.batch import BatchJob, input_kind, open_input, run_batch, sniff_kind
     from cxcs.compressed import compressed_progress, is_decompressing
-    from cxcs.output import atomic_text_file, check_output_path
     from cxcs.progress import byte_progress
     from cxcs.records import Fields, column_types
 

@@ -7,15 +7,13 @@ outcome's notes and warnings on stderr, renders the result in the chosen format 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 
-from cxcs.errors import OutputError, UsageError
+from cxcs.errors import UsageError
 from cxcs.formats import STDOUT, choose, refuse_binary_on_terminal
 from cxcs.safe_text import visible
 from cxcs.status import ExitStatus
@@ -105,7 +103,11 @@ def check(command: str, fmt: str | None, output: str | None, env: Environment) -
         fmt, output, list(view.formats), terminal=env.stdout_isatty, default=view.default
     )
     refuse_binary_on_terminal(chosen, output, env.stdout_isatty)
-    check_output_path(target(output))
+    path = target(output)
+    if path is not None:
+        from cxcs.atomicfile import check_output_path
+
+        check_output_path(path)
     return chosen
 
 
@@ -152,17 +154,16 @@ def present(
 def _emit_document(data: str | bytes, output: Path | None) -> None:
     """A finished file, to stdout or atomically to ``output`` (bytes as they are)."""
     if isinstance(data, str):
-        if output is not None:
-            write_atomic(output, data)
-        else:
-            sys.stdout.write(data)
+        _write_text(data, output)
         return
     if output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    with _atomic_file(output, "wb") as handle:
+    from cxcs.atomicfile import atomic_file
+
+    with atomic_file(output, "wb") as handle:
         handle.write(data)
 
 
@@ -170,22 +171,17 @@ def _emit_records(rows: list[dict[str, object]], output: Path | None) -> None:
     """Rows as JSON lines, to stdout or atomically to ``output``."""
     from cxcs.encoder import json_line
 
-    text = "".join(json_line(row) + "\n" for row in rows)
-    if output is not None:
-        write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
+    _write_text("".join(json_line(row) + "\n" for row in rows), output)
 
 
-def check_output_path(output: Path | None) -> None:
-    """Fail early (usage error) when ``--output`` cannot be written."""
+def _write_text(text: str, output: Path | None) -> None:
+    """``text`` to stdout, or atomically to ``output``."""
     if output is None:
+        sys.stdout.write(text)
         return
-    if output.is_dir():
-        raise UsageError(f"--output {output}: is a directory")
-    parent = output.parent if str(output.parent) else Path(".")
-    if not parent.is_dir():
-        raise UsageError(f"--output {output}: directory {parent} does not exist")
+    from cxcs.atomicfile import write_atomic
+
+    write_atomic(output, text)
 
 
 def render(report: Report, fmt: str) -> str:
@@ -200,7 +196,7 @@ def render(report: Report, fmt: str) -> str:
 def emit(report: Report, fmt: str, output: Path | None) -> None:
     """Print the report, or write it atomically to ``output``."""
     if output is not None:
-        write_atomic(output, render(report, fmt))
+        _write_text(render(report, fmt), output)
         return
     if fmt == "table":
         from cxcs.render.table import print_report
@@ -245,10 +241,7 @@ def emit_picture(picture: RenderableType, fmt: str, output: Path | None, title: 
         text = console.export_svg(title=visible(title), code_format=offline_svg_format())
     else:
         text = "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
-    if output is not None:
-        write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
+    _write_text(text, output)
 
 
 def offline_svg_format() -> str:
@@ -261,106 +254,3 @@ def offline_svg_format() -> str:
 
     default = inspect.signature(Console.export_svg).parameters["code_format"].default
     return re.sub(r"@font-face \{\{.*?\}\}\s*", "", str(default), flags=re.DOTALL)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
-    with atomic_text_file(path) as handle:
-        handle.write(text)
-
-
-def replaced_file(path: Path) -> Path | None:
-    """The regular file an atomic write of ``path`` replaces: ``path`` itself, or the file a
-    symbolic link names (the link stays a link); None when ``path`` is a stream to write
-    into as it is (``/dev/stdout``, ``/dev/null``, a named pipe): replacing those would
-    swap a device or a pipe for a file."""
-    import stat
-
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:  # not there yet (or a dangling link): created where it points
-        return Path(os.path.realpath(path))
-    return Path(os.path.realpath(path)) if stat.S_ISREG(mode) else None
-
-
-@contextlib.contextmanager
-def atomic_text_file(path: Path) -> Iterator[IO[str]]:
-    """A text stream that becomes ``path`` only when the block finishes without error.
-
-    On any failure, Ctrl-C included, the temporary file is removed and ``path`` is untouched.
-    A ``path`` that is a stream (see :func:`replaced_file`) is written to directly.
-    """
-    with _atomic_file(path, "w", encoding="utf-8", newline="") as handle:
-        yield handle
-
-
-@contextlib.contextmanager
-def _atomic_file(path: Path, mode: str, **text: Any) -> Iterator[IO[Any]]:
-    """:func:`atomic_text_file` for ``open``'s ``mode`` (``"w"`` with ``text``, or ``"wb"``).
-    A name ending in ``.gz``, ``.bz2`` or ``.xz`` is written compressed."""
-    import tempfile
-
-    check_output_path(path)
-    final = replaced_file(path)
-    if final is None:
-        with (
-            _failing_as_output(path),
-            open(path, "wb") as stream,
-            _encoded(stream, path, mode, text) as handle,
-        ):
-            yield handle
-        return
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
-    except OSError as exc:  # e.g. a read-only directory: name the output, not the temp file
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        _give_default_mode(fd)
-        with _failing_as_output(path):
-            with os.fdopen(fd, "wb") as raw:
-                with _encoded(raw, path, mode, text) as handle:
-                    yield handle
-                raw.flush()
-                os.fsync(raw.fileno())
-            os.replace(tmp, final)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-@contextlib.contextmanager
-def _encoded(raw: IO[bytes], path: Path, mode: str, text: dict[str, Any]) -> Iterator[IO[Any]]:
-    """What the caller writes to: ``raw`` itself, or through a compressor (by ``path``'s
-    suffix) and, for text, an encoder; all flushed into ``raw`` (left open) at the end."""
-    import io
-
-    from cxcs.compressed import compressing
-
-    packed = compressing(raw, path.name)
-    stream: IO[Any] = packed if "b" in mode else io.TextIOWrapper(packed, **text)
-    yield stream
-    stream.flush()
-    if stream is not packed:
-        stream.detach()  # type: ignore[attr-defined]
-    if packed is not raw:
-        packed.close()  # the compressor's end marks; ``raw`` stays open
-
-
-@contextlib.contextmanager
-def _failing_as_output(path: Path) -> Iterator[None]:
-    """An OS error in the block (a full disk, say) becomes an :class:`OutputError` naming
-    ``path``; a closed pipe stays what it is."""
-    try:
-        yield
-    except OSError as exc:
-        if isinstance(exc, BrokenPipeError):
-            raise
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def _give_default_mode(fd: int) -> None:
-    """mkstemp creates the file 0600; give it the mode ``open()`` would (0666 minus umask)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    with contextlib.suppress(AttributeError, OSError):
-        os.fchmod(fd, 0o666 & ~mask)

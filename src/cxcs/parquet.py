@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from cxcs.errors import InputError, OutputError, UsageError
+from cxcs.errors import InputError, UsageError
 
 BATCH_ROWS = 1024
 """Rows read per Parquet batch, and written per row group slice."""
@@ -142,8 +142,8 @@ def parquet_output(
     path: Path, types: dict[str, str]
 ) -> Iterator[Callable[[list[str]], ParquetRows]]:
     """A factory for the Parquet writer of ``path``; the file appears only on success."""
+    from cxcs.atomicfile import cannot_write, replaced_file
     from cxcs.compressed import compression_by_name
-    from cxcs.output import replaced_file
 
     _pyarrow()
     if compression_by_name(path.name):
@@ -168,5 +168,5 @@ def parquet_output(
                 writer.writer.close()
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+            raise cannot_write(path, exc) from None
         raise
