@@ -305,3 +305,17 @@ def test_dask_frame_without_ids_takes_a_known_index(
     frame.to_parquet(tmp_path / "postings.parquet", index=False)
     with pytest.raises(UsageError, match=r"set_index.*id_col=None"):
         classify_dask(dd.read_parquet(str(tmp_path / "postings.parquet")), kb=kb)
+
+
+def test_dask_refuses_kept_columns_written_under_one_name(kb: Knowledge) -> None:
+    """Two kept columns the output would write under one name are refused on the client."""
+    require(has_module("dask") and has_module("pandas"), "dask and pandas are not installed")
+    import dask.dataframe as dd
+    import pandas as pd
+
+    from cxcs.errors import UsageError
+    from cxcs.integrations.dask import classify_dask
+
+    frame = pd.DataFrame({"id": ["a"], "text": [DUTIES], "label": ["x"], "input_label": ["y"]})
+    with pytest.raises(UsageError, match="label and input_label would both be written"):
+        classify_dask(dd.from_pandas(frame, npartitions=1), keep=["label", "input_label"], kb=kb)

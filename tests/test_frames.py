@@ -317,3 +317,24 @@ def test_frame_without_an_id_column_takes_its_index(pd: Any, kb: Knowledge) -> N
     with pytest.raises(UsageError, match="no column 'posting_id'"):
         cxcs_frame(frame, kb, "text", id_col="posting_id")
     assert _ids(cxcs_frame(frame, kb, "text", id_col=None)) == [None, None, None]
+
+
+def test_frame_refuses_kept_columns_written_under_one_name(pd: Any, kb: Knowledge) -> None:
+    """``keep=["label", "input_label"]`` would write both as ``input_label``: refused, as
+    the CLI refuses it, where the second silently replaced the first."""
+    frame = pd.DataFrame({"id": ["a"], "text": [DUTIES], "label": ["x"], "input_label": ["y"]})
+    with pytest.raises(UsageError, match="label and input_label would both be written"):
+        cxcs_frame(frame, kb, "text", keep=["label", "input_label"])
+    with pytest.raises(UsageError, match="input_label and label would both be written"):
+        cxcs_frame(frame, kb, "text", keep=["input_label", "label"])
+    out = cxcs_frame(frame, kb, "text", keep=["label", "label"])
+    assert list(out.columns[-2:]) == ["kb_sha256", "input_label"]  # one name twice: one column
+
+
+def test_frame_index_ids_name_the_index_in_errors(pd: Any, kb: Knowledge) -> None:
+    """An index label that is not valid UTF-8 gives a ``not_unicode`` row whose message
+    names the index in plain text (it named a private field holding a NUL character)."""
+    frame = pd.DataFrame({"text": [DUTIES]}, index=[b"\xff-1"])
+    out = cxcs_frame(frame, kb, "text")
+    assert list(out["error"]) == ["not valid Unicode: field (index) holds a lone surrogate"]
+    assert list(out["id"]) == ["\ufffd-1"]

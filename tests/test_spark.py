@@ -18,6 +18,7 @@ import pytest
 from cxcs.models.knowledge import Knowledge
 from tests.conftest import load_samples
 from tests.scale_data import (
+    DUTIES,
     TYPED_IDS,
     TYPED_TEXT_FIELDS,
     batch_ids,
@@ -308,3 +309,38 @@ def test_spark_keeps_the_id_column_with_its_type(spark: Rig, kb: Knowledge) -> N
     assert [(r["id"], r["num"]) for r in _rows(labels)] == [("7", 7)]
     same = classify_spark(frame, text_col="body", id_col="body", kb=kb)
     assert [(r["id"], r["error_code"]) for r in _rows(same)] == [("a", None)]
+
+
+def test_spark_refuses_kept_columns_written_under_one_name(spark: Rig, kb: Knowledge) -> None:
+    """``keep=["label", "input_label"]`` would give the output two ``input_label`` columns:
+    refused before any job runs, as the CLI and frames refuse it."""
+    from cxcs.errors import UsageError
+    from cxcs.integrations.spark import classify_spark
+
+    frame = spark.session.createDataFrame(
+        [("a", "text", "x", "y")], "id STRING, text STRING, label STRING, input_label STRING"
+    )
+    with pytest.raises(UsageError, match="label and input_label would both be written"):
+        classify_spark(frame, keep=["label", "input_label"], kb=kb)
+    assert classify_spark(frame, keep=["label", "label"], kb=kb).columns[-2:] == [
+        "kb_sha256",
+        "input_label",
+    ]
+
+
+def test_spark_error_rows_name_the_id_column(spark: Rig, kb: Knowledge, tmp_path: Path) -> None:
+    """An id that is not valid UTF-8 gives the CLI's error row, whose message names the id
+    column as the user named it (not the name it travels under to the workers)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from cxcs.batch import read_parquet
+    from cxcs.integrations.spark import classify_spark
+    from cxcs.records import Fields
+
+    path = tmp_path / "bad-id.parquet"
+    pq.write_table(pa.table({"ref": pa.array([b"\xff-1"], pa.binary()), "text": [DUTIES]}), path)
+    (row,) = _rows(classify_spark(spark.session.read.parquet(str(path)), id_col="ref", kb=kb))
+    (cli,) = read_parquet(str(path), Fields("ref", None, ("text",)))
+    assert (row["id"], row["error_code"], row["error"]) == (cli.id, cli.error_code, cli.error)
+    assert cli.error == "not valid Unicode: field ref holds a lone surrogate"

@@ -20,7 +20,7 @@ __all__ = ["check_columns", "classify_frame", "empty_frame"]
 
 _NO_ID = "\x00no id column"
 """The id field asked of records when the frame has no id column (no record has it)."""
-_INDEX = "\x00index"
+_INDEX = "(index)"
 """The id field of records whose id is the frame's index."""
 
 
@@ -66,6 +66,7 @@ def classify_frame(
             "(df.reset_index(drop=True)), or pass id_col=None for rows without ids"
         )
     kb = kb_or_shipped(kb)
+    check_kept(keep, output_columns(kb))
     if title_col is not None and title_col not in df.columns:
         title_col = None
     names = [n for n in dict.fromkeys((id_col, title_col, *text_field_names(texts))) if n]
@@ -88,6 +89,22 @@ def classify_frame(
 def empty_frame(kb: Knowledge) -> Any:
     """A frame with no rows and the output columns and dtypes (a ``meta`` for Dask)."""
     return _frame([], kb)
+
+
+def check_kept(keep: Sequence[str], columns: Sequence[str]) -> None:
+    """Raise :class:`UsageError` when two ``keep`` columns would be written under one name
+    among the output ``columns`` (``label`` is kept as ``input_label``), as the CLI does:
+    one would silently replace the other."""
+    from cxcs.records import kept_column
+
+    written: dict[str, str] = {}
+    for name in keep:
+        out = kept_column(name, columns)
+        if written.setdefault(out, name) != name:
+            raise UsageError(
+                f"kept columns {written[out]} and {name} would both be written as {out}; "
+                "keep one, or rename one first"
+            )
 
 
 def index_ids(columns: Sequence[Any], id_col: str | None) -> bool:

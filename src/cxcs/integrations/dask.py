@@ -57,7 +57,7 @@ def classify_dask(
     """
     from dask import delayed
 
-    from cxcs.frames import check_columns, empty_frame, index_ids
+    from cxcs.frames import check_columns, check_kept, empty_frame, index_ids
     from cxcs.records import kb_or_shipped, kept_column, output_columns
 
     texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
@@ -71,6 +71,7 @@ def classify_dask(
             "(ddf.set_index('posting_id')), or pass id_col=None for rows without ids"
         )
     kb = kb_or_shipped(kb)
+    check_kept(keep, output_columns(kb))
     meta = empty_frame(kb)
     meta.index = meta.index.astype(ddf.index.dtype).rename(ddf.index.name)  # as computed
     names = output_columns(kb)

@@ -43,14 +43,14 @@ class _Columns:
     keep: tuple[str, ...]
     selected: tuple[str, ...] = ()
     """The input columns sent to the workers, in order (sent as ``c0``, ``c1``, …), the id
-    last, as :data:`_ID`."""
+    last, under its own name or, when that column is also read as it is, :data:`_ID`."""
     id_micros: bool = False
     """The id is a timestamp, sent as microseconds since 1970 (UTC)."""
 
 
 _ID = "\x00id"
-"""The worker frame's name for the id as sent (the id column may also be read as text or
-kept, with its own type)."""
+"""The worker frame's name for the id as sent when the id column is also read as text or
+kept, with its own type (an error row's message then names this, not the column)."""
 
 
 def classify_spark(
@@ -70,9 +70,12 @@ def classify_spark(
     (null ids). ``title_col`` absent from ``df`` (the default ``title``) means the title
     is detected from the text. ``kb`` defaults to the shipped knowledge base.
     """
-    from cxcs.records import kb_or_shipped, text_field_names, text_parts
+    from cxcs.frames import check_kept
+    from cxcs.records import kb_or_shipped, output_columns, text_field_names, text_parts
 
     kb = kb_or_shipped(kb)
+    keep = tuple(dict.fromkeys(keep))  # a name asked twice is one column, as in frames
+    check_kept(keep, output_columns(kb))
     texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
     present = set(df.columns)
     if not any(t in present for t in text_field_names(texts)):
@@ -134,7 +137,7 @@ def _selection(df: Any, columns: _Columns) -> tuple[Any, _Columns]:
     if columns.id_col is not None:
         ident, micros = _id_column(df.schema[columns.id_col].dataType, columns.id_col)
         picked.append(ident.alias(f"c{len(names)}"))
-        names.append(_ID)
+        names.append(_ID if columns.id_col in names else columns.id_col)
     chosen = dataclasses.replace(columns, selected=tuple(names), id_micros=micros)
     return df.select(*picked), chosen
 
@@ -198,12 +201,13 @@ def _classify_batches(source: Any, columns: _Columns, batches: Iterator[Any]) ->
     kb = unship(shipped)
     for batch in batches:
         batch = batch.set_axis(list(columns.selected), axis=1)
+        ident = columns.selected[-1] if columns.id_col is not None else None
         if columns.id_micros:
-            batch[_ID] = pd.to_datetime(batch[_ID], unit="us", utc=True)
+            batch[ident] = pd.to_datetime(batch[ident], unit="us", utc=True)
         out = classify_frame(
             batch,
             text_col=columns.texts,
-            id_col=None if columns.id_col is None else _ID,
+            id_col=ident,
             title_col=columns.title_col,
             keep=columns.keep,
             kb=kb,
