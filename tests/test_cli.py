@@ -66,6 +66,15 @@ def test_commands_exit_0(capsys: pytest.CaptureFixture[str], args: tuple[str, ..
             "'Customer Success' is a function, not a metric; "
             "see 'cxcs metrics success' or 'cxcs show success'",
         ),
+        (("show", "scope"), "'scope' is an axis, not a function; see 'cxcs axes'"),
+        (
+            ("journey", "Journey stages"),
+            "'Journey stages' is an axis, not a function; see 'cxcs axes'",
+        ),
+        (
+            ("compare", "cx", "ux", "--axes", "level,Customer success"),
+            "'Customer success' is a function, not an axis; see 'cxcs axes'",
+        ),
     ],
     ids=" ".join,
 )
@@ -105,11 +114,21 @@ def test_unknown_function_exits_2_with_a_hint(capsys: pytest.CaptureFixture[str]
         ),
         (("list", "-f", "mardown"), "did you mean 'markdown'?"),
         (("compare", "cx", "ux", "-f", "svg"), "unknown format 'svg' here; choose one of"),
+        (
+            ("compare", "cx,ux", "success"),
+            "unknown function 'cx,ux'; give one function per argument: 'cx ux'",
+        ),
+        (("journey", "cx, success"), "give one function per argument: 'cx success'"),
         (("metric", "npx"), "unknown metric 'npx'; did you mean 'nps'?"),
         (("metric", "zzzzzz"), "unknown metric 'zzzzzz'"),
         (("show",), "show needs a function, e.g. 'cxcs show cx'; see 'cxcs list'"),
         (("frobnicate",), "No such command"),
         (("list", "--bogus"), "No such option"),
+        (
+            ("compare", "cx", "ux", "--diferences"),
+            "No such option: --diferences; did you mean '--differences'?",
+        ),
+        (("--verison",), "No such option: --verison; did you mean '--version'?"),
     ],
     ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
 )
@@ -140,6 +159,9 @@ def test_an_overlay_before_a_command_without_kb_is_refused(
     overlay = str(Path(__file__).resolve().parents[1] / "examples" / "overlay")
     assert_failed(run_cli(capsys, "--kb", overlay, *args), 2, message)
     assert_failed(run_cli(capsys, "--kb", overlay, *args, "-f", "json"), 2, message, "usage")
+    # after the command name too: it said only "No such option: --kb"
+    assert_failed(run_cli(capsys, *args, "--kb", overlay), 2, message)
+    assert_failed(run_cli(capsys, *args, "--kb", overlay, "-f", "json"), 2, message, "usage")
 
 
 @pytest.mark.parametrize(

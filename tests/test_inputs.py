@@ -246,7 +246,10 @@ def test_a_closed_stdin_is_a_usage_error() -> None:
     run = run_shell('exec "$@" <&-', "classify", "-f", "json")
     assert_failed(run, 2, "no input: stdin is closed", "usage")
     batch = run_shell('exec "$@" <&-', "classify", "--batch", "-")
-    assert_failed(batch, 2, "no input: stdin is closed")
+    assert_failed(batch, 2, "no input: stdin is closed; give --batch FILE")
+    # summarize was told to 'give --batch FILE', an option it does not have
+    summary = run_shell('exec "$@" <&-', "summarize", "-")
+    assert_failed(summary, 2, "no input: stdin is closed; give a FILE, e.g. 'cxcs summarize")
 
 
 # --------------------------------------------------------------------------- batch

@@ -104,6 +104,23 @@ def test_output_into_a_missing_directory_or_a_directory_fails_before_any_work(
     assert list((tmp_path / "taken.json").iterdir()) == []
 
 
+def test_output_ending_in_a_slash_names_a_directory_and_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``-o newdir/`` (a directory, by its slash) wrote a file named ``newdir``, exit 0;
+    as ``cp`` does, a name ending in '/' is taken as a directory, and cxcs writes files."""
+    rows = write_rows(tmp_path / "rows.jsonl", good_rows(2))
+    for args in (
+        ("list", "-o", f"{tmp_path / 'newdir'}/"),
+        ("classify", "--batch", str(rows), "-o", f"{tmp_path / 'new'}/", "-f", "csv"),
+        ("map", "-o", f"{tmp_path}/", "-f", "svg"),
+    ):
+        run = run_cli(capsys, *args)
+        assert_failed(run, 2, f"--output {args[-3] if args[-2] == '-f' else args[-1]}: ")
+        assert "ends in '/': a directory; give a file name" in run.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rows.jsonl"]
+
+
 def test_a_failing_command_leaves_no_output_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -240,6 +257,22 @@ def test_a_binary_format_is_not_written_to_a_terminal(tmp_path: Path) -> None:
     )
     piped = run_subprocess("map", "-f", "png", env={"CXCS_BROWSER": str(tmp_path / "none")})
     assert "binary" not in piped.stderr  # a pipe gets it (here: no browser, a domain error)
+
+
+@pytest.mark.parametrize("columns", ["0", "00"])
+@pytest.mark.parametrize(
+    "args", [("compare", "cx", "ux", "-a", "scope"), ("map",), ("list",)], ids=" ".join
+)
+def test_columns_zero_still_prints_the_table(columns: str, args: tuple[str, ...]) -> None:
+    """Some CI runners export COLUMNS=0: rich then drew every table 0 columns wide, so
+    ``-f table`` printed nothing at all and exit 0. Zero means unknown, as for Python's
+    shutil: the terminal's width, else 80."""
+    done = run_subprocess(*args, "-f", "table", "-q", env={"COLUMNS": columns})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) > 3
+    assert args == ("map",) or max(map(len, lines)) <= 80  # (a piped map: its own width)
+    assert "Customer experience" in done.stdout or "CX" in done.stdout
 
 
 # --------------------------------------------------------------------------- properties

@@ -94,14 +94,15 @@ def sniff_kind(stream: IO[bytes]) -> str:
     return "jsonl" if not head or head[:1] in (b"{", b"[") else "csv"
 
 
-def open_input(path: str) -> IO[bytes]:
+def open_input(path: str, instead: str = "give --batch FILE") -> IO[bytes]:
     """The batch input as a binary stream (``-`` is stdin), decompressed when it is
-    gzip, bzip2 or xz data (:mod:`cxcs.compressed`)."""
+    gzip, bzip2 or xz data (:mod:`cxcs.compressed`); ``instead``: what a closed stdin
+    is told to do."""
     from cxcs.compressed import decompressed
 
     if path == "-":
         if sys.stdin is None:
-            raise UsageError("no input: stdin is closed; give --batch FILE")
+            raise UsageError(f"no input: stdin is closed; {instead}")
         return decompressed(sys.stdin.buffer, "stdin")
     from cxcs.inputs import open_binary
 

@@ -104,6 +104,7 @@ class Group(typer.core.TyperGroup):
             exc.ctx = ctx  # returned, so the error carries the context, as Click's do
             raise
         except Exception as exc:
+            did_you_mean_option(exc)
             self._say_where_it_goes(exc, line)
             raise
 
@@ -145,7 +146,11 @@ class Command(typer.core.TyperCommand):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         line = list(args)  # parsing consumes args; the line is read only if an error asks
         ctx.meta[ERROR_FORMAT] = lambda: self.format_given(ctx, line)
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as exc:
+            did_you_mean_option(exc)
+            raise
 
     def format_given(self, ctx: Any, args: list[str]) -> str | None:
         """``--format``'s value as Click's own parser reads ``args`` (the last one wins),
@@ -223,17 +228,42 @@ class DirectoryCommand(Command):
 
     without = ("kb",)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """``cxcs validate --kb DIR``: refused as before the command name, not with Click's
+        bare "No such option: --kb"."""
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as exc:
+            if getattr(exc, "option_name", None) == "--kb":
+                raise self._no_kb() from None
+            raise
+
     def invoke(self, ctx: Any) -> Any:
         """Refuse ``cxcs --kb DIR validate|summarize``: the overlay would be ignored (and
         ``validate`` would report the shipped files valid, not DIR)."""
         if settings(ctx).overlays:
-            hint = (
-                "give the directory itself: 'cxcs validate DIR'"
-                if self.name == "validate"
-                else "it reads a batch output, not the knowledge"
-            )
-            raise UsageError(f"--kb does not apply to {self.name}; {hint}")
+            raise self._no_kb()
         return super().invoke(ctx)
+
+    def _no_kb(self) -> UsageError:
+        hint = (
+            "give the directory itself: 'cxcs validate DIR'"
+            if self.name == "validate"
+            else "it reads a batch output, not the knowledge"
+        )
+        return UsageError(f"--kb does not apply to {self.name}; {hint}")
+
+
+def did_you_mean_option(exc: Exception) -> None:
+    """Click's "No such option: --axe (Possible options: --axes)" in cxcs's words: "No such
+    option: --axe; did you mean '--axes'?" (Click's ``NoSuchOption``, known by its public
+    ``option_name``, ``possibilities`` and ``message``)."""
+    name, close = getattr(exc, "option_name", None), getattr(exc, "possibilities", None)
+    if isinstance(name, str) and close and isinstance(getattr(exc, "message", None), str):
+        from cxcs.suggest import hint
+
+        exc.message = f"No such option: {name}{hint(list(close))}"  # type: ignore[attr-defined]
+        exc.possibilities = None  # type: ignore[attr-defined]
 
 
 def _is_argument(param: Any) -> bool:

@@ -89,6 +89,8 @@ def target(output: str | os.PathLike[str] | None) -> Path | None:
         return None
     if not name.strip():
         raise UsageError("--output is empty; give a file name, or '-' for stdout")
+    if name.endswith(tuple(filter(None, (os.sep, os.altsep)))):  # Path() would drop it
+        raise UsageError(f"--output {name}: ends in '/': a directory; give a file name")
     return Path(name)
 
 

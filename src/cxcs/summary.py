@@ -182,7 +182,7 @@ def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, An
     from cxcs.csvinput import sniff_delimiter
     from cxcs.errors import InputError
 
-    stream = open_input(source)
+    stream = open_input(source, "give a FILE, e.g. 'cxcs summarize labels.jsonl'")
     kind = input_kind(source, input_format) or sniff_kind(stream)
     if kind == "parquet":
         from cxcs.parquet import iter_records, refuse_unreadable_input

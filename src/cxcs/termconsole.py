@@ -16,6 +16,11 @@ def _options() -> dict[str, object]:
         options["no_color"] = True
     if os.environ.get("TERM") == "dumb":
         options["color_system"] = None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) == 0:  # some CI runners: rich drew 0 wide, nothing
+        import shutil
+
+        options["width"] = shutil.get_terminal_size().columns  # 0 is unknown: the terminal's
     return options
 
 

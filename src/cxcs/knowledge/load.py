@@ -2,7 +2,8 @@
 
 Every problem is reported as ``file:line: what is wrong``; the raw pydantic error is never
 shown. Files in a directory: ``functions.yaml``, ``metrics.yaml`` and ``signals.yaml``; an
-overlay directory may hold any subset of them.
+overlay directory may hold any subset of them. How files are layered is
+:mod:`cxcs.knowledge.merge`'s, imported only when files are parsed (not on a cache hit).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -21,13 +22,14 @@ from cxcs.knowledge.checks import findings, sorted_key_problems
 from cxcs.knowledge.files import read_text
 from cxcs.models.knowledge import Knowledge
 
+if TYPE_CHECKING:
+    from cxcs.knowledge.merge import Document, Merged
+
 FILES = ("functions.yaml", "metrics.yaml", "signals.yaml")
 KB_ENV = "CXCS_KB"
 MAX_PROBLEMS = 200
 """Problems reported one by one; beyond this they are only counted (a broken file may have
 tens of thousands, and locating each one costs a walk of its file)."""
-
-Path_ = tuple[str | int, ...]
 
 
 @functools.cache
@@ -38,67 +40,6 @@ def data_dir() -> Path:
     if (packaged / "functions.yaml").is_file():
         return packaged.resolve()
     return (Path(__file__).resolve().parents[3] / "data").resolve()
-
-
-class _Document(NamedTuple):
-    name: str
-    text: str
-    data: dict[str, Any]
-
-
-class _Merged:
-    """The merged raw document and, for each merged path prefix, where it came from."""
-
-    def __init__(self, documents: Sequence[_Document] = ()) -> None:
-        self.data: dict[str, Any] = {}
-        self.origin: dict[Path_, tuple[_Document, Path_]] = {}
-        self.documents = documents
-        self._by_text: dict[tuple[str, ...], tuple[_Document, Path_]] | None = None
-
-    def locate(self, path: Sequence[str | int], *, key: bool = False) -> tuple[str, int | None]:
-        """File name and line for a path in the merged document (``key``: the line of the
-        key that names it, rather than of its value)."""
-        doc, full = self.source(path)
-        if doc is None:
-            return "knowledge", None
-        find = _yamlio().key_line if key else _yamlio().line_of
-        return doc.name, find(doc.text, full)
-
-    def source(self, path: Sequence[str | int]) -> tuple[_Document | None, Path_]:
-        """The document a path in the merged document comes from, and the path in it."""
-        if self._by_text is None:
-            # pydantic names a key that is not a string or an int by its text ('None', '1.5')
-            self._by_text = {tuple(map(str, k)): v for k, v in self.origin.items()}
-        for cut in range(len(path), 0, -1):
-            hit = self.origin.get(tuple(path[:cut])) or self._by_text.get(
-                tuple(map(str, path[:cut]))
-            )
-            if hit is not None:
-                doc, prefix = hit
-                return doc, (*prefix, *path[cut:])
-        if not self.documents:
-            return None, ()
-        # a missing top-level field: report it in the file named after it, else the first
-        wanted = f"{path[0]}.yaml" if path else ""
-        doc = next((d for d in self.documents if Path(d.name).name == wanted), self.documents[0])
-        return doc, ()
-
-    def site(
-        self, path: Sequence[str | int], also: Sequence[Sequence[str | int]]
-    ) -> tuple[str, int | None]:
-        """Where to report a problem at ``path`` that also involves the places ``also``: the
-        one in the latest file, its own place on a tie. The shipped files agree with
-        themselves, so the fault lies with the overlay layered on top (e.g. a function an
-        overlay adds lacks a cell for a shipped axis: the overlay's function is at fault; a
-        shipped function lacks one for an axis an overlay adds: the overlay's axis is). A
-        whole entry (``functions.<id>``) is reported at the line of its key."""
-        order = {id(doc): index for index, doc in enumerate(self.documents)}
-        chosen, rank = path, order.get(id(self.source(path)[0]), -1)
-        for other in also:
-            other_rank = order.get(id(self.source(other)[0]), -1)
-            if other_rank > rank:
-                chosen, rank = other, other_rank
-        return self.locate(chosen, key=len(chosen) == 2)
 
 
 def _yamlio() -> Any:
@@ -153,7 +94,7 @@ def validate_dir(directory: Path, *, base: Path | None = None) -> Knowledge:
     return build(shipped + documents)
 
 
-def _is_complete(documents: Sequence[_Document]) -> bool:
+def _is_complete(documents: Sequence[Document]) -> bool:
     by_file = {Path(d.name).name: d.data for d in documents}
     functions_doc = by_file.get("functions.yaml")
     if functions_doc is None or "metrics.yaml" not in by_file or "version" not in functions_doc:
@@ -176,7 +117,7 @@ def file_label(directory: Path, name: str) -> str:
     return str(directory / name)
 
 
-def _read_dir(directory: Path, required: Sequence[str], signals: bool = True) -> list[_Document]:
+def _read_dir(directory: Path, required: Sequence[str], signals: bool = True) -> list[Document]:
     return [_parse(*source, signals) for source in _read_texts(directory, required)]
 
 
@@ -214,17 +155,19 @@ def _refuse_link_outside(directory: Path, path: Path) -> None:
         )
 
 
-def _parse(label: str, name: str, text: str, signals: bool = True) -> _Document:
+def _parse(label: str, name: str, text: str, signals: bool = True) -> Document:
     """Parse one file (signals only when asked for: they still count in the hash)."""
+    from cxcs.knowledge.merge import Document
+
     if name == "signals.yaml" and not signals:
-        return _Document(label, text, {})
+        return Document(label, text, {})
     data = _yamlio().parse(text, label)
     if not isinstance(data, dict):
         raise KnowledgeError(label, 1, "the top level must be a mapping")
-    return _Document(label, text, data)
+    return Document(label, text, data)
 
 
-def build(documents: Sequence[_Document]) -> Knowledge:
+def build(documents: Sequence[Document]) -> Knowledge:
     """Merge raw documents in order and validate them into a :class:`Knowledge`; else raise
     the first problem in file order, the others' messages in its ``more`` detail and how
     many there are in ``count``."""
@@ -232,7 +175,9 @@ def build(documents: Sequence[_Document]) -> Knowledge:
     for doc in documents:
         for path, problem in sorted_key_problems(doc.data):
             problems.append(KnowledgeError(doc.name, _yamlio().key_line(doc.text, path), problem))
-    merged = _merge(documents)
+    from cxcs.knowledge.merge import merge
+
+    merged = merge(documents)
     digest = hashlib.sha256()
     for doc in documents:
         digest.update(Path(doc.name).name.encode() + b"\0" + doc.text.encode() + b"\0")
@@ -294,7 +239,7 @@ def _validated_signals(data: Any) -> tuple[Any, list[Any]]:
         return None, [err | {"loc": ("signals", *err["loc"])} for err in errors]
 
 
-def _from_pydantic(merged: _Merged, err: Any) -> KnowledgeError:
+def _from_pydantic(merged: Merged, err: Any) -> KnowledgeError:
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     name, line = merged.locate(loc)
     where = ".".join(str(p) for p in loc)
@@ -308,147 +253,3 @@ def _from_pydantic(merged: _Merged, err: Any) -> KnowledgeError:
         msg = str(err["msg"]).removeprefix("Value error, ")
         problem = f"{where}: {msg}" if where else msg
     return KnowledgeError(name, line, problem)
-
-
-def _merge(documents: Sequence[_Document]) -> _Merged:
-    merged = _Merged(documents=documents)
-    for doc in documents:
-        for key, value in doc.data.items():
-            if key == "axes" and isinstance(value, list):
-                _merge_axes(merged, doc, value)
-            elif key == "functions" and isinstance(value, dict):
-                _merge_functions(merged, doc, value)
-            elif key in {"articles", "metrics"} and isinstance(value, dict):
-                target = _mapping_section(merged, doc, key)
-                for item_id, item in value.items():
-                    target[item_id] = item
-                    merged.origin[(key, item_id)] = (doc, (key, item_id))
-            elif key == "signals" and isinstance(value, dict):
-                _merge_signals(merged, doc, value)
-            elif key == "vocabularies" and isinstance(value, dict):
-                _merge_nested(merged, doc, key, value)
-            elif key == "journey" and isinstance(value, dict):
-                _merge_journey(merged, doc, value)
-            else:
-                merged.data[key] = value
-                merged.origin[(key,)] = (doc, (key,))
-    for key in ("functions", "metrics"):
-        items = merged.data.get(key)
-        if isinstance(items, dict):  # anything else is reported by validation
-            for item_id, item in items.items():
-                if isinstance(item, dict):
-                    item.setdefault("id", item_id)
-    return merged
-
-
-def _mapping_section(merged: _Merged, doc: _Document, key: str) -> dict[str, Any]:
-    """The merged mapping under ``key`` (started afresh if an earlier file's was not a
-    mapping), with ``doc`` as its origin when no earlier file provided it."""
-    target = merged.data.get(key)
-    if not isinstance(target, dict):
-        target = merged.data[key] = {}
-    merged.origin.setdefault((key,), (doc, (key,)))
-    return target
-
-
-def _merge_axes(merged: _Merged, doc: _Document, axes: list[Any]) -> None:
-    target = merged.data.get("axes")
-    if not isinstance(target, list):  # an earlier file's axes were not a list
-        target = merged.data["axes"] = []
-    merged.origin.setdefault(("axes",), (doc, ("axes",)))
-    for index, axis in enumerate(axes):
-        axis_id = axis.get("id") if isinstance(axis, dict) else None
-        slot = next(
-            (i for i, a in enumerate(target) if isinstance(a, dict) and a.get("id") == axis_id),
-            None,
-        )
-        if slot is None or axis_id is None:
-            slot = len(target)
-            target.append(axis)
-        else:
-            target[slot] = axis
-        merged.origin[("axes", slot)] = (doc, ("axes", index))
-
-
-def _merge_functions(merged: _Merged, doc: _Document, functions: dict[str, Any]) -> None:
-    target = _mapping_section(merged, doc, "functions")
-    for fid, function in functions.items():
-        existing = target.get(fid)
-        if not isinstance(existing, dict) or not isinstance(function, dict):
-            target[fid] = function
-            merged.origin[("functions", fid)] = (doc, ("functions", fid))
-            continue
-        combined = dict(existing)
-        for field_name, value in function.items():
-            if field_name == "cells" and isinstance(value, dict):
-                earlier = existing.get("cells")
-                cells = dict(earlier) if isinstance(earlier, dict) else {}
-                for axis_id, cell in value.items():
-                    cells[axis_id] = cell
-                    merged.origin[("functions", fid, "cells", axis_id)] = (
-                        doc,
-                        ("functions", fid, "cells", axis_id),
-                    )
-                combined["cells"] = cells
-            else:
-                combined[field_name] = value
-                here = ("functions", fid, field_name)
-                merged.origin[here] = (doc, here)
-        target[fid] = combined
-
-
-def _merge_nested(merged: _Merged, doc: _Document, key: str, value: dict[str, Any]) -> None:
-    """Two-level mappings (vocabularies): an overlay adds or replaces entries one by one."""
-    target = _mapping_section(merged, doc, key)
-    for name, entries in value.items():
-        current = target.get(name)
-        if isinstance(current, dict) and isinstance(entries, dict):
-            target[name] = {**current, **entries}
-            for entry in entries:
-                merged.origin[(key, name, entry)] = (doc, (key, name, entry))
-        else:
-            target[name] = entries
-            merged.origin[(key, name)] = (doc, (key, name))
-
-
-def _merge_journey(merged: _Merged, doc: _Document, journey: dict[str, Any]) -> None:
-    """Journey: ``stages`` replaced when given, ``roles`` merged stage by stage."""
-    target = _mapping_section(merged, doc, "journey")
-    for section, value in journey.items():
-        current = target.get(section)
-        if section == "roles" and isinstance(current, dict) and isinstance(value, dict):
-            roles = dict(current)
-            for stage, by_function in value.items():
-                earlier = roles.get(stage)
-                if isinstance(earlier, dict) and isinstance(by_function, dict):
-                    roles[stage] = {**earlier, **by_function}
-                else:
-                    roles[stage] = by_function
-                for fid in by_function if isinstance(by_function, dict) else ():
-                    merged.origin[("journey", "roles", stage, fid)] = (
-                        doc,
-                        ("journey", "roles", stage, fid),
-                    )
-            target[section] = roles
-        else:
-            target[section] = value
-            merged.origin[("journey", section)] = (doc, ("journey", section))
-
-
-def _merge_signals(merged: _Merged, doc: _Document, signals: dict[str, Any]) -> None:
-    """Signals merge by section: lists are appended, mappings are updated."""
-    target = _mapping_section(merged, doc, "signals")
-    for section, value in signals.items():
-        here: Path_ = ("signals", section)
-        current = target.get(section)
-        if isinstance(current, list) and isinstance(value, list):
-            for index in range(len(value)):
-                merged.origin[(*here, len(current) + index)] = (doc, (*here, index))
-            target[section] = current + value
-        elif isinstance(current, dict) and isinstance(value, dict):
-            for key in value:
-                merged.origin[(*here, key)] = (doc, (*here, key))
-            target[section] = {**current, **value}
-        else:
-            target[section] = value
-            merged.origin[here] = (doc, here)

@@ -60,6 +60,16 @@ def resolve_function(kb: Knowledge, name: str) -> Resolved:
             f"'{name}' is a metric, not a function; see 'cxcs metric {metric}'",
             known=sorted(kb.functions),
         )
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) > 1 and all(normalize_name(p) in {*index, *AMBIGUOUS} for p in parts):
+        raise UsageError(  # "cxcs compare cx,ux": --axes takes a list, functions do not
+            f"unknown function '{name}'; give one function per argument: '{' '.join(parts)}'",
+            known=sorted(kb.functions),
+        )
+    if key in axis_index(kb):  # "cxcs show scope": an axis, not a function
+        raise UsageError(
+            f"'{name}' is an axis, not a function; see 'cxcs axes'", known=sorted(kb.functions)
+        )
     shown = name_index(kb, hidden=False)
     by_function: dict[str, str] = {}
     for close in suggestions(key, shown):  # one name per function
@@ -95,18 +105,29 @@ def resolve_metric(kb: Knowledge, name: str) -> Metric:
     return kb.metrics[found]
 
 
-def resolve_axes(kb: Knowledge, names: Sequence[str], option: str = "") -> list[str]:
-    """Axis ids for ``names`` (ids, or display names such as ``Journey stages``), in order;
-    an unknown one is a usage error with a hint. ``option`` prefixes the message."""
+def axis_index(kb: Knowledge) -> dict[str, str]:
+    """Every lookup name of an axis (id, display name), normalized, to its id."""
     index: dict[str, str] = {}
     for axis in kb.axes:
         index.setdefault(normalize_name(axis.id), axis.id)
         index.setdefault(normalize_name(axis.name), axis.id)
+    return index
+
+
+def resolve_axes(kb: Knowledge, names: Sequence[str], option: str = "") -> list[str]:
+    """Axis ids for ``names`` (ids, or display names such as ``Journey stages``), in order;
+    an unknown one is a usage error with a hint. ``option`` prefixes the message."""
+    index = axis_index(kb)
     chosen = []
     for name in names:
         found = index.get(normalize_name(name))
         if found is None:
             where = f"{option}: " if option else ""
+            if normalize_name(name) in name_index(kb):  # "--axes success": a function
+                raise UsageError(
+                    f"{where}'{name}' is a function, not an axis; see 'cxcs axes'",
+                    known=list(kb.axis_ids),
+                )
             hint = did_you_mean(name, kb.axis_ids, see="cxcs axes")
             raise UsageError(f"{where}unknown axis '{name}'{hint}", known=list(kb.axis_ids))
         chosen.append(found)
