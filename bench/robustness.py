@@ -73,35 +73,10 @@ def _escape(line: str) -> str:
     return out.replace(". ", ".&nbsp; ")
 
 
-def html_blocks(text: str) -> str:
-    """``<p>`` paragraphs, ``<strong>`` headings, ``<ul><li>`` bullets, on one line (as a JSON
-    API carries a page), with entities."""
-    out = ['<div class="job-description">']
-    in_list = False
-    for kind, line in lines_of(text):
-        if kind == "bullet":
-            if not in_list:
-                out.append("<ul>")
-                in_list = True
-            out.append(f"<li>{_escape(line)}</li>")
-            continue
-        if in_list:
-            out.append("</ul>")
-            in_list = False
-        if kind == "heading":
-            out.append(f"<p><strong>{_escape(line)}</strong></p>")
-        elif kind == "text":
-            out.append(f"<p>{_escape(line)}</p>")
-        else:
-            out.append("<p>&nbsp;</p>")
-    if in_list:
-        out.append("</ul>")
-    out.append("</div>")
-    return "".join(out)
-
-
-def html_pretty(text: str) -> str:
-    """``<h3>`` headings and indented ``<ul>``/``<li>`` on their own source lines."""
+def _html(text: str, heading: str, item: str, blank: str | None) -> list[str]:
+    """The posting's lines as HTML elements: ``heading`` and ``item`` are templates for a
+    heading and a bullet (``{}``: the escaped line), ``blank`` the element of a blank line
+    (None: left out); bullets in a run share one ``<ul>``."""
     out: list[str] = []
     in_list = False
     for kind, line in lines_of(text):
@@ -109,18 +84,32 @@ def html_pretty(text: str) -> str:
             if not in_list:
                 out.append("<ul>")
                 in_list = True
-            out.append(f"  <li>{_escape(line)}</li>")
+            out.append(item.format(_escape(line)))
             continue
         if in_list:
             out.append("</ul>")
             in_list = False
         if kind == "heading":
-            out.append(f"<h3>{_escape(line)}</h3>")
+            out.append(heading.format(_escape(line)))
         elif kind == "text":
             out.append(f"<p>{_escape(line)}</p>")
+        elif blank is not None:
+            out.append(blank)
     if in_list:
         out.append("</ul>")
-    return "\n".join(out)
+    return out
+
+
+def html_blocks(text: str) -> str:
+    """``<p>`` paragraphs, ``<strong>`` headings, ``<ul><li>`` bullets, on one line (as a JSON
+    API carries a page), with entities."""
+    body = _html(text, "<p><strong>{}</strong></p>", "<li>{}</li>", "<p>&nbsp;</p>")
+    return "".join(['<div class="job-description">', *body, "</div>"])
+
+
+def html_pretty(text: str) -> str:
+    """``<h3>`` headings and indented ``<ul>``/``<li>`` on their own source lines."""
+    return "\n".join(_html(text, "<h3>{}</h3>", "  <li>{}</li>", None))
 
 
 def html_br(text: str) -> str:

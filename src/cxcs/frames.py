@@ -95,16 +95,15 @@ def check_kept(keep: Sequence[str], columns: Sequence[str]) -> None:
     """Raise :class:`UsageError` when two ``keep`` columns would be written under one name
     among the output ``columns`` (``label`` is kept as ``input_label``), as the CLI does:
     one would silently replace the other."""
-    from cxcs.records import kept_column
+    from cxcs.records import kept_clash
 
-    written: dict[str, str] = {}
-    for name in keep:
-        out = kept_column(name, columns)
-        if written.setdefault(out, name) != name:
-            raise UsageError(
-                f"kept columns {written[out]} and {name} would both be written as {out}; "
-                "keep one, or rename one first"
-            )
+    clash = kept_clash(keep, columns)
+    if clash:
+        first, second, out = clash
+        raise UsageError(
+            f"kept columns {first} and {second} would both be written as {out}; "
+            "keep one, or rename one first"
+        )
 
 
 def index_ids(columns: Sequence[Any], id_col: str | None) -> bool:

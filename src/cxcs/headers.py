@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from cxcs.errors import UsageError
-from cxcs.records import Fields, columns_read_twice, kept_column, text_field_names, text_parts
+from cxcs.records import Fields, columns_read_twice, kept_clash, text_field_names, text_parts
 
 
 def refuse_no_text_column(fields: Fields, header: Sequence[str], what: str, also: str) -> NoReturn:
@@ -60,11 +60,10 @@ def refuse_ambiguous_fields(fields: Fields, header: Sequence[str], columns: Sequ
             f"{again}): which one to read is unclear; rename one"
         )
     kept = fields.keep or (tuple(header) if fields.keep_all else ())
-    written: dict[str, str] = {}
-    for name in kept:
-        out = kept_column(name, columns)
-        if written.setdefault(out, name) != name:
-            raise UsageError(
-                f"input columns {written[out]} and {name} would both be written as {out}; "
-                "name the ones to keep with --keep"
-            )
+    clash = kept_clash(kept, columns)
+    if clash:
+        kept_first, kept_second, out = clash
+        raise UsageError(
+            f"input columns {kept_first} and {kept_second} would both be written as {out}; "
+            "name the ones to keep with --keep"
+        )

@@ -95,6 +95,17 @@ def kept_column(name: str, columns: Sequence[str]) -> str:
     return f"input_{name}" if name in columns else name
 
 
+def kept_clash(keep: Sequence[str], columns: Sequence[str]) -> tuple[str, str, str] | None:
+    """The first two ``keep`` fields that would be written under one output name (see
+    :func:`kept_column`): ``(first, second, output name)``; None when every one has its own."""
+    written: dict[str, str] = {}
+    for name in keep:
+        out = kept_column(name, columns)
+        if written.setdefault(out, name) != name:
+            return written[out], name, out
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Fields:
     """Which input fields hold the id, title and text, and which are copied to the output."""
