@@ -133,6 +133,20 @@ def test_short_first_line_is_taken_as_title(kb: Knowledge) -> None:
     assert split_title("A sentence that ends with a period.\nmore")[0] is None
 
 
+def test_title_is_found_behind_characters_that_show_nothing(kb: Knowledge) -> None:
+    """A byte-order mark, zero-width or no-break space before or after the first line is
+    not part of the title (a scraped posting often opens with one)."""
+    lead = "\ufeff\u200b \xa0"
+    text = f"{lead}Customer Success Manager\u200b\n{SUPPORT_DUTIES}"
+    title, body, offset = split_title(text)
+    assert title == "Customer Success Manager"
+    assert body == SUPPORT_DUTIES
+    assert text[offset:] == SUPPORT_DUTIES
+    check = classify(kb, text, None).title
+    assert check is not None
+    assert (check.title, check.title_label) == ("Customer Success Manager", "success")
+
+
 def test_boilerplate_does_not_decide(kb: Knowledge) -> None:
     """'customer service' in the benefits and EEO text must not make a warehouse job service."""
     posting = (

@@ -39,7 +39,7 @@ from cxcs.engine.model import (
     squash,
 )
 from cxcs.engine.repeats import blank_repeats
-from cxcs.engine.sections import SectionMap, build_sections
+from cxcs.engine.sections import LINE_BLANKS, SectionMap, build_sections
 from cxcs.engine.text import phrase_key, strip_html, tokens_of, unify_line_breaks
 from cxcs.models.classify import (
     Classification,
@@ -243,11 +243,13 @@ def scan(
 
 
 def split_title(text: str) -> tuple[str | None, str, int]:
-    """A short first line taken as the title: ``(title, body, body_offset)``."""
-    stripped = text.lstrip()
+    """A short first line taken as the title: ``(title, body, body_offset)``; spaces and the
+    characters that show nothing around it (a byte-order mark, a zero-width space) are not
+    part of it."""
+    stripped = text.lstrip(LINE_BLANKS)
     lead = len(text) - len(stripped)
     first, newline, rest = stripped.partition("\n")
-    line = first.strip()
+    line = first.strip(LINE_BLANKS)
     if (
         newline
         and rest.strip()

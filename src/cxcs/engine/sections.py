@@ -24,7 +24,7 @@ SPACES = (
 """Spaces within a line (the no-break and other Unicode spaces too) and the characters that
 show nothing (:data:`~cxcs.engine.text.INVISIBLE`): a zero-width space opening a line, or a
 no-break space before a heading, does not hide the heading."""
-_LINE_BLANKS = SPACES + "\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029"
+LINE_BLANKS = SPACES + "\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029"
 """What a line's ends are stripped of: every whitespace (as ``str.strip``) and
 :data:`SPACES`."""
 BULLETS = "•·▪●◦*-–—"
@@ -164,7 +164,7 @@ def _may_be_heading(line: str) -> bool:
 
 def _heading_like(line: str, capitals: bool = True) -> bool:
     """Whether ``line`` looks like a heading (``capitals``: a line in capitals does)."""
-    stripped = line.strip(_LINE_BLANKS)
+    stripped = line.strip(LINE_BLANKS)
     core = stripped.strip(_HEADING_MARKS)
     if not core or core[-1] in ".,;!?" or len(core.split()) > MAX_HEADING_WORDS:
         return False
