@@ -20,6 +20,7 @@ from cxcs.models.knowledge import Knowledge
 from cxcs.records import output_columns
 from tests.support import (
     ENV_NOISE,
+    POSTING,
     assert_failed,
     drain_terminal,
     good_rows,
@@ -452,6 +453,26 @@ def test_piped_parquet_is_refused_by_summarize_as_by_classify(tmp_path: Path) ->
     for command in (["summarize", "-"], ["classify", "--batch", "-"]):
         done = run_shell(f'cat {target} | "$@"', *command)
         assert done.code == 2 and "Parquet input must be a file, not stdin" in done.err
+
+
+@pytest.mark.parametrize("name", ["labels.parquet", "labels"])
+@pytest.mark.parametrize("command", [["summarize"], ["classify", "--batch"]])
+def test_parquet_from_a_named_pipe_is_refused_never_waited_on(
+    tmp_path: Path, name: str, command: list[str]
+) -> None:
+    """Parquet is read by name from its footer: a named pipe (or ``<(cat x.parquet)``), read
+    once to sniff it, would be opened again and waited on forever; it is refused as stdin is."""
+    pq = _need("pyarrow.parquet")
+    pa = _need("pyarrow")
+    source = tmp_path / "source.parquet"
+    pq.write_table(pa.Table.from_pylist([{"id": "a", "text": POSTING, "decision": "x"}]), source)
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    writer = f"cat {source} > {fifo} 2>/dev/null &"
+    script = f'{writer} "$@"; status=$?; kill $! 2>/dev/null; exit $status'
+    done = run_shell(script, *command, str(fifo), timeout=30)
+    assert done.code == 2, done.err
+    assert f"{fifo}: Parquet input must be a regular file, not a named pipe" in done.err
 
 
 def test_parquet_output_needs_a_file(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import contextlib
 import datetime
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,14 +19,22 @@ BATCH_ROWS = 1024
 
 
 def refuse_unreadable_input(stream: IO[bytes], name: str) -> None:
-    """Parquet is read from its file by name (its footer comes last): stdin (``-``) and a
-    compressed Parquet file are usage errors, for ``classify --batch`` and ``summarize``
-    alike."""
+    """Parquet is read from its file by name (its footer comes last): stdin (``-``), a named
+    pipe or device (``<(cat x.parquet)``) and a compressed Parquet file are usage errors,
+    for ``classify --batch`` and ``summarize`` alike."""
     if name == "-":
         raise UsageError("Parquet input must be a file, not stdin")
     from cxcs.compressed import refuse_compressed_parquet
 
     refuse_compressed_parquet(stream, name)
+    with contextlib.suppress(OSError):
+        mode = os.stat(name).st_mode
+        if not stat.S_ISREG(mode):  # read once to sniff, a pipe would be waited on forever
+            what = "a named pipe" if stat.S_ISFIFO(mode) else "a device or socket"
+            raise UsageError(
+                f"{name}: Parquet input must be a regular file, not {what} "
+                "(its footer is read first); save it to a file"
+            )
 
 
 def _pyarrow() -> Any:
