@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import signal
@@ -94,24 +96,58 @@ def test_ctrl_c_half_way_leaves_no_output_file(tmp_path: Path, jobs: str) -> Non
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT")
-def test_ctrl_c_half_way_to_stdout_leaves_only_wholeread_records(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "signame", "status", "why"),
+    [
+        ("jsonl", "SIGINT", 130, "Ctrl-C"),
+        ("csv", "SIGTERM", 143, "SIGTERM"),
+        ("json", "SIGHUP", 129, "SIGHUP"),
+    ],
+)
+def test_a_batch_stopped_half_way_to_stdout_says_so_in_its_last_row(
+    tmp_path: Path, fmt: str, signame: str, status: int, why: str
+) -> None:
+    """``> labels.jsonl`` interrupted: every row written is whole, and the output ends with
+    one ``incomplete`` row at the first line not classified, so the file never passes for a
+    whole batch (``summarize`` refuses it) once the exit status is gone."""
     source = write_rows(tmp_path / "big.jsonl", good_rows(4000))
-    target = tmp_path / "stdout.jsonl"
+    target = tmp_path / f"stdout.{fmt}"
     with target.open("wb") as sink:
         process = subprocess.Popen(
-            cxcs_argv("classify", "--batch", str(source)),
+            cxcs_argv("classify", "--batch", str(source), "-f", fmt),
             stdout=sink, stderr=subprocess.PIPE, env=subprocess_env(),
         )  # fmt: skip
         try:
-            _interrupt_when(process, lambda: target.stat().st_size > 0)
+            _signal_when(process, lambda: target.stat().st_size > 1000, getattr(signal, signame))
             _, err = process.communicate(timeout=WAIT)
         finally:
             process.kill()
-    assert process.returncode == 130, err
+    assert process.returncode == status, err
     assert b"Traceback" not in err
-    records = read_records(target.read_text(encoding="utf-8"))  # every line whole and valid
-    assert 0 < len(records) < 4000
-    assert [r["id"] for r in records] == [f"r{i}" for i in range(len(records))]
+    text = target.read_text(encoding="utf-8")
+    if fmt == "csv":
+        records: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(text)))
+    elif fmt == "json":
+        records = json.loads(text)  # still one JSON document
+    else:
+        records = read_records(text)  # every line whole and valid
+    *done, last = records
+    assert 0 < len(done) < 4000
+    assert [r["id"] for r in done] == [f"r{i}" for i in range(len(done))]
+    assert not any(r["error_code"] for r in done)
+    assert last["error_code"] == "incomplete"
+    assert int(last["line"]) == len(done) + 1
+    said = (
+        f"the batch stopped here ({why}): no row after line {len(done)} was classified; "
+        "this output is incomplete"
+    )
+    assert last["error"] == said
+    summary = subprocess.run(
+        cxcs_argv("summarize", str(target)), capture_output=True, text=True,
+        env=subprocess_env(), timeout=WAIT, check=False,
+    )  # fmt: skip
+    assert summary.returncode == 1, summary.stderr
+    assert summary.stderr == f"cxcs: error: {target}: line {len(done) + 1}: {said}\n"
 
 
 def _unread(read_end: int) -> int:

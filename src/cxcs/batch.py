@@ -452,12 +452,34 @@ class TextSink:
         self.stream.write(self.encoder.footer(self.rows))
         self.stream.flush()
 
-    def abort(self) -> None:
-        """End what was written so far as a whole document (a JSON array gets its closing
-        bracket), after a failure; the rows written stay, nothing is added."""
-        if self.encoder.fmt == "json":
-            with contextlib.suppress(OSError, ValueError):
+    def abort(self, last: dict[str, Any]) -> None:
+        """End what was written so far, after a failure, with the row ``last`` (an
+        ``incomplete`` row: the output never passes for a whole batch) and, for a JSON
+        array, its closing bracket. Best effort: a stream that cannot take it is left."""
+        with contextlib.suppress(OSError, ValueError):
+            self.write(self.encoder.encode([last]), 1)
+            if self.encoder.fmt == "json":
                 self.close()
+
+
+def stopped_row(maker: RowMaker, last_line: int, exc: BaseException) -> dict[str, Any]:
+    """The ``incomplete`` row that ends an output whose batch ``exc`` stopped after the
+    row of ``last_line`` (0: before any row)."""
+    from cxcs.interrupts import terminated_by
+    from cxcs.safe_text import one_line
+
+    signalled = terminated_by(exc)
+    if signalled is not None:
+        import signal
+
+        why = signal.Signals(signalled.signum).name
+    elif isinstance(exc, KeyboardInterrupt):
+        why = "Ctrl-C"
+    else:
+        why = one_line(str(exc)) or type(exc).__name__
+    lost = f"no row after line {last_line} was" if last_line else "no row was"
+    message = f"the batch stopped here ({why}): {lost} classified; this output is incomplete"
+    return maker.error_row(failed(last_line + 1, None, "incomplete", message))
 
 
 def kept_names(job: BatchJob, discovered: list[str]) -> list[str]:
@@ -521,9 +543,13 @@ def run_batch(
     encoder = None if parquet_out else Encoder(job.out_format, columns)
     writer = sink(columns) if parquet_out else TextSink(sink, encoder)  # type: ignore[arg-type]
     summary = BatchSummary()
+    last_line = 0
 
     def emit(done: Done) -> None:
+        nonlocal last_line
         payload, tallies, left_out, kept = done
+        if tallies:
+            last_line = tallies[-1][6]
         for label, decision, mismatch, confidence, code, error, line in tallies:
             summary.add(label, decision, mismatch, confidence, code)
             if error is not None:
@@ -544,9 +570,9 @@ def run_batch(
             columns=frozenset(columns) if job.out_format in {"csv", "parquet"} else None,
             live=live,
         )
-    except BaseException:
+    except BaseException as exc:
         if isinstance(writer, TextSink):
-            writer.abort()
+            writer.abort(stopped_row(maker, last_line, exc))
         raise
     writer.close()
     return summary

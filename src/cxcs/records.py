@@ -60,6 +60,8 @@ ERROR_CODES: dict[str, str] = {
     "empty_text": "the text is blank",
     "binary_text": "the text contains NUL bytes",
     "damaged_input": "compressed input damaged or cut short here: nothing after it can be read",
+    "incomplete": "the batch stopped here (Ctrl-C, a signal, an error): the rows after it were "
+    "not classified, and the output is incomplete (the last row of an output to stdout)",
 }
 """Every ``error_code`` a row can carry, with what it means."""
 

@@ -162,14 +162,17 @@ def read_output_rows(source: str, input_format: str | None = None) -> Iterator[d
     """The rows of a batch output file: JSONL, CSV, a JSON array or Parquet (``-``: stdin;
     the kind from ``input_format``, else the extension, else sniffed). A row without a
     ``decision`` (an input file given by mistake, say) is an input error, never a count of
-    failed rows."""
+    failed rows; so is the ``incomplete`` row that ends the output of a batch that stopped
+    part way (an output cut short is never summarised in part)."""
+    from cxcs.errors import InputError
+
     for number, row in enumerate(_output_rows(source, input_format), start=1):
         if "decision" not in row:
-            from cxcs.errors import InputError
-
             raise InputError(
                 f"{source}: row {number} has no 'decision' field; is this a cxcs batch output?"
             )
+        if row.get("error_code") == "incomplete":
+            raise InputError(f"{source}: line {row.get('line')}: {row.get('error')}")
         yield row
 
 
