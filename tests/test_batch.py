@@ -772,6 +772,26 @@ def test_summarize_refuses_json_rows_that_are_not_a_batch_output(
     assert "row 1 has no 'decision' field; is this a cxcs batch output?" in run.err
 
 
+def test_summarize_refuses_a_parquet_file_without_a_decision_column_even_empty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty Parquet input file given by mistake was summarised as 0 rows, exit 0, where
+    an empty CSV of the same columns is refused: Parquet's columns are in its schema."""
+    pq = _need("pyarrow.parquet")
+    pa = _need("pyarrow")
+    path = tmp_path / "postings.parquet"
+    schema = pa.schema([("id", pa.string()), ("text", pa.string())])
+    pq.write_table(pa.Table.from_pylist([], schema=schema), path)
+    run = run_cli(capsys, "summarize", str(path))
+    assert_failed(run, 1, f"{path}: no 'decision' column; is this a cxcs batch output?")
+    source = write_rows(tmp_path / "none.jsonl", [])
+    output = tmp_path / "labels.parquet"
+    assert run_cli(capsys, "classify", "--batch", str(source), "-o", str(output)).code == 0
+    empty = run_cli(capsys, "summarize", str(output), "-f", "json")
+    assert empty.code == 0, empty.err
+    assert json.loads(empty.out)["result"]["rows"] == 0
+
+
 # --------------------------------------------------------------------------- compressed output
 
 

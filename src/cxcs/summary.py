@@ -188,10 +188,12 @@ def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, An
     stream = open_input(source, "give a FILE, e.g. 'cxcs summarize labels.jsonl'")
     kind = input_kind(source, input_format) or sniff_kind(stream)
     if kind == "parquet":
-        from cxcs.parquet import iter_records, refuse_unreadable_input
+        from cxcs.parquet import field_names, iter_records, refuse_unreadable_input
 
         refuse_unreadable_input(stream, source)
         stream.close()
+        if "decision" not in field_names(source):  # even with no row to tell
+            raise InputError(f"{source}: no 'decision' column; is this a cxcs batch output?")
         yield from iter_records(source)
         return
     if kind == "csv":
