@@ -299,6 +299,25 @@ def test_spark_refuses_a_frame_without_ids(spark: Rig, kb: Knowledge) -> None:
     assert [r["id"] for r in _rows(classify_spark(frame, id_col=None, kb=kb))] == [None]
 
 
+def test_spark_checks_the_columns_as_frames_do(spark: Rig, kb: Knowledge) -> None:
+    """The columns a run reads are checked before any job runs, by the frames' one check:
+    no text column (naming what the frame has), a missing kept or title column, a column
+    read that the frame names twice."""
+    from cxcs.errors import UsageError
+    from cxcs.integrations.spark import classify_spark
+
+    frame = spark.session.createDataFrame([("a", "b")], "id STRING, body STRING")
+    with pytest.raises(UsageError, match=r"no text column \(looked for text; found id, body\)"):
+        classify_spark(frame, kb=kb)
+    with pytest.raises(UsageError, match="no column 'region'"):
+        classify_spark(frame, text_col="body", keep=["region"], kb=kb)
+    with pytest.raises(UsageError, match="no title column 'headline'"):
+        classify_spark(frame, text_col="body", title_col="headline", kb=kb)
+    twice = spark.session.createDataFrame([("a", "b", "c")], "id STRING, text STRING, text STRING")
+    with pytest.raises(UsageError, match="'text' twice"):
+        classify_spark(twice, kb=kb)
+
+
 def test_spark_keeps_the_id_column_with_its_type(spark: Rig, kb: Knowledge) -> None:
     """The id column kept as well keeps its own type, and the id column can be the text
     column too (the id travels to the workers apart from the columns read as they are)."""
