@@ -24,17 +24,13 @@ from tests.scale_data import (
     batch_ids,
     by_id,
     cli_rows,
-    posting_file,
     readme_recipe,
-    reference,
     run_recipe,
     typed_ids_parquet,
     typed_parquet,
     write_jsonl,
 )
-from tests.support import has_module, require
-
-__all__ = ["posting_file", "reference"]  # fixtures
+from tests.support import need, require
 
 HELPERS = '''
 """Test helpers shipped to the Spark workers (a test module is not importable there)."""
@@ -78,10 +74,8 @@ class Rig:
 @pytest.fixture(scope="session")
 def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
     """One local[2,4] SparkSession for the whole test run (starting one takes seconds)."""
-    require(
-        has_module("pyspark") and has_module("pandas") and has_module("pyarrow"),
-        "pyspark, pandas and pyarrow are not installed (pip install -e '.[scale-test]')",
-    )
+    for module in ("pyspark", "pandas", "pyarrow"):
+        need(module)
     require(shutil.which("java") is not None, "java is not installed (a JRE 17 or later)")
     from pyspark.sql import SparkSession
 
