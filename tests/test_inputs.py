@@ -324,6 +324,23 @@ def test_a_byte_order_mark_starting_any_jsonl_line_is_skipped(
     assert [r["id"] for r in read_records(run.out)] == ["r0", "r1", "r2", "r3"]
 
 
+def test_jsonl_lines_ended_by_a_lone_carriage_return_are_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file whose lines end in a bare CR (an old Mac export) is one line to JSON Lines:
+    its rows become one 'Extra data' error without a word on why; the error says so."""
+    rows = [r.rstrip(b"\n") for r in good_rows(3)]
+    path = write_rows(tmp_path / "mac.jsonl", [b"\r".join(rows) + b"\r"])
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    assert run.code == 1
+    (record,) = read_records(run.out)
+    assert record["error_code"] == "bad_json"
+    assert record["error"].endswith(
+        "(lines end in a lone carriage return, \\r? JSON Lines ends each line with \\n: "
+        "convert with tr '\\r' '\\n')"
+    )
+
+
 def test_batch_with_output_writes_every_record_even_when_rows_fail(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -135,6 +135,8 @@ def parse_jsonl_line(line_no: int, raw: BatchLine, fields: Fields) -> Row | None
         looks_csv = line_no == 1 and not text.lstrip().startswith("{")
         hint = " (is this CSV? use --input-format csv)" if looks_csv else ""
         exc = _line_problem(text, exc)
+        if exc.msg == "Extra data" and text[: exc.pos].rstrip(" \t\n").endswith("\r"):
+            hint = _LONE_CR
         message = f"bad JSON: {exc.msg} (column {exc.colno}){hint}"
         return failed(line_no, None, "bad_json", message)
     except RecursionError:
@@ -146,6 +148,13 @@ def parse_jsonl_line(line_no: int, raw: BatchLine, fields: Fields) -> Row | None
     # Valid UTF-8 decodes to no lone surrogate; only a JSON escape (\ud800) can make one.
     escaped = _SURROGATE_ESCAPE.search(raw) is not None
     return row_from_mapping(line_no, record, fields, unicode_checked=not escaped)
+
+
+_LONE_CR = (
+    " (lines end in a lone carriage return, \\r? JSON Lines ends each line with \\n: "
+    "convert with tr '\\r' '\\n')"
+)
+"""What an error adds when rows are run together by bare CRs (an old Mac export)."""
 
 
 def _line_problem(text: str, error: json.JSONDecodeError) -> json.JSONDecodeError:
