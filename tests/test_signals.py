@@ -254,6 +254,39 @@ def test_a_worker_killed_mid_batch_ends_the_run_with_an_error_not_a_hang(tmp_pat
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc")
+def test_a_worker_killed_mid_batch_to_stdout_ends_the_output_with_an_incomplete_row(
+    tmp_path: Path,
+) -> None:
+    """``> labels.jsonl`` when the OOM killer takes a worker: the rows written stay, and the
+    last row says the batch stopped there and why."""
+    source = write_rows(tmp_path / "big.jsonl", good_rows(6000))
+    target = tmp_path / "stdout.jsonl"
+    with target.open("wb") as sink:
+        process = subprocess.Popen(
+            cxcs_argv("classify", "--batch", str(source), "-j", "2"),
+            stdout=sink, stderr=subprocess.PIPE, env=subprocess_env(),
+        )  # fmt: skip
+        try:
+            _wait_until(
+                process,
+                lambda: target.stat().st_size > 0 and len(_worker_pids(process.pid)) >= 2,
+            )
+            os.kill(_worker_pids(process.pid)[-1], signal.SIGKILL)
+            _, err = process.communicate(timeout=WAIT)
+        finally:
+            process.kill()
+    assert process.returncode == 1, err
+    *done, last = read_records(target.read_text(encoding="utf-8"))
+    assert [r["id"] for r in done] == [f"r{i}" for i in range(len(done))]
+    assert last["error_code"] == "incomplete"
+    assert last["line"] == len(done) + 1
+    assert last["error"].startswith("the batch stopped here (a worker process stopped")
+    assert last["error"].endswith(
+        f"no row after line {len(done)} was classified; this output is incomplete"
+    )
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc")
 def test_workers_end_with_their_parent_when_it_is_killed(tmp_path: Path) -> None:
     """``kill -9`` of the main process leaves no worker waiting for work for ever."""
     source = write_rows(tmp_path / "big.jsonl", good_rows(6000))
