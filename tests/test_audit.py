@@ -215,3 +215,26 @@ def test_every_text_in_the_knowledge_is_in_our_own_words(kb: Knowledge) -> None:
             for article, seed_runs in runs.items():
                 copies += [(name, path, article, hit) for hit in copied_runs(text, seed_runs)]
     assert not copies, copies
+
+
+def test_support_is_standardized_only_on_practitioner_reading(kb: Knowledge) -> None:
+    """customer-management-terms asks support for consistent answers and calls customer
+    service, not support, standardized: the value rests partly on practice (†)."""
+    cell = kb.functions["support"].cells["personalization"]
+    assert cell.claim.value == "standardized"
+    assert cell.practice
+
+
+def test_service_does_not_collaborate_with_the_team_that_runs_it(kb: Knowledge) -> None:
+    """'Managed by the dedicated support team' says who carries service out."""
+    service = kb.functions["service"].cells
+    assert "customer_support" in service["teams_involved"].item_ids("any")
+    assert "customer_support" not in service["collaborates_with"].item_ids("any")
+
+
+def test_a_metric_cites_articles_that_name_it_as_a_measure(kb: Knowledge) -> None:
+    """ux-cx-cs-cs names upselling as a duty and crucial-differences churn prevention as a
+    duty; neither names the metric."""
+    articles = {mid: {s.article for s in m.sources} for mid, m in kb.metrics.items()}
+    assert "ux-cx-cs-cs" not in articles["expansion_revenue"]
+    assert "crucial-differences" not in articles["customer_churn_rate"]
