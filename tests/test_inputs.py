@@ -35,6 +35,7 @@ from tests.support import (
     run_subprocess,
     run_with_stdin,
     subprocess_env,
+    typed_on_a_terminal,
     write_rows,
 )
 
@@ -250,6 +251,32 @@ def test_a_closed_stdin_is_a_usage_error() -> None:
     # summarize was told to 'give --batch FILE', an option it does not have
     summary = run_shell('exec "$@" <&-', "summarize", "-")
     assert_failed(summary, 2, "no input: stdin is closed; give a FILE, e.g. 'cxcs summarize")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize(
+    ("args", "typed", "what"),
+    [
+        (
+            ("summarize", "-", "-f", "json"),
+            b'{"id": "a", "decision": "insufficient"}\n\x04',
+            "the batch output",
+        ),
+        (("classify", "--batch", "-"), b'{"id": "a", "text": "Answer tickets"}\n\x04', "the rows"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
+def test_reading_stdin_on_a_terminal_says_how_to_end_it(
+    args: tuple[str, ...], typed: bytes, what: str
+) -> None:
+    """``summarize -`` and ``classify --batch -`` on a terminal waited without a word (as
+    ``classify -`` no longer does); ``-q`` leaves the hint out, as it does there."""
+    run = typed_on_a_terminal(*args, typed=typed)
+    assert run.code == 0, run.err
+    hint = f"cxcs: reading {what} from the terminal; end it with Ctrl-D on an empty line"
+    assert run.err.startswith(hint), run.err
+    quiet = typed_on_a_terminal(*args, "-q", typed=typed)
+    assert quiet.code == 0 and "from the terminal" not in quiet.err, quiet.err
 
 
 # --------------------------------------------------------------------------- batch

@@ -19,6 +19,23 @@ if TYPE_CHECKING:
     from cxcs.summary import BatchSummary
 
 
+EXPLAINED_FORMATS = ("table", "markdown", "html")
+"""The formats ``explain`` changes: those that show the report's tables."""
+
+
+def check_explain(explain: bool, format: str) -> None:
+    """Refuse ``explain`` for an output ``format`` it would not change: CSV and JSONL write
+    one flat row; JSON always holds every match."""
+    if not explain or format in EXPLAINED_FORMATS:
+        return
+    why = (
+        "the JSON has every match already (result.classification.evidence); leave --explain out"
+        if format == "json"
+        else f"its one row has no contribution table; use {', '.join(EXPLAINED_FORMATS)}"
+    )
+    raise UsageError(f"--explain does not apply with --format {format}: {why}")
+
+
 _FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet", "json": "JSON", "jsonl": "JSONL"}
 """How a note names a batch output format."""
 
