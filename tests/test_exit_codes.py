@@ -15,11 +15,8 @@ from tests.support import (
     OVERLAY,
     POSTING,
     assert_failed,
-    clean_env,
     run_cli,
 )
-
-__all__ = ["clean_env"]
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,6 @@ from tests.support import (
     POSTING,
     Run,
     assert_failed,
-    clean_env,
     completed,
     cxcs_argv,
     good_rows,
@@ -38,9 +37,6 @@ from tests.support import (
     typed_on_a_terminal,
     write_rows,
 )
-
-__all__ = ["clean_env"]
-
 
 # --------------------------------------------------------------------------- posting input
 
