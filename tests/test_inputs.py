@@ -805,3 +805,21 @@ def test_a_failing_read_is_an_input_error_not_an_output_error(kind: str) -> None
             list(read_jsonl(stream, Fields()))
         else:
             list(open_csv(stream, Fields())[1])
+
+
+@pytest.mark.parametrize(
+    "text", [POSTING, "Customer success manager owning renewals and churn"], ids=["lines", "words"]
+)
+def test_posting_text_given_as_the_file_name_says_to_pipe_it(
+    capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """``cxcs classify "$(pbpaste)"`` said only "<the whole posting>: no such file"."""
+    run = run_cli(capsys, "classify", text)
+    hint = "no such file; to classify this text, give it on stdin: echo 'TEXT' | cxcs classify"
+    assert_failed(run, 2, hint)
+    assert len(run.err) < 200  # the text is not repeated whole
+    assert_failed(run_cli(capsys, "classify", text, "-f", "json"), 2, hint, "usage")
+    # a file name with a space that names no file is told only that
+    plain = run_cli(capsys, "classify", "my posting.txt")
+    assert_failed(plain, 2, "my posting.txt: no such file")
+    assert "stdin" not in plain.err

@@ -90,6 +90,12 @@ def classify_file(
     source = None if source is None else os.fspath(source)
     if source == "":
         raise UsageError("FILE is empty; give a file name or '-' for stdin")
+    if source is not None and looks_like_text(source) and not os.path.lexists(source):
+        start = source if len(source) <= 60 else f"{source[:60]}…"
+        raise UsageError(
+            f"{start}: no such file; to classify this text, give it on stdin: "
+            "echo 'TEXT' | cxcs classify"
+        )
     posting = read_posting(source, output)
     outcome = classify(kb, posting.text, title, explain=explain)
     if not posting.truncated:
@@ -100,6 +106,12 @@ def classify_file(
             f"warning: input is {size} bytes; classified the first {posting.bytes_read:,} bytes",
         )
     )
+
+
+def looks_like_text(name: str) -> bool:
+    """Whether a FILE name that names no file is more likely the posting's text itself
+    (``cxcs classify "$(pbpaste)"``): it has a line break, or four words or more."""
+    return "\n" in name or len(name.split()) >= 4
 
 
 def classify_batch(
