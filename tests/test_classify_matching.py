@@ -349,6 +349,39 @@ def test_a_note_to_recruitment_agencies_is_boilerplate(kb: Knowledge) -> None:
     assert "recruitment" not in matched(classify(kb, text, None), "none")
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Our recruitment team will be in touch within a week of your application.",
+        "Please let our recruiting team know if you need any help.",
+        "Tell us if you need adjustments during the hiring process.",
+        "We do not work with staffing agencies for this role.",
+    ],
+)
+def test_a_note_about_the_hiring_process_is_boilerplate(kb: Knowledge, note: str) -> None:
+    """How the employer hires says nothing about the job: "recruitment" and "recruiting"
+    in such notes were the commonest *not customer-facing* evidence in customer-facing
+    development postings."""
+    text = f"What you'll do\n{DUTIES}\n{note}\n"
+    assert sections_of(kb, text).at(len(text) - 5) == "equal_opportunity"
+    start = text.index(note)
+    assert not [e for e in classify(kb, text, None).evidence if e.start >= start]
+
+
+def test_a_boilerplate_sentence_does_not_reach_back_past_a_heading_word(kb: Knowledge) -> None:
+    """In a posting without line breaks or full stops, a benefits cue's "sentence" reached
+    250 characters back over the requirements before it; it now starts at the heading word
+    ("Benefits") nearest before the cue."""
+    text = (
+        "Required experience Wireframing and prototyping in Figma, usability testing with "
+        "real users and mapping user flows Benefits Competitive salary and a pension scheme"
+    )
+    sections = sections_of(kb, text)
+    assert sections.at(text.index("Wireframing")) != "benefits"
+    assert sections.at(text.index("usability")) != "benefits"
+    assert sections.at(text.index("pension")) == "benefits"
+
+
 BLURB = (
     "Our platform helps millions of users grow: we build product and data tools for growth "
     "teams, and our platform is loved by users around the world.\n"

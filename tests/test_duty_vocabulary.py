@@ -39,8 +39,8 @@ SERVICE_DESK = (
     "You will be the friendly voice of our energy company for households. Every day you "
     "will handle enquiries over the phone and by email, respond to account enquiries and "
     "billing questions, log customer correspondence, help with delivery issues and order "
-    "tracking, and pass complaints on to the right team. Full training is given; you will "
-    "work shifts including some weekends.\n"
+    "tracking, resolve queries at the first contact, and pass complaints on to the right "
+    "team. Full training is given; you will work shifts including some weekends.\n"
 )
 
 HELP_CENTRE = (
@@ -81,7 +81,11 @@ def _phrases(result: Classification, function: str) -> set[str]:
             {"uxr", "research insights", "research roadmap", "human-computer interaction"},
         ),
         (DESIGN_UNDER_REQUIREMENTS, "ux", {"user testing", "style guide", "user-friendly"}),
-        (SERVICE_DESK, "service", {"handle enquiries", "account enquiries", "order tracking"}),
+        (
+            SERVICE_DESK,
+            "service",
+            {"handle enquiries", "account enquiries", "order tracking", "resolve queries"},
+        ),
         (HELP_CENTRE, "support", {"help centre", "self-service", "canned responses"}),
         (ONBOARDING, "success", {"account plans"}),
     ],
