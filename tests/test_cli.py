@@ -126,6 +126,9 @@ def test_unknown_function_exits_2_with_a_hint(capsys: pytest.CaptureFixture[str]
             "No such option: --diferences; did you mean '--differences'?",
         ),
         (("--verison",), "No such option: --verison; did you mean '--version'?"),
+        # a name an option starts with is that option, not also '--kb' and '--format'
+        (("classify", "--bat", "x"), "No such option: --bat; did you mean '--batch'?\n"),
+        (("list", "--out", "x"), "No such option: --out; did you mean '--output'?\n"),
     ],
     ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
 )

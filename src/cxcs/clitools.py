@@ -330,6 +330,10 @@ def did_you_mean_option(exc: Exception) -> None:
     option: --axe; did you mean '--axes'?" (Click's ``NoSuchOption``, known by its public
     ``option_name``, ``possibilities`` and ``message``)."""
     name, close = getattr(exc, "option_name", None), getattr(exc, "possibilities", None)
+    ctx = getattr(exc, "ctx", None)
+    known = [o for p in ctx.command.get_params(ctx) for o in p.opts] if ctx is not None else []
+    started = [o for o in known if isinstance(name, str) and len(name) > 2 and o.startswith(name)]
+    close = started or close  # '--bat': '--batch', not also '--kb' and '--format'
     if isinstance(name, str) and close and isinstance(getattr(exc, "message", None), str):
         from cxcs.suggest import hint
 
