@@ -208,7 +208,24 @@ class Command(Plain):
             raise
         except Exception as exc:
             did_you_mean_option(exc)
+            self._say_what_it_takes(exc, ctx)
             raise
+
+    def _say_what_it_takes(self, exc: Exception, ctx: Any) -> None:
+        """Click's "Got unexpected extra argument(s) (ux)" (known by its public ``message``)
+        as "show takes FUNCTION; unexpected: ux; see 'cxcs show --help'"."""
+        import re
+
+        message = getattr(exc, "message", None)
+        found = re.fullmatch(r"Got unexpected extra \S+ \((.*)\)", str(message), re.DOTALL)
+        if found is None:
+            return
+        extra = found.group(1)
+        takes = " ".join(_label(p) for p in self.get_params(ctx) if _is_argument(p))
+        exc.message = (  # type: ignore[attr-defined]
+            f"{self.name} takes {takes or 'no arguments'}; unexpected: {extra}; "
+            f"see 'cxcs {self.name} --help'"
+        )
 
     def format_given(self, ctx: Any, args: list[str]) -> str | None:
         """``--format``'s value as Click's own parser reads ``args`` (the last one wins),
