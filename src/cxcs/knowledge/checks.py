@@ -93,6 +93,7 @@ def findings(kb: Knowledge) -> Iterator[Finding]:
     yield from _check_names(kb)
     for fid in kb.functions:
         yield from _check_function(kb, fid)
+    yield from _check_shared_disputes(kb)
     yield from _check_journey(kb)
     yield from _check_metrics(kb)
     yield from _alone(_check_signals(kb))
@@ -199,6 +200,32 @@ def _policy(
         )
     if len(ours) <= len(theirs) and not reason:
         yield path, "the primary claim has no majority of articles: give a 'reason'"
+
+
+def _check_shared_disputes(kb: Knowledge) -> Iterator[Finding]:
+    """One dispute, one primary side: a disputed item that two functions carry (the same item
+    on the same axis, e.g. who owns CES) takes the same articles' side in both primary
+    readings, as compare reads a dispute one way or the other everywhere."""
+    seen: dict[tuple[str, str], list[tuple[str, set[str], set[str]]]] = {}
+    for fid, function in kb.functions.items():
+        for axis_id, cell in function.cells.items():
+            for item_id, item in (cell.items or {}).items():
+                if not item.disputed:
+                    continue
+                in_, out = _articles(item.sources), _articles(item.disputed_by)
+                believed, overruled = (in_, out) if item.primary == "in" else (out, in_)
+                path: tuple[str | int, ...] = ("functions", fid, "cells", axis_id, "items")
+                for other, other_believed, other_overruled in seen.get((axis_id, item_id), []):
+                    split = sorted(believed & other_overruled or other_believed & overruled)
+                    if split:
+                        yield (
+                            (*path, item_id),
+                            f"the dispute over '{item_id}' is read two ways: one primary "
+                            f"takes the side of '{split[0]}', '{other}''s overrules it (give "
+                            "both the same primary side)",
+                            (("functions", other, "cells", axis_id, "items", item_id),),
+                        )
+                seen.setdefault((axis_id, item_id), []).append((fid, believed, overruled))
 
 
 def _articles(sources: tuple[Source, ...]) -> set[str]:
