@@ -11,8 +11,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.support import REPO, run_subprocess
 
 BAD_ROWS: list[dict[str, Any]] = [
@@ -93,23 +91,6 @@ def by_id(rows: list[dict[str, Any]], *, line: bool = True) -> dict[str, dict[st
     keyed = {str(r["id"]): {k: v for k, v in r.items() if line or k != "line"} for r in rows}
     assert len(keyed) == len(rows), "ids must be unique"
     return keyed
-
-
-@pytest.fixture(scope="session")
-def posting_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shared postings as a JSONL file."""
-    return write_jsonl(tmp_path_factory.mktemp("postings") / "postings.jsonl", postings())
-
-
-@pytest.fixture(scope="session")
-def reference(posting_file: Path) -> list[dict[str, Any]]:
-    """The CLI's rows for ``posting_file``: what every engine must reproduce."""
-    rows = cli_rows(posting_file)
-    assert len(rows) == len(postings())
-    errors = {r["id"]: r["error_code"] for r in rows if r["error_code"] is not None}
-    assert set(errors) == {r["id"] for r in BAD_ROWS}
-    assert all(errors[k] == code for k, code in BAD_CODES.items())
-    return rows
 
 
 def readme_recipe(engine: str) -> str:

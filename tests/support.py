@@ -16,6 +16,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -24,12 +25,10 @@ from markdown_it import MarkdownIt
 import cxcs
 from cxcs.cli import main
 from cxcs.knowledge.load import data_dir
-from tests.conftest import load_samples
+from tests.conftest import ENV_NOISE, load_samples
 
 KB_FILES = ("functions.yaml", "metrics.yaml")
 """What a complete knowledge directory needs (signals.yaml is optional, so not copied)."""
-
-ENV_NOISE = ("CXCS_KB", "NO_COLOR", "FORCE_COLOR", "CXCS_DEBUG", "COLUMNS")
 
 REPO = Path(__file__).resolve().parents[1]
 OVERLAY = REPO / "examples" / "overlay"
@@ -43,13 +42,6 @@ POSTING = (
 """A plain support posting whose first line is its title."""
 ANSI = re.compile(r"\x1b\[")
 Table = tuple[list[str], list[list[str]]]
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No overlay, colour or debug setting leaks in from the environment (import to use)."""
-    for name in ENV_NOISE:
-        monkeypatch.delenv(name, raising=False)
 
 
 @dataclass
@@ -80,13 +72,12 @@ def run_subprocess(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m cxcs ARGS`` in a fresh interpreter (real exit codes, real pipes)."""
-    base = {k: v for k, v in os.environ.items() if k not in ENV_NOISE}
     return subprocess.run(
-        [sys.executable, "-m", "cxcs", *args],
+        cxcs_argv(*args),
         capture_output=True,
         text=True,
         encoding="utf-8",
-        env={**base, **(env or {})},
+        env=subprocess_env(env),
         cwd=cwd,
         timeout=timeout,
         check=False,
@@ -202,7 +193,7 @@ def on_a_terminal(*args: str, env: dict[str, str], cwd: Path | None = None) -> s
     base = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR", "TERM"}}
     leader, follower = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "cxcs", *args],
+        cxcs_argv(*args),
         stdout=follower, stderr=subprocess.DEVNULL, env={**base, "TERM": "xterm-256color", **env},
         cwd=cwd,
     )  # fmt: skip
@@ -339,6 +330,15 @@ def has_module(name: str) -> bool:
     import importlib.util
 
     return importlib.util.find_spec(name) is not None
+
+
+def need(module: str) -> ModuleType:
+    """The optional dependency ``module``, imported: the calling test skips without it, or
+    fails in CI (see :func:`require`)."""
+    import importlib
+
+    require(has_module(module), f"{module} is not installed (pip install -e '.[test,scale-test]')")
+    return importlib.import_module(module)
 
 
 def run_cli_plain(*args: str) -> tuple[int, str, str]:

@@ -15,7 +15,7 @@ from cxcs.engine.classify import classify
 from cxcs.models.knowledge import Knowledge
 from cxcs.records import classify_records
 from cxcs.summary import BatchSummary
-from tests.support import has_module, markdown_tables, read_records, require, run_cli
+from tests.support import markdown_tables, need, read_records, run_cli
 
 LOREM = (
     "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor "
@@ -91,8 +91,7 @@ def test_batch_rows_and_frames_hold_null_for_an_abstention(kb: Knowledge, tmp_pa
     assert rows[0]["decision"] == "insufficient"
     assert (rows[0]["confidence"], rows[0]["margin"], rows[0]["runner_up"]) == (None,) * 3
     assert rows[1]["confidence"] is not None
-    require(has_module("pandas"), "pandas is not installed (pip install -e '.[scale-test]')")
-    import pandas as pd
+    pd = need("pandas")
 
     from cxcs.frames import classify_frame
 
@@ -100,8 +99,7 @@ def test_batch_rows_and_frames_hold_null_for_an_abstention(kb: Knowledge, tmp_pa
     assert str(frame["confidence"].dtype) == "Float64"
     assert frame["confidence"].isna().tolist() == [True, False]
     assert frame["margin"].isna().tolist() == [True, False]
-    require(has_module("pyarrow"), "pyarrow is not installed (pip install 'cxcs[parquet]')")
-    import pyarrow.parquet as pq
+    pq = need("pyarrow.parquet")
 
     from cxcs.schema import arrow_schema, spark_ddl
 

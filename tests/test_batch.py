@@ -19,30 +19,19 @@ import pytest
 from cxcs.models.knowledge import Knowledge
 from cxcs.records import output_columns
 from tests.support import (
-    ENV_NOISE,
     assert_failed,
+    cxcs_argv,
     drain_terminal,
     good_rows,
+    need,
     read_records,
     run_cli,
     run_shell,
     run_subprocess,
     shared_path,
+    subprocess_env,
     write_rows,
 )
-
-
-def _need(module: str) -> Any:
-    """Import an optional dependency; without it the test skips, or fails in CI
-    (``CXCS_REQUIRE_ALL_TESTS=1``), where .ci/run installs it."""
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        if os.environ.get("CXCS_REQUIRE_ALL_TESTS") == "1":
-            pytest.fail(f"{module} is not installed (CXCS_REQUIRE_ALL_TESTS=1)")
-        pytest.skip(f"{module} is not installed")
 
 
 def _rows_file(tmp_path: Path, count: int, name: str = "rows.jsonl") -> Path:
@@ -53,11 +42,11 @@ def _stderr_on_a_terminal(args: list[str], stdout: Path) -> tuple[int, str]:
     """Run ``python -m cxcs ARGS`` with stdout redirected to a file and stderr (and stdin)
     on a pseudo-terminal, as ``cxcs ... > file`` typed in a terminal; the exit status and
     what reached the terminal."""
-    base = {k: v for k, v in os.environ.items() if k not in ENV_NOISE and k != "TERM"}
+    base = {k: v for k, v in subprocess_env().items() if k != "TERM"}
     leader, follower = pty.openpty()
     with stdout.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "cxcs", *args],
+            cxcs_argv(*args),
             stdin=follower,
             stdout=sink,
             stderr=follower,
@@ -331,11 +320,11 @@ def _csv_rows(delimiter: str) -> str:
 
 def test_csv_piped_to_stdin_is_read_as_csv(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "cxcs", "classify", "--batch", "-"],
+        cxcs_argv("classify", "--batch", "-"),
         input=_csv_rows(","),
         capture_output=True,
         text=True,
-        env={k: v for k, v in os.environ.items() if k not in ENV_NOISE},
+        env=subprocess_env(),
         timeout=60,
         check=False,
     )
@@ -360,8 +349,8 @@ def test_a_csv_dialect_is_sniffed_or_given(
 
 
 def test_parquet_in_and_out_agree_with_jsonl(kb: Knowledge, tmp_path: Path) -> None:
-    pq = _need("pyarrow.parquet")
-    pa = _need("pyarrow")
+    pq = need("pyarrow.parquet")
+    pa = need("pyarrow")
     records = [json.loads(line) for line in good_rows(25)]
     records[3] = {"id": "r3"}  # no text: an error row
     source = tmp_path / "rows.parquet"
@@ -390,8 +379,8 @@ def test_parquet_columns_of_any_type_are_kept_as_text(tmp_path: Path, fmt: str) 
     import datetime
     import decimal
 
-    pq = _need("pyarrow.parquet")
-    pa = _need("pyarrow")
+    pq = need("pyarrow.parquet")
+    pa = need("pyarrow")
     text = json.loads(good_rows(1)[0])["text"]
     table = pa.table(
         {
@@ -431,8 +420,8 @@ def test_a_parquet_file_without_a_text_column_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """As for a CSV header: every row an error row, exit 1, was the answer before."""
-    pq = _need("pyarrow.parquet")
-    pa = _need("pyarrow")
+    pq = need("pyarrow.parquet")
+    pa = need("pyarrow")
     source = tmp_path / "rows.parquet"
     text = "Answer customer tickets by email and chat."
     pq.write_table(pa.table({"id": [1], "body": [text], "job": [{"duties": text}]}), source)
@@ -445,8 +434,8 @@ def test_a_parquet_file_without_a_text_column_is_a_usage_error(
 
 
 def test_piped_parquet_is_refused_by_summarize_as_by_classify(tmp_path: Path) -> None:
-    pq = _need("pyarrow.parquet")
-    pa = _need("pyarrow")
+    pq = need("pyarrow.parquet")
+    pa = need("pyarrow")
     target = tmp_path / "labels.parquet"
     pq.write_table(pa.Table.from_pylist([{"id": "a", "decision": "confident"}]), target)
     for command in (["summarize", "-"], ["classify", "--batch", "-"]):
@@ -495,7 +484,7 @@ def test_the_readme_pandas_example_runs(
 ) -> None:
     import re
 
-    _need("pandas")
+    need("pandas")
     root = Path(__file__).resolve().parents[1]
     readme = (root / "README.md").read_text(encoding="utf-8")
     block = re.search(r"```py\n(# pandas example\n.*?)```", readme, re.S)
@@ -516,7 +505,7 @@ def test_the_readme_pandas_example_runs(
 
 
 def test_a_file_that_is_not_parquet_is_one_clear_error(tmp_path: Path) -> None:
-    _need("pyarrow")
+    need("pyarrow")
     path = tmp_path / "rows.parquet"
     path.write_text('{"id": 1, "text": "not parquet"}\n', encoding="utf-8")
     done = run_subprocess("classify", "--batch", str(path))
@@ -705,7 +694,7 @@ def test_progress_over_a_compressed_file_counts_its_bytes_on_disk(tmp_path: Path
 def test_a_compressed_parquet_file_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _need("pyarrow")
+    need("pyarrow")
     source = tmp_path / "rows.jsonl"
     write_rows(source, good_rows(3))
     table = tmp_path / "rows.parquet"
@@ -789,7 +778,7 @@ def test_gzip_output_is_the_same_bytes_every_run(
 def test_a_compressed_parquet_output_name_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _need("pyarrow")
+    need("pyarrow")
     source = write_rows(tmp_path / "rows.jsonl", good_rows(2))
     run = run_cli(capsys, "classify", "--batch", str(source), "-o", str(tmp_path / "x.parquet.gz"))
     assert run.code == 2
@@ -920,7 +909,7 @@ def test_keep_all_takes_the_columns_from_the_first_record_past_blank_and_bad_lin
 def test_text_options_are_refused_for_parquet_input(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], option: tuple[str, str]
 ) -> None:
-    _need("pyarrow")
+    need("pyarrow")
     source = write_rows(tmp_path / "rows.jsonl", good_rows(2))
     table = tmp_path / "rows.parquet"
     assert run_cli(capsys, "classify", "--batch", str(source), "-o", str(table)).code == 0
@@ -962,12 +951,15 @@ def test_a_live_input_gets_each_row_answered_before_the_next_arrives(kind: str, 
     else:
         head = b""
         lines = good_rows(2)
-    argv = [sys.executable, "-m", "cxcs", "classify", "--batch", "-", "--jobs", jobs, "-q"]
+    argv = cxcs_argv("classify", "--batch", "-", "--jobs", jobs, "-q")
     if kind == "csv":
         argv += ["--input-format", "csv"]
-    env = {k: v for k, v in os.environ.items() if k not in ENV_NOISE}
     process = subprocess.Popen(
-        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+        argv,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=subprocess_env(),
     )
     assert process.stdin is not None
     try:
@@ -1158,7 +1150,7 @@ def test_the_api_refuses_a_batch_output_as_the_command_line_does(
 
 
 def test_the_keep_all_note_names_the_output_format_as_written(tmp_path: Path) -> None:
-    _need("pyarrow")
+    need("pyarrow")
     rows = [{"id": "a", "text": "Answer support tickets."}]
     rows.append({"id": "b", "text": "Resolve customer tickets.", "salary": "40k"})
     source = tmp_path / "rows.jsonl"

@@ -19,9 +19,7 @@ from pathlib import Path
 import pytest
 
 from cxcs.browser import find, run
-from tests.support import clean_env, require, run_subprocess
-
-__all__ = ["clean_env"]
+from tests.support import require, run_subprocess
 
 
 @pytest.fixture(autouse=True)

@@ -15,9 +15,7 @@ from pydantic import ValidationError
 
 from cxcs.knowledge import cache
 from cxcs.knowledge.load import data_dir, load_knowledge
-from tests.support import clean_env, run_cli
-
-__all__ = ["clean_env"]
+from tests.support import cxcs_argv, run_cli
 
 
 @pytest.fixture
@@ -155,7 +153,7 @@ def test_a_fifo_at_the_cache_path_never_hangs(cache_in: Path) -> None:
     entry.unlink()
     os.mkfifo(entry)
     done = subprocess.run(
-        [sys.executable, "-m", "cxcs", "list", "-f", "json"],
+        cxcs_argv("list", "-f", "json"),
         capture_output=True, text=True, timeout=60, check=False,
         env={**os.environ, "CXCS_CACHE_DIR": str(cache_in)},
     )  # fmt: skip

@@ -16,14 +16,11 @@ import cxcs
 from cxcs.models.knowledge import Knowledge
 from tests.support import (
     assert_failed,
-    clean_env,
     colour_codes,
     on_a_terminal,
     run_cli,
     run_subprocess,
 )
-
-__all__ = ["clean_env"]
 
 OK_COMMANDS = [
     ("list",),

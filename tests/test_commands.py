@@ -9,7 +9,6 @@ import json
 import os
 import pty
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -24,9 +23,7 @@ from cxcs.errors import UsageError
 from cxcs.models.knowledge import Knowledge
 from cxcs.render import json as json_renderer
 from cxcs.views import VIEWS
-from tests.support import REPO, clean_env, run_cli, subprocess_env
-
-__all__ = ["clean_env"]
+from tests.support import REPO, cxcs_argv, run_cli, subprocess_env
 
 POSTINGS = REPO / "examples" / "postings"
 POSTING = POSTINGS / "success-title-support-duties.txt"
@@ -263,7 +260,7 @@ def test_batch_format_follows_the_output_extension(tmp_path: Path) -> None:
     )
     target = tmp_path / "labels.csv"
     done = subprocess.run(
-        [sys.executable, "-m", "cxcs", "classify", "--batch", str(rows), "-o", str(target)],
+        cxcs_argv("classify", "--batch", str(rows), "-o", str(target)),
         capture_output=True, text=True, env=subprocess_env(), timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -303,7 +300,7 @@ def test_json_knowledge_files_name_no_machine_path(capsys: pytest.CaptureFixture
 
 def _help(*args: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "cxcs", *args, "--help"],
+        cxcs_argv(*args, "--help"),
         capture_output=True, text=True, env=subprocess_env({"COLUMNS": "100"}), check=True,
     )  # fmt: skip
     return done.stdout
@@ -331,7 +328,7 @@ def _complete(words: str, **extra: str) -> list[str]:
     env = {"_CXCS_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(current)}
     env.update(extra)
     done = subprocess.run(
-        [sys.executable, "-m", "cxcs"],
+        cxcs_argv(),
         capture_output=True,
         text=True,
         env=subprocess_env(env),
@@ -418,7 +415,7 @@ def test_formats_complete_per_command() -> None:
 def test_classify_dash_on_a_terminal_hints_and_ends_as_the_hint_says(ending: bytes) -> None:
     leader, follower = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "cxcs", "classify", "-", "-f", "json"],
+        cxcs_argv("classify", "-", "-f", "json"),
         stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env(),
     )  # fmt: skip
     os.close(follower)
@@ -440,7 +437,7 @@ def test_quiet_drops_the_terminal_hint() -> None:
     end the input: that hint is a note too."""
     leader, follower = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "cxcs", "classify", "-", "-q", "-f", "json"],
+        cxcs_argv("classify", "-", "-q", "-f", "json"),
         stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env(),
     )  # fmt: skip
     os.close(follower)

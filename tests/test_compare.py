@@ -17,9 +17,7 @@ from cxcs.knowledge.load import load_knowledge
 from cxcs.models.compare import AxisComparison, PairComparison
 from cxcs.models.knowledge import Axis, Cell, Knowledge
 from cxcs.models.matrix import MatrixComparison
-from tests.support import assert_failed, clean_env, run_cli
-
-__all__ = ["clean_env"]
+from tests.support import assert_failed, run_cli
 
 KB = load_knowledge()
 FUNCTIONS = sorted(KB.functions)

@@ -21,17 +21,13 @@ from tests.scale_data import (
     batch_ids,
     by_id,
     cli_rows,
-    posting_file,
     postings,
     readme_recipe,
-    reference,
     run_recipe,
     typed_ids_parquet,
     write_jsonl,
 )
-from tests.support import has_module, require
-
-__all__ = ["posting_file", "reference"]  # fixtures
+from tests.support import need
 
 KILLER = '''
 """Test helpers shipped to the Dask workers (a test module is not importable there)."""
@@ -64,10 +60,8 @@ def load_knowledge_here():
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path]]:
     """A client on a 2-worker LocalCluster whose workers' home is an empty temporary dir."""
-    require(
-        has_module("distributed") and has_module("pandas") and has_module("pyarrow"),
-        "dask[distributed], pandas and pyarrow are not installed (pip install -e '.[scale-test]')",
-    )
+    for module in ("distributed", "pandas", "pyarrow"):
+        need(module)
     from dask.distributed import Client, LocalCluster
 
     home = tmp_path_factory.mktemp("dask-worker-home")
@@ -309,9 +303,8 @@ def test_dask_frame_without_ids_takes_a_known_index(
 
 def test_dask_refuses_kept_columns_written_under_one_name(kb: Knowledge) -> None:
     """Two kept columns the output would write under one name are refused on the client."""
-    require(has_module("dask") and has_module("pandas"), "dask and pandas are not installed")
-    import dask.dataframe as dd
-    import pandas as pd
+    dd = need("dask.dataframe")
+    pd = need("pandas")
 
     from cxcs.errors import UsageError
     from cxcs.integrations.dask import classify_dask

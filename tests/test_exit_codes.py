@@ -13,11 +13,8 @@ from tests.support import (
     HOLDOUT,
     OVERLAY,
     assert_failed,
-    clean_env,
     run_cli,
 )
-
-__all__ = ["clean_env"]
 
 
 @pytest.mark.parametrize(

@@ -22,24 +22,17 @@ from tests.scale_data import (
     batch_ids,
     by_id,
     cli_rows,
-    posting_file,
     postings,
-    reference,
     typed_ids_parquet,
     typed_parquet,
     write_jsonl,
 )
-from tests.support import has_module, require
-
-__all__ = ["posting_file", "reference"]  # fixtures
+from tests.support import need
 
 
 @pytest.fixture
 def pd() -> Any:
-    require(has_module("pandas"), "pandas is not installed (pip install -e '.[scale-test]')")
-    import pandas
-
-    return pandas
+    return need("pandas")
 
 
 def _plain(frame: Any) -> list[dict[str, Any]]:
@@ -124,7 +117,7 @@ def test_schema_is_the_row_schema(kb: Knowledge) -> None:
 
 
 def test_arrow_schema_round_trips_a_frame(pd: Any, kb: Knowledge, tmp_path: Path) -> None:
-    require(has_module("pyarrow"), "pyarrow is not installed (pip install -e '.[scale-test]')")
+    need("pyarrow")
     import pyarrow as pa
 
     import cxcs
@@ -180,7 +173,7 @@ def test_frame_reads_parquet_typed_text_as_the_cli_does(
 ) -> None:
     """A list-of-texts column arrives from Parquet as numpy arrays and a binary one as bytes:
     the frame gives the CLI's row for the same file (no crash, no ``text_not_string``)."""
-    require(has_module("pyarrow"), "pyarrow is not installed (pip install -e '.[scale-test]')")
+    need("pyarrow")
     path = typed_parquet(tmp_path / "typed.parquet")
     out = cxcs_frame(pd.read_parquet(path), kb, TYPED_TEXT_FIELDS)
     expected = cli_rows(path, ",".join(TYPED_TEXT_FIELDS))
@@ -190,7 +183,7 @@ def test_frame_reads_parquet_typed_text_as_the_cli_does(
 def test_frame_kept_text_is_always_writable(pd: Any, kb: Knowledge) -> None:
     """A kept value with a lone surrogate is written as U+FFFD, as the CLI and
     ``classify_records`` write it: the result converts to Arrow (and so to Parquet)."""
-    require(has_module("pyarrow"), "pyarrow is not installed (pip install -e '.[scale-test]')")
+    need("pyarrow")
     import pyarrow as pa
 
     records = [{"id": "a", "text": "Answer customer tickets by phone", "note": "ok\ud800"}]
@@ -250,7 +243,7 @@ def test_frame_ids_are_the_cli_ids_for_parquet(pd: Any, kb: Knowledge, tmp_path:
     """``classify_frame(pd.read_parquet(f))`` writes the ids ``classify --batch f`` writes,
     whatever type the id column has (a float column of whole numbers was ``17.0`` in the
     CLI and ``17`` in the frame; an empty id was ``""`` in one and null in the other)."""
-    require(has_module("pyarrow"), "pyarrow is not installed (pip install -e '.[scale-test]')")
+    need("pyarrow")
     path = typed_ids_parquet(tmp_path / "ids.parquet")
     frame = pd.read_parquet(path)
     exact = pd.read_parquet(path, dtype_backend="numpy_nullable")

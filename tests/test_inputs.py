@@ -25,7 +25,6 @@ from tests.support import (
     POSTING,
     Run,
     assert_failed,
-    clean_env,
     completed,
     cxcs_argv,
     good_rows,
@@ -37,9 +36,6 @@ from tests.support import (
     subprocess_env,
     write_rows,
 )
-
-__all__ = ["clean_env"]
-
 
 # --------------------------------------------------------------------------- posting input
 

@@ -14,9 +14,7 @@ import pytest
 from cxcs.engine.journey import journey
 from cxcs.models.knowledge import Knowledge
 from cxcs.render.csv import VERSION_COLUMNS
-from tests.support import Run, clean_env, markdown_tables, run_cli
-
-__all__ = ["clean_env"]
+from tests.support import Run, markdown_tables, run_cli
 
 
 def test_the_journey_walk_of_cs_vs_cx_saas(kb: Knowledge) -> None:

@@ -14,9 +14,7 @@ from hypothesis import strategies as st
 
 from cxcs import jsonarray
 from cxcs.inputs import Unreadable
-from tests.support import clean_env, cxcs_argv, good_rows, read_records, run_cli, subprocess_env
-
-__all__ = ["clean_env"]
+from tests.support import cxcs_argv, good_rows, read_records, run_cli, subprocess_env
 
 
 def _elements(data: bytes, limit: int = 1 << 20) -> list[Any]:

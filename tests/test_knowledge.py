@@ -18,9 +18,7 @@ from cxcs.knowledge.checks import normalize_name
 from cxcs.knowledge.load import data_dir, load_knowledge, validate_dir
 from cxcs.knowledge.resolve import name_index, resolve_function
 from cxcs.models.knowledge import Knowledge, metric_label
-from tests.support import block, clean_env, copy_kb, line_number, run_cli
-
-__all__ = ["clean_env"]
+from tests.support import block, copy_kb, line_number, run_cli
 
 REQUIRED_METRICS = (
     "nps", "csat", "ces", "customer_retention_rate", "revenue_retention_rate",

@@ -30,16 +30,12 @@ from tests.support import (
     REPO,
     Run,
     assert_failed,
-    clean_env,
     completed,
     copy_kb,
     run_cli,
     run_subprocess,
     subprocess_env,
 )
-
-__all__ = ["clean_env"]
-
 
 METRIC = """\
 metrics:

@@ -26,16 +26,14 @@ from tests.support import (
     ANSI,
     POSTING,
     assert_failed,
-    clean_env,
     colour_codes,
     completed,
     cxcs_argv,
     drain_terminal,
     good_rows,
-    has_module,
     markdown_tables,
+    need,
     on_a_terminal,
-    require,
     run_cli,
     run_shell,
     run_subprocess,
@@ -43,8 +41,6 @@ from tests.support import (
     subprocess_env,
     write_rows,
 )
-
-__all__ = ["clean_env"]
 
 
 def test_a_closed_stdout_is_an_output_error(tmp_path: Path) -> None:
@@ -477,7 +473,7 @@ def test_output_through_a_symlink_replaces_the_file_and_keeps_the_link(
 def test_parquet_into_a_named_pipe_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    require(has_module("pyarrow"), "pyarrow")
+    need("pyarrow")
     rows = write_rows(tmp_path / "rows.jsonl", good_rows(5))
     fifo = tmp_path / "out.parquet"
     os.mkfifo(fifo)

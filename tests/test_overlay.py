@@ -14,9 +14,7 @@ import pytest
 from cxcs import classify, load_knowledge
 from cxcs.commands import open_knowledge
 from cxcs.errors import KnowledgeError
-from tests.support import assert_failed, clean_env, run_cli, run_subprocess
-
-__all__ = ["clean_env"]
+from tests.support import assert_failed, run_cli, run_subprocess
 
 ROOT = Path(__file__).resolve().parent.parent
 OVERLAY = ROOT / "examples" / "overlay"

@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import clean_env, on_a_terminal, run_subprocess, shared_path
-
-__all__ = ["clean_env"]
+from tests.support import on_a_terminal, run_subprocess, shared_path
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -27,9 +27,7 @@ from cxcs.render import html as html_renderer
 from cxcs.render import json as json_renderer
 from cxcs.render import markdown as markdown_renderer
 from cxcs.render.view import Column, Report, TableBlock, cell_text
-from tests.support import POSTING, clean_env, markdown_tables, run_cli
-
-__all__ = ["clean_env"]
+from tests.support import POSTING, markdown_tables, run_cli
 
 COMMANDS = [
     ("list",),

@@ -13,9 +13,7 @@ import pytest
 
 from cxcs.errors import KnowledgeError
 from cxcs.knowledge.load import data_dir, load_knowledge, validate_dir
-from tests.support import clean_env, copy_kb, run_cli
-
-__all__ = ["clean_env"]
+from tests.support import copy_kb, run_cli
 
 Edit = Callable[[str], str]
 

@@ -14,16 +14,12 @@ from typing import Any
 import pytest
 
 from tests.support import (
-    clean_env,
     cxcs_argv,
     good_rows,
     read_records,
     subprocess_env,
     write_rows,
 )
-
-__all__ = ["clean_env"]
-
 
 WAIT = 120
 """Seconds a test waits for cxcs to get ready, or to end after a signal: generous, as a

@@ -24,17 +24,13 @@ from tests.scale_data import (
     batch_ids,
     by_id,
     cli_rows,
-    posting_file,
     readme_recipe,
-    reference,
     run_recipe,
     typed_ids_parquet,
     typed_parquet,
     write_jsonl,
 )
-from tests.support import has_module, require
-
-__all__ = ["posting_file", "reference"]  # fixtures
+from tests.support import need, require
 
 HELPERS = '''
 """Test helpers shipped to the Spark workers (a test module is not importable there)."""
@@ -78,10 +74,8 @@ class Rig:
 @pytest.fixture(scope="session")
 def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
     """One local[2,4] SparkSession for the whole test run (starting one takes seconds)."""
-    require(
-        has_module("pyspark") and has_module("pandas") and has_module("pyarrow"),
-        "pyspark, pandas and pyarrow are not installed (pip install -e '.[scale-test]')",
-    )
+    for module in ("pyspark", "pandas", "pyarrow"):
+        need(module)
     require(shutil.which("java") is not None, "java is not installed (a JRE 17 or later)")
     from pyspark.sql import SparkSession
 
@@ -297,6 +291,25 @@ def test_spark_refuses_a_frame_without_ids(spark: Rig, kb: Knowledge) -> None:
     with pytest.raises(UsageError, match=r"id_col='posting_id'.*id_col=None"):
         classify_spark(frame, kb=kb)
     assert [r["id"] for r in _rows(classify_spark(frame, id_col=None, kb=kb))] == [None]
+
+
+def test_spark_checks_the_columns_as_frames_do(spark: Rig, kb: Knowledge) -> None:
+    """The columns a run reads are checked before any job runs, by the frames' one check:
+    no text column (naming what the frame has), a missing kept or title column, a column
+    read that the frame names twice."""
+    from cxcs.errors import UsageError
+    from cxcs.integrations.spark import classify_spark
+
+    frame = spark.session.createDataFrame([("a", "b")], "id STRING, body STRING")
+    with pytest.raises(UsageError, match=r"no text column \(looked for text; found id, body\)"):
+        classify_spark(frame, kb=kb)
+    with pytest.raises(UsageError, match="no column 'region'"):
+        classify_spark(frame, text_col="body", keep=["region"], kb=kb)
+    with pytest.raises(UsageError, match="no title column 'headline'"):
+        classify_spark(frame, text_col="body", title_col="headline", kb=kb)
+    twice = spark.session.createDataFrame([("a", "b", "c")], "id STRING, text STRING, text STRING")
+    with pytest.raises(UsageError, match="'text' twice"):
+        classify_spark(twice, kb=kb)
 
 
 def test_spark_keeps_the_id_column_with_its_type(spark: Rig, kb: Knowledge) -> None:

@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 
 from cxcs.safe_text import csv_cell, has_surrogates, markdown_text, one_line, visible, writable
 from tests.support import (
-    clean_env,
     markdown_markup,
     markdown_seen,
     markdown_tables,
@@ -29,8 +28,6 @@ from tests.support import (
     run_subprocess,
     write_rows,
 )
-
-__all__ = ["clean_env"]
 
 ESCAPES = "\x1b[2J\x1b]52;c;SGk=\x1b\\\x1b]8;;http://x\x07\x9b31m\x07\x08\x7f"
 """Clear screen, OSC 52 clipboard write, OSC 8 link, C1 CSI, BEL, backspace, DEL."""

@@ -16,7 +16,7 @@ from cxcs.errors import UsageError
 if TYPE_CHECKING:
     from cxcs.models.knowledge import Knowledge
 
-__all__ = ["check_columns", "classify_frame", "empty_frame"]
+__all__ = ["check_columns", "classify_frame", "empty_frame", "text_columns"]
 
 _NO_ID = "\x00no id column"
 """The id field asked of records when the frame has no id column (no record has it)."""
@@ -55,7 +55,7 @@ def classify_frame(
         text_field_names,
     )
 
-    texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
+    texts = text_columns(text_col)
     by_index = index_ids(df.columns, id_col)
     check_columns(df.columns, texts, None if by_index else id_col, title_col, keep)
     if by_index and not df.index.is_unique:
@@ -104,6 +104,11 @@ def check_kept(keep: Sequence[str], columns: Sequence[str]) -> None:
             f"kept columns {first} and {second} would both be written as {out}; "
             "keep one, or rename one first"
         )
+
+
+def text_columns(text_col: str | Sequence[str]) -> tuple[str, ...]:
+    """The ``text_col`` argument of the frame functions as a tuple of column names."""
+    return (text_col,) if isinstance(text_col, str) else tuple(text_col)
 
 
 def index_ids(columns: Sequence[Any], id_col: str | None) -> bool:

@@ -57,10 +57,10 @@ def classify_dask(
     """
     from dask import delayed
 
-    from cxcs.frames import check_columns, check_kept, empty_frame, index_ids
+    from cxcs.frames import check_columns, check_kept, empty_frame, index_ids, text_columns
     from cxcs.records import kb_or_shipped, kept_column, output_columns
 
-    texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
+    texts = text_columns(text_col)
     by_index = index_ids(list(ddf.columns), id_col)
     check_columns(list(ddf.columns), texts, None if by_index else id_col, title_col, keep)
     if by_index and not ddf.known_divisions:

@@ -70,29 +70,23 @@ def classify_spark(
     (null ids). ``title_col`` absent from ``df`` (the default ``title``) means the title
     is detected from the text. ``kb`` defaults to the shipped knowledge base.
     """
-    from cxcs.frames import check_kept
-    from cxcs.records import kb_or_shipped, output_columns, text_field_names, text_parts
+    from cxcs.frames import check_columns, check_kept, text_columns
+    from cxcs.records import kb_or_shipped, output_columns, text_parts
 
     kb = kb_or_shipped(kb)
     keep = tuple(dict.fromkeys(keep))  # a name asked twice is one column, as in frames
     check_kept(keep, output_columns(kb))
-    texts = (text_col,) if isinstance(text_col, str) else tuple(text_col)
+    texts = text_columns(text_col)
+    check_columns(list(df.columns), texts, None, title_col, keep)
     present = set(df.columns)
-    if not any(t in present for t in text_field_names(texts)):
-        raise UsageError(f"the DataFrame has no text column (looked for {' / '.join(texts)})")
     if id_col is not None and id_col not in present:
         raise UsageError(
             f"the DataFrame has no id column {id_col!r}: name yours (id_col='posting_id'), "
             "or pass id_col=None for rows without ids (Spark keeps no row order, so only an "
             "id ties an output row to its posting)"
         )
-    missing = [n for n in keep if n not in present]
-    if missing:
-        raise UsageError(f"the DataFrame has no column {', '.join(map(repr, missing))}")
-    if title_col is not None and title_col not in present:
-        if title_col != "title":
-            raise UsageError(f"the DataFrame has no title column {title_col!r}")
-        title_col = None
+    if title_col not in present:
+        title_col = None  # the default "title", absent: detected from the text
     usable = tuple(t for t in texts if t in present or any(p in present for p in text_parts(t)))
     columns = _Columns(usable, id_col, title_col, tuple(keep))
     selected, columns = _selection(df, columns)
