@@ -326,10 +326,14 @@ def shared_path(*parts: str) -> Path:
 
 
 def has_module(name: str) -> bool:
-    """Whether ``name`` can be imported here (without importing it)."""
+    """Whether ``name`` can be imported here (without importing it). A dotted name whose
+    package is missing (``dask.dataframe`` without dask) is not: ``find_spec`` raises there."""
     import importlib.util
 
-    return importlib.util.find_spec(name) is not None
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
 
 
 def need(module: str) -> ModuleType:
