@@ -326,8 +326,8 @@ def shared_path(*parts: str) -> Path:
 
 
 def has_module(name: str) -> bool:
-    """Whether ``name`` can be imported here (without importing it). A dotted name whose
-    package is missing (``dask.dataframe`` without dask) is not: ``find_spec`` raises there."""
+    """Whether ``name`` can be imported here (without importing it; a submodule such as
+    ``dask.dataframe`` whose package is missing is not, rather than an error)."""
     import importlib.util
 
     try:

@@ -128,3 +128,113 @@ def test_every_cited_section_is_a_heading_of_its_article(kb: Knowledge) -> None:
         if source.section not in texts[seed]:
             missing.append((source.article, source.section))
     assert not missing
+
+
+COPY_RUN = 8
+"""Eight or more consecutive words shared with a source article make a copy, not our words."""
+
+
+def _words(text: str) -> list[str]:
+    """Lowercase words, apostrophes dropped (curly or straight), so "they've" = "theyve"."""
+    return re.findall(r"[a-z0-9]+", re.sub(r"['\u2019]", "", text.lower()))
+
+
+def _prose(node: object, headings: tuple[str, ...], path: str = "") -> list[tuple[str, str]]:
+    """Every text value under ``node`` (path, text), citations left out: sources, section
+    names, and article titles are references to the articles, not our wording."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if (not path and key == "articles") or key in {"sources", "disputed_by", "section"}:
+                continue
+            found += _prose(value, headings, f"{path}.{key}".lstrip("."))
+    elif isinstance(node, list):
+        if all(isinstance(v, str) and " § " in v for v in node):
+            return found  # an item's bare list of sources
+        for index, value in enumerate(node):
+            found += _prose(value, headings, f"{path}[{index}]")
+    elif isinstance(node, str):
+        for heading in headings:  # a note may name the section it cites
+            node = node.replace(heading, " | ")
+        found.append((path, node))
+    return found
+
+
+def _runs(words: list[str], size: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def copied_runs(text: str, seed_runs: set[tuple[str, ...]]) -> list[str]:
+    """The runs of COPY_RUN words of ``text`` (split at '|') that also occur in a seed."""
+    hits = []
+    for part in text.split("|"):
+        hits += [" ".join(r) for r in sorted(_runs(_words(part), COPY_RUN) & seed_runs)]
+    return hits
+
+
+def _seed_runs(kb: Knowledge) -> dict[str, set[tuple[str, ...]]]:
+    seeds = shared_path("seeds")
+    return {
+        aid: _runs(_words((seeds / a.seed).read_text(encoding="utf-8")), COPY_RUN)
+        for aid, a in kb.articles.items()
+        if a.seed is not None
+    }
+
+
+def test_the_copy_check_finds_eight_words_in_a_row_and_not_seven(kb: Knowledge) -> None:
+    """The check itself can fail: a run of eight words from an article is caught, seven
+    are not (the words are taken from the article at run time, never stored here)."""
+    runs = _seed_runs(kb)
+    seed = kb.articles["cx-versus-cs"].seed
+    assert seed is not None
+    words = _words((shared_path("seeds") / seed).read_text(encoding="utf-8"))
+    eight, seven = " ".join(words[40:48]), " ".join(words[40:47])
+    assert copied_runs(f"Our words, then {eight}, then ours.", runs["cx-versus-cs"])
+    assert not copied_runs(f"Our words, then {seven}, then ours.", runs["cx-versus-cs"])
+
+
+def test_every_text_in_the_knowledge_is_in_our_own_words(kb: Knowledge) -> None:
+    """No value, note, reason, summary, label or definition shares eight or more words in a
+    row with any source article (its cited section headings aside)."""
+    import yaml
+
+    from cxcs.knowledge.load import data_dir
+
+    runs = _seed_runs(kb)
+    headings = set()
+    for function in kb.functions.values():
+        for cell in function.cells.values():
+            headings |= {s.section for s in cell.sources_all}
+    for metric in kb.metrics.values():
+        headings |= {s.section for s in metric.sources}
+    longest_first = tuple(sorted(headings, key=len, reverse=True))
+    copies = []
+    for name in ("functions.yaml", "metrics.yaml"):
+        data = yaml.safe_load((data_dir() / name).read_text(encoding="utf-8"))
+        for path, text in _prose(data, longest_first):
+            for article, seed_runs in runs.items():
+                copies += [(name, path, article, hit) for hit in copied_runs(text, seed_runs)]
+    assert not copies, copies
+
+
+def test_support_is_standardized_only_on_practitioner_reading(kb: Knowledge) -> None:
+    """customer-management-terms asks support for consistent answers and calls customer
+    service, not support, standardized: the value rests partly on practice (†)."""
+    cell = kb.functions["support"].cells["personalization"]
+    assert cell.claim.value == "standardized"
+    assert cell.practice
+
+
+def test_service_does_not_collaborate_with_the_team_that_runs_it(kb: Knowledge) -> None:
+    """'Managed by the dedicated support team' says who carries service out."""
+    service = kb.functions["service"].cells
+    assert "customer_support" in service["teams_involved"].item_ids("any")
+    assert "customer_support" not in service["collaborates_with"].item_ids("any")
+
+
+def test_a_metric_cites_articles_that_name_it_as_a_measure(kb: Knowledge) -> None:
+    """ux-cx-cs-cs names upselling as a duty and crucial-differences churn prevention as a
+    duty; neither names the metric."""
+    articles = {mid: {s.article for s in m.sources} for mid, m in kb.metrics.items()}
+    assert "ux-cx-cs-cs" not in articles["expansion_revenue"]
+    assert "crucial-differences" not in articles["customer_churn_rate"]

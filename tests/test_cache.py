@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from cxcs.knowledge import cache
 from cxcs.knowledge.load import data_dir, load_knowledge
-from tests.support import cxcs_argv, run_cli
+from tests.support import cxcs_argv, require, run_cli
 
 
 @pytest.fixture
@@ -161,8 +161,8 @@ def test_a_fifo_at_the_cache_path_never_hangs(cache_in: Path) -> None:
     assert json.loads(done.stdout)["result"]
 
 
-@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 def test_a_cache_entry_linked_to_a_device_is_not_read(cache_in: Path) -> None:
+    require(Path("/dev/zero").exists(), "/dev/zero is missing")
     entry = _entry(cache_in)
     entry.unlink()
     entry.symlink_to("/dev/zero")

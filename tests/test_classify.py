@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from classify_speed import padding_phrases
 from cxcs.engine.classify import (
     _factors,
     classify,
@@ -233,19 +234,6 @@ def test_confidence_and_scores_are_well_formed(kb: Knowledge) -> None:
     assert shares == pytest.approx(1.0, abs=1e-3)
     assert result.decision == "confident"
     assert result.runner_up is not None and result.runner_up != result.label
-
-
-def padding_phrases(texts: list[str], limit: int) -> list[str]:
-    """Up to ``limit`` two- to four-word phrases taken from ``texts`` (so they do match)."""
-    phrases: dict[str, None] = {}
-    for text in texts:
-        words = text.split()
-        for n in (2, 3, 4):
-            for i in range(len(words) - n + 1):
-                phrases.setdefault(" ".join(words[i : i + n]), None)
-                if len(phrases) >= limit:
-                    return list(phrases)
-    return list(phrases)
 
 
 def test_scan_cost_is_flat_in_lexicon_size(kb: Knowledge) -> None:

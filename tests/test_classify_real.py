@@ -8,19 +8,12 @@ CXCS_REQUIRE_ALL_TESTS=1 (or CXCS_REQUIRE_SHARED=1).
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
 from cxcs.engine.classify import classify
 from cxcs.models.knowledge import Knowledge
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from devset import Posting, blank_names, eval_available, load_dev  # noqa: E402
+from devset import Posting, blank_names, eval_available, load_dev
 
 
 def _dev() -> list[Posting]:

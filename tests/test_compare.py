@@ -29,10 +29,26 @@ axis_choices = st.none() | st.lists(
 )
 
 
+def _winner(cell: Cell, reading: int) -> dict[str, frozenset[str]]:
+    """Per disputed item, the articles whose claim holds under the reading (0: primary)."""
+    won = {}
+    for item_id, item in (cell.items or {}).items():
+        if item.disputed:
+            sides = [frozenset(s.article for s in item.sources)]
+            sides.append(frozenset(s.article for s in item.disputed_by))
+            won[item_id] = sides[(item.primary == "out") != (reading == 1)]
+    return won
+
+
 def _readings(axis: Axis, a: Cell, b: Cell) -> list[float]:
     """Per-axis scores as SIMILARITY_FORMULA documents them, over every reading (primary
-    first), computed independently of the engine."""
-    pairs = list(product((c.value for c in a.claims), (c.value for c in b.claims)))
+    first), computed independently of the engine: a dispute both cells carry (the same
+    item) is won by the same articles in both."""
+    pairs = []
+    for (i, x), (j, y) in product(enumerate(a.claims), enumerate(b.claims)):
+        won_a, won_b = _winner(a, i), _winner(b, j)
+        if all(won_a[k] == won_b[k] for k in won_a.keys() & won_b.keys()) or (i, j) == (0, 0):
+            pairs.append((x.value, y.value))
     if axis.kind == "ordinal":
         assert axis.scale is not None
         span = len(axis.scale) - 1
@@ -197,6 +213,44 @@ def test_a_disputed_row_gives_the_primary_verdict_and_shows_the_alternative() ->
     result = compare_pair(KB, "cx", "success")
     assert result.similarity_min is not None and result.similarity_max is not None
     assert result.similarity_min < result.similarity_max
+
+
+def test_one_dispute_is_read_the_same_way_in_both_cells_it_touches() -> None:
+    """Who owns CES is one dispute (cx-versus-cs: CX; cs-vs-cx-saas: customer success), in
+    two cells. Read either way, CX and success share no metric: no reading gives CES to both
+    (the 'overlap' the independent readings of the two cells used to offer) or to neither."""
+    row = _row("cx", "success", "metrics")
+    assert row.disputed and row.verdict == "different"
+    assert row.alternatives == ()
+    assert row.score == row.score_min == row.score_max == 0.0
+    text = compare_report_text("cx", "success")
+    assert "CES (kept: [cx-versus-cs] vs [cs-vs-cx-saas]); verdict different, same verdict" in text
+    assert "overlap under the other reading" not in text
+    # a dispute on one side only still offers its other reading
+    assert _row("cx", "ux", "timeframe").alternatives == ("same",)
+
+
+def compare_report_text(a: str, b: str) -> str:
+    """The summary lines of ``compare A B`` as plain text."""
+    from cxcs.render.reports import compare_report
+
+    report = compare_report(KB, compare_pair(KB, a, b))
+    return "\n".join(str(cell) for table in report.tables for row in table.rows for cell in row)
+
+
+def test_a_set_difference_says_how_many_of_its_items_rest_on_practice() -> None:
+    """Service and support titles share nothing, but 8 of the 13 come from practitioner
+    knowledge, not the articles: the summary line says so."""
+    from cxcs.models.kinds import KINDS
+
+    row = _row("service", "support", "typical_titles")
+    practice = {*row.a.practice_items, *row.b.practice_items}
+    assert len(practice) == 8
+    line = KINDS["set"].difference_text(row, "different")
+    assert line == "Typical job titles: 0 of 13 items shared (8 of them †)"
+    assert KINDS["set"].difference_text(_row("cx", "success", "teams_involved"), "overlap") == (
+        "Teams involved: 1 of 7 items shared"
+    )
 
 
 def test_service_and_support_are_close_but_not_identical() -> None:

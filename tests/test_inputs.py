@@ -29,6 +29,7 @@ from tests.support import (
     cxcs_argv,
     good_rows,
     read_records,
+    require,
     run_cli,
     run_shell,
     run_subprocess,
@@ -149,17 +150,17 @@ def test_a_50_mb_posting_is_read_in_bounded_time_and_memory(tmp_path: Path) -> N
     assert report["max_rss_mb"] < 400, report
 
 
-@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 def test_an_endless_binary_file_is_refused_not_read_forever() -> None:
     """``/dev/zero`` used to be drained for ever (NUL bytes are now refused first)."""
+    require(Path("/dev/zero").exists(), "/dev/zero is missing")
     run = completed(run_subprocess("classify", "/dev/zero", "-f", "json", timeout=60))
     assert_failed(run, 1, "/dev/zero: binary data (NUL bytes)", "input")
 
 
-@pytest.mark.skipif(shutil.which("yes") is None, reason="needs yes(1)")
 def test_an_endless_text_stream_is_counted_only_so_far() -> None:
     """``yes | cxcs classify`` stops counting after a bound instead of hanging. (The lines
     are numbered: one line over and over is a repeated block, read once.)"""
+    require(shutil.which("yes") is not None, "yes(1) is not installed")
     script = 'yes "answer customer tickets by chat" | awk \'{ print NR ". " $0 }\' | "$@"'
     run = run_shell(script, "classify", "-f", "json")
     assert run.code == 0, run.err
@@ -584,9 +585,9 @@ def test_an_over_long_batch_line_is_an_error_record(
         assert records[0]["error"] is None and records[2]["error"] is None
 
 
-@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 @pytest.mark.parametrize("kind", ["jsonl", "csv"])
 def test_endless_binary_batch_input_is_refused_in_bounded_memory(kind: str) -> None:
+    require(Path("/dev/zero").exists(), "/dev/zero is missing")
     run = completed(
         run_subprocess("classify", "--batch", "/dev/zero", "--input-format", kind, timeout=60)
     )

@@ -410,21 +410,19 @@ def test_the_copied_knowledge_is_valid(kb_dir: Path, kb: Knowledge) -> None:
     assert load_knowledge(base=kb_dir).axes == kb.axes
 
 
+LOADERS: dict[str, Callable[[Path], Knowledge]] = {
+    "validate_dir": validate_dir,
+    "load_knowledge": lambda directory: load_knowledge(base=directory),
+}
+
+
+@pytest.mark.parametrize("loader", sorted(LOADERS))
 @pytest.mark.parametrize("case", sorted(BREAKAGES))
-def test_validate_dir_rejects(kb_dir: Path, case: str) -> None:
+def test_loading_rejects(kb_dir: Path, case: str, loader: str) -> None:
     breakage = BREAKAGES[case]
     path, broken = _break(kb_dir, breakage)
     with pytest.raises(KnowledgeError) as caught:
-        validate_dir(kb_dir)
-    _check(caught.value, path, broken, breakage)
-
-
-@pytest.mark.parametrize("case", sorted(BREAKAGES))
-def test_load_knowledge_rejects(kb_dir: Path, case: str) -> None:
-    breakage = BREAKAGES[case]
-    path, broken = _break(kb_dir, breakage)
-    with pytest.raises(KnowledgeError) as caught:
-        load_knowledge(base=kb_dir)
+        LOADERS[loader](kb_dir)
     _check(caught.value, path, broken, breakage)
 
 

@@ -34,6 +34,7 @@ from tests.support import (
     markdown_tables,
     need,
     on_a_terminal,
+    require,
     run_cli,
     run_shell,
     run_subprocess,
@@ -52,13 +53,13 @@ def test_a_closed_stdout_is_an_output_error(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8").startswith("# ")
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize(
     "args",
     [("list",), ("list", "-f", "json"), ("compare", "cx", "ux", "-f", "table")],
     ids=" ".join,
 )
 def test_a_full_disk_on_stdout_is_an_output_error(args: tuple[str, ...]) -> None:
+    require(Path("/dev/full").exists(), "/dev/full is missing")
     run = run_shell('exec "$@" >/dev/full', *args)
     assert_failed(run, 1, "cannot write output: No space left on device")
 
@@ -143,8 +144,8 @@ def test_a_failing_command_leaves_no_output_file(
     ],
     ids=" ".join,
 )
-@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash (set -o pipefail)")
 def test_a_closed_pipe_exits_quietly(tmp_path: Path, args: tuple[str, ...]) -> None:
+    require(shutil.which("bash") is not None, "bash is not installed (set -o pipefail)")
     rows = write_rows(tmp_path / "rows.jsonl", good_rows(300))
     argv = [a.replace("{rows}", str(rows)) for a in args]
     run = run_shell('set -o pipefail; "$@" | head -1 >/dev/null', *argv, shell="bash")

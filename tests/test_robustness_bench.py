@@ -4,19 +4,12 @@ engine promises to read alike (Windows line endings) change no answer."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
+import robustness as bench
 from cxcs.engine.text import strip_html
 from cxcs.models.knowledge import Knowledge
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-
-import robustness as bench  # noqa: E402
-from devset import Posting  # noqa: E402
+from devset import Posting
 
 SUPPORT = """Technical Support Specialist
 

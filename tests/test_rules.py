@@ -15,19 +15,22 @@ from cxcs.errors import KnowledgeError
 from cxcs.knowledge.load import data_dir, load_knowledge, validate_dir
 from tests.support import copy_kb, run_cli
 
-Edit = Callable[[str], str]
+Breakage = tuple[str, Callable[[str], str]]
+"""A knowledge file and the edit that breaks its text."""
 
 
-def _sub(old: str, new: str) -> Edit:
+def _sub(old: str, new: str, file: str = "functions.yaml") -> Breakage:
+    """Replace the first ``old`` in ``file`` with ``new``."""
+
     def edit(text: str) -> str:
         assert old in text, old
         return text.replace(old, new, 1)
 
-    return edit
+    return file, edit
 
 
-def _in_cell(fid: str, axis: str, old: str, new: str) -> Edit:
-    """Replace ``old`` inside one function's cell only."""
+def _in_cell(fid: str, axis: str, old: str, new: str) -> Breakage:
+    """Replace ``old`` inside one function's cell of functions.yaml only."""
 
     def edit(text: str) -> str:
         start = text.index(f"\n  {fid}:\n")
@@ -38,24 +41,22 @@ def _in_cell(fid: str, axis: str, old: str, new: str) -> Edit:
         assert old in body, (fid, axis, old)
         return text[:cell] + body.replace(old, new, 1) + text[stop:]
 
-    return edit
+    return "functions.yaml", edit
 
 
 LONG = "x" * 241
-RULES: dict[str, tuple[str, Edit, str]] = {
+RULES: dict[str, tuple[Breakage, str]] = {
+    # rule: (the file and the edit that breaks the rule, what loading must say)
     # functions.yaml: values fit their axis kind
     "text at most 240 characters": (
-        "functions.yaml",
         _in_cell("cx", "goal", 'value: "Customers', f'value: "{LONG} Customers'),
         "at most 240",
     ),
     "ordinal value on its scale": (
-        "functions.yaml",
         _in_cell("cx", "level", 'value: "strategic"', 'value: "galactic"'),
         "'galactic' is not on the scale of 'level'",
     ),
     "set cells list items": (
-        "functions.yaml",
         _in_cell(
             "ux",
             "metrics",
@@ -65,7 +66,6 @@ RULES: dict[str, tuple[str, Edit, str]] = {
         "a set cell has 'items' only",
     ),
     "set items come from the vocabulary": (
-        "functions.yaml",
         _in_cell(
             "ux",
             "skills",
@@ -75,12 +75,10 @@ RULES: dict[str, tuple[str, Edit, str]] = {
         "unknown item 'clairvoyance' (not in vocabulary 'skills')",
     ),
     "set axes name a known vocabulary": (
-        "functions.yaml",
         _sub("    vocabulary: skills\n", "    vocabulary: talents\n"),
         "unknown vocabulary 'talents'",
     ),
     "ordinal axes take no vocabulary": (
-        "functions.yaml",
         _sub(
             "    scale: [tactical, operational, strategic]\n",
             "    scale: [tactical, operational, strategic]\n    vocabulary: skills\n",
@@ -88,17 +86,14 @@ RULES: dict[str, tuple[str, Edit, str]] = {
         "an ordinal axis takes no 'vocabulary'",
     ),
     "vocabulary labels are lowercase": (
-        "functions.yaml",
         _sub('    empathy: "empathy"', '    empathy: "Empathy"'),
         "label 'Empathy' must be lowercase",
     ),
     "vocabulary keys are sorted": (
-        "functions.yaml",
         _sub('    empathy: "empathy"\n', '    empathy: "empathy"\n    aardvark: "aardvark"\n'),
         "keys must be sorted: 'aardvark'",
     ),
     "item keys are sorted": (
-        "functions.yaml",
         _in_cell(
             "ux",
             "skills",
@@ -109,39 +104,32 @@ RULES: dict[str, tuple[str, Edit, str]] = {
     ),
     # the dispute policy
     "a dispute names two different articles": (
-        "functions.yaml",
         _in_cell(
             "success", "scope", '"cx-versus-cs § Timeframe"', '"crucial-differences § Elsewhere"'
         ),
         "is cited on both sides",
     ),
     "practice never takes a side": (
-        "functions.yaml",
         _in_cell("success", "scope", '"cx-versus-cs § Timeframe"', '"practice § Hunch"'),
         "practitioner knowledge cannot take a side",
     ),
     "a primary without a majority needs a reason": (
-        "functions.yaml",
         _in_cell("cx", "timeframe", "        reason:", "        note:"),
         "give a 'reason'",
     ),
     "a disputed item cites different articles": (
-        "functions.yaml",
         _in_cell("cx", "metrics", 'disputed_by: ["cs-vs-cx-saas', 'disputed_by: ["cx-versus-cs'),
         "is cited on both sides",
     ),
     "disputed flag matches disputed items": (
-        "functions.yaml",
         _in_cell("cx", "metrics", "        disputed: true\n", ""),
         "'disputed: true' must be set exactly when an item has 'disputed_by'",
     ),
     "claims of a dispute differ": (
-        "functions.yaml",
         _in_cell("success", "scope", 'value: "whole journey"', 'value: "post-purchase lifecycle"'),
         "same value: not a dispute",
     ),
     "an undisputed cell has one claim": (
-        "functions.yaml",
         _in_cell(
             "cx",
             "level",
@@ -152,33 +140,27 @@ RULES: dict[str, tuple[str, Edit, str]] = {
     ),
     # names
     "aliases are lowercase": (
-        "functions.yaml",
         _sub("aliases: [customer-experience,", "aliases: [Customer-Experience,"),
         "alias 'Customer-Experience' must be lowercase",
     ),
     "hidden aliases are lowercase": (
-        "functions.yaml",
         _sub("hidden_aliases: [custmer experience,", "hidden_aliases: [Custmer Experience,"),
         "alias 'Custmer Experience' must be lowercase",
     ),
     "'cs' is reserved": (
-        "functions.yaml",
         _sub("aliases: [customer-success,", "aliases: [cs, customer-success,"),
         "'cs' is reserved",
     ),
     # umbrella and journey
     "under names a known function": (
-        "functions.yaml",
         _sub("    under:\n      function: cx\n", "    under:\n      function: cxx\n"),
         "'under' names unknown or same function 'cxx'",
     ),
     "journey stages come from the stages vocabulary": (
-        "functions.yaml",
         _sub("  stages: [awareness,", "  stages: [daydreaming, awareness,"),
         "unknown stage 'daydreaming'",
     ),
     "a journey role needs the stage in the function's journey_stages": (
-        "functions.yaml",
         _sub(
             "    renewal:\n      success:",
             '    renewal:\n      support: {role: leads, sources: ["practice § X"]}\n      success:',
@@ -186,38 +168,36 @@ RULES: dict[str, tuple[str, Edit, str]] = {
         "'support' has a role at 'renewal' but its journey_stages cell lacks it",
     ),
     "the journey holds every stage a journey_stages cell lists": (
-        "functions.yaml",
         _sub(" retention, renewal, expansion,", " retention, expansion,"),
         "'success' lists stage 'renewal' in its journey_stages cell, but 'journey.stages' does not",
     ),
     "journey roles are leads or contributes": (
-        "functions.yaml",
         _sub("      success: {role: leads,", "      success: {role: dabbles,"),
         "leads",
     ),
     "sources name declared articles": (
-        "functions.yaml",
         _sub('["crucial-differences § ', '["nowhere § '),
         "unknown article 'nowhere'",
     ),
     # metrics.yaml
     "metric disputed flag agrees with functions.yaml": (
-        "metrics.yaml",
         _sub(
             "    owners: [cx, success]\n    disputed: true",
             "    owners: [cx, success]\n    disputed: false",
+            file="metrics.yaml",
         ),
         "'disputed' must be true",
     ),
     "metric owners are known functions": (
-        "metrics.yaml",
-        _sub("    owners: [cx, success]\n", "    owners: [cx, succes]\n"),
+        _sub("    owners: [cx, success]\n", "    owners: [cx, succes]\n", file="metrics.yaml"),
         "unknown owner 'succes'",
     ),
 }
 
 
-def _broken(tmp_path: Path, file: str, edit: Edit) -> Path:
+def _broken(tmp_path: Path, breakage: Breakage) -> Path:
+    """A copy of the shipped knowledge files with ``breakage`` made."""
+    file, edit = breakage
     directory = copy_kb(tmp_path / "kb")
     path = directory / file
     path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
@@ -230,9 +210,9 @@ def test_control_the_copy_is_valid(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("rule", sorted(RULES))
 def test_each_rule_is_enforced_on_load(tmp_path: Path, rule: str) -> None:
-    file, edit, problem = RULES[rule]
+    breakage, problem = RULES[rule]
     with pytest.raises(KnowledgeError) as caught:
-        validate_dir(_broken(tmp_path, file, edit))
+        validate_dir(_broken(tmp_path, breakage))
     everything = [caught.value.message, *caught.value.details.get("more", [])]
     assert any(problem in m for m in everything), (problem, everything[:5])
 
@@ -240,8 +220,8 @@ def test_each_rule_is_enforced_on_load(tmp_path: Path, rule: str) -> None:
 def test_validate_reports_a_rule_as_file_and_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    file, edit, _ = RULES["aliases are lowercase"]
-    run = run_cli(capsys, "validate", str(_broken(tmp_path, file, edit)))
+    breakage, _ = RULES["aliases are lowercase"]
+    run = run_cli(capsys, "validate", str(_broken(tmp_path, breakage)))
     assert run.code == 1
     assert re.search(r"functions\.yaml:\d+: .*must be lowercase", run.err), run.err
 

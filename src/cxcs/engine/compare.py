@@ -203,7 +203,9 @@ def compare_axis(
     kind = KINDS[axis.kind]
     primary = kind.compare(kb, axis, cell_a.claim.value, cell_b.claim.value)
     readings = [
-        kind.compare(kb, axis, x.value, y.value) for x, y in product(cell_a.claims, cell_b.claims)
+        kind.compare(kb, axis, x.value, y.value)
+        for (i, x), (j, y) in product(enumerate(cell_a.claims), enumerate(cell_b.claims))
+        if (i, j) == (0, 0) or _coherent(_beliefs(cell_a, i), _beliefs(cell_b, j))
     ]
     scores = [r.score for r in readings if r.score is not None]
     alternatives = tuple(
@@ -226,6 +228,37 @@ def compare_axis(
         b=_side(b, cell_b),
         **primary.extra,
     )
+
+
+Beliefs = dict[str, tuple[frozenset[str], frozenset[str]]]
+"""Per disputed set item: the articles a reading believes, and those it overrules."""
+
+
+def _beliefs(cell: Cell, reading: int) -> Beliefs:
+    """Which side of each disputed item reading ``reading`` (0: primary, 1: minority) of
+    ``cell`` takes, as (articles believed, articles overruled)."""
+    found: Beliefs = {}
+    for item_id, item in (cell.items or {}).items():
+        if not item.disputed:
+            continue
+        kept = frozenset(s.article for s in item.sources)
+        dropped = frozenset(s.article for s in item.disputed_by)
+        inside = (item.primary == "in") == (reading == 0)
+        found[item_id] = (kept, dropped) if inside else (dropped, kept)
+    return found
+
+
+def _coherent(a: Beliefs, b: Beliefs) -> bool:
+    """Whether two cells' readings can hold together: one dispute between articles (the
+    same item on the same axis, e.g. who owns CES) is settled one way in both cells, never
+    for one article in one cell and against it in the other ("both own it", "neither
+    does": readings no article makes)."""
+    for item_id in a.keys() & b.keys():
+        believed_a, overruled_a = a[item_id]
+        believed_b, overruled_b = b[item_id]
+        if believed_a & overruled_b or believed_b & overruled_a:
+            return False
+    return True
 
 
 def _differences(rows: Sequence[AxisComparison]) -> tuple[str, ...]:

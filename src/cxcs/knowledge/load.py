@@ -11,9 +11,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -25,6 +25,7 @@ from cxcs.models.knowledge import Knowledge
 if TYPE_CHECKING:
     from cxcs.knowledge.merge import Document, Merged
 
+T = TypeVar("T")
 FILES = ("functions.yaml", "metrics.yaml", "signals.yaml")
 KB_ENV = "CXCS_KB"
 MAX_PROBLEMS = 200
@@ -117,8 +118,9 @@ def file_label(directory: Path, name: str) -> str:
     return str(directory / name)
 
 
-def _read_dir(directory: Path, required: Sequence[str], signals: bool = True) -> list[Document]:
-    return [_parse(*source, signals) for source in _read_texts(directory, required)]
+def _read_dir(directory: Path, required: Sequence[str]) -> list[Document]:
+    """Each knowledge file present in ``directory``, parsed."""
+    return [_parse(*source) for source in _read_texts(directory, required)]
 
 
 def _read_texts(directory: Path, required: Sequence[str]) -> list[tuple[str, str, str]]:
@@ -171,60 +173,89 @@ def build(documents: Sequence[Document]) -> Knowledge:
     """Merge raw documents in order and validate them into a :class:`Knowledge`; else raise
     the first problem in file order, the others' messages in its ``more`` detail and how
     many there are in ``count``."""
-    problems: list[KnowledgeError] = []
-    for doc in documents:
-        for path, problem in sorted_key_problems(doc.data):
-            problems.append(KnowledgeError(doc.name, _yamlio().key_line(doc.text, path), problem))
     from cxcs.knowledge.merge import merge
 
+    problems = [
+        KnowledgeError(doc.name, _yamlio().key_line(doc.text, path), problem)
+        for doc in documents
+        for path, problem in sorted_key_problems(doc.data)
+    ]
     merged = merge(documents)
+    _stamp_origin(merged.data, documents)
+    knowledge, errors = _validated(merged.data)
+    unlocated = _add_located(problems, errors, lambda err: _from_pydantic(merged, err))
+    if knowledge is not None:
+        unlocated += _add_located(
+            problems,
+            findings(knowledge),
+            lambda found: KnowledgeError(*merged.site(found[0], found[2]), found[1]),
+        )
+    if problems:
+        raise _first_in_file_order(problems, unlocated, documents)
+    assert knowledge is not None
+    return knowledge
+
+
+def _stamp_origin(data: dict[str, Any], documents: Sequence[Document]) -> None:
+    """Set the merged ``version`` (the files' versions joined by ``+`` when they differ,
+    ``0`` when none has one) and ``origin``: the files, a SHA-256 of their names and texts,
+    and that version."""
     digest = hashlib.sha256()
     for doc in documents:
         digest.update(Path(doc.name).name.encode() + b"\0" + doc.text.encode() + b"\0")
     versions = [str(d.data["version"]) for d in documents if "version" in d.data]
-    merged.data.setdefault("version", versions[0] if versions else "0")
+    data.setdefault("version", versions[0] if versions else "0")
     if len(set(versions)) > 1:
-        merged.data["version"] = "+".join(dict.fromkeys(versions))
-    merged.data["origin"] = {
+        data["version"] = "+".join(dict.fromkeys(versions))
+    data["origin"] = {
         "files": [d.name for d in documents],
         "sha256": digest.hexdigest(),
-        "version": str(merged.data["version"]),
+        "version": str(data["version"]),
     }
-    knowledge: Knowledge | None = None
-    unlocated = 0  # problems past MAX_PROBLEMS: counted, not located (that costs a lookup each)
+
+
+def _validated(data: dict[str, Any]) -> tuple[Knowledge | None, list[Any]]:
+    """The :class:`Knowledge` of the merged ``data``, or None and pydantic's errors (the
+    signals are validated on their own, so that each of their problems keeps its place)."""
     errors: list[Any] = []
-    signals = merged.data.pop("signals", None)
-    if signals is not None:  # validated on their own, so that each problem keeps its place
+    signals = data.pop("signals", None)
+    if signals is not None:
         signals, errors = _validated_signals(signals)
     try:
-        knowledge = Knowledge.model_validate(merged.data | {"signals": signals})
+        knowledge = Knowledge.model_validate(data | {"signals": signals})
     except ValidationError as exc:
-        errors[:0] = exc.errors(include_url=False)
-    if errors:
-        knowledge = None
-    for err in errors:
+        return None, exc.errors(include_url=False) + errors
+    return (None, errors) if errors else (knowledge, [])
+
+
+def _add_located(
+    problems: list[KnowledgeError], found: Iterable[T], locate: Callable[[T], KnowledgeError]
+) -> int:
+    """Append each of ``found``, located, to ``problems`` while it holds fewer than
+    :data:`MAX_PROBLEMS`; the number of the rest (counted, not located: that costs a walk
+    of a file each)."""
+    unlocated = 0
+    for item in found:
         if len(problems) < MAX_PROBLEMS:
-            problems.append(_from_pydantic(merged, err))
+            problems.append(locate(item))
         else:
             unlocated += 1
-    if knowledge is not None:
-        for path, problem, also in findings(knowledge):
-            if len(problems) >= MAX_PROBLEMS:
-                unlocated += 1
-                continue
-            name, line = merged.site(path, also)
-            problems.append(KnowledgeError(name, line, problem))
-    if problems:
-        order = {doc.name: i for i, doc in enumerate(documents)}
-        problems.sort(key=lambda p: (order.get(p.file, len(order)), p.line or 0))  # file order
-        first = problems[0]
-        first.details["more"] = [p.message for p in problems[1:]]
-        if unlocated:
-            first.details["more"].append(f"... and {unlocated:,} more problems")
-        first.details["count"] = len(problems) + unlocated
-        raise first
-    assert knowledge is not None
-    return knowledge
+    return unlocated
+
+
+def _first_in_file_order(
+    problems: list[KnowledgeError], unlocated: int, documents: Sequence[Document]
+) -> KnowledgeError:
+    """The first of ``problems`` in file order, the others' messages in its ``more``
+    detail (and the ``unlocated`` ones counted there) and how many there are in ``count``."""
+    order = {doc.name: i for i, doc in enumerate(documents)}
+    problems.sort(key=lambda p: (order.get(p.file, len(order)), p.line or 0))
+    first = problems[0]
+    first.details["more"] = [p.message for p in problems[1:]]
+    if unlocated:
+        first.details["more"].append(f"... and {unlocated:,} more problems")
+    first.details["count"] = len(problems) + unlocated
+    return first
 
 
 def _validated_signals(data: Any) -> tuple[Any, list[Any]]:

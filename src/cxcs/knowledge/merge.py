@@ -29,6 +29,10 @@ class Merged:
         self.documents = documents
         self._by_text: dict[tuple[str, ...], tuple[Document, KeyPath]] | None = None
 
+    def remember(self, doc: Document, path: KeyPath, at: KeyPath | None = None) -> None:
+        """The merged value at ``path`` came from ``doc``, at ``at`` in it (else ``path``)."""
+        self.origin[path] = (doc, path if at is None else at)
+
     def locate(self, path: Sequence[str | int], *, key: bool = False) -> tuple[str, int | None]:
         """File name and line for a path in the merged document (``key``: the line of the
         key that names it, rather than of its value)."""
@@ -91,7 +95,7 @@ def merge(documents: Sequence[Document]) -> Merged:
                 target = _mapping_section(merged, doc, key)
                 for item_id, item in value.items():
                     target[item_id] = item
-                    merged.origin[(key, item_id)] = (doc, (key, item_id))
+                    merged.remember(doc, (key, item_id))
             elif key == "signals" and isinstance(value, dict):
                 _merge_signals(merged, doc, value)
             elif key == "vocabularies" and isinstance(value, dict):
@@ -100,7 +104,7 @@ def merge(documents: Sequence[Document]) -> Merged:
                 _merge_journey(merged, doc, value)
             else:
                 merged.data[key] = value
-                merged.origin[(key,)] = (doc, (key,))
+                merged.remember(doc, (key,))
     for key in ("functions", "metrics"):
         items = merged.data.get(key)
         if isinstance(items, dict):  # anything else is reported by validation
@@ -136,7 +140,7 @@ def _merge_axes(merged: Merged, doc: Document, axes: list[Any]) -> None:
             target.append(axis)
         else:
             target[slot] = axis
-        merged.origin[("axes", slot)] = (doc, ("axes", index))
+        merged.remember(doc, ("axes", slot), ("axes", index))
 
 
 def _merge_functions(merged: Merged, doc: Document, functions: dict[str, Any]) -> None:
@@ -145,7 +149,7 @@ def _merge_functions(merged: Merged, doc: Document, functions: dict[str, Any]) -
         existing = target.get(fid)
         if not isinstance(existing, dict) or not isinstance(function, dict):
             target[fid] = function
-            merged.origin[("functions", fid)] = (doc, ("functions", fid))
+            merged.remember(doc, ("functions", fid))
             continue
         combined = dict(existing)
         for field_name, value in function.items():
@@ -154,15 +158,11 @@ def _merge_functions(merged: Merged, doc: Document, functions: dict[str, Any]) -
                 cells = dict(earlier) if isinstance(earlier, dict) else {}
                 for axis_id, cell in value.items():
                     cells[axis_id] = cell
-                    merged.origin[("functions", fid, "cells", axis_id)] = (
-                        doc,
-                        ("functions", fid, "cells", axis_id),
-                    )
+                    merged.remember(doc, ("functions", fid, "cells", axis_id))
                 combined["cells"] = cells
             else:
                 combined[field_name] = value
-                here = ("functions", fid, field_name)
-                merged.origin[here] = (doc, here)
+                merged.remember(doc, ("functions", fid, field_name))
         target[fid] = combined
 
 
@@ -174,10 +174,10 @@ def _merge_nested(merged: Merged, doc: Document, key: str, value: dict[str, Any]
         if isinstance(current, dict) and isinstance(entries, dict):
             target[name] = {**current, **entries}
             for entry in entries:
-                merged.origin[(key, name, entry)] = (doc, (key, name, entry))
+                merged.remember(doc, (key, name, entry))
         else:
             target[name] = entries
-            merged.origin[(key, name)] = (doc, (key, name))
+            merged.remember(doc, (key, name))
 
 
 def _merge_journey(merged: Merged, doc: Document, journey: dict[str, Any]) -> None:
@@ -194,14 +194,11 @@ def _merge_journey(merged: Merged, doc: Document, journey: dict[str, Any]) -> No
                 else:
                     roles[stage] = by_function
                 for fid in by_function if isinstance(by_function, dict) else ():
-                    merged.origin[("journey", "roles", stage, fid)] = (
-                        doc,
-                        ("journey", "roles", stage, fid),
-                    )
+                    merged.remember(doc, ("journey", "roles", stage, fid))
             target[section] = roles
         else:
             target[section] = value
-            merged.origin[("journey", section)] = (doc, ("journey", section))
+            merged.remember(doc, ("journey", section))
 
 
 def _merge_signals(merged: Merged, doc: Document, signals: dict[str, Any]) -> None:
@@ -212,12 +209,12 @@ def _merge_signals(merged: Merged, doc: Document, signals: dict[str, Any]) -> No
         current = target.get(section)
         if isinstance(current, list) and isinstance(value, list):
             for index in range(len(value)):
-                merged.origin[(*here, len(current) + index)] = (doc, (*here, index))
+                merged.remember(doc, (*here, len(current) + index), (*here, index))
             target[section] = current + value
         elif isinstance(current, dict) and isinstance(value, dict):
             for key in value:
-                merged.origin[(*here, key)] = (doc, (*here, key))
+                merged.remember(doc, (*here, key))
             target[section] = {**current, **value}
         else:
             target[section] = value
-            merged.origin[here] = (doc, here)
+            merged.remember(doc, here)

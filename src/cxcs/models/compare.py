@@ -10,7 +10,8 @@ SIMILARITY_FORMULA = (
     "mean over the compared ordinal and set axes of a per-axis score on the primary claims: "
     "ordinal 1 - |position difference| / (scale length - 1); set |A ∩ B| / |A ∪ B| (Jaccard). "
     "The range in brackets is the lowest and highest similarity over every reading of the "
-    "disputed cells (primary or minority claim). Text axes are context and not scored."
+    "disputed cells (primary or minority claim), one dispute read the same way in both "
+    "cells it touches. Text axes are context and not scored."
 )
 FILTER_NOTE = (
     "--differences: {shown} lists only the axes where the functions differ; the {hidden} "
@@ -19,7 +20,9 @@ FILTER_NOTE = (
 )
 VERDICT_RULES = (
     "ordinal: same (no distance), near (at most half the scale apart), far (further); "
-    "set: same (identical), overlap (some items shared), different (nothing shared); "
+    "set: same (identical), overlap (some items shared), different (nothing shared), "
+    "where an item only one side has is one no source names for the other, not one it "
+    "denies; "
     "text: no verdict (context). A disputed row gives the verdict on the primary claims."
 )
 

@@ -303,8 +303,12 @@ class SetKind(Kind):
         return f" {len(row.shared)}/{total}"
 
     def difference_text(self, row: AxisComparison, verdict: str) -> str:
-        total = len(row.shared or ()) + len(row.only_a or ()) + len(row.only_b or ())
-        return f"{row.name}: {len(row.shared or ())} of {total} items shared"
+        """How many items are shared, and how many of them all rest on practitioner
+        knowledge only (an item no article names is no difference the articles make)."""
+        union = {*(row.shared or ()), *(row.only_a or ()), *(row.only_b or ())}
+        text = f"{row.name}: {len(row.shared or ())} of {len(union)} items shared"
+        practice = len(union & {*row.a.practice_items, *row.b.practice_items})
+        return f"{text} ({practice} of them {PRACTICE_MARK})" if practice else text
 
     def common_ground_text(self, kb: Knowledge, row: AxisComparison) -> str | None:
         if not row.shared:
