@@ -486,3 +486,25 @@ def test_the_readme_pictures_are_what_the_browser_shows_now(tmp_path: Path) -> N
     drawn = tmp_path / "map.png"
     assert run_subprocess("map", "-q", "-o", str(drawn)).returncode == 0
     assert _differing(drawn.read_bytes(), (root / "docs/img/map.png").read_bytes()) < 0.01
+
+
+def test_a_score_bar_and_its_number_share_a_line(tmp_path: Path) -> None:
+    """In classify's scores table the bar and its number are one thing: the number wrapped
+    under the bar when the function's name took the width."""
+    overlay = _long_names(tmp_path)
+    posting = tmp_path / "posting.txt"
+    posting.write_text("Answer support tickets, troubleshoot and resolve issues.\n", "utf-8")
+    page = tmp_path / "classify.html"
+    done = run_subprocess("--kb", str(overlay), "classify", str(posting), "-o", str(page))
+    assert done.returncode == 0, done.stderr
+    script = (
+        "<script>let bad=0,n=0;for(const b of document.querySelectorAll('.bar')){n++;"
+        "const r=document.createRange();r.selectNodeContents(b.nextSibling);"
+        "if(r.getBoundingClientRect().top>=b.getBoundingClientRect().bottom)bad++}"
+        "document.title='B'+n+':'+bad</script></body>"
+    )
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", script), "utf-8")
+    done = run(["--dump-dom", "--window-size=1280,900"], page)
+    found = re.search(r"<title>B(\d+):(\d+)</title>", done.stdout.decode("utf-8"))
+    assert found, done.stderr[-500:]
+    assert int(found[1]) >= 5 and found[2] == "0", found.group()

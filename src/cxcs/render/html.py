@@ -9,7 +9,8 @@ from cxcs.render.view import Report, TableBlock, cell_text
 def _cell(value: object, kind: str) -> str:
     if kind == "bar" and isinstance(value, float):
         width = max(0.0, min(1.0, value)) * 10
-        return f'<span class="bar" style="width:{width:.2f}rem"></span> {value:.2f}'
+        bar = f'<span class="bar" style="width:{width:.2f}rem"></span>'
+        return f'<span class="score">{bar} {value:.2f}</span>'
     return lines(cell_text(value if isinstance(value, str | float) else None))
 
 

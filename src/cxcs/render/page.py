@@ -29,6 +29,7 @@ svg{max-width:100%;height:auto}
 th,td{border:1px solid #d0d7de;padding:.35rem .55rem;vertical-align:top;text-align:left}
 th{background:#f6f8fa}
 .bar{display:inline-block;height:.7rem;background:#0969da;border-radius:2px}
+.score{white-space:nowrap}
 .similarity{font-size:1.3rem;font-weight:600}
 .verdict{font-weight:600;white-space:nowrap}
 .v-same{background:#dafbe1;color:#116329}.v-near,.v-overlap{background:#fff8c5;color:#7d4e00}

@@ -13,8 +13,10 @@ is drawn off the canvas or over its neighbour.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass
+from html import escape
 
 from cxcs.models.knowledge import Knowledge
 from cxcs.models.placement import Placement
@@ -221,6 +223,7 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
         f'viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="map-title" '
         f'font-family="{FONT}">',
         f'<title id="map-title">{esc(title(placement))}</title>',
+        *(_metadata(kb) if footer else ()),
         f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
     ]
     return "\n".join([*head, *parts, *legend, "</svg>"]) + "\n"
@@ -228,6 +231,32 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
 
 LABEL_ROOM = 220
 """The most a dot's label may take, in pixels: a longer one is shortened (:func:`fit`)."""
+
+
+def versions(kb: Knowledge) -> dict[str, str]:
+    """What a picture on its own carries to say where it came from: the tool's version, and
+    the knowledge's version and full sha256 (the drawn footer shows 12 digits of it)."""
+    from cxcs.render.reports import meta
+
+    info = meta(kb)
+    knowledge = info["knowledge"]
+    return {
+        "Software": f"cxcs {info['tool_version']}",
+        "Comment": f"knowledge {knowledge['version']} sha256 {knowledge['sha256']}",
+    }
+
+
+def _metadata(kb: Knowledge) -> list[str]:
+    """:func:`versions` as the SVG's ``<metadata>`` (a standalone picture; the HTML page
+    has them in its footer)."""
+    from cxcs.render.reports import meta
+
+    info = meta(kb)
+    document = {
+        "tool": {"name": "cxcs", "version": info["tool_version"]},
+        "knowledge": {k: info["knowledge"][k] for k in ("version", "sha256")},
+    }
+    return [f"<metadata>{escape(json.dumps(document), quote=False)}</metadata>"]
 
 
 def _label(label: str, marks: str, px: float, py: float, colour: str) -> str:
