@@ -203,6 +203,26 @@ def on_a_terminal(*args: str, env: dict[str, str], cwd: Path | None = None) -> s
     return text
 
 
+def typed_on_a_terminal(*args: str, typed: bytes, wait: float = 0.5) -> Run:
+    """Run ``python -m cxcs ARGS`` with stdin a pseudo-terminal on which ``typed`` is typed
+    (after ``wait`` seconds: what cxcs says before reading comes first)."""
+    import time
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        cxcs_argv(*args), stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=subprocess_env(),
+    )  # fmt: skip
+    os.close(follower)
+    time.sleep(wait)
+    os.write(leader, typed)
+    try:
+        out, err = process.communicate(timeout=60)
+    finally:
+        os.close(leader)
+    return Run(process.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
+
+
 def drain_terminal(leader: int) -> str:
     """Read a pseudo-terminal's leader side until the child closes it; close it; the text."""
     chunks = []

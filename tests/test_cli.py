@@ -477,3 +477,24 @@ def test_help_fits_the_terminal(columns: int) -> None:
         assert any(line.startswith("Options:") for line in lines)  # control: the help
         long = [line for line in lines if len(line) > limit and not line.startswith("    cxcs ")]
         assert long == [], (command, columns, long)
+
+
+@pytest.mark.parametrize("how", [("-f", "json"), ("-o", "{tmp}/out.json")], ids=" ".join)
+def test_explain_with_json_is_refused_and_says_why(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, how: tuple[str, ...]
+) -> None:
+    """``--explain -f json`` was accepted and changed nothing: the JSON holds every match
+    already. Refused as ``-f csv`` is, saying where the matches are."""
+    posting = tmp_path / "posting.txt"
+    posting.write_text("Support agent: answer customer tickets by email and chat.\n", "utf-8")
+    args = [a.format(tmp=tmp_path) for a in how]
+    run = run_cli(capsys, "classify", str(posting), "--explain", *args)
+    assert_failed(
+        run, 2, "--explain does not apply with --format json: the JSON has every match already "
+        "(result.classification.evidence); leave --explain out",
+    )  # fmt: skip
+    assert not (tmp_path / "out.json").exists()
+    assert_failed(
+        run_cli(capsys, "classify", str(posting), "--explain", "-f", "json"),
+        2, "--explain does not apply with --format json", "usage",
+    )  # fmt: skip

@@ -76,8 +76,8 @@ BOTH_WAYS: list[tuple[tuple[str, ...], Any]] = [
         ),
     ),
     (
-        ("classify", str(POSTING), "--explain"),
-        lambda kb: cxcs.classify_file(kb, str(POSTING), explain=True),
+        ("classify", str(POSTING)),
+        lambda kb: cxcs.classify_file(kb, str(POSTING)),
     ),
     (("map", "cx", "success"), lambda kb: cxcs.map(kb, ["cx", "success"])),
     (

@@ -14,19 +14,8 @@ from typing import Any
 import pytest
 
 from cxcs.models.knowledge import Knowledge
+from tests import scale_data as scale
 from tests.conftest import load_samples
-from tests.scale_data import (
-    DUTIES,
-    TYPED_IDS,
-    batch_ids,
-    by_id,
-    cli_rows,
-    postings,
-    readme_recipe,
-    run_recipe,
-    typed_ids_parquet,
-    write_jsonl,
-)
 from tests.support import need
 
 KILLER = '''
@@ -111,10 +100,10 @@ def test_dask_frame_gives_the_cli_record_for_every_id(
     from cxcs.integrations.dask import classify_dask, write_parquet
 
     _, home = cluster
-    labels = classify_dask(_frame(postings()), text_col="description", kb=kb)
+    labels = classify_dask(_frame(scale.postings()), text_col="description", kb=kb)
     write_parquet(labels, tmp_path / "labels")
     rows = _read(tmp_path / "labels")
-    assert by_id(rows, line=False) == by_id(reference, line=False)
+    assert scale.by_id(rows, line=False) == scale.by_id(reference, line=False)
     assert {r["line"] for r in rows} == {None}
     assert {r["error_code"] for r in rows if r["id"].startswith("bad-")} >= {"no_text"}
     assert list(home.iterdir()) == []
@@ -126,8 +115,8 @@ def test_dask_jsonl_bag_gives_the_cli_record_with_line_numbers(
     from cxcs.integrations.dask import classify_jsonl, records_frame, write_parquet
 
     _, home = cluster
-    rows = postings()
-    first = write_jsonl(tmp_path / "a.jsonl", rows[:70])
+    rows = scale.postings()
+    first = scale.write_jsonl(tmp_path / "a.jsonl", rows[:70])
     second = tmp_path / "b.jsonl"
     lines = [json.dumps(r) for r in rows[70:]]
     lines[3:3] = ["", '{"id": "broken", "description": ', "[1, 2]"]  # blank, bad JSON, no object
@@ -135,7 +124,7 @@ def test_dask_jsonl_bag_gives_the_cli_record_with_line_numbers(
     bag = classify_jsonl([first, second], text_fields=("description",), kb=kb)
     assert bag.npartitions == 2
     got = bag.compute()
-    assert got == cli_rows(first) + cli_rows(second)
+    assert got == scale.cli_rows(first) + scale.cli_rows(second)
     assert [r["error_code"] for r in got[70 + 3 : 70 + 5]] == ["bad_json", "not_object"]
     write_parquet(records_frame(bag, kb), tmp_path / "labels")
     assert _read(tmp_path / "labels") == got
@@ -149,11 +138,11 @@ def test_dask_killed_worker_gives_identical_output(
     from cxcs.integrations.dask import classify_dask, write_parquet
 
     marker = tmp_path / "killed"
-    labels = classify_dask(_frame(postings()), text_col="description", kb=kb)
+    labels = classify_dask(_frame(scale.postings()), text_col="description", kb=kb)
     doomed = labels.map_partitions(_helpers().kill_once, str(marker), 2, meta=empty_frame(kb))
     write_parquet(doomed, tmp_path / "labels")
     assert marker.exists(), "no worker was killed"
-    assert by_id(_read(tmp_path / "labels"), line=False) == by_id(reference, line=False)
+    assert scale.by_id(_read(tmp_path / "labels"), line=False) == scale.by_id(reference, line=False)
 
 
 def test_dask_failed_job_leaves_no_partial_output(
@@ -162,7 +151,7 @@ def test_dask_failed_job_leaves_no_partial_output(
     from cxcs.frames import empty_frame
     from cxcs.integrations.dask import classify_dask, write_parquet
 
-    labels = classify_dask(_frame(postings()[:40], 4), text_col="description", kb=kb)
+    labels = classify_dask(_frame(scale.postings()[:40], 4), text_col="description", kb=kb)
     failing = labels.map_partitions(_helpers().fail_on, 2, meta=empty_frame(kb))
     with pytest.raises(RuntimeError, match="this partition fails"):
         write_parquet(failing, tmp_path / "labels")
@@ -186,7 +175,7 @@ def test_dask_worker_home_check_can_fail(cluster: tuple[Any, Path]) -> None:
 
 
 def test_readme_dask_recipe_runs(cluster: tuple[Any, Path], tmp_path: Path) -> None:
-    run_recipe(readme_recipe("dask"), tmp_path)
+    scale.run_recipe(scale.readme_recipe("dask"), tmp_path)
     rows = _read(tmp_path / "labels-dask")
     assert [r["id"] for r in rows] == [r["id"] for r in load_samples()]
     assert {r["error_code"] for r in rows} == {None}
@@ -227,7 +216,7 @@ def test_dask_jsonl_splits_lines_as_the_cli_does(
         f'{{"id": "last", "description": "{duties}"}}\n'.encode()
     )
     got = classify_jsonl(path, text_fields=("description",), kb=kb).compute()
-    assert got == cli_rows(path)
+    assert got == scale.cli_rows(path)
     assert [r["line"] for r in got] == [1, 2, 3]
 
 
@@ -241,9 +230,9 @@ def test_dask_jsonl_skips_a_line_over_the_limit_as_the_cli_does(
 
     duties = "Answer customer tickets by email, chat and phone. "
     huge = {"id": "huge", "description": duties * (MAX_LINE_BYTES // len(duties) + 1)}
-    path = write_jsonl(tmp_path / "huge.jsonl", [huge, {"id": "ok", "description": duties}])
+    path = scale.write_jsonl(tmp_path / "huge.jsonl", [huge, {"id": "ok", "description": duties}])
     got = classify_jsonl(path, text_fields=("description",), kb=kb).compute()
-    assert got == cli_rows(path)
+    assert got == scale.cli_rows(path)
     assert [r["error_code"] for r in got] == ["line_too_long", None]
 
 
@@ -270,15 +259,15 @@ def test_dask_ids_are_the_cli_ids(cluster: tuple[Any, Path], kb: Knowledge, tmp_
 
     from cxcs.integrations.dask import classify_dask
 
-    path = typed_ids_parquet(tmp_path / "ids.parquet")
+    path = scale.typed_ids_parquet(tmp_path / "ids.parquet")
     frame = dd.read_parquet(str(path))
     exact = dd.read_parquet(str(path), dtype_backend="numpy_nullable")
     got = {
         name: [None if pd.isna(v) else v for v in classify_dask(source, id_col=name, kb=kb)
                .compute()["id"].astype(object)]
-        for name, source in ((n, exact if n == "big" else frame) for n in TYPED_IDS)
+        for name, source in ((n, exact if n == "big" else frame) for n in scale.TYPED_IDS)
     }  # fmt: skip
-    assert got == {name: batch_ids(path, name) for name in TYPED_IDS}
+    assert got == {name: scale.batch_ids(path, name) for name in scale.TYPED_IDS}
 
 
 def test_dask_frame_without_ids_takes_a_known_index(
@@ -293,7 +282,7 @@ def test_dask_frame_without_ids_takes_a_known_index(
     from cxcs.errors import UsageError
     from cxcs.integrations.dask import classify_dask
 
-    frame = pd.DataFrame({"text": [DUTIES] * 4}, index=[3, 5, 7, 9])
+    frame = pd.DataFrame({"text": [scale.DUTIES] * 4}, index=[3, 5, 7, 9])
     out = classify_dask(dd.from_pandas(frame, npartitions=2), kb=kb).compute()
     assert list(out["id"]) == ["3", "5", "7", "9"]
     frame.to_parquet(tmp_path / "postings.parquet", index=False)
@@ -309,6 +298,8 @@ def test_dask_refuses_kept_columns_written_under_one_name(kb: Knowledge) -> None
     from cxcs.errors import UsageError
     from cxcs.integrations.dask import classify_dask
 
-    frame = pd.DataFrame({"id": ["a"], "text": [DUTIES], "label": ["x"], "input_label": ["y"]})
+    frame = pd.DataFrame(
+        {"id": ["a"], "text": [scale.DUTIES], "label": ["x"], "input_label": ["y"]}
+    )
     with pytest.raises(UsageError, match="label and input_label would both be written"):
         classify_dask(dd.from_pandas(frame, npartitions=1), keep=["label", "input_label"], kb=kb)

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
+import gen_reference as gen
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "gen_reference.py"
 README = ROOT / "README.md"
-
-
-@pytest.fixture(scope="module")
-def gen() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_reference", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -35,12 +25,12 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_every_command_and_parameter_has_help(gen: ModuleType) -> None:
+def test_every_command_and_parameter_has_help() -> None:
     missing = gen.missing_help()
     assert missing == [], f"add help text for: {', '.join(missing)}"
 
 
-def test_every_command_is_in_the_reference(gen: ModuleType) -> None:
+def test_every_command_is_in_the_reference() -> None:
     text = README.read_text(encoding="utf-8")
     assert text.count(gen.START) == 1 and text.count(gen.END) == 1
     block = text[text.index(gen.START) : text.index(gen.END)]
@@ -70,7 +60,7 @@ def test_check_detects_drift(tmp_path: Path) -> None:
     assert stale.read_text(encoding="utf-8") == README.read_text(encoding="utf-8")
 
 
-def test_splice(gen: ModuleType) -> None:
+def test_splice() -> None:
     appended = gen.splice("# title\n\nintro\n", "BLOCK")
     assert appended == (
         f"# title\n\nintro\n\n## Command reference\n\n{gen.START}\nBLOCK\n{gen.END}\n"

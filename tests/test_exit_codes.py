@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from cxcs.errors import UsageError
 from tests.support import (
     HOLDOUT,
     OVERLAY,
+    POSTING,
     assert_failed,
     run_cli,
 )
@@ -262,3 +264,83 @@ def test_a_cxcs_kb_that_is_no_directory_is_named_as_cxcs_kb(
     (tmp_path / "file").write_text("x")
     monkeypatch.setenv("CXCS_KB", str(tmp_path / "file"))
     assert_failed(run_cli(capsys, "show", "cx"), 2, f"CXCS_KB {tmp_path / 'file'}: not a directory")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("-q=1", "list"), "-q=1: -q takes no value; write '-q'"),
+        (("list", "-q=1"), "-q=1: -q takes no value; write '-q'"),
+        (("list", "-f=json"), "-f=json: a short option takes its value after a space: '-f json'"),
+        (("compare", "cx", "cs", "-a=scope"), "'-a scope' (or '--axes=scope')"),
+        (("map", "-x=level"), "-x=level: a short option takes its value after a space"),
+        (("list", "--quiet=1"), "Option '--quiet' does not take a value"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
+def test_an_equals_sign_after_a_short_option_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    """``-q=1`` was "No such option: -=" (Click reads each letter as an option), and
+    ``-f=json`` "unknown format '=json'": the value took the '=' along."""
+    assert_failed(run_cli(capsys, *args), 2, message)
+    assert_failed(run_cli(capsys, *args, "-f", "json"), 2, message, "usage")
+
+
+def test_an_equals_sign_glued_to_a_short_output_writes_no_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``-o=out.json`` wrote a file named ``=out.json`` and exit 0."""
+    monkeypatch.chdir(tmp_path)
+    assert_failed(run_cli(capsys, "list", "-o=out.json"), 2, "'-o out.json' (or '--output=")
+    assert list(tmp_path.iterdir()) == []
+    # a value that reads '-q=1' is still a value, and so is an argument after '--'
+    posting = tmp_path / "posting.txt"
+    posting.write_text(POSTING, encoding="utf-8")
+    title = run_cli(capsys, "classify", "--title", "-q=1", "-f", "json", "posting.txt")
+    assert title.code == 0, title.err
+    assert json.loads(title.out)["result"]["classification"]["title"]["title"] == "-q=1"
+    (tmp_path / "-q=1").write_text(POSTING, encoding="utf-8")
+    assert run_cli(capsys, "classify", "-f", "json", "--", "-q=1").code == 0
+
+
+@pytest.mark.parametrize("topic", [(), ("compare",), ("classify",)], ids=" ".join)
+def test_help_as_a_command_is_the_same_as_dash_dash_help(
+    capsys: pytest.CaptureFixture[str], topic: tuple[str, ...]
+) -> None:
+    """``cxcs help compare`` (as git and gh take it) was "No such command 'help'"."""
+    expected = run_cli(capsys, *topic, "--help")
+    run = run_cli(capsys, "help", *topic)
+    assert (run.code, run.out, run.err) == (0, expected.out, "")
+    assert run.out.startswith("Usage: cxcs")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("help", "comapre"), "No such command 'comapre'; did you mean 'compare'?"),
+        (("help", "zzzz"), "No such command 'zzzz'; see 'cxcs --help'"),
+        (("help", "compare", "cx"), "help takes one command name"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
+def test_help_for_an_unknown_command_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    assert_failed(run_cli(capsys, *args), 2, message)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("show", "x" * 100_000), ("compare", "cx", "ux", "--axes", "y" * 100_000), ("z" * 100_000,)],
+    ids=["show", "axes", "command"],
+)
+def test_a_huge_argument_gives_a_short_error_line(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    """A 100,000-character name came back whole in a 100 KB error line: cut to its start and
+    end, saying how long it was, with the rest of the message (its hint) kept."""
+    run = run_cli(capsys, *args, "-f", "json")
+    assert_failed(run, 2, "' (100,000 characters); ", "usage")
+    assert len(run.err) < 500, len(run.err)
+    assert len(json.loads(run.out)["error"]["message"]) < 500

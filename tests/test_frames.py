@@ -14,19 +14,7 @@ from cxcs.integrations.ship import WorkerMismatchError, ship, unship
 from cxcs.models.knowledge import Knowledge
 from cxcs.records import classify_records, output_columns
 from cxcs.schema import column_types, spark_ddl
-from tests.scale_data import (
-    BAD_ROWS,
-    DUTIES,
-    TYPED_IDS,
-    TYPED_TEXT_FIELDS,
-    batch_ids,
-    by_id,
-    cli_rows,
-    postings,
-    typed_ids_parquet,
-    typed_parquet,
-    write_jsonl,
-)
+from tests import scale_data as scale
 from tests.support import need
 
 
@@ -47,7 +35,7 @@ def _is_na(value: object) -> bool:
 
 
 def test_records_match_the_cli_row_by_row(reference: list[dict[str, Any]], kb: Knowledge) -> None:
-    rows = list(classify_records(postings(), kb=kb, text_fields=("description",)))
+    rows = list(classify_records(scale.postings(), kb=kb, text_fields=("description",)))
     assert rows == reference
     assert all(list(r) == output_columns(kb) for r in rows)
 
@@ -55,7 +43,7 @@ def test_records_match_the_cli_row_by_row(reference: list[dict[str, Any]], kb: K
 def test_frame_matches_the_cli_row_by_row(
     pd: Any, reference: list[dict[str, Any]], kb: Knowledge
 ) -> None:
-    frame = pd.DataFrame(postings())
+    frame = pd.DataFrame(scale.postings())
     frame.index = frame.index * 10 + 7  # any index: the result keeps it
     out = classify_frame_(frame, kb)
     assert list(out.index) == list(frame.index)
@@ -70,8 +58,8 @@ def classify_frame_(frame: Any, kb: Knowledge, **options: Any) -> Any:
 
 
 def test_frame_dtypes_are_fixed_whatever_the_input(pd: Any, kb: Knowledge) -> None:
-    good = classify_frame_(pd.DataFrame(postings()[:3]), kb)
-    bad = classify_frame_(pd.DataFrame(BAD_ROWS), kb)
+    good = classify_frame_(pd.DataFrame(scale.postings()[:3]), kb)
+    bad = classify_frame_(pd.DataFrame(scale.BAD_ROWS), kb)
     empty = classify_frame_(pd.DataFrame({"id": [], "description": []}), kb)
     assert dict(good.dtypes) == dict(bad.dtypes) == dict(empty.dtypes)
     assert str(good.dtypes["score_cx"]) == "Float64"
@@ -124,7 +112,7 @@ def test_arrow_schema_round_trips_a_frame(pd: Any, kb: Knowledge, tmp_path: Path
 
     schema = cxcs.arrow_schema(kb)
     assert schema.names == output_columns(kb)
-    frame = classify_frame_(pd.DataFrame([*postings()[:2], *BAD_ROWS]), kb)
+    frame = classify_frame_(pd.DataFrame([*scale.postings()[:2], *scale.BAD_ROWS]), kb)
     table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
     assert table.schema.remove_metadata().equals(schema)
     assert table.to_pylist() == _plain(frame)
@@ -143,7 +131,7 @@ def test_shipped_knowledge_is_checked(kb: Knowledge, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr("cxcs.integrations.ship._UNPICKLED", {})
     with pytest.raises(WorkerMismatchError, match="another knowledge base"):
         unship(other)
-    assert json.dumps(by_id(list(classify_records(BAD_ROWS, kb=unship(shipped)))))
+    assert json.dumps(scale.by_id(list(classify_records(scale.BAD_ROWS, kb=unship(shipped)))))
 
 
 def test_frame_joins_a_text_split_over_columns(pd: Any, kb: Knowledge) -> None:
@@ -174,9 +162,9 @@ def test_frame_reads_parquet_typed_text_as_the_cli_does(
     """A list-of-texts column arrives from Parquet as numpy arrays and a binary one as bytes:
     the frame gives the CLI's row for the same file (no crash, no ``text_not_string``)."""
     need("pyarrow")
-    path = typed_parquet(tmp_path / "typed.parquet")
-    out = cxcs_frame(pd.read_parquet(path), kb, TYPED_TEXT_FIELDS)
-    expected = cli_rows(path, ",".join(TYPED_TEXT_FIELDS))
+    path = scale.typed_parquet(tmp_path / "typed.parquet")
+    out = cxcs_frame(pd.read_parquet(path), kb, scale.TYPED_TEXT_FIELDS)
+    expected = scale.cli_rows(path, ",".join(scale.TYPED_TEXT_FIELDS))
     assert _plain(out) == expected
 
 
@@ -232,7 +220,7 @@ def test_ids_are_text_by_one_rule(kb: Knowledge) -> None:
     """An id is text: a whole float as an integer while a float holds every integer that
     exactly (up to 2**53), beyond that as Python writes the float; an empty id is no id."""
     ids: list[object] = [17.0, -3.0, 2.0**53, 2.0**55, 1e20, 0.1, 17.5, "", " ", True, 17, "017"]
-    rows = classify_records([{"id": v, "text": DUTIES} for v in ids], kb=kb)
+    rows = classify_records([{"id": v, "text": scale.DUTIES} for v in ids], kb=kb)
     assert [r["id"] for r in rows] == [
         "17", "-3", "9007199254740992", "3.602879701896397e+16", "1e+20", "0.1", "17.5",
         None, " ", "true", "17", "017",
@@ -244,11 +232,11 @@ def test_frame_ids_are_the_cli_ids_for_parquet(pd: Any, kb: Knowledge, tmp_path:
     whatever type the id column has (a float column of whole numbers was ``17.0`` in the
     CLI and ``17`` in the frame; an empty id was ``""`` in one and null in the other)."""
     need("pyarrow")
-    path = typed_ids_parquet(tmp_path / "ids.parquet")
+    path = scale.typed_ids_parquet(tmp_path / "ids.parquet")
     frame = pd.read_parquet(path)
     exact = pd.read_parquet(path, dtype_backend="numpy_nullable")
-    got = {name: _ids(cxcs_frame(frame, kb, "text", id_col=name)) for name in TYPED_IDS}
-    want = {name: batch_ids(path, name) for name in TYPED_IDS}
+    got = {name: _ids(cxcs_frame(frame, kb, "text", id_col=name)) for name in scale.TYPED_IDS}
+    want = {name: scale.batch_ids(path, name) for name in scale.TYPED_IDS}
     assert want == {
         "whole": ["17", "18", None],
         "fraction": ["17.5", "-0.25", None],
@@ -282,23 +270,25 @@ def test_frame_ids_are_the_cli_ids_for_csv_and_jsonl(
     csv_path.write_text("id,text\n17,x\n18,x\n,x\n", encoding="utf-8")
     frame = pd.read_csv(csv_path)
     assert frame["id"].dtype.kind == "f"
-    assert _ids(cxcs_frame(frame, kb, "text")) == batch_ids(csv_path, "id", "csv")
-    assert batch_ids(csv_path, "id", "csv") == ["17", "18", None]
+    assert _ids(cxcs_frame(frame, kb, "text")) == scale.batch_ids(csv_path, "id", "csv")
+    assert scale.batch_ids(csv_path, "id", "csv") == ["17", "18", None]
     csv_path.write_text("id,text\n017,x\n1e3,x\nTrue,x\n,x\n", encoding="utf-8")
     frame = pd.read_csv(csv_path, dtype={"id": str})
-    assert _ids(cxcs_frame(frame, kb, "text")) == batch_ids(csv_path, "id", "csv")
-    assert batch_ids(csv_path, "id", "csv") == ["017", "1e3", "True", None]
-    jsonl = write_jsonl(tmp_path / "ids.jsonl", [{"id": v, "text": "x"} for v in (17, 18.0, None)])
+    assert _ids(cxcs_frame(frame, kb, "text")) == scale.batch_ids(csv_path, "id", "csv")
+    assert scale.batch_ids(csv_path, "id", "csv") == ["017", "1e3", "True", None]
+    jsonl = scale.write_jsonl(
+        tmp_path / "ids.jsonl", [{"id": v, "text": "x"} for v in (17, 18.0, None)]
+    )
     frame = pd.read_json(jsonl, lines=True)
-    assert _ids(cxcs_frame(frame, kb, "text")) == batch_ids(jsonl, "id", "jsonl")
-    assert batch_ids(jsonl, "id", "jsonl") == ["17", "18", None]
+    assert _ids(cxcs_frame(frame, kb, "text")) == scale.batch_ids(jsonl, "id", "jsonl")
+    assert scale.batch_ids(jsonl, "id", "jsonl") == ["17", "18", None]
 
 
 def test_frame_without_an_id_column_takes_its_index(pd: Any, kb: Knowledge) -> None:
     """A frame without the default ``id`` column gets its index as ids, by the ids' rule
     (it was refused); an index that repeats a label is refused (two rows would share an
     id), as is an ``id_col`` the frame lacks; ``id_col=None`` gives null ids."""
-    texts = [DUTIES, "x", DUTIES]
+    texts = [scale.DUTIES, "x", scale.DUTIES]
     frame = pd.DataFrame({"text": texts}, index=[10, 20, 30])
     assert _ids(cxcs_frame(frame, kb, "text")) == ["10", "20", "30"]
     stamped = frame.set_axis(pd.to_datetime(["2024-01-02", "2024-01-03", "2024-01-04"]))
@@ -315,7 +305,9 @@ def test_frame_without_an_id_column_takes_its_index(pd: Any, kb: Knowledge) -> N
 def test_frame_refuses_kept_columns_written_under_one_name(pd: Any, kb: Knowledge) -> None:
     """``keep=["label", "input_label"]`` would write both as ``input_label``: refused, as
     the CLI refuses it, where the second silently replaced the first."""
-    frame = pd.DataFrame({"id": ["a"], "text": [DUTIES], "label": ["x"], "input_label": ["y"]})
+    frame = pd.DataFrame(
+        {"id": ["a"], "text": [scale.DUTIES], "label": ["x"], "input_label": ["y"]}
+    )
     with pytest.raises(UsageError, match="label and input_label would both be written"):
         cxcs_frame(frame, kb, "text", keep=["label", "input_label"])
     with pytest.raises(UsageError, match="input_label and label would both be written"):
@@ -327,7 +319,7 @@ def test_frame_refuses_kept_columns_written_under_one_name(pd: Any, kb: Knowledg
 def test_frame_index_ids_name_the_index_in_errors(pd: Any, kb: Knowledge) -> None:
     """An index label that is not valid UTF-8 gives a ``not_unicode`` row whose message
     names the index in plain text (it named a private field holding a NUL character)."""
-    frame = pd.DataFrame({"text": [DUTIES]}, index=[b"\xff-1"])
+    frame = pd.DataFrame({"text": [scale.DUTIES]}, index=[b"\xff-1"])
     out = cxcs_frame(frame, kb, "text")
     assert list(out["error"]) == ["not valid Unicode: field (index) holds a lone surrogate"]
     assert list(out["id"]) == ["\ufffd-1"]

@@ -73,8 +73,10 @@ def test_help_loads_no_knowledge_and_no_renderer() -> None:
     modules = _modules_after(
         "import contextlib, io\n"
         "from cxcs.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
-        "    main(['--help'])"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):\n"
+        "    main(['--help'])\n"
+        "assert 'compare' in out.getvalue(), out.getvalue()  # control: the help was printed"
     )
     for package in (*HEAVY, *LAZY_OWN):
         assert not _loaded(modules, package), package

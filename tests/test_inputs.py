@@ -35,6 +35,7 @@ from tests.support import (
     run_subprocess,
     run_with_stdin,
     subprocess_env,
+    typed_on_a_terminal,
     write_rows,
 )
 
@@ -247,6 +248,32 @@ def test_a_closed_stdin_is_a_usage_error() -> None:
     # summarize was told to 'give --batch FILE', an option it does not have
     summary = run_shell('exec "$@" <&-', "summarize", "-")
     assert_failed(summary, 2, "no input: stdin is closed; give a FILE, e.g. 'cxcs summarize")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize(
+    ("args", "typed", "what"),
+    [
+        (
+            ("summarize", "-", "-f", "json"),
+            b'{"id": "a", "decision": "insufficient"}\n\x04',
+            "the batch output",
+        ),
+        (("classify", "--batch", "-"), b'{"id": "a", "text": "Answer tickets"}\n\x04', "the rows"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
+def test_reading_stdin_on_a_terminal_says_how_to_end_it(
+    args: tuple[str, ...], typed: bytes, what: str
+) -> None:
+    """``summarize -`` and ``classify --batch -`` on a terminal waited without a word (as
+    ``classify -`` no longer does); ``-q`` leaves the hint out, as it does there."""
+    run = typed_on_a_terminal(*args, typed=typed)
+    assert run.code == 0, run.err
+    hint = f"cxcs: reading {what} from the terminal; end it with Ctrl-D on an empty line"
+    assert run.err.startswith(hint), run.err
+    quiet = typed_on_a_terminal(*args, "-q", typed=typed)
+    assert quiet.code == 0 and "from the terminal" not in quiet.err, quiet.err
 
 
 # --------------------------------------------------------------------------- batch
@@ -779,3 +806,21 @@ def test_a_failing_read_is_an_input_error_not_an_output_error(kind: str) -> None
             list(read_jsonl(stream, Fields()))
         else:
             list(open_csv(stream, Fields())[1])
+
+
+@pytest.mark.parametrize(
+    "text", [POSTING, "Customer success manager owning renewals and churn"], ids=["lines", "words"]
+)
+def test_posting_text_given_as_the_file_name_says_to_pipe_it(
+    capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """``cxcs classify "$(pbpaste)"`` said only "<the whole posting>: no such file"."""
+    run = run_cli(capsys, "classify", text)
+    hint = "no such file; to classify this text, give it on stdin: echo 'TEXT' | cxcs classify"
+    assert_failed(run, 2, hint)
+    assert len(run.err) < 200  # the text is not repeated whole
+    assert_failed(run_cli(capsys, "classify", text, "-f", "json"), 2, hint, "usage")
+    # a file name with a space that names no file is told only that
+    plain = run_cli(capsys, "classify", "my posting.txt")
+    assert_failed(plain, 2, "my posting.txt: no such file")
+    assert "stdin" not in plain.err

@@ -121,6 +121,10 @@ RULES: dict[str, tuple[Breakage, str]] = {
         _in_cell("cx", "metrics", 'disputed_by: ["cs-vs-cx-saas', 'disputed_by: ["cx-versus-cs'),
         "is cited on both sides",
     ),
+    "one dispute takes one primary side in every cell": (
+        _in_cell("success", "metrics", "primary: out", "primary: in"),
+        "the dispute over 'ces' is read two ways",
+    ),
     "disputed flag matches disputed items": (
         _in_cell("cx", "metrics", "        disputed: true\n", ""),
         "'disputed: true' must be set exactly when an item has 'disputed_by'",

@@ -16,20 +16,8 @@ from typing import Any
 import pytest
 
 from cxcs.models.knowledge import Knowledge
+from tests import scale_data as scale
 from tests.conftest import load_samples
-from tests.scale_data import (
-    DUTIES,
-    TYPED_IDS,
-    TYPED_TEXT_FIELDS,
-    batch_ids,
-    by_id,
-    cli_rows,
-    readme_recipe,
-    run_recipe,
-    typed_ids_parquet,
-    typed_parquet,
-    write_jsonl,
-)
 from tests.support import need, require
 
 HELPERS = '''
@@ -130,7 +118,7 @@ def test_spark_gives_the_cli_record_for_every_id(
     labels = classify_spark(_postings(session, posting_file), text_col="description", kb=kb)
     assert labels.schema == spark_schema(kb)
     rows = _rows(labels)
-    assert by_id(rows, line=False) == by_id(reference, line=False)
+    assert scale.by_id(rows, line=False) == scale.by_id(reference, line=False)
     assert {r["line"] for r in rows} == {None}
     assert {r["kb_sha256"] for r in rows} == {kb.origin.sha256}
     assert list(home.iterdir()) == []
@@ -152,7 +140,7 @@ def test_spark_killed_worker_gives_identical_output(
     doomed.write.mode("overwrite").parquet(str(tmp_path / "labels"))
     assert marker.exists(), "no worker was killed"
     rows = _rows(session.read.parquet(str(tmp_path / "labels")))
-    assert by_id(rows, line=False) == by_id(reference, line=False)
+    assert scale.by_id(rows, line=False) == scale.by_id(reference, line=False)
     assert list(home.iterdir()) == []
 
 
@@ -185,7 +173,7 @@ def test_spark_worker_home_check_can_fail(spark: Rig) -> None:
 
 def test_readme_spark_recipe_runs(spark: Rig, tmp_path: Path, kb: Knowledge) -> None:
     session = spark.session
-    run_recipe(readme_recipe("spark"), spark.cwd)
+    scale.run_recipe(scale.readme_recipe("spark"), spark.cwd)
     rows = _rows(session.read.parquet(str(spark.cwd / "labels-spark")))
     assert len(rows) == len(load_samples()) == 90
     assert {r["error_code"] for r in rows} == {None}
@@ -214,11 +202,11 @@ def test_spark_reads_list_and_binary_text_as_the_cli_does(
     give the CLI's rows for the same Parquet file, instead of failing the job."""
     from cxcs.integrations.spark import classify_spark
 
-    path = typed_parquet(tmp_path / "typed.parquet")
+    path = scale.typed_parquet(tmp_path / "typed.parquet")
     frame = spark.session.read.parquet(str(path))
-    rows = _rows(classify_spark(frame, text_col=TYPED_TEXT_FIELDS, kb=kb))
-    expected = cli_rows(path, ",".join(TYPED_TEXT_FIELDS))
-    assert by_id(rows, line=False) == by_id(expected, line=False)
+    rows = _rows(classify_spark(frame, text_col=scale.TYPED_TEXT_FIELDS, kb=kb))
+    expected = scale.cli_rows(path, ",".join(scale.TYPED_TEXT_FIELDS))
+    assert scale.by_id(rows, line=False) == scale.by_id(expected, line=False)
 
 
 def test_spark_reads_columns_whose_names_hold_a_dot(spark: Rig, kb: Knowledge) -> None:
@@ -248,14 +236,16 @@ def test_spark_ids_are_the_cli_ids(spark: Rig, kb: Knowledge, tmp_path: Path) ->
     from cxcs.integrations.spark import classify_spark
 
     session = spark.session
-    parquet = typed_ids_parquet(tmp_path / "ids.parquet")
-    jsonl = write_jsonl(
+    parquet = scale.typed_ids_parquet(tmp_path / "ids.parquet")
+    jsonl = scale.write_jsonl(
         tmp_path / "ids.jsonl", [{"id": {"a": [1, 2]}, "text": "x"}, {"id": {"a": None}}]
     )
-    floats = write_jsonl(tmp_path / "floats.jsonl", [{"id": v, "text": "x"} for v in (17, 0.5)])
+    floats = scale.write_jsonl(
+        tmp_path / "floats.jsonl", [{"id": v, "text": "x"} for v in (17, 0.5)]
+    )
     csv = tmp_path / "ids.csv"
     csv.write_text("id,text\n17,x\n18,x\n,x\n", encoding="utf-8")
-    inputs = {name: (parquet, name, session.read.parquet(str(parquet))) for name in TYPED_IDS}
+    inputs = {name: (parquet, name, session.read.parquet(str(parquet))) for name in scale.TYPED_IDS}
     inputs["json"] = (jsonl, "id", session.read.json(str(jsonl)))
     inputs["json floats"] = (floats, "id", session.read.json(str(floats)))
     inputs["csv"] = (csv, "id", session.read.csv(str(csv), header=True, inferSchema=True))
@@ -272,7 +262,7 @@ def test_spark_ids_are_the_cli_ids(spark: Rig, kb: Knowledge, tmp_path: Path) ->
         session.conf.set("spark.sql.session.timeZone", zone)
     got = {run: [r["id"] for r in rows if r["run"] == run] for run in inputs}
     want = {
-        run: batch_ids(path, column, path.suffix.lstrip("."))
+        run: scale.batch_ids(path, column, path.suffix.lstrip("."))
         for run, (path, column, _) in inputs.items()
     }
     assert got == want
@@ -352,7 +342,9 @@ def test_spark_error_rows_name_the_id_column(spark: Rig, kb: Knowledge, tmp_path
     from cxcs.records import Fields
 
     path = tmp_path / "bad-id.parquet"
-    pq.write_table(pa.table({"ref": pa.array([b"\xff-1"], pa.binary()), "text": [DUTIES]}), path)
+    pq.write_table(
+        pa.table({"ref": pa.array([b"\xff-1"], pa.binary()), "text": [scale.DUTIES]}), path
+    )
     (row,) = _rows(classify_spark(spark.session.read.parquet(str(path)), id_col="ref", kb=kb))
     (cli,) = read_parquet(str(path), Fields("ref", None, ("text",)))
     assert (row["id"], row["error_code"], row["error"]) == (cli.id, cli.error_code, cli.error)

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 import typer
 
 from cxcs import clitools, commands
-from cxcs.clitools import Command, DirectoryCommand, Group, respond
+from cxcs.clitools import Command, DirectoryCommand, Group, Plain, respond
 from cxcs.entry import run
 from cxcs.params import (
     Axes,
@@ -41,6 +41,7 @@ from cxcs.params import (
     TextField,
     Title,
     TitleField,
+    Topic,
     Version,
     X,
     Y,
@@ -209,7 +210,7 @@ def summarize(ctx: typer.Context, source: BatchOutput, input_format: InputFormat
       cxcs summarize labels.jsonl
       cxcs summarize labels.csv -f json
     """
-    respond(ctx, lambda run: commands.summarize(source, input_format=input_format))
+    respond(ctx, lambda run: commands.summarize(source, input_format=input_format), source)
 
 
 @app.command("map", cls=Command)
@@ -227,6 +228,17 @@ def map_(ctx: typer.Context, functions: Some = None, x: X = "proactivity", y: Y 
       cxcs map -o map.svg
     """
     respond(ctx, lambda run: commands.map(run.knowledge(), functions or (), x=x, y=y))
+
+
+@app.command("help", cls=Plain, hidden=True)
+def help_(ctx: typer.Context, topic: Topic = None) -> None:
+    """Show the help of cxcs, or of one command, as --help does.
+
+    \b
+    Examples:
+      cxcs help compare
+    """
+    clitools.show_help(ctx, topic)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

@@ -7,7 +7,7 @@ No ``from __future__ import annotations``: Typer reads ``_common_options``'s ann
 
 import copy
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -39,6 +39,19 @@ TERMINAL_HINT = (
 )
 """What ``classify -`` says on a terminal: a terminal ends input on one Ctrl-D only at the
 start of a line (after text, the first Ctrl-D just sends that text)."""
+
+
+def hint_typed(run: Settings, source: str | None, hint: str) -> None:
+    """When ``source`` is ``-`` and stdin a terminal, say ``hint`` (how to end what is
+    typed) before reading, unless ``-q``: cxcs would otherwise wait without a word."""
+    if source == "-" and run.env.stdin_isatty and not run.env.quiet:
+        run.env.say(hint)
+
+
+def rows_hint(what: str) -> str:
+    """The hint for rows typed on a terminal (``what``: "the rows", "the batch output"):
+    each row ends with its newline, so only a Ctrl-D on an empty line ends them."""
+    return f"reading {what} from the terminal; end it with Ctrl-D on an empty line"
 
 
 def _common_options(
@@ -99,6 +112,7 @@ class Group(typer.core.TyperGroup):
         line = list(args)  # parsing consumes args; the line is read only if an error asks
         ctx.meta[ERROR_FORMAT] = lambda: Command(name=None).format_given(ctx, line)
         try:
+            refuse_glued(self.get_params(ctx), line, before_command=True)
             return super().parse_args(ctx, args)
         except CxcsError as exc:  # a check of the group's options: make_context never
             exc.ctx = ctx  # returned, so the error carries the context, as Click's do
@@ -131,39 +145,33 @@ class Group(typer.core.TyperGroup):
             return super().resolve_command(ctx, args)
         except Exception as exc:
             if args and isinstance(getattr(exc, "message", None), str):
-                from cxcs.suggest import did_you_mean
-
-                hint = did_you_mean(args[0], list(self.commands), see="cxcs --help", limit=1)
-                exc.message = f"No such command '{args[0]}'{hint}"  # type: ignore[attr-defined]
+                exc.message = no_such_command(args[0], self.commands)  # type: ignore[attr-defined]
             raise
 
 
-class Command(typer.core.TyperCommand):
-    """A ``cxcs`` command: remembers where to read the ``--format`` asked for (the error
-    document follows it, even when parsing fails) and checks ``--format``/``--output``
-    before any work."""
+def no_such_command(name: str, commands: "Iterable[str]") -> str:
+    """``No such command 'comapre'; did you mean 'compare'?`` (else: see ``cxcs --help``)."""
+    from cxcs.suggest import did_you_mean
 
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        line = list(args)  # parsing consumes args; the line is read only if an error asks
-        ctx.meta[ERROR_FORMAT] = lambda: self.format_given(ctx, line)
-        try:
-            return super().parse_args(ctx, args)
-        except Exception as exc:
-            did_you_mean_option(exc)
-            raise
+    return f"No such command '{name}'{did_you_mean(name, commands, see='cxcs --help', limit=1)}"
 
-    def format_given(self, ctx: Any, args: list[str]) -> str | None:
-        """``--format``'s value as Click's own parser reads ``args`` (the last one wins),
-        ignoring every other option, known or not."""
-        parser = self.make_parser(ctx)
-        parser.ignore_unknown_options = True
-        parser.allow_interspersed_args = True  # options after arguments (ctx: maybe a group)
-        try:
-            options, _, _ = parser.parse_args(list(args))
-        except Exception:
-            return None
-        value = options.get("fmt")
-        return value if isinstance(value, str) else None
+
+def show_help(ctx: Any, topic: list[str] | None) -> NoReturn:
+    """``cxcs help [COMMAND]`` (as git and gh take it): what ``cxcs [COMMAND] --help``
+    shows, on stdout, exit 0; an unknown command name is a usage error."""
+    group, names = ctx.parent, topic or []
+    if len(names) > 1:
+        raise UsageError(f"help takes one command name, e.g. 'cxcs help {names[0]}'")
+    command = group.command.get_command(group, names[0]) if names else group.command
+    if command is None:
+        raise UsageError(no_such_command(names[0], group.command.commands))
+    shown = type(ctx)(command, info_name=names[0], parent=group) if names else group
+    typer.echo(command.get_help(shown))
+    raise typer.Exit()
+
+
+class Plain(typer.core.TyperCommand):
+    """A command whose help shows each argument by its metavar, exactly as declared."""
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         """``[OPTIONS]`` then each argument by its metavar, exactly as declared."""
@@ -182,6 +190,41 @@ class Command(typer.core.TyperCommand):
             if rows:
                 with formatter.section(title):
                     formatter.write_dl(rows, col_max=col_max)
+
+
+class Command(Plain):
+    """A ``cxcs`` command: remembers where to read the ``--format`` asked for (the error
+    document follows it, even when parsing fails) and checks ``--format``/``--output``
+    before any work."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        line = list(args)  # parsing consumes args; the line is read only if an error asks
+        ctx.meta[ERROR_FORMAT] = lambda: self.format_given(ctx, line)
+        try:
+            refuse_glued(self.get_params(ctx), line)
+            return super().parse_args(ctx, args)
+        except CxcsError as exc:
+            exc.ctx = ctx  # the error document follows this command's --format
+            raise
+        except Exception as exc:
+            did_you_mean_option(exc)
+            raise
+
+    def format_given(self, ctx: Any, args: list[str]) -> str | None:
+        """``--format``'s value as Click's own parser reads ``args`` (the last one wins),
+        ignoring every other option, known or not, and a flag given a value
+        (``--quiet=1``, on which Click's parser stops)."""
+        parser = self.make_parser(ctx)
+        parser.ignore_unknown_options = True
+        parser.allow_interspersed_args = True  # options after arguments (ctx: maybe a group)
+        flags = {n for p in self.get_params(ctx) if getattr(p, "is_flag", False) for n in p.opts}
+        words = [w for w in args if not (w.startswith("--") and w.partition("=")[0] in flags)]
+        try:
+            options, _, _ = parser.parse_args(words)
+        except Exception:
+            return None
+        value = options.get("fmt")
+        return value if isinstance(value, str) else None
 
     without: tuple[str, ...] = ()
     """Common options this command does not take."""
@@ -254,6 +297,34 @@ class DirectoryCommand(Command):
         return UsageError(f"--kb does not apply to {self.name}; {hint}")
 
 
+def refuse_glued(params: list[Any], args: list[str], before_command: bool = False) -> None:
+    """``-q=1`` and ``-f=json`` are usage errors that say how to write them: Click reads
+    ``-q=1`` as the options ``-q -= -1`` and gives ``-f`` the value ``=json`` (``-o=x.json``
+    wrote a file named ``=x.json``). ``before_command``: the group's options, which end at
+    the command name. A value (``--title -q=1``) and what follows ``--`` are left alone."""
+    options = [p for p in params if not _is_argument(p)]
+    short = {name: p for p in options for name in p.opts if len(name) == 2}
+    valued = {name for p in options if not p.is_flag for name in p.opts}
+    words = iter(args)
+    for word in words:
+        if word == "--" or (before_command and not word.startswith("-")):
+            return
+        if word in valued or (word[:2] in valued and len(word) == 2):
+            next(words, None)  # the option's value, whatever it looks like
+            continue
+        name, glued, value = word.partition("=")
+        if not glued or name not in short:
+            continue
+        param = short[name]
+        if param.is_flag:
+            raise UsageError(f"{word}: {name} takes no value; write '{name}'")
+        long = next((o for o in param.opts if o.startswith("--")), name)
+        raise UsageError(
+            f"{word}: a short option takes its value after a space: '{name} {value}' "
+            f"(or '{long}={value}')"
+        )
+
+
 def did_you_mean_option(exc: Exception) -> None:
     """Click's "No such option: --axe (Possible options: --axes)" in cxcs's words: "No such
     option: --axe; did you mean '--axes'?" (Click's ``NoSuchOption``, known by its public
@@ -291,10 +362,14 @@ def start(ctx: Any, kb: list[str] | None, quiet: bool, version: bool) -> None:
         raise typer.Exit(2)
 
 
-def respond(ctx: Any, outcome_of: "Callable[[Settings], Outcome[Any]]") -> None:
+def respond(
+    ctx: Any, outcome_of: "Callable[[Settings], Outcome[Any]]", reads: str | None = None
+) -> None:
     """The body of a command: ``outcome_of`` the run's settings (one call of
-    :mod:`cxcs.commands`), presented in the format and to the output asked for."""
+    :mod:`cxcs.commands`), presented in the format and to the output asked for. ``reads``:
+    the batch output it reads (``-``: stdin; on a terminal, a hint says how to end it)."""
     run = settings(ctx)
+    hint_typed(run, reads, rows_hint("the batch output"))
     present(outcome_of(run), run.format, run.output, run.env)
 
 
@@ -320,10 +395,6 @@ def stderr_is_terminal() -> bool:
     from cxcs.progress import stderr_is_terminal as on_terminal
 
     return on_terminal()
-
-
-ROW_FORMATS = frozenset({"csv", "jsonl"})
-"""Formats in which ``classify`` writes its one flat row (no room for --explain's table)."""
 
 
 def refuse(active: bool, reason: str, **given: object) -> None:
@@ -352,16 +423,11 @@ def classify(
     from cxcs import commands
 
     if batch is None:
+        from cxcs.commands.classify import check_explain
         from cxcs.output import check
 
-        chosen = check("classify", run.format, run.output, run.env)
-        if explain and chosen in ROW_FORMATS:
-            raise UsageError(
-                f"--explain does not apply with --format {chosen}: its one row has no "
-                "contribution table; use table, markdown, json or html"
-            )
-        if source == "-" and run.env.stdin_isatty and not run.env.quiet:
-            run.env.say(TERMINAL_HINT)
+        check_explain(explain, check("classify", run.format, run.output, run.env))
+        hint_typed(run, source, TERMINAL_HINT)
         from cxcs.output import target
 
         outcome = commands.classify_file(
@@ -377,6 +443,7 @@ def classify(
     from cxcs.output import check, target
 
     chosen = check("classify_batch", run.format, run.output, run.env)
+    hint_typed(run, batch, rows_hint("the rows"))
     table = stderr_is_terminal() and not run.env.quiet
     summary = commands.classify_batch(
         run.knowledge(signals=True), batch, format=chosen, output=target(run.output),

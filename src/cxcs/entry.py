@@ -195,8 +195,9 @@ def _fail(
     one line too: Click's own messages quote what was typed)."""
     from cxcs.safe_text import one_line
 
+    message = shortened(message)
     env.say(f"{prefix}{message}")
-    error = {**error, "message": one_line(str(error.get("message", "")))}
+    error = {**error, "message": one_line(shortened(str(error.get("message", ""))))}
     reader = meta.get(ERROR_FORMAT)
     wanted = reader() if callable(reader) else None
     if isinstance(wanted, str) and wanted.strip().lower() == "json" and not json_stream_started():
@@ -208,6 +209,23 @@ def _fail(
         except (OSError, ValueError):
             _discard_stdout()
     raise SystemExit(status)
+
+
+LONGEST_WORD = 200
+"""An error line shows a word (a name, a path, a value as typed) up to this long whole."""
+
+
+def shortened(message: str) -> str:
+    """``message`` with every word longer than :data:`LONGEST_WORD` (a posting pasted as a
+    name, a 100 KB argument) cut to its start and end around ``…``, saying how long it was:
+    the error stays one readable line, and its hint, after the word, stays in it."""
+    import re
+
+    def cut(match: re.Match[str]) -> str:
+        before, word, quote, after = match.groups()
+        return f"{before}{word[:100]}…{word[-40:]}{quote} ({len(word):,} characters){after}"
+
+    return re.sub(rf"(['\"(]?)(\S{{{LONGEST_WORD + 1},}}?)(['\")]?)([;:,.]?)(?!\S)", cut, message)
 
 
 def _interrupted(env: Environment, meta: MutableMapping[str, Any]) -> NoReturn:

@@ -247,6 +247,10 @@ BatchOutput = Annotated[
     ),
 ]
 
+Topic = Annotated[
+    list[str] | None, argument("[COMMAND]", "Show this command's help.", "the command name")
+]
+
 # Options of the run (before the command name)
 OVERLAY_DIRECTORY = "an overlay directory"
 GlobalKb = Annotated[
@@ -281,7 +285,9 @@ Y = Annotated[
 
 # classify, summarize
 Title = Annotated[Str, option("--title -t", "TITLE", "Title, checked against the duties.")]
-Explain = Annotated[bool, flag("--explain", "Add a table of phrase contributions.")]
+Explain = Annotated[
+    bool, flag("--explain", "Add a table of phrase contributions (table, markdown, html).")
+]
 Batch = Annotated[
     Str, option("--batch -b", "FILE", "Classify each row of a JSONL, CSV or Parquet file.")
 ]

@@ -32,15 +32,21 @@ def open_knowledge(
         raise UsageError("--kb is empty; give an overlay directory")
     dirs = [Path(o) for o in given]
     for directory in dirs:
-        if not directory.exists():
-            raise UsageError(f"{given_as} {directory}: no such directory")
-        if not directory.is_dir():
-            raise UsageError(f"{given_as} {directory}: not a directory")
+        require_directory(directory, f"{given_as} {directory}")
     signals = signals or any((d / "signals.yaml").exists() for d in dirs)
     try:
         return load_knowledge(dirs, signals=signals)
     except KnowledgeError as exc:
         raise in_short(exc, dirs) from None
+
+
+def require_directory(path: Path, named: str) -> None:
+    """A ``path`` that is no directory is a usage error, ``named`` as the user gave it
+    (``--kb x: no such directory``, ``x: not a directory``)."""
+    if not path.exists():
+        raise UsageError(f"{named}: no such directory")
+    if not path.is_dir():
+        raise UsageError(f"{named}: not a directory")
 
 
 def in_short(error: KnowledgeError, overlays: list[Path]) -> KnowledgeError:

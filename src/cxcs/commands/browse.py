@@ -6,7 +6,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from cxcs.commands._kb import knowledge, listed
+from cxcs.commands._kb import knowledge, listed, require_directory
 from cxcs.commands.outcome import Outcome
 from cxcs.errors import KnowledgeError, UsageError
 
@@ -78,10 +78,7 @@ def validate(directory: str | PathLike[str] | None = None) -> Outcome[Knowledge]
         path = Path(directory)
         if not str(directory):
             raise UsageError("validate: empty directory name")
-        if not path.exists():
-            raise UsageError(f"{directory}: no such directory")
-        if not path.is_dir():
-            raise UsageError(f"{directory}: not a directory")
+        require_directory(path, str(directory))
     try:
         kb = validate_dir(path)
     except KnowledgeError as exc:

@@ -19,6 +19,23 @@ if TYPE_CHECKING:
     from cxcs.summary import BatchSummary
 
 
+EXPLAINED_FORMATS = ("table", "markdown", "html")
+"""The formats ``explain`` changes: those that show the report's tables."""
+
+
+def check_explain(explain: bool, format: str) -> None:
+    """Refuse ``explain`` for an output ``format`` it would not change: CSV and JSONL write
+    one flat row; JSON always holds every match."""
+    if not explain or format in EXPLAINED_FORMATS:
+        return
+    why = (
+        "the JSON has every match already (result.classification.evidence); leave --explain out"
+        if format == "json"
+        else f"its one row has no contribution table; use {', '.join(EXPLAINED_FORMATS)}"
+    )
+    raise UsageError(f"--explain does not apply with --format {format}: {why}")
+
+
 _FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet", "json": "JSON", "jsonl": "JSONL"}
 """How a note names a batch output format."""
 
@@ -73,6 +90,12 @@ def classify_file(
     source = None if source is None else os.fspath(source)
     if source == "":
         raise UsageError("FILE is empty; give a file name or '-' for stdin")
+    if source is not None and looks_like_text(source) and not os.path.lexists(source):
+        start = source if len(source) <= 60 else f"{source[:60]}…"
+        raise UsageError(
+            f"{start}: no such file; to classify this text, give it on stdin: "
+            "echo 'TEXT' | cxcs classify"
+        )
     posting = read_posting(source, output)
     outcome = classify(kb, posting.text, title, explain=explain)
     if not posting.truncated:
@@ -83,6 +106,12 @@ def classify_file(
             f"warning: input is {size} bytes; classified the first {posting.bytes_read:,} bytes",
         )
     )
+
+
+def looks_like_text(name: str) -> bool:
+    """Whether a FILE name that names no file is more likely the posting's text itself
+    (``cxcs classify "$(pbpaste)"``): it has a line break, or four words or more."""
+    return "\n" in name or len(name.split()) >= 4
 
 
 def classify_batch(

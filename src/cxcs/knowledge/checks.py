@@ -18,8 +18,10 @@ from cxcs.models.knowledge import JOURNEY_AXIS, PRACTICE, Cell, Item, Knowledge,
 if TYPE_CHECKING:
     from cxcs.models.signals import PhraseTiers
 
-Problem = tuple[tuple[str | int, ...], str]
-Finding = tuple[tuple[str | int, ...], str, tuple[tuple[str | int, ...], ...]]
+KeyPath = tuple[str | int, ...]
+"""Where a value sits in a knowledge document: its keys and list indexes from the top."""
+Problem = tuple[KeyPath, str]
+Finding = tuple[KeyPath, str, tuple[KeyPath, ...]]
 """A problem, its place, and the other places it involves (a function lacking a cell
 involves the axis declaration too). The loader reports it in the latest file among them:
 the shipped files agree with themselves, so the fix belongs in the overlay that broke them."""
@@ -60,7 +62,7 @@ def sorted_key_problems(data: dict[str, Any]) -> Iterator[Problem]:
                         yield from _unsorted(path, cell["items"])
 
 
-def _unsorted(path: tuple[str | int, ...], mapping: dict[Any, Any]) -> Iterator[Problem]:
+def _unsorted(path: KeyPath, mapping: dict[Any, Any]) -> Iterator[Problem]:
     keys = [str(k) for k in mapping]
     for before, after in itertools.pairwise(keys):
         if after < before:
@@ -91,6 +93,7 @@ def findings(kb: Knowledge) -> Iterator[Finding]:
     yield from _check_names(kb)
     for fid in kb.functions:
         yield from _check_function(kb, fid)
+    yield from _check_shared_disputes(kb)
     yield from _check_journey(kb)
     yield from _check_metrics(kb)
     yield from _alone(_check_signals(kb))
@@ -125,7 +128,7 @@ def _check_function(kb: Knowledge, fid: str) -> Iterator[Finding]:
                 (declared[axis_id],),
             )
     for axis_id, cell in function.cells.items():
-        path: tuple[str | int, ...] = ("functions", fid, "cells", axis_id)
+        path: KeyPath = ("functions", fid, "cells", axis_id)
         axis = axes.get(axis_id)
         if axis is None:
             yield path, f"unknown axis '{axis_id}' (declare it under 'axes')", ()
@@ -136,9 +139,7 @@ def _check_function(kb: Knowledge, fid: str) -> Iterator[Finding]:
         yield from _alone(_check_dispute(cell, path))
 
 
-def _check_cell_sources(
-    kb: Knowledge, cell: Cell, path: tuple[str | int, ...]
-) -> Iterator[Problem]:
+def _check_cell_sources(kb: Knowledge, cell: Cell, path: KeyPath) -> Iterator[Problem]:
     if cell.items is not None:
         for item_id, item in cell.items.items():
             where = (*path, "items", item_id)
@@ -151,7 +152,7 @@ def _check_cell_sources(
     yield from _check_sources(kb, cell.sources, path)
 
 
-def _check_dispute(cell: Cell, path: tuple[str | int, ...]) -> Iterator[Problem]:
+def _check_dispute(cell: Cell, path: KeyPath) -> Iterator[Problem]:
     """The dispute policy: opposite claims from different articles, a primary with a majority
     or a stated reason, and no practitioner knowledge taking a side."""
     if cell.items is not None:
@@ -173,7 +174,7 @@ def _check_dispute(cell: Cell, path: tuple[str | int, ...]) -> Iterator[Problem]
     yield from _policy(cell.primary.sources, cell.minority.sources, cell.reason, path)
 
 
-def _sides(item: Item, path: tuple[str | int, ...]) -> Iterator[Problem]:
+def _sides(item: Item, path: KeyPath) -> Iterator[Problem]:
     """An item's dispute: its sources say "in", its ``disputed_by`` "out"."""
     in_, out = item.sources, item.disputed_by
     primary, minority = (in_, out) if item.primary == "in" else (out, in_)
@@ -184,7 +185,7 @@ def _policy(
     primary: tuple[Source, ...],
     minority: tuple[Source, ...],
     reason: str | None,
-    path: tuple[str | int, ...],
+    path: KeyPath,
 ) -> Iterator[Problem]:
     """The dispute policy on the sources of the primary and the minority claim."""
     ours, theirs = _articles(primary), _articles(minority)
@@ -199,6 +200,32 @@ def _policy(
         )
     if len(ours) <= len(theirs) and not reason:
         yield path, "the primary claim has no majority of articles: give a 'reason'"
+
+
+def _check_shared_disputes(kb: Knowledge) -> Iterator[Finding]:
+    """One dispute, one primary side: a disputed item that two functions carry (the same item
+    on the same axis, e.g. who owns CES) takes the same articles' side in both primary
+    readings, as compare reads a dispute one way or the other everywhere."""
+    seen: dict[tuple[str, str], list[tuple[str, set[str], set[str]]]] = {}
+    for fid, function in kb.functions.items():
+        for axis_id, cell in function.cells.items():
+            for item_id, item in (cell.items or {}).items():
+                if not item.disputed:
+                    continue
+                in_, out = _articles(item.sources), _articles(item.disputed_by)
+                believed, overruled = (in_, out) if item.primary == "in" else (out, in_)
+                path: tuple[str | int, ...] = ("functions", fid, "cells", axis_id, "items")
+                for other, other_believed, other_overruled in seen.get((axis_id, item_id), []):
+                    split = sorted(believed & other_overruled or other_believed & overruled)
+                    if split:
+                        yield (
+                            (*path, item_id),
+                            f"the dispute over '{item_id}' is read two ways: one primary "
+                            f"takes the side of '{split[0]}', '{other}''s overrules it (give "
+                            "both the same primary side)",
+                            (("functions", other, "cells", axis_id, "items", item_id),),
+                        )
+                seen.setdefault((axis_id, item_id), []).append((fid, believed, overruled))
 
 
 def _articles(sources: tuple[Source, ...]) -> set[str]:
@@ -225,7 +252,7 @@ def _check_journey(kb: Knowledge) -> Iterator[Finding]:
     journey view shows each function at the stages compare and show list)."""
     stages = kb.vocabularies.get("stages", {})
     journey = kb.journey
-    order: tuple[str | int, ...] = ("journey", "stages")
+    order: KeyPath = ("journey", "stages")
     for index, stage in enumerate(journey.stages):
         if stage not in stages:
             yield (*order, index), f"unknown stage '{stage}' (not in vocabulary 'stages')", ()
@@ -234,7 +261,7 @@ def _check_journey(kb: Knowledge) -> Iterator[Finding]:
     has_cells = JOURNEY_AXIS in kb.axis_ids
     for stage, roles in journey.roles.items():
         if stage not in journey.stages:
-            where: tuple[str | int, ...] = ("journey", "roles", stage)
+            where: KeyPath = ("journey", "roles", stage)
             yield where, f"stage '{stage}' is not in 'journey.stages'", (order,)
         for fid, role in roles.items():
             where = ("journey", "roles", stage, fid)
@@ -269,7 +296,7 @@ def _check_metrics(kb: Knowledge) -> Iterator[Finding]:
         where = ("metrics", mid)
         if metric.id != mid:
             yield (*where, "id"), f"id '{metric.id}' differs from its key '{mid}'", ()
-        named_by: list[tuple[str | int, ...]] = []
+        named_by: list[KeyPath] = []
         disputed = False
         for fid, function in kb.functions.items():
             for axis_id in metric_axes:
@@ -347,9 +374,7 @@ def _one_tier_each(function: str, tiers: PhraseTiers) -> Iterator[Problem]:
             )
 
 
-def _check_sources(
-    kb: Knowledge, sources: tuple[Source, ...], path: tuple[str | int, ...]
-) -> Iterator[Problem]:
+def _check_sources(kb: Knowledge, sources: tuple[Source, ...], path: KeyPath) -> Iterator[Problem]:
     for source in sources:
         if source.article not in kb.articles:
             yield (*path, "sources"), f"unknown article '{source.article}'"

@@ -18,7 +18,7 @@ MAX_BYTES = 4 * MIB
 def read_text(path: Path, label: str | None = None) -> str:
     """Read a knowledge file as UTF-8 text, refusing huge, binary or empty files."""
     name = label or str(path)
-    limit = f"knowledge files are limited to {MAX_BYTES // (1024 * 1024)} MiB"
+    limit = f"knowledge files are limited to {MAX_BYTES // MIB} MiB"
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):

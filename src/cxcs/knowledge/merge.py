@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-KeyPath = tuple[str | int, ...]
-"""Where a value sits in a document: its keys and list indexes from the top."""
+from cxcs.knowledge.checks import KeyPath
 
 
 class Document(NamedTuple):
