@@ -127,6 +127,7 @@ def test_every_cited_section_is_a_heading_of_its_article(kb: Knowledge) -> None:
             texts[seed] = re.sub(r"\s+", " ", raw.replace("\u00a0", " "))
         if source.section not in texts[seed]:
             missing.append((source.article, source.section))
+    assert texts, "no cited article has a seed text: nothing was checked"
     assert not missing
 
 

@@ -126,6 +126,13 @@ def test_unknown_function_exits_2_with_a_hint(capsys: pytest.CaptureFixture[str]
             "No such option: --diferences; did you mean '--differences'?",
         ),
         (("--verison",), "No such option: --verison; did you mean '--version'?"),
+        # Click's "Got unexpected extra argument(s) (ux)" named neither what the command takes
+        (("show", "cx", "ux"), "show takes FUNCTION; unexpected: ux; see 'cxcs show --help'"),
+        (("axes", "cx"), "axes takes no arguments; unexpected: cx; see 'cxcs axes --help'"),
+        (("metrics", "a", "b"), "metrics takes [FUNCTION]; unexpected: b; see"),
+        # a name an option starts with is that option, not also '--kb' and '--format'
+        (("classify", "--bat", "x"), "No such option: --bat; did you mean '--batch'?\n"),
+        (("list", "--out", "x"), "No such option: --out; did you mean '--output'?\n"),
     ],
     ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
 )

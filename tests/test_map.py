@@ -233,6 +233,7 @@ def test_svg_escapes_names_from_overlays(kb: Knowledge) -> None:
     )
     text = svg(kb, hostile)
     assert "<script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text  # control: the names are shown
     ET.fromstring(text)
 
 

@@ -53,7 +53,8 @@ app = typer.Typer(
     cls=Group,
     help="Compare customer-facing functions (CX, customer success, customer service, customer "
     "support, UX) and classify job postings by what their duties describe.\n\n\b\nExamples:\n"
-    "  cxcs compare cx cs\n  cxcs classify posting.txt\n  cxcs --kb my-kb list",
+    "  cxcs compare cx cs\n  cxcs classify posting.txt\n  cxcs --kb my-kb list\n"
+    "  cxcs help compare",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     invoke_without_command=True,

@@ -208,7 +208,24 @@ class Command(Plain):
             raise
         except Exception as exc:
             did_you_mean_option(exc)
+            self._say_what_it_takes(exc, ctx)
             raise
+
+    def _say_what_it_takes(self, exc: Exception, ctx: Any) -> None:
+        """Click's "Got unexpected extra argument(s) (ux)" (known by its public ``message``)
+        as "show takes FUNCTION; unexpected: ux; see 'cxcs show --help'"."""
+        import re
+
+        message = getattr(exc, "message", None)
+        found = re.fullmatch(r"Got unexpected extra \S+ \((.*)\)", str(message), re.DOTALL)
+        if found is None:
+            return
+        extra = found.group(1)
+        takes = " ".join(_label(p) for p in self.get_params(ctx) if _is_argument(p))
+        exc.message = (  # type: ignore[attr-defined]
+            f"{self.name} takes {takes or 'no arguments'}; unexpected: {extra}; "
+            f"see 'cxcs {self.name} --help'"
+        )
 
     def format_given(self, ctx: Any, args: list[str]) -> str | None:
         """``--format``'s value as Click's own parser reads ``args`` (the last one wins),
@@ -330,6 +347,10 @@ def did_you_mean_option(exc: Exception) -> None:
     option: --axe; did you mean '--axes'?" (Click's ``NoSuchOption``, known by its public
     ``option_name``, ``possibilities`` and ``message``)."""
     name, close = getattr(exc, "option_name", None), getattr(exc, "possibilities", None)
+    ctx = getattr(exc, "ctx", None)
+    known = [o for p in ctx.command.get_params(ctx) for o in p.opts] if ctx is not None else []
+    started = [o for o in known if isinstance(name, str) and len(name) > 2 and o.startswith(name)]
+    close = started or close  # '--bat': '--batch', not also '--kb' and '--format'
     if isinstance(name, str) and close and isinstance(getattr(exc, "message", None), str):
         from cxcs.suggest import hint
 
