@@ -93,6 +93,22 @@ def test_support_inquiries_and_calls_read_as_support(kb: Knowledge) -> None:
     assert {"inbound support inquiries", "support calls"} <= matched(result, "support")
 
 
+def test_in_order_to_is_not_customer_orders(kb: Knowledge) -> None:
+    """The words "in order to" were read as service "orders" (in user researchers' and
+    success coordinators' duties alike); customers' orders still are."""
+    result = classify(kb, "Gather feedback in order to improve the product. " + SUPPORT, None)
+    assert not any(text.startswith("order") for text in matched(result))
+    orders = classify(kb, "Take customer orders by phone and process refunds.", None)
+    assert "orders" in matched(orders, "service")
+
+
+def test_returning_customers_are_not_returns(kb: Knowledge) -> None:
+    result = classify(kb, "Delight new and returning customers on our website.", None)
+    assert not any(text.startswith("return") for text in matched(result, "service"))
+    returns = classify(kb, "Process returns and refunds for online shoppers.", None)
+    assert "process returns" in matched(returns, "service")
+
+
 # --- sections ----------------------------------------------------------------------------
 
 DUTIES = "Answer support tickets, troubleshoot login issues and escalate bugs to engineering."
@@ -322,6 +338,68 @@ def test_requirements_count_as_duties_when_the_duties_hold_almost_nothing(
     with_duties = f"What you'll do\n{DUTIES}\n{DESIGN_REQUIREMENTS}"
     tallies = features(kb, with_duties)[0]
     assert any(group == REQUIREMENTS for _, group in tallies)
+
+
+def test_a_note_to_recruitment_agencies_is_boilerplate(kb: Knowledge) -> None:
+    """A note that resumes from recruitment agencies are not accepted says nothing about
+    the job: it counted as the *not customer-facing* phrase "recruitment" in the duties."""
+    note = "We do not accept unsolicited resumes from recruitment agencies."
+    text = f"What you'll do\n{DUTIES}\n{note}\n"
+    assert sections_of(kb, text).at(text.index("recruitment")) == "equal_opportunity"
+    assert "recruitment" not in matched(classify(kb, text, None), "none")
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Our recruitment team will be in touch within a week of your application.",
+        "Please let our recruiting team know if you need any help.",
+        "Tell us if you need adjustments during the hiring process.",
+        "We do not work with staffing agencies for this role.",
+    ],
+)
+def test_a_note_about_the_hiring_process_is_boilerplate(kb: Knowledge, note: str) -> None:
+    """How the employer hires says nothing about the job: "recruitment" and "recruiting"
+    in such notes were the commonest *not customer-facing* evidence in customer-facing
+    development postings."""
+    text = f"What you'll do\n{DUTIES}\n{note}\n"
+    assert sections_of(kb, text).at(len(text) - 5) == "equal_opportunity"
+    start = text.index(note)
+    assert not [e for e in classify(kb, text, None).evidence if e.start >= start]
+
+
+def test_a_boilerplate_sentence_does_not_reach_back_past_a_heading_word(kb: Knowledge) -> None:
+    """In a posting without line breaks or full stops, a benefits cue's "sentence" reached
+    250 characters back over the requirements before it; it now starts at the heading word
+    ("Benefits") nearest before the cue."""
+    text = (
+        "Required experience Wireframing and prototyping in Figma, usability testing with "
+        "real users and mapping user flows Benefits Competitive salary and a pension scheme"
+    )
+    sections = sections_of(kb, text)
+    assert sections.at(text.index("Wireframing")) != "benefits"
+    assert sections.at(text.index("usability")) != "benefits"
+    assert sections.at(text.index("pension")) == "benefits"
+
+
+BLURB = (
+    "Our platform helps millions of users grow: we build product and data tools for growth "
+    "teams, and our platform is loved by users around the world.\n"
+)
+
+
+def test_context_words_in_a_company_blurb_do_not_stop_requirements_counting_as_duties(
+    kb: Knowledge,
+) -> None:
+    """A company blurb up top holds only weak context words ("platform", "users",
+    "growth"): they are no duties, so the work listed under "About you" is read as the
+    duties; a summary with strong or medium phrases still keeps the requirements apart."""
+    text = BLURB + "About you\n" + DESIGN_REQUIREMENTS.removeprefix("Requirements\n")
+    tallies = features(kb, text)[0]
+    assert not any(group == REQUIREMENTS for _, group in tallies)
+    assert classify(kb, text, None).label == "ux"
+    with_duties = f"{BLURB}What you'll do\n{DUTIES}\n{DESIGN_REQUIREMENTS}"
+    assert any(group == REQUIREMENTS for _, group in features(kb, with_duties)[0])
 
 
 # --- HTML --------------------------------------------------------------------------------

@@ -253,6 +253,30 @@ def test_a_set_difference_says_how_many_of_its_items_rest_on_practice() -> None:
     )
 
 
+def test_a_matrix_names_the_pairs_another_reading_of_the_disputes_makes_extreme() -> None:
+    """CX & support are the least alike on the primary claims, but with CX's timeframe and
+    success's scope read the minority's way, success & support are further apart (0.06
+    against 0.08): the articles do not settle which pair is least alike, and the summary
+    says so. CX & service, whose range also reaches that low, moves with CX & support (the
+    same CX timeframe dispute), so no reading makes it the least alike."""
+    from cxcs.render.reports import matrix_summary
+
+    result = compare_many(KB, ["cx", "success", "support"])
+    assert result.least_alike is not None and result.most_alike is not None
+    assert (result.least_alike.a, result.least_alike.b) == ("cx", "support")
+    assert [(p.a, p.b) for p in result.least_alike_too] == [("success", "support")]
+    assert result.most_alike_too == ()
+    summary = dict(matrix_summary(KB, result))
+    assert summary["least alike"].splitlines()[1] == (
+        "not settled: another reading of the disputes makes least alike "
+        "Customer success & Customer support 0.09 (0.06–0.09)"
+    )
+    assert "\n" not in summary["most alike"]
+    five = compare_many(KB, FUNCTIONS)
+    assert [(p.a, p.b) for p in five.least_alike_too] == [("service", "success")]
+    assert five.most_alike_too == ()
+
+
 def test_service_and_support_are_close_but_not_identical() -> None:
     result = compare_pair(KB, "service", "support")
     ordinal = [r for r in result.axes if r.kind == "ordinal"]

@@ -127,20 +127,25 @@ def _places(sections: SectionMap, weights: dict[str, float]) -> list[Place]:
 
 
 FEW_DUTY_MATCHES = 3
-"""Under this many phrase matches in the duty sections, the requirements count as duties."""
+"""Under this many strong or medium phrase matches in the duty sections, the requirements
+count as duties."""
 
 
 def _requirements_as_duties(
     located: list[Located], starts: list[int], places: list[Place]
 ) -> list[Place]:
     """The stretches, the requirements read as duties (still at their section's weight) when
-    the duty sections hold under :data:`FEW_DUTY_MATCHES` matches: a posting cut to its
-    requirements, or one that lists what the job does under "What you'll bring", is read by
-    them, not taken for *not customer-facing* for want of duties."""
+    the duty sections hold under :data:`FEW_DUTY_MATCHES` strong or medium matches: a posting
+    cut to its requirements, or one that lists what the job does under "What you'll bring",
+    is read by them, not taken for *not customer-facing* for want of duties. Weak phrases
+    ("platform", "growth", "users") do not count: a company blurb is full of them and holds
+    no duty."""
     if not any(place == REQUIREMENTS for _, _, place in places):
         return places
     in_duties = 0
-    for start, _, _, _ in located:
+    for start, _, entry, _ in located:
+        if not entry.telling:
+            continue
         index = bisect_right(starts, start) - 1
         if places[index][2] == DUTY:
             in_duties += 1

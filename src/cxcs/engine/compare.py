@@ -101,14 +101,67 @@ def compare_many(
     ranked = sorted(
         (s for s in similarities if s.similarity is not None), key=lambda s: s.similarity or 0.0
     )
+    most = ranked[-1] if ranked else None
+    least = ranked[0] if ranked else None
+    extremes = _extremes_by_reading(kb, function_ids, axes)
     return MatrixComparison(
         functions=tuple(function_ids),
         rows=tuple(rows),
         similarities=tuple(similarities),
-        most_alike=ranked[-1] if ranked else None,
-        least_alike=ranked[0] if ranked else None,
+        most_alike=most,
+        least_alike=least,
+        most_alike_too=tuple(
+            s for s in reversed(ranked) if s is not most and (s.a, s.b) in extremes[1]
+        ),
+        least_alike_too=tuple(s for s in ranked if s is not least and (s.a, s.b) in extremes[0]),
         disputes=tuple(disputes),
     )
+
+
+MAX_READINGS = 256
+"""Most combinations of dispute readings a matrix weighs to find which pairs could be the
+most or least alike (beyond it, only the primary reading's extremes are named)."""
+
+
+def _extremes_by_reading(
+    kb: Knowledge, function_ids: Sequence[str], axes: Sequence[Axis]
+) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """The pairs that are the least alike, and those that are the most alike, under some
+    coherent reading of every disputed cell at once (one dispute is read one way in every
+    cell it touches, as in :func:`compare_axis`)."""
+    scored = [a for a in axes if KINDS[a.kind].verdicts]  # text axes are not scored
+    disputed = [
+        (fid, a.id)
+        for fid in function_ids
+        for a in scored
+        if kb.functions[fid].cells[a.id].disputed
+    ]
+    least: set[tuple[str, str]] = set()
+    most: set[tuple[str, str]] = set()
+    if 2 ** len(disputed) > MAX_READINGS or not scored:
+        return least, most
+    pairs = list(combinations(function_ids, 2))
+    for choice in product((0, 1), repeat=len(disputed)):
+        reading = dict(zip(disputed, choice, strict=True))
+        cells = [(key, kb.functions[key[0]].cells[key[1]]) for key in disputed]
+        if not all(
+            _coherent(_beliefs(c, reading[k]), _beliefs(d, reading[j]))
+            for (k, c), (j, d) in combinations(cells, 2)
+            if k[1] == j[1]
+        ):
+            continue
+        means = {}
+        for x, y in pairs:
+            total = 0.0
+            for axis in scored:
+                cx = kb.functions[x].cells[axis.id].claims[reading.get((x, axis.id), 0)]
+                cy = kb.functions[y].cells[axis.id].claims[reading.get((y, axis.id), 0)]
+                total += KINDS[axis.kind].compare(kb, axis, cx.value, cy.value).score or 0.0
+            means[(x, y)] = round(total / len(scored), 4)
+        low, high = min(means.values()), max(means.values())
+        least |= {p for p, m in means.items() if m == low}
+        most |= {p for p, m in means.items() if m == high}
+    return least, most
 
 
 def is_same(values: Sequence[CellValue], disputed: bool) -> bool:

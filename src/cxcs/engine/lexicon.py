@@ -54,6 +54,9 @@ class Entry:
     only multiplies and adds."""
     by_function: dict[int, tuple[tuple[str, tuple[Part, ...]], ...]] = field(default_factory=dict)
     """The same parts per function (evidence is one item per function)."""
+    telling: bool = False
+    """Whether the phrase is a strong or medium phrase of some function or of ``none``
+    (not only a weak context word, a contrast or a duty-frame word)."""
 
 
 def make_entry(phrase: str, weights: tuple[tuple[str, float, int], ...]) -> Entry:
@@ -71,7 +74,8 @@ def make_entry(phrase: str, weights: tuple[tuple[str, float, int], ...]) -> Entr
             (f, (((f, place), sum(w for _, w in ws)),)) for f, ws in tiers.items()
         )
     parts = {place: tuple(p for _, ps in found for p in ps) for place, found in by_function.items()}
-    return Entry(phrase, weights, tuple(frames), parts, by_function)
+    telling = any(group in (STRONG, MEDIUM) and weight > 0 for _, weight, group in weights)
+    return Entry(phrase, weights, tuple(frames), parts, by_function, telling)
 
 
 Hit = tuple[Entry | None, tuple[str, str] | None]

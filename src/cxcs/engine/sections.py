@@ -216,7 +216,10 @@ def build_sections(
       equal-opportunity section (it opens ``other``, which counts like the summary); so does
       the section's first blank line or, past its reach, sentence end
       (:func:`low_section_end`).
-    - A sentence with a boilerplate cue belongs to the cue's section, whatever surrounds it.
+    - A sentence with a boilerplate cue belongs to the cue's section, whatever surrounds it;
+      it starts no earlier than the end of the nearest heading word before the cue (in a
+      posting without line breaks or full stops, "… mapping user flows Benefits Competitive
+      salary …" is benefits from "Benefits" on, not 250 characters back).
     """
     lines = heading_lines(text) if lines is None else lines
     line_starts = [start for start, _ in lines]
@@ -252,8 +255,12 @@ def build_sections(
     for index, (start, _) in enumerate(lines):
         if index not in claimed:
             events.append((start, 1, "generic", "other"))
+    marker_ends = sorted(e for _, e, _ in markers)
     for start, end, name in cues:
         left, right = sentence_around(text, start, end)
+        i = bisect_right(marker_ends, start) - 1
+        if i >= 0 and marker_ends[i] > left:
+            left = marker_ends[i]
         events.append((left, 2, "cue+", name))
         events.append((right, -1, "cue-", name))
     events.sort(key=_OFFSET_ORDER)

@@ -56,6 +56,12 @@ class MatrixComparison(Frozen):
     """The pair with the highest similarity (None: nothing scored)."""
     least_alike: PairSimilarity | None = None
     """The pair with the lowest similarity."""
+    most_alike_too: tuple[PairSimilarity, ...] = ()
+    """Other pairs that are as alike under some reading of the disputes: their highest
+    similarity reaches the most alike pair's lowest (the articles do not settle which)."""
+    least_alike_too: tuple[PairSimilarity, ...] = ()
+    """Other pairs that are as far apart under some reading of the disputes: their lowest
+    similarity reaches the least alike pair's highest."""
     disputes: tuple[tuple[str, str], ...] = ()
     """(function, axis) of every disputed cell shown."""
     differences_only: bool = False

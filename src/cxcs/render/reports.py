@@ -351,16 +351,24 @@ def _pair_report(kb: Knowledge, result: PairComparison) -> Report:
 def matrix_summary(kb: Knowledge, result: MatrixComparison) -> list[tuple[str, str]]:
     """What a reader needs first: the most and least alike pairs, and the disputes."""
     lines = []
-    for label, pair in (("most alike", result.most_alike), ("least alike", result.least_alike)):
+    for label, pair, too in (
+        ("most alike", result.most_alike, result.most_alike_too),
+        ("least alike", result.least_alike, result.least_alike_too),
+    ):
         if pair is not None:
-            lines.append(
-                (
-                    label,
-                    f"{kb.functions[pair.a].name} & {kb.functions[pair.b].name}: "
-                    + similarity_text(pair.similarity, pair.similarity_min, pair.similarity_max)
-                    + practice_share(pair.practice_axes, pair.scored_axes),
-                )
+            text = (
+                f"{kb.functions[pair.a].name} & {kb.functions[pair.b].name}: "
+                + similarity_text(pair.similarity, pair.similarity_min, pair.similarity_max)
+                + practice_share(pair.practice_axes, pair.scored_axes)
             )
+            if too:
+                others = " or ".join(
+                    f"{kb.functions[p.a].name} & {kb.functions[p.b].name} "
+                    + similarity_text(p.similarity, p.similarity_min, p.similarity_max)
+                    for p in too
+                )
+                text += f"\nnot settled: another reading of the disputes makes {label} {others}"
+            lines.append((label, text))
     disputes = [
         f"{kb.axis(axis_id).name} of {kb.functions[fid].name}" for fid, axis_id in result.disputes
     ]
