@@ -5,6 +5,7 @@ not blank. Skipped without Chromium, failed instead when CXCS_REQUIRE_ALL_TESTS=
 from __future__ import annotations
 
 import contextlib
+import html
 import http.server
 import json
 import re
@@ -163,19 +164,40 @@ def test_compare_html_is_a_summary_first_report(tmp_path: Path) -> None:
     _assert_drawn(_screenshot(target, tmp_path, "1000,1400"), colours=8)
 
 
+PHONE = 390
+"""A phone's width in CSS pixels. Headless Chromium makes no window narrower than 500, so a
+page is measured (and shot) in an iframe this wide, which is its viewport."""
+
+
 def _page_width(page: Path, tmp_path: Path, window: str) -> tuple[int, int]:
     """How wide ``page`` lays out in a ``window`` (its scroll width) and the viewport width:
-    a copy of the page with a probe script that writes both into its title."""
+    a copy of the page with a probe script that writes both into a title. A window narrower
+    than Chromium's smallest (500) is an iframe of that width in a wider window."""
     probe = tmp_path / f"probe-{page.name}"
+    width = int(window.split(",")[0])
     script = (
-        "<script>document.title='W'+document.documentElement.scrollWidth"
+        "<script>parent.document.title='W'+document.documentElement.scrollWidth"
         "+'x'+window.innerWidth</script></body>"
     )
-    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", script), "utf-8")
+    inner = page.read_text(encoding="utf-8").replace("</body>", script)
+    if width < 500:
+        frame = html.escape(inner, quote=True)
+        inner = (
+            f'<!doctype html><title>-</title><body style="margin:0"><iframe srcdoc="{frame}" '
+            f'width="{width}" height="800" style="border:0"></iframe></body>'
+        )
+        window = "1000,900"
+    probe.write_text(inner, "utf-8")
     done = run(["--dump-dom", f"--window-size={window}"], probe)
     found = re.search(r"<title>W(\d+)x(\d+)</title>", done.stdout.decode("utf-8"))
     assert found, done.stderr[-500:]
     return int(found[1]), int(found[2])
+
+
+def test_control_the_phone_probe_is_phone_wide(tmp_path: Path) -> None:
+    page = tmp_path / "empty.html"
+    page.write_text("<!doctype html><body><p>x</p></body>", "utf-8")
+    assert _page_width(page, tmp_path, f"{PHONE},844") == (PHONE, PHONE)
 
 
 NARROW_PAGES = {
@@ -195,7 +217,7 @@ def test_html_pages_fit_a_narrow_window(tmp_path: Path, what: str) -> None:
     page = tmp_path / f"{what}.html"
     done = run_subprocess(*NARROW_PAGES[what], "-o", str(page))
     assert done.returncode == 0, done.stderr
-    width, viewport = _page_width(page, tmp_path, "400,900")
+    width, viewport = _page_width(page, tmp_path, f"{PHONE},844")
     assert width <= viewport, f"{what}.html is {width}px wide in a {viewport}px window"
     assert _page_width(page, tmp_path, "1280,900")[0] <= 1280
 
@@ -233,10 +255,105 @@ def test_map_labels_stay_on_the_canvas(tmp_path: Path) -> None:
     assert left >= 0 and right <= width, f"labels span {left}..{right} on a {width}px canvas"
 
 
+A4_WIDTH = 718
+"""An A4 page's printable width in CSS pixels (210 mm less the printer's margins)."""
+
+
+@pytest.mark.parametrize("what", ["compare", "compare5"])
+def test_printed_tables_fit_the_paper(tmp_path: Path, what: str) -> None:
+    """Printed, a table wider than the paper was cut at its edge (the verdicts of a pair,
+    three of five functions): the print stylesheet lets cells wrap to fit. Print is shown
+    as the screen would be with the print rules applied to it, at an A4 page's width."""
+    page = tmp_path / f"{what}.html"
+    done = run_subprocess(*NARROW_PAGES[what], "-o", str(page))
+    assert done.returncode == 0, done.stderr
+    text = page.read_text(encoding="utf-8")
+    assert "@media print{" in text
+    page.write_text(text.replace("@media print{", "@media all{"), "utf-8")
+    width, viewport = _page_width(page, tmp_path, f"{A4_WIDTH},900")
+    assert width <= viewport, f"printed, {what}.html is {width}px wide on {viewport}px of paper"
+
+
+LONG = "W" * 300
+"""A word no line can hold: an overlay's name, a URL, a pasted hash."""
+
+
+def _long_names(tmp_path: Path) -> Path:
+    """An overlay giving CX a 300-character word in its name, label, summary and an axis."""
+    overlay = tmp_path / "long"
+    overlay.mkdir()
+    name = json.dumps(
+        f"CX {LONG} \x1b[31m <b>x</b> \U0001f469\u200d\U0001f4bb مرحبا", ensure_ascii=False
+    )
+    axis = json.dumps(f"Proactivity {LONG}")
+    (overlay / "functions.yaml").write_text(
+        f"axes:\n  - id: proactivity\n    name: {axis}\n    question: Who starts?\n"
+        "    kind: ordinal\n    scale: [reactive, mixed, proactive]\n"
+        f"functions:\n  cx:\n    name: {name}\n    abbreviation: {json.dumps('CX' + LONG)}\n"
+        f"    summary: {json.dumps('Summary ' + LONG)}\n",
+        encoding="utf-8",
+    )
+    return overlay
+
+
+LONG_PAGES = {
+    "compare": ("compare", "cx", "success"),
+    "compare3": ("compare", "cx", "success", "support"),
+    "list": ("list",),
+    "show": ("show", "cx"),
+    "journey": ("journey",),
+    "axes": ("axes",),
+    "map": ("map",),
+}
+
+
+@pytest.mark.parametrize("what", LONG_PAGES)
+def test_a_300_character_word_runs_off_no_page(tmp_path: Path, what: str) -> None:
+    """A word longer than the screen breaks instead of running off the page: the heading
+    made a 1280-pixel page 8,500 pixels wide, and a table as wide as the word."""
+    overlay = _long_names(tmp_path)
+    page = tmp_path / f"{what}.html"
+    done = run_subprocess("--kb", str(overlay), *LONG_PAGES[what], "-o", str(page))
+    assert done.returncode == 0, done.stderr
+    for window in ("1280,720", f"{PHONE},844"):
+        width, viewport = _page_width(page, tmp_path, window)
+        assert width <= viewport, f"{what}.html is {width}px wide in a {viewport}px window"
+
+
+def test_every_text_of_the_map_stays_on_the_canvas_and_off_its_neighbours(
+    tmp_path: Path,
+) -> None:
+    """The chart's title, ticks, axis names, dot labels, legend and notes are inside the
+    SVG and no two legend entries overlap, however long an overlay's names (they ran off the
+    left edge, across the axis, and over the next legend column)."""
+    overlay = _long_names(tmp_path)
+    drawing = tmp_path / "map.svg"
+    done = run_subprocess("--kb", str(overlay), "map", "-o", str(drawing))
+    assert done.returncode == 0, done.stderr
+    page = tmp_path / "canvas.html"
+    script = (
+        "<script>const s=document.querySelector('svg'),c=s.getBoundingClientRect(),out=[];"
+        "const boxes=[...s.querySelectorAll('text')].map(t=>[t,t.getBoundingClientRect()]);"
+        "for(const [t,b] of boxes){if(b.left<c.left-1||b.right>c.right+1||b.top<c.top-1||"
+        "b.bottom>c.bottom+1)out.push('off:'+t.textContent.slice(0,30))}"
+        "const legend=boxes.filter(([t])=>t.closest('.legend-item'));"
+        "for(const [t,a] of legend)for(const [u,b] of legend)if(t!==u&&a.left<b.right&&"
+        "b.left<a.right&&a.top<b.bottom&&b.top<a.bottom)out.push('overlap:'+t.textContent.slice(0,9));"
+        "document.title='T'+boxes.length+':'+out.join('|')</script>"
+    )
+    svg = drawing.read_text(encoding="utf-8")
+    page.write_text(f"<!doctype html><body style='margin:0'>{svg}{script}</body>", "utf-8")
+    done = run(["--dump-dom", "--window-size=1280,1000"], page)
+    found = re.search(r"<title>T(\d+):(.*?)</title>", done.stdout.decode("utf-8"), re.S)
+    assert found, done.stderr[-500:]
+    assert int(found[1]) > 15 and found[2] == "", html.unescape(found[2])
+    assert f"<title>CX{LONG}</title>" in svg  # the whole label, as a tooltip
+
+
 def test_control_a_wide_page_is_caught(tmp_path: Path) -> None:
     page = tmp_path / "wide.html"
     page.write_text('<!doctype html><body><div style="width:2000px">x</div></body>', "utf-8")
-    width, viewport = _page_width(page, tmp_path, "400,900")
+    width, viewport = _page_width(page, tmp_path, f"{PHONE},844")
     assert width > viewport
 
 
@@ -333,3 +450,61 @@ def test_user_text_in_every_html_page_runs_nothing_and_fetches_nothing(tmp_path:
             done = run_subprocess(*args, "-o", str(page))
             assert done.returncode == 0, (what, done.stderr)
             _assert_inert(page, asked)
+
+
+def _differing(a: bytes, b: bytes) -> float:
+    """The share of pixels that differ between two screenshots of the same size."""
+    wa, ha, pa = _pixels(a)
+    wb, hb, pb = _pixels(b)
+    assert (wa, ha) == (wb, hb), f"{wa}x{ha} is not {wb}x{hb}"
+    return sum(1 for x, y in zip(pa, pb, strict=True) if x != y) / len(pa)
+
+
+def test_the_readme_pictures_are_what_the_browser_shows_now(tmp_path: Path) -> None:
+    """The README's screenshots are current: the compare report and the map, taken again as
+    scripts/gen_pictures.py takes them, look like the shipped pictures (a few pixels may
+    differ where another machine's fonts draw a glyph differently)."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    shown = re.findall(r"!\[[^\]]*\]\((docs/img/[^)]+)\)", readme)
+    assert {"docs/img/compare-report.png", "docs/img/map.svg"} <= set(shown)
+    for picture in shown:
+        assert (root / picture).is_file(), picture
+    spec = importlib.util.spec_from_file_location("gen_pictures", root / "scripts/gen_pictures.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    from cxcs.browser import screenshot
+
+    report = screenshot(
+        script.cxcs("compare", "success", "support", "-f", "html"), *script.REPORT_SIZE
+    )
+    shipped = (root / "docs/img/compare-report.png").read_bytes()
+    assert _differing(report, shipped) < 0.01, "docs/img/compare-report.png is out of date"
+    drawn = tmp_path / "map.png"
+    assert run_subprocess("map", "-q", "-o", str(drawn)).returncode == 0
+    assert _differing(drawn.read_bytes(), (root / "docs/img/map.png").read_bytes()) < 0.01
+
+
+def test_a_score_bar_and_its_number_share_a_line(tmp_path: Path) -> None:
+    """In classify's scores table the bar and its number are one thing: the number wrapped
+    under the bar when the function's name took the width."""
+    overlay = _long_names(tmp_path)
+    posting = tmp_path / "posting.txt"
+    posting.write_text("Answer support tickets, troubleshoot and resolve issues.\n", "utf-8")
+    page = tmp_path / "classify.html"
+    done = run_subprocess("--kb", str(overlay), "classify", str(posting), "-o", str(page))
+    assert done.returncode == 0, done.stderr
+    script = (
+        "<script>let bad=0,n=0;for(const b of document.querySelectorAll('.bar')){n++;"
+        "const r=document.createRange();r.selectNodeContents(b.nextSibling);"
+        "if(r.getBoundingClientRect().top>=b.getBoundingClientRect().bottom)bad++}"
+        "document.title='B'+n+':'+bad</script></body>"
+    )
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", script), "utf-8")
+    done = run(["--dump-dom", "--window-size=1280,900"], page)
+    found = re.search(r"<title>B(\d+):(\d+)</title>", done.stdout.decode("utf-8"))
+    assert found, done.stderr[-500:]
+    assert int(found[1]) >= 5 and found[2] == "0", found.group()

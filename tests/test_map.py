@@ -320,3 +320,64 @@ def test_map_rejects_a_function_named_twice() -> None:
     proc = cxcs("map", "cx", "customer-experience")
     assert proc.returncode == 2
     assert "name the same function (cx)" in proc.stderr
+
+
+def test_a_picture_on_its_own_says_which_tool_and_knowledge_drew_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The SVG and the PNG leave the report behind: each carries the tool version and the
+    knowledge version and full sha256 the JSON carries (the drawn footer shows 12 digits)."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    from cxcs.browser import find
+    from cxcs.render.pngtext import read_text
+    from tests.support import run_cli
+
+    document = json.loads(run_cli(capsys, "map", "-f", "json").out)
+    expected = {
+        "tool": {"name": "cxcs", "version": document["tool"]["version"]},
+        "knowledge": {k: document["knowledge"][k] for k in ("version", "sha256")},
+    }
+    root = ET.fromstring(run_cli(capsys, "map", "-f", "svg").out)
+    metadata = root.find("{http://www.w3.org/2000/svg}metadata")
+    assert metadata is not None and json.loads(metadata.text or "") == expected
+    if find() is None:
+        return  # the PNG needs a browser (tests/test_browser.py requires one in CI)
+    picture = tmp_path / "map.png"
+    assert run_subprocess("map", "-o", str(picture)).returncode == 0
+    text = read_text(picture.read_bytes())
+    assert text["Software"] == f"cxcs {expected['tool']['version']}"
+    knowledge = expected["knowledge"]
+    assert text["Comment"] == f"knowledge {knowledge['version']} sha256 {knowledge['sha256']}"
+
+
+def test_png_text_chunks_are_valid_and_leave_the_picture_alone() -> None:
+    import struct
+    import zlib
+
+    from cxcs.render.pngtext import read_text, with_text
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixel = zlib.compress(b"\0\xff\x00\x00")
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    png = (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixel) + chunk(b"IEND", b"")
+    )
+    tagged = with_text(png, {"Comment": "knowledge 2026 · sha256 ab"})
+    assert read_text(tagged) == {"Comment": "knowledge 2026 · sha256 ab"}
+    at, kinds = 8, []
+    while at < len(tagged):  # every chunk's CRC checks out, IHDR first, IDAT untouched
+        (length,) = struct.unpack(">I", tagged[at : at + 4])
+        kind, data = tagged[at + 4 : at + 8], tagged[at + 8 : at + 8 + length]
+        (crc,) = struct.unpack(">I", tagged[at + 8 + length : at + 12 + length])
+        assert crc == zlib.crc32(kind + data) & 0xFFFFFFFF
+        kinds.append(kind)
+        at += 12 + length
+    assert kinds == [b"IHDR", b"iTXt", b"IDAT", b"IEND"]
+    with pytest.raises(ValueError):
+        with_text(b"GIF89a", {"Comment": "x"})

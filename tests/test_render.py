@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -630,3 +631,76 @@ def test_the_audited_commands_fit_a_real_80_column_terminal() -> None:
         assert max(cell_len(line) for line in lines) <= 80, args
         assert "User experience" in text
     assert "216-228" in text  # the README example's first offset, whole
+
+
+# --------------------------------------------------------------------------- long words, contrast
+
+
+def test_a_long_word_gets_break_opportunities_in_html_and_keeps_its_text() -> None:
+    """A 300-character name made a heading and a table as wide as the word (8,000 pixels):
+    it gets a ``<wbr>`` every few characters; ordinary words and emoji sequences are left
+    whole, and the text a reader sees (or copies) is unchanged."""
+    from cxcs.render.page import WORD_PIECE, words
+
+    long = "W" * 300
+    family = "\U0001f469\u200d\U0001f4bb"  # woman technologist: one picture, three code points
+    text = f"=CX <b>{long}</b> {family * 20} an ordinary sentence"
+    shown = words(text)
+    assert "<b>" not in shown and "&lt;b&gt;" in shown
+    assert max(len(part) for part in re.split(r"<wbr>|\s", shown)) <= WORD_PIECE + 8
+    assert "\u200d<wbr>" not in shown and "<wbr>\u200d" not in shown
+    assert html.unescape(shown.replace("<wbr>", "")) == text
+    assert words("post-purchase lifecycle, continuous_improvement") == (
+        "post-purchase lifecycle, continuous_improvement"
+    )
+    page = html_renderer.render(hand_report([[long, "x"]], title=long))
+    assert f"<h1>{long}</h1>" not in page and "<wbr>" in page
+    parser = _Cells()
+    parser.feed(page)
+    assert parser.title == long  # <title> has no markup: no <wbr> there
+
+
+def test_svg_text_is_shortened_to_its_room_with_the_whole_text_as_a_tooltip() -> None:
+    from cxcs.render.svgmap import ELLIPSIS, fit, fitted, text_width
+
+    assert fit("post-purchase lifecycle", 14, 174) == "post-purchase lifecycle"
+    shown = fit("W" * 300, 14, 200)
+    assert shown.endswith(ELLIPSIS) and text_width(shown, 14) <= 200
+    assert fit("a\x1b[31mb\nc", 14, 500) == "a\\x1b[31mb c"  # controls shown, one line
+    tooltip = fitted("<b>" + "W" * 300, 14, 200)
+    assert tooltip.startswith("<title>&lt;b&gt;WWW") and "<b>" not in tooltip
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_control_the_contrast_check_fails_light_grey() -> None:
+    assert _contrast("#8c959f", "#ffffff") < 4.5 <= _contrast("#1f2328", "#ffffff")
+
+
+def test_all_text_in_the_pages_and_the_map_is_readable(
+    kb: Knowledge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every text colour has a contrast of 4.5:1 (WCAG AA) or more on what it is drawn on:
+    the map's labels on the plot's grey, the footer's grey on white (3:1 before)."""
+    from cxcs.render.page import STYLE
+
+    for rule in re.findall(r"[^{}]+\{[^}]*\}", STYLE):
+        colour = re.search(r"(?<![-\w])color:(#[0-9a-f]{6})", rule)
+        background = re.search(r"background:(#[0-9a-f]{6})", rule)
+        if colour:
+            on = background[1] if background else "#ffffff"
+            assert _contrast(colour[1], on) >= 4.5, rule
+    drawing = run_cli(capsys, "map", "--kb", str(OVERLAY), "-f", "svg").out
+    fills = set(re.findall(r'<text[^>]* fill="(#[0-9a-f]{6})"', drawing))
+    assert len(fills) >= 8  # the overlay's eight functions, and the greys
+    for fill in fills:
+        assert _contrast(fill, "#f6f8fa") >= 4.5, fill

@@ -127,9 +127,12 @@ def _map_document(o: Outcome[Any], fmt: str) -> str | bytes:
     if fmt == "svg":
         return svgmap.svg(o.kb, o.result, footer=footer(o.kb))  # type: ignore[arg-type]
     from cxcs.browser import screenshot
+    from cxcs.render.pngtext import with_text
 
-    picture = svgmap.picture_page(o.kb, o.result, footer=footer(o.kb))  # type: ignore[arg-type]
-    return screenshot(*picture)
+    kb = o.kb
+    assert kb is not None  # map loads the knowledge
+    picture = svgmap.picture_page(kb, o.result, footer=footer(kb))
+    return with_text(screenshot(*picture), svgmap.versions(kb))
 
 
 def _compare_document(o: Outcome[Any], fmt: str) -> str | bytes:

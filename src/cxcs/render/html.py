@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from cxcs.render.page import document, lines, text
+from cxcs.render.page import document, lines, words
 from cxcs.render.view import Report, TableBlock, cell_text
 
 
 def _cell(value: object, kind: str) -> str:
     if kind == "bar" and isinstance(value, float):
         width = max(0.0, min(1.0, value)) * 10
-        return f'<span class="bar" style="width:{width:.2f}rem"></span> {value:.2f}'
+        bar = f'<span class="bar" style="width:{width:.2f}rem"></span>'
+        return f'<span class="score">{bar} {value:.2f}</span>'
     return lines(cell_text(value if isinstance(value, str | float) else None))
 
 
 def _table(block: TableBlock) -> str:
     parts = []
     if block.title:
-        parts.append(f"<h2>{text(block.title)}</h2>")
-    head = "".join(f"<th>{text(c.header)}</th>" for c in block.columns)
+        parts.append(f"<h2>{words(block.title)}</h2>")
+    head = "".join(f"<th>{words(c.header)}</th>" for c in block.columns)
     body = "".join(
         "<tr>"
         + "".join(f"<td>{_cell(v, c.kind)}</td>" for v, c in zip(row, block.columns, strict=False))
@@ -26,12 +27,12 @@ def _table(block: TableBlock) -> str:
     )
     parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
     if block.caption:
-        parts.append(f'<p class="note">{text(block.caption)}</p>')
+        parts.append(f'<p class="note">{words(block.caption)}</p>')
     return "\n".join(parts)
 
 
 def render(report: Report) -> str:
     """The report as one HTML document."""
     tables = "\n".join(_table(b) for b in report.tables)
-    notes = "".join(f'<p class="note">{text(n)}</p>' for n in report.notes)
+    notes = "".join(f'<p class="note">{words(n)}</p>' for n in report.notes)
     return document(report.title, f"{tables}\n{notes}", report.meta)

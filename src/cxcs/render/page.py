@@ -4,13 +4,15 @@ Every command's HTML (the report tables of ``list``, ``classify``, ``summarize``
 compare report, the map page) is a body inside :func:`document`: the same ``<head>`` and
 stylesheet, a header with the title, a footer with the tool and knowledge versions. Inline
 CSS, no scripts, nothing fetched. All text reaches HTML through :func:`text`, which shows
-control characters as escapes (:func:`cxcs.safe_text.visible`) and escapes markup. On a
-narrow screen nothing runs off the page: every table sits in a box that scrolls sideways
-(:func:`wide`), and a chart scales down.
+control characters as escapes (:func:`cxcs.safe_text.visible`) and escapes markup; text in the
+page's body goes through :func:`words`, which also lets a very long word (a 300-character
+name, a URL) break. On a narrow screen nothing runs off the page: every table sits in a box
+that scrolls sideways (:func:`wide`), and a chart scales down.
 """
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
@@ -19,13 +21,15 @@ from cxcs.safe_text import visible
 
 STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;
-color:#1f2328;background:#fff;max-width:72rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
+color:#1f2328;background:#fff;max-width:72rem;margin:2rem auto;padding:0 1rem;line-height:1.45;
+overflow-wrap:break-word}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:1.6rem}
 .wide{overflow-x:auto;margin:.4rem 0 1rem}table{border-collapse:collapse;width:100%}
 svg{max-width:100%;height:auto}
 th,td{border:1px solid #d0d7de;padding:.35rem .55rem;vertical-align:top;text-align:left}
 th{background:#f6f8fa}
 .bar{display:inline-block;height:.7rem;background:#0969da;border-radius:2px}
+.score{white-space:nowrap}
 .similarity{font-size:1.3rem;font-weight:600}
 .verdict{font-weight:600;white-space:nowrap}
 .v-same{background:#dafbe1;color:#116329}.v-near,.v-overlap{background:#fff8c5;color:#7d4e00}
@@ -33,9 +37,10 @@ th{background:#f6f8fa}
 .disputed{border-left:4px solid #bf8700}
 sup{color:#0969da}.footnotes{font-size:.85rem;color:#57606a}
 .note{color:#57606a;font-size:.9rem}
-footer{color:#8c959f;font-size:.8rem;margin-top:2rem;overflow-wrap:anywhere}
-@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}
-.wide{overflow:visible}}
+footer{color:#656d76;font-size:.8rem;margin-top:2rem;overflow-wrap:anywhere}
+@media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}
+tr{break-inside:avoid}.wide{overflow:visible}th,td{padding:.25rem .35rem}td{overflow-wrap:anywhere}
+.verdict{white-space:normal}}
 """
 
 
@@ -45,9 +50,53 @@ def text(value: str) -> str:
     return escape(visible(value), quote=True)
 
 
+LONG_WORD = 30
+"""A run of more characters than this without a space gets break opportunities (``<wbr>``)."""
+WORD_PIECE = 20
+"""How many characters of a long word go between two break opportunities."""
+_LONG_RUN = re.compile(rf"\S{{{LONG_WORD + 1},}}")
+_JOINERS = "\u200c\u200d\ufe0e\ufe0f"
+"""Characters that bind to their neighbours (zero-width joiners, variation selectors)."""
+
+
+def _pieces(word: str) -> list[str]:
+    """``word`` cut into pieces of about :data:`WORD_PIECE` characters, never before a
+    combining mark or a joiner, nor after a joiner (an emoji sequence stays whole)."""
+    import unicodedata
+
+    pieces, start = [], 0
+    for at in range(WORD_PIECE, len(word)):
+        if at - start < WORD_PIECE:
+            continue
+        before, after = word[at - 1], word[at]
+        if after in _JOINERS or before in _JOINERS or unicodedata.combining(after):
+            continue
+        pieces.append(word[start:at])
+        start = at
+    pieces.append(word[start:])
+    return pieces
+
+
+def words(value: str) -> str:
+    """:func:`text` for the page's body: a word longer than :data:`LONG_WORD` characters also
+    gets a ``<wbr>`` every :data:`WORD_PIECE` characters, so it wraps in a heading or a table
+    cell instead of running off the page (and making a table as wide as the word). Not for
+    ``<title>``, attributes or SVG, where ``<wbr>`` is not markup."""
+    shown = visible(value)
+    if len(shown) <= LONG_WORD:
+        return escape(shown, quote=True)
+    parts, at = [], 0
+    for match in _LONG_RUN.finditer(shown):
+        parts.append(escape(shown[at : match.start()], quote=True))
+        parts.append("<wbr>".join(escape(p, quote=True) for p in _pieces(match.group())))
+        at = match.end()
+    parts.append(escape(shown[at:], quote=True))
+    return "".join(parts)
+
+
 def lines(value: str) -> str:
-    """:func:`text`, with line breaks as ``<br>``."""
-    return "<br>".join(text(line) for line in value.split("\n"))
+    """:func:`words`, with line breaks as ``<br>``."""
+    return "<br>".join(words(line) for line in value.split("\n"))
 
 
 def wide(body: str) -> str:
@@ -60,7 +109,7 @@ def document(title: str, body: str, meta: dict[str, Any], *, heading: bool = Tru
     """The standalone page: ``title`` (text, escaped here) in ``<title>`` and, with
     ``heading`` (not for a picture that draws its own title), as the header's ``<h1>``;
     ``body`` (HTML, already escaped) in ``<main>``; the versions in the footer."""
-    header = f"<header><h1>{text(title)}</h1></header>\n" if heading else ""
+    header = f"<header><h1>{words(title)}</h1></header>\n" if heading else ""
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'

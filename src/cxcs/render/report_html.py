@@ -33,7 +33,7 @@ from cxcs.render.reports import (
 if TYPE_CHECKING:
     from cxcs.models.matrix import MatrixComparison
 
-_e, _lines = page.text, page.lines
+_e, _lines = page.words, page.lines
 
 
 class _Notes:

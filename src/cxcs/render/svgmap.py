@@ -4,27 +4,95 @@ SVG (valid XML, no scripts, no fonts or anything else fetched), an HTML page hol
 a legend table, and the page a headless browser turns into the PNG (the SVG alone). A
 disputed position is drawn as a span from the primary claim (filled dot) to the minority
 claim (hollow dot).
+
+SVG text does not wrap, so every piece of text is fitted to the room it has (:func:`fit`): a
+name too long for it (an overlay's 300-character function name) is shortened with "…", the
+whole text kept as the element's tooltip (``<title>``) and in the HTML page's table. Nothing
+is drawn off the canvas or over its neighbour.
 """
 
 from __future__ import annotations
 
+import json
+import unicodedata
 from dataclasses import dataclass
+from html import escape
 
 from cxcs.models.knowledge import Knowledge
 from cxcs.models.placement import Placement
 from cxcs.render import page
 
 WIDTH, HEIGHT = 960, 680
-LEFT, RIGHT, TOP, BOTTOM = 210, 60, 70, 190
+LEFT, RIGHT, TOP, BOTTOM = 220, 60, 70, 190
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
-LABEL_EM = 0.66
-"""A generous average advance of a bold label's characters, in em (to keep it on the canvas)."""
-COLOURS = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4", "#57606a")
+COLOURS = ("#0969da", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#087398", "#57606a")
+"""Dot and label colours: each has a contrast of at least 4.5:1 (WCAG AA) on the plot's
+background, so a label is readable on a projector too."""
+FAINT = "#656d76"
+"""The footer's grey: 4.5:1 or more on white (the lighter grey before it was 3:1)."""
+LEGEND_COLUMN = 340
+_ADVANCES = {
+    **dict.fromkeys("ijl.,:;'!|`", 0.3),
+    **dict.fromkeys(' -frtI()[]{}/\\"', 0.42),
+    **dict.fromkeys("cszkvxy", 0.58),
+    **dict.fromkeys("MWmw@%", 1.0),
+}
+"""Advances, in em, on the wide side of DejaVu Sans (what headless Chromium draws system-ui
+with on Linux; the usual UI fonts are narrower), of the characters that differ most from the
+rest; see :func:`_advance`."""
+ELLIPSIS = "…"
 
 
 def esc(text: str) -> str:
     """Text safe inside SVG/HTML: controls shown, markup escaped (as in every HTML page)."""
     return page.text(text)
+
+
+def _advance(char: str) -> float:
+    """A character's advance in em, on the wide side of DejaVu Sans (what headless Chromium
+    draws system-ui with on Linux; the usual UI fonts are narrower)."""
+    known = _ADVANCES.get(char)
+    if known is not None:
+        return known
+    if unicodedata.combining(char) or unicodedata.category(char) == "Cf":
+        return 0.0
+    if unicodedata.east_asian_width(char) in "WF":
+        return 1.3  # CJK, emoji
+    if char.isupper():
+        return 0.78
+    return 0.64
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """An estimate, in pixels, on the wide side, of ``text`` drawn at ``size``."""
+    return sum(_advance(c) for c in text) * size * (1.12 if bold else 1.0)
+
+
+def fit(text: str, size: float, room: float, *, bold: bool = False) -> str:
+    """``text`` as shown (controls as escapes), shortened with "…" when it would be wider
+    than ``room`` pixels."""
+    from cxcs.safe_text import visible
+
+    shown = " ".join(visible(text).split("\n"))
+    if text_width(shown, size, bold=bold) <= room:
+        return shown
+    keep = room - text_width(ELLIPSIS, size, bold=bold)
+    width, cut = 0.0, 0
+    while cut < len(shown):
+        width += _advance(shown[cut]) * size * (1.12 if bold else 1.0)
+        if width > keep:
+            break
+        cut += 1
+    return shown[:cut].rstrip() + ELLIPSIS
+
+
+def fitted(text: str, size: float, room: float, *, bold: bool = False) -> str:
+    """:func:`fit`, escaped, with the whole text as a tooltip when it was shortened (for the
+    inside of a ``<text>`` element)."""
+    shown = fit(text, size, room, bold=bold)
+    if shown.endswith(ELLIPSIS) and not text.endswith(ELLIPSIS):
+        return f"<title>{esc(text)}</title>{esc(shown)}"
+    return esc(shown)
 
 
 @dataclass(frozen=True)
@@ -80,7 +148,7 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
 
     parts = [
         f'<text x="{LEFT}" y="34" font-size="20" font-weight="600" fill="#1f2328" '
-        f'class="chart-title">{esc(title(placement))}</text>',
+        f'class="chart-title">{fitted(title(placement), 20, WIDTH - LEFT - 16, bold=True)}</text>',
         f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="#f6f8fa" '
         'stroke="#d0d7de"/>',
     ]
@@ -92,7 +160,7 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
         )
         parts.append(
             f'<text x="{gx:.1f}" y="{TOP + plot_h + 22}" font-size="14" text-anchor="middle" '
-            f'fill="#1f2328" class="x-tick">{esc(value)}</text>'
+            f'fill="#1f2328" class="x-tick">{fitted(value, 14, plot_w / len(x.scale) - 8)}</text>'
         )
     for row, value in enumerate(y.scale):
         gy = cy(row)
@@ -102,17 +170,18 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
         )
         parts.append(
             f'<text x="{LEFT - 12}" y="{gy + 5:.1f}" font-size="14" text-anchor="end" '
-            f'fill="#1f2328" class="y-tick">{esc(value)}</text>'
+            f'fill="#1f2328" class="y-tick">{fitted(value, 14, LEFT - 12 - 34)}</text>'
         )
     parts.append(
         f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h + 50}" font-size="15" '
         f'font-weight="600" text-anchor="middle" fill="#1f2328" class="x-label">'
-        f"{esc(x.name)} →</text>"
+        f"{fitted(x.name + ' →', 15, plot_w, bold=True)}</text>"
     )
     parts.append(
         f'<text x="24" y="{TOP + plot_h / 2:.1f}" font-size="15" font-weight="600" '
         f'text-anchor="middle" fill="#1f2328" class="y-label" '
-        f'transform="rotate(-90 24 {TOP + plot_h / 2:.1f})">{esc(y.name)} →</text>'
+        f'transform="rotate(-90 24 {TOP + plot_h / 2:.1f})">'
+        f"{fitted(y.name + ' →', 15, plot_h, bold=True)}</text>"
     )
     dots = _dots(placement)
     crowd: dict[tuple[int, int], list[Dot]] = {}
@@ -140,11 +209,11 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
         px, py = where[(dot.function, dot.column, dot.row)]
         fill = dot.colour if dot.primary else "#ffffff"
         kind = "primary" if dot.primary else "minority"
-        label = f"{dot.label}{' †' if dot.practice else ''}{'' if dot.primary else ' ?'}"
+        marks = f"{' †' if dot.practice else ''}{'' if dot.primary else ' ?'}"
         parts.append(
             f'<g class="point {kind}" data-function="{esc(dot.function)}">'
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="8" fill="{fill}" stroke="{dot.colour}" '
-            f'stroke-width="3"/>{_label(label, px, py, dot.colour)}</g>'
+            f'stroke-width="3"/>{_label(dot.label, marks, px, py, dot.colour)}</g>'
         )
     legend_top = TOP + plot_h + 78
     legend, legend_bottom = _legend(kb, placement, legend_top, footer)
@@ -154,21 +223,58 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
         f'viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="map-title" '
         f'font-family="{FONT}">',
         f'<title id="map-title">{esc(title(placement))}</title>',
+        *(_metadata(kb) if footer else ()),
         f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
     ]
     return "\n".join([*head, *parts, *legend, "</svg>"]) + "\n"
 
 
-def _label(label: str, px: float, py: float, colour: str) -> str:
-    """A dot's label, right of the dot, or left of it when it would run off the canvas."""
+LABEL_ROOM = 220
+"""The most a dot's label may take, in pixels: a longer one is shortened (:func:`fit`)."""
+
+
+def versions(kb: Knowledge) -> dict[str, str]:
+    """What a picture on its own carries to say where it came from: the tool's version, and
+    the knowledge's version and full sha256 (the drawn footer shows 12 digits of it)."""
+    from cxcs.render.reports import meta
+
+    info = meta(kb)
+    knowledge = info["knowledge"]
+    return {
+        "Software": f"cxcs {info['tool_version']}",
+        "Comment": f"knowledge {knowledge['version']} sha256 {knowledge['sha256']}",
+    }
+
+
+def _metadata(kb: Knowledge) -> list[str]:
+    """:func:`versions` as the SVG's ``<metadata>`` (a standalone picture; the HTML page
+    has them in its footer)."""
+    from cxcs.render.reports import meta
+
+    info = meta(kb)
+    document = {
+        "tool": {"name": "cxcs", "version": info["tool_version"]},
+        "knowledge": {k: info["knowledge"][k] for k in ("version", "sha256")},
+    }
+    return [f"<metadata>{escape(json.dumps(document), quote=False)}</metadata>"]
+
+
+def _label(label: str, marks: str, px: float, py: float, colour: str) -> str:
+    """A dot's label (with its marks, † and ?, always shown), right of the dot, or left of it
+    when it would run off the canvas; shortened when it fits neither side."""
     size = 14
-    if px + 14 + len(label) * size * LABEL_EM <= WIDTH - 8:
-        x, anchor = px + 14, "start"
+    right, left = WIDTH - 8 - (px + 14), px - 14 - (LEFT + 4)
+    needed = text_width(label + marks, size, bold=True)
+    if needed <= min(right, LABEL_ROOM) or right >= left:
+        x, anchor, room = px + 14, "start", min(right, LABEL_ROOM)
     else:
-        x, anchor = px - 14, "end"
+        x, anchor, room = px - 14, "end", min(left, LABEL_ROOM)
+    room -= text_width(marks, size, bold=True)
+    shown = fit(label, size, room, bold=True)
+    tip = f"<title>{esc(label)}</title>" if shown != " ".join(label.split("\n")) else ""
     return (
         f'<text x="{x:.1f}" y="{py + 5:.1f}" font-size="{size}" font-weight="600" '
-        f'text-anchor="{anchor}" fill="{colour}">{esc(label)}</text>'
+        f'text-anchor="{anchor}" fill="{colour}">{tip}{esc(shown + marks)}</text>'
     )
 
 
@@ -181,7 +287,7 @@ def _legend(
     parts = [f'<g class="legend" transform="translate({LEFT} {top:.1f})">']
     per_row = 2
     for index, placed in enumerate(placement.functions):
-        lx = (index % per_row) * 340
+        lx = (index % per_row) * LEGEND_COLUMN
         ly = (index // per_row) * 24
         name = placed.name
         below = kb.umbrella(placed.function)
@@ -191,7 +297,7 @@ def _legend(
             f'<g class="legend-item" data-function="{esc(placed.function)}">'
             f'<circle cx="{lx + 8}" cy="{ly}" r="7" fill="{colour[placed.function]}"/>'
             f'<text x="{lx + 22}" y="{ly + 5}" font-size="13" fill="#1f2328">'
-            f"{esc(placed.label)} = {esc(name)}</text></g>"
+            f"{fitted(f'{placed.label} = {name}', 13, LEGEND_COLUMN - 22 - 12)}</text></g>"
         )
     rows = (len(placement.functions) + per_row - 1) // per_row
     ly = rows * 24 + 4
@@ -210,7 +316,7 @@ def _legend(
         bottom = ly + 24
         parts.append(
             f'<text x="0" y="{bottom}" font-size="12" fill="#57606a" class="umbrella">'
-            f"{esc(umbrella)}</text>"
+            f"{fitted(umbrella, 12, WIDTH - LEFT - 8)}</text>"
         )
     if any(f.x_practice or f.y_practice for f in placement.functions):
         from cxcs.render.reports import PRACTICE_NOTE
@@ -223,8 +329,8 @@ def _legend(
     if footer:
         bottom += 20
         parts.append(
-            f'<text x="0" y="{bottom}" font-size="11" fill="#8c959f" class="footer">'
-            f"{esc(footer)}</text>"
+            f'<text x="0" y="{bottom}" font-size="11" fill="{FAINT}" class="footer">'
+            f"{fitted(footer, 11, WIDTH - LEFT - 8)}</text>"
         )
     parts.append("</g>")
     return parts, bottom
@@ -251,13 +357,13 @@ def html_page(kb: Knowledge, placement: Placement) -> str:
         xs = placed.values_text("x") + (" (disputed)" if placed.x_disputed else "")
         ys = placed.values_text("y") + (" (disputed)" if placed.y_disputed else "")
         rows.append(
-            f"<tr><td>{esc(placed.label)}</td><td>{esc(placed.name)}</td>"
-            f"<td>{esc(xs)}</td><td>{esc(ys)}</td></tr>"
+            f"<tr><td>{page.words(placed.label)}</td><td>{page.words(placed.name)}</td>"
+            f"<td>{page.words(xs)}</td><td>{page.words(ys)}</td></tr>"
         )
     body = (
         f"{svg(kb, placement)}"
-        f"<table><thead><tr><th>label</th><th>function</th><th>{esc(placement.x.name)}</th>"
-        f"<th>{esc(placement.y.name)}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<table><thead><tr><th>label</th><th>function</th><th>{page.words(placement.x.name)}</th>"
+        f"<th>{page.words(placement.y.name)}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
     if any(f.x_practice or f.y_practice for f in placement.functions):
         body += f'<p class="note">{esc(PRACTICE_NOTE)}</p>'
