@@ -357,7 +357,8 @@ def run_units(
     Without --jobs the work runs here. With it, at most ``jobs * IN_FLIGHT_PER_JOB`` units
     are queued, so reading, classifying and writing overlap while memory stays flat; when a
     ``live`` input's silence cut the unit just read, every queued unit is written first. A worker
-    that dies (killed, out of memory) ends the run with a :class:`WorkerError`, never a hang.
+    that dies (killed, out of memory) ends the run with a :class:`WorkerError` — except one
+    killed while writing a result back, which leaves the pool waiting (README, "Signals").
     """
     global _STATE
     from cxcs.engine.classify import lexicon_for
