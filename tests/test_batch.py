@@ -169,6 +169,31 @@ def test_summarize_refuses_a_file_that_is_not_a_batch_output(tmp_path: Path) -> 
     assert "line 2 is not a JSON object" in done.stderr
 
 
+def test_summarize_names_stdin_as_classify_does() -> None:
+    done = subprocess.run(
+        cxcs_argv("summarize", "-"),
+        input="a,b\n1,2\n",
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("cxcs: error: stdin: no 'decision' column"), done.stderr
+
+
+def test_the_summary_of_an_empty_output_says_no_row_names_a_knowledge_base(
+    tmp_path: Path,
+) -> None:
+    empty = tmp_path / "labels.jsonl"
+    empty.write_bytes(b"")
+    done = run_subprocess("summarize", str(empty), "-f", "markdown")
+    assert done.returncode == 0, done.stderr
+    footer = done.stdout.strip().splitlines()[-1]
+    assert "knowledge: no row names one" in footer, footer
+    assert "sha256" not in footer
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "json"])
 def test_a_kept_nan_or_infinity_is_written_as_null_so_the_output_stays_json(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str

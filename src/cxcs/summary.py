@@ -166,17 +166,19 @@ def read_output_rows(source: str, input_format: str | None = None) -> Iterator[d
     part way (an output cut short is never summarised in part)."""
     from cxcs.errors import InputError
 
-    for number, row in enumerate(_output_rows(source, input_format), start=1):
+    name = "stdin" if source == "-" else source  # as classify names it
+    for number, row in enumerate(_output_rows(source, name, input_format), start=1):
         if "decision" not in row:
             raise InputError(
-                f"{source}: row {number} has no 'decision' field; is this a cxcs batch output?"
+                f"{name}: row {number} has no 'decision' field; is this a cxcs batch output?"
             )
         if row.get("error_code") == "incomplete":
-            raise InputError(f"{source}: line {row.get('line')}: {row.get('error')}")
+            raise InputError(f"{name}: line {row.get('line')}: {row.get('error')}")
         yield row
 
 
-def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, Any]]:
+def _output_rows(source: str, name: str, input_format: str | None) -> Iterator[dict[str, Any]]:
+    """The rows of ``source`` (``-``: stdin), named ``name`` in errors."""
     import csv
     import io
     import json
@@ -193,7 +195,7 @@ def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, An
         refuse_unreadable_input(stream, source)
         stream.close()
         if "decision" not in field_names(source):  # even with no row to tell
-            raise InputError(f"{source}: no 'decision' column; is this a cxcs batch output?")
+            raise InputError(f"{name}: no 'decision' column; is this a cxcs batch output?")
         yield from iter_records(source)
         return
     if kind == "csv":
@@ -202,27 +204,27 @@ def _output_rows(source: str, input_format: str | None) -> Iterator[dict[str, An
         delimiter = sniff_delimiter(first)
         header = next(csv.reader([first], delimiter=delimiter), [])
         if "decision" not in header:
-            raise InputError(f"{source}: no 'decision' column; is this a cxcs batch output?")
-        yield from _csv_output_rows(text, header, delimiter, source)
+            raise InputError(f"{name}: no 'decision' column; is this a cxcs batch output?")
+        yield from _csv_output_rows(text, header, delimiter, name)
         return
     from cxcs.inputs import Unreadable
     from cxcs.jsonarray import json_lines
 
     # JSONL, or the JSON array ``-f json`` writes, read row by row as it streams
-    for number, raw in enumerate(json_lines(stream, source), start=1):
+    for number, raw in enumerate(json_lines(stream, name), start=1):
         if isinstance(raw, Unreadable):  # a summary of part of a file would mislead
-            named = raw.reason.startswith(f"{source}: ")  # damaged compressed data is
-            raise InputError(raw.reason if named else f"{source}: {raw.reason}")
+            named = raw.reason.startswith(f"{name}: ")  # damaged compressed data is
+            raise InputError(raw.reason if named else f"{name}: {raw.reason}")
         if isinstance(raw, int):  # never held in memory: an output row is never this long
-            raise InputError(f"{source}: line {number} is {raw:,} bytes; not a cxcs output row")
+            raise InputError(f"{name}: line {number} is {raw:,} bytes; not a cxcs output row")
         if not raw.strip():
             continue
         try:
             record = json.loads(raw)
         except ValueError:
-            raise InputError(f"{source}: line {number} is not JSON") from None
+            raise InputError(f"{name}: line {number} is not JSON") from None
         if not isinstance(record, dict):
-            raise InputError(f"{source}: line {number} is not a JSON object; not a cxcs output row")
+            raise InputError(f"{name}: line {number} is not a JSON object; not a cxcs output row")
         yield record
 
 

@@ -64,5 +64,8 @@ def cell_text(value: CellText) -> str:
 def footer(meta: dict[str, Any], *, full_hash: bool = False) -> str:
     """The versions line every human-readable format ends with."""
     knowledge = meta["knowledge"]
+    if not knowledge["version"]:  # a summary of an output with no rows
+        return f"cxcs {meta['tool_version']} · knowledge: no row names one"
     sha = knowledge["sha256"] if full_hash else knowledge["sha256"][:12]
-    return f"cxcs {meta['tool_version']} · knowledge {knowledge['version']} · sha256 {sha}"
+    versions = f"cxcs {meta['tool_version']} · knowledge {knowledge['version']}"
+    return f"{versions} · sha256 {sha}" if sha else versions  # no hash: rows of several
