@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,16 @@ ENV_NOISE = ("CXCS_KB", "NO_COLOR", "FORCE_COLOR", "CXCS_DEBUG", "COLUMNS")
 def private_knowledge_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Keep the knowledge cache of the test run out of the user's home."""
     os.environ["CXCS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cxcs-cache"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def ctrl_c_reaches_children() -> None:
+    """Started in the background of a script (``pytest &``), the test run inherits Ctrl-C
+    ignored, and so would every cxcs it starts: as POSIX asks, such a process keeps ignoring
+    it, and the tests that send it SIGINT would wait in vain. With a handler here, each child
+    starts with Ctrl-C at its default (exec resets a handler, never an ignored signal)."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
