@@ -505,3 +505,48 @@ def test_explain_with_json_is_refused_and_says_why(
         run_cli(capsys, "classify", str(posting), "--explain", "-f", "json"),
         2, "--explain does not apply with --format json", "usage",
     )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- completion
+
+SHELL_SCRIPTS = {
+    "bash": "complete -o default -F _cxcs_completion cxcs",
+    "zsh": "#compdef cxcs",
+    "fish": "complete --command cxcs",
+    "powershell": "Register-ArgumentCompleter",
+}
+"""A line of each shell's completion script that no other shell's script has."""
+
+
+@pytest.mark.parametrize("shell", SHELL_SCRIPTS)
+def test_show_completion_shows_the_shell_named(
+    capsys: pytest.CaptureFixture[str], shell: str
+) -> None:
+    """`cxcs --show-completion zsh` showed the script of the shell cxcs ran in (Typer's flag
+    took no shell: "zsh" was read as a command name, never run)."""
+    for args in (("--show-completion", shell), (f"--show-completion={shell.upper()}", "list")):
+        run = run_cli(capsys, *args)
+        assert run.code == 0, run.err
+        found = [name for name, line in SHELL_SCRIPTS.items() if line in run.out]
+        assert found == [shell]
+
+
+def test_install_completion_installs_for_the_shell_named(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cxcs --install-completion zsh` installed bash completion (into ~/.bashrc) when run
+    from bash."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    run = run_cli(capsys, "--install-completion", "zsh")
+    assert run.code == 0, run.err
+    assert (tmp_path / ".zfunc" / "_cxcs").is_file()
+    assert not (tmp_path / ".bashrc").exists()
+
+
+def test_an_unknown_shell_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    for flag in ("--show-completion", "--install-completion"):
+        assert_failed(
+            run_cli(capsys, flag, "zhs"),
+            2,
+            f"{flag}: unknown shell 'zhs'; did you mean 'zsh'? choose one of: bash, zsh",
+        )
