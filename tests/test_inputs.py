@@ -28,6 +28,7 @@ from tests.support import (
     completed,
     cxcs_argv,
     good_rows,
+    need,
     read_records,
     require,
     run_cli,
@@ -451,6 +452,46 @@ def test_batch_csv_without_a_text_column_is_a_usage_error(
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     assert_failed(run_cli(capsys, "classify", "--batch", str(empty)), 2, "found nothing")
+
+
+def test_a_csv_header_that_does_not_decode_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Binary data whose first line held no NUL byte was read as a CSV header, and the
+    error listed its "columns": hundreds of characters of mojibake and escapes."""
+    path = tmp_path / "data.bin"
+    path.write_bytes(bytes(range(128, 256)) * 3 + b",\x81\xfe\n" + bytes(range(1, 256)) * 4)
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    assert_failed(run, 1, "CSV header is not valid UTF-8: is this a CSV file?")
+    assert len(run.err) < 300 and "\ufffd" not in run.err
+    cp1252 = run_cli(capsys, "classify", "--batch", str(path), "--encoding", "cp1252")
+    assert_failed(cp1252, 1, "CSV header is not valid cp1252: is this a CSV file?")
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "json", "parquet"])
+def test_a_kept_column_name_that_does_not_decode_is_written_with_a_replacement(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """A cp1252 header read as UTF-8 (`regi\\xf3n`) stopped a Parquet output with an
+    internal error; JSON wrote the key with a lone surrogate escape, which strict readers
+    refuse. The name is written as the file has it, the undecodable byte as U+FFFD."""
+    if fmt == "parquet":
+        need("pyarrow")
+    path = tmp_path / "rows.csv"
+    text = POSTING.replace("\n", " ").strip()
+    path.write_bytes(b'id,text,regi\xf3n\n1,"' + text.encode() + b'",north\n')
+    target = tmp_path / f"labels.{fmt}"
+    run = run_cli(capsys, "classify", "--batch", str(path), "--keep-all", "-o", str(target))
+    assert run.code == 0, run.err
+    if fmt == "parquet":
+        rows = need("pyarrow.parquet").read_table(target).to_pylist()
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    else:
+        body = target.read_text(encoding="utf-8")
+        assert "\\udc" not in body
+        rows = json.loads(body) if fmt == "json" else read_records(body)
+    assert rows[0]["regi\ufffdn"] == "north" and rows[0]["label"] == "support"
 
 
 @pytest.mark.parametrize(
