@@ -882,3 +882,26 @@ def test_posting_text_given_as_the_file_name_says_to_pipe_it(
     plain = run_cli(capsys, "classify", "my posting.txt")
     assert_failed(plain, 2, "my posting.txt: no such file")
     assert "stdin" not in plain.err
+
+
+@pytest.mark.parametrize("codec", ["rot13", "base64", "undefined"])
+def test_an_encoding_that_is_not_a_text_encoding_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], codec: str
+) -> None:
+    """`--encoding rot13` (a codec Python knows, but not for text) was an internal error."""
+    path = tmp_path / "rows.csv"
+    path.write_text("id,text\n1,Answer tickets\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(path), "--encoding", codec)
+    assert_failed(run, 2, f"--encoding {codec}: not a text encoding")
+
+
+def test_utf8_with_a_byte_order_mark_is_read_as_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--encoding utf-8-sig` (as Python and Excel name UTF-8 with a byte-order mark) was
+    refused as not ASCII-compatible; it is UTF-8, whose mark is skipped anyway."""
+    path = tmp_path / "rows.csv"
+    path.write_text(f'id,text\n1,"{POSTING}"\n', encoding="utf-8-sig")
+    run = run_cli(capsys, "classify", "--batch", str(path), "--encoding", "utf-8-sig")
+    assert run.code == 0, run.err
+    assert [(r["id"], r["label"]) for r in read_records(run.out)] == [("1", "support")]
