@@ -200,6 +200,25 @@ def test_json_error_document(
 
 
 @pytest.mark.parametrize(
+    "args",
+    [
+        ("classify", "-f", "json", "--batch"),
+        ("list", "-f", "json", "-o"),
+        ("compare", "--format=json", "cx", "ux", "--axes"),
+        ("-q", "map", "-f", "json", "--x"),
+    ],
+    ids=" ".join,
+)
+def test_an_option_without_its_value_gets_the_json_error_document(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    """An option left without its value at the end of the line (`cxcs classify -f json
+    --batch`) got its error on stderr only: reading the line for `-f json` failed on the
+    same missing value."""
+    assert_failed(run_cli(capsys, *args), 2, "requires an argument", "usage")
+
+
+@pytest.mark.parametrize(
     ("args", "code"),
     [
         (("compare", "cx", "cs"), 0),

@@ -282,19 +282,22 @@ class Command(Plain):
 
     def format_given(self, ctx: Any, args: list[str]) -> str | None:
         """``--format``'s value as Click's own parser reads ``args`` (the last one wins),
-        ignoring every other option, known or not, and a flag given a value
-        (``--quiet=1``, on which Click's parser stops)."""
-        parser = self.make_parser(ctx)
-        parser.ignore_unknown_options = True
-        parser.allow_interspersed_args = True  # options after arguments (ctx: maybe a group)
+        ignoring every other option, known or not, a flag given a value (``--quiet=1``,
+        on which Click's parser stops) and an option left without its value at the end of
+        the line (``-f json --batch``, on which it fails)."""
         flags = {n for p in self.get_params(ctx) if getattr(p, "is_flag", False) for n in p.opts}
         words = [w for w in args if not (w.startswith("--") and w.partition("=")[0] in flags)]
-        try:
-            options, _, _ = parser.parse_args(words)
-        except Exception:
-            return None
-        value = options.get("fmt")
-        return value if isinstance(value, str) else None
+        for line in (words, words[:-1]):
+            parser = self.make_parser(ctx)
+            parser.ignore_unknown_options = True
+            parser.allow_interspersed_args = True  # options after arguments (maybe a group)
+            try:
+                options, _, _ = parser.parse_args(list(line))
+            except Exception:
+                continue
+            value = options.get("fmt")
+            return value if isinstance(value, str) else None
+        return None
 
     without: tuple[str, ...] = ()
     """Common options this command does not take."""
