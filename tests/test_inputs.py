@@ -454,6 +454,29 @@ def test_batch_csv_without_a_text_column_is_a_usage_error(
     assert_failed(run_cli(capsys, "classify", "--batch", str(empty)), 2, "found nothing")
 
 
+@pytest.mark.parametrize(
+    ("header", "option", "close"),
+    [
+        ("id,title,description", ("--text-field", "descriptoin"), "description"),
+        ("id,title,job_text", (), "job_text"),
+        ("id,title,texts", (), "texts"),
+    ],
+)
+def test_a_csv_header_without_the_text_column_names_a_close_one(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    header: str,
+    option: tuple[str, ...],
+    close: str,
+) -> None:
+    """A misspelt --text-field got no "did you mean", though a misspelt --keep, --id-field
+    or part of a joined --text-field a+b gets one."""
+    path = tmp_path / "rows.csv"
+    path.write_text(f"{header}\n1,Support,Answer tickets\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(path), *option)
+    assert_failed(run, 2, f"found {header.replace(',', ', ')}); did you mean --text-field {close}?")
+
+
 def test_a_csv_header_that_does_not_decode_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
