@@ -11,6 +11,7 @@ text in, :class:`Classification` out.
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable
@@ -129,6 +130,8 @@ def _places(sections: SectionMap, weights: dict[str, float]) -> list[Place]:
 FEW_DUTY_MATCHES = 3
 """Under this many strong or medium phrase matches in the duty sections, the requirements
 count as duties."""
+REQUIREMENTS_RATIO = 4
+"""Nor when the requirements hold this many times as many as the duty sections."""
 
 
 def _requirements_as_duties(
@@ -142,15 +145,17 @@ def _requirements_as_duties(
     no duty."""
     if not any(place == REQUIREMENTS for _, _, place in places):
         return places
-    in_duties = 0
+    in_duties = in_requirements = 0
     for start, _, entry, _ in located:
         if not entry.telling:
             continue
-        index = bisect_right(starts, start) - 1
-        if places[index][2] == DUTY:
+        place = places[bisect_right(starts, start) - 1][2]
+        if place == DUTY:
             in_duties += 1
-            if in_duties >= FEW_DUTY_MATCHES:
-                return places
+        elif place == REQUIREMENTS:
+            in_requirements += 1
+    if in_duties >= FEW_DUTY_MATCHES and in_requirements < REQUIREMENTS_RATIO * in_duties:
+        return places
     return [(n, w, DUTY if p == REQUIREMENTS else p) for n, w, p in places]
 
 
@@ -640,7 +645,7 @@ def _decide(
     model: Model,
     words: int,
     has_title: bool,
-    foreign: int | None = None,
+    foreign: str | None = None,
 ) -> tuple[dict[str, Any], list[tuple[str, float, float]]]:
     """The decision and the scores (``foreign``: see :func:`_foreign`)."""
     limits = signals.thresholds
@@ -663,10 +668,7 @@ def _decide(
     runner_up: str | None = second
     if foreign is not None:
         decision, label, runner_up = "insufficient", None, None
-        reason = (
-            f"the text does not read as English: the, and, to and of stand {foreign} time(s) "
-            f"in {words} words, under {limits.min_english:g} in 100"
-        )
+        reason = f"the text does not read as English: {foreign}"
     elif _too_little(total, words, has_title, signals):
         decision, label = "insufficient", None
         reason = (
@@ -748,18 +750,40 @@ OTHER_MARKERS = (
 English posting may hold few English markers, but then it holds fewer of these."""
 
 
-def _foreign(text: str, words: int, signals: Signals) -> int | None:
-    """How often :data:`ENGLISH_MARKERS` stand in ``text`` when it reads as another
-    language: under ``min_english`` of them per 100 of its ``words``, and fewer than the
-    :data:`OTHER_MARKERS` (counted only then). None when it reads as English, or is too
-    short to tell (under ``min_words``)."""
+OTHER_SCRIPT = re.compile(
+    "[\u0370-\u052f\u0590-\u08ff\u0900-\u0fff\u1100-\u11ff\u3040-\u30ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
+"""Letters of other scripts: Greek, Cyrillic, Armenian, Hebrew, Arabic, the Indic scripts,
+Thai, Tibetan, Hangul, kana and CJK ideographs."""
+OTHER_SCRIPT_SHARE = 0.1
+"""A text this much written in another script (a share of its characters) does not read as
+English, whatever English boilerplate surrounds it: a Japanese posting's duties under an
+English company blurb and equal-opportunity notice. Among the development postings, the
+English ones hold next to none (3 characters at most)."""
+
+
+def _foreign(text: str, words: int, signals: Signals) -> str | None:
+    """Why ``text`` does not read as English, or None when it does (or is too short to tell
+    by its words). It does not when :data:`OTHER_SCRIPT_SHARE` of its characters are in
+    another script; or when :data:`ENGLISH_MARKERS` stand under ``min_english`` times per 100
+    of its ``words`` and less often than the :data:`OTHER_MARKERS` (counted only then)."""
+    if OTHER_SCRIPT.search(text) is not None:
+        other = len(OTHER_SCRIPT.findall(text))
+        if other >= OTHER_SCRIPT_SHARE * len(text):
+            return f"{other} of its {len(text)} characters are in a script other than Latin"
     limits = signals.thresholds
     if words < limits.min_words:
         return None
     found = sum(map(text.count, ENGLISH_MARKERS))
     if found * 100 >= limits.min_english * words:
         return None
-    return found if sum(map(text.count, OTHER_MARKERS)) > found else None
+    if sum(map(text.count, OTHER_MARKERS)) <= found:
+        return None
+    return (
+        f"the, and, to and of stand {found} time(s) in {words} words, under "
+        f"{limits.min_english:g} in 100"
+    )
 
 
 def _too_little(points: float, words: int, has_title: bool, signals: Signals) -> bool:
