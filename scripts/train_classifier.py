@@ -198,7 +198,9 @@ def fit_calibration(preds: list[dict[str, Any]]) -> tuple[list[float], list[floa
     handful of postings cannot bend (an isotonic map made steps of six postings and
     shrank them towards 1/2: underconfident at 0.8–0.9, 1.00 above). Written as
     CALIBRATION_GRID points, evenly spaced in logit, between 1/6 (the lowest top
-    probability of six classes) and 0.9999; classify interpolates between them."""
+    probability of six classes) and 0.9999; classify interpolates between them. Never above
+    (n + 1) / (n + 2) for n predictions (the rule of succession): n answers all right do not
+    make a certainty."""
     raw = np.clip(np.array([p["raw"] for p in preds]), 1e-6, 1 - 1e-6)
     right = np.array([float(p["right"]) for p in preds])
     z = np.log(raw / (1 - raw))
@@ -215,7 +217,7 @@ def fit_calibration(preds: list[dict[str, Any]]) -> tuple[list[float], list[floa
     low, high = np.log(1 / 5), np.log(0.9999 / 0.0001)
     grid = np.linspace(low, high, CALIBRATION_GRID)
     xs = 1 / (1 + np.exp(-grid))
-    ys = 1 / (1 + np.exp(-(a * grid + b)))
+    ys = np.minimum(1 / (1 + np.exp(-(a * grid + b))), (len(raw) + 1) / (len(raw) + 2))
     return [float(v) for v in xs], [float(v) for v in ys]
 
 
