@@ -11,7 +11,6 @@ text in, :class:`Classification` out.
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable
@@ -750,12 +749,23 @@ OTHER_MARKERS = (
 English posting may hold few English markers, but then it holds fewer of these."""
 
 
-OTHER_SCRIPT = re.compile(
-    "[\u0370-\u052f\u0590-\u08ff\u0900-\u0fff\u1100-\u11ff\u3040-\u30ff"
-    "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
-)
-"""Letters of other scripts: Greek, Cyrillic, Armenian, Hebrew, Arabic, the Indic scripts,
-Thai, Tibetan, Hangul, kana and CJK ideographs."""
+_OTHER_SCRIPT_LEADS = bytes([*range(0xCE, 0xE2), *range(0xE3, 0xEE)])
+"""The UTF-8 lead bytes of other scripts' letters: U+0380–U+1FFF (Greek, Cyrillic, Armenian,
+Hebrew, Arabic, the Indic scripts, Thai, Tibetan, Georgian, Hangul jamo, Ethiopic…) and
+U+3000–U+DFFF (kana, CJK ideographs, Hangul syllables) — not U+2000–U+2FFF, the
+punctuation, symbols and bullets English postings use. Each character has one lead byte."""
+_ALL_BUT_LEADS = bytes(b for b in range(256) if b not in _OTHER_SCRIPT_LEADS)
+
+
+def other_script_characters(text: str) -> int:
+    """How many of ``text``'s characters are letters of another script (see
+    :data:`_OTHER_SCRIPT_LEADS`): counted in C, by what deleting every other byte of the text's
+    UTF-8 leaves (a few microseconds for a posting; an ASCII text costs nothing)."""
+    if text.isascii():
+        return 0
+    return len(text.encode("utf-8", "surrogatepass").translate(None, _ALL_BUT_LEADS))
+
+
 OTHER_SCRIPT_SHARE = 0.1
 """A text this much written in another script (a share of its characters) does not read as
 English, whatever English boilerplate surrounds it: a Japanese posting's duties under an
@@ -765,13 +775,13 @@ English ones hold next to none (3 characters at most)."""
 
 def _foreign(text: str, words: int, signals: Signals) -> str | None:
     """Why ``text`` does not read as English, or None when it does (or is too short to tell
-    by its words). It does not when :data:`OTHER_SCRIPT_SHARE` of its characters are in
-    another script; or when :data:`ENGLISH_MARKERS` stand under ``min_english`` times per 100
-    of its ``words`` and less often than the :data:`OTHER_MARKERS` (counted only then)."""
-    if OTHER_SCRIPT.search(text) is not None:
-        other = len(OTHER_SCRIPT.findall(text))
-        if other >= OTHER_SCRIPT_SHARE * len(text):
-            return f"{other} of its {len(text)} characters are in a script other than Latin"
+    by its words). It does not when :data:`OTHER_SCRIPT_SHARE` of its characters are letters
+    of another script (:func:`other_script_characters`); or when :data:`ENGLISH_MARKERS`
+    stand under ``min_english`` times per 100 of its ``words`` and less often than the
+    :data:`OTHER_MARKERS` (counted only then)."""
+    other = other_script_characters(text)
+    if other and other >= OTHER_SCRIPT_SHARE * len(text):
+        return f"{other} of its {len(text)} characters are in a script other than Latin"
     limits = signals.thresholds
     if words < limits.min_words:
         return None
