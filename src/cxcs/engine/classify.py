@@ -137,15 +137,18 @@ def _requirements_as_duties(
     located: list[Located], starts: list[int], places: list[Place]
 ) -> list[Place]:
     """The stretches, the requirements read as duties (still at their section's weight) when
-    the duty sections hold under :data:`FEW_DUTY_MATCHES` strong or medium matches: a posting
-    cut to its requirements, or one that lists what the job does under "What you'll bring",
-    is read by them, not taken for *not customer-facing* for want of duties. Weak phrases
-    ("platform", "growth", "users") do not count: a company blurb is full of them and holds
-    no duty."""
+    the duty sections hold under :data:`FEW_DUTY_MATCHES` strong or medium matches, or under
+    1/:data:`REQUIREMENTS_RATIO` of the requirements' own: a posting cut to its
+    requirements, or one that lists what the job does under "What you'll bring" (after a
+    company blurb with a few telling words of its own), is read by them, not taken for *not
+    customer-facing* for want of duties. Weak phrases ("platform", "growth", "users") do not
+    count: a company blurb is full of them and holds no duty."""
     if not any(place == REQUIREMENTS for _, _, place in places):
         return places
     in_duties = in_requirements = 0
+    left = len(located)
     for start, _, entry, _ in located:
+        left -= 1
         if not entry.telling:
             continue
         place = places[bisect_right(starts, start) - 1][2]
@@ -153,6 +156,11 @@ def _requirements_as_duties(
             in_duties += 1
         elif place == REQUIREMENTS:
             in_requirements += 1
+        if (
+            in_duties >= FEW_DUTY_MATCHES
+            and in_requirements + left < REQUIREMENTS_RATIO * in_duties
+        ):
+            return places  # the requirements can no longer outnumber the duties enough
     if in_duties >= FEW_DUTY_MATCHES and in_requirements < REQUIREMENTS_RATIO * in_duties:
         return places
     return [(n, w, DUTY if p == REQUIREMENTS else p) for n, w, p in places]
