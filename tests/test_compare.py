@@ -424,3 +424,23 @@ def test_api_compare_resolves_names_and_picks_the_result_kind(kb: Knowledge) -> 
     assert isinstance(matrix, MatrixComparison)
     assert matrix.functions == ("cx", "service", "ux")
     assert [row.axis for row in matrix.rows] == ["level"]
+
+
+@pytest.mark.parametrize(("a", "b"), list(combinations(FUNCTIONS, 2)))
+def test_a_verdict_drawn_from_a_practice_value_is_marked_in_its_row(a: str, b: str) -> None:
+    """UX's 'recurring' relationship (a middle step of the scale) rests on practitioner
+    knowledge only: the row's verdict carries † as the value does, and the axis table marks
+    exactly the rows the summary counts as resting partly on practitioner knowledge."""
+    from cxcs.models.kinds import practice_axes
+    from cxcs.render.reports import verdict_text
+
+    result = compare_pair(KB, a, b)
+    marked = [r.axis for r in result.axes if r.verdict and verdict_text(r).endswith("†")]
+    marked += [r.axis for r in result.axes if "† (or" in (verdict_text(r) if r.verdict else "")]
+    practice, _ = practice_axes(result.axes)
+    assert len(marked) == practice
+    if "ux" in (a, b) and "cx" in (a, b):
+        assert verdict_text(_row(a, b, "relationship")) == "near †"
+        assert verdict_text(_row(a, b, "responsibilities")).endswith("†")  # journey mapping †
+    if {a, b} == {"cx", "success"}:
+        assert verdict_text(_row(a, b, "proactivity")) == "same"

@@ -209,11 +209,16 @@ def side_text(kb: Knowledge, row: AxisComparison, side: str) -> str:
     return KINDS[row.kind].side_text(kb, row.axis, row.a if side == "a" else row.b)
 
 
-def verdict_text(row: AxisComparison) -> str:
-    """'far', 'overlap 2/9', '⚠ near (or same)'."""
+def verdict_text(row: AxisComparison, *, mark: bool = True) -> str:
+    """'far', 'overlap 2/9', '⚠ near (or same)'; marked † when it compares a value or item
+    that rests on practitioner knowledge (the rows the similarity's † count counts), so a
+    verdict drawn from a † position never reads as the articles' word: 'near †' (``mark``
+    False: where the line marks the values themselves)."""
     if row.verdict is None:
         return "context"
-    text = row.verdict + KINDS[row.kind].verdict_detail(row)
+    kind = KINDS[row.kind]
+    practice = mark and kind.rests_on_practice(row)
+    text = marked(row.verdict + kind.verdict_detail(row), practice)
     if row.disputed:
         text = f"{DISPUTE_MARK} {text}"
         if row.alternatives:
@@ -235,7 +240,7 @@ def summary_lines(kb: Knowledge, result: PairComparison) -> list[tuple[str, str]
         )
     ]
     differences = [
-        KINDS[rows[a].kind].difference_text(rows[a], verdict_text(rows[a]))
+        KINDS[rows[a].kind].difference_text(rows[a], verdict_text(rows[a], mark=False))
         for a in result.differences
     ]
     if result.more_differences:
@@ -327,7 +332,7 @@ def _pair_report(kb: Knowledge, result: PairComparison) -> Report:
             r.verdict or "",
             "yes" if r.disputed else "",
             f"{r.score:.4f}" if r.score is not None else "",
-            PRACTICE_MARK if (r.a.practice or r.b.practice) else "",
+            PRACTICE_MARK if KINDS[r.kind].rests_on_practice(r) else "",
         ]
         for r in shown
     ]
