@@ -526,6 +526,23 @@ def test_explain_with_json_is_refused_and_says_why(
     )  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    "args", [("list", "-V"), ("compare", "cx", "ux", "--version"), ("map", "--show-completion")]
+)
+def test_an_option_of_cxcs_itself_after_the_command_says_where_it_goes(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    """`cxcs list -V` said only "No such option: -V", as `cxcs -f json list` says where
+    -f goes."""
+    name = args[-1]
+    assert_failed(
+        run_cli(capsys, *args, "-f", "json"),
+        2,
+        f"No such option: {name} here; it goes before the command name: 'cxcs {name}'",
+        "usage",
+    )
+
+
 # --------------------------------------------------------------------------- completion
 
 SHELL_SCRIPTS = {

@@ -262,6 +262,7 @@ class Command(Plain):
         except Exception as exc:
             did_you_mean_option(exc)
             self._say_what_it_takes(exc, ctx)
+            _say_it_goes_before(exc, ctx)
             raise
 
     def _say_what_it_takes(self, exc: Exception, ctx: Any) -> None:
@@ -395,6 +396,21 @@ def refuse_glued(params: list[Any], args: list[str], before_command: bool = Fals
         raise UsageError(
             f"{word}: a short option takes its value after a space: '{name} {value}' "
             f"(or '{long}={value}')"
+        )
+
+
+def _say_it_goes_before(exc: Exception, ctx: Any) -> None:
+    """An option of ``cxcs`` itself given after the command name (``cxcs list -V``):
+    Click's "No such option: -V" also says where it goes (Click's ``NoSuchOption``, known
+    by its public ``option_name`` and ``message``)."""
+    name, group = getattr(exc, "option_name", None), getattr(ctx.parent, "command", None)
+    if not isinstance(name, str) or group is None:
+        return
+    if any(name in p.opts for p in ctx.command.get_params(ctx)):
+        return  # the command's own option, used wrongly ('--quiet=1')
+    if any(name in p.opts for p in group.get_params(ctx.parent)):
+        exc.message = (  # type: ignore[attr-defined]
+            f"No such option: {name} here; it goes before the command name: 'cxcs {name}'"
         )
 
 
