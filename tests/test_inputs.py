@@ -287,7 +287,8 @@ BAD_JSONL = {
     b'{"id": "trunc", "text": "Answer tickets"\n': "bad JSON: Expecting ',' delimiter",
     b"not json at all\n": "bad JSON: Expecting value",
     b'{"id": "open", "text": "Answer tickets\n': "bad JSON: Unterminated string",
-    b"[1, 2, 3]\n": "each line must be a JSON object",
+    b"[1, 2, 3]\n": "each row must be a JSON object, not an array",  # not "each line"
+    b'"just a string"\n': "each row must be a JSON object, not a string",
     LATIN1: "not valid UTF-8 (byte 28 of the line; in another encoding? give --encoding",
     b'{"id": "notext", "title": "Support engineer"}\n': "no text (looked for field text / desc",
     b'{"id": "empty", "text": "   "}\n': "text is empty",
@@ -930,3 +931,17 @@ def test_utf8_with_a_byte_order_mark_is_read_as_utf8(
     run = run_cli(capsys, "classify", "--batch", str(path), "--encoding", "utf-8-sig")
     assert run.code == 0, run.err
     assert [(r["id"], r["label"]) for r in read_records(run.out)] == [("1", "support")]
+
+
+def test_a_pretty_printed_json_object_is_told_how_to_convert_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An API response saved as `jobs.json` (`{"jobs": [...]}` over many lines) gave a
+    "bad JSON" row per line and no word of what the file is."""
+    path = tmp_path / "jobs.json"
+    path.write_text(json.dumps({"jobs": [{"id": 1, "text": POSTING}]}, indent=2))
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    assert run.code == 1
+    first = read_records(run.out)[0]
+    assert first["error_code"] == "bad_json" and "one JSON document spread over" in first["error"]
+    assert "jq -c '.jobs[]'" in run.err.splitlines()[0]
