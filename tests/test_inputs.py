@@ -945,3 +945,23 @@ def test_a_pretty_printed_json_object_is_told_how_to_convert_it(
     first = read_records(run.out)[0]
     assert first["error_code"] == "bad_json" and "one JSON document spread over" in first["error"]
     assert "jq -c '.jobs[]'" in run.err.splitlines()[0]
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_stdin_read_from_the_file_stdout_appends_to_is_refused(tmp_path: Path, batch: bool) -> None:
+    """`cxcs classify < posting.txt >> posting.txt` appended the report to the posting (the
+    file named as FILE was refused, stdin was not); a batch said "-:" for stdin."""
+    path = tmp_path / "posting.txt"
+    path.write_text(POSTING if not batch else json.dumps({"text": POSTING}) + "\n")
+    before = path.read_bytes()
+    args = ("classify", "--batch", "-") if batch else ("classify",)
+    with path.open("rb") as stdin, path.open("ab") as stdout:
+        done = subprocess.run(
+            cxcs_argv(*args), stdin=stdin, stdout=stdout, stderr=subprocess.PIPE,
+            env=subprocess_env(), timeout=60, check=False,
+        )  # fmt: skip
+    error = done.stderr.decode()
+    assert done.returncode == 2, error
+    assert error == "cxcs: error: stdin: stdout is the input file itself; write the results " \
+        "somewhere else\n"  # fmt: skip
+    assert path.read_bytes() == before
