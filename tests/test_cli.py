@@ -97,6 +97,26 @@ def test_unknown_function_exits_2_with_a_hint(capsys: pytest.CaptureFixture[str]
 
 
 @pytest.mark.parametrize(
+    ("args", "close"),
+    [
+        (("metric", "net promotor score"), "nps"),  # the display name, one letter off
+        (("metric", "Net-Promoter"), "nps"),  # the start of the display name
+        (("metric", "customer satisfaction"), "csat"),  # not 'customer_health_score'
+        (("compare", "cx", "ux", "--axes", "job titles"), "typical_titles"),
+        (("metric", "churn"), "customer_churn_rate' or 'revenue_churn_rate"),
+        (("compare", "cx", "ux", "--axes", "levl"), "level"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else v,
+)
+def test_a_misspelt_metric_or_axis_name_gets_its_id(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], close: str
+) -> None:
+    """A metric or axis named by its display name, misspelt, got no "did you mean" (only
+    ids were compared), or one for another metric; a function's names all count."""
+    assert_failed(run_cli(capsys, *args), 2, f"'{args[-1]}'; did you mean '{close}'?")
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (("compare", "cx"), "at least two functions"),
