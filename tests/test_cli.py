@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import pty
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from cxcs.models.knowledge import Knowledge
 from tests.support import (
     assert_failed,
     colour_codes,
+    drain_terminal,
     on_a_terminal,
     run_cli,
     run_subprocess,
@@ -606,3 +608,20 @@ def test_an_unknown_shell_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -
             2,
             f"{flag}: unknown shell 'zhs'; did you mean 'zsh'? choose one of: bash, zsh",
         )
+
+
+def test_png_to_an_output_that_is_a_terminal_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """`cxcs map -f png -o /dev/stdout` on a terminal poured the PNG's bytes (escape
+    sequences among them) onto the screen: only stdout itself was checked."""
+    import threading
+
+    leader, follower = pty.openpty()
+    screen = threading.Thread(target=drain_terminal, args=(leader,), daemon=True)
+    screen.start()  # what reaches the terminal is read, so a write cannot block
+    try:
+        name = os.ttyname(follower)
+        run = run_cli(capsys, "map", "-f", "png", "-o", name)
+    finally:
+        os.close(follower)
+    screen.join(timeout=10)
+    assert_failed(run, 2, f"png is binary and --output {name} is a terminal; give --output FILE")
