@@ -53,7 +53,9 @@ class _Worker:
 
 
 class WorkerPool(Generic[_U, _R]):
-    """``jobs`` processes running ``work`` on units, ``initializer(*initargs)`` first in each.
+    """``jobs`` processes running ``work`` on units, ``initializer(*initargs)`` first in each
+    (it lets through the signals held back while the workers were started: see
+    :func:`cxcs.interrupts.worker_defaults`).
 
     Use as a context manager: entering starts the workers, leaving stops them (see
     :meth:`close`). :meth:`run` hands the units out and emits their results in input order.
@@ -74,6 +76,7 @@ class WorkerPool(Generic[_U, _R]):
         self.limit = jobs * in_flight_per_job
         """Units handed out but not yet emitted, at most (memory stays flat)."""
         self._workers: list[_Worker] = []
+        self._processes: list[BaseProcess] = []
         self._by_handle: dict[Any, _Worker] = {}
         self._done: dict[int, _R] = {}
         self._sent = 0
@@ -114,9 +117,12 @@ class WorkerPool(Generic[_U, _R]):
         unit_reader, unit_writer = context.Pipe(duplex=False)
         result_reader, result_writer = context.Pipe(duplex=False)
         forked = context.get_start_method() == "fork"
-        # A forked worker closes its copies of the main process's ends of the pipes of the
-        # workers started before it: only the main process holds those.
-        inherited = [c for w in self._workers for c in (w.units, w.results)] if forked else []
+        # A forked worker closes its copies of the main process's ends of its own pipes and
+        # of the pipes of the workers started before it: only the main process holds those,
+        # so a worker reads end-of-file, and writes to a broken pipe, once it is gone.
+        inherited = [unit_writer, result_reader] + [
+            c for w in self._workers for c in (w.units, w.results)
+        ]
         process = context.Process(
             target=_serve,
             args=(
@@ -125,7 +131,7 @@ class WorkerPool(Generic[_U, _R]):
                 self.work,
                 self.initializer,
                 self.initargs,
-                inherited,
+                inherited if forked else [],
             ),
             name=f"cxcs-worker-{len(self._workers) + 1}",
             daemon=True,
@@ -141,6 +147,7 @@ class WorkerPool(Generic[_U, _R]):
             result_writer.close()
         worker = _Worker(process, unit_writer, result_reader)
         self._workers.append(worker)
+        self._processes.append(process)
         self._by_handle[result_reader] = worker
         self._by_handle[process.sentinel] = worker
 
@@ -165,6 +172,11 @@ class WorkerPool(Generic[_U, _R]):
                 worker.results.close()
             self._workers.clear()
             self._by_handle.clear()
+
+    @property
+    def processes(self) -> list[BaseProcess]:
+        """The worker processes started (after :meth:`close`, ended and reaped)."""
+        return list(self._processes)
 
     def _stop_and_drain(self) -> None:
         for worker in self._workers:
