@@ -224,10 +224,41 @@ def test_one_dispute_is_read_the_same_way_in_both_cells_it_touches() -> None:
     assert row.alternatives == ()
     assert row.score == row.score_min == row.score_max == 0.0
     text = compare_report_text("cx", "success")
-    assert "CES (kept: [cx-versus-cs] vs [cs-vs-cx-saas]); verdict different, same verdict" in text
+    assert (
+        "CES kept for Customer experience and left out for Customer success [cx-versus-cs] "
+        "vs the reverse [cs-vs-cx-saas]; verdict different, same verdict either way"
+    ) in text
     assert "overlap under the other reading" not in text
     # a dispute on one side only still offers its other reading
     assert _row("cx", "ux", "timeframe").alternatives == ("same",)
+
+
+def test_a_dispute_two_cells_carry_is_listed_once_naming_both() -> None:
+    """Who owns CES sits in CX's and success's metrics: the summary of a pair, and of a
+    matrix, lists it once, naming both cells; a pair that holds one of the cells names that
+    one only."""
+    from cxcs.engine.compare import disputes_among
+    from cxcs.render.reports import matrix_summary, summary_lines
+
+    lines = dict(summary_lines(KB, compare_pair(KB, "cx", "success")))["disputes"].splitlines()
+    assert len(lines) == 3  # success's scope, CX's timeframe, who owns CES
+    ces = [line for line in lines if "CES" in line]
+    assert len(ces) == 1
+    assert ces[0].startswith("Metrics of Customer experience and Customer success: CES kept")
+    matrix = compare_many(KB, ["cx", "success", "support"])
+    lines = dict(matrix_summary(KB, matrix))["disputes"].splitlines()
+    assert [line for line in lines if "CES" in line] == [ces[0].rsplit("; verdict", 1)[0]]
+    assert len(lines) == 3
+    one = dict(summary_lines(KB, compare_pair(KB, "ux", "cx")))["disputes"].splitlines()
+    assert one[1].startswith(
+        "Metrics of Customer experience: CES kept [cx-versus-cs] vs left out [cs-vs-cx-saas];"
+    )
+    axes = [KB.axis("metrics"), KB.axis("scope")]
+    found = disputes_among(KB, ["success", "cx"], axes)
+    assert [(d.axis, d.item, d.functions) for d in found] == [
+        ("metrics", "ces", ("success", "cx")),
+        ("scope", None, ("success",)),
+    ]
 
 
 def compare_report_text(a: str, b: str) -> str:
@@ -393,3 +424,23 @@ def test_api_compare_resolves_names_and_picks_the_result_kind(kb: Knowledge) -> 
     assert isinstance(matrix, MatrixComparison)
     assert matrix.functions == ("cx", "service", "ux")
     assert [row.axis for row in matrix.rows] == ["level"]
+
+
+@pytest.mark.parametrize(("a", "b"), list(combinations(FUNCTIONS, 2)))
+def test_a_verdict_drawn_from_a_practice_value_is_marked_in_its_row(a: str, b: str) -> None:
+    """UX's 'recurring' relationship (a middle step of the scale) rests on practitioner
+    knowledge only: the row's verdict carries † as the value does, and the axis table marks
+    exactly the rows the summary counts as resting partly on practitioner knowledge."""
+    from cxcs.models.kinds import practice_axes
+    from cxcs.render.reports import verdict_text
+
+    result = compare_pair(KB, a, b)
+    marked = [r.axis for r in result.axes if r.verdict and verdict_text(r).endswith("†")]
+    marked += [r.axis for r in result.axes if "† (or" in (verdict_text(r) if r.verdict else "")]
+    practice, _ = practice_axes(result.axes)
+    assert len(marked) == practice
+    if "ux" in (a, b) and "cx" in (a, b):
+        assert verdict_text(_row(a, b, "relationship")) == "near †"
+        assert verdict_text(_row(a, b, "responsibilities")).endswith("†")  # journey mapping †
+    if {a, b} == {"cx", "success"}:
+        assert verdict_text(_row(a, b, "proactivity")) == "same"

@@ -515,18 +515,36 @@ def _table_text(
 
 
 def _tokens(text: str) -> set[str]:
-    return set(re.sub(r"[│┃]", " ", text).split())
+    """The words of a terminal output: boxes removed, a header's colon dropped, and a word
+    broken after a hyphen or slash at a line's end (a stacked table's) joined again."""
+    words: set[str] = set()
+    carries: set[str] = set()  # what a word broken at the end of the lines before may be
+    for line in re.sub(r"[│┃]", " ", text).splitlines():
+        tokens = line.split()
+        joined = {carry + tokens[0] for carry in carries} if tokens else set()
+        words |= set(tokens) | joined
+        carries = set()
+        if tokens and tokens[-1][-1] in "-/_,;":
+            carries = {tokens[-1]} | (joined if len(tokens) == 1 else set())
+    return words | {w.removesuffix(":") for w in words}
 
 
-@pytest.mark.parametrize("width", [80, 60])
+def _headings(report: Report) -> set[str]:
+    """Words a stacked table leaves out: its first column's header (each block is headed by
+    that column's cell) and, in a two-column table, the second one's."""
+    skipped = [b.columns[: 2 if len(b.columns) == 2 else 1] for b in report.tables]
+    return {w for columns in skipped for c in columns for w in c.header.split()}
+
+
+@pytest.mark.parametrize("width", [80, 60, 40, 30, 20])
 @pytest.mark.parametrize("name", sorted(TERMINAL_COMMANDS))
 def test_terminal_tables_fit_the_width_and_keep_every_word(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str, width: int
 ) -> None:
     """No line is wider than the terminal, no word of any cell is broken or cut (every word
-    is a whole token of the output; only a word longer than any cell can be, the sha256
-    of ``validate`` at 60 columns, is folded), nothing is ellipsized, and every id, number
-    and offset of the JSON output appears whole in the table."""
+    that fits a line is a whole token of the output, or breaks after a hyphen; only a word
+    longer than the terminal, the sha256 of ``validate`` at 60 columns, is folded), nothing
+    is ellipsized, and every id, number and offset of the JSON output appears whole."""
     from rich.cells import cell_len
 
     args, expected = TERMINAL_COMMANDS[name]
@@ -535,16 +553,18 @@ def test_terminal_tables_fit_the_width_and_keep_every_word(
     strings = _report_strings(report)
     assert text.count("…") == sum(s.count("…") for s in strings)  # no truncation mark
     words = {w for s in strings for w in s.split()}
-    longest = width - 7  # the widest cell a boxed table has room for
-    missing = {w for w in words if cell_len(w) <= longest} - _tokens(text)
+    missing = {w for w in words if cell_len(w) <= width} - _tokens(text) - _headings(report)
     assert not missing, f"words broken or lost: {sorted(missing)[:10]}"
     joined = re.sub(r"[\s│┃]", "", text)
-    assert all(w in joined for w in words if cell_len(w) > longest)  # folded, not cut
+    assert all(w in joined for w in words if cell_len(w) > width)  # folded, not cut
     as_json = [a for a in args if a != "--explain"]  # refused with json: it has every match
     data = json.loads(run_cli(capsys, *as_json, "--format", "json").out)["result"]
     values = expected(data)
     assert values
     for value in values:
+        if " " in value or cell_len(value) > width:  # wrapped, or broken after a hyphen
+            assert set(value.split()) <= _tokens(text), value
+            continue
         assert re.search(rf"(?<![\w.+-]){re.escape(value)}(?![\w-]|\.\d)", text), value
 
 
@@ -574,15 +594,64 @@ def test_a_matrix_too_wide_for_the_terminal_is_shown_row_by_row(kb: Knowledge) -
     assert re.search(r"┃ axis +┃ Customer experience +┃ Customer success", wide)
 
 
+def test_a_narrow_terminal_gets_the_whole_report_stacked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At 30 columns no table of ``compare cx cs`` is boxed: each axis is a block, a short
+    cell on its header's line, a long one under it; at 60 the axis table is a grid."""
+    _, narrow = _table_text(monkeypatch, capsys, 30, "compare", "cx", "success")
+    assert not re.search("[│┃┌┏]", narrow)
+    assert "\nProactivity\n  Customer experience:\n    proactive\n" in narrow
+    assert "\n  verdict: same\n" in narrow
+    assert "\nSummary\n───────\nsimilarity\n  0.51 (0.48–0.53);" in narrow
+    _, wide = _table_text(monkeypatch, capsys, 100, "compare", "cx", "success")
+    assert re.search(r"┃ axis +┃ Customer experience +┃ Customer success +┃ verdict", wide)
+
+
 def test_columns_narrow_widest_first_and_never_below_their_longest_word() -> None:
-    from cxcs.render.table import Fit, fit_widths, squeeze_widths
+    from cxcs.render.table import Fit, fit_widths
 
     fits = [Fit(10, 4), Fit(40, 12), Fit(6, 6)]
     assert fit_widths(fits, 60) == [10, 40, 6]
     assert fit_widths(fits, 36) == [10, 20, 6]
     assert fit_widths(fits, 22) == [4, 12, 6]
     assert fit_widths(fits, 21) is None
-    assert squeeze_widths(fits, 18) == [4, 8, 6]  # only where nothing else is left
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(st.sampled_from("ab-/ ,\n界"), max_size=60),
+    st.integers(min_value=1, max_value=30),
+)
+def test_wrapping_keeps_every_character_and_breaks_words_only_where_it_must(
+    text: str, width: int
+) -> None:
+    """Lines fit the width, joined they give the text back (nothing cut), and a word is
+    broken only when it is longer than a line: after a hyphen, slash or comma when a piece
+    up to one fits, else folded at the line's end."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from cxcs.render.wrap import wrap
+
+    lines = [line.plain for line in wrap(Text(text), width)]
+    assert all(cell_len(line) <= max(width, 2) for line in lines)  # 界 takes two cells
+    assert "".join("".join(lines).split()) == "".join(text.split())
+    tokens = {w for line in lines for w in line.split()}
+    for word in text.split():
+        if cell_len(word) <= width:
+            assert word in tokens, (word, lines)
+
+
+def test_a_hyphenated_word_breaks_after_a_hyphen_and_a_plain_one_folds() -> None:
+    from rich.text import Text
+
+    from cxcs.render.wrap import wrap
+
+    lines = [t.plain for t in wrap(Text("see [customer-management-terms] now"), 14)]
+    assert lines == ["see", "[customer-", "management-", "terms] now"]
+    sha = "f0940959515decf8e72b"
+    assert [t.plain for t in wrap(Text(sha), 8)] == [sha[:8], sha[8:16], sha[16:]]
 
 
 def test_a_bar_shrinks_before_its_number_is_touched() -> None:
@@ -595,7 +664,7 @@ def test_a_bar_shrinks_before_its_number_is_touched() -> None:
     assert re.search(r"│ cx │ █+·+ 0\.50 │", narrow)
 
 
-@pytest.mark.parametrize("width", [80, 60, 40])
+@pytest.mark.parametrize("width", [80, 60, 40, 30, 20])
 def test_the_overlay_map_keeps_every_mark_whole(width: int) -> None:
     """An id without abbreviation (customer_marketing) is never cut to 'customer…'; too
     narrow for the grid, the positions are listed instead."""
@@ -612,6 +681,9 @@ def test_the_overlay_map_keeps_every_mark_whole(width: int) -> None:
         assert function.label in _tokens(text) or f"{function.label}?" in _tokens(text)
     if width == 40:
         assert "│ customer_marketing │" in text and "│ Proactivity" in text
+    elif width < 40:  # the list stacked, and the legend's labels above their descriptions
+        assert "│" not in text and "\ncustomer_marketing\n  Proactivity:" in text
+        assert re.search(r"\nUX\n  User experience", text)
     else:
         assert re.search(r"│ +customer_marketing +│\n", text)
 
@@ -700,7 +772,10 @@ def test_all_text_in_the_pages_and_the_map_is_readable(
             on = background[1] if background else "#ffffff"
             assert _contrast(colour[1], on) >= 4.5, rule
     drawing = run_cli(capsys, "map", "--kb", str(OVERLAY), "-f", "svg").out
-    fills = set(re.findall(r'<text[^>]* fill="(#[0-9a-f]{6})"', drawing))
-    assert len(fills) >= 8  # the overlay's eight functions, and the greys
-    for fill in fills:
-        assert _contrast(fill, "#f6f8fa") >= 4.5, fill
+    page = run_cli(capsys, "map", "--kb", str(OVERLAY), "-f", "html").out
+    phone = page[page.index('<div class="chart-narrow">') :]  # the chart drawn for a phone
+    for chart in (drawing, phone):
+        fills = set(re.findall(r'<text[^>]* fill="(#[0-9a-f]{6})"', chart))
+        assert len(fills) >= 8  # the overlay's eight functions, and the greys
+        for fill in fills:
+            assert _contrast(fill, "#f6f8fa") >= 4.5, fill

@@ -9,15 +9,56 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import combinations, product
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cxcs.errors import UsageError
 from cxcs.models.compare import FILTER_NOTE, AxisComparison, PairComparison, Side
 from cxcs.models.kinds import KINDS, practice_axes
-from cxcs.models.knowledge import Axis, Cell, CellValue, Knowledge
+from cxcs.models.knowledge import Axis, Cell, CellValue, Knowledge, Source
 
 if TYPE_CHECKING:
     from cxcs.models.matrix import MatrixCell, MatrixComparison, MatrixRow
+
+
+class Dispute(NamedTuple):
+    """One disagreement between articles, with every compared cell it touches: a disputed
+    ordinal or text cell, or one disputed set item (who owns CES sits in both CX's and
+    customer success's metrics, and is one dispute)."""
+
+    axis: str
+    item: str | None
+    """The disputed set item (None: the cell's value itself is disputed)."""
+    functions: tuple[str, ...]
+    """The compared functions whose cell carries it, in the order compared."""
+
+
+def disputes_among(
+    kb: Knowledge, function_ids: Sequence[str], axes: Sequence[Axis]
+) -> tuple[Dispute, ...]:
+    """The disputes in the compared cells, each once: the same set item disputed between
+    the same articles in several functions' cells is one dispute naming them all."""
+    found: dict[tuple[object, ...], list[str]] = {}
+    for axis in axes:
+        for fid in function_ids:
+            cell = kb.functions[fid].cells[axis.id]
+            if not cell.disputed:
+                continue
+            if cell.items is None:
+                found[(axis.id, None, fid)] = [fid]
+                continue
+            for item_id, item in cell.items.items():
+                if item.disputed:
+                    sides = frozenset({_articles(item.sources), _articles(item.disputed_by)})
+                    found.setdefault((axis.id, item_id, sides), []).append(fid)
+    return tuple(
+        Dispute(str(key[0]), key[1] if isinstance(key[1], str) else None, tuple(fids))
+        for key, fids in found.items()
+    )
+
+
+def _articles(sources: Sequence[Source]) -> frozenset[str]:
+    return frozenset(s.article for s in sources)
+
 
 MAX_DIFFERENCES = 4
 """How many of the biggest differences a summary names (what counts as one: the kinds)."""

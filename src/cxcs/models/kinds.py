@@ -5,7 +5,7 @@ kind, never test its name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
@@ -271,12 +271,32 @@ class SetKind(Kind):
                 )
         return "\n".join(lines)
 
-    def dispute_text(self, kb: Knowledge, axis_id: str, cell: Cell) -> str:
-        return "; ".join(
-            f"{kb.label(axis_id, k)} ({'kept' if i.primary == 'in' else 'left out'}: "
-            f"[{articles_text(i.sources)}] vs [{articles_text(i.disputed_by)}])"
-            for k, i in (cell.items or {}).items()
-            if i.disputed
+    def item_dispute_text(
+        self, kb: Knowledge, axis_id: str, item_id: str, cells: Sequence[tuple[str, Cell]]
+    ) -> str:
+        """One disputed item and the opposing claims, each with its articles, once for every
+        cell it touches (``cells``: each function's name and cell): 'CES kept [a] vs left
+        out [b]', or 'CES kept for X and left out for Y [a] vs the reverse [b]'."""
+        first = (cells[0][1].items or {})[item_id]
+        inside = first.primary == "in"
+        believed = first.sources if inside else first.disputed_by
+        overruled = first.disputed_by if inside else first.sources
+        label = kb.label(axis_id, item_id)
+        if len(cells) == 1:
+            kept, left = ("kept", "left out") if inside else ("left out", "kept")
+            return (
+                f"{label} {kept} [{articles_text(believed)}] vs {left} [{articles_text(overruled)}]"
+            )
+        kept_for = [n for n, c in cells if (c.items or {})[item_id].primary == "in"]
+        left_for = [n for n, c in cells if (c.items or {})[item_id].primary != "in"]
+        where = " and ".join(
+            f"{how} for {' and '.join(names)}"
+            for how, names in (("kept", kept_for), ("left out", left_for))
+            if names
+        )
+        return (
+            f"{label} {where} [{articles_text(believed)}] vs the reverse "
+            f"[{articles_text(overruled)}]"
         )
 
     def side_text(self, kb: Knowledge, axis_id: str, side: Side) -> str:

@@ -25,9 +25,11 @@ from cxcs.models.placement import Mark, PlacedFunction, Placement
 from cxcs.render.reports import PRACTICE_NOTE, meta
 from cxcs.render.table import Fit, FittedTable, fit_widths, measure_column, overhead
 from cxcs.render.view import Column, Report, TableBlock, footer
+from cxcs.render.wrap import Wrapped, longest_word
 from cxcs.safe_text import rich_text, visible
 
 DISPUTED_MARK = "?"
+LEGEND_GAP = 2
 MIN_COLUMN = 9
 """The x columns are at least this wide when there is room (the grid looks square)."""
 PALETTE = (
@@ -156,12 +158,10 @@ def _disputed_text(function: PlacedFunction, placement: Placement) -> str:
     return "; ".join(parts)
 
 
-def legend(placement: Placement) -> Group:
-    """Who is who, and what a disputed mark means (the descriptions wrap at spaces)."""
+def _legend_rows(placement: Placement) -> list[tuple[Text, Text]]:
+    """Each function's label (in its colour) and description."""
     styles = _styles(placement)
-    table = Table.grid(padding=(0, 2))
-    table.add_column(justify="right", no_wrap=True)
-    table.add_column()
+    rows = []
     for function in placement.functions:
         text = Text(visible(function.name))
         practice = [
@@ -176,14 +176,54 @@ def legend(placement: Placement) -> Group:
                 visible(f"  {DISPUTED_MARK} disputed: {_disputed_text(function, placement)}"),
                 style="italic",
             )
-        table.add_row(Text(visible(function.label), style=styles[function.function]), text)
-    parts: list[RenderableType] = [table]
+        rows.append((Text(visible(function.label), style=styles[function.function]), text))
+    return rows
+
+
+class Legend:
+    """Who is who: labels beside their descriptions, or (when the descriptions would get
+    less room than their longest word) each label above its description."""
+
+    def __init__(self, placement: Placement) -> None:
+        self.rows = _legend_rows(placement)
+
+    def _widths(self) -> tuple[int, int]:
+        label = max((cell_len(a.plain) for a, _ in self.rows), default=0)
+        words = max((longest_word(b.plain) for _, b in self.rows), default=0)
+        return label, words
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        label, words = self._widths()
+        if label + LEGEND_GAP + words <= options.max_width:
+            table = Table.grid(padding=(0, LEGEND_GAP))
+            table.add_column(justify="right", no_wrap=True)
+            table.add_column()
+            for name, text in self.rows:
+                table.add_row(name, text)
+            yield table
+            return
+        for name, text in self.rows:
+            yield Wrapped(name)
+            yield Wrapped(text, LEGEND_GAP)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        label, _ = self._widths()
+        widest = max((label + LEGEND_GAP + cell_len(b.plain) for _, b in self.rows), default=0)
+        narrowest = max((longest_word(t.plain) for row in self.rows for t in row), default=0)
+        return Measurement(narrowest, widest).clamp(max_width=options.max_width)
+
+
+def legend(placement: Placement) -> Group:
+    """Who is who, and what a disputed mark means (the descriptions wrap at spaces)."""
+    parts: list[RenderableType] = [Legend(placement)]
     if placement.disputed:
         parts.append(
-            Text(
-                f"{DISPUTED_MARK} the sources disagree: the function is shown at every "
-                "position they claim (see 'cxcs show FUNCTION').",
-                style="dim",
+            Wrapped(
+                Text(
+                    f"{DISPUTED_MARK} the sources disagree: the function is shown at every "
+                    "position they claim (see 'cxcs show FUNCTION').",
+                    style="dim",
+                )
             )
         )
     return Group(*parts)
@@ -193,12 +233,12 @@ def picture(placement: Placement, kb: Knowledge | None = None) -> RenderableType
     """The grid with its legend (and, given ``kb``, the tool and knowledge versions)."""
     parts: list[RenderableType] = [MapGrid(placement), legend(placement)]
     if kb is not None:
-        from cxcs.render.svgmap import _umbrella_line
+        from cxcs.render.svgmap import umbrella_line
 
-        umbrella = _umbrella_line(kb, placement)
+        umbrella = umbrella_line(kb, placement)
         if umbrella:
-            parts.append(rich_text(umbrella, style="dim"))
-        parts.append(rich_text(footer(meta(kb)), style="dim"))
+            parts.append(Wrapped(rich_text(umbrella, style="dim")))
+        parts.append(Wrapped(rich_text(footer(meta(kb)), style="dim")))
     return Group(*parts)
 
 

@@ -11,6 +11,7 @@ from cxcs.models.kinds import (
     DISPUTE_MARK,
     KINDS,
     PRACTICE_MARK,
+    SetKind,
     articles_text,
     marked,
     practice_axes,
@@ -19,6 +20,7 @@ from cxcs.models.knowledge import Cell, Knowledge, Metric, Source
 from cxcs.render.view import Column, Report, TableBlock
 
 if TYPE_CHECKING:
+    from cxcs.engine.compare import Dispute
     from cxcs.models.classify import Classification
     from cxcs.models.journey import JourneyPart
     from cxcs.models.matrix import MatrixComparison
@@ -207,11 +209,16 @@ def side_text(kb: Knowledge, row: AxisComparison, side: str) -> str:
     return KINDS[row.kind].side_text(kb, row.axis, row.a if side == "a" else row.b)
 
 
-def verdict_text(row: AxisComparison) -> str:
-    """'far', 'overlap 2/9', '⚠ near (or same)'."""
+def verdict_text(row: AxisComparison, *, mark: bool = True) -> str:
+    """'far', 'overlap 2/9', '⚠ near (or same)'; marked † when it compares a value or item
+    that rests on practitioner knowledge (the rows the similarity's † count counts), so a
+    verdict drawn from a † position never reads as the articles' word: 'near †' (``mark``
+    False: where the line marks the values themselves)."""
     if row.verdict is None:
         return "context"
-    text = row.verdict + KINDS[row.kind].verdict_detail(row)
+    kind = KINDS[row.kind]
+    practice = mark and kind.rests_on_practice(row)
+    text = marked(row.verdict + kind.verdict_detail(row), practice)
     if row.disputed:
         text = f"{DISPUTE_MARK} {text}"
         if row.alternatives:
@@ -221,10 +228,9 @@ def verdict_text(row: AxisComparison) -> str:
 
 def summary_lines(kb: Knowledge, result: PairComparison) -> list[tuple[str, str]]:
     """What a reader needs first: similarity, biggest differences, shared ground, disputes."""
-    from cxcs.engine.compare import pair_rows
+    from cxcs.engine.compare import disputes_among, pair_rows
 
     rows = pair_rows(kb, result)
-    name_a, name_b = kb.functions[result.a].name, kb.functions[result.b].name
     lines = [
         (
             "similarity",
@@ -234,7 +240,7 @@ def summary_lines(kb: Knowledge, result: PairComparison) -> list[tuple[str, str]
         )
     ]
     differences = [
-        KINDS[rows[a].kind].difference_text(rows[a], verdict_text(rows[a]))
+        KINDS[rows[a].kind].difference_text(rows[a], verdict_text(rows[a], mark=False))
         for a in result.differences
     ]
     if result.more_differences:
@@ -242,13 +248,13 @@ def summary_lines(kb: Knowledge, result: PairComparison) -> list[tuple[str, str]
     lines.append(("biggest differences", "\n".join(differences) or "none"))
     shared = [KINDS[rows[a].kind].common_ground_text(kb, rows[a]) for a in result.shared_ground]
     lines.append(("shared ground", "\n".join(s for s in shared if s) or "none"))
-    disputes = []
-    for axis_id in result.disputes:
-        row = rows[axis_id]
-        for side, name in ((row.a, name_a), (row.b, name_b)):
-            if side.disputed:
-                disputes.append(_dispute_line(kb, row, side.function, name))
-    lines.append(("disputes", "\n".join(dict.fromkeys(disputes)) or "none"))
+    disputes = [
+        f"{dispute_text(kb, d)}; {_outcome(rows[d.axis])}"
+        for d in disputes_among(
+            kb, (result.a, result.b), [kb.axis(axis_id) for axis_id in result.disputes]
+        )
+    ]
+    lines.append(("disputes", "\n".join(disputes) or "none"))
     return lines
 
 
@@ -260,15 +266,30 @@ def practice_shown(kb: Knowledge, result: PairComparison) -> bool:
     return any(r.a.practice or r.b.practice for r in pair_rows(kb, result).values())
 
 
-def _dispute_line(kb: Knowledge, row: AxisComparison, function_id: str, name: str) -> str:
-    cell = kb.functions[function_id].cells[row.axis]
-    outcome = f"verdict {row.verdict}" + (
+def dispute_text(kb: Knowledge, dispute: Dispute) -> str:
+    """'Scope of Customer success: post-purchase lifecycle [a, b] vs whole journey [c]', or
+    for a disputed set item, once for every compared cell it touches: 'Metrics of Customer
+    experience and Customer success: CES kept for Customer experience and left out for
+    Customer success [c] vs the reverse [d]'."""
+    axis = kb.axis(dispute.axis)
+    names = " and ".join(kb.functions[f].name for f in dispute.functions)
+    cells = [(kb.functions[f].name, kb.functions[f].cells[axis.id]) for f in dispute.functions]
+    kind = KINDS[axis.kind]
+    if dispute.item is None:
+        claims = kind.dispute_text(kb, axis.id, cells[0][1])
+    else:
+        assert isinstance(kind, SetKind)
+        claims = kind.item_dispute_text(kb, axis.id, dispute.item, cells)
+    return f"{axis.name} of {names}: {claims}"
+
+
+def _outcome(row: AxisComparison) -> str:
+    """What the dispute does to the row's verdict."""
+    return f"verdict {row.verdict}" + (
         f", {', '.join(row.alternatives)} under the other reading"
         if row.alternatives
         else ", same verdict either way"
     )
-    claims = KINDS[row.kind].dispute_text(kb, row.axis, cell)
-    return f"{row.name} of {name}: {claims}; {outcome}"
 
 
 def _pair_report(kb: Knowledge, result: PairComparison) -> Report:
@@ -311,7 +332,7 @@ def _pair_report(kb: Knowledge, result: PairComparison) -> Report:
             r.verdict or "",
             "yes" if r.disputed else "",
             f"{r.score:.4f}" if r.score is not None else "",
-            PRACTICE_MARK if (r.a.practice or r.b.practice) else "",
+            PRACTICE_MARK if KINDS[r.kind].rests_on_practice(r) else "",
         ]
         for r in shown
     ]
@@ -350,6 +371,8 @@ def _pair_report(kb: Knowledge, result: PairComparison) -> Report:
 
 def matrix_summary(kb: Knowledge, result: MatrixComparison) -> list[tuple[str, str]]:
     """What a reader needs first: the most and least alike pairs, and the disputes."""
+    from cxcs.engine.compare import disputes_among
+
     lines = []
     for label, pair, too in (
         ("most alike", result.most_alike, result.most_alike_too),
@@ -370,7 +393,8 @@ def matrix_summary(kb: Knowledge, result: MatrixComparison) -> list[tuple[str, s
                 text += f"\nnot settled: another reading of the disputes makes {label} {others}"
             lines.append((label, text))
     disputes = [
-        f"{kb.axis(axis_id).name} of {kb.functions[fid].name}" for fid, axis_id in result.disputes
+        dispute_text(kb, d)
+        for d in disputes_among(kb, result.functions, [kb.axis(r.axis) for r in result.rows])
     ]
     lines.append(("disputes", "\n".join(disputes) or "none"))
     return lines

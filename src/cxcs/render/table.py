@@ -11,9 +11,14 @@ The layout rules (the README's promise about terminal tables rests on them):
   the narrowed table would take more lines than this, a table of three or more columns is
   shown row by row: each row becomes a block of ``header │ value`` lines, its first cell in
   bold, blocks separated by a rule; nothing is dropped;
-- only when a terminal is too narrow for that as well does a word longer than the room
-  left for it fold onto the next line (the 64-character sha256 of ``cxcs validate`` below
-  80 columns, any long word at 20 columns); nothing is ever cut or ellipsized.
+- when a boxed layout would have to break a word (a narrow terminal: 40 columns and less),
+  the table is **stacked**: no box, each row a block headed by its first cell in bold, then
+  one ``header: value`` line per other cell (the header on a line of its own and the value
+  indented under it when they do not fit one line; a two-column table's values without
+  their header), blocks separated by a blank line; an empty cell is left out. Text wraps
+  with :mod:`cxcs.render.wrap`: a word too long for its line breaks after a hyphen or
+  slash, and only one with no such point that fits (a sha256 below 64 columns) is folded
+  at the line's end; nothing is ever cut or ellipsized.
 """
 
 from __future__ import annotations
@@ -23,15 +28,19 @@ from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from cxcs.render.view import CellText, Column, Report, TableBlock, cell_text, footer
+from cxcs.render.wrap import Wrapped, longest_word
 from cxcs.safe_text import rich_text, visible
 
 BAR_WIDTH = 20
+STEP = 2
+"""How far a stacked table indents a cell under its block's heading (and a value under
+its header)."""
 MIN_BAR = 5
 """A bar column shrinks from ``BAR_WIDTH`` to this many characters before the table is
 shown row by row."""
@@ -92,13 +101,6 @@ def fit_widths(fits: Sequence[Fit], room: int) -> list[int] | None:
     if sum(f.minimum for f in fits) > room:
         return None
     return _narrow([f.natural for f in fits], [f.minimum for f in fits], room)
-
-
-def squeeze_widths(fits: Sequence[Fit], room: int) -> list[int]:
-    """Widths that fit ``room`` whatever it takes: first as :func:`fit_widths`, then the
-    widest columns narrowed below their minimum (their longest words will fold)."""
-    widths = _narrow([f.natural for f in fits], [f.minimum for f in fits], room)
-    return _narrow(widths, [1] * len(fits), room)
 
 
 def _narrow(widths: list[int], floors: list[int], room: int) -> list[int]:
@@ -169,13 +171,11 @@ def _row_fits(fits: list[Fit], block: TableBlock) -> tuple[Fit, Fit]:
     return key, value
 
 
-def _row_widths(block: TableBlock, fits: list[Fit], width: int) -> list[int]:
-    key, value = _row_fits(fits, block)
-    room = max(2, width - overhead(2))
-    if key.minimum + value.minimum <= room:  # headers kept whole when there is room
-        first = max(key.minimum, min(key.natural, room - value.minimum))
-        return [first, min(value.natural, room - first)]
-    return squeeze_widths([key, value], room)
+def _row_widths(key: Fit, value: Fit, width: int) -> list[int]:
+    """The widths of a row-by-row layout that fits (headers kept whole first)."""
+    room = width - overhead(2)
+    first = max(key.minimum, min(key.natural, room - value.minimum))
+    return [first, min(value.natural, room - first)]
 
 
 def _by_row(block: TableBlock, widths: list[int]) -> Table:
@@ -237,16 +237,96 @@ def _height(block: TableBlock, widths: Sequence[int], *, by_row: bool) -> int:
     return header + 1 + body + max(0, len(rows) - 1)
 
 
-def layout(block: TableBlock, width: int) -> Table:
-    """The block as a rich Table that fits ``width`` characters (see the module's rules)."""
+def _stacked_bar(value: float, room: int) -> Text:
+    return bar(value, max(0, min(BAR_WIDTH, room - cell_len(_bar_label(value)))))
+
+
+def _stacked_cell(column: Column, value: CellText, width: int, *, labelled: bool) -> list[Text]:
+    """One cell of a stacked block: ``header: value`` on one line, or the header and,
+    under it, the value (its items' continuation lines hanging further in); the value
+    alone when not ``labelled``. A bar is drawn as long as the line leaves room for."""
+    header = visible(column.header).strip() if labelled else ""
+    label = rich_text(f"{header}:", style="italic")
+    if isinstance(value, float) and _is_bar(column, value):
+        if not header:
+            return [Text(" " * STEP) + _stacked_bar(value, width - STEP)]
+        room = width - STEP - cell_len(label.plain) - 1
+        if room - cell_len(_bar_label(value)) >= MIN_BAR:
+            return [Text(" " * STEP) + label + Text(" ") + _stacked_bar(value, room)]
+        return [
+            *Wrapped(label, STEP).lines(width),
+            Text(" " * 2 * STEP) + _stacked_bar(value, width - 2 * STEP),
+        ]
+    text = rich_text(cell_text(value))
+    hang = STEP if "\n" in text.plain else 0
+    if not header:
+        return Wrapped(text, STEP, hang).lines(width)
+    inline = label + Text(" ") + text
+    if "\n" not in inline.plain and STEP + cell_len(inline.plain) <= width:
+        return Wrapped(inline, STEP).lines(width)
+    return Wrapped(label, STEP).lines(width) + Wrapped(text, 2 * STEP, hang).lines(width)
+
+
+def stacked_lines(block: TableBlock, width: int) -> list[Text]:
+    """The block stacked for a narrow terminal (see the module's rules), as lines."""
+    lines: list[Text] = []
+    if block.title:
+        title = Wrapped(rich_text(block.title, style="bold")).lines(width)
+        rule = max(cell_len(line.plain) for line in title)
+        lines += [Text(""), *title, Text("─" * rule, style="dim")]
+    count = len(block.columns)
+    rows = [(list(row) + [None] * count)[:count] for row in block.rows]
+    for number, cells in enumerate(rows):
+        if number:
+            lines.append(Text(""))
+        lines += Wrapped(rich_text(cell_text(cells[0]), style="bold")).lines(width)
+        for index, (column, value) in enumerate(zip(block.columns, cells, strict=True)):
+            if index and cell_text(value).strip():
+                lines += _stacked_cell(column, value, width, labelled=count > 2)
+    if block.caption:
+        lines += Wrapped(rich_text(block.caption, style="dim")).lines(width)
+    return lines
+
+
+class Stacked:
+    """A table block stacked for the width the console offers."""
+
+    def __init__(self, block: TableBlock) -> None:
+        self.block = block
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in stacked_lines(self.block, options.max_width):
+            line.end = "\n"
+            line.no_wrap = True
+            yield line
+
+
+def _by_row_fits(fits: list[Fit], block: TableBlock, width: int) -> bool:
+    """Whether the block can be shown row by row without breaking a word (a table of two
+    columns never is: it would not be narrower)."""
+    key, value = _row_fits(fits, block)
+    return len(fits) > 2 and key.minimum + value.minimum <= width - overhead(2)
+
+
+def stacks(block: TableBlock, width: int) -> bool:
+    """Whether every boxed layout of the block would break a word at ``width``."""
     fits = _columns(block)
+    room = max(len(fits), width - overhead(len(fits)))
+    return bool(fits) and fit_widths(fits, room) is None and not _by_row_fits(fits, block, width)
+
+
+def layout(block: TableBlock, width: int, *, stacked: bool = False) -> RenderableType:
+    """The block laid out for ``width`` characters (see the module's rules): a rich Table,
+    or :class:`Stacked` when a table would break a word (or ``stacked`` asks for it)."""
+    fits = _columns(block)
+    if stacked and fits:
+        return Stacked(block)
     if not fits:
         return _frame(block, show_lines=False)
-    room = max(len(fits), width - overhead(len(fits)))
-    widths = fit_widths(fits, room)
-    if len(fits) <= 2:  # row by row would not be narrower
-        return _grid(block, fits, widths or squeeze_widths(fits, room))
-    row_widths = _row_widths(block, fits, width)
+    widths = fit_widths(fits, max(len(fits), width - overhead(len(fits))))
+    if not _by_row_fits(fits, block, width):
+        return Stacked(block) if widths is None else _grid(block, fits, widths)
+    row_widths = _row_widths(*_row_fits(fits, block), width)
     if widths is not None and (
         widths == [f.natural for f in fits]
         or _height(block, widths, by_row=False) <= _height(block, row_widths, by_row=True)
@@ -256,33 +336,36 @@ def layout(block: TableBlock, width: int) -> Table:
 
 
 class FittedTable:
-    """A table block that lays itself out for the width the console offers."""
+    """A table block that lays itself out for the width the console offers; stacked, too,
+    when one of its ``siblings`` (the other tables of its report) has to be, so that a
+    report reads one way."""
 
-    def __init__(self, block: TableBlock) -> None:
+    def __init__(self, block: TableBlock, siblings: Sequence[TableBlock] = ()) -> None:
         self.block = block
+        self.siblings = siblings
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield layout(self.block, options.max_width)
+        width = options.max_width
+        yield layout(self.block, width, stacked=any(stacks(b, width) for b in self.siblings))
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         fits = _columns(self.block)
         natural = sum(f.natural for f in fits) + overhead(len(fits))
-        key, value = _row_fits(fits, self.block) if fits else (Fit(0, 0), Fit(0, 0))
-        minimum = min(
-            sum(f.minimum for f in fits) + overhead(len(fits)),
-            key.minimum + value.minimum + overhead(2),
-        )
-        return Measurement(minimum, natural).clamp(max_width=options.max_width)
+        texts = [visible(c.header) for c in self.block.columns]
+        texts += [visible(cell_text(v)) for row in self.block.rows for v in row]
+        minimum = max((longest_word(t) for t in texts), default=0) + STEP  # stacked
+        return Measurement(min(minimum, natural), natural).clamp(max_width=options.max_width)
 
 
-def renderables(report: Report) -> Iterator[Text | FittedTable]:
-    """What a report prints, in order: title, tables, notes, versions line."""
-    yield rich_text(report.title, style="bold")
+def renderables(report: Report) -> Iterator[Wrapped | FittedTable]:
+    """What a report prints, in order: title, tables, notes, versions line (the text
+    wrapped as a stacked table's is, so a long word breaks at a hyphen)."""
+    yield Wrapped(rich_text(report.title, style="bold"))
     for block in report.tables:
-        yield FittedTable(block)
+        yield FittedTable(block, report.tables)
     for note in report.notes:
-        yield rich_text(note, style="dim")
-    yield rich_text(footer(report.meta), style="dim")
+        yield Wrapped(rich_text(note, style="dim"))
+    yield Wrapped(rich_text(footer(report.meta), style="dim"))
 
 
 def print_report(report: Report, console: Console) -> None:
