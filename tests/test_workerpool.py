@@ -166,8 +166,9 @@ def _write_half_then_die(results: Any, answer: Any) -> None:
 
 
 def _big(number: int) -> bytes:
-    """A result larger than a pipe holds (64 KiB on Linux), as a chunk of rows is."""
-    return bytes([number % 256]) * 300_000
+    """A result larger than a pipe holds (at most 1 MiB, see ``workerpool.PIPE_BYTES``), so
+    that it takes several writes, as a chunk of rows with long kept fields does."""
+    return bytes([number % 256]) * (3 * workerpool.PIPE_BYTES)
 
 
 @pytest.mark.parametrize("jobs", [2, 3])

@@ -13,6 +13,7 @@ for a main process that is itself writing a unit to it.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import queue
 import sys
@@ -116,6 +117,7 @@ class WorkerPool(Generic[_U, _R]):
     def _start_one(self, context: Any) -> None:
         unit_reader, unit_writer = context.Pipe(duplex=False)
         result_reader, result_writer = context.Pipe(duplex=False)
+        _widen(unit_writer, result_writer)
         forked = context.get_start_method() == "fork"
         # A forked worker closes its copies of the main process's ends of its own pipes and
         # of the pipes of the workers started before it: only the main process holds those,
@@ -261,6 +263,25 @@ class WorkerPool(Generic[_U, _R]):
             worker.sound = False
             raise
         return answer
+
+
+PIPE_BYTES = 1 << 20
+"""What a pipe is asked to hold (Linux): a chunk of rows, not 64 KiB of it."""
+
+
+def _widen(*pipes: Connection) -> None:
+    """Let each pipe hold a whole unit or result where the system allows it (Linux), so that
+    handing a unit out or writing a result back seldom waits for the other side."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        return
+    resize = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if resize is None:  # not Linux
+        return
+    for pipe in pipes:
+        with contextlib.suppress(OSError):  # over the per-user limit: keep the default
+            fcntl.fcntl(pipe.fileno(), resize, PIPE_BYTES)
 
 
 # --------------------------------------------------------------------------- in the worker
