@@ -222,6 +222,32 @@ def test_a_run_stopped_early_finishes_started_units_drops_the_rest_and_reaps_eve
     _assert_all_ended_cleanly(pool)
 
 
+def test_ctrl_c_while_the_workers_start_stops_them_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C after the first fork waits until every worker is started, then stops the whole
+    pool: no worker is left behind, each is reaped."""
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def fork_then_ctrl_c() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+            if len(forks) == 1:
+                os.kill(os.getpid(), signal.SIGINT)
+        return pid
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    monkeypatch.setattr(os, "fork", fork_then_ctrl_c)
+    pool = _pool(_square, jobs=3)
+    try:
+        with pytest.raises(KeyboardInterrupt), pool:
+            pytest.fail("the pool started although Ctrl-C was pressed")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert len(forks) == 3 == len(pool.processes)
+    _assert_all_ended_cleanly(pool)
+
+
 def _fail_on_5(number: int) -> int:
     if number == 5:
         raise ValueError("unit 5 is bad")

@@ -104,15 +104,17 @@ class WorkerPool(Generic[_U, _R]):
         from cxcs.interrupts import deferred
 
         context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-        with deferred():
-            try:
+        try:
+            with deferred():
                 for _ in range(self.jobs):
                     self._start_one(context)
-            except OSError as exc:  # e.g. no memory left to fork
-                self.close()
+        except BaseException as exc:  # those started are stopped (a signal comes here too)
+            self.close()
+            if isinstance(exc, OSError):  # e.g. no memory left to fork
                 raise WorkerError(
                     f"cannot start {self.jobs} worker processes: {exc.strerror or exc}"
                 ) from None
+            raise
 
     def _start_one(self, context: Any) -> None:
         unit_reader, unit_writer = context.Pipe(duplex=False)
