@@ -15,6 +15,7 @@ import signal
 import struct
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +25,7 @@ import pytest
 
 from cxcs import workerpool
 from cxcs.errors import WorkerError
-from cxcs.interrupts import exit_with_parent, worker_defaults
+from cxcs.interrupts import deferred, exit_with_parent, worker_defaults
 from cxcs.workerpool import WorkerPool
 from tests.support import cxcs_argv, good_rows, subprocess_env, write_rows
 
@@ -224,7 +225,9 @@ def test_a_run_stopped_early_finishes_started_units_drops_the_rest_and_reaps_eve
 
 def test_ctrl_c_while_the_workers_start_stops_them_all(monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C after the first fork waits until every worker is started, then stops the whole
-    pool: no worker is left behind, each is reaped."""
+    pool: no worker is left behind, each ends by itself and is reaped. It holds even when a
+    thread the main one does not control takes the signal (pyarrow's, after a Parquet test):
+    the handler then only takes note of it until the pool is started."""
     forks: list[int] = []
     real_fork = os.fork
 
@@ -244,8 +247,29 @@ def test_ctrl_c_while_the_workers_start_stops_them_all(monkeypatch: pytest.Monke
             pytest.fail("the pool started although Ctrl-C was pressed")
     finally:
         signal.signal(signal.SIGINT, previous)
-    assert len(forks) == 3 == len(pool.processes)
+    assert len(forks) == len(pool.processes) == 3
     _assert_all_ended_cleanly(pool)
+
+
+def test_a_signal_another_thread_takes_is_still_held_back_until_the_block_ends() -> None:
+    """:func:`cxcs.interrupts.deferred`: a thread that does not block Ctrl-C may take it, and
+    Python then runs the handler in the main thread; it must wait until the block ends."""
+    other_ends = threading.Event()
+    other = threading.Thread(target=other_ends.wait)  # started before: SIGINT not blocked
+    other.start()
+    assert other.ident is not None
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    reached: list[str] = []
+    try:
+        with pytest.raises(KeyboardInterrupt), deferred():
+            signal.pthread_kill(other.ident, signal.SIGINT)
+            time.sleep(0.1)  # the handler would run here, were it not held back
+            reached.append("the end of the block")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        other_ends.set()
+        other.join()
+    assert reached == ["the end of the block"]
 
 
 def _fail_on_5(number: int) -> int:
