@@ -489,7 +489,9 @@ def table(rows: list[Row], postings: int) -> str:
 
 
 def _short(answer: Answer) -> str:
-    return f"{answer[0]}/{answer[1]} {answer[2]:.2f}"
+    """``label/decision confidence`` (an ``insufficient`` answer has no confidence)."""
+    confidence = "" if answer[2] is None else f" {answer[2]:.2f}"
+    return f"{answer[0]}/{answer[1]}{confidence}"
 
 
 def main() -> None:

@@ -11,9 +11,10 @@ Training rows: the dev postings with duty labels and the repository's samples, e
 title withheld, again with the five function names blanked, and once with the title given.
 
 Measured by k-fold cross-validation (folds stratified by label; every copy of a posting in
-the same fold): per fold the weights are fitted on the other folds; the isotonic calibration
-and the `confident` threshold are then fitted, per fold, on the other folds' out-of-fold
-predictions only, so no reported figure comes from a model that saw the posting. The shipped
+the same fold): per fold the weights are fitted on the other folds; the calibration (Platt
+scaling) and the `confident` threshold are then fitted, per fold, on the other folds'
+out-of-fold predictions only (title withheld and names blanked, as for the shipped model), so
+no reported figure comes from a model that saw the posting. The shipped
 model is fitted on everything, calibrated on all out-of-fold predictions, and written to
 data/classifier-model.json; the figures go to bench/results/classifier-cv.json (from which
 scripts/classifier_report.py writes the README section).
@@ -31,7 +32,6 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
-from sklearn.isotonic import IsotonicRegression
 from sklearn.model_selection import StratifiedKFold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -187,22 +187,38 @@ def runner_up_probability(result: Classification) -> float:
     return sorted([result.not_customer_facing, *(s.score for s in result.scores)])[-2]
 
 
+CALIBRATION_GRID = 64
+"""Points of the piecewise-linear calibration map written to the model file."""
+
+
 def fit_calibration(preds: list[dict[str, Any]]) -> tuple[list[float], list[float]]:
-    """Isotonic map from the model's top probability to the share of right answers, each
-    step shrunk towards 1/2 by one right and one wrong pseudo-answer (so a step of 40
-    right answers reads 0.98, not a certainty)."""
-    xs = np.array([p["raw"] for p in preds])
-    ys = np.array([float(p["right"]) for p in preds])
-    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(xs, ys)
-    fitted = iso.predict(xs)
-    levels = np.array(iso.y_thresholds_)
-    shrunk = []
-    for level in levels:
-        inside = np.isclose(fitted, level)
-        n, right = inside.sum(), ys[inside].sum()
-        shrunk.append((right + 1) / (n + 2) if n else level)
-    monotone = np.maximum.accumulate(np.array(shrunk))
-    return [float(v) for v in iso.X_thresholds_], [float(v) for v in monotone]
+    """Platt scaling of the model's top probability: the share of right answers modelled as
+    sigmoid(a · logit(top) + b), fitted by logistic regression on out-of-fold predictions
+    (title withheld and names blanked). Two parameters, so a smooth, monotone map that a
+    handful of postings cannot bend (an isotonic map made steps of six postings and
+    shrank them towards 1/2: underconfident at 0.8–0.9, 1.00 above). Written as
+    CALIBRATION_GRID points, evenly spaced in logit, between 1/6 (the lowest top
+    probability of six classes) and 0.9999; classify interpolates between them. Never above
+    (n + 1) / (n + 2) for n predictions (the rule of succession): n answers all right do not
+    make a certainty."""
+    raw = np.clip(np.array([p["raw"] for p in preds]), 1e-6, 1 - 1e-6)
+    right = np.array([float(p["right"]) for p in preds])
+    z = np.log(raw / (1 - raw))
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        q = 1 / (1 + np.exp(-(theta[0] * z + theta[1])))
+        q = np.clip(q, 1e-12, 1 - 1e-12)
+        value = -(right * np.log(q) + (1 - right) * np.log(1 - q)).sum()
+        g = q - right
+        return float(value), np.array([(g * z).sum(), g.sum()])
+
+    a, b = minimize(loss, np.array([1.0, 0.0]), jac=True, method="L-BFGS-B").x
+    a = max(float(a), 0.0)  # never decreasing
+    low, high = np.log(1 / 5), np.log(0.9999 / 0.0001)
+    grid = np.linspace(low, high, CALIBRATION_GRID)
+    xs = 1 / (1 + np.exp(-grid))
+    ys = np.minimum(1 / (1 + np.exp(-(a * grid + b))), (len(raw) + 1) / (len(raw) + 2))
+    return [float(v) for v in xs], [float(v) for v in ys]
 
 
 def choose_threshold(preds: list[dict[str, Any]], model: Model) -> float:
@@ -335,7 +351,7 @@ def main() -> None:
         oof.extend(preds)
     # Calibration and threshold per fold, from the other folds' out-of-fold predictions.
     for k in range(args.folds):
-        others = [p for p in oof if p["fold"] != k]
+        others = [p for p in oof if p["fold"] != k and p["variant"] != "titled"]
         calibration = fit_calibration(others)
         provisional = to_model(
             np.zeros((len(LABELS), 1 + len(GROUPS) + len(SHARED))), calibration, 0.5

@@ -116,6 +116,43 @@ def test_a_posting_not_in_english_is_insufficient(kb: Knowledge, language: str) 
     assert result.title is not None and not result.title.mismatch
 
 
+ENGLISH_WRAPPER = (
+    "About us\nWe are a global software company with offices in Tokyo, London and Austin, "
+    "and we value the people who build our products and the customers who use them.\n\n"
+    "{duties}\n\n"
+    "We are an equal opportunity employer: all qualified applicants will receive "
+    "consideration without regard to race, religion, sex, sexual orientation or age.\n"
+)
+JAPANESE_DUTIES = (
+    "職務内容\n"
+    "・お客様からの技術的なお問い合わせにメールと電話で対応します。\n"
+    "・製品の不具合を再現し、調査結果を開発チームに報告します。\n"
+    "・よくある質問の記事を作成し、サポートの品質を改善します。\n"
+    "・チケットの優先度を判断し、期限内に回答します。\n"
+)
+
+
+def test_duties_in_another_script_are_insufficient(kb: Knowledge) -> None:
+    """Duties written in Japanese between an English company blurb and equal-opportunity
+    notice: the English words were all boilerplate, and the answer came from them
+    (*not customer-facing*). A text this much in another script does not read as
+    English."""
+    result = classify(kb, ENGLISH_WRAPPER.format(duties=JAPANESE_DUTIES), None)
+    assert result.decision == "insufficient" and result.label is None
+    assert "does not read as English" in result.reason
+    assert "script other than Latin" in result.reason
+
+
+def test_a_few_characters_of_another_script_do_not_stop_an_english_posting(
+    kb: Knowledge,
+) -> None:
+    """A company name or a greeting in another script (株式会社, こんにちは) is no
+    reason to abstain on an English posting."""
+    duties = f"What you'll do\n{SUPPORT_DUTIES}\nOur Tokyo office (株式会社) says こんにちは."
+    result = classify(kb, ENGLISH_WRAPPER.format(duties=duties), None)
+    assert (result.label, result.decision) == ("support", "confident")
+
+
 def test_english_postings_are_never_taken_for_another_language(kb: Knowledge) -> None:
     """Every sample posting reads as English, and so does a terse one with no 'the', 'and',
     'to' or 'of' at all."""

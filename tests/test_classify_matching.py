@@ -109,6 +109,40 @@ def test_returning_customers_are_not_returns(kb: Knowledge) -> None:
     assert "process returns" in matched(returns, "service")
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Application packs can be downloaded from our website.",
+        "The job pack holds the full person specification.",
+    ],
+)
+def test_a_job_pack_is_not_packing(kb: Knowledge, sentence: str) -> None:
+    """British postings send candidates to an "application pack": it read as the
+    warehouse duty "packing" (*not customer-facing*)."""
+    result = classify(kb, f"{SUPPORT}{sentence}", None)
+    assert not any(text.startswith("pack") for text in matched(result, "none"))
+    packing = classify(kb, "Picking and packing orders in our warehouse, packing parcels.", None)
+    assert any(text.startswith("pack") for text in matched(packing, "none"))
+
+
+@pytest.mark.parametrize("words", ["embedded in", "embedded within", "embedded into"])
+def test_embedded_in_a_team_is_not_embedded_software(kb: Knowledge, words: str) -> None:
+    """A designer or researcher "embedded within a product team" does no embedded
+    engineering; embedded software still counts."""
+    text = f"You will be {words} a product team, running user research and usability tests."
+    assert "embedded" not in matched(classify(kb, text, None), "none")
+    firmware = classify(kb, "Write embedded C for our sensors and debug the firmware.", None)
+    assert "embedded" in matched(firmware, "none")
+
+
+def test_a_stock_exchange_is_not_exchanges(kb: Knowledge) -> None:
+    """An employer "listed on the London Stock Exchange" handles no returns and exchanges."""
+    result = classify(kb, f"{SUPPORT}We are listed on the London Stock Exchange.", None)
+    assert not any(text.startswith("exchange") for text in matched(result, "service"))
+    returns = classify(kb, "Process refunds and exchanges for shoppers in store.", None)
+    assert "exchanges" in matched(returns, "service")
+
+
 # --- sections ----------------------------------------------------------------------------
 
 DUTIES = "Answer support tickets, troubleshoot login issues and escalate bugs to engineering."
@@ -399,6 +433,63 @@ def test_context_words_in_a_company_blurb_do_not_stop_requirements_counting_as_d
     assert not any(group == REQUIREMENTS for _, group in tallies)
     assert classify(kb, text, None).label == "ux"
     with_duties = f"{BLURB}What you'll do\n{DUTIES}\n{DESIGN_REQUIREMENTS}"
+    assert any(group == REQUIREMENTS for _, group in features(kb, with_duties)[0])
+
+
+TEAM = (
+    "Our Customer Experience team owns the customer journey: NPS, customer feedback and "
+    "the voice of the customer programme at every touchpoint.\n"
+)
+ENGINEERING = (
+    "What you'll do\n"
+    "- Design and build the backend services and data pipelines behind those programmes\n"
+    "- Write production code in Go, review pull requests and keep the CI/CD pipelines green\n"
+    "- Own the reliability of the distributed systems you ship\n"
+)
+
+
+@pytest.mark.parametrize("heading", ["About the team", "Our team:", "## The team", "MEET THE TEAM"])
+def test_a_team_description_counts_as_company_text(kb: Knowledge, heading: str) -> None:
+    """A paragraph about the team describes the team, not the role: it named the team's
+    function ("Customer Experience", its NPS programme) in the postings of engineers on
+    customer teams. It counts as company text, and ends at its paragraph like one."""
+    text = f"{heading}\n{TEAM}\n{ENGINEERING}"
+    sections = sections_of(kb, text)
+    assert sections.at(text.index("customer journey")) == "company"
+    assert sections.at(text.index("backend services")) == "responsibilities"
+    result = classify(kb, text, None, detect_title=False)
+    assert result.decision == "not_customer_facing"
+    cx = [e for e in result.evidence if e.function == "cx"]
+    assert cx and all(e.section == "company" for e in cx)
+
+
+CROWDED_BLURB = (
+    "## About Gatherly\n"
+    "Gatherly hosts face-to-face networking online, with live chat and breakout rooms "
+    "for event organisers.\n"
+)
+DESIGN_UNDER_ABOUT_YOU = (
+    "## About you\n"
+    "- You run user research, user interviews and usability testing with real users\n"
+    "- You turn research findings into user flows, wireframes and prototypes in Figma\n"
+    "- You keep our design system and style guide consistent across the product\n"
+    "- You hand pixel-perfect design specs to engineers and check accessibility (WCAG)\n"
+    "- You lead design critiques and present design decisions to product managers\n"
+)
+
+
+def test_requirements_count_as_duties_when_they_hold_many_times_the_duties_phrases(
+    kb: Knowledge,
+) -> None:
+    """A company blurb with a few telling phrases ("face-to-face", "live chat",
+    "networking") kept a designer's work, listed under "About you", out of the duties; the
+    requirements now count as duties when they hold 4 times as many strong or medium
+    phrases. Duties of their own keep requirements of their size apart."""
+    text = CROWDED_BLURB + DESIGN_UNDER_ABOUT_YOU
+    assert not any(group == REQUIREMENTS for _, group in features(kb, text)[0])
+    result = classify(kb, text, None, detect_title=False)
+    assert (result.label, result.decision) == ("ux", "confident")
+    with_duties = f"What you'll do\n{LONG_DUTIES}\n{DESIGN_UNDER_ABOUT_YOU}"
     assert any(group == REQUIREMENTS for _, group in features(kb, with_duties)[0])
 
 

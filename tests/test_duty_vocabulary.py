@@ -59,8 +59,35 @@ ONBOARDING = (
     "You report on the health of your book to the head of accounts each month.\n"
 )
 
+FRONTLINE = (
+    "What you'll do\n"
+    "Work in our high-street branch as the first point of contact for members of the "
+    "public: counter service for account holders, serving customers who walk in, welcoming "
+    "visitors at reception and answering telephone enquiries about billing. On Saturdays "
+    "you will help shoppers on the sales floor. You will work shifts, some at weekends.\n"
+)
+
+HANDOFF = (
+    "What you'll do\n"
+    "Take the hand-off from sales for every new account and run customer onboarding through "
+    "to go-live. As the main point of contact for a set of mid-sized clients you will plan "
+    "their first ninety days, keep onboarding new clients on schedule, and show each "
+    "sponsor the value realisation they were promised.\n"
+)
+
+JOURNEY_DESIGN = (
+    "What you'll do\n"
+    "As an experience designer on our digital touchpoints you will map customer journeys "
+    "across the app and the website, run user research and usability studies, keep our "
+    "design systems consistent, and lift conversion rates on the digital journeys where "
+    "people drop out.\n"
+)
+
 POSTINGS = [
     ("quant ux research", QUANT_UX_RESEARCH, "ux"),
+    ("frontline", FRONTLINE, "service"),
+    ("hand-off", HANDOFF, "success"),
+    ("journey design", JOURNEY_DESIGN, "ux"),
     ("design under requirements", DESIGN_UNDER_REQUIREMENTS, "ux"),
     ("service desk", SERVICE_DESK, "service"),
     ("help centre", HELP_CENTRE, "support"),
@@ -80,6 +107,13 @@ def _phrases(result: Classification, function: str) -> set[str]:
             "ux",
             {"uxr", "research insights", "research roadmap", "human-computer interaction"},
         ),
+        (
+            FRONTLINE,
+            "service",
+            {"counter service", "serving customers", "first point of contact", "reception"},
+        ),
+        (HANDOFF, "success", {"hand-off from sales", "customer onboarding", "go-live"}),
+        (JOURNEY_DESIGN, "ux", {"experience designer", "digital touchpoints", "conversion rate"}),
         (DESIGN_UNDER_REQUIREMENTS, "ux", {"user testing", "style guide", "user-friendly"}),
         (
             SERVICE_DESK,
@@ -118,3 +152,28 @@ def test_statistics_in_a_user_researchers_duties_still_count_as_not_customer_fac
         "finance team and the board every quarter.\n"
     )
     assert classify(kb, analyst, None, detect_title=False).decision == "not_customer_facing"
+
+
+def test_journey_words_in_design_work_favour_ux_over_cx(kb: Knowledge) -> None:
+    """A designer who maps customer journeys is still a designer: design systems, user
+    research and conversion on digital journeys count for UX and against CX, as
+    wireframes and prototypes did."""
+    result = classify(kb, JOURNEY_DESIGN, None, detect_title=False)
+    against_cx = {e.phrase for e in result.evidence if e.function == "cx" and e.weight < 0}
+    assert {"design system", "user research", "digital touchpoints"} <= against_cx
+    assert "customer journey" in _phrases(result, "cx")  # read, and outweighed
+
+
+def test_an_office_finance_role_is_not_customer_facing(kb: Knowledge) -> None:
+    """Finance, bookkeeping and HR duties of a small employer's back office are none of
+    the five functions."""
+    text = (
+        "What you'll do\n"
+        "Lead the finance function of a small charity: prepare the monthly management "
+        "accounts, oversee bookkeeping and payroll, act as company secretary to the board, "
+        "and look after human resources and office administration. You will be ACCA or CIMA "
+        "qualified.\n"
+    )
+    result = classify(kb, text, None, detect_title=False)
+    assert result.decision == "not_customer_facing"
+    assert {"management accounts", "bookkeeping", "company secretary"} <= _phrases(result, "none")

@@ -129,28 +129,40 @@ def _places(sections: SectionMap, weights: dict[str, float]) -> list[Place]:
 FEW_DUTY_MATCHES = 3
 """Under this many strong or medium phrase matches in the duty sections, the requirements
 count as duties."""
+REQUIREMENTS_RATIO = 4
+"""Nor when the requirements hold this many times as many as the duty sections."""
 
 
 def _requirements_as_duties(
     located: list[Located], starts: list[int], places: list[Place]
 ) -> list[Place]:
     """The stretches, the requirements read as duties (still at their section's weight) when
-    the duty sections hold under :data:`FEW_DUTY_MATCHES` strong or medium matches: a posting
-    cut to its requirements, or one that lists what the job does under "What you'll bring",
-    is read by them, not taken for *not customer-facing* for want of duties. Weak phrases
-    ("platform", "growth", "users") do not count: a company blurb is full of them and holds
-    no duty."""
+    the duty sections hold under :data:`FEW_DUTY_MATCHES` strong or medium matches, or under
+    1/:data:`REQUIREMENTS_RATIO` of the requirements' own: a posting cut to its
+    requirements, or one that lists what the job does under "What you'll bring" (after a
+    company blurb with a few telling words of its own), is read by them, not taken for *not
+    customer-facing* for want of duties. Weak phrases ("platform", "growth", "users") do not
+    count: a company blurb is full of them and holds no duty."""
     if not any(place == REQUIREMENTS for _, _, place in places):
         return places
-    in_duties = 0
+    in_duties = in_requirements = 0
+    left = len(located)
     for start, _, entry, _ in located:
+        left -= 1
         if not entry.telling:
             continue
-        index = bisect_right(starts, start) - 1
-        if places[index][2] == DUTY:
+        place = places[bisect_right(starts, start) - 1][2]
+        if place == DUTY:
             in_duties += 1
-            if in_duties >= FEW_DUTY_MATCHES:
-                return places
+        elif place == REQUIREMENTS:
+            in_requirements += 1
+        if (
+            in_duties >= FEW_DUTY_MATCHES
+            and in_requirements + left < REQUIREMENTS_RATIO * in_duties
+        ):
+            return places  # the requirements can no longer outnumber the duties enough
+    if in_duties >= FEW_DUTY_MATCHES and in_requirements < REQUIREMENTS_RATIO * in_duties:
+        return places
     return [(n, w, DUTY if p == REQUIREMENTS else p) for n, w, p in places]
 
 
@@ -640,7 +652,7 @@ def _decide(
     model: Model,
     words: int,
     has_title: bool,
-    foreign: int | None = None,
+    foreign: str | None = None,
 ) -> tuple[dict[str, Any], list[tuple[str, float, float]]]:
     """The decision and the scores (``foreign``: see :func:`_foreign`)."""
     limits = signals.thresholds
@@ -663,10 +675,7 @@ def _decide(
     runner_up: str | None = second
     if foreign is not None:
         decision, label, runner_up = "insufficient", None, None
-        reason = (
-            f"the text does not read as English: the, and, to and of stand {foreign} time(s) "
-            f"in {words} words, under {limits.min_english:g} in 100"
-        )
+        reason = f"the text does not read as English: {foreign}"
     elif _too_little(total, words, has_title, signals):
         decision, label = "insufficient", None
         reason = (
@@ -748,18 +757,51 @@ OTHER_MARKERS = (
 English posting may hold few English markers, but then it holds fewer of these."""
 
 
-def _foreign(text: str, words: int, signals: Signals) -> int | None:
-    """How often :data:`ENGLISH_MARKERS` stand in ``text`` when it reads as another
-    language: under ``min_english`` of them per 100 of its ``words``, and fewer than the
-    :data:`OTHER_MARKERS` (counted only then). None when it reads as English, or is too
-    short to tell (under ``min_words``)."""
+_OTHER_SCRIPT_LEADS = bytes([*range(0xCE, 0xE2), *range(0xE3, 0xEE)])
+"""The UTF-8 lead bytes of other scripts' letters: U+0380–U+1FFF (Greek, Cyrillic, Armenian,
+Hebrew, Arabic, the Indic scripts, Thai, Tibetan, Georgian, Hangul jamo, Ethiopic…) and
+U+3000–U+DFFF (kana, CJK ideographs, Hangul syllables) — not U+2000–U+2FFF, the
+punctuation, symbols and bullets English postings use. Each character has one lead byte."""
+_ALL_BUT_LEADS = bytes(b for b in range(256) if b not in _OTHER_SCRIPT_LEADS)
+
+
+def other_script_characters(text: str) -> int:
+    """How many of ``text``'s characters are letters of another script (see
+    :data:`_OTHER_SCRIPT_LEADS`): counted in C, by what deleting every other byte of the text's
+    UTF-8 leaves (a few microseconds for a posting; an ASCII text costs nothing)."""
+    if text.isascii():
+        return 0
+    return len(text.encode("utf-8", "surrogatepass").translate(None, _ALL_BUT_LEADS))
+
+
+OTHER_SCRIPT_SHARE = 0.1
+"""A text this much written in another script (a share of its characters) does not read as
+English, whatever English boilerplate surrounds it: a Japanese posting's duties under an
+English company blurb and equal-opportunity notice. Among the development postings, the
+English ones hold next to none (3 characters at most)."""
+
+
+def _foreign(text: str, words: int, signals: Signals) -> str | None:
+    """Why ``text`` does not read as English, or None when it does (or is too short to tell
+    by its words). It does not when :data:`OTHER_SCRIPT_SHARE` of its characters are letters
+    of another script (:func:`other_script_characters`); or when :data:`ENGLISH_MARKERS`
+    stand under ``min_english`` times per 100 of its ``words`` and less often than the
+    :data:`OTHER_MARKERS` (counted only then)."""
+    other = other_script_characters(text)
+    if other and other >= OTHER_SCRIPT_SHARE * len(text):
+        return f"{other} of its {len(text)} characters are in a script other than Latin"
     limits = signals.thresholds
     if words < limits.min_words:
         return None
     found = sum(map(text.count, ENGLISH_MARKERS))
     if found * 100 >= limits.min_english * words:
         return None
-    return found if sum(map(text.count, OTHER_MARKERS)) > found else None
+    if sum(map(text.count, OTHER_MARKERS)) <= found:
+        return None
+    return (
+        f"the, and, to and of stand {found} time(s) in {words} words, under "
+        f"{limits.min_english:g} in 100"
+    )
 
 
 def _too_little(points: float, words: int, has_title: bool, signals: Signals) -> bool:
