@@ -273,3 +273,21 @@ def test_a_metric_cites_articles_that_name_it_as_a_measure(kb: Knowledge) -> Non
     articles = {mid: {s.article for s in m.sources} for mid, m in kb.metrics.items()}
     assert "ux-cx-cs-cs" not in articles["expansion_revenue"]
     assert "crucial-differences" not in articles["customer_churn_rate"]
+
+
+def test_personalization_cites_tailoring_not_whose_goals(kb: Knowledge) -> None:
+    """CX's cell reads cs-vs-cx-saas's individual (success) vs collective (CX) goals as whose
+    outcomes each looks after, not as tailoring: success's cell does not cite that section
+    for tailoring either (crucial-differences's tailored support and cs-vs-cx-saas's
+    personalized onboarding do say it)."""
+    cited = {
+        (s.article, s.section) for s in kb.functions["success"].cells["personalization"].sources
+    }
+    assert (
+        "cs-vs-cx-saas",
+        "Differences between CX metrics and customer success metrics",
+    ) not in cited
+    assert cited == {
+        ("crucial-differences", "CS: CUSTOMER SUCCESS AT THE INDIVIDUAL LEVEL"),
+        ("cs-vs-cx-saas", "What does a customer success manager do?"),
+    }

@@ -538,6 +538,22 @@ def test_a_pair_summary_says_when_one_sits_under_the_others_umbrella() -> None:
     assert "umbrella" not in dict(summary_lines(KB, compare_pair(KB, "cx", "ux")))
 
 
+def test_a_matrix_summary_says_which_compared_functions_sit_under_another() -> None:
+    """In 'compare cx service ux' CX & service are the least alike, yet service sits under
+    CX's umbrella: the matrix summary says so too."""
+    from cxcs.render.reports import matrix_summary
+
+    summary = dict(matrix_summary(KB, compare_many(KB, ["cx", "service", "ux"])))
+    assert summary["umbrella"].splitlines() == [
+        "Customer service sits under the Customer experience umbrella "
+        "[cs-vs-cx-saas, customer-management-terms]",
+        "the similarities compare what the functions do, not whether one is part of another",
+    ]
+    assert "umbrella" not in dict(
+        matrix_summary(KB, compare_many(KB, ["service", "support", "ux"]))
+    )
+
+
 def test_a_matrix_names_the_pairs_as_alike_as_the_extreme_to_one_decimal() -> None:
     """Shown to one decimal, several pairs can tie with the least (or most) alike: the
     summary names each of them, so no pair reads as singled out by a difference the number

@@ -114,7 +114,11 @@ def test_differences_filters_a_matrix_in_every_format(
 def test_the_matrix_json_has_a_summary_like_the_pair(capsys: pytest.CaptureFixture[str]) -> None:
     result = _json(capsys, "compare", "cx", "success", "support")["result"]
     summary = result["summary"]  # type: ignore[index]
-    assert set(summary) == {"most alike", "least alike", "disputes"}
+    assert list(summary) == ["most alike", "least alike", "umbrella", "disputes"]
+    assert summary["umbrella"][:2] == [  # success and support sit under CX
+        "Customer success sits under the Customer experience umbrella [cs-vs-cx-saas]",
+        "Customer support sits under the Customer experience umbrella [cs-vs-cx-saas]",
+    ]
     comparison = result["comparison"]  # type: ignore[index]
     sims = {(s["a"], s["b"]): s["similarity"] for s in comparison["similarities"]}
     most, least = comparison["most_alike"], comparison["least_alike"]

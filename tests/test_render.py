@@ -120,7 +120,7 @@ def test_matrix_markdown_has_one_row_per_axis_and_one_per_pair(
 ) -> None:
     run = run_cli(capsys, "compare", "cx", "success", "ux", "-f", "md")
     (_, summary), (_, pairs), (header, rows) = markdown_tables(run.out)
-    assert [r[0] for r in summary] == ["most alike", "least alike", "disputes"]
+    assert [r[0] for r in summary] == ["most alike", "least alike", "umbrella", "disputes"]
     assert header == ["axis", *(kb.functions[f].name for f in ("cx", "success", "ux"))]
     assert [r[0] for r in rows] == [a.name for a in kb.axes]
     assert len(pairs) == 3

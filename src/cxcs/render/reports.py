@@ -284,18 +284,29 @@ def summary_lines(kb: Knowledge, result: PairComparison) -> list[tuple[str, str]
     return lines
 
 
+def umbrella_lines(kb: Knowledge, function_ids: Sequence[str]) -> list[str]:
+    """'Customer service sits under the Customer experience umbrella [a, b]', with its
+    articles, for each compared function under another compared one."""
+    lines = []
+    for child in function_ids:
+        under = kb.functions[child].under
+        if under is not None and under.function in function_ids and under.function != child:
+            lines.append(
+                f"{kb.functions[child].name} sits under the {kb.functions[under.function].name}"
+                f" umbrella [{articles_text(under.sources)}]"
+            )
+    return lines
+
+
 def pair_umbrella_text(kb: Knowledge, a: str, b: str) -> str | None:
     """When one of two functions sits under the other's umbrella, that, with its articles,
     beside the similarity (a low one never reads as 'unrelated'); None otherwise."""
-    for child, parent in ((a, b), (b, a)):
-        under = kb.functions[child].under
-        if under is not None and under.function == parent:
-            return (
-                f"{kb.functions[child].name} sits under the {kb.functions[parent].name} "
-                f"umbrella [{articles_text(under.sources)}]: the similarity compares what "
-                "the two do, not whether one is part of the other"
-            )
-    return None
+    lines = umbrella_lines(kb, (a, b))
+    if not lines:
+        return None
+    return (
+        f"{lines[0]}: the similarity compares what the two do, not whether one is part of the other"
+    )
 
 
 def practice_shown(kb: Knowledge, result: PairComparison) -> bool:
@@ -444,6 +455,12 @@ def matrix_summary(kb: Knowledge, result: MatrixComparison) -> list[tuple[str, s
                 level = "high" if label == "most alike" else "low"
                 text += f"\njust as {level} to one decimal: {', '.join(tied)}"
             lines.append((label, text))
+    umbrella = umbrella_lines(kb, result.functions)
+    if umbrella:
+        umbrella.append(
+            "the similarities compare what the functions do, not whether one is part of another"
+        )
+        lines.append(("umbrella", "\n".join(umbrella)))
     disputes = [
         dispute_text(kb, d)
         for d in disputes_among(kb, result.functions, [kb.axis(r.axis) for r in result.rows])
