@@ -853,6 +853,23 @@ def test_nul_bytes_are_told_apart_as_wide_text_or_binary_data(
     assert_failed(run_cli(capsys, "classify", "--batch", str(path)), 1, named)
 
 
+def test_summarize_says_a_jsonl_output_is_cut_short(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A JSONL output whose last line is broken off was "line 7 is not JSON"; a CSV output
+    cut the same way says it is cut short."""
+    whole = tmp_path / "labels.jsonl"
+    rows = tmp_path / "rows.jsonl"
+    write_rows(rows, good_rows(3))
+    assert run_cli(capsys, "classify", "--batch", str(rows), "-o", str(whole)).code == 0
+    cut = tmp_path / "cut.jsonl"
+    cut.write_bytes(whole.read_bytes()[:-40])
+    assert_failed(run_cli(capsys, "summarize", str(cut)), 1, f"{cut}: cut short at line 3")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b"{not json}\n" + whole.read_bytes())
+    assert_failed(run_cli(capsys, "summarize", str(bad)), 1, f"{bad}: line 1 is not JSON")
+
+
 def test_summarize_reads_lines_with_a_size_cap(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
