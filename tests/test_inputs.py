@@ -982,3 +982,41 @@ def test_stdin_read_from_the_file_stdout_appends_to_is_refused(tmp_path: Path, b
     assert error == "cxcs: error: stdin: stdout is the input file itself; write the results " \
         "somewhere else\n"  # fmt: skip
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("codec", "bom"),
+    [("UTF-16LE", b"\xff\xfe"), ("UTF-16BE", b"\xfe\xff"), ("UTF-16LE", b""), ("UTF-32LE", b"")],
+)
+def test_a_posting_in_utf16_or_utf32_is_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], codec: str, bom: bytes
+) -> None:
+    """A posting saved by Notepad as "Unicode" (UTF-16) was "binary data (NUL bytes); give
+    plain text", as if it were no text at all; a batch named its encoding."""
+    path = tmp_path / "posting.txt"
+    path.write_bytes(bom + POSTING.encode(codec))
+    run = run_cli(capsys, "classify", str(path))
+    assert_failed(run, 1, f"{path}: looks like {codec}, not UTF-8; convert it first, e.g. ")
+    assert f"iconv -f {codec} -t UTF-8" in run.err
+
+
+@pytest.mark.parametrize(
+    ("data", "codec"),
+    [
+        (b"\xff\xfe\x00\x00" + "text,id\nAnswer tickets,1\n".encode("utf-32-le"), "UTF-32LE"),
+        ("text,id\nAnswer tickets,1\n".encode("utf-32-le"), "UTF-32LE"),
+        ("text,id\nAnswer tickets,1\n".encode("utf-16-be"), "UTF-16BE"),
+    ],
+    ids=["utf-32 with a mark", "utf-32", "utf-16 big-endian"],
+)
+def test_a_batch_in_utf32_is_told_to_convert_from_utf32(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, codec: str
+) -> None:
+    """UTF-32 input was told to convert with 'iconv -f UTF-16', and one with a UTF-32
+    byte-order mark was called UTF-16 (its mark starts as UTF-16's does); iconv reads
+    UTF-16 without a mark as big-endian, so the byte order is named."""
+    path = tmp_path / "rows.csv"
+    path.write_bytes(data)
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    said = f"looks like {codec}, not UTF-8; convert it first, e.g. 'iconv -f {codec} -t UTF-8"
+    assert_failed(run, 1, said)
