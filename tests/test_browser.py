@@ -113,6 +113,7 @@ def test_map_svg_opens_as_a_chart(tmp_path: Path) -> None:
         "CX",
         "support",
         "primary claim",
+        "minority claim (disputed; its label ends in ?)",  # what "success ?" means
     ):
         assert text in dom, text
     assert 'class="dispute-span"' in dom
@@ -406,8 +407,8 @@ def test_every_text_of_the_map_stays_on_the_canvas_and_off_its_neighbours(
     tmp_path: Path,
 ) -> None:
     """The chart's title, ticks, axis names, dot labels, legend and notes are inside the
-    SVG and no two legend entries overlap, however long an overlay's names (they ran off the
-    left edge, across the axis, and over the next legend column)."""
+    SVG and no two legend or key entries overlap, however long an overlay's names (they ran
+    off the left edge, across the axis, and over the next legend column)."""
     overlay = _long_names(tmp_path)
     drawing = tmp_path / "map.svg"
     done = run_subprocess("--kb", str(overlay), "map", "-o", str(drawing))
@@ -418,7 +419,7 @@ def test_every_text_of_the_map_stays_on_the_canvas_and_off_its_neighbours(
         "const boxes=[...s.querySelectorAll('text')].map(t=>[t,t.getBoundingClientRect()]);"
         "for(const [t,b] of boxes){if(b.left<c.left-1||b.right>c.right+1||b.top<c.top-1||"
         "b.bottom>c.bottom+1)out.push('off:'+t.textContent.slice(0,30))}"
-        "const legend=boxes.filter(([t])=>t.closest('.legend-item'));"
+        "const legend=boxes.filter(([t])=>t.closest('.legend-item')||t.matches('.key'));"
         "for(const [t,a] of legend)for(const [u,b] of legend)if(t!==u&&a.left<b.right&&"
         "b.left<a.right&&a.top<b.bottom&&b.top<a.bottom)out.push('overlap:'+t.textContent.slice(0,9));"
         "document.title='T'+boxes.length+':'+out.join('|')</script>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cxcs.render import marks
 from cxcs.render.page import document, lines, words
 from cxcs.render.view import Report, TableBlock, cell_text
 
@@ -32,7 +33,7 @@ def _table(block: TableBlock) -> str:
 
 
 def render(report: Report) -> str:
-    """The report as one HTML document."""
+    """The report as one HTML document (its notes explain the marks its tables show)."""
     tables = "\n".join(_table(b) for b in report.tables)
-    notes = "".join(f'<p class="note">{words(n)}</p>' for n in report.notes)
+    notes = "".join(f'<p class="note">{words(n)}</p>' for n in marks.notes(report))
     return document(report.title, f"{tables}\n{notes}", report.meta)
