@@ -591,3 +591,33 @@ def test_a_score_bar_and_its_number_share_a_line(tmp_path: Path) -> None:
     found = re.search(r"<title>B(\d+):(\d+)</title>", done.stdout.decode("utf-8"))
     assert found, done.stderr[-500:]
     assert int(found[1]) >= 5 and found[2] == "0", found.group()
+
+
+def test_offsets_stay_whole_and_a_dagger_stays_with_its_word(tmp_path: Path) -> None:
+    """On a phone, classify's offsets (``216-228``) and scores are each one line (the
+    offsets broke at the hyphen), and in the journey a † is on the line of the word it
+    marks (``takes part`` / ``†`` broke apart)."""
+    posting = Path(__file__).resolve().parent.parent / "examples" / "postings"
+    checks = {
+        "classify": (
+            ("classify", str(posting / "success-title-support-duties.txt"), "--explain"),
+            "const cells=[...document.querySelectorAll('td')].filter(c=>"
+            "/^[+-]?[0-9][0-9.]*(-[0-9]+)?$/.test(c.textContent.trim()));"
+            "const lines=c=>{const r=document.createRange();r.selectNodeContents(c);"
+            "return new Set([...r.getClientRects()].map(b=>Math.round(b.top))).size};"
+            "found=cells.length+':'+cells.filter(c=>lines(c)>1).map(c=>c.textContent).join(',')",
+        ),
+        "journey": (
+            ("journey",),
+            "let n=0;const bad=[];const walk=document.createTreeWalker(document.body,4);"
+            "while(walk.nextNode()){const t=walk.currentNode,i=t.data.indexOf('†');"
+            "if(i<2)continue;n++;const r=document.createRange();r.setStart(t,i-2);"
+            "r.setEnd(t,i+1);if(r.getClientRects().length>1)bad.push(t.data.slice(0,20))}"
+            "found=n+':'+bad.join(',')",
+        ),
+    }
+    for what, (args, script) in checks.items():
+        page = tmp_path / f"{what}.html"
+        assert run_subprocess(*args, "-o", str(page)).returncode == 0
+        count, broken = _probe(page, tmp_path, f"{PHONE},844", script).split(":", 1)
+        assert int(count) >= 5 and broken == "", (what, broken)

@@ -8,11 +8,14 @@ from cxcs.render.view import Report, TableBlock, cell_text
 
 
 def _cell(value: object, kind: str) -> str:
+    """A cell's HTML: a bar with its number, a number (an id, an offset such as ``216-228``)
+    kept on one line, or text."""
     if kind == "bar" and isinstance(value, float):
         width = max(0.0, min(1.0, value)) * 10
         bar = f'<span class="bar" style="width:{width:.2f}rem"></span>'
         return f'<span class="score">{bar} {value:.2f}</span>'
-    return lines(cell_text(value if isinstance(value, str | float) else None))
+    text = lines(cell_text(value if isinstance(value, str | float) else None))
+    return f'<span class="number">{text}</span>' if kind == "number" and text else text
 
 
 def _table(block: TableBlock) -> str:
