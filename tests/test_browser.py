@@ -621,3 +621,19 @@ def test_offsets_stay_whole_and_a_dagger_stays_with_its_word(tmp_path: Path) -> 
         assert run_subprocess(*args, "-o", str(page)).returncode == 0
         count, broken = _probe(page, tmp_path, f"{PHONE},844", script).split(":", 1)
         assert int(count) >= 5 and broken == "", (what, broken)
+
+
+def test_a_two_column_table_is_as_wide_as_its_content(tmp_path: Path) -> None:
+    """summarize's name/value tables were stretched over the whole page (a value a thousand
+    pixels from its name, each table split differently): they are as wide as their text."""
+    labels = tmp_path / "labels.jsonl"
+    rows = Path(__file__).resolve().parent / "samples" / "postings_a.jsonl"
+    assert run_subprocess("classify", "--batch", str(rows), "-o", str(labels)).returncode == 0
+    page = tmp_path / "summarize.html"
+    assert run_subprocess("summarize", str(labels), "-o", str(page)).returncode == 0
+    script = (
+        "found=[...document.querySelectorAll('table')].map(t=>Math.round("
+        "t.getBoundingClientRect().width)).join(',')"
+    )
+    widths = [int(w) for w in _probe(page, tmp_path, "1280,900", script).split(",")]
+    assert len(widths) >= 3 and max(widths) < 640, widths

@@ -29,7 +29,8 @@ def _table(block: TableBlock) -> str:
         + "</tr>"
         for row in block.rows
     )
-    parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    pairs = ' class="pairs"' if len(block.columns) == 2 else ""
+    parts.append(f"<table{pairs}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
     if block.caption:
         parts.append(f'<p class="note">{words(block.caption)}</p>')
     return "\n".join(parts)

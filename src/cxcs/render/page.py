@@ -26,6 +26,7 @@ color:#1f2328;background:#fff;max-width:72rem;margin:2rem auto;padding:0 1rem;li
 overflow-wrap:break-word}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:1.6rem}
 .wide{overflow-x:auto;margin:.4rem 0 1rem}table{border-collapse:collapse;width:100%}
+table.pairs{width:auto;min-width:min(100%,24rem)}
 svg{max-width:100%;height:auto}
 .chart-narrow{display:none}.chart-narrow svg{width:100%;max-width:36rem}
 @media (max-width:62rem){.chart-wide{display:none}.chart-narrow{display:block}}
