@@ -169,17 +169,14 @@ PHONE = 390
 page is measured (and shot) in an iframe this wide, which is its viewport."""
 
 
-def _page_width(page: Path, tmp_path: Path, window: str) -> tuple[int, int]:
-    """How wide ``page`` lays out in a ``window`` (its scroll width) and the viewport width:
-    a copy of the page with a probe script that writes both into a title. A window narrower
-    than Chromium's smallest (500) is an iframe of that width in a wider window."""
+def _probe(page: Path, tmp_path: Path, window: str, script: str) -> str:
+    """What ``script`` (JavaScript run at the end of a copy of ``page``) leaves in ``found``
+    (a string), with the page in a ``window``. A window narrower than Chromium's smallest
+    (500) is an iframe of that width in a wider window."""
     probe = tmp_path / f"probe-{page.name}"
     width = int(window.split(",")[0])
-    script = (
-        "<script>parent.document.title='W'+document.documentElement.scrollWidth"
-        "+'x'+window.innerWidth</script></body>"
-    )
-    inner = page.read_text(encoding="utf-8").replace("</body>", script)
+    tail = f"<script>let found='';{script};parent.document.title='P'+found</script></body>"
+    inner = page.read_text(encoding="utf-8").replace("</body>", tail)
     if width < 500:
         frame = html.escape(inner, quote=True)
         inner = (
@@ -189,9 +186,41 @@ def _page_width(page: Path, tmp_path: Path, window: str) -> tuple[int, int]:
         window = "1000,900"
     probe.write_text(inner, "utf-8")
     done = run(["--dump-dom", f"--window-size={window}"], probe)
-    found = re.search(r"<title>W(\d+)x(\d+)</title>", done.stdout.decode("utf-8"))
+    found = re.search(r"<title>P(.*?)</title>", done.stdout.decode("utf-8"), re.S)
     assert found, done.stderr[-500:]
-    return int(found[1]), int(found[2])
+    return html.unescape(found[1])
+
+
+def _page_width(page: Path, tmp_path: Path, window: str) -> tuple[int, int]:
+    """How wide ``page`` lays out in a ``window`` (its scroll width) and the viewport
+    width."""
+    script = "found=document.documentElement.scrollWidth+'x'+window.innerWidth"
+    width, viewport = _probe(page, tmp_path, window, script).split("x")
+    return int(width), int(viewport)
+
+
+SMALLEST_TEXT = (
+    "let least=1e9,where='';"
+    "for(const e of document.body.querySelectorAll('*')){"
+    "if(e.closest('script,style,title')||!e.getClientRects().length)continue;"
+    "const b=e.getBoundingClientRect();if(!b.width||!b.height)continue;"
+    "if(![...e.childNodes].some(n=>n.nodeType===3&&n.textContent.trim()))continue;"
+    "let size=parseFloat(getComputedStyle(e).fontSize);"
+    "if(e instanceof SVGElement){const m=e.getScreenCTM();size*=Math.hypot(m.a,m.b)}"
+    "if(size<least){least=size;where=e.textContent.trim().slice(0,40)}}"
+    "found=least.toFixed(1)+'|'+where"
+)
+"""The smallest text the page shows, as drawn: CSS pixels of font size, an SVG's scaled to
+the size the SVG is shown at, and the start of that text."""
+
+
+def _smallest_text(page: Path, tmp_path: Path, window: str) -> tuple[float, str]:
+    size, text = _probe(page, tmp_path, window, SMALLEST_TEXT).split("|", 1)
+    return float(size), text
+
+
+READABLE = 12
+"""The smallest text size, in CSS pixels, a page may show on a phone."""
 
 
 def test_control_the_phone_probe_is_phone_wide(tmp_path: Path) -> None:
@@ -220,6 +249,59 @@ def test_html_pages_fit_a_narrow_window(tmp_path: Path, what: str) -> None:
     width, viewport = _page_width(page, tmp_path, f"{PHONE},844")
     assert width <= viewport, f"{what}.html is {width}px wide in a {viewport}px window"
     assert _page_width(page, tmp_path, "1280,900")[0] <= 1280
+    size, text = _smallest_text(page, tmp_path, f"{PHONE},844")
+    assert size >= READABLE, f"{what}.html on a phone draws {text!r} at {size}px"
+
+
+def test_control_the_slide_chart_on_a_phone_is_caught(tmp_path: Path) -> None:
+    """The map page without its narrow-screen chart (the slide chart shrunk to the phone)
+    draws its legend at under 5 pixels: the probe above would see it."""
+    page = tmp_path / "map.html"
+    assert run_subprocess("map", "-o", str(page)).returncode == 0
+    text = page.read_text(encoding="utf-8").replace(".chart-narrow svg{", ".x{")
+    page.write_text(text.replace("@media (max-width:62rem){", "@media (max-width:1px){"), "utf-8")
+    size, _ = _smallest_text(page, tmp_path, f"{PHONE},844")
+    assert size < 6
+
+
+def test_the_map_page_shows_the_slide_chart_on_a_wide_screen_and_the_phone_chart_on_a_phone(
+    tmp_path: Path,
+) -> None:
+    """One chart is shown at a time: the 960-pixel slide chart where it fits at its own size,
+    the phone chart (every text at 12 pixels or more, as drawn) on a phone."""
+    page = tmp_path / "map.html"
+    assert run_subprocess("map", "-o", str(page)).returncode == 0
+    script = (
+        "found=[...document.querySelectorAll('svg')].map(s=>s.getBoundingClientRect())"
+        ".map(b=>Math.round(b.width)).join(',')"
+    )
+    assert _probe(page, tmp_path, "1280,900", script) == "960,0"
+    assert _probe(page, tmp_path, f"{PHONE},844", script) == f"0,{PHONE - 32}"
+    size, text = _smallest_text(page, tmp_path, "1280,900")
+    assert size >= READABLE, f"map.html on a wide screen draws {text!r} at {size}px"
+
+
+@pytest.mark.parametrize("overlay", [False, True])
+def test_the_phone_chart_keeps_its_text_on_the_canvas_and_apart(
+    tmp_path: Path, overlay: bool
+) -> None:
+    """On a phone no text of the chart leaves it or overlaps another (dot labels, row
+    values, the x axis values that wrap, legend, notes), a 300-character name included."""
+    kb = ("--kb", str(_long_names(tmp_path))) if overlay else ()
+    page = tmp_path / "map.html"
+    assert run_subprocess(*kb, "map", "-o", str(page)).returncode == 0
+    script = (
+        "const s=document.querySelector('.chart-narrow svg'),c=s.getBoundingClientRect(),"
+        "out=[],boxes=[...s.querySelectorAll('text')].map(t=>[t,t.getBoundingClientRect()]);"
+        "for(const [t,b] of boxes){if(b.left<c.left-1||b.right>c.right+1||b.top<c.top-1||"
+        "b.bottom>c.bottom+1)out.push('off:'+t.textContent.slice(0,30))}"
+        "for(const [t,a] of boxes)for(const [u,b] of boxes)if(t!==u&&a.left<b.right-1&&"
+        "b.left<a.right-1&&a.top<b.bottom-1&&b.top<a.bottom-1)"
+        "out.push('overlap:'+t.textContent.slice(0,20)+'/'+u.textContent.slice(0,20));"
+        "found=boxes.length+':'+out.join('|')"
+    )
+    count, problems = _probe(page, tmp_path, f"{PHONE},844", script).split(":", 1)
+    assert int(count) > 15 and problems == "", problems
 
 
 def test_map_labels_stay_on_the_canvas(tmp_path: Path) -> None:

@@ -772,7 +772,10 @@ def test_all_text_in_the_pages_and_the_map_is_readable(
             on = background[1] if background else "#ffffff"
             assert _contrast(colour[1], on) >= 4.5, rule
     drawing = run_cli(capsys, "map", "--kb", str(OVERLAY), "-f", "svg").out
-    fills = set(re.findall(r'<text[^>]* fill="(#[0-9a-f]{6})"', drawing))
-    assert len(fills) >= 8  # the overlay's eight functions, and the greys
-    for fill in fills:
-        assert _contrast(fill, "#f6f8fa") >= 4.5, fill
+    page = run_cli(capsys, "map", "--kb", str(OVERLAY), "-f", "html").out
+    phone = page[page.index('<div class="chart-narrow">') :]  # the chart drawn for a phone
+    for chart in (drawing, phone):
+        fills = set(re.findall(r'<text[^>]* fill="(#[0-9a-f]{6})"', chart))
+        assert len(fills) >= 8  # the overlay's eight functions, and the greys
+        for fill in fills:
+            assert _contrast(fill, "#f6f8fa") >= 4.5, fill

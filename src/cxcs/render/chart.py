@@ -233,9 +233,9 @@ def picture(placement: Placement, kb: Knowledge | None = None) -> RenderableType
     """The grid with its legend (and, given ``kb``, the tool and knowledge versions)."""
     parts: list[RenderableType] = [MapGrid(placement), legend(placement)]
     if kb is not None:
-        from cxcs.render.svgmap import _umbrella_line
+        from cxcs.render.svgmap import umbrella_line
 
-        umbrella = _umbrella_line(kb, placement)
+        umbrella = umbrella_line(kb, placement)
         if umbrella:
             parts.append(Wrapped(rich_text(umbrella, style="dim")))
         parts.append(Wrapped(rich_text(footer(meta(kb)), style="dim")))

@@ -7,7 +7,8 @@ CSS, no scripts, nothing fetched. All text reaches HTML through :func:`text`, wh
 control characters as escapes (:func:`cxcs.safe_text.visible`) and escapes markup; text in the
 page's body goes through :func:`words`, which also lets a very long word (a 300-character
 name, a URL) break. On a narrow screen nothing runs off the page: every table sits in a box
-that scrolls sideways (:func:`wide`), and a chart scales down.
+that scrolls sideways (:func:`wide`), and the map's chart is swapped for one drawn for a
+narrow screen (below 62rem, where the slide chart would shrink its text below 12 pixels).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ overflow-wrap:break-word}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:1.6rem}
 .wide{overflow-x:auto;margin:.4rem 0 1rem}table{border-collapse:collapse;width:100%}
 svg{max-width:100%;height:auto}
+.chart-narrow{display:none}.chart-narrow svg{width:100%;max-width:36rem}
+@media (max-width:62rem){.chart-wide{display:none}.chart-narrow{display:block}}
 th,td{border:1px solid #d0d7de;padding:.35rem .55rem;vertical-align:top;text-align:left}
 th{background:#f6f8fa}
 .bar{display:inline-block;height:.7rem;background:#0969da;border-radius:2px}
@@ -40,7 +43,7 @@ sup{color:#0969da}.footnotes{font-size:.85rem;color:#57606a}
 footer{color:#656d76;font-size:.8rem;margin-top:2rem;overflow-wrap:anywhere}
 @media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}
 tr{break-inside:avoid}.wide{overflow:visible}th,td{padding:.25rem .35rem}td{overflow-wrap:anywhere}
-.verdict{white-space:normal}}
+.verdict{white-space:normal}.chart-wide{display:block}.chart-narrow{display:none}}
 """
 
 

@@ -1,7 +1,9 @@
 """``cxcs map`` as a real picture: a labelled scatter on two ordinal axes.
 
 SVG (valid XML, no scripts, no fonts or anything else fetched), an HTML page holding it with
-a legend table, and the page a headless browser turns into the PNG (the SVG alone). A
+a legend table (and, shown instead on a narrow screen, the chart of
+:mod:`cxcs.render.svgphone`), and the page a headless browser turns into the PNG (the SVG
+alone). A
 disputed position is drawn as a span from the primary claim (filled dot) to the minority
 claim (hollow dot).
 
@@ -112,12 +114,13 @@ def colours(placement: Placement) -> dict[str, str]:
     return {f.function: COLOURS[i % len(COLOURS)] for i, f in enumerate(placement.functions)}
 
 
-def _dots(placement: Placement) -> list[Dot]:
+def dots(placement: Placement) -> list[Dot]:
+    """Every dot of the chart: one per position a function claims."""
     colour = colours(placement)
-    dots = []
+    found = []
     for placed in placement.functions:
         for position in placed.positions:
-            dots.append(
+            found.append(
                 Dot(
                     placed.function,
                     placed.label,
@@ -128,7 +131,7 @@ def _dots(placement: Placement) -> list[Dot]:
                     position.primary and (placed.x_practice or placed.y_practice),
                 )
             )
-    return dots
+    return found
 
 
 def title(placement: Placement) -> str:
@@ -183,9 +186,9 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
         f'transform="rotate(-90 24 {TOP + plot_h / 2:.1f})">'
         f"{fitted(y.name + ' →', 15, plot_h, bold=True)}</text>"
     )
-    dots = _dots(placement)
+    placed_dots = dots(placement)
     crowd: dict[tuple[int, int], list[Dot]] = {}
-    for dot in dots:
+    for dot in placed_dots:
         crowd.setdefault((dot.column, dot.row), []).append(dot)
     where: dict[tuple[str, int, int], tuple[float, float]] = {}
     for (column, row), here in crowd.items():
@@ -193,7 +196,7 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
             offset = (index - (len(here) - 1) / 2) * 26
             where[(dot.function, column, row)] = (cx(column), cy(row) + offset)
     for placed in placement.functions:
-        mine = [d for d in dots if d.function == placed.function]
+        mine = [d for d in placed_dots if d.function == placed.function]
         primary = next((d for d in mine if d.primary), mine[0] if mine else None)
         for dot in mine:
             if dot is primary or primary is None:
@@ -205,7 +208,7 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
                 f'x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{dot.colour}" '
                 'stroke-width="5" stroke-opacity="0.35" stroke-linecap="round"/>'
             )
-    for dot in dots:
+    for dot in placed_dots:
         px, py = where[(dot.function, dot.column, dot.row)]
         fill = dot.colour if dot.primary else "#ffffff"
         kind = "primary" if dot.primary else "minority"
@@ -311,7 +314,7 @@ def _legend(
         "span between the claims</text>"
     )
     bottom = ly + 4
-    umbrella = _umbrella_line(kb, placement)
+    umbrella = umbrella_line(kb, placement)
     if umbrella:
         bottom = ly + 24
         parts.append(
@@ -336,7 +339,8 @@ def _legend(
     return parts, bottom
 
 
-def _umbrella_line(kb: Knowledge, placement: Placement) -> str:
+def umbrella_line(kb: Knowledge, placement: Placement) -> str:
+    """The note naming the function shown that is the umbrella over others shown, if any."""
     shown = {f.function for f in placement.functions}
     for placed in placement.functions:
         below = [f for f in kb.umbrella(placed.function) if f in shown]
@@ -360,8 +364,11 @@ def html_page(kb: Knowledge, placement: Placement) -> str:
             f"<tr><td>{page.words(placed.label)}</td><td>{page.words(placed.name)}</td>"
             f"<td>{page.words(xs)}</td><td>{page.words(ys)}</td></tr>"
         )
+    from cxcs.render import svgphone
+
     body = (
-        f"{svg(kb, placement)}"
+        f'<div class="chart-wide">{svg(kb, placement)}</div>'
+        f'<div class="chart-narrow">{svgphone.svg(kb, placement)}</div>'
         f"<table><thead><tr><th>label</th><th>function</th><th>{page.words(placement.x.name)}</th>"
         f"<th>{page.words(placement.y.name)}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
