@@ -50,17 +50,51 @@ def test_ces_is_effort_so_lower_is_better_and_its_owner_is_disputed(kb: Knowledg
     assert ces.disputed and set(ces.owners) == {"cx", "success"}
 
 
-def test_csat_for_support_and_service_is_not_a_dispute(kb: Knowledge) -> None:
-    """customer-management-terms measures support and service by satisfaction; the articles
-    that give CSAT to CX compare CX with customer success only and deny it to neither, so
-    there are no opposite claims: CSAT is undisputed for CX, support and service."""
+def test_csat_is_undisputed_wherever_an_article_measures_by_satisfaction(kb: Knowledge) -> None:
+    """customer-management-terms measures support and service by satisfaction, and
+    cx-versus-cs measures customer success by it as it does CX (the same sentence gives
+    success product usage and renewals); no article denies it to any of them (cs-vs-cx-saas,
+    which files CSAT with CX, expects CX and success metrics to overlap), so there are no
+    opposite claims: CSAT is undisputed for all four."""
     csat = kb.metrics["csat"]
     assert not csat.disputed
-    assert {"cx", "service", "support"} <= set(csat.owners)
-    for fid in ("cx", "service", "support"):
+    assert set(csat.owners) == {"cx", "service", "success", "support"}
+    for fid in csat.owners:
         item = kb.functions[fid].cells["metrics"].items["csat"]  # type: ignore[index]
         assert not item.disputed
-    assert "csat" not in kb.functions["success"].cells["metrics"].item_ids("any")
+    success = kb.functions["success"].cells["metrics"].items or {}
+    cited = {(s.article, s.section) for s in success["csat"].sources}
+    assert cited == {("cx-versus-cs", "Understanding Customer Success (CS)")}
+    assert cited <= {(s.article, s.section) for s in success["product_usage"].sources}
+
+
+def test_cx_and_success_metrics_overlap_as_cs_vs_cx_saas_expects(kb: Knowledge) -> None:
+    """'Different' (nothing shared) overstated it: they share CSAT under either reading of
+    who owns CES."""
+    from cxcs.engine.compare import compare_pair
+
+    row = next(r for r in compare_pair(kb, "cx", "success").axes if r.axis == "metrics")
+    assert row.verdict == "overlap" and row.shared == ("csat",)
+    assert row.alternatives == ()
+
+
+def test_support_handles_requests_as_service_does(kb: Knowledge) -> None:
+    """customer-management-terms: support handles incoming requests and inquiries."""
+    duties = kb.functions["support"].cells["responsibilities"].items or {}
+    assert {(s.article, s.section) for s in duties["request_processing"].sources} == {
+        ("customer-management-terms", "Difference between Customer Success and Customer Support")
+    }
+    assert "request_processing" in kb.functions["service"].cells["responsibilities"].item_ids()
+
+
+def test_service_and_support_keep_customers_in_the_same_words(kb: Knowledge) -> None:
+    """customer-management-terms says of service what it says of support: good help keeps
+    customers using the product. Both take part in retention and contribute there."""
+    for fid in ("service", "support"):
+        assert "retention" in kb.functions[fid].cells["journey_stages"].item_ids(), fid
+        assert kb.journey.roles["retention"][fid].role == "contributes", fid
+    stages = kb.functions["service"].cells["journey_stages"].items or {}
+    assert {s.section for s in stages["retention"].sources} == {"What is customer service?"}
 
 
 def test_ces_reason_claims_no_definition_cx_versus_cs_does_not_give(kb: Knowledge) -> None:
@@ -239,3 +273,21 @@ def test_a_metric_cites_articles_that_name_it_as_a_measure(kb: Knowledge) -> Non
     articles = {mid: {s.article for s in m.sources} for mid, m in kb.metrics.items()}
     assert "ux-cx-cs-cs" not in articles["expansion_revenue"]
     assert "crucial-differences" not in articles["customer_churn_rate"]
+
+
+def test_personalization_cites_tailoring_not_whose_goals(kb: Knowledge) -> None:
+    """CX's cell reads cs-vs-cx-saas's individual (success) vs collective (CX) goals as whose
+    outcomes each looks after, not as tailoring: success's cell does not cite that section
+    for tailoring either (crucial-differences's tailored support and cs-vs-cx-saas's
+    personalized onboarding do say it)."""
+    cited = {
+        (s.article, s.section) for s in kb.functions["success"].cells["personalization"].sources
+    }
+    assert (
+        "cs-vs-cx-saas",
+        "Differences between CX metrics and customer success metrics",
+    ) not in cited
+    assert cited == {
+        ("crucial-differences", "CS: CUSTOMER SUCCESS AT THE INDIVIDUAL LEVEL"),
+        ("cs-vs-cx-saas", "What does a customer success manager do?"),
+    }

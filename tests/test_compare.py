@@ -15,7 +15,7 @@ from cxcs.engine.compare import compare_many, compare_pair, select_axes
 from cxcs.errors import UsageError
 from cxcs.knowledge.load import load_knowledge
 from cxcs.models.compare import AxisComparison, PairComparison
-from cxcs.models.knowledge import Axis, Cell, Knowledge
+from cxcs.models.knowledge import Axis, Cell, CellValue, Knowledge
 from cxcs.models.matrix import MatrixComparison
 from tests.support import assert_failed, run_cli
 
@@ -40,15 +40,27 @@ def _winner(cell: Cell, reading: int) -> dict[str, frozenset[str]]:
     return won
 
 
-def _readings(axis: Axis, a: Cell, b: Cell) -> list[float]:
+def _tie(axis: Axis, a: str, x: CellValue, b: str, y: CellValue) -> tuple[CellValue, CellValue]:
+    """On a mutual axis, ``a`` naming ``b``'s team or ``b`` naming ``a``'s is one tie both
+    hold (as SIMILARITY_FORMULA documents it)."""
+    team_a, team_b = KB.functions[a].team, KB.functions[b].team
+    if not axis.mutual or (team_b not in x and team_a not in y):
+        return x, y
+    return (
+        tuple({*x} - {team_b} | {"tie"}),
+        tuple({*y} - {team_a} | {"tie"}),
+    )
+
+
+def _readings(axis: Axis, a: Cell, b: Cell, ids: tuple[str, str]) -> list[float]:
     """Per-axis scores as SIMILARITY_FORMULA documents them, over every reading (primary
     first), computed independently of the engine: a dispute both cells carry (the same
-    item) is won by the same articles in both."""
+    item) is won by the same articles in both; ``ids`` name the two functions."""
     pairs = []
     for (i, x), (j, y) in product(enumerate(a.claims), enumerate(b.claims)):
         won_a, won_b = _winner(a, i), _winner(b, j)
         if all(won_a[k] == won_b[k] for k in won_a.keys() & won_b.keys()) or (i, j) == (0, 0):
-            pairs.append((x.value, y.value))
+            pairs.append(_tie(axis, ids[0], x.value, ids[1], y.value))
     if axis.kind == "ordinal":
         assert axis.scale is not None
         span = len(axis.scale) - 1
@@ -115,7 +127,10 @@ def test_similarity_is_the_documented_mean_on_primary_claims_with_a_range(
     primary, low, high = [], [], []
     for row in result.axes:
         scores = _readings(
-            KB.axis(row.axis), KB.functions[a].cells[row.axis], KB.functions[b].cells[row.axis]
+            KB.axis(row.axis),
+            KB.functions[a].cells[row.axis],
+            KB.functions[b].cells[row.axis],
+            (a, b),
         )
         if scores:
             primary.append(scores[0])
@@ -161,8 +176,10 @@ def test_set_details_partition_the_union(a: str, b: str) -> None:
     for row in compare_pair(KB, a, b).axes:
         if row.kind != "set":
             continue
-        set_a = set(KB.functions[a].cells[row.axis].claim.value)
-        set_b = set(KB.functions[b].cells[row.axis].claim.value)
+        raw_a = KB.functions[a].cells[row.axis].claim.value
+        raw_b = KB.functions[b].cells[row.axis].claim.value
+        values = _tie(KB.axis(row.axis), a, raw_a, b, raw_b)
+        set_a, set_b = ({"each_other" if i == "tie" else i for i in v} for v in values)
         assert set(row.shared or ()) == set_a & set_b
         assert set(row.only_a or ()) == set_a - set_b
         assert set(row.only_b or ()) == set_b - set_a
@@ -217,16 +234,18 @@ def test_a_disputed_row_gives_the_primary_verdict_and_shows_the_alternative() ->
 
 def test_one_dispute_is_read_the_same_way_in_both_cells_it_touches() -> None:
     """Who owns CES is one dispute (cx-versus-cs: CX; cs-vs-cx-saas: customer success), in
-    two cells. Read either way, CX and success share no metric: no reading gives CES to both
-    (the 'overlap' the independent readings of the two cells used to offer) or to neither."""
+    two cells. Read either way, CX and success share CSAT only: no reading gives CES to both
+    (the wider overlap the independent readings of the two cells used to offer) or to
+    neither."""
     row = _row("cx", "success", "metrics")
-    assert row.disputed and row.verdict == "different"
+    assert row.disputed and row.verdict == "overlap"
+    assert row.shared == ("csat",)
     assert row.alternatives == ()
-    assert row.score == row.score_min == row.score_max == 0.0
+    assert row.score == row.score_min == row.score_max
     text = compare_report_text("cx", "success")
     assert (
         "CES kept for Customer experience and left out for Customer success [cx-versus-cs] "
-        "vs the reverse [cs-vs-cx-saas]; verdict different, same verdict either way"
+        "vs the reverse [cs-vs-cx-saas]; verdict overlap, same verdict either way"
     ) in text
     assert "overlap under the other reading" not in text
     # a dispute on one side only still offers its other reading
@@ -300,7 +319,7 @@ def test_a_matrix_names_the_pairs_another_reading_of_the_disputes_makes_extreme(
     summary = dict(matrix_summary(KB, result))
     assert summary["least alike"].splitlines()[1] == (
         "not settled: another reading of the disputes makes least alike "
-        "Customer success & Customer support 0.09 (0.06–0.09)"
+        "Customer success & Customer support 0.1, very different"
     )
     assert "\n" not in summary["most alike"]
     five = compare_many(KB, FUNCTIONS)
@@ -444,3 +463,143 @@ def test_a_verdict_drawn_from_a_practice_value_is_marked_in_its_row(a: str, b: s
         assert verdict_text(_row(a, b, "responsibilities")).endswith("†")  # journey mapping †
     if {a, b} == {"cx", "success"}:
         assert verdict_text(_row(a, b, "proactivity")) == "same"
+
+
+@pytest.mark.parametrize(
+    ("value", "low", "high", "shown"),
+    [
+        (0.5123, 0.4812, 0.5301, "0.5, partly alike"),
+        (0.3211, 0.3211, 0.3589, "0.3 (0.3–0.4), mostly different to partly alike"),
+        (0.0476, 0.0476, 0.0812, "<0.1 (<0.1–0.1), very different"),
+        (0.0, 0.0, 0.0, "0.0, very different"),
+        (0.6612, None, None, "0.7, mostly alike"),
+        (0.97, 0.97, 0.97, ">0.9, very alike"),
+        (1.0, 1.0, 1.0, "1.0, very alike"),
+    ],
+)
+def test_a_similarity_is_shown_to_one_decimal_with_a_band_word(
+    value: float, low: float | None, high: float | None, shown: str
+) -> None:
+    from cxcs.render.reports import similarity_text
+
+    assert similarity_text(value, low, high) == shown
+
+
+def test_a_band_word_depends_only_on_the_number_shown() -> None:
+    """Two similarities shown alike (0.35 and 0.44 are both 0.4) get the same word, and the
+    words rise with the number."""
+    from cxcs.models.compare import SIMILARITY_BANDS, shown_similarity, similarity_band
+
+    words = [word for _, word in SIMILARITY_BANDS]
+    seen: dict[float, str] = {}
+    last = 0
+    for step in range(1001):
+        value = step / 1000
+        word = similarity_band(value)
+        assert word is not None
+        assert seen.setdefault(shown_similarity(value), word) == word
+        assert words.index(word) >= last
+        last = words.index(word)
+    assert set(seen.values()) == set(words)
+    assert similarity_band(None) is None
+
+
+def test_two_functions_that_work_together_share_that_tie() -> None:
+    """CX names the customer service team among those it works with, and service names the
+    CX team: one tie, shown as 'each other' on both sides, not two items only one side has
+    (which made the row 'different'). A tie one side names holds for both (UX names CX)."""
+    row = _row("cx", "service", "collaborates_with")
+    assert row.verdict == "overlap" and row.shared == ("each_other",)
+    assert row.a.value[0] == row.b.value[0] == "each_other"
+    assert "customer_service" not in row.a.value and "cx_team" not in row.b.value
+    assert _row("service", "cx", "collaborates_with").shared == ("each_other",)
+    assert "each_other" in _row("cx", "ux", "collaborates_with").shared  # type: ignore[operator]
+    untied = _row("service", "support", "collaborates_with")  # neither names the other
+    assert "each_other" not in (untied.shared or ())
+    from cxcs.render.reports import side_text
+
+    assert side_text(KB, row, "b") == "each other"
+
+
+def test_a_pair_summary_says_when_one_sits_under_the_others_umbrella() -> None:
+    """Customer service scores low against CX, but cs-vs-cx-saas and customer-management-
+    terms put service under CX: the summary says so beside the similarity, with its
+    articles, in either order; two functions side by side under CX get no such line."""
+    from cxcs.render.reports import summary_lines
+
+    for a, b in (("cx", "service"), ("service", "cx")):
+        lines = dict(summary_lines(KB, compare_pair(KB, a, b)))
+        assert lines["umbrella"].startswith(
+            "Customer service sits under the Customer experience umbrella "
+            "[cs-vs-cx-saas, customer-management-terms]"
+        )
+        assert list(lines)[:2] == ["similarity", "umbrella"]
+    assert "umbrella" not in dict(summary_lines(KB, compare_pair(KB, "success", "support")))
+    assert "umbrella" not in dict(summary_lines(KB, compare_pair(KB, "cx", "ux")))
+
+
+def test_a_matrix_summary_says_which_compared_functions_sit_under_another() -> None:
+    """In 'compare cx service ux' CX & service are the least alike, yet service sits under
+    CX's umbrella: the matrix summary says so too."""
+    from cxcs.render.reports import matrix_summary
+
+    summary = dict(matrix_summary(KB, compare_many(KB, ["cx", "service", "ux"])))
+    assert summary["umbrella"].splitlines() == [
+        "Customer service sits under the Customer experience umbrella "
+        "[cs-vs-cx-saas, customer-management-terms]",
+        "the similarities compare what the functions do, not whether one is part of another",
+    ]
+    assert "umbrella" not in dict(
+        matrix_summary(KB, compare_many(KB, ["service", "support", "ux"]))
+    )
+
+
+def test_a_matrix_names_the_pairs_as_alike_as_the_extreme_to_one_decimal() -> None:
+    """Shown to one decimal, several pairs can tie with the least (or most) alike: the
+    summary names each of them, so no pair reads as singled out by a difference the number
+    shown does not make."""
+    from cxcs.render.reports import matrix_summary
+
+    result = compare_many(KB, FUNCTIONS)
+    summary = dict(matrix_summary(KB, result))
+    for label, extreme, too in (
+        ("least alike", result.least_alike, result.least_alike_too),
+        ("most alike", result.most_alike, result.most_alike_too),
+    ):
+        assert extreme is not None and extreme.similarity is not None
+        tied = {
+            f"{KB.functions[p.a].name} & {KB.functions[p.b].name}"
+            for p in result.similarities
+            if p is not extreme
+            and p not in too
+            and round(p.similarity or 0.0, 1) == round(extreme.similarity, 1)
+        }
+        lines = summary[label].splitlines()
+        named = [line for line in lines if line.startswith("just as ")]
+        if tied:
+            assert len(named) == 1
+            assert set(named[0].split(": ", 1)[1].split(", ")) == tied
+        else:
+            assert named == []
+    assert "just as low to one decimal: " in summary["least alike"]
+
+
+def test_map_takes_an_axis_by_its_display_name_as_compare_does(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--axes 'Journey Stages'` resolves a display name; so do the map's --x and --y, and a
+    function given as an axis is told so there too (not 'unknown axis')."""
+    import json
+
+    run = run_cli(capsys, "map", "--x", "Proactivity", "--y", "personalization", "-f", "json")
+    assert run.code == 0, run.err
+    placement = json.loads(run.out)["result"]["placement"]
+    assert (placement["x"]["id"], placement["y"]["id"]) == ("proactivity", "personalization")
+    stages = run_cli(capsys, "map", "--y", "Journey stages")
+    assert stages.code == 2
+    assert "axis 'journey_stages' is a set axis" in stages.err
+    function = run_cli(capsys, "map", "--y", "success")
+    assert function.code == 2
+    assert "--y: 'success' is a function, not an axis" in function.err
+    unknown = run_cli(capsys, "map", "--x", "nowhere")
+    assert unknown.code == 2 and "ordinal axes: proactivity" in unknown.err

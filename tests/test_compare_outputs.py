@@ -114,7 +114,11 @@ def test_differences_filters_a_matrix_in_every_format(
 def test_the_matrix_json_has_a_summary_like_the_pair(capsys: pytest.CaptureFixture[str]) -> None:
     result = _json(capsys, "compare", "cx", "success", "support")["result"]
     summary = result["summary"]  # type: ignore[index]
-    assert set(summary) == {"most alike", "least alike", "disputes"}
+    assert list(summary) == ["most alike", "least alike", "umbrella", "disputes"]
+    assert summary["umbrella"][:2] == [  # success and support sit under CX
+        "Customer success sits under the Customer experience umbrella [cs-vs-cx-saas]",
+        "Customer support sits under the Customer experience umbrella [cs-vs-cx-saas]",
+    ]
     comparison = result["comparison"]  # type: ignore[index]
     sims = {(s["a"], s["b"]): s["similarity"] for s in comparison["similarities"]}
     most, least = comparison["most_alike"], comparison["least_alike"]
@@ -126,9 +130,11 @@ def test_the_matrix_json_has_a_summary_like_the_pair(capsys: pytest.CaptureFixtu
         "support": "Customer support",
     }
     line = summary["most alike"][0]
-    assert line.startswith(f"{names[most['a']]} & {names[most['b']]}: {most['similarity']:.2f}")
+    assert line.startswith(f"{names[most['a']]} & {names[most['b']]}: {most['similarity']:.1f}")
     line = summary["least alike"][0]
-    assert line.startswith(f"{names[least['a']]} & {names[least['b']]}: {least['similarity']:.2f}")
+    shown = f"{least['similarity']:.1f}"
+    shown = "<0.1" if shown == "0.0" else shown  # not nothing in common: a small share
+    assert line.startswith(f"{names[least['a']]} & {names[least['b']]}: {shown}")
     pair = _json(capsys, "compare", "cx", "success")["result"]
     assert all(isinstance(v, list) for v in pair["summary"].values())  # type: ignore[index]
     assert all(isinstance(v, list) for v in summary.values())
@@ -315,3 +321,45 @@ def test_a_matrix_says_per_pair_how_many_axes_rest_on_practitioner_knowledge(
     assert "scored axes rest partly on practitioner knowledge †" in most
     html = run_cli(capsys, "compare", *ids, "-f", "html").out
     assert "<th>scored axes resting partly on practitioner knowledge</th>" in html
+
+
+# ------------------------------------------------------------------ how a similarity is shown
+
+TWO_DECIMALS = re.compile(r"\b[01]\.\d{2}")
+
+
+def test_a_similarity_is_shown_to_one_decimal_with_its_band_in_every_format(
+    kb: Knowledge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mean of fifteen hand-coded scores is shown as '0.5 (0.5–0.6), partly alike', never
+    '0.51 (0.48–0.53)': in the table, markdown, HTML and the JSON summary; JSON's numbers
+    keep four decimals and carry the band word; a matrix's pairs are shown the same way."""
+    document = _json(capsys, "compare", "cx", "success")["result"]
+    comparison = document["comparison"]  # type: ignore[index]
+    similarity = comparison["similarity"]
+    assert similarity != round(similarity, 1)  # full precision kept in JSON
+    assert comparison["similarity_band"] == "partly alike"
+    shown = document["summary"]["similarity"][0]  # type: ignore[index]
+    assert shown.startswith(f"{similarity:.1f}") and "partly alike" in shown
+    assert not TWO_DECIMALS.search(shown)
+    summary, markdown = _summary(capsys, "cx", "success")
+    assert summary["similarity"].split(";")[0] == shown.split(";")[0]
+    html = run_cli(capsys, "compare", "cx", "success", "-f", "html").out
+    paragraph = re.search(r'<p class="similarity" id="similarity">([^<]*)</p>', html)
+    assert paragraph is not None and paragraph.group(1) == f"Similarity {shown.split(';')[0]}"
+    table = run_cli(capsys, "compare", "cx", "success", "-f", "table").out
+    assert "partly alike" in table
+    for text in (markdown, table, html.split("</style>")[1]):
+        summary_part = text.split("Axis by axis")[0]
+        assert not TWO_DECIMALS.search(summary_part), TWO_DECIMALS.findall(summary_part)
+    matrix = run_cli(capsys, "compare", "cx", "success", "ux", "-f", "markdown").out
+    (_, _), (header, pairs), _ = markdown_tables(matrix)
+    assert header[2] == "similarity (dispute range)"
+    for row in pairs:
+        assert not TWO_DECIMALS.search(row[2]) and row[2].split(", ")[-1] in {
+            "very different",
+            "mostly different",
+            "partly alike",
+            "mostly alike",
+            "very alike",
+        } | {f"{x} to {y}" for x in ("mostly different",) for y in ("partly alike",)}

@@ -332,7 +332,7 @@ BREAKAGES = {
     "duplicate alias across functions": Breakage(
         "functions.yaml",
         lambda t: _in_block(t, "success", "aliases: [", "aliases: [customer-experience, "),
-        "duplicate alias 'customer-experience': already names 'cx'",
+        "duplicate alias 'customer-experience': it names both 'cx' and 'success'",
         _first("aliases: [customer-experience, customer-success"),
     ),
     "duplicate key": Breakage(
@@ -375,6 +375,17 @@ BREAKAGES = {
     ),
     "missing axis cell": Breakage(
         "functions.yaml", _drop_cell, "function 'cx' has no cell for axis 'level'", _key_of_cx,
+    ),
+    "team outside a mutual axis's vocabulary": Breakage(
+        "functions.yaml", lambda t: _in_block(t, "cx", "team: cx_team", "team: cx_squad"),
+        "team 'cx_squad' is not an item of axis 'collaborates_with''s vocabulary",
+        _first("team: cx_squad"),
+    ),
+    "mutual ordinal axis": Breakage(
+        "functions.yaml",
+        lambda t: t.replace("mixed, proactive]\n", "mixed, proactive]\n    mutual: true\n", 1),
+        "an ordinal axis cannot be 'mutual'",
+        lambda t: {line_number(t, "  - id: proactivity"), line_number(t, "mutual: true")},
     ),
 }  # fmt: skip
 
@@ -523,3 +534,33 @@ def test_the_metric_vocabulary_is_worked_out_once_and_handed_out_as_a_copy(
     labels[first] = "changed by a caller"
     assert kb.vocabulary(axis)[first] != "changed by a caller"
     assert kb.metric_labels is kb.metric_labels  # cached
+
+
+@pytest.mark.parametrize(
+    ("overlay", "line", "problem"),
+    [
+        ("functions:\n  success:\n    name: CS\n", 4, "'cs' is reserved"),
+        (
+            "functions:\n  cx:\n    aliases: [ux]\n",
+            4,
+            "duplicate alias 'ux': it names both 'cx' and 'ux'",
+        ),
+    ],
+)
+def test_a_name_problem_points_at_the_overlay_line_that_gives_the_name(
+    kb: Knowledge,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    overlay: str,
+    line: int,
+    problem: str,
+) -> None:
+    """An overlay's `name: CS` is refused at that line of the overlay, not at the shipped
+    file's aliases; an alias two functions would answer to names both of them."""
+    directory = tmp_path / "my-kb"
+    directory.mkdir()
+    version = f'version: "{kb.origin.version}"\n'
+    (directory / "functions.yaml").write_text(version + overlay, "utf-8")
+    run = run_cli(capsys, "validate", str(directory))
+    assert run.code == 1
+    assert f"{directory / 'functions.yaml'}:{line}: {problem}" in run.err, run.err

@@ -325,7 +325,8 @@ def test_markdown_is_always_a_table_with_one_row_per_item(kb: Knowledge, data: A
     tables = markdown_tables(_markdown(*args))
     shown = picked or axes
     scored = [a for a in shown if kb.axis(a).kind != "text"]
-    assert next(r[0] for r in tables[0][1]) in {"similarity", "most alike", "disputes"}  # summary
+    summary_first = {"similarity", "most alike", "umbrella", "disputes"}  # umbrella: no scores
+    assert next(r[0] for r in tables[0][1]) in summary_first  # summary
     if count == 2:
         rows = (len(tables[1][1]) if scored else 0) + (
             len(tables[-1][1]) if len(scored) < len(shown) else 0

@@ -372,7 +372,7 @@ def test_a_new_function_lacking_cells_is_reported_where_it_is_defined(tmp_path: 
                 "    aliases: [customer-experience, customer support]\n"
             },
             "aliases: [customer-experience, customer support]",
-            "duplicate alias 'customer-support': already names 'cx'",
+            "duplicate alias 'customer-support': it names both 'cx' and 'support'",
             id="alias-taken-from-a-shipped-function",
         ),
         pytest.param(

@@ -16,7 +16,6 @@ import itertools
 import json
 import re
 import sys
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from cxcs.csvinput import open_csv
 from cxcs.encoder import Encoder
-from cxcs.errors import InputError, UsageError, WorkerError
+from cxcs.errors import InputError, UsageError
 from cxcs.formats import INPUT_FORMATS
 from cxcs.headers import refuse_ambiguous_fields, refuse_no_text_column, refuse_unknown_fields
 from cxcs.inputs import BOM, MAX_LINE_BYTES, BatchLine, Unreadable, head_of, unreadable_from
@@ -292,9 +291,9 @@ _STATE: _Worker | None = None
 def _init_worker(
     overlays: list[str], fields: Fields, encoder: Encoder | None, columns: frozenset[str] | None
 ) -> None:
-    """Process-pool initializer: Ctrl-C and SIGHUP are the parent's (it stops the pool),
-    SIGTERM ends the worker quietly, so does the parent's death; load the knowledge base
-    unless inherited by fork."""
+    """A worker's start (:mod:`cxcs.workerpool`): Ctrl-C and SIGHUP are the parent's (it
+    stops the pool), SIGTERM ends the worker quietly, so does the parent's death; load the
+    knowledge base unless inherited by fork."""
     from cxcs.interrupts import exit_with_parent, worker_defaults
 
     worker_defaults()
@@ -354,11 +353,13 @@ def run_units(
 ) -> None:
     """Classify ``units`` in order with ``jobs`` processes, emitting each result in order.
 
-    Without --jobs the work runs here. With it, at most ``jobs * IN_FLIGHT_PER_JOB`` units
-    are queued, so reading, classifying and writing overlap while memory stays flat; when a
-    ``live`` input's silence cut the unit just read, every queued unit is written first. A worker
-    that dies (killed, out of memory) ends the run with a :class:`WorkerError` — except one
-    killed while writing a result back, which leaves the pool waiting (README, "Signals").
+    Without --jobs the work runs here. With it (:mod:`cxcs.workerpool`), at most
+    ``jobs * IN_FLIGHT_PER_JOB`` units are out at once, so reading, classifying and writing
+    overlap while memory stays flat; when a ``live`` input's silence cut the unit just read,
+    every unit out is written first. A worker that dies (killed, out of memory), at any
+    moment, even half-way through writing a result back, ends the run with a
+    :class:`WorkerError`. An input that cannot be read on ends it with its
+    :class:`InputError`, once every unit read before it is written.
     """
     global _STATE
     from cxcs.engine.classify import lexicon_for
@@ -369,56 +370,21 @@ def run_units(
         for unit in units:
             emit(_work(unit))
         return
-    import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    from cxcs.workerpool import WorkerPool
 
-    from cxcs.interrupts import deferred
+    unreadable: list[InputError] = []
 
-    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    pending: deque[Future[Done]] = deque()
-    executor = ProcessPoolExecutor(
-        jobs,
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(overlays, fields, encoder, columns),
-    )
-    try:
-        with deferred():  # a signal while forking stops the whole pool, not half of it
-            try:
-                executor.submit(_ready).result()  # the workers start (all of them, by fork)
-            except OSError as exc:  # e.g. no memory left to fork
-                raise WorkerError(
-                    f"cannot start {jobs} worker processes: {exc.strerror or exc}"
-                ) from None
-        unreadable: InputError | None = None
+    def readable() -> Iterator[Unit]:
         try:
-            for unit in units:
-                pending.append(executor.submit(_work, unit))
-                if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                    emit(pending.popleft().result())
-                if live is not None and live.silent:  # the input fell silent: write what is done
-                    while pending:
-                        emit(pending.popleft().result())
+            yield from units
         except InputError as exc:  # the input cannot be read on: the rows read still count
-            unreadable = exc
-        while pending:
-            emit(pending.popleft().result())
-        if unreadable is not None:
-            raise unreadable
-    except BrokenProcessPool:
-        raise WorkerError(
-            "a worker process stopped unexpectedly (killed, or out of memory?); "
-            "the batch is incomplete"
-        ) from None
-    finally:
-        # Queued units are dropped; those a worker has started finish (their results
-        # discarded), so no worker is ever killed in the middle of writing a result.
-        executor.shutdown(wait=True, cancel_futures=True)
+            unreadable.append(exc)
 
-
-def _ready() -> None:
-    """A no-op task: submitting it starts the workers."""
+    initargs = (overlays, fields, encoder, columns)
+    with WorkerPool(jobs, _work, _init_worker, initargs, IN_FLIGHT_PER_JOB) as pool:
+        pool.run(readable(), emit, flush=None if live is None else lambda: live.silent)
+    if unreadable:
+        raise unreadable[0]
 
 
 # --------------------------------------------------------------------------- one batch

@@ -14,6 +14,7 @@ import os
 import signal
 from collections.abc import Iterator
 from types import FrameType
+from typing import Any
 
 HANDLED = ("SIGTERM", "SIGHUP")
 EXIT_ORPHANED = 1
@@ -53,15 +54,34 @@ def _stop_signals() -> set[signal.Signals]:
 @contextlib.contextmanager
 def deferred() -> Iterator[None]:
     """Hold Ctrl-C, SIGTERM and SIGHUP back while the block runs (e.g. while a worker pool
-    is forked, so that no half-built pool is left behind); they are delivered after it."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _stop_signals())
+    is forked, so that no half-built pool is left behind); they are delivered after it.
+
+    The signals are blocked in this thread (a child forked meanwhile starts with them
+    blocked), and in the main thread their handlers only take note of them meanwhile: a
+    signal sent to the process may be taken by another thread, a library's say, that does
+    not block it, and Python then runs the handler in the main thread at once."""
+    held: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        held.append(signum)
+
+    handlers: dict[signal.Signals, Any] = {}
+    with contextlib.suppress(ValueError):  # not the main thread: nothing to swap
+        for number in _stop_signals():
+            if signal.getsignal(number) is not None:  # None: set outside Python, left alone
+                handlers[number] = signal.signal(number, hold)
+    blocking = hasattr(signal, "pthread_sigmask")
+    if blocking:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _stop_signals())
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        if blocking:  # a signal blocked meanwhile is delivered now, to the handler restored
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum in dict.fromkeys(held):  # one taken note of: sent again, the same way
+            signal.raise_signal(signum)
 
 
 def worker_defaults() -> None:

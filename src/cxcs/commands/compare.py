@@ -124,4 +124,18 @@ def map(
 
     kb = knowledge(kb)
     ids, notes = resolve_distinct(kb, functions)
+    x, y = grid_axis_id(kb, x, "--x"), grid_axis_id(kb, y, "--y")
     return Outcome("map", place(kb, x, y, ids or None), kb, notes=notes)
+
+
+def grid_axis_id(kb: Knowledge, name: str, option: str) -> str:
+    """The axis id ``name`` stands for (an id or a display name, as ``--axes`` takes them);
+    a function's name is told it is one; any other name is left for the map to refuse with
+    the ordinal axes it can use."""
+    from cxcs.knowledge.checks import normalize_name
+    from cxcs.knowledge.resolve import axis_index, name_index, resolve_axes
+
+    key = normalize_name(name)
+    if key in axis_index(kb) or key in name_index(kb):
+        return resolve_axes(kb, [name], option)[0]
+    return name

@@ -12,9 +12,15 @@ from itertools import combinations, product
 from typing import TYPE_CHECKING, NamedTuple
 
 from cxcs.errors import UsageError
-from cxcs.models.compare import FILTER_NOTE, AxisComparison, PairComparison, Side
-from cxcs.models.kinds import KINDS, practice_axes
-from cxcs.models.knowledge import Axis, Cell, CellValue, Knowledge, Source
+from cxcs.models.compare import (
+    FILTER_NOTE,
+    AxisComparison,
+    PairComparison,
+    Side,
+    similarity_band,
+)
+from cxcs.models.kinds import EACH_OTHER, KINDS, Scored, practice_axes
+from cxcs.models.knowledge import PRACTICE, Axis, Cell, CellValue, Knowledge, Source
 
 if TYPE_CHECKING:
     from cxcs.models.matrix import MatrixCell, MatrixComparison, MatrixRow
@@ -97,6 +103,7 @@ def compare_pair(
         similarity=similarity,
         similarity_min=low,
         similarity_max=high,
+        similarity_band=similarity_band(similarity),
         differences=differences[:MAX_DIFFERENCES],
         more_differences=max(0, len(differences) - MAX_DIFFERENCES),
         shared_ground=tuple(r.axis for r in rows if KINDS[r.kind].is_common_ground(r)),
@@ -135,6 +142,7 @@ def compare_many(
                 similarity=pair.similarity,
                 similarity_min=pair.similarity_min,
                 similarity_max=pair.similarity_max,
+                similarity_band=pair.similarity_band,
                 scored_axes=scored,
                 practice_axes=practice,
             )
@@ -197,7 +205,8 @@ def _extremes_by_reading(
             for axis in scored:
                 cx = kb.functions[x].cells[axis.id].claims[reading.get((x, axis.id), 0)]
                 cy = kb.functions[y].cells[axis.id].claims[reading.get((y, axis.id), 0)]
-                total += KINDS[axis.kind].compare(kb, axis, cx.value, cy.value).score or 0.0
+                values = pair_values(kb, axis, x, cx.value, y, cy.value)
+                total += KINDS[axis.kind].compare(kb, axis, *values).score or 0.0
             means[(x, y)] = round(total / len(scored), 4)
         low, high = min(means.values()), max(means.values())
         least |= {p for p, m in means.items() if m == low}
@@ -268,26 +277,54 @@ def _matrix_cell(cell: Cell) -> MatrixCell:
         alternative=alternative.value if alternative else None,
         disputed=cell.disputed,
         practice=cell.practice,
+        practice_items=_practice_items(cell),
         sources=cell.sources_all,
     )
 
 
-def _side(function_id: str, cell: Cell) -> Side:
+def _practice_items(cell: Cell) -> tuple[str, ...]:
+    """A set cell's items whose only sources are practitioner knowledge."""
+    return tuple(
+        k for k, i in (cell.items or {}).items() if all(s.article == PRACTICE for s in i.sources)
+    )
+
+
+def _side(
+    kb: Knowledge, axis: Axis, function_id: str, cell: Cell, other: str, other_cell: Cell
+) -> Side:
+    """One function's cell in a pair, its values as the pair compares them."""
     alternative = cell.alternative
-    practice_items: tuple[str, ...] = ()
-    if cell.items is not None:
-        practice_items = tuple(
-            k for k, i in cell.items.items() if all(s.article == "practice" for s in i.sources)
-        )
+
+    def seen(value: CellValue, other_value: CellValue) -> CellValue:
+        return pair_values(kb, axis, function_id, value, other, other_value)[0]
+
     return Side(
         function=function_id,
-        value=cell.claim.value,
-        alternative=alternative.value if alternative else None,
+        value=seen(cell.claim.value, other_cell.claim.value),
+        alternative=seen(alternative.value, other_cell.claim.value) if alternative else None,
         disputed=cell.disputed,
         practice=cell.practice,
-        practice_items=practice_items,
+        practice_items=_practice_items(cell),
         sources=cell.sources_all,
     )
+
+
+def pair_values(
+    kb: Knowledge, axis: Axis, a: str, value_a: CellValue, b: str, value_b: CellValue
+) -> tuple[CellValue, CellValue]:
+    """Two functions' values as a pair compares them: on a ``mutual`` axis, ``a`` naming
+    ``b``'s team and ``b`` naming ``a``'s are one tie, :data:`EACH_OTHER`, that both share
+    (a tie either side names holds for both: working together goes both ways)."""
+    if not axis.mutual or isinstance(value_a, str) or isinstance(value_b, str):
+        return value_a, value_b
+    team_a, team_b = kb.functions[a].team, kb.functions[b].team
+    if team_a is None or team_b is None or (team_b not in value_a and team_a not in value_b):
+        return value_a, value_b
+
+    def tied(value: tuple[str, ...], other: str) -> tuple[str, ...]:
+        return (EACH_OTHER, *(i for i in value if i != other))
+
+    return tied(value_a, team_b), tied(value_b, team_a)
 
 
 def compare_axis(
@@ -295,9 +332,13 @@ def compare_axis(
 ) -> AxisComparison:
     """One axis: the kind's verdict on the primary claims, and the range over all readings."""
     kind = KINDS[axis.kind]
-    primary = kind.compare(kb, axis, cell_a.claim.value, cell_b.claim.value)
+
+    def judge(x: CellValue, y: CellValue) -> Scored:
+        return kind.compare(kb, axis, *pair_values(kb, axis, a, x, b, y))
+
+    primary = judge(cell_a.claim.value, cell_b.claim.value)
     readings = [
-        kind.compare(kb, axis, x.value, y.value)
+        judge(x.value, y.value)
         for (i, x), (j, y) in product(enumerate(cell_a.claims), enumerate(cell_b.claims))
         if (i, j) == (0, 0) or _coherent(_beliefs(cell_a, i), _beliefs(cell_b, j))
     ]
@@ -318,8 +359,8 @@ def compare_axis(
         score_max=max(scores) if scores else None,
         disputed=disputed,
         alternatives=alternatives,
-        a=_side(a, cell_a),
-        b=_side(b, cell_b),
+        a=_side(kb, axis, a, cell_a, b, cell_b),
+        b=_side(kb, axis, b, cell_b, a, cell_a),
         **primary.extra,
     )
 

@@ -120,6 +120,14 @@ def _check_function(kb: Knowledge, fid: str) -> Iterator[Finding]:
                 (),
             )
         yield from _alone(_check_sources(kb, function.under.sources, ("functions", fid, "under")))
+    if function.team is not None:
+        for mutual in kb.axes:
+            if mutual.mutual and function.team not in kb.vocabulary(mutual):
+                yield (
+                    ("functions", fid, "team"),
+                    f"team '{function.team}' is not an item of axis '{mutual.id}''s vocabulary",
+                    (declared[mutual.id],),
+                )
     for axis_id in axes:
         if axis_id not in function.cells:
             yield (
@@ -391,16 +399,24 @@ def _check_names(kb: Knowledge) -> Iterator[Finding]:
                         f"alias '{alias}' must be lowercase with no outer spaces",
                         (),
                     )
-        names = [fid, function.name, *function.aliases, *function.hidden_aliases]
-        if function.abbreviation:
-            names.append(function.abbreviation)
-        for name in dict.fromkeys(normalize_name(n) for n in names):
+        # each name with the field that gives it, so a problem points at that field (an
+        # overlay's `name:` line, not the shipped aliases it clashes with)
+        given: dict[str, KeyPath] = {normalize_name(fid): ("functions", fid)}
+        for given_name, field_name in (
+            (function.name, "name"),
+            *((a, "aliases") for a in function.aliases),
+            *((a, "hidden_aliases") for a in function.hidden_aliases),
+            (function.abbreviation, "abbreviation"),
+        ):
+            if given_name:
+                given.setdefault(normalize_name(given_name), ("functions", fid, field_name))
+        for name, where in given.items():
             if name in RESERVED_ALIASES:
-                yield ("functions", fid, "aliases"), f"'{name}' is reserved (it is ambiguous)", ()
+                yield where, f"'{name}' is reserved (it is ambiguous)", ()
             elif name in owner and owner[name] != fid:
                 yield (
-                    ("functions", fid, "aliases"),
-                    f"duplicate alias '{name}': already names '{owner[name]}'",
+                    where,
+                    f"duplicate alias '{name}': it names both '{owner[name]}' and '{fid}'",
                     (("functions", owner[name], "aliases"),),
                 )
             else:

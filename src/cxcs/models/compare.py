@@ -6,13 +6,46 @@
 from cxcs.models.base import Frozen
 from cxcs.models.knowledge import CellValue, Source
 
+SIMILARITY_DECIMALS = 1
+"""Decimals a similarity is shown with: a mean of some fifteen per-axis scores over
+hand-coded knowledge is no more precise than that (JSON keeps four)."""
+SIMILARITY_BANDS = (
+    (0.15, "very different"),
+    (0.35, "mostly different"),
+    (0.65, "partly alike"),
+    (0.85, "mostly alike"),
+    (1.0, "very alike"),
+)
+"""Band words by the similarity as shown (one decimal): 0.0-0.1, 0.2-0.3, 0.4-0.6,
+0.7-0.8, 0.9-1.0; each entry is the band's upper bound (exclusive, the last inclusive)."""
 SIMILARITY_FORMULA = (
     "mean over the compared ordinal and set axes of a per-axis score on the primary claims: "
     "ordinal 1 - |position difference| / (scale length - 1); set |A ∩ B| / |A ∪ B| (Jaccard). "
     "The range in brackets is the lowest and highest similarity over every reading of the "
     "disputed cells (primary or minority claim), one dispute read the same way in both "
-    "cells it touches. Text axes are context and not scored."
+    "cells it touches. On a mutual axis (collaborates with), one function naming the "
+    "other's team is a tie both share ('each other'). Text axes are context and not "
+    "scored. Shown to one decimal with a "
+    "band word (0.0-0.1 very different, 0.2-0.3 mostly different, 0.4-0.6 partly alike, "
+    "0.7-0.8 mostly alike, 0.9-1.0 very alike): a mean of some fifteen scores over "
+    "hand-coded knowledge is no more precise than that."
 )
+
+
+def shown_similarity(value: float) -> float:
+    """``value`` as a similarity is shown: rounded to :data:`SIMILARITY_DECIMALS`."""
+    return round(value, SIMILARITY_DECIMALS)
+
+
+def similarity_band(value: float | None) -> str | None:
+    """The band word of a similarity, judged on the value as shown ('partly alike' for
+    0.51, shown 0.5), so one shown number always has one word (None: not scored)."""
+    if value is None:
+        return None
+    shown = shown_similarity(value)
+    return next(word for bound, word in SIMILARITY_BANDS if shown < bound or bound == 1.0)
+
+
 FILTER_NOTE = (
     "--differences: {shown} lists only the axes where the functions differ; the {hidden} "
     "axes where they are the same are named in hidden_axes. The similarity, its range and "
@@ -76,6 +109,8 @@ class PairComparison(Frozen):
     similarity: float | None
     similarity_min: float | None = None
     similarity_max: float | None = None
+    similarity_band: str | None = None
+    """The band word of ``similarity`` (:func:`similarity_band`): 'partly alike'."""
     differences: tuple[str, ...] = ()
     """Axis ids of the biggest differences, biggest first (at most ``MAX_DIFFERENCES``)."""
     more_differences: int = 0

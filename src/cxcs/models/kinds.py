@@ -59,6 +59,8 @@ class Kind:
 
     def axis_problem(self, axis: Axis) -> str | None:
         """What is wrong with the axis declaration itself (scale, vocabulary)."""
+        if axis.mutual:
+            return f"a {self.name} axis cannot be 'mutual' (set axes only)"
         if axis.scale is not None:
             return f"a {self.name} axis takes no 'scale'"
         if axis.vocabulary is not None:
@@ -173,6 +175,8 @@ class OrdinalKind(Kind):
     scaled = True
 
     def axis_problem(self, axis: Axis) -> str | None:
+        if axis.mutual:
+            return "an ordinal axis cannot be 'mutual' (set axes only)"
         if not axis.scale or len(axis.scale) < 2:
             return "an ordinal axis needs a 'scale' of at least two positions"
         if len(set(axis.scale)) != len(axis.scale):
@@ -300,21 +304,11 @@ class SetKind(Kind):
         )
 
     def side_text(self, kb: Knowledge, axis_id: str, side: Side) -> str:
-        text = items_text(kb, axis_id, side.value, side.practice_items)
-        if side.alternative is not None:
-            kept = [i for i in side.value if i not in side.alternative]
-            left = [i for i in side.alternative if i not in side.value]
-            for items, how in ((kept, "kept"), (left, "left out")):
-                if items:
-                    listed = items_text(kb, axis_id, tuple(items))
-                    text += f"\n{DISPUTE_MARK} disputed, {how}: {listed}"
-        return text
+        return _set_text(kb, axis_id, side.value, side.alternative, side.practice_items)
 
     def matrix_text(self, kb: Knowledge, axis_id: str, cell: MatrixCell) -> str:
-        text = marked(items_text(kb, axis_id, cell.value), cell.practice)
-        if cell.alternative is not None:
-            text += f"\n{DISPUTE_MARK} or: {items_text(kb, axis_id, cell.alternative)}"
-        return text
+        """As a pair shows it: each † item marked, the disputed items named."""
+        return _set_text(kb, axis_id, cell.value, cell.alternative, cell.practice_items)
 
     def verdict_detail(self, row: AxisComparison) -> str:
         if row.shared is None:
@@ -338,8 +332,39 @@ class SetKind(Kind):
         return f"{row.name}: {items_text(kb, row.axis, row.shared, marks)}"
 
 
+def _set_text(
+    kb: Knowledge,
+    axis_id: str,
+    value: CellValue,
+    alternative: CellValue | None,
+    practice: tuple[str, ...],
+) -> str:
+    """A set's primary items (those in ``practice`` marked †), then the items the other
+    reading of a dispute keeps or leaves out."""
+    text = items_text(kb, axis_id, value, practice)
+    if alternative is not None:
+        kept = [i for i in _items(value) if i not in alternative]
+        left = [i for i in _items(alternative) if i not in value]
+        for items, how in ((kept, "kept"), (left, "left out")):
+            if items:
+                listed = items_text(kb, axis_id, tuple(items))
+                text += f"\n{DISPUTE_MARK} disputed, {how}: {listed}"
+    return text
+
+
 def _items(value: CellValue) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else value
+
+
+EACH_OTHER = "each_other"
+"""On a ``mutual`` axis of a pair comparison: the tie between the two functions compared
+(one names the other's team), shown as 'each other'."""
+
+
+def _label(vocabulary: Mapping[str, str], item: str) -> str:
+    if item == EACH_OTHER:
+        return "each other"
+    return vocabulary.get(item, item)
 
 
 def items_text(
@@ -347,7 +372,7 @@ def items_text(
 ) -> str:
     """A set's items by label, those in ``practice`` marked; '—' for no items."""
     vocabulary = kb.vocabulary(kb.axis(axis_id))
-    labels = (marked(vocabulary.get(i, i), i in practice) for i in _items(value))
+    labels = (marked(_label(vocabulary, i), i in practice) for i in _items(value))
     return ", ".join(labels) or "—"
 
 

@@ -248,6 +248,9 @@ class Axis(Frozen):
     kind: str
     scale: tuple[str, ...] | None = None
     vocabulary: str | None = None
+    mutual: bool = False
+    """Set axes only: the items are counterparts (teams a function works with), so two
+    functions compared share the tie between them when either names the other's ``team``."""
 
     @field_validator("kind")
     @classmethod
@@ -286,6 +289,8 @@ class Function(Frozen):
     hidden_aliases: tuple[NonBlank, ...] = ()
     summary: NonEmpty
     under: Umbrella | None = None
+    team: str | None = None
+    """The item that stands for this function's own team on ``mutual`` axes."""
     cells: dict[str, Annotated[Cell, Shorthand(_list_value_is_items)]]
 
 

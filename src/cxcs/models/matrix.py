@@ -19,6 +19,8 @@ class MatrixCell(Frozen):
     alternative: CellValue | None = None
     disputed: bool
     practice: bool = False
+    practice_items: tuple[str, ...] = ()
+    """Set items whose only sources are practitioner knowledge (each marked †)."""
     sources: tuple[Source, ...] = ()
 
 
@@ -40,6 +42,8 @@ class PairSimilarity(Frozen):
     similarity: float | None
     similarity_min: float | None = None
     similarity_max: float | None = None
+    similarity_band: str | None = None
+    """The band word of ``similarity``: 'partly alike'."""
     scored_axes: int = 0
     """How many axes the similarity scores (ordinal and set)."""
     practice_axes: int = 0

@@ -75,7 +75,9 @@ def compare_html(kb: Knowledge, result: PairComparison | MatrixComparison) -> st
         f"of the disputed cells{_e(practice_share_text(pair_rows(kb, result).values()))}.</p>",
         '<section id="summary"><h2>Summary</h2><table>',
     ]
-    for key in ("biggest differences", "shared ground", "disputes"):
+    for key in ("umbrella", "biggest differences", "shared ground", "disputes"):
+        if key not in summary:
+            continue
         parts.append(f"<tr><th>{_e(key)}</th><td>{_lines(summary[key])}</td></tr>")
     parts.append("</table></section>")
     rows = []

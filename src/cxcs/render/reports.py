@@ -6,7 +6,13 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cxcs import __version__
-from cxcs.models.compare import AxisComparison, PairComparison
+from cxcs.models.compare import (
+    SIMILARITY_DECIMALS,
+    AxisComparison,
+    PairComparison,
+    shown_similarity,
+    similarity_band,
+)
 from cxcs.models.kinds import (
     DISPUTE_MARK,
     KINDS,
@@ -178,12 +184,29 @@ def filter_text(kb: Knowledge, result: PairComparison | MatrixComparison) -> str
 
 
 def similarity_text(value: float | None, low: float | None, high: float | None) -> str:
-    """'0.23' or '0.23 (0.06–0.31)' when disputes move it."""
+    """'0.5, partly alike', or '0.3 (0.3–0.4), mostly different to partly alike' when the
+    disputes move it: one decimal (see :data:`SIMILARITY_DECIMALS`) and the band word of the
+    number as shown, for the range the band words of its ends."""
     if value is None:
         return "not scored (only text axes compared)"
-    if low is None or high is None or (round(low, 2) == round(high, 2) == round(value, 2)):
-        return f"{value:.2f}"
-    return f"{value:.2f} ({low:.2f}–{high:.2f})"
+    shown, band = _decimal(value), similarity_band(value)
+    if low is None or high is None or _decimal(low) == _decimal(high):
+        return f"{shown}, {band}"
+    ends = (similarity_band(low), similarity_band(high))
+    words = band if ends == (band, band) else f"{ends[0]} to {ends[1]}"
+    return f"{shown} ({_decimal(low)}–{_decimal(high)}), {words}"
+
+
+def _decimal(value: float) -> str:
+    """One decimal; a value that is not 0 (or 1) but rounds to it is '<0.1' ('>0.9'), as
+    pairs sharing a few items have something in common."""
+    shown = shown_similarity(value)
+    step = 10**-SIMILARITY_DECIMALS
+    if shown == 0.0 < value:
+        return f"<{step:.{SIMILARITY_DECIMALS}f}"
+    if shown == 1.0 > value:
+        return f">{1 - step:.{SIMILARITY_DECIMALS}f}"
+    return f"{shown:.{SIMILARITY_DECIMALS}f}"
 
 
 PRACTICE_AXES = "scored axes resting partly on practitioner knowledge"
@@ -239,6 +262,9 @@ def summary_lines(kb: Knowledge, result: PairComparison) -> list[tuple[str, str]
             + practice_share_text(rows.values()),
         )
     ]
+    umbrella = pair_umbrella_text(kb, result.a, result.b)
+    if umbrella:
+        lines.append(("umbrella", umbrella))
     differences = [
         KINDS[rows[a].kind].difference_text(rows[a], verdict_text(rows[a], mark=False))
         for a in result.differences
@@ -256,6 +282,31 @@ def summary_lines(kb: Knowledge, result: PairComparison) -> list[tuple[str, str]
     ]
     lines.append(("disputes", "\n".join(disputes) or "none"))
     return lines
+
+
+def umbrella_lines(kb: Knowledge, function_ids: Sequence[str]) -> list[str]:
+    """'Customer service sits under the Customer experience umbrella [a, b]', with its
+    articles, for each compared function under another compared one."""
+    lines = []
+    for child in function_ids:
+        under = kb.functions[child].under
+        if under is not None and under.function in function_ids and under.function != child:
+            lines.append(
+                f"{kb.functions[child].name} sits under the {kb.functions[under.function].name}"
+                f" umbrella [{articles_text(under.sources)}]"
+            )
+    return lines
+
+
+def pair_umbrella_text(kb: Knowledge, a: str, b: str) -> str | None:
+    """When one of two functions sits under the other's umbrella, that, with its articles,
+    beside the similarity (a low one never reads as 'unrelated'); None otherwise."""
+    lines = umbrella_lines(kb, (a, b))
+    if not lines:
+        return None
+    return (
+        f"{lines[0]}: the similarity compares what the two do, not whether one is part of the other"
+    )
 
 
 def practice_shown(kb: Knowledge, result: PairComparison) -> bool:
@@ -391,7 +442,25 @@ def matrix_summary(kb: Knowledge, result: MatrixComparison) -> list[tuple[str, s
                     for p in too
                 )
                 text += f"\nnot settled: another reading of the disputes makes {label} {others}"
+            tied = [
+                f"{kb.functions[p.a].name} & {kb.functions[p.b].name}"
+                for p in result.similarities
+                if p is not pair
+                and p not in too
+                and p.similarity is not None
+                and pair.similarity is not None
+                and _decimal(p.similarity) == _decimal(pair.similarity)
+            ]
+            if tied:
+                level = "high" if label == "most alike" else "low"
+                text += f"\njust as {level} to one decimal: {', '.join(tied)}"
             lines.append((label, text))
+    umbrella = umbrella_lines(kb, result.functions)
+    if umbrella:
+        umbrella.append(
+            "the similarities compare what the functions do, not whether one is part of another"
+        )
+        lines.append(("umbrella", "\n".join(umbrella)))
     disputes = [
         dispute_text(kb, d)
         for d in disputes_among(kb, result.functions, [kb.axis(r.axis) for r in result.rows])
@@ -429,7 +498,6 @@ def _matrix_report(kb: Knowledge, result: MatrixComparison) -> Report:
         [
             kb.functions[s.a].name,
             kb.functions[s.b].name,
-            s.similarity if s.similarity is not None else None,
             similarity_text(s.similarity, s.similarity_min, s.similarity_max),
             f"{s.practice_axes} of {s.scored_axes}",
         ]
@@ -440,8 +508,7 @@ def _matrix_report(kb: Knowledge, result: MatrixComparison) -> Report:
         [
             Column("a"),
             Column("b"),
-            Column("similarity", "bar"),
-            Column("with dispute range"),
+            Column("similarity (dispute range)"),
             Column(PRACTICE_AXES),
         ],
         sims,
