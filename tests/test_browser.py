@@ -113,6 +113,7 @@ def test_map_svg_opens_as_a_chart(tmp_path: Path) -> None:
         "CX",
         "support",
         "primary claim",
+        "minority claim (disputed; its label ends in ?)",  # what "success ?" means
     ):
         assert text in dom, text
     assert 'class="dispute-span"' in dom
@@ -406,8 +407,8 @@ def test_every_text_of_the_map_stays_on_the_canvas_and_off_its_neighbours(
     tmp_path: Path,
 ) -> None:
     """The chart's title, ticks, axis names, dot labels, legend and notes are inside the
-    SVG and no two legend entries overlap, however long an overlay's names (they ran off the
-    left edge, across the axis, and over the next legend column)."""
+    SVG and no two legend or key entries overlap, however long an overlay's names (they ran
+    off the left edge, across the axis, and over the next legend column)."""
     overlay = _long_names(tmp_path)
     drawing = tmp_path / "map.svg"
     done = run_subprocess("--kb", str(overlay), "map", "-o", str(drawing))
@@ -418,7 +419,7 @@ def test_every_text_of_the_map_stays_on_the_canvas_and_off_its_neighbours(
         "const boxes=[...s.querySelectorAll('text')].map(t=>[t,t.getBoundingClientRect()]);"
         "for(const [t,b] of boxes){if(b.left<c.left-1||b.right>c.right+1||b.top<c.top-1||"
         "b.bottom>c.bottom+1)out.push('off:'+t.textContent.slice(0,30))}"
-        "const legend=boxes.filter(([t])=>t.closest('.legend-item'));"
+        "const legend=boxes.filter(([t])=>t.closest('.legend-item')||t.matches('.key'));"
         "for(const [t,a] of legend)for(const [u,b] of legend)if(t!==u&&a.left<b.right&&"
         "b.left<a.right&&a.top<b.bottom&&b.top<a.bottom)out.push('overlap:'+t.textContent.slice(0,9));"
         "document.title='T'+boxes.length+':'+out.join('|')</script>"
@@ -590,3 +591,49 @@ def test_a_score_bar_and_its_number_share_a_line(tmp_path: Path) -> None:
     found = re.search(r"<title>B(\d+):(\d+)</title>", done.stdout.decode("utf-8"))
     assert found, done.stderr[-500:]
     assert int(found[1]) >= 5 and found[2] == "0", found.group()
+
+
+def test_offsets_stay_whole_and_a_dagger_stays_with_its_word(tmp_path: Path) -> None:
+    """On a phone, classify's offsets (``216-228``) and scores are each one line (the
+    offsets broke at the hyphen), and in the journey a † is on the line of the word it
+    marks (``takes part`` / ``†`` broke apart)."""
+    posting = Path(__file__).resolve().parent.parent / "examples" / "postings"
+    checks = {
+        "classify": (
+            ("classify", str(posting / "success-title-support-duties.txt"), "--explain"),
+            "const cells=[...document.querySelectorAll('td')].filter(c=>"
+            "/^[+-]?[0-9][0-9.]*(-[0-9]+)?$/.test(c.textContent.trim()));"
+            "const lines=c=>{const r=document.createRange();r.selectNodeContents(c);"
+            "return new Set([...r.getClientRects()].map(b=>Math.round(b.top))).size};"
+            "found=cells.length+':'+cells.filter(c=>lines(c)>1).map(c=>c.textContent).join(',')",
+        ),
+        "journey": (
+            ("journey",),
+            "let n=0;const bad=[];const walk=document.createTreeWalker(document.body,4);"
+            "while(walk.nextNode()){const t=walk.currentNode,i=t.data.indexOf('†');"
+            "if(i<2)continue;n++;const r=document.createRange();r.setStart(t,i-2);"
+            "r.setEnd(t,i+1);if(r.getClientRects().length>1)bad.push(t.data.slice(0,20))}"
+            "found=n+':'+bad.join(',')",
+        ),
+    }
+    for what, (args, script) in checks.items():
+        page = tmp_path / f"{what}.html"
+        assert run_subprocess(*args, "-o", str(page)).returncode == 0
+        count, broken = _probe(page, tmp_path, f"{PHONE},844", script).split(":", 1)
+        assert int(count) >= 5 and broken == "", (what, broken)
+
+
+def test_a_two_column_table_is_as_wide_as_its_content(tmp_path: Path) -> None:
+    """summarize's name/value tables were stretched over the whole page (a value a thousand
+    pixels from its name, each table split differently): they are as wide as their text."""
+    labels = tmp_path / "labels.jsonl"
+    rows = Path(__file__).resolve().parent / "samples" / "postings_a.jsonl"
+    assert run_subprocess("classify", "--batch", str(rows), "-o", str(labels)).returncode == 0
+    page = tmp_path / "summarize.html"
+    assert run_subprocess("summarize", str(labels), "-o", str(page)).returncode == 0
+    script = (
+        "found=[...document.querySelectorAll('table')].map(t=>Math.round("
+        "t.getBoundingClientRect().width)).join(',')"
+    )
+    widths = [int(w) for w in _probe(page, tmp_path, "1280,900", script).split(",")]
+    assert len(widths) >= 3 and max(widths) < 640, widths

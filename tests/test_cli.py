@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import pty
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from cxcs.models.knowledge import Knowledge
 from tests.support import (
     assert_failed,
     colour_codes,
+    drain_terminal,
     on_a_terminal,
     run_cli,
     run_subprocess,
@@ -94,6 +96,26 @@ def test_unknown_function_exits_2_with_a_hint(capsys: pytest.CaptureFixture[str]
     far = run_cli(capsys, "compare", "cx", "qqqqqq")
     assert far.code == 2
     assert "unknown function 'qqqqqq'" in far.err
+
+
+@pytest.mark.parametrize(
+    ("args", "close"),
+    [
+        (("metric", "net promotor score"), "nps"),  # the display name, one letter off
+        (("metric", "Net-Promoter"), "nps"),  # the start of the display name
+        (("metric", "customer satisfaction"), "csat"),  # not 'customer_health_score'
+        (("compare", "cx", "ux", "--axes", "job titles"), "typical_titles"),
+        (("metric", "churn"), "customer_churn_rate' or 'revenue_churn_rate"),
+        (("compare", "cx", "ux", "--axes", "levl"), "level"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else v,
+)
+def test_a_misspelt_metric_or_axis_name_gets_its_id(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], close: str
+) -> None:
+    """A metric or axis named by its display name, misspelt, got no "did you mean" (only
+    ids were compared), or one for another metric; a function's names all count."""
+    assert_failed(run_cli(capsys, *args), 2, f"'{args[-1]}'; did you mean '{close}'?")
 
 
 @pytest.mark.parametrize(
@@ -197,6 +219,25 @@ def test_json_error_document(
     assert document["error"]["code"] == error_code
     assert document["error"]["message"]
     assert document["error"]["message"] in run.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("classify", "-f", "json", "--batch"),
+        ("list", "-f", "json", "-o"),
+        ("compare", "--format=json", "cx", "ux", "--axes"),
+        ("-q", "map", "-f", "json", "--x"),
+    ],
+    ids=" ".join,
+)
+def test_an_option_without_its_value_gets_the_json_error_document(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    """An option left without its value at the end of the line (`cxcs classify -f json
+    --batch`) got its error on stderr only: reading the line for `-f json` failed on the
+    same missing value."""
+    assert_failed(run_cli(capsys, *args), 2, "requires an argument", "usage")
 
 
 @pytest.mark.parametrize(
@@ -506,3 +547,82 @@ def test_explain_with_json_is_refused_and_says_why(
         run_cli(capsys, "classify", str(posting), "--explain", "-f", "json"),
         2, "--explain does not apply with --format json", "usage",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "args", [("list", "-V"), ("compare", "cx", "ux", "--version"), ("map", "--show-completion")]
+)
+def test_an_option_of_cxcs_itself_after_the_command_says_where_it_goes(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    """`cxcs list -V` said only "No such option: -V", as `cxcs -f json list` says where
+    -f goes."""
+    name = args[-1]
+    assert_failed(
+        run_cli(capsys, *args, "-f", "json"),
+        2,
+        f"No such option: {name} here; it goes before the command name: 'cxcs {name}'",
+        "usage",
+    )
+
+
+# --------------------------------------------------------------------------- completion
+
+SHELL_SCRIPTS = {
+    "bash": "complete -o default -F _cxcs_completion cxcs",
+    "zsh": "#compdef cxcs",
+    "fish": "complete --command cxcs",
+    "powershell": "Register-ArgumentCompleter",
+}
+"""A line of each shell's completion script that no other shell's script has."""
+
+
+@pytest.mark.parametrize("shell", SHELL_SCRIPTS)
+def test_show_completion_shows_the_shell_named(
+    capsys: pytest.CaptureFixture[str], shell: str
+) -> None:
+    """`cxcs --show-completion zsh` showed the script of the shell cxcs ran in (Typer's flag
+    took no shell: "zsh" was read as a command name, never run)."""
+    for args in (("--show-completion", shell), (f"--show-completion={shell.upper()}", "list")):
+        run = run_cli(capsys, *args)
+        assert run.code == 0, run.err
+        found = [name for name, line in SHELL_SCRIPTS.items() if line in run.out]
+        assert found == [shell]
+
+
+def test_install_completion_installs_for_the_shell_named(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cxcs --install-completion zsh` installed bash completion (into ~/.bashrc) when run
+    from bash."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    run = run_cli(capsys, "--install-completion", "zsh")
+    assert run.code == 0, run.err
+    assert (tmp_path / ".zfunc" / "_cxcs").is_file()
+    assert not (tmp_path / ".bashrc").exists()
+
+
+def test_an_unknown_shell_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    for flag in ("--show-completion", "--install-completion"):
+        assert_failed(
+            run_cli(capsys, flag, "zhs"),
+            2,
+            f"{flag}: unknown shell 'zhs'; did you mean 'zsh'? choose one of: bash, zsh",
+        )
+
+
+def test_png_to_an_output_that_is_a_terminal_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """`cxcs map -f png -o /dev/stdout` on a terminal poured the PNG's bytes (escape
+    sequences among them) onto the screen: only stdout itself was checked."""
+    import threading
+
+    leader, follower = pty.openpty()
+    screen = threading.Thread(target=drain_terminal, args=(leader,), daemon=True)
+    screen.start()  # what reaches the terminal is read, so a write cannot block
+    try:
+        name = os.ttyname(follower)
+        run = run_cli(capsys, "map", "-f", "png", "-o", name)
+    finally:
+        os.close(follower)
+    screen.join(timeout=10)
+    assert_failed(run, 2, f"png is binary and --output {name} is a terminal; give --output FILE")

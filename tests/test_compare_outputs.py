@@ -363,3 +363,16 @@ def test_a_similarity_is_shown_to_one_decimal_with_its_band_in_every_format(
             "mostly alike",
             "very alike",
         } | {f"{x} to {y}" for x in ("mostly different",) for y in ("partly alike",)}
+
+
+def test_the_differences_note_counts_one_axis_as_one(capsys: pytest.CaptureFixture[str]) -> None:
+    """'--differences -a proactivity' hides one axis and covers one: no '1 axes'."""
+    args = ("compare", "service", "support", "--differences", "-a", "proactivity")
+    note = _json(capsys, *args)["result"]["comparison"]["filter_note"]  # type: ignore[index]
+    assert "the 1 axis where they are the same is named" in note
+    assert note.endswith("computed over the 1 compared axis.")
+    markdown = run_cli(capsys, *args, "-f", "markdown").out
+    assert "cover the 1 compared axis" in markdown and "1 axes" not in markdown + note
+    wide = _json(capsys, "compare", "service", "support", "--differences")["result"]
+    total = len(wide["comparison"]["axes"]) + len(wide["comparison"]["hidden_axes"])  # type: ignore[index]
+    assert f"over all {total} compared axes." in wide["comparison"]["filter_note"]  # type: ignore[index]

@@ -28,6 +28,7 @@ from tests.support import (
     completed,
     cxcs_argv,
     good_rows,
+    need,
     read_records,
     require,
     run_cli,
@@ -110,7 +111,9 @@ def test_a_5_mb_line_is_classified_from_its_start(
     path.write_text(("answer customer tickets by chat within our SLAs " * 110_000)[:5_000_000])
     run = run_cli(capsys, "classify", str(path), "-f", "json")
     assert run.code == 0, run.err
-    assert "input is 5,000,000 bytes; classified the first 1,000,000 bytes" in run.err
+    cut = "input is 5,000,000 bytes; read the first 1,000,000 and classified the first 200,000 "
+    assert f"cxcs: warning: {cut}characters\n" == run.err  # one line: the "1,000,000
+    # characters" a second warning called the input were the part read
     assert json.loads(run.out)["result"]["classification"]["label"] == "support"
 
 
@@ -145,7 +148,7 @@ def test_a_50_mb_posting_is_read_in_bounded_time_and_memory(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["code"] == 0, report["err"]
-    assert f"input is {size:,} bytes; classified the first 1,000,000 bytes" in report["err"]
+    assert f"input is {size:,} bytes; read the first 1,000,000 and classified" in report["err"]
     assert report["out"].startswith("{")
     assert report["seconds"] < 60
     assert report["max_rss_mb"] < 400, report
@@ -165,7 +168,7 @@ def test_an_endless_text_stream_is_counted_only_so_far() -> None:
     script = 'yes "answer customer tickets by chat" | awk \'{ print NR ". " $0 }\' | "$@"'
     run = run_shell(script, "classify", "-f", "json")
     assert run.code == 0, run.err
-    assert re.search(r"input is more than [\d,]+ bytes; classified the first 1,000,000", run.err)
+    assert re.search(r"input is more than [\d,]+ bytes; read the first 1,000,000 and", run.err)
     assert json.loads(run.out)["result"]["classification"]["label"] == "support"
     run = run_shell('yes "answer customer tickets by chat" | "$@"', "classify", "-f", "json")
     assert run.code == 0, run.err
@@ -284,7 +287,8 @@ BAD_JSONL = {
     b'{"id": "trunc", "text": "Answer tickets"\n': "bad JSON: Expecting ',' delimiter",
     b"not json at all\n": "bad JSON: Expecting value",
     b'{"id": "open", "text": "Answer tickets\n': "bad JSON: Unterminated string",
-    b"[1, 2, 3]\n": "each line must be a JSON object",
+    b"[1, 2, 3]\n": "each row must be a JSON object, not an array",  # not "each line"
+    b'"just a string"\n': "each row must be a JSON object, not a string",
     LATIN1: "not valid UTF-8 (byte 28 of the line; in another encoding? give --encoding",
     b'{"id": "notext", "title": "Support engineer"}\n': "no text (looked for field text / desc",
     b'{"id": "empty", "text": "   "}\n': "text is empty",
@@ -451,6 +455,69 @@ def test_batch_csv_without_a_text_column_is_a_usage_error(
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     assert_failed(run_cli(capsys, "classify", "--batch", str(empty)), 2, "found nothing")
+
+
+@pytest.mark.parametrize(
+    ("header", "option", "close"),
+    [
+        ("id,title,description", ("--text-field", "descriptoin"), "description"),
+        ("id,title,job_text", (), "job_text"),
+        ("id,title,texts", (), "texts"),
+    ],
+)
+def test_a_csv_header_without_the_text_column_names_a_close_one(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    header: str,
+    option: tuple[str, ...],
+    close: str,
+) -> None:
+    """A misspelt --text-field got no "did you mean", though a misspelt --keep, --id-field
+    or part of a joined --text-field a+b gets one."""
+    path = tmp_path / "rows.csv"
+    path.write_text(f"{header}\n1,Support,Answer tickets\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(path), *option)
+    assert_failed(run, 2, f"found {header.replace(',', ', ')}); did you mean --text-field {close}?")
+
+
+def test_a_csv_header_that_does_not_decode_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Binary data whose first line held no NUL byte was read as a CSV header, and the
+    error listed its "columns": hundreds of characters of mojibake and escapes."""
+    path = tmp_path / "data.bin"
+    path.write_bytes(bytes(range(128, 256)) * 3 + b",\x81\xfe\n" + bytes(range(1, 256)) * 4)
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    assert_failed(run, 1, "CSV header is not valid UTF-8: is this a CSV file?")
+    assert len(run.err) < 300 and "\ufffd" not in run.err
+    cp1252 = run_cli(capsys, "classify", "--batch", str(path), "--encoding", "cp1252")
+    assert_failed(cp1252, 1, "CSV header is not valid cp1252: is this a CSV file?")
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "json", "parquet"])
+def test_a_kept_column_name_that_does_not_decode_is_written_with_a_replacement(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """A cp1252 header read as UTF-8 (`regi\\xf3n`) stopped a Parquet output with an
+    internal error; JSON wrote the key with a lone surrogate escape, which strict readers
+    refuse. The name is written as the file has it, the undecodable byte as U+FFFD."""
+    if fmt == "parquet":
+        need("pyarrow")
+    path = tmp_path / "rows.csv"
+    text = POSTING.replace("\n", " ").strip()
+    path.write_bytes(b'id,text,regi\xf3n\n1,"' + text.encode() + b'",north\n')
+    target = tmp_path / f"labels.{fmt}"
+    run = run_cli(capsys, "classify", "--batch", str(path), "--keep-all", "-o", str(target))
+    assert run.code == 0, run.err
+    if fmt == "parquet":
+        rows = need("pyarrow.parquet").read_table(target).to_pylist()
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    else:
+        body = target.read_text(encoding="utf-8")
+        assert "\\udc" not in body
+        rows = json.loads(body) if fmt == "json" else read_records(body)
+    assert rows[0]["regi\ufffdn"] == "north" and rows[0]["label"] == "support"
 
 
 @pytest.mark.parametrize(
@@ -841,3 +908,60 @@ def test_posting_text_given_as_the_file_name_says_to_pipe_it(
     plain = run_cli(capsys, "classify", "my posting.txt")
     assert_failed(plain, 2, "my posting.txt: no such file")
     assert "stdin" not in plain.err
+
+
+@pytest.mark.parametrize("codec", ["rot13", "base64", "undefined"])
+def test_an_encoding_that_is_not_a_text_encoding_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], codec: str
+) -> None:
+    """`--encoding rot13` (a codec Python knows, but not for text) was an internal error."""
+    path = tmp_path / "rows.csv"
+    path.write_text("id,text\n1,Answer tickets\n", encoding="utf-8")
+    run = run_cli(capsys, "classify", "--batch", str(path), "--encoding", codec)
+    assert_failed(run, 2, f"--encoding {codec}: not a text encoding")
+
+
+def test_utf8_with_a_byte_order_mark_is_read_as_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--encoding utf-8-sig` (as Python and Excel name UTF-8 with a byte-order mark) was
+    refused as not ASCII-compatible; it is UTF-8, whose mark is skipped anyway."""
+    path = tmp_path / "rows.csv"
+    path.write_text(f'id,text\n1,"{POSTING}"\n', encoding="utf-8-sig")
+    run = run_cli(capsys, "classify", "--batch", str(path), "--encoding", "utf-8-sig")
+    assert run.code == 0, run.err
+    assert [(r["id"], r["label"]) for r in read_records(run.out)] == [("1", "support")]
+
+
+def test_a_pretty_printed_json_object_is_told_how_to_convert_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An API response saved as `jobs.json` (`{"jobs": [...]}` over many lines) gave a
+    "bad JSON" row per line and no word of what the file is."""
+    path = tmp_path / "jobs.json"
+    path.write_text(json.dumps({"jobs": [{"id": 1, "text": POSTING}]}, indent=2))
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    assert run.code == 1
+    first = read_records(run.out)[0]
+    assert first["error_code"] == "bad_json" and "one JSON document spread over" in first["error"]
+    assert "jq -c '.jobs[]'" in run.err.splitlines()[0]
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_stdin_read_from_the_file_stdout_appends_to_is_refused(tmp_path: Path, batch: bool) -> None:
+    """`cxcs classify < posting.txt >> posting.txt` appended the report to the posting (the
+    file named as FILE was refused, stdin was not); a batch said "-:" for stdin."""
+    path = tmp_path / "posting.txt"
+    path.write_text(POSTING if not batch else json.dumps({"text": POSTING}) + "\n")
+    before = path.read_bytes()
+    args = ("classify", "--batch", "-") if batch else ("classify",)
+    with path.open("rb") as stdin, path.open("ab") as stdout:
+        done = subprocess.run(
+            cxcs_argv(*args), stdin=stdin, stdout=stdout, stderr=subprocess.PIPE,
+            env=subprocess_env(), timeout=60, check=False,
+        )  # fmt: skip
+    error = done.stderr.decode()
+    assert done.returncode == 2, error
+    assert error == "cxcs: error: stdin: stdout is the input file itself; write the results " \
+        "somewhere else\n"  # fmt: skip
+    assert path.read_bytes() == before

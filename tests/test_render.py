@@ -791,3 +791,39 @@ def test_all_text_in_the_pages_and_the_map_is_readable(
         assert len(fills) >= 8  # the overlay's eight functions, and the greys
         for fill in fills:
             assert _contrast(fill, "#f6f8fa") >= 4.5, fill
+
+
+# --------------------------------------------------------------------------- marks explained
+
+MARKED = {
+    "show": (("show", "cx"), ["⚠ disputed: the sources disagree", "† practitioner knowledge"]),
+    "metrics": (("metrics",), ["⚠ disputed: the sources disagree"]),
+    "validate": (("validate",), ["† practitioner knowledge"]),
+    "compare": (
+        ("compare", "cx", "success"),
+        ["'⚠ or:' gives the minority claim, and a verdict in brackets", "† practitioner"],
+    ),
+    "matrix": (("compare", "cx", "success", "ux"), ["'⚠ or:' gives the minority claim."]),
+}
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html"])
+@pytest.mark.parametrize("what", sorted(MARKED))
+def test_every_mark_a_report_shows_is_explained_once_under_it(
+    capsys: pytest.CaptureFixture[str], what: str, fmt: str
+) -> None:
+    """A page or table showing ⚠ on a disputed value or † on practitioner knowledge says
+    what the mark means (show, metrics and validate showed them bare), once."""
+    args, keys = MARKED[what]
+    out = run_cli(capsys, *args, "--format", fmt).out
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", out)).replace("\\", "").split())
+    for key in keys:
+        assert text.count(key) == 1, (key, text[-600:])
+
+
+def test_a_warning_is_not_explained_as_a_dispute(capsys: pytest.CaptureFixture[str]) -> None:
+    """classify's ⚠ warns of a title that disagrees with the duties: no dispute key."""
+    title = str(ROOT / "examples" / "postings" / "success-title-support-duties.txt")
+    for fmt in ("table", "markdown", "html"):
+        out = run_cli(capsys, "classify", title, "--format", fmt).out
+        assert "⚠ mismatch" in out and "sources disagree" not in out

@@ -136,6 +136,8 @@ def parse_jsonl_line(line_no: int, raw: BatchLine, fields: Fields) -> Row | None
         exc = _line_problem(text, exc)
         if exc.msg == "Extra data" and text[: exc.pos].rstrip(" \t\n").endswith("\r"):
             hint = _LONE_CR
+        elif line_no == 1 and text.strip() == "{":
+            hint = _SPREAD
         message = f"bad JSON: {exc.msg} (column {exc.colno}){hint}"
         return failed(line_no, None, "bad_json", message)
     except RecursionError:
@@ -143,7 +145,8 @@ def parse_jsonl_line(line_no: int, raw: BatchLine, fields: Fields) -> Row | None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
         return failed(line_no, None, "bad_json", f"bad JSON: {exc}")
     if not isinstance(record, dict):
-        return failed(line_no, None, "not_object", "each line must be a JSON object")
+        kind = _JSON_KINDS.get(type(record), "a number")
+        return failed(line_no, None, "not_object", f"each row must be a JSON object, not {kind}")
     # Valid UTF-8 decodes to no lone surrogate; only a JSON escape (\ud800) can make one.
     escaped = _SURROGATE_ESCAPE.search(raw) is not None
     return row_from_mapping(line_no, record, fields, unicode_checked=not escaped)
@@ -154,6 +157,15 @@ _LONE_CR = (
     "convert with tr '\\r' '\\n')"
 )
 """What an error adds when rows are run together by bare CRs (an old Mac export)."""
+
+_SPREAD = (
+    " (one JSON document spread over many lines? cxcs reads one object a line, or one array "
+    "of objects: convert it with jq -c, e.g. jq -c '.jobs[]' for the objects under \"jobs\")"
+)
+"""What the first line's error adds when it opens a pretty-printed JSON object."""
+
+_JSON_KINDS = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}
+"""What a JSON value that is no object is called (anything else is a number)."""
 
 
 def _line_problem(text: str, error: json.JSONDecodeError) -> json.JSONDecodeError:

@@ -81,7 +81,12 @@ def input_encoding(name: str | None) -> str:
         canonical = codecs.lookup(name.strip()).name
     except LookupError:
         raise UsageError(f"--encoding {name}: unknown encoding") from None
-    ascii_kept = all(c.encode(canonical) == c.encode("ascii") for c in '\n{}",;')
+    if canonical == "utf-8-sig":  # UTF-8 with a byte-order mark, which is skipped anyway
+        return "utf-8"
+    try:
+        ascii_kept = all(c.encode(canonical) == c.encode("ascii") for c in '\n{}",;')
+    except (LookupError, UnicodeError):  # a codec for bytes (rot13, base64), or 'undefined'
+        raise UsageError(f"--encoding {name}: not a text encoding") from None
     if not ascii_kept:
         raise UsageError(
             f"--encoding {name}: not an ASCII-compatible encoding; convert the file to UTF-8 "

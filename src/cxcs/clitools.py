@@ -17,7 +17,14 @@ import typer.core
 from cxcs.entry import ERROR_FORMAT, Settings
 from cxcs.errors import CxcsError, UsageError
 from cxcs.output import present
-from cxcs.params import OVERLAY_DIRECTORY, complete_format, names_in, refuse_empty
+from cxcs.params import (
+    OVERLAY_DIRECTORY,
+    InstallCompletion,
+    ShowCompletion,
+    complete_format,
+    names_in,
+    refuse_empty,
+)
 
 if TYPE_CHECKING:
     from cxcs.commands.outcome import Outcome
@@ -102,18 +109,59 @@ def _build_common() -> list[Any]:
 COMMON_OPTIONS = _build_common()
 
 
+def _completion_options(
+    install_completion: InstallCompletion = None, show_completion: ShowCompletion = None
+) -> None:
+    """Declares ``--install-completion [SHELL]`` and ``--show-completion [SHELL]``, which
+    :class:`Group` shows and reads in place of Typer's flags of those names."""
+
+
+def _build_completion() -> dict[str, Any]:
+    holder = typer.Typer(add_completion=False)
+    holder.command()(_completion_options)
+    return {p.name: p for p in typer.main.get_command(holder).params}
+
+
+COMPLETION_OPTIONS = _build_completion()
+
+
+def shell_optional(args: list[str], commands: "Iterable[str]") -> list[str]:
+    """``--show-completion`` and ``--install-completion`` take an optional SHELL: one
+    alone (last on the line, or before another option or the command name) is given the
+    empty value, which names the shell cxcs runs in."""
+    flags = {name for option in COMPLETION_OPTIONS.values() for name in option.opts}
+    line, names = list(args), set(commands)
+    for i, word in enumerate(line):
+        if word == "--" or word in names:
+            break
+        after = line[i + 1] if i + 1 < len(line) else None
+        if word in flags and (after is None or after.startswith("-") or after in names):
+            line[i] = f"{word}="
+    return line
+
+
 class Group(typer.core.TyperGroup):
     """The ``cxcs`` group: an unknown command name gets the one closest command name; an
     error before the command has read its own options (the group's options, the command
     name, ``--version``) gets the JSON error document when the line asks for
     ``--format json``, wherever on the line."""
 
+    def get_params(self, ctx: Any) -> list[Any]:
+        """The group's options, with ``--install-completion`` and ``--show-completion``
+        taking a SHELL (Typer adds them as flags that take none)."""
+        return [COMPLETION_OPTIONS.get(p.name, p) for p in super().get_params(ctx)]
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        """The options, as a command shows them (narrow terminals too), then the commands."""
+        write_params(self.get_params(ctx), ctx, formatter)
+        self.format_commands(ctx, formatter)
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         line = list(args)  # parsing consumes args; the line is read only if an error asks
         ctx.meta[ERROR_FORMAT] = lambda: Command(name=None).format_given(ctx, line)
         try:
             refuse_glued(self.get_params(ctx), line, before_command=True)
-            return super().parse_args(ctx, args)
+            return super().parse_args(ctx, shell_optional(args, self.commands))
         except CxcsError as exc:  # a check of the group's options: make_context never
             exc.ctx = ctx  # returned, so the error carries the context, as Click's do
             raise
@@ -170,6 +218,20 @@ def show_help(ctx: Any, topic: list[str] | None) -> NoReturn:
     raise typer.Exit()
 
 
+def write_params(params: list[Any], ctx: Any, formatter: Any) -> None:
+    """A command's help sections: its arguments by metavar and help (no type
+    placeholders), then its options."""
+    arguments = [(_label(p), getattr(p, "help", None) or "") for p in params if _is_argument(p)]
+    options = [r for p in params if not _is_argument(p) if (r := p.get_help_record(ctx))]
+    # Click's name column is up to 30 wide; on a narrow terminal that left ~10 columns
+    # for the text, cut mid-word: a long name then gets a line of its own instead.
+    col_max = min(30, max(12, formatter.width - 48))
+    for title, rows in (("Arguments", arguments), ("Options", options)):
+        if rows:
+            with formatter.section(title):
+                formatter.write_dl(rows, col_max=col_max)
+
+
 class Plain(typer.core.TyperCommand):
     """A command whose help shows each argument by its metavar, exactly as declared."""
 
@@ -180,16 +242,7 @@ class Plain(typer.core.TyperCommand):
 
     def format_options(self, ctx: Any, formatter: Any) -> None:
         """Arguments by metavar and help (no type placeholders), then the options."""
-        params = self.get_params(ctx)
-        arguments = [(_label(p), getattr(p, "help", None) or "") for p in params if _is_argument(p)]
-        options = [r for p in params if not _is_argument(p) if (r := p.get_help_record(ctx))]
-        # Click's name column is up to 30 wide; on a narrow terminal that left ~10 columns
-        # for the text, cut mid-word: a long name then gets a line of its own instead.
-        col_max = min(30, max(12, formatter.width - 48))
-        for title, rows in (("Arguments", arguments), ("Options", options)):
-            if rows:
-                with formatter.section(title):
-                    formatter.write_dl(rows, col_max=col_max)
+        write_params(self.get_params(ctx), ctx, formatter)
 
 
 class Command(Plain):
@@ -209,6 +262,7 @@ class Command(Plain):
         except Exception as exc:
             did_you_mean_option(exc)
             self._say_what_it_takes(exc, ctx)
+            _say_it_goes_before(exc, ctx)
             raise
 
     def _say_what_it_takes(self, exc: Exception, ctx: Any) -> None:
@@ -229,19 +283,22 @@ class Command(Plain):
 
     def format_given(self, ctx: Any, args: list[str]) -> str | None:
         """``--format``'s value as Click's own parser reads ``args`` (the last one wins),
-        ignoring every other option, known or not, and a flag given a value
-        (``--quiet=1``, on which Click's parser stops)."""
-        parser = self.make_parser(ctx)
-        parser.ignore_unknown_options = True
-        parser.allow_interspersed_args = True  # options after arguments (ctx: maybe a group)
+        ignoring every other option, known or not, a flag given a value (``--quiet=1``,
+        on which Click's parser stops) and an option left without its value at the end of
+        the line (``-f json --batch``, on which it fails)."""
         flags = {n for p in self.get_params(ctx) if getattr(p, "is_flag", False) for n in p.opts}
         words = [w for w in args if not (w.startswith("--") and w.partition("=")[0] in flags)]
-        try:
-            options, _, _ = parser.parse_args(words)
-        except Exception:
-            return None
-        value = options.get("fmt")
-        return value if isinstance(value, str) else None
+        for line in (words, words[:-1]):
+            parser = self.make_parser(ctx)
+            parser.ignore_unknown_options = True
+            parser.allow_interspersed_args = True  # options after arguments (maybe a group)
+            try:
+                options, _, _ = parser.parse_args(list(line))
+            except Exception:
+                continue
+            value = options.get("fmt")
+            return value if isinstance(value, str) else None
+        return None
 
     without: tuple[str, ...] = ()
     """Common options this command does not take."""
@@ -339,6 +396,21 @@ def refuse_glued(params: list[Any], args: list[str], before_command: bool = Fals
         raise UsageError(
             f"{word}: a short option takes its value after a space: '{name} {value}' "
             f"(or '{long}={value}')"
+        )
+
+
+def _say_it_goes_before(exc: Exception, ctx: Any) -> None:
+    """An option of ``cxcs`` itself given after the command name (``cxcs list -V``):
+    Click's "No such option: -V" also says where it goes (Click's ``NoSuchOption``, known
+    by its public ``option_name`` and ``message``)."""
+    name, group = getattr(exc, "option_name", None), getattr(ctx.parent, "command", None)
+    if not isinstance(name, str) or group is None:
+        return
+    if any(name in p.opts for p in ctx.command.get_params(ctx)):
+        return  # the command's own option, used wrongly ('--quiet=1')
+    if any(name in p.opts for p in group.get_params(ctx.parent)):
+        exc.message = (  # type: ignore[attr-defined]
+            f"No such option: {name} here; it goes before the command name: 'cxcs {name}'"
         )
 
 

@@ -61,8 +61,21 @@ def open_csv(
     except csv.Error as exc:
         raise UsageError(f"CSV header cannot be read: {exc}") from None
     if not any(name in header for name in text_field_names(fields.text_fields)):
+        if any(has_lone_surrogate(name) for name in header):
+            raise InputError(_undecodable_header(fields.encoding))
         refuse_no_text_column(fields, header, "CSV header", "" if delimiter else "--delimiter")
     return header, _csv_rows(reader, lines, header, fields, progress)
+
+
+def _undecodable_header(encoding: str) -> str:
+    """What a header without a text column whose bytes do not decode is told: most likely
+    it is no CSV at all (rather than listing its "columns" in mojibake)."""
+    if encoding != "utf-8":
+        return f"CSV header is not valid {encoding}: is this a CSV file?"
+    return (
+        "CSV header is not valid UTF-8: is this a CSV file? (one in another encoding: give "
+        "--encoding, e.g. cp1252)"
+    )
 
 
 def read_csv(

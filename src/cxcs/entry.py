@@ -216,16 +216,20 @@ LONGEST_WORD = 200
 
 
 def shortened(message: str) -> str:
-    """``message`` with every word longer than :data:`LONGEST_WORD` (a posting pasted as a
-    name, a 100 KB argument) cut to its start and end around ``…``, saying how long it was:
-    the error stays one readable line, and its hint, after the word, stays in it."""
+    """``message`` with every word longer than :data:`LONGEST_WORD` (a 100 KB argument),
+    and every quoted name that long (a posting pasted as a name: many short words), cut to
+    its start and end around ``…``, saying how long it was: the error stays one readable
+    line, and its hint, after the word, stays in it."""
     import re
 
     def cut(match: re.Match[str]) -> str:
         before, word, quote, after = match.groups()
         return f"{before}{word[:100]}…{word[-40:]}{quote} ({len(word):,} characters){after}"
 
-    return re.sub(rf"(['\"(]?)(\S{{{LONGEST_WORD + 1},}}?)(['\")]?)([;:,.]?)(?!\S)", cut, message)
+    message = re.sub(
+        rf"(['\"(]?)(\S{{{LONGEST_WORD + 1},}}?)(['\")]?)([;:,.]?)(?!\S)", cut, message
+    )
+    return re.sub(rf"(')([^'\n]{{{LONGEST_WORD + 1},}})(')()", cut, message)
 
 
 def _interrupted(env: Environment, meta: MutableMapping[str, Any]) -> NoReturn:

@@ -115,14 +115,36 @@ def choose(
 
 
 def refuse_binary_on_terminal(name: str, output: str | None, terminal: bool) -> None:
-    """A binary format (PNG) bound for stdout on a terminal is a usage error: it would
-    pour bytes onto the screen; a file or a pipe is asked for instead."""
+    """A binary format (PNG) bound for a terminal (stdout on one, or ``--output`` naming
+    one: ``/dev/stdout``, ``/dev/tty``) is a usage error: it would pour bytes onto the
+    screen; a file or a pipe is asked for instead."""
     fmt = REGISTRY[name]
-    if fmt.binary and terminal and output in (None, STDOUT):
+    if not fmt.binary:
+        return
+    to_stdout = output in (None, STDOUT)
+    if (to_stdout and terminal) or (not to_stdout and _is_terminal(str(output))):
+        where = "stdout" if to_stdout else f"--output {output}"
         raise UsageError(
-            f"{name} is binary and stdout is a terminal; give --output FILE{fmt.extensions[0]}, "
-            "or pipe it"
+            f"{name} is binary and {where} is a terminal; give --output FILE"
+            f"{fmt.extensions[0]}, or pipe it"
         )
+
+
+def _is_terminal(path: str) -> bool:
+    """Whether ``path`` names a terminal (a character device that is a tty)."""
+    import os
+    import stat
+
+    try:
+        if not stat.S_ISCHR(os.stat(path).st_mode):
+            return False
+        descriptor = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        return os.isatty(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _is_stream(path: str) -> bool:

@@ -12,12 +12,16 @@ from cxcs.records import Fields, columns_read_twice, kept_clash, text_field_name
 
 
 def refuse_no_text_column(fields: Fields, header: Sequence[str], what: str, also: str) -> NoReturn:
-    """A usage error: the input's ``header`` has none of the text fields (``also``: another
-    option that may help)."""
+    """A usage error: the input's ``header`` has none of the text fields; it names a column
+    spelled close to one of them, else ``also`` (another option that may help)."""
+    from cxcs.suggest import suggestions
+
+    close = [c for n in text_field_names(fields.text_fields) for c in suggestions(n, header, 1)]
+    fix = f"did you mean --text-field {close[0]}?" if close else "use --text-field"
     raise UsageError(
         f"{what} has no text column (looked for {' / '.join(fields.text_fields)}; "
-        f"found {', '.join(header) or 'nothing'}); use --text-field"
-        + (f" (or {also})" if also else "")
+        f"found {', '.join(header) or 'nothing'}); {fix}"
+        + (f" (or {also})" if also and not close else "")
     )
 
 

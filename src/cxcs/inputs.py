@@ -51,6 +51,7 @@ def read_posting(source: str | None, output: Path | None = None) -> PostingText:
                 "no input: give a FILE, '-' for stdin, or pipe a posting in "
                 "(e.g. 'cxcs classify posting.txt' or 'pbpaste | cxcs classify')"
             )
+        refuse_output_is_input(sys.stdin.buffer, output, "stdin")
         with reading("stdin"):
             if sys.stdin.isatty():  # typed in: ends at the first Ctrl-D
                 head, total = _read_interactive(sys.stdin.buffer)
@@ -338,7 +339,8 @@ def _wide_text(head: bytes) -> str | None:
 
 def refuse_output_is_input(stream: IO[bytes], output: Path | None, name: str) -> None:
     """Refuse to write where the input is read from (same device and inode): ``-o`` naming
-    the input would replace it, and ``>> input`` would read its own records back for ever."""
+    the input would replace it, and ``>> input`` would read its own records back for ever.
+    ``name``: what the error calls the input (``-`` is stdin)."""
     try:
         source = os.fstat(stream.fileno())
     except (OSError, ValueError, AttributeError):
@@ -356,5 +358,6 @@ def refuse_output_is_input(stream: IO[bytes], output: Path | None, name: str) ->
     for what, target in targets:
         if (target.st_dev, target.st_ino) == (source.st_dev, source.st_ino):
             raise UsageError(
-                f"{name}: {what} is the input file itself; write the results somewhere else"
+                f"{'stdin' if name == '-' else name}: {what} is the input file itself; write "
+                "the results somewhere else"
             )

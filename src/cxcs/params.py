@@ -265,6 +265,66 @@ GlobalKb = Annotated[
 Quiet = Annotated[bool, flag("--quiet -q", "No notes on stderr.")]
 Version = Annotated[bool, flag("--version -V", "Show the tool and knowledge versions and exit.")]
 
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+"""The shells ``--install-completion`` and ``--show-completion`` take (Typer's)."""
+
+
+def _completion(install: bool) -> Any:
+    """The callback of ``--install-completion`` (``install``) or ``--show-completion``:
+    Typer's own, for the SHELL given, or, given empty (alone on the line), for the shell
+    cxcs runs in. Typer's flags took no SHELL: ``--show-completion zsh`` showed the
+    script of the shell it ran in, and ``--install-completion zsh`` installed that one."""
+
+    def run(ctx: Any, param: Any, value: str | None) -> Any:
+        if value is None or ctx.resilient_parsing:
+            return None
+        shell = value.strip().lower()
+        if shell and shell not in SHELLS:
+            from cxcs.suggest import suggestions
+
+            close = suggestions(shell, SHELLS, limit=1)
+            raise UsageError(
+                f"{param.opts[0]}: unknown shell '{value}'; "
+                + (f"did you mean '{close[0]}'? " if close else "")
+                + f"choose one of: {', '.join(SHELLS)}"
+            )
+        from typer import completion
+
+        action = completion.install_callback if install else completion.show_callback
+        return action(ctx, param, shell or True)
+
+    return run
+
+
+def _complete_shell(incomplete: str) -> list[str]:
+    """Shell completion: the shells completion can be shown or installed for."""
+    return [s for s in SHELLS if s.startswith(incomplete.lower())]
+
+
+InstallCompletion = Annotated[
+    Str,
+    typer.Option(
+        "--install-completion",
+        metavar="[SHELL]",
+        callback=_completion(install=True),
+        expose_value=False,
+        autocompletion=_complete_shell,
+        help="Install completion for the current shell, or SHELL (bash, zsh, fish, powershell).",
+    ),
+]
+ShowCompletion = Annotated[
+    Str,
+    typer.Option(
+        "--show-completion",
+        metavar="[SHELL]",
+        callback=_completion(install=False),
+        expose_value=False,
+        autocompletion=_complete_shell,
+        help="Show completion for the current shell, or SHELL, to copy it or customize "
+        "the installation.",
+    ),
+]
+
 # compare, map
 Many = list[str] | None
 """A repeatable option of comma-separated names: ``-a scope -a level`` adds up."""

@@ -93,7 +93,9 @@ def output_columns(kb: Knowledge) -> list[str]:
 
 
 def kept_column(name: str, columns: Sequence[str]) -> str:
-    """The output name of a kept input field: its own, or ``input_<name>`` on a clash."""
+    """The output name of a kept input field: its own (as UTF-8 can write it: U+FFFD for a
+    lone surrogate), or ``input_<name>`` on a clash."""
+    name = writable(name)
     return f"input_{name}" if name in columns else name
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 MAX_SUGGESTIONS = 3
 
@@ -19,8 +19,8 @@ def suggestions(word: str, candidates: Iterable[str], limit: int = MAX_SUGGESTIO
     one added, dropped or changed), then those spelled alike (``comapre`` → ``compare``)."""
     names = list(dict.fromkeys(candidates))
     key = normalize(word)
-    if key:
-        parts = [n for n in names if key in normalize(n).split("-")]
+    if key:  # whole parts: "churn", "net promoter" (in "Net Promoter Score"), not "promo"
+        parts = [n for n in names if f"-{key}-" in f"-{normalize(n)}-"]
         if parts:
             return parts[:limit]
     import difflib  # only when a name is unknown
@@ -28,6 +28,14 @@ def suggestions(word: str, candidates: Iterable[str], limit: int = MAX_SUGGESTIO
     close = [n for n in names if one_edit(key, normalize(n))]
     close += difflib.get_close_matches(word, names, n=limit, cutoff=0.6)
     return list(dict.fromkeys(close))[:limit]
+
+
+def closest_ids(word: str, names: Mapping[str, str], limit: int = MAX_SUGGESTIONS) -> list[str]:
+    """The ids whose names (``names``: every lookup name, normalized, to its id) are close
+    to ``word`` (see :func:`suggestions`), one per id, closest first: ``net promotor
+    score`` → ``nps``, as a display name is as much a name as the id."""
+    close = suggestions(word, names, limit=len(names))
+    return list(dict.fromkeys(names[name] for name in close))[:limit]
 
 
 def one_edit(a: str, b: str) -> bool:

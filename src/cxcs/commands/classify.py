@@ -63,10 +63,7 @@ def classify(
     result = run(kb, text, title, detect_title=detect_title)
     warnings: list[str] = []
     if result.truncated:
-        warnings.append(
-            f"warning: input is {len(text):,} characters; classified the first "
-            f"{result.chars_read:,}"
-        )
+        warnings.append(_cut(text, result))
     if result.title is not None and result.title.mismatch and result.title.message:
         warnings.append(f"warning: {result.title.message}")
     return Outcome("classify", result, kb, warnings=tuple(warnings), options={"explain": explain})
@@ -100,12 +97,19 @@ def classify_file(
     outcome = classify(kb, posting.text, title, explain=explain)
     if not posting.truncated:
         return outcome
+    # one warning for both cuts: "input is 1,000,000 characters" was the part read
     size = f"{'more than ' if not posting.total_known else ''}{posting.bytes_total:,}"
-    return outcome.with_messages(
-        warnings=(
-            f"warning: input is {size} bytes; classified the first {posting.bytes_read:,} bytes",
-        )
+    cut = (
+        f"warning: input is {size} bytes; read the first {posting.bytes_read:,} and classified "
+        f"the first {outcome.result.chars_read:,} characters"
     )
+    said = _cut(posting.text, outcome.result)
+    return outcome._replace(warnings=(cut, *(w for w in outcome.warnings if w != said)))
+
+
+def _cut(text: str, result: Classification) -> str:
+    """The warning that only the start of ``text`` was classified."""
+    return f"warning: input is {len(text):,} characters; classified the first {result.chars_read:,}"
 
 
 def looks_like_text(name: str) -> bool:

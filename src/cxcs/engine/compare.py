@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from cxcs.errors import UsageError
 from cxcs.models.compare import (
-    FILTER_NOTE,
     AxisComparison,
     PairComparison,
     Side,
+    filter_note,
     similarity_band,
 )
 from cxcs.models.kinds import EACH_OTHER, KINDS, Scored, practice_axes
@@ -246,13 +246,9 @@ def only_differences(
             field: tuple(r for r in rows if r.axis not in hidden),
             "differences_only": True,
             "hidden_axes": tuple(hidden),
-            "filter_note": _filter_note(field, len(hidden), len(rows)),
+            "filter_note": filter_note(field, len(hidden), len(rows)),
         }
     )
-
-
-def _filter_note(field: str, hidden: int, total: int) -> str:
-    return FILTER_NOTE.format(shown=field, hidden=hidden, total=total)
 
 
 def pair_rows(kb: Knowledge, result: PairComparison) -> dict[str, AxisComparison]:

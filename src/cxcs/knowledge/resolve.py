@@ -11,7 +11,7 @@ from typing import NamedTuple
 from cxcs.errors import UsageError
 from cxcs.knowledge.checks import normalize_name
 from cxcs.models.knowledge import Knowledge, Metric
-from cxcs.suggest import did_you_mean, hint, suggestions
+from cxcs.suggest import closest_ids, hint, suggestions
 
 AMBIGUOUS = {"cs": "success"}
 AMBIGUITY_NOTE = (
@@ -100,9 +100,15 @@ def resolve_metric(kb: Knowledge, name: str) -> Metric:
                 f"or 'cxcs show {function}'",
                 known=sorted(kb.metrics),
             )
-        hint = did_you_mean(name, kb.metrics, see="cxcs metrics")
+        hint = did_you_mean_id(name, index, "cxcs metrics")
         raise UsageError(f"unknown metric '{name}'{hint}", known=sorted(kb.metrics))
     return kb.metrics[found]
+
+
+def did_you_mean_id(name: str, index: Mapping[str, str], see: str) -> str:
+    """``; did you mean 'nps'?`` for the ids whose names in ``index`` are close to
+    ``name``, else ``; see 'SEE'``."""
+    return hint(closest_ids(name, index), see)
 
 
 def axis_index(kb: Knowledge) -> dict[str, str]:
@@ -128,7 +134,7 @@ def resolve_axes(kb: Knowledge, names: Sequence[str], option: str = "") -> list[
                     f"{where}'{name}' is a function, not an axis; see 'cxcs axes'",
                     known=list(kb.axis_ids),
                 )
-            hint = did_you_mean(name, kb.axis_ids, see="cxcs axes")
+            hint = did_you_mean_id(name, index, "cxcs axes")
             raise UsageError(f"{where}unknown axis '{name}'{hint}", known=list(kb.axis_ids))
         chosen.append(found)
     return chosen

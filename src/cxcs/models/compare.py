@@ -46,11 +46,21 @@ def similarity_band(value: float | None) -> str | None:
     return next(word for bound, word in SIMILARITY_BANDS if shown < bound or bound == 1.0)
 
 
-FILTER_NOTE = (
-    "--differences: {shown} lists only the axes where the functions differ; the {hidden} "
-    "axes where they are the same are named in hidden_axes. The similarity, its range and "
-    "the summary are computed over all {total} compared axes."
-)
+def filter_note(shown: str, hidden: int, total: int) -> str:
+    """What ``--differences`` left out of ``shown`` (``axes`` or ``rows``), and that the
+    similarity and the summary still cover every compared axis (one axis: singular)."""
+    left = (
+        "the 1 axis where they are the same is named"
+        if hidden == 1
+        else f"the {hidden} axes where they are the same are named"
+    )
+    over = "the 1 compared axis" if total == 1 else f"all {total} compared axes"
+    return (
+        f"--differences: {shown} lists only the axes where the functions differ; {left} in "
+        f"hidden_axes. The similarity, its range and the summary are computed over {over}."
+    )
+
+
 VERDICT_RULES = (
     "ordinal: same (no distance), near (at most half the scale apart), far (further); "
     "set: same (identical), overlap (some items shared), different (nothing shared), "

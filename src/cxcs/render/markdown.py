@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from cxcs.render import marks
 from cxcs.render.view import Report, TableBlock, cell_text, footer
 from cxcs.safe_text import markdown_text
 
@@ -46,10 +47,10 @@ def render_table(block: TableBlock) -> str:
 
 
 def render(report: Report) -> str:
-    """The whole report as markdown."""
+    """The whole report as markdown (its notes explain the marks its tables show)."""
     parts = [f"# {escape_cell(report.title)}"]
     parts += [render_table(b) for b in report.tables]
-    parts += [f"> {escape_line(n)}" for n in report.notes]
+    parts += [f"> {escape_line(n)}" for n in marks.notes(report)]
     meta = report.meta
     parts.append(f"<sub>{markdown_text(footer(meta))}</sub>")
     return "\n\n".join(parts) + "\n"

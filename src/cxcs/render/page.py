@@ -26,13 +26,14 @@ color:#1f2328;background:#fff;max-width:72rem;margin:2rem auto;padding:0 1rem;li
 overflow-wrap:break-word}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:1.6rem}
 .wide{overflow-x:auto;margin:.4rem 0 1rem}table{border-collapse:collapse;width:100%}
+table.pairs{width:auto;min-width:min(100%,24rem)}
 svg{max-width:100%;height:auto}
 .chart-narrow{display:none}.chart-narrow svg{width:100%;max-width:36rem}
 @media (max-width:62rem){.chart-wide{display:none}.chart-narrow{display:block}}
 th,td{border:1px solid #d0d7de;padding:.35rem .55rem;vertical-align:top;text-align:left}
 th{background:#f6f8fa}
 .bar{display:inline-block;height:.7rem;background:#0969da;border-radius:2px}
-.score{white-space:nowrap}
+.score,.number{white-space:nowrap}
 .similarity{font-size:1.3rem;font-weight:600}
 .verdict{font-weight:600;white-space:nowrap}
 .v-same{background:#dafbe1;color:#116329}.v-near,.v-overlap{background:#fff8c5;color:#7d4e00}
@@ -83,9 +84,10 @@ def _pieces(word: str) -> list[str]:
 def words(value: str) -> str:
     """:func:`text` for the page's body: a word longer than :data:`LONG_WORD` characters also
     gets a ``<wbr>`` every :data:`WORD_PIECE` characters, so it wraps in a heading or a table
-    cell instead of running off the page (and making a table as wide as the word). Not for
-    ``<title>``, attributes or SVG, where ``<wbr>`` is not markup."""
-    shown = visible(value)
+    cell instead of running off the page (and making a table as wide as the word); a † is
+    joined to the word before it by a no-break space, so it never starts a line alone. Not
+    for ``<title>``, attributes or SVG, where ``<wbr>`` is not markup."""
+    shown = visible(value).replace(" †", "\u00a0†")  # a mark stays with its word
     if len(shown) <= LONG_WORD:
         return escape(shown, quote=True)
     parts, at = [], 0

@@ -15,6 +15,7 @@ from cxcs.models.compare import PairComparison
 from cxcs.models.kinds import KINDS
 from cxcs.models.knowledge import Knowledge, Source
 from cxcs.render import page
+from cxcs.render.marks import dispute_note
 from cxcs.render.reports import (
     PRACTICE_AXES,
     PRACTICE_NOTE,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from cxcs.models.matrix import MatrixComparison
 
 _e, _lines = page.words, page.lines
+DISPUTED_ROWS = " A row with a disputed cell has a bar at its left edge."
 
 
 class _Notes:
@@ -107,20 +109,26 @@ def compare_html(kb: Knowledge, result: PairComparison | MatrixComparison) -> st
             '<section id="context"><h2>Context (text axes: no verdict)</h2>'
             f"<table>{head}</tr>{''.join(context)}</table></section>"
         )
-    parts += _closing_notes(kb, result, practice or practice_shown(kb, result))
+    disputed = any(row.disputed for row in result.axes)
+    parts += _closing_notes(kb, result, practice or practice_shown(kb, result), disputed)
     parts.append(f'<p class="note">Verdicts: {_e(result.verdict_rules)}</p>')
     parts.append(notes.html())
     return page.document(title, "\n".join(parts), meta(kb))
 
 
 def _closing_notes(
-    kb: Knowledge, result: PairComparison | MatrixComparison, practice: bool
+    kb: Knowledge, result: PairComparison | MatrixComparison, practice: bool, disputed: bool
 ) -> list[str]:
-    """The notes under the axes: what --differences hid, the † mark, the similarity."""
+    """The notes under the axes: what --differences hid, the ⚠ and † marks, the
+    similarity."""
     found = []
     filtered = filter_text(kb, result)
     if filtered:
         found.append(f'<p class="note" id="filter">{_e(filtered)}</p>')
+    if disputed:
+        verdicts = isinstance(result, PairComparison)
+        note = dispute_note(minority=True, verdicts=verdicts) + DISPUTED_ROWS
+        found.append(f'<p class="note">{_e(note)}</p>')
     if practice:
         found.append(f'<p class="note">{_e(PRACTICE_NOTE)}</p>')
     found.append(f'<p class="note">Similarity = {_e(result.similarity_formula)}</p>')
@@ -163,6 +171,7 @@ def matrix_html(kb: Knowledge, result: MatrixComparison) -> str:
     parts.append(
         f'<section id="axes"><h2>Axis by axis</h2><table>{head}{"".join(rows)}</table></section>'
     )
-    parts += _closing_notes(kb, result, practice)
+    disputed = any(cell.disputed for row in result.rows for cell in row.cells.values())
+    parts += _closing_notes(kb, result, practice, disputed)
     parts.append(notes.html())
     return page.document(" vs ".join(names), "\n".join(parts), meta(kb))

@@ -177,9 +177,10 @@ def filter_text(kb: Knowledge, result: PairComparison | MatrixComparison) -> str
     hidden = ", ".join(kb.axis(a).name for a in result.hidden_axes) or "none"
     who = "the two are" if isinstance(result, PairComparison) else "every function is"
     scope = "the similarity" if isinstance(result, PairComparison) else "the similarities"
+    over = "the 1 compared axis" if total == 1 else f"all {total} compared axes"
     return (
         f"--differences: hidden, as {who} the same there: {hidden}; {scope} and the "
-        f"summary cover all {total} compared axes"
+        f"summary cover {over}"
     )
 
 

@@ -281,6 +281,32 @@ def _label(label: str, marks: str, px: float, py: float, colour: str) -> str:
     )
 
 
+def key_mark(index: int, x: float, y: float) -> str:
+    """The mark of the key's entry ``index`` (see :data:`KEY_MEANINGS`) at ``x`` (its left
+    edge), ``y`` (its middle): a primary claim's dot, a minority claim's hollow dot, the
+    span between them."""
+    if index == 0:
+        return f'<circle cx="{x + 8:.1f}" cy="{y:.1f}" r="6" fill="#57606a"/>'
+    if index == 1:
+        return (
+            f'<circle cx="{x + 8:.1f}" cy="{y:.1f}" r="6" fill="#ffffff" stroke="#57606a" '
+            'stroke-width="2.5"/>'
+        )
+    return (
+        f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x + 16:.1f}" y2="{y:.1f}" stroke="#57606a" '
+        'stroke-width="5" stroke-opacity="0.35"/>'
+    )
+
+
+KEY_MEANINGS = (
+    "primary claim",
+    "minority claim (disputed; its label ends in ?)",
+    "span between the claims",
+)
+KEY_TEXT = 20
+"""How far an entry's text starts right of its mark."""
+
+
 def _legend(
     kb: Knowledge, placement: Placement, top: float, footer: str
 ) -> tuple[list[str], float]:
@@ -304,15 +330,14 @@ def _legend(
         )
     rows = (len(placement.functions) + per_row - 1) // per_row
     ly = rows * 24 + 4
-    parts.append(
-        f'<circle cx="8" cy="{ly}" r="6" fill="#57606a"/><text x="20" y="{ly + 4}" '
-        'font-size="12" fill="#57606a">primary claim</text>'
-        f'<circle cx="128" cy="{ly}" r="6" fill="#ffffff" stroke="#57606a" stroke-width="2.5"/>'
-        f'<text x="140" y="{ly + 4}" font-size="12" fill="#57606a">minority claim (disputed)'
-        f'</text><line x1="320" y1="{ly}" x2="350" y2="{ly}" stroke="#57606a" stroke-width="5" '
-        f'stroke-opacity="0.35"/><text x="358" y="{ly + 4}" font-size="12" fill="#57606a">'
-        "span between the claims</text>"
-    )
+    at = 0.0
+    for index, meaning in enumerate(KEY_MEANINGS):
+        parts.append(
+            key_mark(index, at, ly)
+            + f'<text x="{at + KEY_TEXT:.1f}" y="{ly + 4}" font-size="12" fill="#57606a" '
+            f'class="key">{esc(meaning)}</text>'
+        )
+        at += KEY_TEXT + text_width(meaning, 12) + 24
     bottom = ly + 4
     umbrella = umbrella_line(kb, placement)
     if umbrella:

@@ -17,12 +17,14 @@ from cxcs.render.svgmap import (
     ELLIPSIS,
     FAINT,
     FONT,
+    KEY_MEANINGS,
     Dot,
     colours,
     dots,
     esc,
     fit,
     fitted,
+    key_mark,
     text_width,
     title,
     umbrella_line,
@@ -216,20 +218,12 @@ def _legend(kb: Knowledge, placement: Placement, top: float) -> tuple[list[str],
             f"{fitted(f'{placed.label} = {name}', 13, inner - 22)}</text></g>"
         )
         y += 22
-    key = [
-        f'<circle cx="{PAD + 7}" cy="{{y}}" r="6" fill="#57606a"/>',
-        f'<circle cx="{PAD + 7}" cy="{{y}}" r="6" fill="#ffffff" stroke="#57606a" '
-        'stroke-width="2.5"/>',
-        f'<line x1="{PAD}" y1="{{y}}" x2="{PAD + 16}" y2="{{y}}" stroke="#57606a" '
-        'stroke-width="5" stroke-opacity="0.35"/>',
-    ]
-    meanings = ("primary claim", "minority claim (disputed)", "span between the claims")
     y += 4
-    for mark, meaning in zip(key, meanings, strict=True):
+    for index, meaning in enumerate(KEY_MEANINGS):
         parts.append(
-            mark.format(y=f"{y - 4:.1f}")
-            + f'<text x="{PAD + 22}" y="{y:.1f}" font-size="{MIN_FONT}" fill="{FAINT}">'
-            f"{meaning}</text>"
+            key_mark(index, PAD, y - 4)
+            + f'<text x="{PAD + 22}" y="{y:.1f}" font-size="{MIN_FONT}" fill="{FAINT}" '
+            f'class="key">{esc(meaning)}</text>'
         )
         y += 20
     notes = [umbrella_line(kb, placement)]

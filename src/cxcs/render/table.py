@@ -33,6 +33,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from cxcs.render import marks
 from cxcs.render.view import CellText, Column, Report, TableBlock, cell_text, footer
 from cxcs.render.wrap import Wrapped, longest_word
 from cxcs.safe_text import rich_text, visible
@@ -358,12 +359,13 @@ class FittedTable:
 
 
 def renderables(report: Report) -> Iterator[Wrapped | FittedTable]:
-    """What a report prints, in order: title, tables, notes, versions line (the text
-    wrapped as a stacked table's is, so a long word breaks at a hyphen)."""
+    """What a report prints, in order: title, tables, notes (with the meaning of the marks
+    its tables show), versions line (the text wrapped as a stacked table's is, so a long
+    word breaks at a hyphen)."""
     yield Wrapped(rich_text(report.title, style="bold"))
     for block in report.tables:
         yield FittedTable(block, report.tables)
-    for note in report.notes:
+    for note in marks.notes(report):
         yield Wrapped(rich_text(note, style="dim"))
     yield Wrapped(rich_text(footer(report.meta), style="dim"))
 
