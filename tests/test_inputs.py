@@ -853,6 +853,23 @@ def test_nul_bytes_are_told_apart_as_wide_text_or_binary_data(
     assert_failed(run_cli(capsys, "classify", "--batch", str(path)), 1, named)
 
 
+def test_summarize_says_a_jsonl_output_is_cut_short(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A JSONL output whose last line is broken off was "line 7 is not JSON"; a CSV output
+    cut the same way says it is cut short."""
+    whole = tmp_path / "labels.jsonl"
+    rows = tmp_path / "rows.jsonl"
+    write_rows(rows, good_rows(3))
+    assert run_cli(capsys, "classify", "--batch", str(rows), "-o", str(whole)).code == 0
+    cut = tmp_path / "cut.jsonl"
+    cut.write_bytes(whole.read_bytes()[:-40])
+    assert_failed(run_cli(capsys, "summarize", str(cut)), 1, f"{cut}: cut short at line 3")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b"{not json}\n" + whole.read_bytes())
+    assert_failed(run_cli(capsys, "summarize", str(bad)), 1, f"{bad}: line 1 is not JSON")
+
+
 def test_summarize_reads_lines_with_a_size_cap(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -965,3 +982,41 @@ def test_stdin_read_from_the_file_stdout_appends_to_is_refused(tmp_path: Path, b
     assert error == "cxcs: error: stdin: stdout is the input file itself; write the results " \
         "somewhere else\n"  # fmt: skip
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("codec", "bom"),
+    [("UTF-16LE", b"\xff\xfe"), ("UTF-16BE", b"\xfe\xff"), ("UTF-16LE", b""), ("UTF-32LE", b"")],
+)
+def test_a_posting_in_utf16_or_utf32_is_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], codec: str, bom: bytes
+) -> None:
+    """A posting saved by Notepad as "Unicode" (UTF-16) was "binary data (NUL bytes); give
+    plain text", as if it were no text at all; a batch named its encoding."""
+    path = tmp_path / "posting.txt"
+    path.write_bytes(bom + POSTING.encode(codec))
+    run = run_cli(capsys, "classify", str(path))
+    assert_failed(run, 1, f"{path}: looks like {codec}, not UTF-8; convert it first, e.g. ")
+    assert f"iconv -f {codec} -t UTF-8" in run.err
+
+
+@pytest.mark.parametrize(
+    ("data", "codec"),
+    [
+        (b"\xff\xfe\x00\x00" + "text,id\nAnswer tickets,1\n".encode("utf-32-le"), "UTF-32LE"),
+        ("text,id\nAnswer tickets,1\n".encode("utf-32-le"), "UTF-32LE"),
+        ("text,id\nAnswer tickets,1\n".encode("utf-16-be"), "UTF-16BE"),
+    ],
+    ids=["utf-32 with a mark", "utf-32", "utf-16 big-endian"],
+)
+def test_a_batch_in_utf32_is_told_to_convert_from_utf32(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, codec: str
+) -> None:
+    """UTF-32 input was told to convert with 'iconv -f UTF-16', and one with a UTF-32
+    byte-order mark was called UTF-16 (its mark starts as UTF-16's does); iconv reads
+    UTF-16 without a mark as big-endian, so the byte order is named."""
+    path = tmp_path / "rows.csv"
+    path.write_bytes(data)
+    run = run_cli(capsys, "classify", "--batch", str(path))
+    said = f"looks like {codec}, not UTF-8; convert it first, e.g. 'iconv -f {codec} -t UTF-8"
+    assert_failed(run, 1, said)

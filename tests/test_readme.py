@@ -226,3 +226,26 @@ def test_the_map_picture_in_the_readme_is_what_cxcs_draws_now(tmp_path: Path) ->
     normal = [short.sub("sha256 <digest>", _normal(line)) for line in shipped.splitlines()]
     actual = drawn.read_text(encoding="utf-8").splitlines()
     assert normal == [short.sub("sha256 <digest>", _normal(line)) for line in actual]
+
+
+def test_readme_validate_example_is_real_output(tmp_path: Path) -> None:
+    """The README's `cxcs validate my-kb` example (an alias in capitals on line 3, keys out
+    of order on line 6) and the one line another command gives for that overlay are what
+    cxcs prints: neither was checked."""
+    overlay = tmp_path / "my-kb"
+    overlay.mkdir()
+    (overlay / "functions.yaml").write_text(
+        "functions:\n  cx:\n    aliases: [Customer Xperience]\n"
+        "  ux:\n    summary: x\n  success:\n    summary: y\n",
+        encoding="utf-8",
+    )
+    argv, shown = _console_example("cxcs validate my-kb")
+    done = run_subprocess(*argv[1:], cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    _assert_shows(shown, done.stderr)
+    said = re.search(r"`(cxcs: error: my-kb/functions\.yaml:3: alias \.\.\. [^`]*)`", README)
+    assert said is not None
+    start, end = said.group(1).split(" ... ")
+    other = run_subprocess("--kb", "my-kb", "list", cwd=tmp_path)
+    assert other.returncode == 1
+    assert other.stderr.startswith(start) and other.stderr.rstrip("\n").endswith(end)

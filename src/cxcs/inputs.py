@@ -121,6 +121,12 @@ def _read_bounded(stream: IO[bytes]) -> tuple[bytes, int, bool]:
 
 def decode(data: bytes, total: int, name: str, total_known: bool = True) -> PostingText:
     """UTF-8 text of ``data``; a clear error for binary, non-UTF-8 or empty input."""
+    wide = wide_encoding(data[:64])
+    if wide is not None:
+        raise InputError(
+            f"{name}: looks like {wide}, not UTF-8; convert it first, e.g. with "
+            f"'iconv -f {wide} -t UTF-8'"
+        )
     if b"\x00" in data:
         raise InputError(f"{name}: binary data (NUL bytes); give plain text")
     truncated = total > len(data)
@@ -148,7 +154,14 @@ MAX_LINE_BYTES = 8 * 1024 * 1024
 MAX_SKIP_BYTES = 256 * 1024 * 1024
 """How far past MAX_LINE_BYTES an over-long line is skipped looking for its end."""
 
-_UTF16_BOMS = {b"\xff\xfe": "UTF-16 (little-endian)", b"\xfe\xff": "UTF-16 (big-endian)"}
+_WIDE_BOMS = {
+    b"\xff\xfe\x00\x00": "UTF-32LE",
+    b"\x00\x00\xfe\xff": "UTF-32BE",
+    b"\xff\xfe": "UTF-16LE",
+    b"\xfe\xff": "UTF-16BE",
+}
+"""Byte-order marks of text wider than a byte, longest first (UTF-32LE's starts as
+UTF-16LE's does), and the encoding each marks, as iconv names it."""
 
 _PACKED = {
     b"PK\x03\x04": "a zip archive (an Excel .xlsx file is one): unzip it, or save the sheet as CSV",
@@ -301,16 +314,14 @@ def check_batch_encoding(stream: IO[bytes], name: str) -> None:
     packed = next((what for magic, what in _PACKED.items() if head.startswith(magic)), None)
     if packed is not None:
         raise InputError(f"{name}: {packed}; cxcs reads gzip, bzip2 or xz itself")
-    encoding = next((e for bom, e in _UTF16_BOMS.items() if head.startswith(bom)), None)
-    if encoding is None and b"\x00" in head:
-        encoding = _wide_text(head)
-        if encoding is None:
-            raise InputError(f"{name}: binary data (NUL bytes); give JSONL or CSV text")
+    encoding = wide_encoding(head)
     if encoding is not None:
         raise InputError(
-            f"{name}: looks like {encoding}, not UTF-8; convert it first, "
-            f"e.g. 'iconv -f UTF-16 -t UTF-8 in{_suffix_of(name)} > out{_suffix_of(name)}'"
+            f"{name}: looks like {encoding}, not UTF-8; convert it first, e.g. "
+            f"'iconv -f {encoding} -t UTF-8 in{_suffix_of(name)} > out{_suffix_of(name)}'"
         )
+    if b"\x00" in head:
+        raise InputError(f"{name}: binary data (NUL bytes); give JSONL or CSV text")
 
 
 def _suffix_of(name: str) -> str:
@@ -321,19 +332,23 @@ def _suffix_of(name: str) -> str:
     return last if last[1:].isascii() and last[1:].isalnum() and len(last) <= 8 else ".csv"
 
 
-def _wide_text(head: bytes) -> str | None:
-    """The encoding of text whose characters are wider than a byte (UTF-16 or UTF-32 with
-    no byte-order mark), judged by where its NUL bytes fall; None for other data."""
+def wide_encoding(head: bytes) -> str | None:
+    """The encoding, as iconv names it (``UTF-16LE``), of text whose characters are wider
+    than a byte (UTF-16 or UTF-32), by its byte-order mark, else by where the NUL bytes of
+    its ASCII fall; None for other data (UTF-8, binary data)."""
+    marked = next((e for bom, e in _WIDE_BOMS.items() if head.startswith(bom)), None)
+    if marked is not None or b"\x00" not in head:
+        return marked
     for width, encoding in ((2, "UTF-16"), (4, "UTF-32")):
         size = len(head) - len(head) % width
         if size < 2 * width:
             continue
-        for text_at in range(width):  # little-endian text sits first in each unit
+        for text_at in (0, width - 1):  # little-endian text sits first in each unit
             units = [head[i : i + width] for i in range(0, size, width)]
             text = [u[text_at] for u in units]
             pads = [u[:text_at] + u[text_at + 1 :] for u in units]
             if all(b and not p.strip(b"\x00") for b, p in zip(text, pads, strict=True)):
-                return f"{encoding} (NUL bytes between characters)"
+                return f"{encoding}{'LE' if text_at == 0 else 'BE'}"
     return None
 
 

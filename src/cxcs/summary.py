@@ -222,6 +222,8 @@ def _output_rows(source: str, name: str, input_format: str | None) -> Iterator[d
         try:
             record = json.loads(raw)
         except ValueError:
+            if not raw.endswith(b"\n"):  # the last line, broken off: as a CSV output says
+                raise InputError(f"{name}: cut short at line {number}") from None
             raise InputError(f"{name}: line {number} is not JSON") from None
         if not isinstance(record, dict):
             raise InputError(f"{name}: line {number} is not a JSON object; not a cxcs output row")
