@@ -66,7 +66,8 @@ def render(report: dict[str, Any], model: dict[str, Any], holdout: dict[str, Any
         "",
         f"**Real postings, cross-validated** ({report['folds']}-fold, {dev} development "
         "postings from `../shared/eval` labelled by their duties; each fold's weights, "
-        "calibration and threshold fitted without it):",
+        "calibration and threshold fitted without it, the calibration and threshold on "
+        "predictions of weights that never saw it either):",
         "",
         "| measure | title withheld | title withheld, names blanked |",
         "|---|---|---|",

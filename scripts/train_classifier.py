@@ -12,9 +12,11 @@ title withheld, again with the five function names blanked, and once with the ti
 
 Measured by k-fold cross-validation (folds stratified by label; every copy of a posting in
 the same fold): per fold the weights are fitted on the other folds; the calibration (Platt
-scaling) and the `confident` threshold are then fitted, per fold, on the other folds'
-out-of-fold predictions only (title withheld and names blanked, as for the shipped model), so
-no reported figure comes from a model that saw the posting. The shipped
+scaling) and the `confident` threshold are then fitted, per fold, on out-of-fold predictions
+of the other folds (title withheld and names blanked, as for the shipped model) made by
+weights that never saw this fold either (nested: an inner cross-validation over the other
+folds), so no reported figure comes from a weight, calibration or threshold that saw the
+posting. The shipped
 model is fitted on everything, calibrated on all out-of-fold predictions, and written to
 data/classifier-model.json; the figures go to bench/results/classifier-cv.json (from which
 scripts/classifier_report.py writes the README section).
@@ -340,23 +342,38 @@ def main() -> None:
         for j in test:
             fold_of[ids[j]] = k
     identity = ([], [])
-    oof: list[dict[str, Any]] = []
+
+    def out_of_fold(held: set[int], variants: tuple[str, ...]) -> list[dict[str, Any]]:
+        """Raw predictions for the dev postings of each fold not in ``held``, each from weights
+        fitted on the folds that are neither it nor in ``held``."""
+        found: list[dict[str, Any]] = []
+        for j in range(args.folds):
+            if j in held:
+                continue
+            train = [r for r in rows if fold_of[r.posting.id] not in held | {j}]
+            test = [
+                r
+                for r in rows
+                if fold_of[r.posting.id] == j
+                and r.posting.source != "samples"
+                and r.variant in variants
+            ]
+            preds = predict(kb, to_model(fit(train), identity, 0.5), test)
+            for p in preds:
+                p["fold"] = j
+            found.extend(preds)
+        return found
+
+    oof = out_of_fold(set(), VARIANTS)
+    # Calibration and threshold per fold, nested: fitted on out-of-fold predictions of the
+    # other folds made by weights that never saw this fold either.
     for k in range(args.folds):
-        train = [r for r in rows if fold_of[r.posting.id] != k]
-        test = [r for r in rows if fold_of[r.posting.id] == k and r.posting.source != "samples"]
-        theta = fit(train)
-        preds = predict(kb, to_model(theta, identity, 0.5), test)
-        for p in preds:
-            p["fold"] = k
-        oof.extend(preds)
-    # Calibration and threshold per fold, from the other folds' out-of-fold predictions.
-    for k in range(args.folds):
-        others = [p for p in oof if p["fold"] != k and p["variant"] != "titled"]
-        calibration = fit_calibration(others)
+        inner = out_of_fold({k}, ("plain", "blanked"))
+        calibration = fit_calibration(inner)
         provisional = to_model(
             np.zeros((len(LABELS), 1 + len(GROUPS) + len(SHARED))), calibration, 0.5
         )
-        threshold = choose_threshold(others, provisional)
+        threshold = choose_threshold(inner, provisional)
         fold_model = to_model(
             np.zeros((len(LABELS), 1 + len(GROUPS) + len(SHARED))), calibration, threshold
         )

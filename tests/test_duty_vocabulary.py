@@ -83,8 +83,35 @@ JOURNEY_DESIGN = (
     "people drop out.\n"
 )
 
+BANK_BRANCH = (
+    "Role\n"
+    "As a branch advisor you are the first person our members meet. Help them open "
+    "accounts, pay in cheques and cash, set up direct debits and standing orders, and answer "
+    "questions about savings and mortgages. Refer members to specialists when they need "
+    "advice, and keep the banking hall welcoming.\n"
+)
+
+KICKOFF = (
+    "The role\n"
+    "You will guide new customers from signature to first value: run the kickoff call, "
+    "agree an implementation plan with each of them, configure their workspace with their "
+    "admins, train their end users, and hand them over to their account manager once they "
+    "go live and adopt the product.\n"
+)
+
+ACCESSIBILITY = (
+    "What you'll do\n"
+    "Run accessibility testing of our websites and apps against the accessibility "
+    "guidelines, test with a screen reader and other assistive technology, hold sessions "
+    "with disabled users, and help designers and developers fix what the accessibility "
+    "audit finds.\n"
+)
+
 POSTINGS = [
     ("quant ux research", QUANT_UX_RESEARCH, "ux"),
+    ("bank branch", BANK_BRANCH, "service"),
+    ("kickoff", KICKOFF, "success"),
+    ("accessibility", ACCESSIBILITY, "ux"),
     ("frontline", FRONTLINE, "service"),
     ("hand-off", HANDOFF, "success"),
     ("journey design", JOURNEY_DESIGN, "ux"),
@@ -113,6 +140,13 @@ def _phrases(result: Classification, function: str) -> set[str]:
             {"counter service", "serving customers", "first point of contact", "reception"},
         ),
         (HANDOFF, "success", {"hand-off from sales", "customer onboarding", "go-live"}),
+        (BANK_BRANCH, "service", {"open accounts", "cheques", "direct debits", "banking hall"}),
+        (KICKOFF, "success", {"kickoff call", "implementation plan", "first value", "go-live"}),
+        (
+            ACCESSIBILITY,
+            "ux",
+            {"accessibility testing", "screen reader", "assistive technology"},
+        ),
         (JOURNEY_DESIGN, "ux", {"experience designer", "digital touchpoints", "conversion rate"}),
         (DESIGN_UNDER_REQUIREMENTS, "ux", {"user testing", "style guide", "user-friendly"}),
         (
