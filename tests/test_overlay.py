@@ -400,3 +400,51 @@ def test_a_problem_between_shipped_and_overlay_points_into_the_overlay(
     assert Path(name) == overlay / "functions.yaml", hit
     assert line_holds in line_at(overlay / "functions.yaml", int(line)), hit
     assert not any("cxcs/data/" in m for m in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "line_holds", "meant"),
+    [
+        pytest.param(
+            "functions.yaml",
+            "    aliases: [account management",
+            "    alias: [account management",
+            "alias: [account management",
+            "aliases",
+            id="alias",
+        ),
+        pytest.param(
+            "signals.yaml",
+            "      phrases: [key account manager",
+            "      phrase: [key account manager",
+            "phrase: [key account manager",
+            "phrases",
+            id="phrase-in-a-contrast",
+        ),
+        pytest.param(
+            "functions.yaml",
+            "    abbreviation: AM\n",
+            "    abbreviation: AM\n    colour: red\n",
+            "colour: red",
+            None,
+            id="nothing-close",
+        ),
+    ],
+)
+def test_a_misspelt_overlay_key_gets_a_did_you_mean(
+    tmp_path: Path, file: str, old: str, new: str, line_holds: str, meant: str | None
+) -> None:
+    """An unknown key in an overlay named no close key the model takes (``phrase:`` for
+    ``phrases:``); it does, at the key's own file and line, as other overlay errors are."""
+    overlay = broken(tmp_path, file, old, new)
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge([overlay])
+    messages = [caught.value.message, *caught.value.details.get("more", [])]
+    hit = next(m for m in messages if "unknown field" in m)
+    if meant is None:
+        assert "did you mean" not in hit
+    else:
+        assert hit.endswith(f"; did you mean '{meant}'?"), hit
+    name, _, line = hit.split(": ", 1)[0].rpartition(":")
+    assert Path(name) == overlay / file
+    assert line_holds in line_at(overlay / file, int(line))

@@ -13,9 +13,9 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from cxcs.errors import KnowledgeError
 from cxcs.knowledge.checks import findings, sorted_key_problems
@@ -276,11 +276,52 @@ def _from_pydantic(merged: Merged, err: Any) -> KnowledgeError:
     where = ".".join(str(p) for p in loc)
     kind = err["type"]
     if kind == "extra_forbidden":
+        from cxcs.suggest import did_you_mean
+
         inside = f" in {'.'.join(map(str, loc[:-1]))}" if len(loc) > 1 else ""
-        problem = f"unknown field '{loc[-1]}'{inside}"
+        hint = did_you_mean(str(loc[-1]), _field_names_at(loc[:-1]), limit=1)
+        problem = f"unknown field '{loc[-1]}'{inside}{hint}"
     elif kind == "missing":
         problem = f"missing field '{where}'"
     else:
         msg = str(err["msg"]).removeprefix("Value error, ")
         problem = f"{where}: {msg}" if where else msg
     return KnowledgeError(name, line, problem)
+
+
+def _field_names_at(loc: tuple[Any, ...]) -> list[str]:
+    """The fields the model at ``loc`` (a path into the knowledge, as pydantic gives it)
+    takes: what a misspelt one may have meant (none when the path leads to no model)."""
+    from cxcs.models.signals import Signals
+
+    node: Any = Knowledge
+    if loc[:1] == ("signals",):  # validated by its own model (see _validated)
+        node, loc = Signals, loc[1:]
+    for step in loc:
+        node = _inner_type(node, step)
+    return _model_fields(node)
+
+
+def _inner_type(node: Any, step: object) -> Any:
+    """The type at ``step`` inside the type ``node``: a model's field, a dict's value, a
+    sequence's item, or that of the arm of a union (``X | None``) that has it; else None."""
+    if isinstance(node, type) and issubclass(node, BaseModel):
+        found = node.model_fields.get(str(step))
+        return found.annotation if found is not None else None
+    origin, args = get_origin(node), get_args(node)
+    if origin is dict:
+        return args[1]
+    if origin in (list, tuple, set, frozenset, Sequence):
+        return args[0]
+    for arm in args:
+        inner = _inner_type(arm, step)
+        if inner is not None:
+            return inner
+    return None
+
+
+def _model_fields(node: Any) -> list[str]:
+    """The field names of the model ``node`` is (or a union of it holds)."""
+    if isinstance(node, type) and issubclass(node, BaseModel):
+        return list(node.model_fields)
+    return [name for arm in get_args(node) for name in _model_fields(arm)]
