@@ -179,9 +179,9 @@ def complete_format(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def complete_input_format(incomplete: str) -> list[str]:
     """Shell completion: the input formats a batch file may be read as."""
-    from cxcs.formats import INPUT_FORMATS
+    from cxcs.formats import INPUT_ALIASES, INPUT_FORMATS
 
-    return [n for n in INPUT_FORMATS if n.startswith(incomplete.lower())]
+    return [n for n in (*INPUT_FORMATS, *INPUT_ALIASES) if n.startswith(incomplete.lower())]
 
 
 Str = str | None
@@ -301,25 +301,31 @@ def _complete_shell(incomplete: str) -> list[str]:
     return [s for s in SHELLS if s.startswith(incomplete.lower())]
 
 
-InstallCompletion = Annotated[
-    Str,
-    typer.Option(
-        "--install-completion",
+def _completion_option(name: str, *, install: bool, help: str) -> Any:
+    """``--install-completion`` or ``--show-completion``, taking an optional SHELL."""
+    return typer.Option(
+        name,
         metavar="[SHELL]",
-        callback=_completion(install=True),
+        callback=_completion(install=install),
         expose_value=False,
         autocompletion=_complete_shell,
+        help=help,
+    )
+
+
+InstallCompletion = Annotated[
+    Str,
+    _completion_option(
+        "--install-completion",
+        install=True,
         help="Install completion for the current shell, or SHELL (bash, zsh, fish, powershell).",
     ),
 ]
 ShowCompletion = Annotated[
     Str,
-    typer.Option(
+    _completion_option(
         "--show-completion",
-        metavar="[SHELL]",
-        callback=_completion(install=False),
-        expose_value=False,
-        autocompletion=_complete_shell,
+        install=False,
         help="Show completion for the current shell, or SHELL, to copy it or customize "
         "the installation.",
     ),
