@@ -1258,3 +1258,28 @@ def test_text_that_recurs_in_a_csv_chunk_is_neutralised_in_every_row() -> None:
     ]
     text = Encoder("csv", ["id", "label", "flag"]).encode(rows)
     assert text == "'=1+1,ux,true\n'=1+1,ux,\n\"a\nb\",true,1\n"
+
+
+@pytest.mark.parametrize(
+    ("head", "said"),
+    [
+        (
+            b"PK\x03\x04\x14\x00\x00\x00\x08\x00",
+            "a zip archive (an Excel .xlsx file is one): unzip it, or save the sheet as CSV",
+        ),
+        (
+            b"\x28\xb5\x2f\xfd\x24\x00\x01\x00\x00",
+            "zstd-compressed data: decompress it first, e.g. 'zstd -dc FILE | cxcs summarize -'",
+        ),
+        ("decision,label\n".encode("utf-16"), "looks like UTF-16LE, not UTF-8"),
+    ],
+    ids=["excel", "zstd", "utf-16"],
+)
+def test_summarize_names_an_excel_zstd_or_utf16_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], head: bytes, said: str
+) -> None:
+    """'cxcs summarize labels.xlsx' said "no 'decision' column", where classify --batch
+    names the file for what it is and says what to do."""
+    path = tmp_path / "labels.xlsx"
+    path.write_bytes(head + b"\x00" * 64)
+    assert_failed(run_cli(capsys, "summarize", str(path)), 1, f"{path}: {said}")

@@ -1076,3 +1076,41 @@ def test_an_id_field_note_names_a_close_key(
     assert "cxcs: note: --id-field ids: no row has a value for it; did you mean 'id'?" in (
         run.err.splitlines()
     )
+
+
+@pytest.mark.parametrize("name", ["json", "ndjson", "NDJSON"])
+def test_input_format_json_and_ndjson_are_json_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """--input-format json and ndjson were unknown formats, though .json and .ndjson files
+    are read as JSON Lines or a JSON array."""
+    rows = good_rows(2)
+    lines = write_rows(tmp_path / "rows.txt", rows)
+    array = tmp_path / "array.txt"
+    array.write_bytes(b"[" + b",".join(row.strip() for row in rows) + b"]\n")
+    for path in (lines, array):
+        run = run_cli(capsys, "classify", "--batch", str(path), "--input-format", name)
+        assert run.code == 0, run.err
+        assert [r["id"] for r in read_records(run.out)] == ["r0", "r1"]
+
+
+def test_tsv_is_csv_with_a_tab(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A .tsv file had its delimiter sniffed: a one-column file whose text holds commas was
+    split at them ('more fields than the header has'); --input-format tsv was unknown."""
+    text = "Own renewals, onboarding and adoption for a book of accounts as a success manager"
+    data = f"text\n{text}\n".encode()
+    by_name = tmp_path / "rows.tsv"
+    by_name.write_bytes(data)
+    given = tmp_path / "rows.txt"
+    given.write_bytes(data)
+    for args in ((str(by_name),), (str(given), "--input-format", "tsv")):
+        run = run_cli(capsys, "classify", "--batch", *args)
+        assert run.code == 0, run.err
+        [row] = read_records(run.out)
+        assert row["error"] is None and row["decision"] is not None
+    clash = run_cli(
+        capsys, "classify", "--batch", str(given), "--input-format", "tsv", "--delimiter", ";"
+    )
+    said = "--input-format tsv means a tab as the delimiter; for --delimiter ';' give "
+    said += "--input-format csv"
+    assert_failed(clash, 2, said)

@@ -24,7 +24,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 from cxcs.csvinput import open_csv
 from cxcs.encoder import Encoder
 from cxcs.errors import InputError, UsageError
-from cxcs.formats import INPUT_FORMATS
+from cxcs.formats import INPUT_ALIASES, INPUT_FORMATS
 from cxcs.headers import refuse_ambiguous_fields, refuse_no_text_column, refuse_unknown_fields
 from cxcs.inputs import BOM, MAX_LINE_BYTES, BatchLine, Unreadable, head_of, unreadable_from
 from cxcs.records import (
@@ -64,9 +64,10 @@ whether it has an id)."""
 
 
 def input_kind(path: str, explicit: str | None) -> str | None:
-    """'jsonl', 'csv' or 'parquet', from ``--input-format`` or the extension (None: sniff)."""
+    """'jsonl', 'csv' or 'parquet', from ``--input-format`` (``json`` and ``ndjson`` are
+    JSONL, ``tsv`` is CSV) or the extension (None: sniff)."""
     if explicit:
-        kind = explicit.lower()
+        kind = INPUT_ALIASES.get(explicit.lower(), explicit.lower())
         if kind not in INPUT_KINDS:
             from cxcs.formats import unknown
 
@@ -82,6 +83,26 @@ def input_kind(path: str, explicit: str | None) -> str | None:
     if suffix in {".jsonl", ".ndjson", ".json"}:
         return "jsonl"
     return None
+
+
+def input_delimiter(path: str, explicit: str | None, delimiter: str | None) -> str | None:
+    """The delimiter of CSV input: ``--delimiter``, else a tab for ``--input-format tsv`` or
+    (no format given) a ``.tsv`` file, else None (sniffed from the header). ``tsv`` with
+    another ``--delimiter`` is a usage error."""
+    from cxcs.compressed import uncompressed_name
+
+    if explicit is not None:
+        tab = explicit.lower() == "tsv"
+    else:
+        tab = Path(uncompressed_name(path)).suffix.lower() == ".tsv"
+    if not tab:
+        return delimiter
+    if explicit is not None and delimiter not in (None, "\t"):
+        raise UsageError(
+            f"--input-format tsv means a tab as the delimiter; for --delimiter {delimiter!r} "
+            "give --input-format csv"
+        )
+    return delimiter or "\t"
 
 
 def sniff_kind(stream: IO[bytes]) -> str:

@@ -109,7 +109,7 @@ def classify_batch(
     file appears only when the run completes), else to stdout.
     """
     from cxcs.atomicfile import atomic_text_file, check_output_path
-    from cxcs.batch import BatchJob, input_kind, open_input, run_batch, sniff_kind
+    from cxcs.batch import BatchJob, input_delimiter, input_kind, open_input, run_batch, sniff_kind
     from cxcs.compressed import compressed_progress, is_decompressing
     from cxcs.progress import byte_progress
     from cxcs.records import Fields, column_types
@@ -129,6 +129,9 @@ def classify_batch(
             say("stdin does not start with '{': reading it as CSV (set --input-format)")
     if kind == "jsonl" and request.delimiter is not None:
         raise UsageError("--delimiter does not apply to JSONL input (it is for CSV)")
+    delimiter = request.delimiter
+    if kind == "csv":
+        delimiter = input_delimiter(request.path, request.input_format, delimiter)
     stream: IO[bytes] | None = opened
     if kind != "parquet":
         check_batch_encoding(opened, request.path)
@@ -149,7 +152,7 @@ def classify_batch(
         request.keep_all,
         input_encoding(request.encoding),
     )
-    job = BatchJob(kind, fields, out_format, worker_count(request.jobs), request.delimiter)
+    job = BatchJob(kind, fields, out_format, worker_count(request.jobs), delimiter)
     overlays = [str(p) for p in request.overlays]
     output = request.output
     with contextlib.ExitStack() as stack:

@@ -58,6 +58,10 @@ for _fmt in (
 INPUT_FORMATS = ("jsonl", "csv", "parquet")
 """What ``--input-format`` accepts: the kinds of file a batch (or a batch output) is read as."""
 
+INPUT_ALIASES = {"json": "jsonl", "ndjson": "jsonl", "tsv": "csv"}
+"""Other names ``--input-format`` takes: JSON Lines (read as a JSON array too) by its other
+names, and ``tsv``, CSV with a tab as the delimiter."""
+
 STDOUT = "-"
 """``--output -`` means stdout."""
 

@@ -166,9 +166,10 @@ UTF-16LE's does), and the encoding each marks, as iconv names it."""
 _PACKED = {
     b"PK\x03\x04": "a zip archive (an Excel .xlsx file is one): unzip it, or save the sheet as CSV",
     b"\x28\xb5\x2f\xfd": "zstd-compressed data: decompress it first, e.g. 'zstd -dc FILE | "
-    "cxcs classify --batch -'",
+    "{command}'",
 }
-"""First bytes of packed data cxcs does not read, and what to do instead."""
+"""First bytes of packed data cxcs does not read, and what to do instead (``{command}``:
+the command that reads it from stdin)."""
 
 
 class Unreadable(NamedTuple):
@@ -306,14 +307,18 @@ def text_starts_with(stream: IO[bytes], prefix: bytes, size: int = 4096) -> bool
     return head_of(stream, size).removeprefix(BOM).lstrip().startswith(prefix)
 
 
-def check_batch_encoding(stream: IO[bytes], name: str) -> None:
+def check_batch_encoding(
+    stream: IO[bytes], name: str, command: str = "cxcs classify --batch -"
+) -> None:
     """Refuse UTF-16/UTF-32 input (e.g. 'Unicode text' saved by Excel), packed data cxcs does
     not read (zip, zstd) and binary data with a clear message, instead of a misleading one
-    about missing columns or bad rows."""
+    about missing columns or bad rows (``command``: what reads the file from stdin, for the
+    example)."""
     head = head_of(stream, 64)
     packed = next((what for magic, what in _PACKED.items() if head.startswith(magic)), None)
     if packed is not None:
-        raise InputError(f"{name}: {packed}; cxcs reads gzip, bzip2 or xz itself")
+        what = packed.format(command=command)
+        raise InputError(f"{name}: {what}; cxcs reads gzip, bzip2 or xz itself")
     encoding = wide_encoding(head)
     if encoding is not None:
         raise InputError(

@@ -188,12 +188,16 @@ def _output_rows(source: str, name: str, input_format: str | None) -> Iterator[d
     import io
     import json
 
-    from cxcs.batch import input_kind, open_input, sniff_kind
+    from cxcs.batch import input_delimiter, input_kind, open_input, sniff_kind
     from cxcs.csvinput import sniff_delimiter
     from cxcs.errors import InputError
 
     stream = open_input(source, "give a FILE, e.g. 'cxcs summarize labels.jsonl'")
     kind = input_kind(source, input_format) or sniff_kind(stream)
+    if kind != "parquet":  # an Excel file, UTF-16 text: said as such, not "no 'decision'"
+        from cxcs.inputs import check_batch_encoding
+
+        check_batch_encoding(stream, name, "cxcs summarize -")
     if kind == "parquet":
         from cxcs.parquet import field_names, iter_records, refuse_unreadable_input
 
@@ -206,7 +210,7 @@ def _output_rows(source: str, name: str, input_format: str | None) -> Iterator[d
     if kind == "csv":
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
         first = text.readline()
-        delimiter = sniff_delimiter(first)
+        delimiter = input_delimiter(source, input_format, None) or sniff_delimiter(first)
         header = next(csv.reader([first], delimiter=delimiter), [])
         if "decision" not in header:
             raise InputError(f"{name}: no 'decision' column; is this a cxcs batch output?")
