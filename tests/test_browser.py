@@ -637,3 +637,25 @@ def test_a_two_column_table_is_as_wide_as_its_content(tmp_path: Path) -> None:
     )
     widths = [int(w) for w in _probe(page, tmp_path, "1280,900", script).split(",")]
     assert len(widths) >= 3 and max(widths) < 640, widths
+
+
+def test_a_wrapped_list_item_hangs_in_under_its_first_line(tmp_path: Path) -> None:
+    """On a phone the summary's differences and shared ground wrap: each item's wrapped
+    part starts right of where the item starts, so it does not read as the next item
+    ('before and during use' under 'Timing: whole journey vs' looked like one of them)."""
+    page = tmp_path / "compare.html"
+    assert run_subprocess("compare", "cx", "success", "-o", str(page)).returncode == 0
+    script = (
+        "let wrapped=0;const flat=[];for(const c of document.querySelectorAll('td')){"
+        "const starts=[];let node;const walk=document.createTreeWalker(c,4);"
+        "while((node=walk.nextNode())){const r=document.createRange();r.selectNodeContents(node);"
+        "for(const b of r.getClientRects())starts.push([Math.round(b.top),Math.round(b.left),"
+        "node.parentElement.closest('.item')])}"
+        "const first=new Map();for(const [top,left,item] of starts){if(!item)continue;"
+        "if(!first.has(item)){first.set(item,[top,left]);continue}"
+        "const [t0,l0]=first.get(item);if(top>t0){wrapped++;if(left<=l0)"
+        "flat.push(item.textContent.slice(0,25))}}}"
+        "found=wrapped+':'+[...new Set(flat)].join('|')"
+    )
+    wrapped, flat = _probe(page, tmp_path, f"{PHONE},844", script).split(":", 1)
+    assert int(wrapped) >= 10 and flat == "", flat

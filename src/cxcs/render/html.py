@@ -14,7 +14,7 @@ def _cell(value: object, kind: str) -> str:
         width = max(0.0, min(1.0, value)) * 10
         bar = f'<span class="bar" style="width:{width:.2f}rem"></span>'
         return f'<span class="score">{bar} {value:.2f}</span>'
-    text = lines(cell_text(value if isinstance(value, str | float) else None))
+    text = lines(cell_text(value if isinstance(value, str | float) else None), hang=True)
     return f'<span class="number">{text}</span>' if kind == "number" and text else text
 
 

@@ -34,6 +34,7 @@ th,td{border:1px solid #d0d7de;padding:.35rem .55rem;vertical-align:top;text-ali
 th{background:#f6f8fa}
 .bar{display:inline-block;height:.7rem;background:#0969da;border-radius:2px}
 .score,.number{white-space:nowrap}
+.item{display:inline-block;padding-left:1.2em;text-indent:-1.2em}
 .similarity{font-size:1.3rem;font-weight:600}
 .verdict{font-weight:600;white-space:nowrap}
 .v-same{background:#dafbe1;color:#116329}.v-near,.v-overlap{background:#fff8c5;color:#7d4e00}
@@ -99,9 +100,14 @@ def words(value: str) -> str:
     return "".join(parts)
 
 
-def lines(value: str) -> str:
-    """:func:`words`, with line breaks as ``<br>``."""
-    return "<br>".join(words(line) for line in value.split("\n"))
+def lines(value: str, *, hang: bool = False) -> str:
+    """:func:`words`, with line breaks as ``<br>``; with ``hang``, the lines of a list
+    (several lines) each an ``item`` whose wrapped part hangs in, so it does not read as
+    the next one."""
+    parts = value.split("\n")
+    if len(parts) == 1 or not hang:
+        return "<br>".join(words(line) for line in parts)
+    return "<br>".join(f'<span class="item">{words(line)}</span>' for line in parts)
 
 
 def wide(body: str) -> str:

@@ -80,7 +80,7 @@ def compare_html(kb: Knowledge, result: PairComparison | MatrixComparison) -> st
     for key in ("umbrella", "biggest differences", "shared ground", "disputes"):
         if key not in summary:
             continue
-        parts.append(f"<tr><th>{_e(key)}</th><td>{_lines(summary[key])}</td></tr>")
+        parts.append(f"<tr><th>{_e(key)}</th><td>{_lines(summary[key], hang=True)}</td></tr>")
     parts.append("</table></section>")
     rows = []
     context = []
@@ -142,7 +142,7 @@ def matrix_html(kb: Knowledge, result: MatrixComparison) -> str:
     names = [kb.functions[f].name for f in result.functions]
     parts = ['<section id="summary"><h2>Summary</h2><table>']
     for key, value in matrix_summary(kb, result):
-        parts.append(f"<tr><th>{_e(key)}</th><td>{_lines(value)}</td></tr>")
+        parts.append(f"<tr><th>{_e(key)}</th><td>{_lines(value, hang=True)}</td></tr>")
     parts.append("</table></section>")
     sims = "".join(
         f"<tr><td>{_e(kb.functions[s.a].name)}</td><td>{_e(kb.functions[s.b].name)}</td>"
