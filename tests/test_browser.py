@@ -138,8 +138,9 @@ def test_map_png_is_a_picture(tmp_path: Path) -> None:
 
 
 def test_map_png_is_the_whole_chart_footer_included(tmp_path: Path) -> None:
-    """The PNG for a slide is the chart at its own size: as wide and as tall as the SVG, with
-    the versions footer drawn in its bottom band (a fixed window cut the footer off)."""
+    """The PNG for a slide is the whole chart at twice its size (sharp on a full-width
+    slide): twice as wide and as tall as the SVG, with the versions footer drawn in its
+    bottom band (a fixed window cut the footer off)."""
     import xml.etree.ElementTree as ET
 
     picture, drawing = tmp_path / "map.png", tmp_path / "map.svg"
@@ -148,8 +149,9 @@ def test_map_png_is_the_whole_chart_footer_included(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
     root = ET.fromstring(drawing.read_text(encoding="utf-8"))
     width, height, pixels = _pixels(picture.read_bytes())
-    assert (width, height) == (int(root.get("width", "0")), int(root.get("height", "0")))
-    bottom_band = pixels[(height - 30) * width :]
+    svg_size = (int(root.get("width", "0")), int(root.get("height", "0")))
+    assert (width, height) == (2 * svg_size[0], 2 * svg_size[1])
+    bottom_band = pixels[(height - 60) * width :]
     assert any(p != (255, 255, 255) for p in bottom_band), "no footer at the bottom"
 
 

@@ -626,3 +626,17 @@ def test_png_to_an_output_that_is_a_terminal_is_refused(capsys: pytest.CaptureFi
         os.close(follower)
     screen.join(timeout=10)
     assert_failed(run, 2, f"png is binary and --output {name} is a terminal; give --output FILE")
+
+
+@pytest.mark.parametrize("before", [("validate",), ("--kb",)])
+def test_a_knowledge_file_given_for_its_directory_names_the_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], before: tuple[str, ...]
+) -> None:
+    """`cxcs validate my-kb/functions.yaml` said only "not a directory"."""
+    overlay = tmp_path / "my-kb"
+    overlay.mkdir()
+    (overlay / "functions.yaml").write_text("functions: {}\n", encoding="utf-8")
+    named = str(overlay / "functions.yaml")
+    args = (*before, named) if before == ("validate",) else (*before, named, "list")
+    said = f"{named}: not a directory; give the directory that holds it: '{overlay}'"
+    assert_failed(run_cli(capsys, *args), 2, said)

@@ -1020,3 +1020,20 @@ def test_a_batch_in_utf32_is_told_to_convert_from_utf32(
     run = run_cli(capsys, "classify", "--batch", str(path))
     said = f"looks like {codec}, not UTF-8; convert it first, e.g. 'iconv -f {codec} -t UTF-8"
     assert_failed(run, 1, said)
+
+
+def test_an_id_field_no_row_has_gets_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A misspelt --id-field on JSON Lines left every id null without a word (a CSV header
+    proves it misspelt; JSON Lines cannot), so the labels could not be joined back; --keep
+    already got this note."""
+    path = write_rows(tmp_path / "rows.jsonl", good_rows(3))
+    run = run_cli(capsys, "classify", "--batch", str(path), "--id-field", "jobid")
+    assert run.code == 0, run.err
+    assert [r["id"] for r in read_records(run.out)] == [None, None, None]
+    assert "cxcs: note: --id-field jobid: no row has a value for it; check the field name" in (
+        run.err.splitlines()
+    )
+    named = run_cli(capsys, "classify", "--batch", str(path), "--id-field", "id")
+    assert "--id-field" not in named.err

@@ -827,3 +827,23 @@ def test_a_warning_is_not_explained_as_a_dispute(capsys: pytest.CaptureFixture[s
     for fmt in ("table", "markdown", "html"):
         out = run_cli(capsys, "classify", title, "--format", fmt).out
         assert "⚠ mismatch" in out and "sources disagree" not in out
+
+
+@pytest.mark.parametrize("width", [80, 40, 30, 20])
+def test_the_batch_summary_fits_the_terminal_and_keeps_every_word(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path, width: int
+) -> None:
+    """``summarize`` (not in the table above: it needs a batch output) lays out as every
+    other command: no line too long, every word whole, every count shown."""
+    from rich.cells import cell_len
+
+    labels = tmp_path / "labels.jsonl"
+    rows = ROOT / "tests" / "samples" / "postings_a.jsonl"
+    assert run_cli(capsys, "classify", "--batch", str(rows), "-o", str(labels)).code == 0
+    report, text = _table_text(monkeypatch, capsys, width, "summarize", str(labels))
+    assert max(cell_len(line) for line in text.splitlines()) <= width
+    words = {w for s in _report_strings(report) for w in s.split()}
+    missing = {w for w in words if cell_len(w) <= width} - _tokens(text) - _headings(report)
+    assert not missing, f"words broken or lost: {sorted(missing)[:10]}"
+    counts = [row[1] for block in report.tables for row in block.rows]
+    assert counts and all(str(c) in _tokens(text) or cell_text(c) in text for c in counts)

@@ -58,8 +58,9 @@ IN_FLIGHT_PER_JOB = 3
 INPUT_KINDS = INPUT_FORMATS
 OUTPUT_FORMATS = ("jsonl", "json", "csv", "parquet")
 
-Tally = tuple[str | None, str | None, bool | None, float | None, str | None, str | None, int]
-"""Per output row: (label, decision, title_mismatch, confidence, error_code, error, line)."""
+Tally = tuple[str | None, str | None, bool | None, float | None, str | None, str | None, int, bool]
+"""Per output row: (label, decision, title_mismatch, confidence, error_code, error, line,
+whether it has an id)."""
 
 
 def input_kind(path: str, explicit: str | None) -> str | None:
@@ -275,6 +276,7 @@ def tally(row: dict[str, Any]) -> Tally:
         row["error_code"],
         row["error"],
         row["line"],
+        row["id"] is not None,
     )
 
 
@@ -538,8 +540,9 @@ def run_batch(
         payload, tallies, left_out, kept = done
         if tallies:
             last_line = tallies[-1][6]
-        for label, decision, mismatch, confidence, code, error, line in tallies:
+        for label, decision, mismatch, confidence, code, error, line, has_id in tallies:
             summary.add(label, decision, mismatch, confidence, code)
+            summary.with_id += has_id
             if error is not None:
                 on_row_error(f"line {line}: {error}")
         writer.write(payload, len(tallies))

@@ -32,6 +32,8 @@ class BatchSummary:
     CSV or Parquet output (so not written)."""
     kept_with_values: set[str] = field(default_factory=set)
     """The ``--keep`` fields some row held a value for (one none did is likely misspelt)."""
+    with_id: int = 0
+    """Rows written with an id (an ``--id-field`` no row has is likely misspelt)."""
 
     @property
     def ok(self) -> int:

@@ -46,7 +46,11 @@ def require_directory(path: Path, named: str) -> None:
     if not path.exists():
         raise UsageError(f"{named}: no such directory")
     if not path.is_dir():
-        raise UsageError(f"{named}: not a directory")
+        from cxcs.knowledge.load import FILES
+
+        # "cxcs validate my-kb/functions.yaml": the directory that holds it is meant
+        held = f"; give the directory that holds it: '{path.parent}'" if path.name in FILES else ""
+        raise UsageError(f"{named}: not a directory{held}")
 
 
 def in_short(error: KnowledgeError, overlays: list[Path]) -> KnowledgeError:

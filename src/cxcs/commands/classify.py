@@ -185,6 +185,10 @@ def classify_batch(
             f"sets the {_FORMAT_NAMES[output_format(format, output)]} columns; left out (name "
             f"{them} with --keep)"
         )
+    if id_field != "id" and summary.rows and not summary.with_id:
+        notes.append(
+            f"note: --id-field {id_field}: no row has a value for it; check the field name"
+        )
     empty = [name for name in request.keep if name not in summary.kept_with_values]
     if empty and summary.rows:
         notes.append(

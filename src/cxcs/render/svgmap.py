@@ -405,18 +405,26 @@ def html_page(kb: Knowledge, placement: Placement) -> str:
     return page.document(title(placement), body, meta(kb), heading=False)
 
 
+PNG_SCALE = 2
+"""The PNG has this many pixels per SVG pixel: 1920 wide, sharp on a full-width slide (at
+the SVG's own size a projector or a high-density screen enlarged it, blurred)."""
+
+
 def picture_page(kb: Knowledge, placement: Placement, *, footer: str) -> tuple[str, int, int]:
-    """What the PNG is: the SVG (``footer`` included) alone on a bare page, and the window
-    width and height that show all of it and nothing more."""
+    """What the PNG is: the SVG (``footer`` included) alone on a bare page, drawn
+    :data:`PNG_SCALE` times its size, and the window width and height that show all of it
+    and nothing more."""
     from xml.etree import ElementTree
 
     drawing = svg(kb, placement, footer=footer)
     root = ElementTree.fromstring(drawing)
     width, height = int(root.get("width", WIDTH)), int(root.get("height", HEIGHT))
+    width, height = width * PNG_SCALE, height * PNG_SCALE
     html = (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{esc(title(placement))}</title>"
-        "<style>html,body{margin:0;background:#fff}svg{display:block}</style></head>"
+        "<style>html,body{margin:0;background:#fff}"
+        f"svg{{display:block;width:{width}px;height:{height}px}}</style></head>"
         f"<body>{drawing}</body></html>\n"
     )
     return html, width, height

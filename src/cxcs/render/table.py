@@ -15,7 +15,8 @@ The layout rules (the README's promise about terminal tables rests on them):
   the table is **stacked**: no box, each row a block headed by its first cell in bold, then
   one ``header: value`` line per other cell (the header on a line of its own and the value
   indented under it when they do not fit one line; a two-column table's values without
-  their header), blocks separated by a blank line; an empty cell is left out. Text wraps
+  their header, or, when every row fits one, ``name: value`` lines), blocks separated by a
+  blank line; an empty cell is left out. Text wraps
   with :mod:`cxcs.render.wrap`: a word too long for its line breaks after a hyphen or
   slash, and only one with no such point that fits (a sha256 below 64 columns) is folded
   at the line's end; nothing is ever cut or ellipsized.
@@ -277,6 +278,11 @@ def stacked_lines(block: TableBlock, width: int) -> list[Text]:
         lines += [Text(""), *title, Text("─" * rule, style="dim")]
     count = len(block.columns)
     rows = [(list(row) + [None] * count)[:count] for row in block.rows]
+    if count == 2 and all(_fits_a_line(cells, block.columns[1], width) for cells in rows):
+        for name, value in rows:  # a list of short name/value pairs: one line each
+            line = rich_text(cell_text(name), style="bold") + Text(": ")
+            lines.append(line + _stacked_value(block.columns[1], value))
+        return lines + _caption(block, width)
     for number, cells in enumerate(rows):
         if number:
             lines.append(Text(""))
@@ -284,9 +290,26 @@ def stacked_lines(block: TableBlock, width: int) -> list[Text]:
         for index, (column, value) in enumerate(zip(block.columns, cells, strict=True)):
             if index and cell_text(value).strip():
                 lines += _stacked_cell(column, value, width, labelled=count > 2)
-    if block.caption:
-        lines += Wrapped(rich_text(block.caption, style="dim")).lines(width)
-    return lines
+    return lines + _caption(block, width)
+
+
+def _caption(block: TableBlock, width: int) -> list[Text]:
+    if not block.caption:
+        return []
+    return Wrapped(rich_text(block.caption, style="dim")).lines(width)
+
+
+def _stacked_value(column: Column, value: CellText) -> Text:
+    if isinstance(value, float) and _is_bar(column, value):
+        return bar(value, MIN_BAR)
+    return rich_text(cell_text(value))
+
+
+def _fits_a_line(cells: list[CellText], column: Column, width: int) -> bool:
+    """Whether a name/value row fits one ``name: value`` line (a bar at its shortest)."""
+    name, value = visible(cell_text(cells[0])), cells[1]
+    shown = _stacked_value(column, value).plain
+    return "\n" not in name + shown and cell_len(name) + 2 + cell_len(shown) <= width
 
 
 class Stacked:
