@@ -77,10 +77,10 @@ def compare_html(kb: Knowledge, result: PairComparison | MatrixComparison) -> st
         if similarity_range_shown(result.similarity_min, result.similarity_max)
         else ""
     )
-    practice = practice_share_text(pair_rows(kb, result).values())
+    share = practice_share_text(pair_rows(kb, result).values())
     parts = [
         f'<p class="similarity" id="similarity">Similarity {_e(sim)}</p>',
-        f'<p class="note">0 = nothing in common, 1 = identical{spans}{_e(practice)}.</p>',
+        f'<p class="note">0 = nothing in common, 1 = identical{spans}{_e(share)}.</p>',
         '<section id="summary"><h2>Summary</h2><table>',
     ]
     for key in ("umbrella", "biggest differences", "shared ground", "disputes"):
