@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from cxcs.errors import InputError
+from tests.conftest import load_samples
 from tests.support import (
     POSTING,
     Run,
@@ -1037,3 +1038,41 @@ def test_an_id_field_no_row_has_gets_a_note(
     )
     named = run_cli(capsys, "classify", "--batch", str(path), "--id-field", "id")
     assert "--id-field" not in named.err
+
+
+def test_a_title_field_no_row_has_gets_a_note_with_a_did_you_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A misspelt --title-field on JSON Lines quietly fell back to taking a short first
+    line as the title; like --id-field it gets a note, with the close key of the rows."""
+    samples = load_samples()
+    rows = [
+        json.dumps({"id": f"r{i}", "title": s["title"], "text": s["description"]}).encode() + b"\n"
+        for i, s in enumerate(samples[:3])
+    ]
+    path = write_rows(tmp_path / "rows.jsonl", rows)
+    run = run_cli(capsys, "classify", "--batch", str(path), "--title-field", "titel")
+    assert run.code == 0, run.err
+    assert (
+        "cxcs: note: --title-field titel: no row has a value for it; did you mean 'title'?"
+        in run.err.splitlines()
+    )
+    far = run_cli(capsys, "classify", "--batch", str(path), "--title-field", "heading")
+    assert "cxcs: note: --title-field heading: no row has a value for it; check the field name" in (
+        far.err.splitlines()
+    )
+    named = run_cli(capsys, "classify", "--batch", str(path), "--title-field", "title")
+    assert "--title-field" not in named.err
+    untitled = write_rows(tmp_path / "untitled.jsonl", good_rows(2))  # the default may be absent
+    assert "--title-field" not in run_cli(capsys, "classify", "--batch", str(untitled)).err
+
+
+def test_an_id_field_note_names_a_close_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The --id-field note names a key of the rows spelt close to the field."""
+    path = write_rows(tmp_path / "rows.jsonl", good_rows(2))
+    run = run_cli(capsys, "classify", "--batch", str(path), "--id-field", "ids")
+    assert "cxcs: note: --id-field ids: no row has a value for it; did you mean 'id'?" in (
+        run.err.splitlines()
+    )

@@ -286,7 +286,7 @@ Unit = Lines | list[Row]
 Done = tuple[str | list[dict[str, Any]], list[Tally], frozenset[str], frozenset[str]]
 """A unit's result: encoded text (or, for Parquet, the rows), a tally per row, the fields
 ``--keep-all`` found that the fixed columns of CSV or Parquet leave out, and the ``--keep``
-fields some row holds a value for."""
+fields (and a ``--title-field`` other than the default) some row holds a value for."""
 
 
 @dataclass
@@ -333,17 +333,22 @@ def _work(unit: Unit) -> Done:
     rows = [state.maker.classify(r) for r in parsed]
     tallies = [tally(r) for r in rows]
     left_out = _left_out(rows, state.columns) if state.fields.keep_all else frozenset()
-    kept = _kept_with_values(parsed) if state.fields.keep else frozenset()
+    kept = _with_values(parsed, state.fields)
     if state.encoder is None:
         return rows, tallies, left_out, kept
     return state.encoder.encode(rows), tallies, left_out, kept
 
 
-def _kept_with_values(rows: list[Row]) -> frozenset[str]:
-    """The kept fields that hold a value in at least one of ``rows``."""
+def _with_values(rows: list[Row], fields: Fields) -> frozenset[str]:
+    """The ``--keep`` fields, and the ``--title-field`` unless the default, that hold a value
+    in at least one of ``rows`` (one that none does is likely misspelt)."""
+    named = {fields.title_field} if fields.title_field not in (None, "title") else set()
+    if not fields.keep and not named:
+        return frozenset()
+    titled = named if any(row.title is not None for row in rows) else set()
     return frozenset(
         name for row in rows if row.kept for name, value in row.kept.items() if value is not None
-    )
+    ).union(titled)
 
 
 def _left_out(rows: list[dict[str, Any]], columns: frozenset[str] | None) -> frozenset[str]:
@@ -499,6 +504,7 @@ def run_batch(
     maker = RowMaker(kb)
     fields = job.fields
     discovered: list[str] = []
+    first_keys: list[str] = []  # of JSONL: what a misspelt --id/--title-field may be close to
     live = waiting_check(stream) if stream is not None else None
     units: Iterator[Unit]
     if job.kind == "csv":
@@ -520,10 +526,12 @@ def run_batch(
         from cxcs.jsonarray import json_lines
 
         lines: Iterable[BatchLine] = json_lines(stream, source)
-        if fields.keep_all and job.out_format in {"csv", "parquet"}:
-            lines = iter(lines)
-            discovered, read = _first_record_keys(lines)
+        fixed_columns = fields.keep_all and job.out_format in {"csv", "parquet"}
+        if fixed_columns or (fields.id_field, fields.title_field) != ("id", "title"):
+            lines = iter(lines)  # the first record's keys: columns, or a hint for a misspelling
+            first_keys, read = _first_record_keys(lines)
             lines = itertools.chain(read, lines)
+            discovered = first_keys if fixed_columns else []
         units = jsonl_chunks(lines, CHUNK if job.jobs > 1 else SERIAL_CHUNK, progress, live)
     if job.kind != "jsonl":
         refuse_unknown_fields(fields, discovered)
@@ -532,7 +540,7 @@ def run_batch(
     parquet_out = job.out_format == "parquet"
     encoder = None if parquet_out else Encoder(job.out_format, columns)
     writer = sink(columns) if parquet_out else TextSink(sink, encoder)  # type: ignore[arg-type]
-    summary = BatchSummary()
+    summary = BatchSummary(first_keys=first_keys or discovered)
     last_line = 0
 
     def emit(done: Done) -> None:
@@ -547,7 +555,7 @@ def run_batch(
                 on_row_error(f"line {line}: {error}")
         writer.write(payload, len(tallies))
         summary.left_out.update(left_out)
-        summary.kept_with_values.update(kept)
+        summary.with_values.update(kept)
 
     try:
         run_units(

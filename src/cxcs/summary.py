@@ -30,10 +30,13 @@ class BatchSummary:
     left_out: set[str] = field(default_factory=set)
     """Input fields ``--keep-all`` found after the first row, outside the fixed columns of
     CSV or Parquet output (so not written)."""
-    kept_with_values: set[str] = field(default_factory=set)
-    """The ``--keep`` fields some row held a value for (one none did is likely misspelt)."""
+    with_values: set[str] = field(default_factory=set)
+    """The ``--keep`` fields and ``--title-field`` some row held a value for (one none did is
+    likely misspelt)."""
     with_id: int = 0
     """Rows written with an id (an ``--id-field`` no row has is likely misspelt)."""
+    first_keys: list[str] = field(default_factory=list)
+    """The fields of the input's first record or header, for a did-you-mean."""
 
     @property
     def ok(self) -> int:

@@ -186,15 +186,24 @@ def classify_batch(
             f"{them} with --keep)"
         )
     if id_field != "id" and summary.rows and not summary.with_id:
-        notes.append(
-            f"note: --id-field {id_field}: no row has a value for it; check the field name"
-        )
-    empty = [name for name in request.keep if name not in summary.kept_with_values]
+        notes.append(_unseen_field("--id-field", id_field, summary.first_keys))
+    if title_field != "title" and summary.ok and title_field not in summary.with_values:
+        notes.append(_unseen_field("--title-field", title_field, summary.first_keys))
+    empty = [name for name in request.keep if name not in summary.with_values]
     if empty and summary.rows:
         notes.append(
             f"note: --keep: no row has a value for {', '.join(empty)}; check the field name"
         )
     return Outcome("classify_batch", summary, kb, notes=tuple(notes), failed=summary.failed > 0)
+
+
+def _unseen_field(option: str, name: str, keys: Sequence[str]) -> str:
+    """The note on a field option no row has a value for: a key of the first record spelt
+    close to it, else a word to check the name."""
+    from cxcs.suggest import did_you_mean
+
+    hint = did_you_mean(name, keys, limit=1) or "; check the field name"
+    return f"note: {option} {name}: no row has a value for it{hint}"
 
 
 def _ignore(message: str) -> None:
