@@ -1,6 +1,6 @@
 """Train the classifier's weights, calibrate them, and measure by cross-validation.
 
-Usage: python scripts/train_classifier.py [--folds 5] [--check]
+Usage: python scripts/train_classifier.py [--folds 5] [--dry-run] [--show-errors]
 Needs the `train` extra (numpy, scipy, scikit-learn) and ../shared/eval (see bench/devset.py).
 
 Model: for each class c (the five functions and ``none``), score_c = bias_c + Σ_g w_cg ·

@@ -168,6 +168,20 @@ def test_the_matrix_html_cites_its_sources(
     assert cited == set(range(1, listed + 1))
 
 
+@pytest.mark.parametrize("pair", [("cx", "success"), ("service", "support"), ("cx", "ux")])
+def test_the_html_speaks_of_a_similarity_range_only_when_it_shows_one(
+    pair: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The note under the similarity explains the range in brackets only when the disputes
+    move the number as shown (one decimal): beside a bare '0.7' it explained nothing."""
+    html = run_cli(capsys, "compare", *pair, "-f", "html").out
+    shown = re.search(r'id="similarity">Similarity ([^<]*)</p>', html)
+    note = re.search(r'<p class="note">(0 = nothing in common[^<]*)</p>', html)
+    assert shown and note
+    has_range = re.match(r"\S+ \(", shown.group(1)) is not None
+    assert ("the range spans every reading" in note.group(1)) == has_range
+
+
 # ------------------------------------------------------------------ minor
 
 

@@ -25,6 +25,7 @@ from cxcs.render.reports import (
     practice_share_text,
     practice_shown,
     side_text,
+    similarity_range_shown,
     similarity_text,
     source_text,
     summary_lines,
@@ -71,10 +72,15 @@ def compare_html(kb: Knowledge, result: PairComparison | MatrixComparison) -> st
     title = f"{name_a} vs {name_b}"
     summary = dict(summary_lines(kb, result))
     sim = similarity_text(result.similarity, result.similarity_min, result.similarity_max)
+    spans = (
+        "; the range spans every reading of the disputed cells"
+        if similarity_range_shown(result.similarity_min, result.similarity_max)
+        else ""
+    )
+    share = practice_share_text(pair_rows(kb, result).values())
     parts = [
         f'<p class="similarity" id="similarity">Similarity {_e(sim)}</p>',
-        '<p class="note">0 = nothing in common, 1 = identical; the range spans every reading '
-        f"of the disputed cells{_e(practice_share_text(pair_rows(kb, result).values()))}.</p>",
+        f'<p class="note">0 = nothing in common, 1 = identical{spans}{_e(share)}.</p>',
         '<section id="summary"><h2>Summary</h2><table>',
     ]
     for key in ("umbrella", "biggest differences", "shared ground", "disputes"):

@@ -191,11 +191,17 @@ def similarity_text(value: float | None, low: float | None, high: float | None) 
     if value is None:
         return "not scored (only text axes compared)"
     shown, band = _decimal(value), similarity_band(value)
-    if low is None or high is None or _decimal(low) == _decimal(high):
+    if low is None or high is None or not similarity_range_shown(low, high):
         return f"{shown}, {band}"
     ends = (similarity_band(low), similarity_band(high))
     words = band if ends == (band, band) else f"{ends[0]} to {ends[1]}"
     return f"{shown} ({_decimal(low)}–{_decimal(high)}), {words}"
+
+
+def similarity_range_shown(low: float | None, high: float | None) -> bool:
+    """Whether the disputes move the similarity as shown (one decimal), so a range is
+    printed beside it."""
+    return low is not None and high is not None and _decimal(low) != _decimal(high)
 
 
 def _decimal(value: float) -> str:

@@ -195,19 +195,7 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
         for index, dot in enumerate(here):
             offset = (index - (len(here) - 1) / 2) * 26
             where[(dot.function, column, row)] = (cx(column), cy(row) + offset)
-    for placed in placement.functions:
-        mine = [d for d in placed_dots if d.function == placed.function]
-        primary = next((d for d in mine if d.primary), mine[0] if mine else None)
-        for dot in mine:
-            if dot is primary or primary is None:
-                continue
-            x1, y1 = where[(primary.function, primary.column, primary.row)]
-            x2, y2 = where[(dot.function, dot.column, dot.row)]
-            parts.append(
-                f'<line class="dispute-span" data-function="{esc(dot.function)}" '
-                f'x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{dot.colour}" '
-                'stroke-width="5" stroke-opacity="0.35" stroke-linecap="round"/>'
-            )
+    parts += dispute_spans(placement, placed_dots, where)
     for dot in placed_dots:
         px, py = where[(dot.function, dot.column, dot.row)]
         fill = dot.colour if dot.primary else "#ffffff"
@@ -234,6 +222,30 @@ def svg(kb: Knowledge, placement: Placement, *, footer: str = "") -> str:
 
 LABEL_ROOM = 220
 """The most a dot's label may take, in pixels: a longer one is shortened (:func:`fit`)."""
+
+
+def dispute_spans(
+    placement: Placement,
+    placed_dots: list[Dot],
+    where: dict[tuple[str, int, int], tuple[float, float]],
+) -> list[str]:
+    """A faint line from each function's primary dot to each of its minority claims' dots
+    (``where``: a dot's centre by function, column and row)."""
+    spans = []
+    for placed in placement.functions:
+        mine = [d for d in placed_dots if d.function == placed.function]
+        primary = next((d for d in mine if d.primary), mine[0] if mine else None)
+        for dot in mine:
+            if dot is primary or primary is None:
+                continue
+            x1, y1 = where[(primary.function, primary.column, primary.row)]
+            x2, y2 = where[(dot.function, dot.column, dot.row)]
+            spans.append(
+                f'<line class="dispute-span" data-function="{esc(dot.function)}" '
+                f'x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{dot.colour}" '
+                'stroke-width="5" stroke-opacity="0.35" stroke-linecap="round"/>'
+            )
+    return spans
 
 
 def versions(kb: Knowledge) -> dict[str, str]:

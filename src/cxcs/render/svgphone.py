@@ -20,6 +20,7 @@ from cxcs.render.svgmap import (
     KEY_MEANINGS,
     Dot,
     colours,
+    dispute_spans,
     dots,
     esc,
     fit,
@@ -171,21 +172,8 @@ def _points(
 ) -> list[str]:
     """The dispute spans, then the dots with their labels (right of the dot, fitted to
     the column)."""
-    parts = []
     placed_dots = dots(placement)
-    for placed in placement.functions:
-        mine = [d for d in placed_dots if d.function == placed.function]
-        primary = next((d for d in mine if d.primary), None)
-        for dot in mine:
-            if primary is None or dot is primary:
-                continue
-            x1, y1 = where[(primary.function, primary.column, primary.row)]
-            x2, y2 = where[(dot.function, dot.column, dot.row)]
-            parts.append(
-                f'<line class="dispute-span" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
-                f'y2="{y2:.1f}" stroke="{dot.colour}" stroke-width="5" stroke-opacity="0.35" '
-                'stroke-linecap="round"/>'
-            )
+    parts = dispute_spans(placement, placed_dots, where)
     for dot in placed_dots:
         px, py = where[(dot.function, dot.column, dot.row)]
         fill = dot.colour if dot.primary else "#ffffff"
