@@ -179,9 +179,9 @@ def complete_format(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def complete_input_format(incomplete: str) -> list[str]:
     """Shell completion: the input formats a batch file may be read as."""
-    from cxcs.formats import INPUT_ALIASES, INPUT_FORMATS
+    from cxcs.formats import INPUT_FORMATS
 
-    return [n for n in (*INPUT_FORMATS, *INPUT_ALIASES) if n.startswith(incomplete.lower())]
+    return [n for n in INPUT_FORMATS if n.startswith(incomplete.lower())]
 
 
 Str = str | None
