@@ -38,8 +38,8 @@ from tests.support import (
         (("classify", "-", "--batch", "x.jsonl"), "give either FILE or --batch FILE, not both"),
         (("classify", "--batch", HOLDOUT, "--input-format", "xml"), "unknown input format 'xml'"),
         (
-            ("classify", "--batch", HOLDOUT, "--input-format", "json"),
-            "unknown input format 'json'; did you mean 'jsonl'? choose one of: jsonl, csv, parquet",
+            ("classify", "--batch", HOLDOUT, "--input-format", "jsnl"),
+            "unknown input format 'jsnl'; did you mean 'jsonl'? choose one of: jsonl, csv, parquet",
         ),
         (("classify", "--batch", "x.jsonl", "--jobs", "-1"), "Invalid value for '--jobs'"),
         (("classify", "--batch", "x.jsonl", "--text-field", " , "), "--text-field names no field"),
