@@ -101,34 +101,30 @@ def test_results_come_back_in_input_order() -> None:
     _assert_all_ended_cleanly(pool)
 
 
-def test_at_most_jobs_times_in_flight_units_are_out_at_once() -> None:
-    """Memory stays flat: a unit is read only when fewer than 6 (2 jobs x 3) are out."""
+def _out_when_each_unit_is_read(count: int, flush: bool) -> list[int]:
+    """Run ``count`` units; for each, how many results were out (handed out, not yet
+    emitted) when it was read."""
     emitted: list[Any] = []
     out_when_read: list[int] = []
 
     def units() -> Iterator[int]:
-        for number in range(100):
+        for number in range(count):
             out_when_read.append(number - len(emitted))
             yield number
 
     with _pool(_square) as pool:
-        pool.run(units(), emitted.append)
-    assert max(out_when_read) == 6  # the unit just read not counted: 6 were out
-    assert len(emitted) == 100
+        pool.run(units(), emitted.append, flush=(lambda: True) if flush else None)
+    assert len(emitted) == count
+    return out_when_read
+
+
+def test_at_most_jobs_times_in_flight_units_are_out_at_once() -> None:
+    """Memory stays flat: a unit is read only when fewer than 6 (2 jobs x 3) are out."""
+    assert max(_out_when_each_unit_is_read(100, flush=False)) == 6  # the unit read not counted
 
 
 def test_flush_writes_every_result_out_before_the_next_unit_is_read() -> None:
-    emitted: list[Any] = []
-    out_when_read: list[int] = []
-
-    def units() -> Iterator[int]:
-        for number in range(30):
-            out_when_read.append(number - len(emitted))
-            yield number
-
-    with _pool(_square) as pool:
-        pool.run(units(), emitted.append, flush=lambda: True)
-    assert out_when_read == [0] * 30
+    assert _out_when_each_unit_is_read(30, flush=True) == [0] * 30
 
 
 def _die_with(signum: int, number: int) -> tuple[int, int]:
