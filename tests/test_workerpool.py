@@ -27,7 +27,7 @@ from cxcs import workerpool
 from cxcs.errors import WorkerError
 from cxcs.interrupts import deferred, exit_with_parent, worker_defaults
 from cxcs.workerpool import WorkerPool
-from tests.support import cxcs_argv, good_rows, subprocess_env, write_rows
+from tests.support import REPO, cxcs_argv, good_rows, subprocess_env, write_rows
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="forks its workers")
 
@@ -283,22 +283,13 @@ def test_an_exception_in_a_worker_is_raised_in_the_main_process() -> None:
     _assert_all_ended_cleanly(pool)
 
 
-KILL_MID_WRITE = """
-import os, signal, struct, sys
-from multiprocessing.reduction import ForkingPickler
+KILL_MID_WRITE = f"""
+import sys
+sys.path.insert(0, {str(REPO)!r})
 import cxcs.workerpool
+from tests.test_workerpool import _write_half_then_die
 
-def write_half_then_die(results, answer):
-    if answer[0] != 0:
-        results.send(answer)
-        return
-    message = bytes(ForkingPickler.dumps(answer))
-    part = struct.pack("!i", len(message)) + message[: len(message) // 2]
-    while part:
-        part = part[os.write(results.fileno(), part):]
-    os.kill(os.getpid(), signal.SIGKILL)
-
-cxcs.workerpool._send_answer = write_half_then_die
+cxcs.workerpool._send_answer = _write_half_then_die
 sys.argv = ["cxcs", *sys.argv[1:]]
 from cxcs.__main__ import main
 main()
