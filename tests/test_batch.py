@@ -264,8 +264,19 @@ def test_a_kept_field_the_input_does_not_have_is_caught(
     jsonl = _rows_file(tmp_path, 3)
     noted = run_cli(capsys, "classify", "--batch", str(jsonl), "--keep", "regoin,id", "-j", "2")
     assert noted.code == 0
-    assert "cxcs: note: --keep: no row has a value for regoin; check the field name" in noted.err
+    assert "cxcs: note: --keep regoin: no row has a value for it; check the field name" in noted.err
     assert len(read_records(noted.out)) == 3
+    with_region = tmp_path / "regions.jsonl"
+    with_region.write_text(
+        '{"id": "r1", "text": "Answer support tickets.", "region": "north"}\n', encoding="utf-8"
+    )
+    hinted = run_cli(capsys, "classify", "--batch", str(with_region), "--keep", "regoin,reigon")
+    assert hinted.code == 0
+    for name in ("regoin", "reigon"):
+        assert (
+            f"cxcs: note: --keep {name}: no row has a value for it; did you mean 'region'?"
+            in hinted.err
+        )
 
 
 @pytest.mark.parametrize(

@@ -525,7 +525,7 @@ def run_batch(
     maker = RowMaker(kb)
     fields = job.fields
     discovered: list[str] = []
-    first_keys: list[str] = []  # of JSONL: what a misspelt --id/--title-field may be close to
+    first_keys: list[str] = []  # of JSONL: what a misspelt field option may be close to
     live = waiting_check(stream) if stream is not None else None
     units: Iterator[Unit]
     if job.kind == "csv":
@@ -548,7 +548,8 @@ def run_batch(
 
         lines: Iterable[BatchLine] = json_lines(stream, source)
         fixed_columns = fields.keep_all and job.out_format in {"csv", "parquet"}
-        if fixed_columns or (fields.id_field, fields.title_field) != ("id", "title"):
+        named = fields.keep or (fields.id_field, fields.title_field) != ("id", "title")
+        if fixed_columns or named:
             lines = iter(lines)  # the first record's keys: columns, or a hint for a misspelling
             first_keys, read = _first_record_keys(lines)
             lines = itertools.chain(read, lines)

@@ -189,11 +189,12 @@ def classify_batch(
         notes.append(_unseen_field("--id-field", id_field, summary.first_keys))
     if title_field != "title" and summary.ok and title_field not in summary.with_values:
         notes.append(_unseen_field("--title-field", title_field, summary.first_keys))
-    empty = [name for name in request.keep if name not in summary.with_values]
-    if empty and summary.rows:
-        notes.append(
-            f"note: --keep: no row has a value for {', '.join(empty)}; check the field name"
-        )
+    if summary.rows:
+        notes += [
+            _unseen_field("--keep", name, summary.first_keys)
+            for name in request.keep
+            if name not in summary.with_values
+        ]
     return Outcome("classify_batch", summary, kb, notes=tuple(notes), failed=summary.failed > 0)
 
 
