@@ -448,3 +448,6 @@ def test_a_misspelt_overlay_key_gets_a_did_you_mean(
     name, _, line = hit.split(": ", 1)[0].rpartition(":")
     assert Path(name) == overlay / file
     assert line_holds in line_at(overlay / file, int(line))
+    if meant is not None:  # the required key it misspells is not reported missing as well
+        assert not any("missing field" in m and m.endswith(f".{meant}'") for m in messages)
+        assert caught.value.details["count"] == 1, messages

@@ -183,6 +183,7 @@ def build(documents: Sequence[Document]) -> Knowledge:
     merged = merge(documents)
     _stamp_origin(merged.data, documents)
     knowledge, errors = _validated(merged.data)
+    errors = _without_misspelt_missing(errors)
     unlocated = _add_located(problems, errors, lambda err: _from_pydantic(merged, err))
     if knowledge is not None:
         unlocated += _add_located(
@@ -268,6 +269,21 @@ def _validated_signals(data: Any) -> tuple[Any, list[Any]]:
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         return None, [err | {"loc": ("signals", *err["loc"])} for err in errors]
+
+
+def _without_misspelt_missing(errors: list[Any]) -> list[Any]:
+    """``errors`` less each missing required field that an unknown field beside it is a
+    misspelling of (``phrase:`` for ``phrases:``): the unknown field's did-you-mean says it."""
+    from cxcs.suggest import suggestions
+
+    meant = {
+        (*err["loc"][:-1], close[0])
+        for err in errors
+        if err["type"] == "extra_forbidden"
+        for close in [suggestions(str(err["loc"][-1]), _field_names_at(err["loc"][:-1]), 1)]
+        if close
+    }
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in meant)]
 
 
 def _from_pydantic(merged: Merged, err: Any) -> KnowledgeError:
