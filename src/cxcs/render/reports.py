@@ -45,7 +45,7 @@ def meta(kb: Knowledge) -> dict[str, Any]:
 
 
 def footer(kb: Knowledge) -> str:
-    """'cxcs 0.1.0 · knowledge 2026.11.1 · sha256 1234abcd5678'."""
+    """'cxcs 0.1.0 · knowledge 2026.11.2 · sha256 1234abcd5678'."""
     info = meta(kb)
     return (
         f"cxcs {info['tool_version']} · knowledge {info['knowledge']['version']} "
