@@ -381,3 +381,16 @@ def test_png_text_chunks_are_valid_and_leave_the_picture_alone() -> None:
     assert kinds == [b"IHDR", b"iTXt", b"IDAT", b"IEND"]
     with pytest.raises(ValueError):
         with_text(b"GIF89a", {"Comment": "x"})
+
+
+def test_the_umbrella_note_cites_the_articles_that_say_so(kb: Knowledge) -> None:
+    """The map's umbrella note names the articles the knowledge gives for each function
+    under the umbrella (it named one article, fixed in the code, whatever the data said)."""
+    from cxcs.render.svgmap import umbrella_line
+
+    placement = place(kb, DEFAULT_X, DEFAULT_Y)
+    line = umbrella_line(kb, placement)
+    cited = {
+        s.article for f in kb.functions.values() if f.under is not None for s in f.under.sources
+    }
+    assert cited and line.endswith(f"({', '.join(sorted(cited))}).")

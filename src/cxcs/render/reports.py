@@ -115,12 +115,16 @@ def umbrella_text(kb: Knowledge, function_id: str) -> str | None:
     below = kb.umbrella(function_id)
     if below:
         names = ", ".join(kb.functions[f].name for f in below)
-        cited = {s.article for f in below for s in kb.functions[f].under.sources}  # type: ignore[union-attr]
-        return f"Umbrella over: {names} [{', '.join(sorted(cited))}]"
+        return f"Umbrella over: {names} [{', '.join(umbrella_articles(kb, below))}]"
     if function.under is not None and function.under.function in kb.functions:
         parent = kb.functions[function.under.function].name
         return f"Sits under the {parent} umbrella [{articles_text(function.under.sources)}]"
     return None
+
+
+def umbrella_articles(kb: Knowledge, below: Iterable[str]) -> list[str]:
+    """The articles that put the functions ``below`` under their umbrella, sorted."""
+    return sorted({s.article for f in below for s in kb.functions[f].under.sources})  # type: ignore[union-attr]
 
 
 def show_report(kb: Knowledge, function_id: str) -> Report:

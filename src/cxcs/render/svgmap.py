@@ -382,8 +382,11 @@ def umbrella_line(kb: Knowledge, placement: Placement) -> str:
     for placed in placement.functions:
         below = [f for f in kb.umbrella(placed.function) if f in shown]
         if below:
+            from cxcs.render.reports import umbrella_articles
+
             names = ", ".join(kb.functions[f].name.lower() for f in below)
-            return f"{placed.name} is the umbrella over {names} (cs-vs-cx-saas)."
+            cited = ", ".join(umbrella_articles(kb, below))
+            return f"{placed.name} is the umbrella over {names} ({cited})."
     return ""
 
 
